@@ -1,0 +1,277 @@
+"""Generate the synthetic sample data (``data contoh (sintetis)``), deterministically.
+
+The default writes the three regencies of the seed reports (Musi Rawas 16.05, Musi Banyuasin 16.06,
+Pesisir Barat 18.13), every real desa, January–December 2024, into ``data/``: this is the committed
+content of the default data folder. ``--scale national`` writes all kabupaten/kota (about 84k desa,
+1M desa-months) for benchmarks, into another folder.
+
+Values are plausible, not real: coverage grows through the year, some kecamatan lag, a few desa miss a
+report, and the KRS target is re-based after the August family census (PK-24). Only the published
+prevalence figures (SSGI/SKI) are real; they are copied from ``shared/domain.md`` with their sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ranpasti.regions import Regions  # noqa: E402
+
+SEED = 20240831  # the last day of PK-24
+SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
+MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
+
+# Published prevalence (SSGI/SKI), from shared/domain.md with the sources cited there.
+PREVALENSI_PUBLISHED = [
+    # kode, tahun, sumber, prevalensi, keterangan
+    ("ID", 2021, "SSGI", 24.4, "SSGI 2021, Kemenkes; dikutip kompas.com 2024-05-13"),
+    ("ID", 2022, "SSGI", 21.6, "SSGI 2022, Kemenkes; dikutip kompas.com 2024-05-13"),
+    ("ID", 2023, "SKI", 21.5, "SKI 2023, Kemenkes (survei berbeda dari SSGI); kompas.com 2024-05-13"),
+    ("ID", 2024, "SSGI", 19.8, "SSGI 2024, Kemenkes; databoks.katadata.co.id"),
+    ("16", 2021, "SSGI", 24.8, "SSGI 2021; databoks.katadata.co.id"),
+    ("16", 2022, "SSGI", 18.6, "SSGI 2022; databoks.katadata.co.id"),
+    ("16", 2023, "SKI", 20.3, "SKI 2023; detik.com/sumbagsel d-7599058"),
+    ("16", 2024, "SSGI", 15.9, "SSGI 2024; databoks.katadata.co.id (daftar provinsi 2024)"),
+    ("18", 2021, "SSGI", 18.5, "SSGI 2021; databoks.katadata.co.id"),
+    ("18", 2022, "SSGI", 15.2, "SSGI 2022; databoks.katadata.co.id"),
+    ("18", 2023, "SKI", 14.9, "SKI 2023; lampost.co"),
+    ("18", 2024, "SSGI", 15.9, "SSGI 2024; databoks.katadata.co.id (daftar provinsi 2024)"),
+    ("16.05", 2021, "SSGI", 28.3, "SSGI 2021; linggaupos.bacakoran.co 12191 (angka perlu dicek ulang)"),
+    ("16.05", 2022, "SSGI", 25.4, "SSGI 2022; linggaupos.bacakoran.co 12191"),
+    ("16.05", 2023, "SKI", 21.9, "SKI 2023; detik.com/sumbagsel d-7599058"),
+    ("16.06", 2021, "SSGI", 23.0, "SSGI 2021; dinkes.mubakab.go.id/web/detail/356"),
+    ("16.06", 2022, "SSGI", 17.7, "SSGI 2022; regional.kompas.com 2023-04-05"),
+    ("16.06", 2022, "e-PPGBM", 1.58, "e-PPGBM 2022 (data administratif, bukan survei); dinkes.mubakab.go.id"),
+    ("16.06", 2023, "SKI", 16.5, "SKI 2023; detik.com/sumbagsel d-7599058"),
+    ("18.13", 2021, "SSGI", 22.8, "SSGI 2021; radarlampung.disway.id 659416"),
+    ("18.13", 2023, "SKI", 16.1, "SKI 2023; radarlambar.bacakoran.co 31444"),
+    ("18.13", 2024, "SSGI", 19.8, "SSGI 2024; radarlambar.bacakoran.co 31444 (angka ambigu di sumber)"),
+]
+
+TARGETS = [
+    # indikator, target, arah, sumber
+    ("krs_didampingi", 90, "naik", "Angka 90% yang umum dikutip untuk RAN PASTI (belum terverifikasi)"),
+    ("catin_didampingi", 90, "naik", "Perpres 72/2021; metadata indikator BKKBN"),
+    ("bumil_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
+    ("pascasalin_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
+    ("baduta_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
+    ("kb_pascasalin", 70, "naik", "Perpres 72/2021; paparan BKKBN"),
+    ("tpk_lapor", 100, "naik", "Setiap TPK melapor setiap bulan (target operasional; belum terverifikasi)"),
+    ("kampung_kb", 100, "naik", "Inpres 3/2022: Kampung KB di setiap desa/kelurahan"),
+    ("prevalensi_stunting", 14, "turun", "RPJMN 2020–2024; Perpres 72/2021"),
+]
+
+LOKMIN_TAHAP = [
+    (3, "Tahap 1: sosialisasi sasaran dan strategi RAN PASTI"),
+    (5, "Tahap 2: besaran target pendampingan KRS per desa"),
+    (7, "Tahap 3: desain Kampung KB"),
+    (9, "Tahap 4: kinerja TPK"),
+    (11, "Tahap 5: aksi di desa"),
+    (12, "Tahap 6: evaluasi RAN PASTI Desember"),
+]
+PROBLEMS = [
+    ("Sebagian TPK belum melapor rutin lewat Elsimil karena sinyal lemah",
+     "Korlap KB menjadwalkan input laporan bersama di kantor desa setiap tanggal 5"),
+    ("Calon pengantin mendaftar ke KUA kurang dari 3 bulan sebelum menikah",
+     "KUA dan penyuluh KB menyosialisasikan Elsimil pada bimbingan perkawinan"),
+    ("Cakupan KB pascapersalinan rendah di desa yang jauh dari puskesmas",
+     "Bidan desa menawarkan KB saat kunjungan nifas; puskesmas menambah stok implan"),
+    ("Data sasaran KRS belum diperbarui setelah verval semester",
+     "Manajer data memutakhirkan sasaran KRS hasil verval bersama kader"),
+    ("Banyak keluarga berisiko tanpa jamban sehat",
+     "Usulan bantuan jamban sehat dimasukkan ke APBDes melalui rembuk stunting desa"),
+    ("Ibu hamil KEK belum semua mendapat makanan tambahan",
+     "Puskesmas dan PKK menyalurkan PMT lokal lewat posyandu"),
+    ("Kader TPK berganti dan belum dilatih",
+     "Pelatihan ulang TPK oleh PKB di tingkat kecamatan"),
+    ("Rumah Data Kampung KB belum diisi", "Pendamping Kampung KB mengisi Rumah DataKu setiap bulan"),
+    ("Pendampingan baduta belum menjangkau dusun terpencil",
+     "Jadwal kunjungan rumah TPK diatur bergilir per dusun"),
+]
+
+
+def _kabupaten_list(regions: Regions, scale: str) -> list[str]:
+    if scale == "national":
+        return sorted(regions.kabupaten.index)
+    return list(SAMPLE_KABUPATEN)
+
+
+def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, int]:
+    regions = Regions()
+    rng = np.random.default_rng(seed)
+    kabs = _kabupaten_list(regions, scale)
+    desa = regions.desa[regions.desa["kode_kabupaten"].isin(kabs)].sort_index()
+    kec_codes = sorted(desa["kode_kecamatan"].unique())
+    n_desa, n_month = len(desa), len(MONTHS)
+
+    # kecamatan effect: most on track, ~1 in 6 lagging (the pages must show lagging units)
+    kec_effect = pd.Series(rng.normal(0.0, 0.05, len(kec_codes)), index=kec_codes)
+    laggards = rng.choice(len(kec_codes), size=max(1, len(kec_codes) // 6), replace=False)
+    kec_effect.iloc[laggards] -= rng.uniform(0.18, 0.32, len(laggards))
+    effect = kec_effect.reindex(desa["kode_kecamatan"]).to_numpy()[:, None] + rng.normal(0, 0.04, (n_desa, 1))
+    size = rng.lognormal(0.0, 0.45, n_desa)[:, None]  # desa population scale
+    month_ix = np.arange(n_month)[None, :]
+    progress = 0.55 + 0.35 * month_ix / (n_month - 1)  # coverage grows Jan → Dec
+
+    def target(base: float, noise: float = 0.15) -> np.ndarray:
+        lam = np.clip(base * size * rng.lognormal(0, noise, (n_desa, n_month)), 0, None)
+        return rng.poisson(lam)
+
+    def reached(den: np.ndarray, level: np.ndarray) -> np.ndarray:
+        p = np.clip(level + rng.normal(0, 0.05, den.shape), 0.0, 1.0)
+        return rng.binomial(den, p)
+
+    krs_base = np.round(60 * size * rng.lognormal(0, 0.1, (n_desa, 1)))
+    rebase = np.where(month_ix >= 8, rng.uniform(0.72, 0.85, (n_desa, 1)), 1.0)  # PK-24 from September
+    krs_sasaran = np.maximum(np.round(krs_base * rebase), 0).astype(int)
+    krs_sasaran = np.broadcast_to(krs_sasaran, (n_desa, n_month)).copy()
+    cover = progress + effect
+    cols = {"krs_sasaran": krs_sasaran, "krs_didampingi": reached(krs_sasaran, cover + 0.05)}
+    cols["catin_terdaftar"] = target(1.6, 0.4)
+    cols["catin_didampingi"] = reached(cols["catin_terdaftar"], cover - 0.05)
+    cols["bumil_sasaran"] = target(9)
+    cols["bumil_didampingi"] = reached(cols["bumil_sasaran"], cover + 0.02)
+    cols["pascasalin_sasaran"] = target(6)
+    cols["pascasalin_didampingi"] = reached(cols["pascasalin_sasaran"], cover - 0.02)
+    cols["pascasalin_kb"] = reached(cols["pascasalin_didampingi"], np.full((n_desa, n_month), 0.6)
+                                    + effect + 0.15 * month_ix / n_month)
+    cols["baduta_sasaran"] = target(25)
+    cols["baduta_didampingi"] = reached(cols["baduta_sasaran"], cover)
+    cols["tpk_jumlah"] = np.broadcast_to(np.clip(np.round(size * 2.2), 1, 8).astype(int), (n_desa, n_month)).copy()
+    cols["tpk_lapor"] = reached(cols["tpk_jumlah"], cover + 0.2)
+
+    frame = pd.DataFrame({
+        "kode_desa": np.repeat(desa.index.to_numpy(), n_month),
+        "bulan": np.tile(MONTHS, n_desa),
+        **{k: v.reshape(-1) for k, v in cols.items()},
+    })
+    # a few missing reports: ~1.5% of desa-months, and one desa per ~40 silent from October
+    missing = rng.random(len(frame)) < 0.015
+    silent = rng.choice(n_desa, size=max(1, n_desa // 40), replace=False)
+    silent_rows = np.isin(np.repeat(np.arange(n_desa), n_month), silent) & (np.tile(month_ix[0], n_desa) >= 9)
+    frame = frame[~(missing | silent_rows)]
+
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {"pendampingan": len(frame)}
+    frame.to_csv(out / "pendampingan.csv", index=False)
+
+    # Kampung KB: Musi Rawas had every desa formed by 2022 (seed report); elsewhere 70–95%, 2017–2024
+    years = rng.integers(2017, 2025, n_desa)
+    formed = rng.random(n_desa) < rng.uniform(0.7, 0.95)
+    mura = (desa["kode_kabupaten"] == "16.05").to_numpy()
+    years = np.where(mura, np.minimum(years, 2022), years)
+    formed |= mura
+    kkb = pd.DataFrame({"kode_desa": desa.index[formed], "tahun_terbentuk": years[formed]})
+    kkb.to_csv(out / "kampung_kb.csv", index=False)
+    counts["kampung_kb"] = len(kkb)
+
+    counts["lokmin"] = _lokmin(rng, kec_codes, kec_effect).pipe(
+        lambda df: (df.to_csv(out / "lokmin.csv", index=False), len(df))[1])
+    counts["krs_rekap"] = _rekap(rng, frame, kec_codes).pipe(
+        lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
+
+    prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=["kode_wilayah", "tahun", "sumber", "prevalensi",
+                                                       "keterangan"])
+    if scale != "national":
+        prev = prev[prev["kode_wilayah"].map(lambda k: k in ("ID", "16", "18") or k in kabs)]
+    eppgbm = []
+    for kec in kec_codes:
+        base = rng.uniform(3, 14)
+        for year in (2022, 2023, 2024):
+            eppgbm.append((kec, year, "e-PPGBM", round(base * (1 - 0.12 * (year - 2022)), 2),
+                           "data contoh (sintetis): angka e-PPGBM kecamatan"))
+    prev = pd.concat([prev, pd.DataFrame(eppgbm, columns=prev.columns)], ignore_index=True)
+    prev.to_csv(out / "prevalensi.csv", index=False)
+    counts["prevalensi"] = len(prev)
+
+    tgt = pd.DataFrame([(k, year, t, arah, src) for year in (2023, 2024) for k, t, arah, src in TARGETS],
+                       columns=["indikator", "tahun", "target", "arah", "sumber"])
+    tgt.to_csv(out / "target.csv", index=False)
+    counts["target"] = len(tgt)
+
+    (out / "konfigurasi.yml").write_text(CONFIG_SAMPLE, encoding="utf-8")
+    return counts
+
+
+def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -> pd.DataFrame:
+    rows = []
+    for kec in kec_codes:
+        for month, tahap in LOKMIN_TAHAP:
+            day = int(rng.integers(5, 27))
+            n_prob = 1 + int(rng.random() < 0.5 + (0.3 if effect[kec] < -0.1 else 0))
+            for i in rng.choice(len(PROBLEMS), size=n_prob, replace=False):
+                masalah, rtl = PROBLEMS[i]
+                age = 12 - month
+                p_done = min(0.9, 0.15 * age + (0.1 if effect[kec] > -0.1 else -0.1))
+                r = rng.random()
+                status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
+                rows.append((kec, f"2024-{month:02d}-{day:02d}", tahap, masalah, rtl, status))
+    return pd.DataFrame(rows, columns=["kode_kecamatan", "tanggal", "tahap", "masalah",
+                                       "rencana_tindak_lanjut", "status"])
+
+
+def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:
+    aug = pend[pend["bulan"] == "2024-09"].assign(kec=lambda d: d["kode_desa"].str.slice(0, 8))
+    krs = aug.groupby("kec")["krs_sasaran"].sum().reindex(kec_codes, fill_value=0).to_numpy()
+    n = len(kec_codes)
+    sasaran = np.round(krs / rng.uniform(0.35, 0.55, n)).astype(int)
+    tidak = sasaran - krs
+    keluarga = np.round(sasaran / rng.uniform(0.45, 0.65, n)).astype(int)
+    shares = rng.dirichlet([4, 3, 2, 1, 0.5], n)
+    welfare = np.floor(shares * krs[:, None]).astype(int)
+    welfare[:, 0] += krs - welfare.sum(axis=1)
+    frac = lambda lo, hi: np.round(krs * rng.uniform(lo, hi, n)).astype(int)  # noqa: E731
+    return pd.DataFrame({
+        "kode_kecamatan": kec_codes, "tahun": 2024, "jumlah_keluarga": keluarga,
+        "jumlah_keluarga_sasaran": sasaran,
+        "kesejahteraan_1": welfare[:, 0], "kesejahteraan_2": welfare[:, 1], "kesejahteraan_3": welfare[:, 2],
+        "kesejahteraan_4": welfare[:, 3], "kesejahteraan_lebih_4": welfare[:, 4],
+        "total_krs": krs, "tidak_berisiko": tidak,
+        "baduta": frac(0.25, 0.4), "balita": frac(0.4, 0.6), "pus": frac(0.7, 0.9), "pus_hamil": frac(0.05, 0.12),
+        "air_minum_tidak_layak": frac(0.1, 0.35), "jamban_tidak_layak": frac(0.2, 0.5),
+        "terlalu_muda": frac(0.03, 0.1), "terlalu_tua": frac(0.1, 0.2), "terlalu_dekat": frac(0.05, 0.12),
+        "terlalu_banyak": frac(0.1, 0.25),
+    })
+
+
+CONFIG_SAMPLE = """\
+# Konfigurasi situs RAN PASTI (dibaca oleh `ranpasti build`).
+# data_contoh: true menandai setiap halaman dengan "data contoh (sintetis)". Ganti ke false untuk data asli.
+data_contoh: true
+keterangan_sumber: >-
+  Data contoh (sintetis) dibuat oleh scripts/generate_sample.py;
+  hanya angka prevalensi SSGI/SKI yang asli.
+# Ambang warna capaian terhadap target (persen capaian = realisasi / target x 100; dibalik untuk arah turun).
+ambang_capaian:
+  - {min: 100, label: "Tercapai", warna: "#18794e"}
+  - {min: 80, label: "Hampir tercapai", warna: "#6e5a00"}
+  - {min: 60, label: "Perlu perhatian", warna: "#a14a00"}
+  - {min: 0, label: "Jauh dari target", warna: "#b42318"}
+# Jumlah KRS di bawah angka ini ditampilkan sebagai "< 5" di halaman publik (melindungi keluarga).
+batas_privasi_krs: 5
+# Tingkat halaman yang diberi gambar SVG statis untuk pembaca tanpa JavaScript.
+grafik_svg_tingkat: [nasional, provinsi, kabupaten]
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "data")
+    ap.add_argument("--scale", choices=("sample", "national"), default="sample")
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args()
+    if args.scale == "national" and args.out.resolve() == (ROOT / "data").resolve():
+        ap.error("--scale national menulis ~100 MB: pilih folder lain dengan --out")
+    for name, n in generate(args.out, args.scale, args.seed).items():
+        print(f"{name}: {n} baris")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Settings staff may change without touching code: achievement bands, privacy threshold, sample flag.
+
+Read from ``konfigurasi.yml`` in the data folder; anything missing falls back to the defaults below, which
+follow the regional-dashboard convention described in ``domain.md`` (no official RAN PASTI scheme exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Band:
+    min: float
+    label: str
+    color: str  # background of the badge; all pass WCAG AA with white text
+
+
+DEFAULT_BANDS = (
+    Band(100, "Tercapai", "#18794e"),
+    Band(80, "Hampir tercapai", "#6e5a00"),
+    Band(60, "Perlu perhatian", "#a14a00"),
+    Band(float("-inf"), "Jauh dari target", "#b42318"),
+)
+NO_DATA_BAND = Band(float("nan"), "Tidak ada data", "#5c6370")
+
+
+@dataclass(frozen=True)
+class Config:
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+    sample: bool = False
+    privacy_min_krs: int = 5
+    svg_fallback_levels: tuple[str, ...] = ("nasional", "provinsi", "kabupaten")
+    source_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def band(self, capaian_target: float | None) -> Band:
+        if capaian_target is None or capaian_target != capaian_target:
+            return NO_DATA_BAND
+        return next(b for b in self.bands if capaian_target >= b.min)
+
+
+def load_config(data_dir: Path) -> Config:
+    path = Path(data_dir) / "konfigurasi.yml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = raw or {}
+    bands = DEFAULT_BANDS
+    if raw.get("ambang_capaian"):
+        items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))
+        bands = tuple(Band(float(b.get("min", float("-inf"))), str(b["label"]), str(b["warna"])) for b in items)
+        bands = (*bands[:-1], Band(float("-inf"), bands[-1].label, bands[-1].color))
+    return Config(
+        bands=bands,
+        sample=bool(raw.get("data_contoh", False)),
+        privacy_min_krs=int(raw.get("batas_privasi_krs", 5)),
+        svg_fallback_levels=tuple(raw.get("grafik_svg_tingkat", Config.svg_fallback_levels)),
+        source_note=str(raw.get("keterangan_sumber", "")),
+        extra=raw,
+    )

@@ -1,0 +1,158 @@
+"""Every RAN PASTI indicator, computed the same way for any unit and period.
+
+Ratios are summed before they are divided: a kecamatan's capaian for a month is Σ numerator ÷ Σ denominator
+over its desa, never a mean of desa percentages, and an annual capaian sums over months too. A zero
+denominator gives NaN ("tidak ada data"), never 0%. Everything is vectorised over a long table
+(unit × period × indicator) so one call serves a kecamatan page or the whole country.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    group: str
+    numerator: str
+    denominator: str
+    table: str = "pendampingan"
+    description: str = ""
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def register(ind: Indicator) -> Indicator:
+    INDICATORS[ind.key] = ind
+    return ind
+
+
+GROUPS = {
+    "keluarga": "Pendampingan keluarga berisiko stunting",
+    "ibu_anak": "Pendampingan ibu hamil, pascapersalinan dan baduta",
+    "catin": "Pendampingan calon pengantin",
+    "kb": "KB pascapersalinan",
+    "tpk": "Pelaporan Tim Pendamping Keluarga",
+    "kampung": "Kampung KB",
+    "prevalensi": "Prevalensi stunting",
+}
+
+for _ind in (
+    Indicator("krs_didampingi", "KRS didampingi", "keluarga", "krs_didampingi", "krs_sasaran",
+              description="Keluarga berisiko stunting sasaran yang memperoleh pendampingan TPK"),
+    Indicator("catin_didampingi", "Catin didampingi", "catin", "catin_didampingi", "catin_terdaftar",
+              description="Calon pengantin terdaftar (Elsimil) yang didampingi 3 bulan pranikah"),
+    Indicator("bumil_didampingi", "Ibu hamil didampingi", "ibu_anak", "bumil_didampingi", "bumil_sasaran",
+              description="Ibu hamil sasaran yang didampingi TPK"),
+    Indicator("pascasalin_didampingi", "Ibu pascasalin didampingi", "ibu_anak", "pascasalin_didampingi",
+              "pascasalin_sasaran", description="Ibu pascapersalinan sasaran yang didampingi TPK"),
+    Indicator("baduta_didampingi", "Baduta didampingi", "ibu_anak", "baduta_didampingi", "baduta_sasaran",
+              description="Keluarga dengan baduta (0–23 bulan) sasaran yang didampingi"),
+    Indicator("kb_pascasalin", "KB pascapersalinan", "kb", "pascasalin_kb", "pascasalin_sasaran",
+              description="Ibu pascapersalinan yang mendapat pelayanan KB pascapersalinan"),
+    Indicator("tpk_lapor", "TPK melapor", "tpk", "tpk_lapor", "tpk_jumlah",
+              description="Tim Pendamping Keluarga yang mengirim laporan bulan itu"),
+    Indicator("kampung_kb", "Desa dengan Kampung KB", "kampung", "desa_kampung_kb", "desa", table="kampung_kb",
+              description="Desa/kelurahan yang sudah membentuk Kampung KB dari semua desa/kelurahan"),
+    Indicator("prevalensi_stunting", "Prevalensi stunting balita", "prevalensi", "prevalensi", "",
+              table="prevalensi", description="Persen balita dengan TB/U < −2 SD"),
+):
+    register(_ind)
+
+PENDAMPINGAN_INDICATORS = [i for i in INDICATORS.values() if i.table == "pendampingan"]
+UNIT_CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
+
+
+def unit_codes(kode_desa: pd.Series, level: str) -> pd.Series:
+    """The code of the unit at ``level`` that each desa belongs to (codes nest by prefix)."""
+    if level == "nasional":
+        return pd.Series("ID", index=kode_desa.index)
+    return kode_desa.str.slice(0, UNIT_CODE_LENGTH[level])
+
+
+def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
+    """Percent, NaN where the denominator is 0: no target group is "no data", not 0%."""
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den * 100.0, np.nan)
+
+
+def capaian(pend: pd.DataFrame, level: str, by_month: bool = True,
+            indicators: list[Indicator] | None = None) -> pd.DataFrame:
+    """Long table ``kode, [bulan], indikator, pembilang, penyebut, nilai`` for units at ``level``.
+
+    ``pend`` is any slice of pendampingan (one kecamatan, one kabupaten, the whole country); sums are
+    taken over the desa and, when ``by_month`` is False, over the months in the slice too.
+    """
+    indicators = indicators or PENDAMPINGAN_INDICATORS
+    cols = sorted({c for i in indicators for c in (i.numerator, i.denominator)})
+    frame = pend[cols].astype("float64")
+    frame["kode"] = unit_codes(pend["kode_desa"], level) if level != "desa" else pend["kode_desa"]
+    keys = ["kode", "bulan"] if by_month else ["kode"]
+    if by_month:
+        frame["bulan"] = pend["bulan"]
+    sums = frame.groupby(keys, sort=True).sum()
+    parts = []
+    for ind in indicators:
+        part = pd.DataFrame({"pembilang": sums[ind.numerator], "penyebut": sums[ind.denominator]},
+                            index=sums.index)
+        part["indikator"] = ind.key
+        parts.append(part)
+    out = pd.concat(parts).reset_index()
+    out["nilai"] = ratio(out["pembilang"], out["penyebut"])
+    return out[[*keys, "indikator", "pembilang", "penyebut", "nilai"]]
+
+
+def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataFrame:
+    """Each reference desa of the unit with whether it sent a report for ``bulan`` (missing rows = no report)."""
+    sent = set(pend.loc[pend["bulan"] == bulan, "kode_desa"])
+    out = pd.DataFrame({"kode_desa": desa_ref.index, "nama": desa_ref["nama"].to_numpy(),
+                        "kode_kecamatan": desa_ref["kode_kecamatan"].to_numpy()})
+    out["melapor"] = out["kode_desa"].isin(sent)
+    return out
+
+
+def kampung_kb(kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
+    """Kampung KB coverage at the end of ``tahun``: desa with a Kampung KB formed by then ÷ all desa."""
+    formed = set(kkb.loc[kkb["tahun_terbentuk"] <= tahun, "kode_desa"])
+    codes = pd.Series(desa_ref.index, index=desa_ref.index)
+    frame = pd.DataFrame({"kode": unit_codes(codes, level) if level != "desa" else codes,
+                          "pembilang": codes.isin(formed).astype(float), "penyebut": 1.0})
+    out = frame.groupby("kode").sum().reset_index()
+    out["indikator"] = "kampung_kb"
+    out["nilai"] = ratio(out["pembilang"], out["penyebut"])
+    return out[["kode", "indikator", "pembilang", "penyebut", "nilai"]]
+
+
+def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config: Config) -> pd.DataFrame:
+    """Add ``target, arah, sumber_target, capaian_target, band`` (capaian vs target, reversed for ``turun``).
+
+    A year without its own target uses the latest earlier target of that indicator, and says so in
+    ``sumber_target``; an indicator with no target at all keeps NaN and band "Tidak ada data".
+    """
+    t = targets[targets["tahun"] <= tahun].sort_values("tahun").groupby("indikator").tail(1)
+    t = t.rename(columns={"sumber": "sumber_target", "tahun": "tahun_target"})
+    out = values.merge(t[["indikator", "target", "arah", "sumber_target", "tahun_target"]], on="indikator",
+                       how="left")
+    naik = out["arah"] != "turun"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["capaian_target"] = np.where(naik, out["nilai"] / out["target"] * 100.0,
+                                         out["target"] / out["nilai"] * 100.0)
+    out.loc[out["nilai"].isna() | out["target"].isna(), "capaian_target"] = np.nan
+    bands = [config.band(v) for v in out["capaian_target"]]
+    out["band"] = [b.label for b in bands]
+    out["warna"] = [b.color for b in bands]
+    return out
+
+
+def label(key: str) -> str:
+    return INDICATORS[key].label

@@ -1,0 +1,166 @@
+"""Turn text cells into typed values, vectorised, accepting what is unambiguous and flagging the rest.
+
+Each parser returns ``(values, bad)``: the normalised column and a boolean mask of cells it could not read.
+A parser that changed a readable but non-standard form (``Januari 2024`` → ``2024-01``) says so through
+``changed``, so the build log can tell staff what was normalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .fmt import BULAN, BULAN_SINGKAT
+
+CODE_WIDTHS = (2, 2, 2, 4)  # provinsi . kabupaten . kecamatan . desa
+LEVEL_PARTS = {"provinsi": 1, "kabupaten": 2, "kecamatan": 3, "desa": 4}
+
+_MONTHS = {name.lower(): i + 1 for i, name in enumerate(BULAN)}
+_MONTHS.update({name.lower(): i + 1 for i, name in enumerate(BULAN_SINGKAT)})
+_MONTHS.update({"agt": 8, "ags": 8, "okt": 10, "nop": 11, "nov": 11, "des": 12, "pebruari": 2, "nopember": 11,
+                "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+                "october": 10, "december": 12, "mar": 3, "aug": 8, "oct": 10, "dec": 12})
+
+
+@dataclass
+class Parsed:
+    values: pd.Series
+    bad: pd.Series  # True where the text could not be read
+    changed: pd.Series  # True where a readable non-standard form was normalised
+
+
+def _result(values: pd.Series, bad: pd.Series, text: pd.Series, standard: pd.Series) -> Parsed:
+    return Parsed(values, bad, ~bad & ~standard & (text != ""))
+
+
+def kode(text: pd.Series, level: str) -> Parsed:
+    """Kemendagri code at ``level``: accepts ``16.05.01``, ``160501`` (no dots) and ``16.5.1`` (zeros lost)."""
+    parts_n = LEVEL_PARTS[level]
+    widths = CODE_WIDTHS[:parts_n]
+    s = text.str.strip()
+    standard = s.str.fullmatch(r"\.".join(rf"\d{{{w}}}" for w in widths))
+    digits_only = s.str.fullmatch(rf"\d{{{sum(widths)}}}")
+    out = s.copy()
+    # no dots: split by the fixed widths
+    if digits_only.any():
+        d = s[digits_only]
+        pieces, pos = [], 0
+        for w in widths:
+            pieces.append(d.str.slice(pos, pos + w))
+            pos += w
+        out[digits_only] = pieces[0].str.cat(pieces[1:], sep=".")
+    # dots with leading zeros lost (Excel turned 16.05 into 16.5): pad each part
+    lost = ~standard & ~digits_only & s.str.fullmatch(r"\.".join([r"\d{1,4}"] * parts_n))
+    if lost.any():
+        split = s[lost].str.split(".", expand=True)
+        fits = pd.Series(True, index=split.index)
+        padded = []
+        for i, w in enumerate(widths):
+            col = split[i]
+            fits &= col.str.len() <= w
+            padded.append(col.str.zfill(w))
+        joined = padded[0].str.cat(padded[1:], sep=".")
+        out[lost & fits.reindex(s.index, fill_value=False)] = joined[fits]
+        lost = lost & fits.reindex(s.index, fill_value=False)
+    ok = standard | digits_only | lost
+    bad = ~ok & (s != "")
+    return _result(out.where(ok, s), bad, s, standard)
+
+
+def kode_wilayah(text: pd.Series) -> Parsed:
+    """Any level, or ``ID`` for the whole country; only the standard dotted form (levels are ambiguous)."""
+    s = text.str.strip()
+    national = s.str.upper().isin(["ID", "INDONESIA", "NASIONAL"])
+    standard = s.str.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+    out = s.where(~national, "ID")
+    bad = ~(standard | national) & (s != "")
+    return _result(out, bad, s, standard | (s == "ID"))
+
+
+def bulan(text: pd.Series) -> Parsed:
+    """Reporting month as ``YYYY-MM``; accepts ``Januari 2024``, ``01/2024``, ``2024/1`` and Excel dates."""
+    s = text.str.strip()
+    standard = s.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    year = pd.Series(np.nan, index=s.index)
+    month = pd.Series(np.nan, index=s.index)
+
+    def take(mask: pd.Series, y: pd.Series, m: pd.Series) -> None:
+        free = mask & year.isna()
+        year[free] = pd.to_numeric(y[free], errors="coerce")
+        month[free] = pd.to_numeric(m[free], errors="coerce")
+
+    iso = s.str.extract(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2}(?:[ T][\d:.]+)?)?$")
+    take(iso[0].notna(), iso[0], iso[1])
+    mmyyyy = s.str.extract(r"^(\d{1,2})[-/.](\d{4})$")
+    take(mmyyyy[0].notna(), mmyyyy[1], mmyyyy[0])
+    named = s.str.lower().str.extract(r"^([a-z]+)[\s\-/.,]+(\d{4})$")
+    named_month = named[0].map(_MONTHS)
+    take(named_month.notna(), named[1], named_month)
+    valid = year.between(2000, 2100) & month.between(1, 12)
+    out = pd.Series("", index=s.index, dtype=object)
+    out[valid] = (year[valid].astype(int).astype(str) + "-"
+                  + month[valid].astype(int).astype(str).str.zfill(2))
+    bad = ~valid & (s != "")
+    return _result(out.astype(str), bad, s, standard)
+
+
+def tanggal(text: pd.Series) -> Parsed:
+    """Meeting date as ``YYYY-MM-DD``; accepts ``14/03/2024`` (day first, as Indonesia writes) and names."""
+    s = text.str.strip()
+    standard = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    iso = pd.to_datetime(s.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    dmy = pd.to_datetime(s.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
+    named = s.str.lower().str.extract(r"^(\d{1,2})\s+([a-z]+)\s+(\d{4})$")
+    named_m = named[1].map(_MONTHS)
+    named_dt = pd.to_datetime(
+        named[2] + "-" + named_m.astype("Int64").astype(str).str.zfill(2) + "-" + named[0].str.zfill(2),
+        format="%Y-%m-%d", errors="coerce")
+    value = iso.fillna(dmy).fillna(named_dt)
+    out = value.dt.strftime("%Y-%m-%d").fillna("")
+    bad = value.isna() & (s != "")
+    return _result(out, bad, s, standard)
+
+
+_ID_THOUSANDS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+_EN_THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+
+
+def number(text: pd.Series, indonesian: bool) -> Parsed:
+    """Decimal number; ``1.234,5`` in Indonesian-locale files, decimal comma ``21,9`` accepted everywhere."""
+    s = text.str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
+    standard = s.str.fullmatch(r"-?\d+(\.\d+)?")
+    cleaned = s.copy()
+    comma_decimal = s.str.fullmatch(r"-?\d+,\d+")
+    cleaned[comma_decimal] = s[comma_decimal].str.replace(",", ".", regex=False)
+    if indonesian:
+        grouped = s.str.fullmatch("-?" + _ID_THOUSANDS)
+        cleaned[grouped] = s[grouped].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        grouped = s.str.fullmatch("-?" + _EN_THOUSANDS)
+        cleaned[grouped] = s[grouped].str.replace(",", "", regex=False)
+    values = pd.to_numeric(cleaned.where(standard | comma_decimal | grouped, None), errors="coerce")
+    bad = values.isna() & (s != "")
+    return _result(values, bad, s, standard)
+
+
+def count(text: pd.Series, indonesian: bool) -> Parsed:
+    """Whole number ≥ 0 (sign and wholeness are checked by the validator, which words the message)."""
+    return number(text, indonesian)
+
+
+def tahun(text: pd.Series) -> Parsed:
+    s = text.str.strip().str.replace(r"\.0$", "", regex=True)
+    values = pd.to_numeric(s.where(s.str.fullmatch(r"\d{4}"), None), errors="coerce")
+    bad = ~values.between(2000, 2100) & (s != "")
+    return _result(values, bad, s, pd.Series(True, index=s.index))
+
+
+def choice(text: pd.Series, choices: tuple[str, ...]) -> Parsed:
+    """Case-insensitive match to the canonical spelling."""
+    s = text.str.strip()
+    canon = {c.lower(): c for c in choices}
+    out = s.str.lower().map(canon)
+    bad = out.isna() & (s != "")
+    return _result(out.fillna(s), bad, s, s.isin(choices))

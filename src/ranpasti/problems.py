@@ -1,0 +1,93 @@
+"""Problems found in staff data, and how they are told to staff.
+
+Every message names the file, the row as a spreadsheet shows it, the column, the bad value and what is
+expected, in Bahasa Indonesia: staff fix their export from this text alone, without a programmer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_SHOWN = 200  # per run; beyond this staff get a count, not a wall of text
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = "galat"  # galat (blocks the build) | peringatan (shown, build goes on)
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"baris {self.row}")
+        if self.column:
+            where.append(f"kolom {self.column}")
+        shown = "" if self.value is None else f' nilai "{_clip(self.value)}":'
+        return f"[{self.severity.upper()}] {', '.join(where)}:{shown} {self.message}"
+
+
+def _clip(value: str, limit: int = 60) -> str:
+    value = str(value).replace("\n", " ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@dataclass
+class Report:
+    """All problems and normalisation notes of one validation run."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    def add(self, problem: Problem) -> None:
+        if problem.severity == "galat":
+            self.error_count += 1
+        if len(self.problems) < MAX_SHOWN or problem.severity != "galat":
+            self.problems.append(problem)
+
+    def error_cells(self, file: str, column: str | None, rows, values, message: str) -> None:
+        """Many cells with the same fault: all are counted, only the first few hundred are spelled out."""
+        rows, values = list(rows), list(values)
+        room = max(0, MAX_SHOWN - len(self.problems))
+        for row, value in zip(rows[:room], values[:room], strict=True):
+            self.problems.append(Problem(file, message, row=int(row), column=column, value=str(value)))
+        self.error_count += len(rows)
+
+    def error(self, file: str, message: str, **kw) -> None:
+        self.add(Problem(file, message, **kw))
+
+    def warn(self, file: str, message: str, **kw) -> None:
+        self.add(Problem(file, message, severity="peringatan", **kw))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def render(self) -> str:
+        lines = [str(p) for p in self.problems]
+        hidden = self.error_count - sum(p.severity == "galat" for p in self.problems)
+        if hidden > 0:
+            lines.append(f"… dan {hidden} galat lain yang tidak ditampilkan (perbaiki yang di atas dahulu).")
+        lines += [f"[CATATAN] {n}" for n in self.notes]
+        if self.ok:
+            lines.append("Data valid: tidak ada galat.")
+        else:
+            lines.append(f"Data TIDAK valid: {self.error_count} galat. Perbaiki file di atas lalu jalankan lagi "
+                         "`ranpasti validate`. Situs tidak diubah.")
+        return "\n".join(lines)
+
+
+class DataError(Exception):
+    """Raised when staff data cannot be used; carries the report so the CLI can print it and exit 1."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.render())
+        self.report = report

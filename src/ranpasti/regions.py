@@ -1,0 +1,132 @@
+"""Reference regions (Kemendagri codes from ``idn-area-data``) and the hierarchy between them.
+
+Every other module asks this one which desa belong to a kecamatan, what a unit is called and where its page
+lives, so that codes and names are checked against one authority. Loaded once per process (the national
+tables are ~84k rows, a few tens of milliseconds with pyarrow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .slugs import kabupaten_slug, provinsi_slug, sibling_slugs
+
+LEVELS = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
+
+
+def default_wilayah_dir() -> Path:
+    """``data/wilayah`` of the project checkout; the reference tables ship with the repository."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "data" / "wilayah"
+        if (candidate / "desa.csv").exists():
+            return candidate
+    return Path.cwd() / "data" / "wilayah"
+
+
+def level_of(code: str) -> str:
+    """Kemendagri codes grow by one part per level: ``16`` → ``16.05`` → ``16.05.01`` → ``16.05.01.2001``."""
+    if code in ("", "ID", "nasional"):
+        return "nasional"
+    return LEVELS[min(code.count(".") + 1, 4)]
+
+
+@dataclass(frozen=True)
+class Unit:
+    kode: str
+    nama: str
+    tingkat: str
+    slug: str
+    parent: str | None
+
+    @property
+    def label(self) -> str:
+        """Name as printed on a page: kecamatan and desa get their level in front."""
+        if self.tingkat == "kecamatan":
+            return f"Kecamatan {self.nama}"
+        if self.tingkat == "provinsi":
+            return f"Provinsi {self.nama}"
+        if self.tingkat == "desa":
+            return f"Desa/Kelurahan {self.nama}"
+        return self.nama
+
+
+class Regions:
+    """Lookup tables for the whole country, indexed by code."""
+
+    def __init__(self, wilayah_dir: Path | None = None):
+        d = Path(wilayah_dir or default_wilayah_dir())
+        self.dir = d
+        read = lambda name: pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")  # noqa: E731
+        prov = read("provinsi.csv")
+        prov["slug"] = prov["nama"].map(provinsi_slug)
+        kab = read("kabupaten.csv")
+        kab["slug"] = kab["nama"].map(kabupaten_slug)
+        kec = read("kecamatan.csv")
+        kec["slug"] = sibling_slugs(kec["nama"], kec["kode"], kec["kode_kabupaten"])
+        desa = read("desa.csv")
+        desa["kode_kabupaten"] = desa["kode_kecamatan"].str.slice(0, 5)
+        self.provinsi = prov.set_index("kode")
+        self.kabupaten = kab.set_index("kode")
+        self.kecamatan = kec.set_index("kode")
+        self.desa = desa.set_index("kode")
+
+    def unit(self, kode: str) -> Unit:
+        """The unit for a code at any level; ``KeyError`` with the code when it does not exist."""
+        tingkat = level_of(kode)
+        if tingkat == "nasional":
+            return Unit("ID", "Indonesia", "nasional", "", None)
+        table = getattr(self, tingkat)
+        if kode not in table.index:
+            raise KeyError(kode)
+        row = table.loc[kode]
+        parent = {"provinsi": None, "kabupaten": row.get("kode_provinsi"),
+                  "kecamatan": row.get("kode_kabupaten"), "desa": row.get("kode_kecamatan")}[tingkat]
+        return Unit(kode, row["nama"], tingkat, row.get("slug", ""), parent)
+
+    def lineage(self, kode: str) -> list[Unit]:
+        """Units from the province down to ``kode`` (for breadcrumbs)."""
+        chain = []
+        current: str | None = kode
+        while current:
+            u = self.unit(current)
+            chain.append(u)
+            current = u.parent
+        return chain[::-1]
+
+    def desa_of(self, kode: str) -> pd.DataFrame:
+        """All reference desa inside a unit (any level), so "no report" can be told from "no desa"."""
+        if level_of(kode) == "nasional":
+            return self.desa
+        return self.desa[self.desa.index.str.startswith(kode + ".")]
+
+    def children(self, kode: str) -> pd.DataFrame:
+        """Direct children of a unit, with their slugs."""
+        tingkat = level_of(kode)
+        if tingkat == "nasional":
+            return self.provinsi
+        child = LEVELS[LEVELS.index(tingkat) + 1]
+        table = getattr(self, child)
+        return table[table.index.str.startswith(kode + ".")]
+
+    def path(self, kode: str) -> str:
+        """Folder of a unit's progress page under the site root (``kabupaten-musi-rawas/tugumulyo``)."""
+        u = self.unit(kode)
+        if u.tingkat == "nasional":
+            return ""
+        if u.tingkat == "provinsi":
+            return u.slug
+        if u.tingkat == "kabupaten":
+            return u.slug
+        if u.tingkat == "kecamatan":
+            return f"{self.unit(u.parent).slug}/{u.slug}"
+        raise ValueError(f"desa tidak punya halaman sendiri: {kode}")
+
+
+@cache
+def load_regions(wilayah_dir: str | None = None) -> Regions:
+    return Regions(Path(wilayah_dir) if wilayah_dir else None)

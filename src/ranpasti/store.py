@@ -1,0 +1,239 @@
+"""The validated-data cache: Parquet files written from staff inputs, read by every page.
+
+Why a cache: pages are built per unit (up to ~15,600 of them), and each must read only its own slice.
+Ingest validates and converts in one streaming pass into a staging folder, then swaps it in whole, so a
+failed validation never leaves a half-written cache. ``pendampingan`` is partitioned by kabupaten (one
+file each), and a per-kabupaten monthly aggregate serves the national and province pages. The manifest
+records each source file's checksum: it is the provenance shown on every page, and an unchanged set of
+inputs skips ingest entirely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import load_config
+from .problems import DataError, Report
+from .readers import ROW
+from .regions import Regions, level_of, load_regions
+from .schema import TABLES
+from .validate import validate
+
+CACHE_FORMAT = 1
+COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
+CONFIG_FILES = ("konfigurasi.yml",)
+
+
+def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
+    """Checksums of everything that decides the cache's content (inputs, config, regions, code version)."""
+    files = {}
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and (path.suffix.lower() in (".csv", ".xlsx") or path.name in CONFIG_FILES):
+            stat = path.stat()
+            files[path.name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return {"format": CACHE_FORMAT, "version": __version__, "files": files, "wilayah": str(regions.dir)}
+
+
+class _Sink:
+    """Writes validated chunks to staging Parquet files, one writer per table."""
+
+    def __init__(self, staging: Path):
+        self.staging = staging
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def __call__(self, name: str, frame: pd.DataFrame) -> None:
+        frame = _typed(name, frame)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(self.staging / f"{name}.staged.parquet", table.schema)
+        self.writers[name].write_table(table.cast(self.writers[name].schema))
+
+    def close(self) -> None:
+        for w in self.writers.values():
+            w.close()
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    spec = TABLES[name]
+    out = {}
+    for col in frame.columns:
+        kind = spec.column(col).kind if col in spec.column_names else "row"
+        if kind in ("count", "row") or kind == "tahun":
+            out[col] = frame[col].astype("int64")
+        elif kind == "percent":
+            out[col] = frame[col].astype("float64")
+        else:
+            out[col] = frame[col].astype(str)
+    out = pd.DataFrame(out)
+    if "kode_desa" in out:
+        out["kode_kecamatan"] = out["kode_desa"].str.slice(0, 8)
+        out["kode_kabupaten"] = out["kode_desa"].str.slice(0, 5)
+    elif "kode_kecamatan" in out:
+        out["kode_kabupaten"] = out["kode_kecamatan"].str.slice(0, 5)
+    return out
+
+
+def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, force: bool = False,
+           today: dt.date | None = None) -> tuple[Store, Report]:
+    """Validate ``data_dir`` into ``cache_dir``; raise ``DataError`` (cache untouched) when data is bad."""
+    regions = regions or load_regions()
+    data_dir, cache_dir = Path(data_dir), Path(cache_dir)
+    fingerprint = input_fingerprint(data_dir, regions)
+    manifest_path = cache_dir / "manifest.json"
+    if not force and manifest_path.exists():
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if old.get("fingerprint") == fingerprint:
+            report = Report(notes=list(old.get("notes", [])))
+            return Store(cache_dir, regions), report
+    staging = cache_dir.with_name(cache_dir.name + ".staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    sink = _Sink(staging)
+    try:
+        result = validate(data_dir, regions=regions, sink=sink, today=today)
+    finally:
+        sink.close()
+    if not result.report.ok:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise DataError(result.report)
+    _finalise(staging, regions)
+    sources = {name: {"file": s.name, "sha256": s.sha256, "size": s.size, "encoding": s.encoding,
+                      "sep": s.sep, "rows": result.states[name].rows,
+                      "modified": dt.datetime.fromtimestamp(s.path.stat().st_mtime, dt.timezone.utc).isoformat()}
+               for name, s in result.sources.items()}
+    manifest = {"fingerprint": fingerprint, "sources": sources, "notes": result.report.notes,
+                "created": dt.datetime.now(dt.timezone.utc).isoformat(), "data_dir": str(data_dir.resolve())}
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    config_src = data_dir / "konfigurasi.yml"
+    if config_src.exists():
+        shutil.copyfile(config_src, staging / "konfigurasi.yml")
+    old = cache_dir.with_name(cache_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if cache_dir.exists():
+        cache_dir.rename(old)
+    staging.rename(cache_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return Store(cache_dir, regions), result.report
+
+
+def _finalise(staging: Path, regions: Regions) -> None:
+    """Partition pendampingan by kabupaten, write aggregates and per-unit slice hashes."""
+    for staged in staging.glob("*.staged.parquet"):
+        name = staged.name.removesuffix(".staged.parquet")
+        if name != "pendampingan":
+            staged.rename(staging / f"{name}.parquet")
+    staged = staging / "pendampingan.staged.parquet"
+    part_dir = staging / "pendampingan"
+    part_dir.mkdir()
+    agg_parts = []
+    if staged.exists():
+        table = pq.read_table(staged, columns=["kode_kabupaten"])
+        kabs = sorted(set(table.column("kode_kabupaten").to_pylist()))
+        for kab in kabs:
+            frame = pq.read_table(staged, filters=[("kode_kabupaten", "=", kab)]).to_pandas()
+            frame = frame.sort_values(["kode_desa", "bulan"], kind="stable")
+            frame.to_parquet(part_dir / f"{kab}.parquet", index=False)
+            agg = frame.groupby(["kode_kabupaten", "bulan"])[COUNT_COLUMNS].sum().reset_index()
+            agg["desa_melapor"] = frame.groupby(["kode_kabupaten", "bulan"]).size().to_numpy()
+            agg_parts.append(agg)
+        staged.unlink()
+    if agg_parts:
+        pd.concat(agg_parts, ignore_index=True).to_parquet(staging / "agregat_kabupaten.parquet", index=False)
+    _write_slice_hashes(staging)
+
+
+def _write_slice_hashes(staging: Path) -> None:
+    """A content hash per kecamatan and kabupaten over every table's rows: what incremental builds compare."""
+    frames = []
+    for path in [*staging.glob("*.parquet"), *(staging / "pendampingan").glob("*.parquet")]:
+        if path.name.startswith("agregat"):
+            continue
+        df = pd.read_parquet(path)
+        if "kode_kecamatan" not in df and "kode_wilayah" not in df:
+            continue
+        code = df["kode_kecamatan"] if "kode_kecamatan" in df else df["kode_wilayah"]
+        h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False)
+        frames.append(pd.DataFrame({"kode": code.to_numpy(), "tabel": path.stem, "h": h.to_numpy()}))
+    if not frames:
+        return
+    allh = pd.concat(frames, ignore_index=True)
+    allh["h"] = allh["h"].astype("uint64")
+    per = allh.groupby(["kode", "tabel"])["h"].sum().reset_index()
+    per["h"] = (per["tabel"].map(lambda t: int(hashlib.sha1(t.encode()).hexdigest()[:15], 16)).astype("uint64")
+                ^ per["h"])
+    kec = per.groupby("kode")["h"].sum()
+    kab = kec.groupby(kec.index.str.slice(0, 5)).sum()
+    hashes = pd.concat([kec, kab[~kab.index.isin(kec.index)]])
+    pd.DataFrame({"kode": hashes.index, "hash": hashes.to_numpy().astype("uint64").astype(str)}).to_parquet(
+        staging / "slice_hash.parquet", index=False)
+
+
+@dataclass
+class Store:
+    """Read access to one ingested cache; every read returns only the slice a page needs."""
+
+    dir: Path
+    regions: Regions
+
+    @cached_property
+    def manifest(self) -> dict:
+        return json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+
+    @cached_property
+    def config(self):
+        return load_config(self.dir)
+
+    def _small(self, name: str) -> pd.DataFrame:
+        path = self.dir / f"{name}.parquet"
+        if not path.exists():
+            return pd.DataFrame(columns=[c.name for c in TABLES[name].columns])
+        return pd.read_parquet(path)
+
+    def table(self, name: str, kode: str = "ID") -> pd.DataFrame:
+        """Rows of ``name`` inside unit ``kode`` (for lokmin/krs_rekap/kampung_kb/target/prevalensi)."""
+        df = self._small(name)
+        if kode in ("ID", "") or name in ("target", "prevalensi"):
+            return df
+        col = "kode_desa" if "kode_desa" in df else "kode_kecamatan"
+        return df[df[col].str.startswith(kode)]
+
+    def pendampingan(self, kode: str) -> pd.DataFrame:
+        """Desa-month rows of a kecamatan or kabupaten; only that kabupaten's file is read."""
+        level = level_of(kode)
+        if level in ("nasional", "provinsi"):
+            raise ValueError("gunakan agregat() untuk tingkat provinsi/nasional")
+        path = self.dir / "pendampingan" / f"{kode[:5]}.parquet"
+        if not path.exists():
+            return pd.DataFrame(columns=["kode_desa", "bulan", *COUNT_COLUMNS])
+        filters = [("kode_kecamatan", "=", kode)] if level == "kecamatan" else None
+        return pd.read_parquet(path, filters=filters)
+
+    def agregat(self, kode: str = "ID") -> pd.DataFrame:
+        """Per-kabupaten monthly sums, for national and province pages (no desa rows read)."""
+        path = self.dir / "agregat_kabupaten.parquet"
+        df = pd.read_parquet(path)
+        return df if kode in ("ID", "") else df[df["kode_kabupaten"].str.startswith(kode)]
+
+    def kabupaten_codes(self) -> list[str]:
+        return sorted(p.stem for p in (self.dir / "pendampingan").glob("*.parquet"))
+
+    def months(self) -> list[str]:
+        return sorted(pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
+
+    def slice_hashes(self) -> dict[str, str]:
+        path = self.dir / "slice_hash.parquet"
+        if not path.exists():
+            return {}
+        df = pd.read_parquet(path)
+        return dict(zip(df["kode"], df["hash"], strict=True))

@@ -1,0 +1,338 @@
+"""Check staff data against the input specs and the reference regions, chunk by chunk.
+
+Rules live here, one function per kind of fault, each wording its own message for staff. Validation is
+streaming: a chunk is read, normalised, checked and handed to a sink (the Parquet cache writer), so a
+200 MB export is checked in bounded memory. Only keys needed across chunks (desa-month for duplicates,
+kecamatan seen) are kept.
+
+Why hand-written rather than pandera/frictionless: the hard rules here are normalisation of Indonesian
+exports and cross-references to Kemendagri codes, with messages in Bahasa Indonesia that name the
+spreadsheet row; a schema library would cover only the easy type checks and still need this layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import normalize
+from .indicators import INDICATORS
+from .problems import Report
+from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
+from .regions import Regions, load_regions
+from .schema import PERSONAL_COLUMNS, TABLES, WELFARE_COLUMNS, TableSpec
+
+Sink = Callable[[str, pd.DataFrame], None]
+
+
+@dataclass
+class TableState:
+    """What must be remembered across chunks of one table."""
+
+    keys: list[pd.DataFrame] = field(default_factory=list)
+    rows: int = 0
+    kecamatan: set[str] = field(default_factory=set)
+    kabupaten: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Validation:
+    report: Report
+    sources: dict[str, Source]
+    states: dict[str, TableState]
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None = None,
+             today: dt.date | None = None, chunk_rows: int | None = None) -> Validation:
+    """Validate every input in ``data_dir``; clean chunks go to ``sink(table_name, frame)``."""
+    regions = regions or load_regions()
+    today = today or _today()
+    report = Report()
+    sources: dict[str, Source] = {}
+    states: dict[str, TableState] = {}
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        report.error(str(data_dir), "folder data tidak ditemukan. Periksa argumen --data.")
+        return Validation(report, sources, states)
+    for spec in TABLES.values():
+        try:
+            path = find_input(data_dir, spec.name)
+        except ReadError as e:
+            report.add(e.problem)
+            continue
+        if path is None:
+            if spec.required_file:
+                report.error(f"{spec.name}.csv", f"file tidak ditemukan di {data_dir}. Setiap folder data harus "
+                             f"berisi {spec.name}.csv atau {spec.name}.xlsx ({spec.title}); lihat data/README.md.")
+            continue
+        state = TableState()
+        states[spec.name] = state
+        try:
+            kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
+            source, chunks = open_table(path, spec, **kwargs)
+            sources[spec.name] = source
+            for chunk in chunks:
+                if state.rows == 0 and not _check_header(source, spec, chunk, report):
+                    break
+                clean = _check_chunk(source, spec, chunk, state, regions, today, report)
+                if sink is not None and report.ok and clean is not None and len(clean):
+                    sink(spec.name, clean)
+        except ReadError as e:
+            report.add(e.problem)
+            continue
+        for note in source.notes:
+            report.note(note)
+        if state.rows == 0 and spec.name in sources and report.ok:
+            report.error(path.name, "file tidak berisi satu baris data pun (hanya judul kolom atau kosong).")
+        _check_duplicates(source, spec, state, report)
+    _check_cross(states, regions, report)
+    return Validation(report, sources, states)
+
+
+def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report) -> bool:
+    cols = [c for c in chunk.columns if c != ROW]
+    personal = [c for c in cols if c in PERSONAL_COLUMNS]
+    for c in personal:
+        report.error(source.name, f"kolom ini berisi data pribadi ({PERSONAL_COLUMNS[c]}) dan tidak boleh ada di "
+                     "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
+                     row=source.header_row, column=c)
+    missing = [c.name for c in spec.columns if c.required and c.name not in cols]
+    if missing:
+        report.error(source.name, f"kolom wajib tidak ada: {', '.join(missing)}. Kolom yang ditemukan di baris "
+                     f"{source.header_row}: {', '.join(cols) or '(tidak ada)'}. Nama kolom harus persis seperti di "
+                     "data/README.md.", row=source.header_row)
+    dupes = sorted({c for c in cols if cols.count(c) > 1 and c})
+    if dupes:
+        report.error(source.name, f"nama kolom muncul lebih dari sekali: {', '.join(dupes)}.",
+                     row=source.header_row)
+    extra = [c for c in cols if c not in spec.column_names and c not in PERSONAL_COLUMNS
+             and c and not c.startswith("unnamed")]
+    if extra and not spec.extra_columns_ok:
+        report.warn(source.name, f"kolom tidak dikenal diabaikan: {', '.join(extra)}.", row=source.header_row)
+    return not (personal or missing or dupes)
+
+
+def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: TableState, regions: Regions,
+                 today: dt.date, report: Report) -> pd.DataFrame | None:
+    present = [c.name for c in spec.columns if c.name in chunk.columns]
+    data = chunk[[ROW, *present]]
+    # trailing or stray empty rows (Excel leaves them) are dropped silently, with a note
+    empty = (data[present] == "").all(axis=1)
+    if empty.any():
+        report.note(f"{source.name}: {int(empty.sum())} baris kosong dilewati.")
+        data = data[~empty]
+    if data.empty:
+        return None
+    state.rows += len(data)
+    out = pd.DataFrame({ROW: data[ROW].to_numpy()}, index=data.index)
+    rows = data[ROW]
+    for col in spec.columns:
+        if col.name not in data:
+            continue
+        text = data[col.name].astype(str)
+        blank = text.str.strip() == ""
+        if col.required and blank.any():
+            report.error_cells(source.name, col.name, rows[blank], [""] * int(blank.sum()),
+                               f"sel kosong; harus diisi ({col.hint}).")
+        parsed = _parse(col.kind, text, col.choices, source)
+        if parsed.bad.any():
+            report.error_cells(source.name, col.name, rows[parsed.bad], text[parsed.bad],
+                               _bad_message(col.kind, col.hint))
+        if parsed.changed.any():
+            example = text[parsed.changed].iloc[0]
+            report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
+                        f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
+        out[col.name] = parsed.values
+    _check_values(source, spec, out, regions, today, report)
+    _remember(spec, out, state)
+    return out
+
+
+def _parse(kind: str, text: pd.Series, choices: tuple[str, ...], source: Source) -> normalize.Parsed:
+    if kind in ("kode_desa", "kode_kecamatan"):
+        return normalize.kode(text, kind.removeprefix("kode_"))
+    if kind == "kode_wilayah":
+        return normalize.kode_wilayah(text)
+    if kind == "bulan":
+        return normalize.bulan(text)
+    if kind == "tanggal":
+        return normalize.tanggal(text)
+    if kind == "tahun":
+        return normalize.tahun(text)
+    if kind in ("count", "percent"):
+        return normalize.number(text, source.indonesian_numbers)
+    if kind == "choice":
+        return normalize.choice(text, choices)
+    if kind == "indikator":
+        return normalize.choice(text, tuple(INDICATORS))
+    s = text.str.strip()
+    return normalize.Parsed(s, pd.Series(False, index=s.index), pd.Series(False, index=s.index))
+
+
+def _bad_message(kind: str, hint: str) -> str:
+    what = {
+        "kode_desa": "bukan kode desa yang sah", "kode_kecamatan": "bukan kode kecamatan yang sah",
+        "kode_wilayah": "bukan kode wilayah yang sah", "bulan": "bukan bulan yang bisa dibaca",
+        "tanggal": "bukan tanggal yang bisa dibaca", "tahun": "bukan tahun yang sah",
+        "count": "bukan angka", "percent": "bukan angka", "choice": "bukan pilihan yang sah",
+        "indikator": "bukan nama indikator yang dikenal",
+    }.get(kind, "tidak sah")
+    return f"{what}; seharusnya {hint}."
+
+
+def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: Regions, today: dt.date,
+                  report: Report) -> None:
+    name, rows = source.name, out[ROW]
+    for col in spec.columns:
+        if col.name not in out:
+            continue
+        v = out[col.name]
+        if col.kind == "count":
+            neg = v < 0
+            if neg.any():
+                report.error_cells(name, col.name, rows[neg], v[neg].map(_num),
+                                   "angka negatif; jumlah harus 0 atau lebih.")
+            frac = v.notna() & (v % 1 != 0)
+            if frac.any():
+                report.error_cells(name, col.name, rows[frac], v[frac].map(_num),
+                                   "bukan bilangan bulat; jumlah orang/keluarga harus bilangan bulat.")
+        elif col.kind == "percent":
+            out_range = v.notna() & ~v.between(0, 100)
+            if out_range.any():
+                report.error_cells(name, col.name, rows[out_range], v[out_range].map(_num),
+                                   "persen harus antara 0 dan 100.")
+        elif col.kind == "kode_desa":
+            known = v.isin(regions.desa.index) | (v == "")
+            if (~known).any():
+                report.error_cells(name, col.name, rows[~known], v[~known],
+                                   "kode desa tidak ada di data wilayah Kemendagri (data/wilayah/desa.csv). "
+                                   "Periksa kodenya; desa hasil pemekaran baru perlu data wilayah terbaru.")
+        elif col.kind == "kode_kecamatan":
+            known = v.isin(regions.kecamatan.index) | (v == "")
+            if (~known).any():
+                report.error_cells(name, col.name, rows[~known], v[~known],
+                                   "kode kecamatan tidak ada di data wilayah Kemendagri "
+                                   "(data/wilayah/kecamatan.csv).")
+        elif col.kind == "kode_wilayah":
+            known = (v == "ID") | v.isin(regions.provinsi.index) | v.isin(regions.kabupaten.index) | \
+                v.isin(regions.kecamatan.index) | (v == "")
+            if (~known).any():
+                report.error_cells(name, col.name, rows[~known], v[~known],
+                                   "kode wilayah tidak ada di data wilayah Kemendagri.")
+        elif col.kind == "bulan":
+            future = (v != "") & (v > f"{today:%Y-%m}")
+            if future.any():
+                report.error_cells(name, col.name, rows[future], v[future],
+                                   f"bulan di masa depan (hari ini {today:%Y-%m-%d}); periksa tahun/bulannya.")
+        elif col.kind == "tanggal":
+            future = (v != "") & (v > today.isoformat())
+            if future.any():
+                report.error_cells(name, col.name, rows[future], v[future],
+                                   "tanggal di masa depan; Lokmin yang dicatat harus sudah berlangsung.")
+    # a desa reported under a kecamatan it does not belong to (moved, or a typo in one of the two codes)
+    if "kode_desa" in out and "kode_kecamatan" in out:
+        desa_ok = out["kode_desa"].isin(regions.desa.index)
+        ref = out.loc[desa_ok, "kode_desa"].map(regions.desa["kode_kecamatan"])
+        given = out.loc[desa_ok, "kode_kecamatan"]
+        moved = (given != "") & (ref != given)
+        if moved.any():
+            for r, d, g, f in zip(rows[desa_ok][moved], out.loc[desa_ok, "kode_desa"][moved], given[moved],
+                                  ref[moved], strict=True):
+                report.error(name, f"desa {d} ({regions.desa.at[d, 'nama']}) tidak berada di kecamatan {g}; "
+                             f"menurut data wilayah Kemendagri desa ini ada di kecamatan {f} "
+                             f"({regions.kecamatan.at[f, 'nama']}). Perbaiki kode_kecamatan atau kode_desa.",
+                             row=int(r), column="kode_kecamatan", value=g)
+    for num, den in spec.ratios:
+        if num in out and den in out:
+            over = out[num] > out[den]
+            if over.any():
+                report.error_cells(name, num, rows[over],
+                                   [f"{_num(a)} > {den} {_num(b)}" for a, b in
+                                    zip(out.loc[over, num], out.loc[over, den], strict=True)],
+                                   f"lebih besar dari {den} pada baris yang sama; yang didampingi/dilayani "
+                                   "tidak boleh melebihi sasarannya.")
+    if spec.name == "krs_rekap" and "total_krs" in out:
+        _check_rekap(name, out, report)
+
+
+def _check_rekap(name: str, out: pd.DataFrame, report: Report) -> None:
+    rows = out[ROW]
+    total = out["total_krs"] + out["tidak_berisiko"]
+    bad = total != out["jumlah_keluarga_sasaran"]
+    if bad.any():
+        report.error_cells(name, "total_krs", rows[bad],
+                           [f"{_num(a)} + {_num(b)} ≠ {_num(c)}" for a, b, c in zip(
+                               out.loc[bad, "total_krs"], out.loc[bad, "tidak_berisiko"],
+                               out.loc[bad, "jumlah_keluarga_sasaran"], strict=True)],
+                           "total_krs + tidak_berisiko harus sama dengan jumlah_keluarga_sasaran.")
+    welfare = out[list(WELFARE_COLUMNS)].sum(axis=1)
+    bad = welfare != out["total_krs"]
+    if bad.any():
+        report.error_cells(name, "kesejahteraan_1", rows[bad],
+                           [f"jumlah {_num(a)} ≠ total_krs {_num(b)}" for a, b in
+                            zip(welfare[bad], out.loc[bad, "total_krs"], strict=True)],
+                           "jumlah kesejahteraan_1 sampai kesejahteraan_lebih_4 harus sama dengan total_krs.")
+    for col in ("air_minum_tidak_layak", "jamban_tidak_layak", "terlalu_muda", "terlalu_tua", "terlalu_dekat",
+                "terlalu_banyak"):
+        bad = out[col] > out["total_krs"]
+        if bad.any():
+            report.error_cells(name, col, rows[bad], out.loc[bad, col].map(_num),
+                               "faktor risiko tidak boleh lebih dari total_krs (tiap KRS dihitung sekali "
+                               "per faktor).")
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if pd.notna(v) and float(v).is_integer() else str(v)
+
+
+def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
+    if spec.key and all(k in out for k in spec.key):
+        state.keys.append(out[[ROW, *spec.key]])
+    for col in ("kode_kecamatan", "kode_desa"):
+        if col in out:
+            kec = out[col].str.slice(0, 8)
+            state.kecamatan.update(kec.unique())
+            state.kabupaten.update(kec.str.slice(0, 5).unique())
+
+
+def _check_duplicates(source: Source | None, spec: TableSpec, state: TableState, report: Report) -> None:
+    if not state.keys or source is None:
+        return
+    keys = pd.concat(state.keys, ignore_index=True)
+    keyed = keys[list(spec.key)]
+    dup = keyed.duplicated(keep=False) & (keyed != "").all(axis=1)
+    if not dup.any():
+        return
+    first_row = keys[dup].groupby(list(spec.key))[ROW].transform("min")
+    later = keys[dup][keys.loc[dup, ROW] != first_row]
+    report.error_cells(source.name, ",".join(spec.key), later[ROW],
+                       later[list(spec.key)].astype(str).agg(" / ".join, axis=1),
+                       "baris ganda: kombinasi " + " + ".join(spec.key) + " ini sudah ada di baris "
+                       "sebelumnya. Hapus salah satu (satu baris per " + " per ".join(spec.key) + ").")
+    state.keys = []
+
+
+def _check_cross(states: dict[str, TableState], regions: Regions, report: Report) -> None:
+    """Every kecamatan of a kabupaten that reports must report: a whole missing kecamatan is a broken export."""
+    pend = states.get("pendampingan")
+    if pend is None or not pend.kabupaten:
+        return
+    for kab in sorted(pend.kabupaten):
+        for kec, row in regions.children(kab).iterrows():
+            if kec not in pend.kecamatan:
+                report.error("pendampingan.csv", f"kecamatan {kec} ({row['nama']}) di {regions.unit(kab).nama} "
+                             "tidak punya satu baris pun, padahal kecamatan lain di kabupaten ini ada. Tambahkan "
+                             "baris desa-desanya (isi 0 bila memang tidak ada kegiatan) atau periksa filter "
+                             "ekspor.", column="kode_desa")
+
+
+def header_names(columns: list[str]) -> list[str]:
+    return [normalise_header(c) for c in columns]
