@@ -5,6 +5,7 @@ Errors staff can cause end as a Bahasa Indonesia message and exit status 1, neve
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,9 +14,15 @@ import click
 from . import __version__
 from .problems import DataError
 from .regions import load_regions
-from .validate import validate as validate_data
 
 DEFAULT_DATA = Path("data")
+
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+                           show_default=True, help="Folder data masukan (CSV/Excel).")
+cache_option = click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".ranpasti/cache"),
+                            show_default=True, help="Folder cache Parquet hasil validasi.")
+params_option = click.option("--params", "params_dir", type=click.Path(path_type=Path), default=Path("params"),
+                             show_default=True, help="Folder parameter halaman (YAML).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,15 +32,70 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
-              help="Folder data masukan.")
+@data_option
 def validate(data_dir: Path) -> None:
     """Periksa file data; tampilkan setiap masalah dengan file, baris dan kolomnya."""
+    from .validate import validate as validate_data
+
     result = validate_data(data_dir, regions=load_regions())
     click.echo(result.report.render())
     sys.exit(0 if result.report.ok else 1)
 
 
+@main.command()
+@data_option
+@cache_option
+@params_option
+@click.option("--timpa", "overwrite", is_flag=True, help="Tulis ulang file yang sudah ada (suntingan hilang).")
+def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -> None:
+    """Buat file parameter untuk setiap halaman dari wilayah yang ada di data."""
+    from .params import write_params
+    from .store import ingest
+
+    try:
+        store, _ = ingest(data_dir, cache_dir)
+    except DataError as e:
+        fail(e)
+    written, kept = write_params(store, params_dir, overwrite=overwrite)
+    click.echo(f"{written} file parameter ditulis, {kept} sudah ada dan dipertahankan, di {params_dir}/.")
+
+
+@main.command()
+@data_option
+@cache_option
+@params_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder situs hasil build.")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="Folder kerja: notebook hasil eksekusi dan catatan build.")
+@click.option("--renderer", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True)
+@click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
+              help="Jumlah pekerja paralel.")
+@click.option("--engine", default=None, help="Engine papermill (bawaan: papermill).")
+@click.option("--force", is_flag=True, help="Jalankan ulang semua notebook walau datanya tidak berubah.")
+@click.option("--allow-partial", is_flag=True,
+              help="Terbitkan halaman yang berhasil walau ada yang gagal (tetap keluar dengan status 1).")
+def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_dir: Path, renderer: str, jobs: int,
+          engine: str | None, force: bool, allow_partial: bool) -> None:
+    """Validasi data, jalankan notebook setiap halaman, dan tulis situs statis."""
+    from .build import BuildFailed, BuildOptions
+    from .build import build as run_build
+    from .execute import DEFAULT_ENGINE
+    from .params import ParamsError
+
+    opts = BuildOptions(data_dir=data_dir, params_dir=params_dir, out=out, build_dir=build_dir, cache_dir=cache_dir,
+                        renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, force=force,
+                        allow_partial=allow_partial)
+    try:
+        run_build(opts, log=click.echo)
+    except DataError as e:
+        fail(e)
+    except (BuildFailed, ParamsError, RuntimeError, ValueError) as e:
+        click.echo(f"BUILD GAGAL: {e}", err=True)
+        sys.exit(1)
+
+
 def fail(err: DataError) -> None:
     click.echo(err.report.render(), err=True)
+    click.echo("Situs tidak diubah. Perbaiki data lalu jalankan lagi.", err=True)
     sys.exit(1)

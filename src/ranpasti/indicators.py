@@ -87,16 +87,17 @@ def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarra
 
 
 def capaian(pend: pd.DataFrame, level: str, by_month: bool = True,
-            indicators: list[Indicator] | None = None) -> pd.DataFrame:
+            indicators: list[Indicator] | None = None, code_col: str = "kode_desa") -> pd.DataFrame:
     """Long table ``kode, [bulan], indikator, pembilang, penyebut, nilai`` for units at ``level``.
 
-    ``pend`` is any slice of pendampingan (one kecamatan, one kabupaten, the whole country); sums are
-    taken over the desa and, when ``by_month`` is False, over the months in the slice too.
+    ``pend`` is any slice of pendampingan (one kecamatan, one kabupaten, the whole country), or the
+    per-kabupaten aggregate with ``code_col="kode_kabupaten"``; sums are taken over the rows and, when
+    ``by_month`` is False, over the months in the slice too.
     """
     indicators = indicators or PENDAMPINGAN_INDICATORS
     cols = sorted({c for i in indicators for c in (i.numerator, i.denominator)})
     frame = pend[cols].astype("float64")
-    frame["kode"] = unit_codes(pend["kode_desa"], level) if level != "desa" else pend["kode_desa"]
+    frame["kode"] = unit_codes(pend[code_col], level) if level != "desa" else pend[code_col]
     keys = ["kode", "bulan"] if by_month else ["kode"]
     if by_month:
         frame["bulan"] = pend["bulan"]
@@ -124,7 +125,7 @@ def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataF
 def kampung_kb(kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
     """Kampung KB coverage at the end of ``tahun``: desa with a Kampung KB formed by then ÷ all desa."""
     formed = set(kkb.loc[kkb["tahun_terbentuk"] <= tahun, "kode_desa"])
-    codes = pd.Series(desa_ref.index, index=desa_ref.index)
+    codes = pd.Series(desa_ref.index.to_numpy())
     frame = pd.DataFrame({"kode": unit_codes(codes, level) if level != "desa" else codes,
                           "pembilang": codes.isin(formed).astype(float), "penyebut": 1.0})
     out = frame.groupby("kode").sum().reset_index()

@@ -156,15 +156,21 @@ def _finalise(staging: Path, regions: Regions) -> None:
 def _write_slice_hashes(staging: Path) -> None:
     """A content hash per kecamatan and kabupaten over every table's rows: what incremental builds compare."""
     frames = []
-    for path in [*staging.glob("*.parquet"), *(staging / "pendampingan").glob("*.parquet")]:
-        if path.name.startswith("agregat"):
+    global_parts = []
+    for path in sorted([*staging.glob("*.parquet"), *(staging / "pendampingan").glob("*.parquet")]):
+        if path.name.startswith(("agregat", "slice_hash")):
             continue
         df = pd.read_parquet(path)
-        if "kode_kecamatan" not in df and "kode_wilayah" not in df:
-            continue
-        code = df["kode_kecamatan"] if "kode_kecamatan" in df else df["kode_wilayah"]
         h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False)
-        frames.append(pd.DataFrame({"kode": code.to_numpy(), "tabel": path.stem, "h": h.to_numpy()}))
+        if "kode_kecamatan" not in df:
+            # target, prevalensi: every page reads them whole, so they belong to the global hash
+            global_parts.append(f"{path.stem}:{int(h.astype('uint64').sum())}")
+            continue
+        frames.append(pd.DataFrame({"kode": df["kode_kecamatan"].to_numpy(), "tabel": path.stem, "h": h.to_numpy()}))
+    if "agregat_kabupaten.parquet" in {p.name for p in staging.iterdir()}:
+        months = sorted(pd.read_parquet(staging / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
+        global_parts.append("bulan:" + ",".join(months))
+    (staging / "global_hash.txt").write_text(hashlib.sha256("|".join(global_parts).encode()).hexdigest())
     if not frames:
         return
     allh = pd.concat(frames, ignore_index=True)
@@ -230,6 +236,13 @@ class Store:
 
     def months(self) -> list[str]:
         return sorted(pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
+
+    def global_hash(self) -> str:
+        """Hash of what every page reads (targets, prevalence, the months present, config, notes)."""
+        path = self.dir / "global_hash.txt"
+        extra = json.dumps([self.manifest.get("notes", []), self.config.extra], sort_keys=True, default=str)
+        base = path.read_text() if path.exists() else ""
+        return hashlib.sha256((base + extra).encode()).hexdigest()
 
     def slice_hashes(self) -> dict[str, str]:
         path = self.dir / "slice_hash.parquet"

@@ -1,0 +1,44 @@
+# Two entry points for a fresh Debian/Ubuntu machine (see README):
+#   make site   set up .venv and build the sample site into site/
+#   make test   set up .venv with test tools and Chromium, then run every test
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: site test setup setup-dev lint serve bench clean
+
+site: setup
+	$(BIN)/ranpasti build
+
+test: setup-dev
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/pytest
+
+serve: site
+	$(BIN)/ranpasti serve
+
+bench: setup-dev
+	$(BIN)/python bench/bench.py
+
+setup: $(STAMP)
+setup-dev: $(DEV_STAMP)
+
+$(STAMP): pyproject.toml scripts/setup_system.sh
+	bash scripts/setup_system.sh site
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	bash scripts/setup_system.sh test
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+lint: setup-dev
+	$(BIN)/ruff check src tests scripts bench
+
+clean:
+	rm -rf build .ranpasti site site.staging site.old

@@ -1,0 +1,146 @@
+"""``ranpasti build``: data → validated cache → params → executed notebooks → site, published atomically.
+
+The steps are library calls in order; the CLI only parses options and prints. Nothing is written to the
+published folder until a complete site exists in a staging folder next to it: bad data, a failed page or an
+interrupted build leave the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
+from .params import load_pages, write_params
+from .regions import load_regions
+from .render import RenderContext, choose
+from .sitemap import build_sitemap
+from .store import ingest
+
+
+@dataclass
+class BuildOptions:
+    data_dir: Path = Path("data")
+    params_dir: Path = Path("params")
+    out: Path = Path("site")
+    build_dir: Path = Path("build")
+    cache_dir: Path = Path(".ranpasti/cache")
+    notebooks_dir: Path = Path("notebooks")
+    renderer: str = "auto"
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    engine: str = DEFAULT_ENGINE
+    force: bool = False
+    allow_partial: bool = False
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    executed: int = 0
+    skipped: int = 0
+    failures: list[Result] = field(default_factory=list)
+    renderer: str = ""
+    reason: str = ""
+    seconds: float = 0.0
+    published: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class BuildFailed(Exception):
+    def __init__(self, report: BuildReport, message: str):
+        super().__init__(message)
+        self.report = report
+
+
+def _progress(total: int) -> Callable[[Result], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="halaman", desc="Menjalankan notebook", file=sys.stderr,
+               disable=None, mininterval=0.5, smoothing=0.1)
+
+    def update(r: Result) -> None:
+        bar.update(1)
+        if not r.ok:
+            bar.write(f"GAGAL {r.page or '(beranda)'} [{r.kode}]: {r.error}")
+        if bar.n >= total:
+            bar.close()
+
+    return update
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Swap a complete staging folder into place; the old site is removed only after the swap."""
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
+    start = time.perf_counter()
+    report = BuildReport()
+    regions = load_regions()
+    store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
+    report.notes = vreport.notes
+    for note in vreport.notes:
+        log(f"[catatan data] {note}")
+    written, _kept = write_params(store, opts.params_dir)
+    if written:
+        log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
+    specs = load_pages(opts.params_dir, store)
+    jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.data_dir, opts.cache_dir)
+    report.pages = len(jobs)
+    renderer, reason = choose(opts.renderer)
+    report.renderer, report.reason = renderer.name, reason
+    log(f"Renderer: {renderer.name} — {reason}")
+    ledger = Ledger(opts.build_dir / "ledger.jsonl")
+    results = execute(jobs, ledger, engine=opts.engine, workers=opts.jobs, cwd=Path.cwd(), force=opts.force,
+                      on_result=_progress(len(jobs)))
+    report.skipped = sum(r.skipped for r in results)
+    report.executed = sum(not r.skipped for r in results)
+    report.failures = sorted((r for r in results if not r.ok), key=lambda r: r.page)
+    log(f"Notebook: {report.executed} dijalankan, {report.skipped} tidak berubah (dilewati), "
+        f"{len(report.failures)} gagal.")
+    if report.failures and not opts.allow_partial:
+        report.seconds = time.perf_counter() - start
+        raise BuildFailed(report, _failure_text(report, opts))
+    executed = {r.page: r.output for r in results if r.ok or r.output.exists()}
+    ok_pages = {r.page for r in results if r.ok}
+    notices = {r.page: "Halaman ini gagal dibangun ulang pada build terakhir; yang tampil adalah versi terakhir "
+               "yang berhasil." for r in report.failures if r.output.exists()}
+    executed = {p: o for p, o in executed.items() if p in ok_pages or p in notices}
+    records = build_sitemap(specs, regions, executed)
+    ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
+                        built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices)
+    staging = opts.out.with_name(opts.out.name + ".staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    renderer.render(records, ctx, staging)
+    publish(staging, opts.out)
+    report.published = True
+    report.seconds = time.perf_counter() - start
+    log(f"Situs lengkap ditulis ke {opts.out}/ ({len(records)} halaman, {report.seconds:.1f} detik).")
+    if report.failures:
+        raise BuildFailed(report, _failure_text(report, opts, published=True))
+    return report
+
+
+def _failure_text(report: BuildReport, opts: BuildOptions, published: bool = False) -> str:
+    lines = [f"{len(report.failures)} halaman gagal:"]
+    lines += [f"  - {r.page or '(beranda)'} [{r.kode}]: {r.error}" for r in report.failures]
+    lines.append("Notebook yang gagal disimpan sebagai *.gagal.ipynb di build/notebooks/ untuk diperiksa.")
+    if published:
+        lines.append("Dengan --allow-partial, halaman lain diterbitkan; halaman yang gagal menampilkan versi "
+                     "terakhir yang berhasil (bila ada) dengan pemberitahuan.")
+    else:
+        lines.append(f"Situs di {opts.out}/ TIDAK diubah. Perbaiki lalu jalankan lagi, atau pakai --allow-partial.")
+    return "\n".join(lines)

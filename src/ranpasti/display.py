@@ -1,0 +1,230 @@
+"""What a notebook cell shows: cards, tables and charts as rich-display objects.
+
+Each object emits ``text/html`` (what both renderers and Jupyter show) and, for tables and charts, a
+``application/vnd.ranpasti.*+json`` bundle with the underlying data. The renderers read that bundle to
+write the CSV/Excel downloads and SVG fallbacks next to the page, so the Quarto site and the built-in site
+get the same files from the same executed notebook.
+
+All text goes through Jinja2 autoescaping: staff free text (Lokmin problems, notes) can never become markup,
+and JSON inside ``<script>`` is escaped so ``</script>`` in a value cannot close the tag.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment
+from markupsafe import Markup
+
+from . import fmt
+
+MIME_TABLE = "application/vnd.ranpasti.table+json"
+MIME_CHART = "application/vnd.ranpasti.chart+json"
+MIME_VEGALITE = "application/vnd.vegalite.v5+json"
+
+_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def safe_json(obj: Any) -> Markup:
+    """JSON safe inside HTML ``<script>``: ``<``, ``>``, ``&`` and line separators are \\u-escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return Markup(text)
+
+
+def slug_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Rich:
+    """Base: subclasses provide ``html()`` and optionally ``extra()`` (more mimetypes)."""
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        return re.sub(r"<[^>]+>", " ", self.html())[:500]
+
+    def extra(self) -> dict:
+        return {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), "text/plain": self.text(), **self.extra()}
+
+
+@dataclass
+class HTML(Rich):
+    """Markup built by this package's own templates (never raw staff text)."""
+
+    markup: str
+
+    def html(self) -> str:
+        return self.markup
+
+
+def render(template: str, **context: Any) -> HTML:
+    return HTML(_env.from_string(template).render(**context))
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    kind: str = "text"  # text | int | pct | num | band | bool | link (text, href) | pctband (pct + band colour)
+    decimals: int = 1
+
+
+def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
+    if isinstance(value, str) and kind in ("int", "pct", "num"):
+        return value  # already suppressed or annotated ("< 5")
+    if kind == "int":
+        return fmt.number(value, 0)
+    if kind == "pct":
+        return fmt.percent(value, decimals)
+    if kind == "num":
+        return fmt.number(value, decimals)
+    if kind == "bool":
+        return "ya" if value else "tidak"
+    return "" if fmt.is_missing(value) else str(value)
+
+
+def _download_value(value: Any, kind: str, decimals: int) -> Any:
+    if isinstance(value, str) or fmt.is_missing(value):
+        return None if fmt.is_missing(value) else value
+    if kind in ("pct", "num"):
+        return round(float(value), decimals)
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return "ya" if value else "tidak"
+    if kind == "link":
+        return value[0]
+    if kind == "pctband":
+        return round(float(value), decimals)
+    return value
+
+
+_TABLE = """\
+<div class="rp-table-wrap" id="tabel-{{ name }}">
+<table class="rp-table" data-table="{{ name }}">
+<caption>{{ caption }}</caption>
+<thead><tr>{% for c in cols %}<th scope="col" class="k-{{ c.kind }}">{{ c.header }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr{% if row.cls %} class="{{ row.cls }}"{% endif %}>{% for cell in row.cells %}\
+{% if loop.first %}<th scope="row">{% else %}<td class="k-{{ cell.kind }}">{% endif %}\
+{% if cell.band %}<span class="rp-badge" style="background:{{ cell.color }}">{{ cell.text }}</span>\
+{% elif cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>\
+{% elif cell.color %}<span class="rp-cell" style="border-left-color:{{ cell.color }}" title="{{ cell.title }}">\
+{{ cell.text }}<span class="rp-sr"> ({{ cell.title }})</span></span>\
+{% else %}{{ cell.text }}{% endif %}{% if loop.first %}</th>{% else %}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% if download %}<p class="rp-downloads">Unduh tabel: <a href="{{ name }}.csv" download>CSV</a> ·
+<a href="{{ name }}.xlsx" download>Excel</a></p>{% endif %}
+{% if note %}<p class="rp-note">{{ note }}</p>{% endif %}
+</div>"""
+
+
+@dataclass
+class Table(Rich):
+    """An accessible table whose shown values are also offered as CSV and Excel downloads."""
+
+    frame: pd.DataFrame
+    cols: Sequence[Col]
+    name: str
+    caption: str
+    note: str = ""
+    row_class: str | None = None  # column of ``frame`` holding a CSS class per row (e.g. not reported)
+    download: bool = True
+
+    def _rows(self) -> list[dict]:
+        rows = []
+        for _, r in self.frame.iterrows():
+            cells = []
+            for c in self.cols:
+                v = r[c.key]
+                if c.kind == "band":
+                    color = r.get("warna", "#5c6370")
+                    cells.append({"kind": c.kind, "text": str(v), "band": True, "color": color})
+                elif c.kind == "link":
+                    cells.append({"kind": c.kind, "text": v[0], "href": v[1]})
+                elif c.kind == "pctband":
+                    color = r.get(f"warna_{c.key}")
+                    cells.append({"kind": c.kind, "text": cell_text(v, "pct", c.decimals),
+                                  "color": None if fmt.is_missing(color) else color,
+                                  "title": r.get(f"band_{c.key}", "")})
+                else:
+                    cells.append({"kind": c.kind, "text": cell_text(v, c.kind, c.decimals), "band": False})
+            rows.append({"cells": cells, "cls": r[self.row_class] if self.row_class else ""})
+        return rows
+
+    def records(self) -> list[list[Any]]:
+        return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for _, r in self.frame.iterrows()]
+
+    def html(self) -> str:
+        return _env.from_string(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,
+                                               rows=self._rows(), note=self.note, download=self.download)
+
+    def text(self) -> str:
+        return f"{self.caption} ({len(self.frame)} baris)"
+
+    def extra(self) -> dict:
+        if not self.download:
+            return {}
+        return {MIME_TABLE: {"name": self.name, "caption": self.caption,
+                             "columns": [c.header for c in self.cols], "rows": self.records()}}
+
+
+# ---------------------------------------------------------------- charts
+
+_CHART = """\
+<figure class="rp-chart" id="grafik-{{ name }}">
+<figcaption><strong>{{ title }}</strong>{% if description %} — {{ description }}{% endif %}</figcaption>
+<div class="rp-vega" role="img" aria-label="{{ title }}. {{ description }}"></div>
+<script type="application/json" class="rp-spec">{{ spec }}</script>
+{% if svg %}<noscript><img class="rp-fallback" src="{{ name }}.svg" alt="{{ title }}. {{ description }}">\
+</noscript>{% endif %}
+{% if table %}<details class="rp-chart-data"><summary>Data grafik (tabel)</summary>{{ table }}</details>{% endif %}
+</figure>"""
+
+
+@dataclass
+class Chart(Rich):
+    """An Altair chart drawn by vendored Vega on the site, with its data as a table for screen readers."""
+
+    chart: Any  # altair.Chart
+    name: str
+    title: str
+    description: str = ""
+    table: Table | None = None
+    svg: bool = False
+
+    def spec(self) -> dict:
+        return self.chart.to_dict()
+
+    def html(self) -> str:
+        table = Markup(self.table.html()) if self.table is not None else ""
+        return _env.from_string(_CHART).render(name=self.name, title=self.title, description=self.description,
+                                               spec=safe_json(self.spec()), svg=self.svg, table=table)
+
+    def text(self) -> str:
+        return f"Grafik: {self.title}"
+
+    def extra(self) -> dict:
+        spec = self.spec()
+        # the spec travels once as Vega-Lite (Jupyter draws it); the chart bundle only names the files
+        out = {MIME_VEGALITE: spec, MIME_CHART: {"name": self.name, "title": self.title, "svg": self.svg}}
+        if self.table is not None:
+            out.update(self.table.extra())
+        return out
