@@ -1,0 +1,171 @@
+"""Executed page notebooks show the library's numbers, and "tidak ada data" where there is nothing to divide.
+
+These run the real notebooks through papermill (as a build does) on a copy of the sample data in which one
+kecamatan has no calon pengantin at all and no desa reports in December, then read what the page shows.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from ranpasti import fmt
+from ranpasti import indicators as ind
+from ranpasti.display import MIME_TABLE
+from ranpasti.store import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+EMPTY_KEC = "16.05.02"  # calon pengantin zeroed all year; no report at all in December
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("data")
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy(f, d / f.name)
+    pend = pd.read_csv(d / "pendampingan.csv", dtype=str)
+    in_kec = pend["kode_desa"].str.startswith(EMPTY_KEC + ".")
+    pend.loc[in_kec, ["catin_terdaftar", "catin_didampingi"]] = "0"
+    pend = pend[~(in_kec & (pend["bulan"] == "2024-12"))]
+    pend.to_csv(d / "pendampingan.csv", index=False)
+    return d
+
+
+@pytest.fixture(scope="module")
+def cache_dir(data_dir, tmp_path_factory) -> Path:
+    cache = tmp_path_factory.mktemp("cache") / "c"
+    ingest(data_dir, cache)
+    return cache
+
+
+def run(notebook: str, params: dict, data_dir: Path, cache_dir: Path, tmp_path: Path) -> nbformat.NotebookNode:
+    out = tmp_path / f"{notebook}-{params['kode']}.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out),
+                        parameters={**params, "data_dir": str(data_dir), "cache_dir": str(cache_dir)},
+                        cwd=str(ROOT), progress_bar=False, kernel_name="python3")
+    return nbformat.read(out, 4)
+
+
+def outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def html_of(nb) -> str:
+    return "\n".join(o.get("data", {}).get("text/html", "") for o in outputs(nb))
+
+
+def table(nb, name: str) -> pd.DataFrame:
+    for o in outputs(nb):
+        bundle = o.get("data", {}).get(MIME_TABLE)
+        if bundle and bundle["name"] == name:
+            return pd.DataFrame(bundle["rows"], columns=bundle["columns"])
+    raise AssertionError(f"table {name} not on the page")
+
+
+def assert_clean(nb) -> None:
+    for o in outputs(nb):
+        assert o["output_type"] != "error", o
+        assert not (o["output_type"] == "stream" and o.get("name") == "stderr"), o.get("text")
+
+
+@pytest.fixture(scope="module")
+def kabupaten_nb(data_dir, cache_dir, tmp_path_factory):
+    return run("kabupaten", {"kode": "16.05", "bulan": "2024-11"}, data_dir, cache_dir,
+               tmp_path_factory.mktemp("nb"))
+
+
+@pytest.fixture(scope="module")
+def kecamatan_nb(data_dir, cache_dir, tmp_path_factory):
+    return run("kecamatan", {"kode": EMPTY_KEC, "bulan": "2024-12"}, data_dir, cache_dir,
+               tmp_path_factory.mktemp("nb"))
+
+
+@pytest.fixture(scope="module")
+def evaluasi_nb(data_dir, cache_dir, tmp_path_factory):
+    return run("evaluasi", {"kode": "16.06", "tahun": 2024}, data_dir, cache_dir, tmp_path_factory.mktemp("nb"))
+
+
+def test_kabupaten_ranking_equals_library(kabupaten_nb, data_dir):
+    assert_clean(kabupaten_nb)
+    pend = pd.read_csv(data_dir / "pendampingan.csv", dtype={"kode_desa": str})
+    nov = pend[(pend["bulan"] == "2024-11") & pend["kode_desa"].str.startswith("16.05.")]
+    expected = ind.capaian(nov, "kecamatan", by_month=False)
+    expected = expected[expected["indikator"] == "krs_didampingi"].set_index("kode")["nilai"].round(1)
+    shown = table(kabupaten_nb, "perbandingan-kecamatan")
+    assert len(shown) == 14  # every kecamatan of Musi Rawas, side by side
+    from ranpasti.regions import load_regions
+
+    names = {load_regions().unit(k).nama: v for k, v in expected.items()}
+    for _, row in shown.iterrows():
+        assert row["KRS didampingi"] == pytest.approx(names[row["Kecamatan"]], abs=0.05)
+    # ranked: highest capaian first
+    values = shown["KRS didampingi"].dropna().tolist()
+    assert values == sorted(values, reverse=True)
+
+
+def test_kabupaten_cards_show_month_capaian(kabupaten_nb, data_dir):
+    pend = pd.read_csv(data_dir / "pendampingan.csv", dtype={"kode_desa": str})
+    nov = pend[(pend["bulan"] == "2024-11") & pend["kode_desa"].str.startswith("16.05.")]
+    value = nov["krs_didampingi"].sum() / nov["krs_sasaran"].sum() * 100
+    html = html_of(kabupaten_nb)
+    assert fmt.percent(value) in html
+    assert f"{fmt.number(nov['krs_didampingi'].sum())} dari {fmt.number(nov['krs_sasaran'].sum())}" in html
+
+
+def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):
+    assert_clean(evaluasi_nb)
+    pend = pd.read_csv(data_dir / "pendampingan.csv", dtype={"kode_desa": str})
+    year = pend[pend["kode_desa"].str.startswith("16.06.") & pend["bulan"].str.startswith("2024")]
+    shown = table(evaluasi_nb, "evaluasi-indikator").set_index("Indikator")
+    for i in ind.PENDAMPINGAN_INDICATORS:
+        expected = year[i.numerator].sum() / year[i.denominator].sum() * 100
+        assert shown.loc[i.label, "Capaian Jan–Des 2024"] == pytest.approx(round(expected, 1), abs=0.05)
+    dec = year[year["bulan"] == "2024-12"]
+    krs_dec = dec["krs_didampingi"].sum() / dec["krs_sasaran"].sum() * 100
+    assert shown.loc["KRS didampingi", "Capaian Des 2024"] == pytest.approx(round(krs_dec, 1), abs=0.05)
+    scorecard = table(evaluasi_nb, "rapor-kecamatan")
+    assert len(scorecard) == 15  # every kecamatan of Musi Banyuasin
+    html = html_of(evaluasi_nb)
+    assert "rp-summary" in html and "Sepanjang 2024" in html
+
+
+def test_zero_denominator_and_no_reports_show_tidak_ada_data(kecamatan_nb):
+    assert_clean(kecamatan_nb)
+    html = html_of(kecamatan_nb)
+    cards = re.search(r'<div class="rp-cards">(.*?)</div>\s*<p class="rp-note">', html, re.S).group(1)
+    card = re.search(r'aria-label="Catin didampingi">(.*?)</section>', cards, re.S).group(1)
+    assert "tidak ada data" in card
+    assert "0,0%" not in card and ">0%<" not in card
+    # no desa reported in December: every card is "no data", and every desa is flagged as not reporting
+    assert cards.count('class="rp-value">tidak ada data<') == 7
+    desa = table(kecamatan_nb, "desa")
+    assert (desa["Melapor"] == "TIDAK MELAPOR").all()
+    assert "tidak ada data" in html
+
+
+def test_sample_banner_on_every_page(kabupaten_nb, kecamatan_nb, evaluasi_nb):
+    for nb in (kabupaten_nb, kecamatan_nb, evaluasi_nb):
+        assert "Data contoh (sintetis)" in html_of(nb)
+
+
+def test_papermill_cli_by_hand_with_params_file(tmp_path):
+    """The README's command for staff: papermill with a params file, from the repository root."""
+    out = tmp_path / "out.ipynb"
+    params = ROOT / "params" / "kabupaten-musi-rawas" / "tugumulyo" / "index.yml"
+    proc = subprocess.run([str(Path(sys.executable).with_name("papermill")), "notebooks/kecamatan.ipynb", str(out),
+                           "-f", str(params), "-p", "cache_dir", str(tmp_path / "cache")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nb = nbformat.read(out, 4)
+    assert_clean(nb)
+    assert nb.metadata.papermill.parameters["kode"] == "16.05.01"
+    assert "Kecamatan Tugumulyo" in html_of(nb)
