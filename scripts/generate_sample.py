@@ -118,7 +118,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     effect = kec_effect.reindex(desa["kode_kecamatan"]).to_numpy()[:, None] + rng.normal(0, 0.04, (n_desa, 1))
     size = rng.lognormal(0.0, 0.45, n_desa)[:, None]  # desa population scale
     month_ix = np.arange(n_month)[None, :]
-    progress = 0.55 + 0.35 * month_ix / (n_month - 1)  # coverage grows Jan → Dec
+    progress = 0.62 + 0.36 * month_ix / (n_month - 1)  # coverage grows Jan → Dec
 
     def target(base: float, noise: float = 0.15) -> np.ndarray:
         lam = np.clip(base * size * rng.lognormal(0, noise, (n_desa, n_month)), 0, None)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
+from .lock import exclusive
 from .params import load_pages, write_params
 from .regions import load_regions
 from .render import RenderContext, choose
@@ -86,6 +87,13 @@ def publish(staging: Path, out: Path) -> None:
 
 
 def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
+    """Run the whole pipeline under a lock on the site folder and the build folder."""
+    with exclusive(opts.out.with_name(f".{opts.out.name}.lock"), f"situs {opts.out}/"), \
+            exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"):
+        return _build(opts, log)
+
+
+def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     start = time.perf_counter()
     report = BuildReport()
     regions = load_regions()
