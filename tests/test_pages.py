@@ -169,3 +169,17 @@ def test_papermill_cli_by_hand_with_params_file(tmp_path):
     assert_clean(nb)
     assert nb.metadata.papermill.parameters["kode"] == "16.05.01"
     assert "Kecamatan Tugumulyo" in html_of(nb)
+
+
+def test_chart_specs_are_valid_vega_lite(kabupaten_nb, evaluasi_nb):
+    """Specs skip Altair's validation at build time for speed; here every one is checked against the schema."""
+    import altair as alt
+
+    from ranpasti.display import MIME_VEGALITE
+
+    specs = [o["data"][MIME_VEGALITE] for nb in (kabupaten_nb, evaluasi_nb) for o in outputs(nb)
+             if MIME_VEGALITE in o.get("data", {})]
+    assert len(specs) >= 8
+    for spec in specs:
+        (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec, validate=True)
+        assert spec["datasets"]["utama"], "every chart carries its page's rows"

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from . import fmt
@@ -69,8 +70,14 @@ class HTML(Rich):
         return self.markup
 
 
-def render(template: str, **context: Any) -> HTML:
-    return HTML(_env.from_string(template).render(**context))
+@lru_cache(maxsize=256)
+def template(source: str) -> Template:
+    """Compiled once per process: a warm kernel renders thousands of pages with the same templates."""
+    return _env.from_string(source)
+
+
+def render(source: str, **context: Any) -> HTML:
+    return HTML(template(source).render(**context))
 
 
 # ---------------------------------------------------------------- tables
@@ -173,7 +180,7 @@ class Table(Rich):
         return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for _, r in self.frame.iterrows()]
 
     def html(self) -> str:
-        return _env.from_string(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,
+        return template(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,
                                                rows=self._rows(), note=self.note, download=self.download)
 
     def text(self) -> str:
@@ -203,19 +210,24 @@ _CHART = """\
 class Chart(Rich):
     """An Altair chart drawn by vendored Vega on the site, with its data as a table for screen readers."""
 
-    chart: Any  # altair.Chart
+    chart: Any  # a Vega-Lite spec dict (from ``charts``) or an Altair chart
     name: str
     title: str
     description: str = ""
     table: Table | None = None
     svg: bool = False
+    _spec: dict | None = field(default=None, repr=False)
 
     def spec(self) -> dict:
-        return self.chart.to_dict()
+        """The Vega-Lite spec, computed once. Not re-validated against the schema here: that costs more than
+        the rest of a page, and the chart builders are validated by the test suite instead."""
+        if self._spec is None:
+            self._spec = self.chart if isinstance(self.chart, dict) else self.chart.to_dict(validate=False)
+        return self._spec
 
     def html(self) -> str:
         table = Markup(self.table.html()) if self.table is not None else ""
-        return _env.from_string(_CHART).render(name=self.name, title=self.title, description=self.description,
+        return template(_CHART).render(name=self.name, title=self.title, description=self.description,
                                                spec=safe_json(self.spec()), svg=self.svg, table=table)
 
     def text(self) -> str:

@@ -36,10 +36,8 @@ def register(ind: Indicator) -> Indicator:
 
 
 GROUPS = {
-    "keluarga": "Pendampingan keluarga berisiko stunting",
-    "ibu_anak": "Pendampingan ibu hamil, pascapersalinan dan baduta",
-    "catin": "Pendampingan calon pengantin",
-    "kb": "KB pascapersalinan",
+    "keluarga": "Pendampingan keluarga berisiko stunting, ibu hamil, pascasalin dan baduta",
+    "catin_kb": "Calon pengantin dan KB pascapersalinan",
     "tpk": "Pelaporan Tim Pendamping Keluarga",
     "kampung": "Kampung KB",
     "prevalensi": "Prevalensi stunting",
@@ -48,15 +46,15 @@ GROUPS = {
 for _ind in (
     Indicator("krs_didampingi", "KRS didampingi", "keluarga", "krs_didampingi", "krs_sasaran",
               description="Keluarga berisiko stunting sasaran yang memperoleh pendampingan TPK"),
-    Indicator("catin_didampingi", "Catin didampingi", "catin", "catin_didampingi", "catin_terdaftar",
+    Indicator("catin_didampingi", "Catin didampingi", "catin_kb", "catin_didampingi", "catin_terdaftar",
               description="Calon pengantin terdaftar (Elsimil) yang didampingi 3 bulan pranikah"),
-    Indicator("bumil_didampingi", "Ibu hamil didampingi", "ibu_anak", "bumil_didampingi", "bumil_sasaran",
+    Indicator("bumil_didampingi", "Ibu hamil didampingi", "keluarga", "bumil_didampingi", "bumil_sasaran",
               description="Ibu hamil sasaran yang didampingi TPK"),
-    Indicator("pascasalin_didampingi", "Ibu pascasalin didampingi", "ibu_anak", "pascasalin_didampingi",
+    Indicator("pascasalin_didampingi", "Ibu pascasalin didampingi", "keluarga", "pascasalin_didampingi",
               "pascasalin_sasaran", description="Ibu pascapersalinan sasaran yang didampingi TPK"),
-    Indicator("baduta_didampingi", "Baduta didampingi", "ibu_anak", "baduta_didampingi", "baduta_sasaran",
+    Indicator("baduta_didampingi", "Baduta didampingi", "keluarga", "baduta_didampingi", "baduta_sasaran",
               description="Keluarga dengan baduta (0–23 bulan) sasaran yang didampingi"),
-    Indicator("kb_pascasalin", "KB pascapersalinan", "kb", "pascasalin_kb", "pascasalin_sasaran",
+    Indicator("kb_pascasalin", "KB pascapersalinan", "catin_kb", "pascasalin_kb", "pascasalin_sasaran",
               description="Ibu pascapersalinan yang mendapat pelayanan KB pascapersalinan"),
     Indicator("tpk_lapor", "TPK melapor", "tpk", "tpk_lapor", "tpk_jumlah",
               description="Tim Pendamping Keluarga yang mengirim laporan bulan itu"),
@@ -96,21 +94,20 @@ def capaian(pend: pd.DataFrame, level: str, by_month: bool = True,
     """
     indicators = indicators or PENDAMPINGAN_INDICATORS
     cols = sorted({c for i in indicators for c in (i.numerator, i.denominator)})
-    frame = pend[cols].astype("float64")
-    frame["kode"] = unit_codes(pend[code_col], level) if level != "desa" else pend[code_col]
-    keys = ["kode", "bulan"] if by_month else ["kode"]
-    if by_month:
-        frame["bulan"] = pend["bulan"]
-    sums = frame.groupby(keys, sort=True).sum()
-    parts = []
-    for ind in indicators:
-        part = pd.DataFrame({"pembilang": sums[ind.numerator], "penyebut": sums[ind.denominator]},
-                            index=sums.index)
-        part["indikator"] = ind.key
-        parts.append(part)
-    out = pd.concat(parts).reset_index()
-    out["nilai"] = ratio(out["pembilang"], out["penyebut"])
-    return out[[*keys, "indikator", "pembilang", "penyebut", "nilai"]]
+    codes = unit_codes(pend[code_col], level) if level != "desa" else pend[code_col]
+    keys = [codes.to_numpy()] + ([pend["bulan"].to_numpy()] if by_month else [])
+    names = ["kode", "bulan"] if by_month else ["kode"]
+    sums = pend[cols].astype("float64").groupby(keys, sort=True).sum()
+    sums.index.names = names
+    n, k = len(sums), len(indicators)
+    num = np.concatenate([sums[i.numerator].to_numpy() for i in indicators]) if n else np.empty(0)
+    den = np.concatenate([sums[i.denominator].to_numpy() for i in indicators]) if n else np.empty(0)
+    out = sums.index.to_frame(index=False).iloc[np.tile(np.arange(n), k)].reset_index(drop=True)
+    out["indikator"] = np.repeat([i.key for i in indicators], n)
+    out["pembilang"] = num
+    out["penyebut"] = den
+    out["nilai"] = ratio(num, den)
+    return out
 
 
 def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataFrame:
@@ -149,10 +146,19 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
         out["capaian_target"] = np.where(naik, out["nilai"] / out["target"] * 100.0,
                                          out["target"] / out["nilai"] * 100.0)
     out.loc[out["nilai"].isna() | out["target"].isna(), "capaian_target"] = np.nan
-    bands = [config.band(v) for v in out["capaian_target"]]
-    out["band"] = [b.label for b in bands]
-    out["warna"] = [b.color for b in bands]
+    out["band"], out["warna"] = bands(out["capaian_target"].to_numpy(), config)
     return out
+
+
+def bands(capaian_target: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """Band label and colour for each capaian-vs-target value (vectorised ``Config.band``)."""
+    from .config import NO_DATA_BAND
+
+    v = np.asarray(capaian_target, dtype="float64")
+    conds = [np.isnan(v)] + [v >= b.min for b in config.bands]
+    labels = np.select(conds, [NO_DATA_BAND.label] + [b.label for b in config.bands], NO_DATA_BAND.label)
+    colors = np.select(conds, [NO_DATA_BAND.color] + [b.color for b in config.bands], NO_DATA_BAND.color)
+    return labels.astype(object), colors.astype(object)
 
 
 def label(key: str) -> str:

@@ -105,19 +105,27 @@ class Context:
         return self.regions.desa_of(self.kode)
 
     def capaian(self, level: str, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
-        """Capaian at ``level`` over a month range, with target and band (level = own level or children)."""
-        rows = self.year_rows(months)
-        values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
-        return ind.with_target(values, self.targets, self.tahun, self.config)
+        """Capaian at ``level`` over a month range, with target and band (level = own level or children).
+
+        Memoised per page: several sections read the same figures, and the result is never mutated."""
+        key = ("capaian", level, months or (f"{self.tahun}-01", self.bulan), by_month)
+        if key not in self._cache:
+            rows = self.year_rows(key[2])
+            values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
+            self._cache[key] = ind.with_target(values, self.targets, self.tahun, self.config)
+        return self._cache[key]
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         df = self.capaian(self.level, months, by_month)
         return df[df["kode"] == ("ID" if self.level == "nasional" else self.kode)]
 
     def kampung(self, level: str) -> pd.DataFrame:
-        kkb = self.store.table("kampung_kb", self.kode)
-        values = ind.kampung_kb(kkb, self.desa_ref, level, self.tahun)
-        return ind.with_target(values, self.targets, self.tahun, self.config)
+        key = ("kampung", level)
+        if key not in self._cache:
+            kkb = self.store.table("kampung_kb", self.kode)
+            values = ind.kampung_kb(kkb, self.desa_ref, level, self.tahun)
+            self._cache[key] = ind.with_target(values, self.targets, self.tahun, self.config)
+        return self._cache[key].copy()
 
     def child_name(self, kode: str) -> str:
         if self.child_level == "desa":
@@ -573,11 +581,7 @@ def evaluation_table(ctx: Context) -> Rich:
 
 def scorecard(ctx: Context) -> Rich:
     """Every child unit × every indicator, annual capaian coloured by band."""
-    if ctx.child_level == "desa":
-        rows = ctx.year_rows(_year(ctx))
-        values = ind.with_target(ind.capaian(rows, "desa", by_month=False), ctx.targets, ctx.tahun, ctx.config)
-    else:
-        values = ctx.capaian(ctx.child_level, _year(ctx))
+    values = ctx.capaian(ctx.child_level, _year(ctx))
     wide = values.pivot(index="kode", columns="indikator", values="nilai")
     bands = values.pivot(index="kode", columns="indikator", values="warna")
     labels = values.pivot(index="kode", columns="indikator", values="band")
@@ -654,10 +658,7 @@ def lokmin_followup(ctx: Context) -> list[Rich]:
 
 def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     annual = ctx.own(_year(ctx))
-    if ctx.child_level == "desa":
-        child = ind.capaian(ctx.year_rows(_year(ctx)), "desa", by_month=False)
-    else:
-        child = ctx.capaian(ctx.child_level, _year(ctx))
+    child = ctx.capaian(ctx.child_level, _year(ctx))
     return annual, child
 
 

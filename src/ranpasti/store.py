@@ -200,11 +200,17 @@ class Store:
     def config(self):
         return load_config(self.dir)
 
+    @cached_property
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {}
+
     def _small(self, name: str) -> pd.DataFrame:
-        path = self.dir / f"{name}.parquet"
-        if not path.exists():
-            return pd.DataFrame(columns=[c.name for c in TABLES[name].columns])
-        return pd.read_parquet(path)
+        """Whole small tables, read once per Store (a page asks for lokmin or targets several times)."""
+        if name not in self._tables:
+            path = self.dir / f"{name}.parquet"
+            self._tables[name] = (pd.read_parquet(path) if path.exists()
+                                  else pd.DataFrame(columns=[c.name for c in TABLES[name].columns]))
+        return self._tables[name]
 
     def table(self, name: str, kode: str = "ID") -> pd.DataFrame:
         """Rows of ``name`` inside unit ``kode`` (for lokmin/krs_rekap/kampung_kb/target/prevalensi)."""
