@@ -122,7 +122,7 @@ def _download_value(value: Any, kind: str, decimals: int) -> Any:
 
 
 _TABLE = """\
-<div class="rp-table-wrap" id="tabel-{{ name }}">
+<div class="rp-table-wrap tex2jax_ignore mathjax_ignore" id="tabel-{{ name }}">
 <table class="rp-table" data-table="{{ name }}">
 <caption>{{ caption }}</caption>
 <thead><tr>{% for c in cols %}<th scope="col" class="k-{{ c.kind }}">{{ c.header }}</th>{% endfor %}</tr></thead>

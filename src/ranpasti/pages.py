@@ -162,7 +162,7 @@ def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, 
 # ---------------------------------------------------------------- shared sections
 
 _HEADER = """\
-<header class="rp-page-head">
+<header class="rp-page-head tex2jax_ignore mathjax_ignore">
 <p class="rp-kicker">{{ kicker }}</p>
 <h1>{{ title }}</h1>
 <p class="rp-period">{{ period }}</p>
