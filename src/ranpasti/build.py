@@ -39,6 +39,9 @@ class BuildOptions:
     engine: str = DEFAULT_ENGINE
     force: bool = False
     allow_partial: bool = False
+    # Library-only: build just these unit codes (tests, previews into a separate --out). Not a CLI option on
+    # purpose: publishing a subset over the full site would remove every other page.
+    only: tuple[str, ...] = ()
 
 
 @dataclass
@@ -105,6 +108,8 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     if written:
         log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
     specs = load_pages(opts.params_dir, store)
+    if opts.only:
+        specs = [s for s in specs if s.kode in opts.only]
     jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.data_dir, opts.cache_dir)
     report.pages = len(jobs)
     renderer, reason = choose(opts.renderer)

@@ -95,6 +95,20 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
         sys.exit(1)
 
 
+@main.command()
+@click.option("--dir", "site_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder situs yang sudah dibangun.")
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve(site_dir: Path, port: int) -> None:
+    """Pratinjau situs yang sudah dibangun di http://127.0.0.1:PORT (hanya komputer ini)."""
+    from .serve import serve as run_serve
+
+    if not (site_dir / "index.html").exists():
+        click.echo(f"{site_dir}/index.html belum ada. Jalankan `ranpasti build` dahulu.", err=True)
+        sys.exit(1)
+    run_serve(site_dir, port)
+
+
 def fail(err: DataError) -> None:
     click.echo(err.report.render(), err=True)
     click.echo("Situs tidak diubah. Perbaiki data lalu jalankan lagi.", err=True)
