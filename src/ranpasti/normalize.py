@@ -81,6 +81,21 @@ def kode_wilayah(text: pd.Series) -> Parsed:
 
 def bulan(text: pd.Series) -> Parsed:
     """Reporting month as ``YYYY-MM``; accepts ``Januari 2024``, ``01/2024``, ``2024/1`` and Excel dates."""
+    standard = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if standard.all():
+        return Parsed(text, pd.Series(False, index=text.index), pd.Series(False, index=text.index))
+    rest = ~standard
+    sub = _bulan_slow(text[rest])
+    values = text.copy()
+    values[rest] = sub.values
+    bad = pd.Series(False, index=text.index)
+    bad[rest] = sub.bad
+    changed = pd.Series(False, index=text.index)
+    changed[rest] = sub.changed
+    return Parsed(values, bad, changed)
+
+
+def _bulan_slow(text: pd.Series) -> Parsed:
     s = text.str.strip()
     standard = s.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
     year = pd.Series(np.nan, index=s.index)
@@ -128,21 +143,40 @@ _EN_THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 
 
 def number(text: pd.Series, indonesian: bool) -> Parsed:
-    """Decimal number; ``1.234,5`` in Indonesian-locale files, decimal comma ``21,9`` accepted everywhere."""
-    s = text.str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
-    standard = s.str.fullmatch(r"-?\d+(\.\d+)?")
+    """Decimal number; ``1.234,5`` in Indonesian-locale files, decimal comma ``21,9`` accepted everywhere.
+
+    Plain numbers (nearly every cell) take a vectorised fast path; only the rest go through the regex
+    normalisation, which pandas runs per element.
+    """
+    # in Indonesian-locale files a dot groups thousands (1.234), so only dot-free numbers are "plain" there
+    plain = text.str.fullmatch(r"-?\d+" if indonesian else r"-?\d+(\.\d+)?")
+    values = pd.to_numeric(text.where(plain, None), errors="coerce").astype("float64")
+    bad = pd.Series(False, index=text.index)
+    changed = pd.Series(False, index=text.index)
+    rest = ~plain & (text != "")
+    if rest.any():
+        sub = _number_slow(text[rest], indonesian)
+        values[rest] = sub.values
+        bad[rest] = sub.bad
+        changed[rest] = sub.changed
+    return Parsed(values, bad, changed)
+
+
+def _number_slow(text: pd.Series, indonesian: bool) -> Parsed:
+    s = text.astype(object).str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
+    standard = s.str.fullmatch(r"-?\d+(\.\d+)?").astype(bool)
     cleaned = s.copy()
-    comma_decimal = s.str.fullmatch(r"-?\d+,\d+")
+    comma_decimal = s.str.fullmatch(r"-?\d+,\d+").astype(bool)
     cleaned[comma_decimal] = s[comma_decimal].str.replace(",", ".", regex=False)
     if indonesian:
-        grouped = s.str.fullmatch("-?" + _ID_THOUSANDS)
+        grouped = s.str.fullmatch("-?" + _ID_THOUSANDS).astype(bool)
         cleaned[grouped] = s[grouped].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
-        grouped = s.str.fullmatch("-?" + _EN_THOUSANDS)
+        grouped = s.str.fullmatch("-?" + _EN_THOUSANDS).astype(bool)
         cleaned[grouped] = s[grouped].str.replace(",", "", regex=False)
     values = pd.to_numeric(cleaned.where(standard | comma_decimal | grouped, None), errors="coerce")
     bad = values.isna() & (s != "")
-    return _result(values, bad, s, standard)
+    return Parsed(values.astype("float64"), bad, ~bad & (s != ""))
 
 
 def count(text: pd.Series, indonesian: bool) -> Parsed:

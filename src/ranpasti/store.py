@@ -136,20 +136,28 @@ def _finalise(staging: Path, regions: Regions) -> None:
     staged = staging / "pendampingan.staged.parquet"
     part_dir = staging / "pendampingan"
     part_dir.mkdir()
-    agg_parts = []
     if staged.exists():
-        table = pq.read_table(staged, columns=["kode_kabupaten"])
-        kabs = sorted(set(table.column("kode_kabupaten").to_pylist()))
-        for kab in kabs:
-            frame = pq.read_table(staged, filters=[("kode_kabupaten", "=", kab)]).to_pandas()
-            frame = frame.sort_values(["kode_desa", "bulan"], kind="stable")
-            frame.to_parquet(part_dir / f"{kab}.parquet", index=False)
-            agg = frame.groupby(["kode_kabupaten", "bulan"])[COUNT_COLUMNS].sum().reset_index()
-            agg["desa_melapor"] = frame.groupby(["kode_kabupaten", "bulan"]).size().to_numpy()
-            agg_parts.append(agg)
+        # one streaming pass: rows go to one file per kabupaten, monthly sums are accumulated per batch
+        source = pq.ParquetFile(staged)
+        writers: dict[str, pq.ParquetWriter] = {}
+        partial = []
+        try:
+            for batch in source.iter_batches(batch_size=200_000):
+                frame = batch.to_pandas()
+                for kab, rows in frame.groupby("kode_kabupaten", sort=False):
+                    table = pa.Table.from_pandas(rows, preserve_index=False)
+                    if kab not in writers:
+                        writers[kab] = pq.ParquetWriter(part_dir / f"{kab}.parquet", table.schema)
+                    writers[kab].write_table(table.cast(writers[kab].schema))
+                sums = frame.groupby(["kode_kabupaten", "bulan"])[COUNT_COLUMNS].sum()
+                sums["desa_melapor"] = frame.groupby(["kode_kabupaten", "bulan"]).size()
+                partial.append(sums)
+        finally:
+            for w in writers.values():
+                w.close()
+        agg = pd.concat(partial).groupby(level=[0, 1]).sum().reset_index()
+        agg.to_parquet(staging / "agregat_kabupaten.parquet", index=False)
         staged.unlink()
-    if agg_parts:
-        pd.concat(agg_parts, ignore_index=True).to_parquet(staging / "agregat_kabupaten.parquet", index=False)
     _write_slice_hashes(staging)
 
 
