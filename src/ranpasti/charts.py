@@ -34,7 +34,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "autosize": {"type": "fit-x", "contains": "padding"},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e5e7eb"},
-            "legend": {"orient": "bottom", "labelFontSize": 12, "titleFontSize": 12, "columns": 2, "labelLimit": 260},
+            "legend": {"orient": "bottom", "direction": "vertical", "labelFontSize": 12, "titleFontSize": 12,
+                       "labelLimit": 300},
+            "axisX": {"labelOverlap": True},
             "view": {"stroke": None},
         }
     }
@@ -46,7 +48,10 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 
 def _spec(chart: alt.TopLevelMixin, height: int, title: str) -> dict:
-    return chart.properties(width=WIDTH, height=height, title=title).to_dict(validate=False)
+    """The figure's caption carries the title (and the description for screen readers): none inside the
+    chart, where a long title would squeeze the plot on a 360 px phone. ``title`` stays in the cache key."""
+    del title
+    return chart.properties(width=WIDTH, height=height).to_dict(validate=False)
 
 
 def _bind(template: dict, main: pd.DataFrame, extra: pd.DataFrame | None = None) -> dict:
@@ -83,7 +88,7 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
     ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros.
     """
     df = monthly[["bulan", "label", "nilai"]].copy()
-    df["bulan_label"] = df["bulan"].map(lambda b: fmt.month(b, short=True))
+    df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
     df["nilai_teks"] = df["nilai"].map(fmt.percent)
     labels = tuple(dict.fromkeys(df["label"]))
     tdf = pd.DataFrame([{"label": k, "target": v, "target_teks": fmt.percent(v, 0)}
@@ -219,5 +224,5 @@ def _status(months: tuple[str, ...], title: str) -> dict:
 def stacked_status(df: pd.DataFrame, title: str) -> dict:
     """Lokmin follow-up actions per month by status."""
     d = df[["bulan", "status", "jumlah", "urut"]].copy()
-    d["bulan_label"] = d["bulan"].map(lambda b: fmt.month(b, short=True))
+    d["bulan_label"] = d["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])
     return _bind(_status(tuple(dict.fromkeys(d["bulan_label"])), title), d)

@@ -26,7 +26,7 @@ from . import fmt
 
 MIME_TABLE = "application/vnd.ranpasti.table+json"
 MIME_CHART = "application/vnd.ranpasti.chart+json"
-MIME_VEGALITE = "application/vnd.vegalite.v5+json"
+MIME_VEGALITE = "application/vnd.vegalite.v6+json"  # Altair 6 writes Vega-Lite 6
 
 _env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
