@@ -24,6 +24,7 @@ from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_KEC = "16.05.02"  # calon pengantin zeroed all year; no report at all in December
+SMALL_DESA = "16.05.01.2003"  # 3 KRS in December: could identify families, must show as "< 5"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,9 @@ def data_dir(tmp_path_factory) -> Path:
     in_kec = pend["kode_desa"].str.startswith(EMPTY_KEC + ".")
     pend.loc[in_kec, ["catin_terdaftar", "catin_didampingi"]] = "0"
     pend = pend[~(in_kec & (pend["bulan"] == "2024-12"))]
+    small = (pend["kode_desa"] == SMALL_DESA) & (pend["bulan"] == "2024-12")
+    assert small.sum() == 1
+    pend.loc[small, ["krs_sasaran", "krs_didampingi"]] = ["3", "2"]
     pend.to_csv(d / "pendampingan.csv", index=False)
     return d
 
@@ -183,3 +187,30 @@ def test_chart_specs_are_valid_vega_lite(kabupaten_nb, evaluasi_nb):
     for spec in specs:
         (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec, validate=True)
         assert spec["datasets"]["utama"], "every chart carries its page's rows"
+
+
+def test_desa_table_counts_and_privacy(data_dir, cache_dir, tmp_path):
+    nb = run("kecamatan", {"kode": "16.05.01", "bulan": "2024-12"}, data_dir, cache_dir, tmp_path)
+    assert_clean(nb)
+    desa = table(nb, "desa").set_index("Desa/kelurahan")
+    pend = pd.read_csv(data_dir / "pendampingan.csv", dtype={"kode_desa": str})
+    dec = pend[(pend["bulan"] == "2024-12") & pend["kode_desa"].str.startswith("16.05.01.")].set_index("kode_desa")
+    from ranpasti.regions import load_regions
+
+    names = load_regions().desa["nama"]
+    small = names[SMALL_DESA]
+    assert desa.loc[small, "KRS sasaran"] == "< 5"
+    assert desa.loc[small, "KRS didampingi (keluarga)"] == "< 5"
+    assert desa.loc[small, "KRS didampingi"] == "disamarkan"  # 2 of 3 would reveal the count
+    checked = 0
+    for kode, row in dec.iterrows():
+        if kode == SMALL_DESA:
+            continue
+        shown = desa.loc[names[kode]]
+        assert shown["KRS sasaran"] == row["krs_sasaran"]
+        assert shown["KRS didampingi (keluarga)"] == row["krs_didampingi"]
+        assert shown["KRS didampingi"] == pytest.approx(round(row["krs_didampingi"] / row["krs_sasaran"] * 100, 1))
+        checked += 1
+    assert checked >= 10
+    html = html_of(nb)
+    assert f"{names[SMALL_DESA]}</th><td class=\"k-text\">ya</td><td class=\"k-int\">&lt; 5</td>" in html

@@ -111,7 +111,7 @@ def _download_value(value: Any, kind: str, decimals: int) -> Any:
     if kind in ("pct", "num"):
         return round(float(value), decimals)
     if kind == "int":
-        return int(value)
+        return round(float(value))
     if kind == "bool":
         return "ya" if value else "tidak"
     if kind == "link":

@@ -342,16 +342,16 @@ def desa_table(ctx: Context) -> Rich:
                "cls": "" if r["melapor"] else "rp-missing"}
         sasaran = krs["penyebut"].get(k, float("nan")) if len(krs) else float("nan")
         small = not fmt.is_missing(sasaran) and 0 < sasaran < t
-        row["krs_sasaran"] = _suppress(sasaran, t)
-        row["krs_didampingi"] = (f"< {t}" if small else
-                                 (krs["pembilang"].get(k, float("nan")) if len(krs) else float("nan")))
+        row["n_krs_sasaran"] = _suppress(sasaran, t)
+        row["n_krs_didampingi"] = (f"< {t}" if small else
+                                   (krs["pembilang"].get(k, float("nan")) if len(krs) else float("nan")))
         for i in ind.PENDAMPINGAN_INDICATORS:
             v = wide[i.key].get(k, float("nan")) if i.key in wide else float("nan")
             row[i.key] = "disamarkan" if small and i.key == MAIN_INDICATOR else v
         rows.append(row)
     frame = pd.DataFrame(rows)
-    cols = [Col("nama", "Desa/kelurahan"), Col("melapor", "Melapor"), Col("krs_sasaran", "KRS sasaran", "int"),
-            Col("krs_didampingi", "KRS didampingi", "int")]
+    cols = [Col("nama", "Desa/kelurahan"), Col("melapor", "Melapor"), Col("n_krs_sasaran", "KRS sasaran", "int"),
+            Col("n_krs_didampingi", "KRS didampingi (keluarga)", "int")]
     cols += [Col(i.key, i.label, "pct") for i in ind.PENDAMPINGAN_INDICATORS]
     missing = int((~rep["melapor"]).sum())
     note = (f"{missing} dari {len(rep)} desa/kelurahan tidak mengirim laporan {fmt.month(ctx.bulan)} (baris bertanda). "
