@@ -1,0 +1,339 @@
+"""The published sample site, built once with the built-in renderer, as readers and evaluators meet it.
+
+Static checks read the files (URLs, navigation, links, downloads, provenance, no personal data); browser
+checks open pages in headless Chromium (Debian's, driven by Playwright) with every non-localhost request
+blocked, so charts, search and accessibility are tested offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import re
+import socketserver
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from ranpasti.build import BuildOptions, build
+from ranpasti.regions import load_regions
+from ranpasti.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = ("16.05", "16.06", "18.13")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("site")
+    opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
+                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
+    report = build(opts, log=lambda _m: None)
+    return {"site": opts.out, "report": report, "cache": opts.cache_dir}
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built["site"]
+
+
+def expected_pages() -> list[str]:
+    regions = load_regions()
+    pages = ["", "provinsi-sumatera-selatan/", "provinsi-lampung/"]
+    for kab in SAMPLE:
+        k = regions.unit(kab).slug
+        pages += [f"{k}/", f"{k}/evaluasi-2024/"]
+        for kec in regions.children(kab)["slug"]:
+            pages += [f"{k}/{kec}/", f"{k}/{kec}/evaluasi-2024/"]
+    return pages
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attr, value)
+        self.text: list[str] = []
+        self.crumbs: list[str] = []
+        self._in_crumbs = 0
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in ("href", "src"):
+            if a.get(name):
+                self.links.append((tag, name, a[name]))
+        if tag == "nav" and "crumbs" in (a.get("class") or ""):
+            self._in_crumbs = 1
+        if tag == "table" and a.get("data-table"):
+            self._table = a["data-table"]
+            self.tables[self._table] = []
+        if self._table and tag == "tr":
+            self._row = []
+        if self._row is not None and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_crumbs = 0
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "tr" and self._row is not None and self._table:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_crumbs and data.strip():
+            self.crumbs.append(data.strip())
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@functools.cache
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_build_reports_every_page_and_renderer(built):
+    report = built["report"]
+    assert report.renderer == "builtin" and report.published
+    assert report.pages == len(expected_pages()) == 89
+    assert not report.failures
+
+
+def test_every_documented_url_exists(site):
+    for page in expected_pages():
+        assert (site / page / "index.html").exists(), page
+    assert (site / "cari" / "index.html").exists()
+
+
+def test_breadcrumbs_province_kabupaten_kecamatan(site):
+    crumbs = parse(site / "kabupaten-musi-rawas" / "tugumulyo" / "evaluasi-2024" / "index.html").crumbs
+    assert crumbs == ["Indonesia", "Provinsi Sumatera Selatan", "Kabupaten Musi Rawas", "Kecamatan Tugumulyo",
+                      "Evaluasi 2024"]
+    for page in expected_pages()[1:]:
+        assert parse(site / page / "index.html").crumbs[0] == "Indonesia", page
+
+
+def test_kabupaten_links_to_all_its_kecamatan_and_its_evaluation(site):
+    regions = load_regions()
+    page = parse(site / "kabupaten-musi-rawas" / "index.html")
+    hrefs = {v for _t, a, v in page.links if a == "href"}
+    for slug in regions.children("16.05")["slug"]:
+        assert f"{slug}/" in hrefs, slug
+    assert "evaluasi-2024/" in hrefs
+    kec = parse(site / "kabupaten-musi-rawas" / "tugumulyo" / "index.html")
+    assert "evaluasi-2024/" in {v for _t, a, v in kec.links if a == "href"}
+
+
+def test_no_broken_internal_link_and_no_external_script(site):
+    broken, external = [], []
+    for html in site.rglob("*.html"):
+        if "pagefind" in html.parts:
+            continue
+        for tag, _attr, value in parse(html).links:
+            url = urlsplit(value)
+            if url.scheme in ("http", "https"):
+                if tag in ("script", "link", "img"):
+                    external.append((html, value))
+                continue
+            if url.scheme or value.startswith("#"):
+                continue
+            target = (html.parent / unquote(url.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((str(html.relative_to(site)), value))
+    assert not external, external[:5]
+    assert not broken, broken[:10]
+
+
+def _number(text: str) -> float | str | None:
+    text = text.strip()
+    if text in ("", "tidak ada data"):
+        return None
+    m = re.fullmatch(r"-?[\d.]+(,\d+)?%?", text)
+    if not m:
+        return text
+    return float(text.rstrip("%").replace(".", "").replace(",", "."))
+
+
+def test_csv_downloads_match_the_tables_shown(site):
+    checked = 0
+    for page in ("kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/", "kabupaten-pesisir-barat/evaluasi-2024/"):
+        parsed = parse(site / page / "index.html")
+        for name, rows in parsed.tables.items():
+            csv_path = site / page / f"{name}.csv"
+            assert csv_path.exists() and (site / page / f"{name}.xlsx").exists(), (page, name)
+            data = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+            assert data[0] == rows[0], (page, name)
+            assert len(data) == len(rows)
+            for shown, downloaded in zip(rows[1:], data[1:], strict=True):
+                for s, d in zip(shown, downloaded, strict=True):
+                    sv = _number(s)
+                    if isinstance(sv, str) and " (" in s:  # coloured cell: "72,6% (Tercapai)" for screen readers
+                        head = _number(s.split(" (")[0])
+                        sv = head if isinstance(head, float) else sv
+                    dv = None if d == "" else (float(d) if re.fullmatch(r"-?\d+(\.\d+)?", d) else d)
+                    if isinstance(sv, float) and isinstance(dv, float):
+                        assert sv == pytest.approx(dv, abs=0.051), (page, name, s, d)
+                    else:
+                        assert sv == dv, (page, name, s, d)
+            checked += 1
+    assert checked >= 10
+
+
+def test_every_page_offers_its_notebook_and_provenance(site, built):
+    store = Store(built["cache"], load_regions())
+    sources = store.manifest["sources"]
+    assert {s["file"] for s in sources.values()} >= {"pendampingan.csv", "lokmin.csv", "target.csv"}
+    for page in expected_pages():
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert (site / page / "notebook.ipynb").exists()
+        assert 'href="notebook.ipynb"' in html
+        for s in sources.values():
+            assert s["file"] in html and s["sha256"][:16] in html, (page, s["file"])
+        assert "Dibangun" in html and "ranpasti" in html
+        assert "Data contoh (sintetis)" in html, page
+
+
+def test_no_personal_data_shaped_like_nik(site):
+    # 16 digits standing alone (not the fractional part of a coordinate such as 1.3999999999999915)
+    nik = re.compile(rb"(?<![\d.])\d{16}(?![\d.])")
+    for f in site.rglob("*"):
+        if f.is_file() and f.suffix in (".html", ".csv", ".json", ".ipynb", ".svg") and "pagefind" not in f.parts:
+            assert not nik.search(f.read_bytes()), f
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian chromium is missing: run `make test` (scripts/setup_system.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            return r.continue_()
+        blocked.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.blocked = blocked
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.js_errors = errors
+    yield pg
+    context.close()
+
+
+PAGES = ["", "kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/", "kabupaten-musi-rawas/evaluasi-2024/",
+         "kabupaten-pesisir-barat/way-krui/evaluasi-2024/"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_every_chart_draws_offline(page, server, path):
+    page.goto(server + path)
+    figures = page.locator("figure.rp-chart")
+    page.wait_for_function("document.querySelectorAll('figure.rp-chart').length === "
+                           "document.querySelectorAll('figure.rp-chart .rp-vega svg').length", timeout=15000)
+    assert figures.count() >= 1
+    assert not page.js_errors
+    assert not page.blocked, page.blocked  # nothing tried to reach a CDN
+
+
+@pytest.mark.browser
+def test_pagefind_finds_a_kecamatan(page, server):
+    page.goto(server + "cari/")
+    urls = page.evaluate("""async () => {
+        const pf = await import('../pagefind/pagefind.js');
+        const r = await pf.search('Tugumulyo');
+        return Promise.all(r.results.slice(0, 5).map(async x => (await x.data()).url));
+    }""")
+    assert any(u.rstrip("/").endswith("kabupaten-musi-rawas/tugumulyo") or
+               u.endswith("kabupaten-musi-rawas/tugumulyo/index.html") for u in urls), urls
+    page.fill("#search input", "Tugumulyo")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=10000)
+
+
+@pytest.mark.browser
+def test_jump_box_goes_to_a_region(page, server):
+    page.goto(server)
+    page.fill("#rp-jump-input", "Kecamatan Tugumulyo")
+    page.click("#rp-jump button")
+    page.wait_for_url("**/kabupaten-musi-rawas/tugumulyo/", timeout=10000)
+
+
+@pytest.mark.browser
+def test_csv_download_matches_table_in_browser(page, server):
+    page.goto(server + "kabupaten-musi-rawas/")
+    shown = page.evaluate("""() => Array.from(
+        document.querySelectorAll('table[data-table="perbandingan-kecamatan"] tr'))
+        .map(tr => Array.from(tr.children).map(td => td.innerText.trim()))""")
+    with page.expect_download() as info:
+        page.click('#tabel-perbandingan-kecamatan a[href$=".csv"]')
+    data = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert data[0] == shown[0]
+    assert [r[0] for r in data[1:]] == [r[0] for r in shown[1:]]
+    for s, d in zip(shown[1:], data[1:], strict=True):
+        assert _number(s[1]) == pytest.approx(float(d[1]), abs=0.051)
+
+
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES[:4])
+def test_no_serious_accessibility_violations(page, server, path):
+    page.goto(server + path)
+    page.wait_for_timeout(500)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document,
+        {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})""")
+    bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
