@@ -13,7 +13,7 @@ site: setup
 	$(BIN)/ranpasti build
 
 test: setup-dev
-	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/pytest
 
 serve: site
@@ -38,7 +38,7 @@ $(DEV_STAMP): $(STAMP)
 	touch $@
 
 lint: setup-dev
-	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
 
 clean:
 	rm -rf build .ranpasti site site.staging site.old
