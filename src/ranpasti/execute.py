@@ -1,10 +1,17 @@
 """Execute page notebooks with papermill, in parallel, skipping pages whose inputs did not change.
 
 Execution always goes through ``papermill.execute_notebook`` and its engine registry (``engine_name``), so
-a faster engine plugs in by name. Each page's output is written to a temporary file and renamed into place,
-so an interrupted build never leaves a truncated notebook. A page whose key (parameters, notebook,
-package version, its data slice, and what every page reads) matches the last successful run is skipped;
-the record of successful runs is appended line by line, so it survives a killed build.
+a faster engine plugs in by name. The default, ``ranpasti-warm`` (``engines.py``), reuses one warm kernel
+per worker process and clears user state between units; ``nbclient`` (papermill's own: a cold kernel per
+notebook) stays available. Units run on an executor (``executors.py``): a local process pool (``--jobs``)
+or a Dask cluster (``executor="dask", scheduler="tcp://HOST:PORT"``); results stream back one small record
+per unit, never notebooks.
+
+Each page's output is written to a temporary file and renamed into place, so an interrupted build never
+leaves a truncated notebook. A page whose key (parameters, notebook, package version, its data slice, and
+what every page reads) matches the last successful run is skipped; the record of successful runs is
+appended line by line (flushed per line, fsynced at most once a second and at the end), so it survives a
+killed build; a line cut mid-write is ignored and that page is simply redone.
 """
 
 from __future__ import annotations
@@ -12,18 +19,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__
 from .params import PageSpec
 from .store import Store
 
-DEFAULT_ENGINE = "nbclient"  # papermill's own engine: a cold kernel per notebook
+DEFAULT_ENGINE = "ranpasti-warm"  # engines.WarmKernelEngine; "nbclient" = papermill's own, a cold kernel per notebook
+DEFAULT_EXECUTOR = "local"
+DEFAULT_TIMEOUT = 600  # seconds per cell
+LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabupaten": 2}
 
 
 @dataclass(frozen=True)
@@ -83,33 +92,85 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
 class Ledger:
     """Append-only record of successful executions: page → key. Survives interruption line by line."""
 
+    SYNC_EVERY = 1.0  # seconds between fsyncs; every line is flushed to the OS at once (survives a kill)
+
     def __init__(self, path: Path):
         self.path = path
         self.done: dict[str, str] = {}
+        self._file = None
+        self._synced = 0.0
+        self.lines = 0
         if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut by a kill: ignore it, the page is simply redone
-                self.done[entry["page"]] = entry["key"]
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    self.lines += 1
+                    try:
+                        entry = json.loads(line)
+                        self.done[entry["page"]] = entry["key"]
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        continue  # a line cut by a kill: ignore it, the page is simply redone
 
     def fresh(self, job: Job) -> bool:
         return self.done.get(job.page) == job.key and job.output.exists()
 
     def record(self, job: Job) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"page": job.page, "key": job.key}) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            cut = _ends_mid_line(self.path)
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open across records)
+            if cut:
+                self._file.write("\n")  # a previous build was killed mid-line: start on a fresh line
+        self._file.write(json.dumps({"page": job.page, "key": job.key}) + "\n")
+        self._file.flush()
+        self.lines += 1
+        now = time.monotonic()
+        if now - self._synced >= self.SYNC_EVERY:
+            os.fsync(self._file.fileno())
+            self._synced = now
         self.done[job.page] = job.key
 
+    def sync(self) -> None:
+        """fsync and close the file (reopened on the next record)."""
+        if self._file is not None:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            self._file = None
 
-def run_job(job: Job, engine: str, cwd: str, timeout: int = 600) -> Result:
-    """Execute one notebook; never raises (a failure is a Result naming the cell and the error)."""
+    def compact(self) -> None:
+        """Rewrite the file with one line per page when it has grown with superseded lines (atomic)."""
+        self.sync()
+        if self.lines <= 2 * len(self.done) + 1000:
+            return
+        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for page, key in self.done.items():
+                f.write(json.dumps({"page": page, "key": key}) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+        self.lines = len(self.done)
+
+
+def _ends_mid_line(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) != b"\n"
+    except OSError:  # missing or empty
+        return False
+
+
+def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> Result:
+    """Execute one notebook; never raises (a failure is a Result naming the cell and the error).
+
+    Runs in a worker process (local pool or Dask worker) and returns only a small ``Result``: the executed
+    notebook goes to ``job.output`` (written by the worker, so that path must be shared with the parent).
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from . import engines  # noqa: F401  (registers "ranpasti-warm" even without the installed entry point)
 
     start = time.perf_counter()
     job.output.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +179,7 @@ def run_job(job: Job, engine: str, cwd: str, timeout: int = 600) -> Result:
     try:
         pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, engine_name=engine,
                             kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
-                            execution_timeout=timeout)
+                            execution_timeout=timeout, request_save_on_cell_execute=False)
     except PapermillExecutionError as e:
         if tmp.exists():
             os.replace(tmp, failed)
@@ -135,8 +196,18 @@ def run_job(job: Job, engine: str, cwd: str, timeout: int = 600) -> Result:
 
 
 def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, workers: int = 1, cwd: Path | None = None,
-            force: bool = False, on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    """Run the jobs that are not fresh; return a result for every job (skipped ones included)."""
+            force: bool = False, on_result: Callable[[Result], None] | None = None, *,
+            executor: str = DEFAULT_EXECUTOR, scheduler=None, timeout: int = DEFAULT_TIMEOUT,
+            stats: dict | None = None) -> list[Result]:
+    """Run the jobs that are not fresh; return a result for every job (skipped ones included).
+
+    ``executor``: ``"local"`` (``workers`` processes on this machine) or ``"dask"`` (``scheduler`` is
+    ``"tcp://HOST:PORT"`` or a ``distributed.Client``; none starts a local cluster of ``workers``).
+    ``stats``, when given, is filled with figures of the run: executed/skipped counts, wall seconds, peak
+    memory of the whole process tree (MB), per-worker peak RSS and kernels started.
+    """
+    from .executors import MemoryMonitor, make_executor
+
     cwd_s = str(cwd or Path.cwd())
     results: list[Result] = []
     todo = []
@@ -148,23 +219,45 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
                 on_result(r)
         else:
             todo.append(job)
+    start = time.perf_counter()
+    if stats is not None:
+        stats.update(executed=len(todo), skipped=len(results), executor=executor, engine=engine, workers=workers)
     if not todo:
+        if stats is not None:
+            stats.update(seconds=0.0, peak_tree_rss_mb=0.0, cpu_seconds=0.0, workers_info=[], **peak_rss())
         return results
+    # heavy pages (national, provinces, kabupaten) first, so they do not finish last on one worker
+    todo.sort(key=lambda j: LEVEL_ORDER.get(_level(j.kode), 3))
     by_page = {j.page: j for j in todo}
-
-    def finish(r: Result) -> None:
-        if r.ok:
-            ledger.record(by_page[r.page])
-        results.append(r)
-        if on_result:
-            on_result(r)
-
-    if workers <= 1:
-        for job in todo:
-            finish(run_job(job, engine, cwd_s))
-        return results
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
-        futures = [pool.submit(run_job, job, engine, cwd_s) for job in todo]
-        for fut in as_completed(futures):
-            finish(fut.result())
+    ledger.compact()
+    runner = make_executor(executor, workers=workers, scheduler=scheduler)
+    monitor = MemoryMonitor()
+    try:
+        with monitor:
+            for r in runner.run(todo, engine, cwd_s, timeout):
+                if r.ok:
+                    ledger.record(by_page[r.page])
+                results.append(r)
+                if on_result:
+                    on_result(r)
+    finally:
+        ledger.sync()
+        info = runner.worker_stats()
+        runner.close()
+    if stats is not None:
+        stats.update(seconds=time.perf_counter() - start, peak_tree_rss_mb=monitor.peak_mb,
+                     cpu_seconds=monitor.cpu_seconds, workers_info=info, **peak_rss())
     return results
+
+
+def _level(kode: str) -> str:
+    from .regions import level_of
+
+    return level_of(kode)
+
+
+def peak_rss() -> dict[str, float]:
+    """Peak RSS in MB from ``getrusage``: this process, and the largest finished child process."""
+    kb = 1024.0  # ru_maxrss is in KiB on Linux
+    return {"self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb,
+            "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb}

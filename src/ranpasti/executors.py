@@ -1,0 +1,304 @@
+"""Where page notebooks run: a local process pool, or a Dask distributed cluster. Registered by name.
+
+Both take the jobs to run and yield one ``Result`` per job as units finish (streaming: only small
+``Result`` records cross back to the parent, never notebooks, and only a bounded window of jobs is in
+flight at a time). Both run the same function, ``execute.run_job``, in long-lived worker processes, so the
+``ranpasti-warm`` engine's module-level kernel stays warm across units in every worker.
+
+``local``
+    ``workers`` processes from a ``forkserver`` pool on this machine; ``workers <= 1`` runs in this
+    process. A worker that dies (e.g. killed by the OOM killer) breaks the pool: a new pool is started and
+    the units that were running are tried once more before they are reported as failed.
+
+``dask``
+    ``scheduler="tcp://HOST:PORT"`` (or a ``distributed.Client``; none starts a ``LocalCluster`` with
+    ``workers`` single-threaded worker processes). Workers must have this package installed, and the
+    notebooks, the data/cache folders and the build folder must be visible to every worker at the SAME
+    absolute paths (one machine, or a shared filesystem such as NFS): each worker writes the executed
+    notebook itself to ``job.output``. Start workers with ``--nthreads 1`` (papermill changes the process's
+    working directory while a notebook runs, and a worker holds one kernel).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any, Protocol
+
+EXECUTORS: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    EXECUTORS[cls.name] = cls
+    return cls
+
+
+class Executor(Protocol):
+    name: str
+
+    def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
+        """Yield a ``Result`` for every job, in completion order."""
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+    def worker_stats(self) -> list[dict]:
+        """Per worker process: pid, peak RSS (MB), kernels started; empty when unknown."""
+
+
+def make_executor(name: str = "local", workers: int = 1, scheduler: Any = None) -> Executor:
+    if name not in EXECUTORS:
+        raise ValueError(f"executor tidak dikenal: {name} (pilihan: {', '.join(sorted(EXECUTORS))})")
+    if name != "dask" and scheduler is not None:
+        raise ValueError("--scheduler hanya berlaku dengan --executor dask")
+    return EXECUTORS[name](workers=workers, scheduler=scheduler)
+
+
+def _failed(job: Any, seconds: float, error: str) -> Any:
+    from .execute import Result
+
+    return Result(job.page, job.kode, False, seconds, job.output, error)
+
+
+def worker_info() -> dict:
+    """Run inside a worker: its pid, peak RSS (self and its finished kernels) and kernels started."""
+    import resource
+
+    from . import engines
+
+    kb = 1024.0
+    return {"pid": os.getpid(),
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb,
+            "kernels_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb,
+            "kernels_started": engines.kernels_started()}
+
+
+def _preload() -> None:
+    """Pool initializer: import the heavy modules once per worker, before the first unit."""
+    import papermill  # noqa: F401
+
+    from . import engines  # noqa: F401
+
+
+@register
+class LocalExecutor:
+    name = "local"
+
+    def __init__(self, workers: int = 1, scheduler: Any = None):
+        self.workers = max(1, int(workers))
+        self.window = self.workers * 4
+        self._stats: dict[int, dict] = {}
+
+    def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
+        from .execute import run_job
+
+        if self.workers <= 1:
+            for job in jobs:
+                yield run_job(job, engine, cwd, timeout)
+            self._stats[os.getpid()] = worker_info()
+            return
+        queue = deque(jobs)
+        attempts: dict[str, int] = {}
+        while queue:
+            broken = False
+            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("forkserver"),
+                                       initializer=_preload)
+            running: dict[Any, Any] = {}
+            try:
+                while queue or running:
+                    while queue and len(running) < self.window and not broken:
+                        job = queue.popleft()
+                        attempts[job.page] = attempts.get(job.page, 0) + 1
+                        running[pool.submit(run_job, job, engine, cwd, timeout)] = (job, time.perf_counter())
+                    if not running:
+                        break
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        job, start = running.pop(fut)
+                        try:
+                            yield fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            if attempts[job.page] < 2:
+                                queue.appendleft(job)
+                            else:
+                                yield _failed(job, time.perf_counter() - start,
+                                              "proses pekerja berhenti mendadak (kehabisan memori?) dua kali")
+                        except Exception as e:  # pickling or other pool failure: this unit fails, others go on
+                            yield _failed(job, time.perf_counter() - start, f"{type(e).__name__}: {e}")
+                    if broken and not running:
+                        break
+                if not broken:
+                    self._collect(pool)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self, pool: ProcessPoolExecutor) -> None:
+        """Ask each worker for its figures (one call per worker; best effort)."""
+        try:
+            futures = [pool.submit(worker_info) for _ in range(self.workers * 2)]
+            for f in futures:
+                info = f.result(timeout=30)
+                self._stats[info["pid"]] = info
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        pass
+
+    def worker_stats(self) -> list[dict]:
+        return list(self._stats.values())
+
+
+@register
+class DaskExecutor:
+    name = "dask"
+
+    def __init__(self, workers: int = 1, scheduler: Any = None):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+            self.owns_client = True
+        elif isinstance(scheduler, str):
+            self.client = Client(scheduler)
+            self.owns_client = True
+        else:  # an existing distributed.Client
+            self.client, self.owns_client = scheduler, False
+        self._stats: list[dict] = []
+
+    def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
+        from distributed import as_completed
+
+        from .execute import run_job
+
+        threads = sum(self.client.nthreads().values()) or 1
+        window = max(4, threads * 4)
+        queue = deque(jobs)
+        meta: dict[str, tuple[Any, float]] = {}
+        batch = uuid.uuid4().hex[:8]
+
+        def submit() -> Any:
+            job = queue.popleft()
+            key = f"ranpasti-{batch}-{len(meta)}"
+            meta[key] = (job, time.perf_counter())
+            return self.client.submit(run_job, job, engine, cwd, timeout, key=key, pure=False)
+
+        initial = [submit() for _ in range(min(window, len(queue)))]
+        ac = as_completed(initial)
+        for fut in ac:
+            job, start = meta.pop(fut.key)
+            try:
+                yield fut.result()
+            except Exception as e:  # KilledWorker, a worker lost mid-unit, cancelled: this unit fails
+                yield _failed(job, time.perf_counter() - start, f"{type(e).__name__}: {e}")
+            finally:
+                fut.release()
+            if queue:
+                ac.add(submit())
+        try:
+            self._stats = list(self.client.run(worker_info).values())
+        except Exception:
+            self._stats = []
+
+    def close(self) -> None:
+        if self.owns_client:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def worker_stats(self) -> list[dict]:
+        return self._stats
+
+
+def _forkserver_children() -> list:
+    """Workers of a forkserver pool are children of the fork server, not of this process."""
+    import psutil
+
+    try:
+        from multiprocessing import forkserver
+
+        pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+        if not pid:
+            return []
+        server = psutil.Process(pid)
+        return [server, *server.children(recursive=True)]
+    except Exception:
+        return []
+
+
+class MemoryMonitor:
+    """Peak resident memory of this process and all its descendants (workers, kernels), sampled.
+
+    ``getrusage`` only knows finished children one at a time (and forkserver workers are not even our
+    children); a build's memory is the sum of the parent, the workers and their kernels running together,
+    so this samples the process tree with psutil. It also sums the CPU time the tree used while it ran
+    (``cpu_seconds``): a figure that does not depend on what else the machine is doing.
+    """
+
+    def __init__(self, interval: float = 0.5, on_sample: Callable[[float], None] | None = None):
+        self.interval = interval
+        self.peak_mb = 0.0
+        self.on_sample = on_sample
+        self._stop = None
+        self._thread = None
+        self._cpu: dict[tuple[int, float], float] = {}
+        self._base: dict[tuple[int, float], float] = {}
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(v - self._base.get(k, 0.0) for k, v in self._cpu.items())
+
+    def sample(self) -> float:
+        import psutil
+
+        total = 0
+        me = psutil.Process()
+        first = not self._cpu
+        for p in [me, *me.children(recursive=True), *_forkserver_children()]:
+            try:
+                with p.oneshot():
+                    total += p.memory_info().rss
+                    t = p.cpu_times()
+                    key = (p.pid, p.create_time())
+                    self._cpu[key] = t.user + t.system
+                    if first:
+                        self._base[key] = self._cpu[key]
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        mb = total / 2**20
+        self.peak_mb = max(self.peak_mb, mb)
+        if self.on_sample:
+            self.on_sample(mb)
+        return mb
+
+    def __enter__(self) -> MemoryMonitor:
+        import threading
+
+        self._stop = threading.Event()
+
+        def loop() -> None:
+            while not self._stop.wait(self.interval):
+                with contextlib.suppress(Exception):
+                    self.sample()
+
+        self.sample()
+        self._thread = threading.Thread(target=loop, name="ranpasti-memory", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.sample()
