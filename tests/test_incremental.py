@@ -1,0 +1,205 @@
+"""Incremental builds: a page is redone only when what it reads changed, and the record of finished pages
+survives a killed build.
+
+One module fixture executes every sample page for real (warm engine, two workers). Each test works on a
+copy of that project (data, cache, params, executed notebooks, ledger; relative data/cache paths as in a
+real build, so the copies have the same keys) and re-plans after changing something.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from papermill.engines import Engine, papermill_engines
+
+from ranpasti.execute import Ledger, execute, plan
+from ranpasti.params import load_pages, write_params
+from ranpasti.regions import load_regions
+from ranpasti.store import ingest
+from ranpasti.urls import page_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KEC = "16.05.03"  # a kecamatan of Musi Rawas (16.05), province Sumatera Selatan (16)
+YEAR = 2024
+
+
+class NoExecEngine(Engine):
+    """Writes the parameterized notebook without running it: for tests about *which* units run."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        return nb_man.nb
+
+
+papermill_engines.register("uji-tanpa-eksekusi", NoExecEngine)
+
+
+def jobs_of(root: Path):
+    store, _ = ingest(root / "data", root / "cache")
+    specs = load_pages(root / "params", store)
+    # relative data/cache paths, resolved in the kernel against cwd=root (as `ranpasti build` does)
+    return plan(specs, store, NOTEBOOKS, root / "nb", Path("data"), Path("cache"))
+
+
+def stale(root: Path) -> set[str]:
+    ledger = Ledger(root / "ledger.jsonl")
+    return {j.page for j in jobs_of(root) if not ledger.fresh(j)}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("inkremental") / "proyek"
+    (root / "data").mkdir(parents=True)
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy2(f, root / "data" / f.name)
+    store, _ = ingest(root / "data", root / "cache")
+    write_params(store, root / "params")
+    jobs = jobs_of(root)
+    results = execute(jobs, Ledger(root / "ledger.jsonl"), workers=2, cwd=root)
+    assert [r.error for r in results if not r.ok] == []
+    assert len(results) == len(jobs) > 80
+    return root
+
+
+@pytest.fixture
+def project(built, tmp_path) -> Path:
+    root = tmp_path / "proyek"
+    shutil.copytree(built, root, symlinks=True)  # copy2 keeps mtimes: the cache stays valid
+    return root
+
+
+def all_pages(root: Path) -> set[str]:
+    return {j.page for j in jobs_of(root)}
+
+
+def test_nothing_changed_nothing_redone(project):
+    assert stale(project) == set()
+    results = execute(jobs_of(project), Ledger(project / "ledger.jsonl"), cwd=project)
+    assert all(r.skipped for r in results)
+
+
+def test_one_kecamatan_changed_redoes_exactly_its_chain(project):
+    regions = load_regions()
+    pend = pd.read_csv(project / "data" / "pendampingan.csv", dtype=str)
+    row = pend.index[pend["kode_desa"].str.startswith(KEC + ".") & (pend["krs_didampingi"].astype(int) > 0)][0]
+    pend.loc[row, "krs_didampingi"] = str(int(pend.loc[row, "krs_didampingi"]) - 1)
+    pend.to_csv(project / "data" / "pendampingan.csv", index=False)
+    kab, prov = KEC[:5], KEC[:2]
+    expected = {page_dir(regions, KEC), page_dir(regions, KEC, "evaluasi", YEAR),
+                page_dir(regions, kab), page_dir(regions, kab, "evaluasi", YEAR),
+                page_dir(regions, prov), page_dir(regions, "ID")}
+    assert len(expected) == 6
+    assert stale(project) == expected
+    # and executing redoes exactly those, with the new numbers in them
+    before = {p: sha(project / "nb" / p / "index.ipynb") for p in expected}
+    results = execute(jobs_of(project), Ledger(project / "ledger.jsonl"), cwd=project)
+    assert {r.page for r in results if not r.skipped} == expected
+    assert all(r.ok for r in results)
+    assert all(sha(project / "nb" / p / "index.ipynb") != before[p] for p in expected)
+    assert stale(project) == set()
+
+
+def test_sibling_kecamatan_and_other_kabupaten_untouched_by_lokmin_change(project):
+    lok = pd.read_csv(project / "data" / "lokmin.csv", dtype=str)
+    rows = lok.index[lok["kode_kecamatan"] == KEC]
+    assert len(rows)
+    lok.loc[rows[0], "rencana_tindak_lanjut"] = lok.loc[rows[0], "rencana_tindak_lanjut"] + " (diperbarui)"
+    lok.to_csv(project / "data" / "lokmin.csv", index=False)
+    changed = stale(project)
+    regions = load_regions()
+    assert page_dir(regions, KEC) in changed and page_dir(regions, "18.13") not in changed
+    assert not any(p.startswith(page_dir(regions, "16.06")) for p in changed)  # Musi Banyuasin untouched
+
+
+def test_target_change_redoes_everything(project):
+    target = pd.read_csv(project / "data" / "target.csv", dtype=str)
+    target.loc[target["indikator"] == "krs_didampingi", "target"] = "95"
+    target.to_csv(project / "data" / "target.csv", index=False)
+    assert stale(project) == all_pages(project)
+
+
+def test_force_redoes_everything(project):
+    jobs = jobs_of(project)
+    ledger = Ledger(project / "ledger.jsonl")
+    assert all(r.skipped for r in execute(jobs, ledger, engine="uji-tanpa-eksekusi", cwd=project))
+    forced = execute(jobs, ledger, engine="uji-tanpa-eksekusi", cwd=project, force=True)
+    assert len(forced) == len(jobs) and not any(r.skipped for r in forced) and all(r.ok for r in forced)
+
+
+def test_ledger_line_cut_mid_write_is_tolerated(project):
+    path = project / "ledger.jsonl"
+    text = path.read_text()
+    last = text.rstrip("\n").rsplit("\n", 1)[-1]
+    path.write_text(text.rstrip("\n")[: -len(last) // 2])  # the last record cut in half, as by a kill
+    ledger = Ledger(path)
+    jobs = jobs_of(project)
+    cut_page = next(p for p in all_pages(project) if f'"page": "{p}"' in last)
+    assert {j.page for j in jobs if not ledger.fresh(j)} == {cut_page}
+    results = execute(jobs, ledger, engine="uji-tanpa-eksekusi", cwd=project)
+    assert [r.page for r in results if not r.skipped] == [cut_page]
+    assert stale(project) == set()  # the next record started on a new line
+
+
+def test_killed_build_keeps_finished_pages(project):
+    # every key changes (new target), then a build is killed with SIGKILL after a few pages
+    target = pd.read_csv(project / "data" / "target.csv", dtype=str)
+    target.loc[target["indikator"] == "catin_didampingi", "target"] = "85"
+    target.to_csv(project / "data" / "target.csv", index=False)
+    jobs_of(project)  # ingest now, so the child only executes
+    ledger_path = project / "ledger.jsonl"
+    lines_before = len(ledger_path.read_text().splitlines())
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_incremental import jobs_of
+        from ranpasti.execute import Ledger, execute
+        root = Path({str(project)!r})
+        execute(jobs_of(root), Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
+        """)], cwd=project)
+    try:
+        deadline = time.monotonic() + 45
+        while len(ledger_path.read_text().splitlines()) < lines_before + 3:
+            assert child.poll() is None and time.monotonic() < deadline, "the build should still be running"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait()
+    ledger = Ledger(ledger_path)
+    jobs = jobs_of(project)
+    done = {j.page for j in jobs if ledger.fresh(j)}
+    assert 3 <= len(done) < len(jobs)
+    for page in done:  # what the ledger says is finished is a complete notebook
+        assert (project / "nb" / page / "index.ipynb").stat().st_size > 1000
+    results = execute(jobs, ledger, engine="uji-tanpa-eksekusi", cwd=project)
+    assert {r.page for r in results if not r.skipped} == {j.page for j in jobs} - done
+
+
+def test_ledger_compacts_superseded_lines(tmp_path):
+    from ranpasti.execute import Job
+
+    path = tmp_path / "ledger.jsonl"
+    ledger = Ledger(path)
+    out = tmp_path / "x.ipynb"
+    out.write_text("{}")
+    for i in range(1500):
+        ledger.record(Job("p", "k", out, out, {}, f"key{i}"))
+    ledger.compact()
+    assert len(path.read_text().splitlines()) == 1
+    assert Ledger(path).done == {"p": "key1499"}
