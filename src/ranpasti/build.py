@@ -24,6 +24,7 @@ from .regions import load_regions
 from .render import RenderContext, choose
 from .sitemap import build_sitemap
 from .store import ingest
+from .swap import recover, swap_into_place
 
 
 @dataclass
@@ -80,13 +81,8 @@ def _progress(total: int) -> Callable[[Result], None]:
 
 
 def publish(staging: Path, out: Path) -> None:
-    """Swap a complete staging folder into place; the old site is removed only after the swap."""
-    old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Swap a complete staging folder into place (atomically where the OS allows)."""
+    swap_into_place(staging, out)
 
 
 def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
@@ -98,6 +94,7 @@ def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport
 
 def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     start = time.perf_counter()
+    recover(opts.out)  # a previous build killed mid-publish left only <site>.old
     report = BuildReport()
     regions = load_regions()
     store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)

@@ -28,6 +28,7 @@ from .problems import DataError, Report
 from .readers import ROW
 from .regions import Regions, level_of, load_regions
 from .schema import TABLES
+from .swap import swap_into_place
 from .validate import validate
 
 CACHE_FORMAT = 1
@@ -118,12 +119,7 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
     config_src = data_dir / "konfigurasi.yml"
     if config_src.exists():
         shutil.copyfile(config_src, staging / "konfigurasi.yml")
-    old = cache_dir.with_name(cache_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if cache_dir.exists():
-        cache_dir.rename(old)
-    staging.rename(cache_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_into_place(staging, cache_dir)
     return Store(cache_dir, regions), result.report
 
 
