@@ -30,6 +30,8 @@ import atexit
 import contextlib
 import logging
 import os
+import shutil
+import tempfile
 import threading
 import time
 from multiprocessing import util as mp_util
@@ -138,17 +140,29 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.units = 0
         self.started = time.perf_counter()
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
         self.kc = None
         self.thread = None
-        run_sync(self.km.start_kernel)(extra_arguments=list(HIST_ARGS), cwd=os.getcwd())
+        self.cwd: str | None = None
+        self.clean = False  # user namespace at the baseline (reset after the last unit succeeded)
+        self.language_info: dict | None = None
+        self.sockets = None
+        if os.name == "posix":  # Unix sockets: local kernels only, faster than TCP on loopback, no open port
+            self.sockets = tempfile.mkdtemp(prefix="rp-kernel-")
+            self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                                         ip=os.path.join(self.sockets, "k"))
+        else:  # pragma: no cover
+            self.km = AsyncKernelManager(kernel_name=kernel_name)
         try:
+            run_sync(self.km.start_kernel)(extra_arguments=list(HIST_ARGS), cwd=os.getcwd())
             self.connect(startup_timeout)
             self.run_silent(_INSTALL.format(src=_KERNEL_MODULE, modules=list(warm_imports())),
                             timeout=max(startup_timeout, 120))
+            reply = run_sync(self._reply)(self.kc.kernel_info(), startup_timeout)
+            self.language_info = reply["content"]["language_info"]
         except BaseException:
             self.shutdown(now=True)
             raise
+        self.clean = True
         self.warmup_seconds = time.perf_counter() - self.started
 
     def connect(self, timeout: float = 60) -> None:
@@ -170,12 +184,15 @@ class WarmKernel:
 
     def run_silent(self, code: str, timeout: float = 30) -> None:
         """Run code without history or output; raise ``WarmKernelError`` on error, death or timeout."""
-        run_sync(self._run_silent)(code, timeout)
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        content = run_sync(self._reply)(msg_id, timeout)["content"]
+        if content.get("status") != "ok":
+            raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
 
-    async def _run_silent(self, code: str, timeout: float) -> None:
+    async def _reply(self, msg_id: str, timeout: float) -> dict:
+        """The shell reply to ``msg_id`` (other replies are dropped)."""
         from queue import Empty
 
-        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -188,13 +205,15 @@ class WarmKernel:
                     raise WarmKernelError("kernel mati") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        content = reply["content"]
-        if content.get("status") != "ok":
-            raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
+                return reply
 
     def reset(self, cwd: str | None = None) -> None:
+        """Back to the baseline namespace, in ``cwd``; skipped when already clean there (one call per unit)."""
+        if self.clean and cwd == self.cwd:
+            return
+        self.clean = False
         self.run_silent(f"__import__('_ranpasti_warm').reset({cwd!r})", timeout=30)
+        self.clean, self.cwd = True, cwd
 
     def shutdown(self, now: bool = False) -> None:
         with contextlib.suppress(Exception):
@@ -206,6 +225,8 @@ class WarmKernel:
             with contextlib.suppress(Exception):
                 run_sync(self.km.cleanup_resources)()
         self.kc = None
+        if self.sockets:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 class _Pool:
@@ -303,13 +324,25 @@ def _engine_class() -> type:
     from papermill.utils import merge_kwargs, remove_args
 
     class _WarmClient(PapermillNotebookClient):
-        """papermill's client, remembering which cell is running (to name it when the kernel dies)."""
+        """papermill's client on a warm kernel; remembers which cell runs (to name it if the kernel dies)."""
 
         current_index: int | None = None
+        language_info: dict | None = None
 
         def execute_cell(self, cell, cell_index, *args, **kwargs):
             self.current_index = cell_index
             return super().execute_cell(cell, cell_index, *args, **kwargs)
+
+        def execute(self, **kwargs):
+            if self.language_info is None:  # pragma: no cover - warm kernels always know it
+                return super().execute(**kwargs)
+            # papermill's execute, minus a kernel_info round trip per notebook: the kernel's is cached
+            self.reset_execution_trackers()
+            with self.setup_kernel(**kwargs):
+                self.papermill_execute_cells()
+                self.nb.metadata["language_info"] = nbformat.from_dict(self.language_info)
+                self.set_widgets_metadata()
+            return self.nb
 
     class WarmKernelEngine(NBClientEngine):
         """papermill engine: the worker process's warm kernel, user state cleared between notebooks."""
@@ -332,6 +365,8 @@ def _engine_class() -> type:
                     raise
                 client = _WarmClient(nb_man, km=kernel.km, **final_kwargs)
                 client.kc = kernel.kc
+                client.language_info = kernel.language_info
+                kernel.clean = False
                 try:
                     client.execute()
                 except (DeadKernelError, CellTimeoutError) as e:
