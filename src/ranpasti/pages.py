@@ -25,15 +25,27 @@ MAIN_INDICATOR = "krs_didampingi"
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 
 
+_STORES: dict[tuple, Store] = {}
+
+
 def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache",
                regions: Regions | None = None) -> Store:
-    """The cache for ``data_dir``; ingested here only when a notebook is run by hand without a build."""
+    """The cache for ``data_dir``; ingested here only when a notebook is run by hand without a build.
+
+    A warm kernel renders thousands of pages from one cache: the ``Store`` (with the small tables and the
+    config it has read) is reused while the cache folder is the same one. Ingest replaces the folder
+    (rename), so a new manifest inode/mtime means a new ``Store``."""
     regions = regions or load_regions()
     cache_dir = Path(cache_dir)
     manifest = cache_dir / "manifest.json"
     if manifest.exists():
-        store = Store(cache_dir, regions)
+        st = manifest.stat()
+        key = (str(cache_dir.resolve()), st.st_ino, st.st_mtime_ns, st.st_size, id(regions))
+        store = _STORES.get(key) or Store(cache_dir, regions)
         if store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
+            if key not in _STORES:
+                _STORES.clear()  # one cache at a time per process
+                _STORES[key] = store
             return store
     store, _ = ingest(Path(data_dir), cache_dir, regions)
     return store
@@ -467,7 +479,7 @@ def kampung_kb(ctx: Context) -> list[Rich]:
 def _lokmin_rows(ctx: Context) -> pd.DataFrame:
     df = ctx.store.table("lokmin", "" if ctx.level == "nasional" else ctx.kode)
     df = df[df["tanggal"].str.slice(0, 4) == str(ctx.tahun)].copy()
-    df["kecamatan"] = df["kode_kecamatan"].map(lambda k: ctx.regions.unit(k).nama)
+    df["kecamatan"] = df["kode_kecamatan"].map(ctx.regions.kecamatan["nama"])  # validated codes: all present
     return df.sort_values(["tanggal", "kode_kecamatan"])
 
 

@@ -74,9 +74,18 @@ class Regions:
         self.kabupaten = kab.set_index("kode")
         self.kecamatan = kec.set_index("kode")
         self.desa = desa.set_index("kode")
+        self._units: dict[str, Unit] = {}
 
     def unit(self, kode: str) -> Unit:
-        """The unit for a code at any level; ``KeyError`` with the code when it does not exist."""
+        """The unit for a code at any level; ``KeyError`` with the code when it does not exist.
+
+        Memoised (units are immutable; a page asks for the same units many times)."""
+        u = self._units.get(kode)
+        if u is None:
+            u = self._units[kode] = self._unit(kode)
+        return u
+
+    def _unit(self, kode: str) -> Unit:
         tingkat = level_of(kode)
         if tingkat == "nasional":
             return Unit("ID", "Indonesia", "nasional", "", None)

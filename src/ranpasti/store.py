@@ -245,7 +245,10 @@ class Store:
         return sorted(p.stem for p in (self.dir / "pendampingan").glob("*.parquet"))
 
     def months(self) -> list[str]:
-        return sorted(pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
+        if "_months" not in self.__dict__:  # read once per Store (every page asks)
+            self.__dict__["_months"] = sorted(
+                pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
+        return list(self.__dict__["_months"])
 
     def global_hash(self) -> str:
         """Hash of what every page reads (targets, prevalence, the months present, config, notes)."""
