@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import normalize
@@ -33,7 +34,10 @@ Sink = Callable[[str, pd.DataFrame], None]
 class TableState:
     """What must be remembered across chunks of one table."""
 
-    keys: list[pd.DataFrame] = field(default_factory=list)
+    # duplicate detection across chunks: per chunk, the sorted 64-bit hashes of its row keys and their
+    # spreadsheet rows (12 bytes per row; never merged, so no copy of everything seen so far)
+    key_hashes: list[np.ndarray] = field(default_factory=list)
+    key_rows: list[np.ndarray] = field(default_factory=list)
     rows: int = 0
     kecamatan: set[str] = field(default_factory=set)
     kabupaten: set[str] = field(default_factory=set)
@@ -79,8 +83,10 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
             kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
             source, chunks = open_table(path, spec, **kwargs)
             sources[spec.name] = source
+            header_ok = True
             for chunk in chunks:
                 if state.rows == 0 and not _check_header(source, spec, chunk, report):
+                    header_ok = False
                     break
                 clean = _check_chunk(source, spec, chunk, state, regions, today, report)
                 if sink is not None and report.ok and clean is not None and len(clean):
@@ -90,9 +96,8 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
             continue
         for note in source.notes:
             report.note(note)
-        if state.rows == 0 and spec.name in sources and report.ok:
+        if state.rows == 0 and spec.name in sources and header_ok:
             report.error(path.name, "file tidak berisi satu baris data pun (hanya judul kolom atau kosong).")
-        _check_duplicates(source, spec, state, report)
     _check_cross(states, regions, report)
     return Validation(report, sources, states)
 
@@ -152,6 +157,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
                         f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
         out[col.name] = parsed.values
     _check_values(source, spec, out, regions, today, report)
+    _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
 
@@ -299,8 +305,6 @@ def _num(v: float) -> str:
 
 
 def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
-    if spec.key and all(k in out for k in spec.key):
-        state.keys.append(out[[ROW, *spec.key]])
     for col in ("kode_kecamatan", "kode_desa"):
         if col in out:
             kec = out[col].str.slice(0, 8)
@@ -308,21 +312,33 @@ def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
             state.kabupaten.update(kec.str.slice(0, 5).unique())
 
 
-def _check_duplicates(source: Source | None, spec: TableSpec, state: TableState, report: Report) -> None:
-    if not state.keys or source is None:
+def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state: TableState, report: Report) -> None:
+    """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row."""
+    if not spec.key or not all(k in out for k in spec.key):
         return
-    keys = pd.concat(state.keys, ignore_index=True)
-    keyed = keys[list(spec.key)]
-    dup = keyed.duplicated(keep=False) & (keyed != "").all(axis=1)
-    if not dup.any():
-        return
-    first_row = keys[dup].groupby(list(spec.key))[ROW].transform("min")
-    later = keys[dup][keys.loc[dup, ROW] != first_row]
-    report.error_cells(source.name, ",".join(spec.key), later[ROW],
-                       later[list(spec.key)].astype(str).agg(" / ".join, axis=1),
-                       "baris ganda: kombinasi " + " + ".join(spec.key) + " ini sudah ada di baris "
-                       "sebelumnya. Hapus salah satu (satu baris per " + " per ".join(spec.key) + ").")
-    state.keys = []
+    keyed = out[list(spec.key)].astype(str)
+    complete = (keyed != "").all(axis=1).to_numpy()
+    hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy()[complete]
+    rows = out[ROW].to_numpy()[complete]
+    first_row = np.full(len(hashes), -1, dtype="int64")
+    for seen_h, seen_r in zip(state.key_hashes, state.key_rows, strict=True):  # earlier chunks
+        pos = np.clip(np.searchsorted(seen_h, hashes), 0, len(seen_h) - 1)
+        hit = (seen_h[pos] == hashes) & (first_row < 0)
+        first_row[hit] = seen_r[pos[hit]]
+    in_chunk = pd.Series(hashes).duplicated().to_numpy() & (first_row < 0)
+    if in_chunk.any():  # seen earlier in this chunk
+        firsts = pd.Series(rows, index=hashes).groupby(level=0).min()
+        first_row[in_chunk] = firsts.loc[hashes[in_chunk]].to_numpy()
+    dup = first_row >= 0
+    text = keyed[complete][dup].agg(" / ".join, axis=1).to_numpy() if dup.any() else []
+    for r, value, first in zip(rows[dup], text, first_row[dup], strict=True):
+        report.error_cells(source.name, ",".join(spec.key), [r], [value],
+                           f"baris ganda: kombinasi {' + '.join(spec.key)} ini sudah ada di baris {first}. Hapus "
+                           f"salah satu (satu baris per {' per '.join(spec.key)}).")
+    new = ~dup & ~pd.Series(hashes).duplicated().to_numpy()
+    order = np.argsort(hashes[new], kind="stable")
+    state.key_hashes.append(hashes[new][order])
+    state.key_rows.append(rows[new].astype("int32")[order])
 
 
 def _check_cross(states: dict[str, TableState], regions: Regions, report: Report) -> None:

@@ -1,0 +1,314 @@
+"""Every rule staff can break gets a Bahasa Indonesia message naming file, row, column and value; exit 1.
+
+Each test copies the valid sample data, breaks it the way exports really break, and runs
+``ranpasti validate`` as staff do. Spreadsheet rows: the header is row 1, the first data row is row 2.
+What is unambiguous is accepted, normalised and reported as a note, and reaches the cache normalised.
+"""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ranpasti.cli import main
+from ranpasti.store import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy(f, d / f.name)
+    return d
+
+
+def read(d: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write(d: Path, name: str, frame: pd.DataFrame) -> None:
+    frame.to_csv(d / f"{name}.csv", index=False)
+
+
+def run(d: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", "--data", str(d)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def fails_with(d: Path, *parts: str) -> str:
+    code, out = run(d)
+    assert code == 1, out
+    line = next((ln for ln in out.splitlines() if all(p in ln for p in parts)), None)
+    assert line, f"no message with {parts}:\n{out[:3000]}"
+    assert "Data TIDAK valid" in out
+    return line
+
+
+# ---------------------------------------------------------------- refused
+
+
+def test_sample_is_valid(data):
+    code, out = run(data)
+    assert code == 0 and "Data valid" in out
+
+
+def test_unknown_desa_code(data):
+    p = read(data, "pendampingan")
+    p.loc[9, "kode_desa"] = "16.05.01.2999"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 11", "kolom kode_desa", '"16.05.01.2999"')
+    assert "tidak ada di data wilayah Kemendagri" in line
+
+
+def test_desa_outside_its_kecamatan(data):
+    p = read(data, "pendampingan")
+    p.insert(1, "kode_kecamatan", p["kode_desa"].str.slice(0, 8))
+    p.loc[3, "kode_kecamatan"] = "16.05.02"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 5", "kolom kode_kecamatan", '"16.05.02"')
+    assert "tidak berada di kecamatan 16.05.02" in line and "16.05.01" in line
+
+
+def test_duplicate_desa_month(data):
+    p = read(data, "pendampingan")
+    p = pd.concat([p.iloc[:5], p.iloc[[2]], p.iloc[5:]], ignore_index=True)
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 7", "baris ganda")
+    assert "sudah ada di baris 4" in line
+
+
+@pytest.mark.parametrize("bad", ["2024-13", "Maret", "2024/15", "x"])
+def test_bad_month(data, bad):
+    p = read(data, "pendampingan")
+    p.loc[0, "bulan"] = bad
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 2", "kolom bulan", f'"{bad}"')
+    assert "bukan bulan yang bisa dibaca" in line and "YYYY-MM" in line
+
+
+def test_future_month(data):
+    p = read(data, "pendampingan")
+    p.loc[0, "bulan"] = "2099-01"
+    write(data, "pendampingan", p)
+    assert "masa depan" in fails_with(data, "baris 2", "kolom bulan", '"2099-01"')
+
+
+def test_negative_and_non_numeric_counts(data):
+    p = read(data, "pendampingan")
+    p.loc[0, "krs_didampingi"] = "-3"
+    p.loc[1, "bumil_sasaran"] = "dua puluh"
+    p.loc[2, "tpk_jumlah"] = "2,5"
+    write(data, "pendampingan", p)
+    assert "negatif" in fails_with(data, "baris 2", "kolom krs_didampingi", '"-3"')
+    assert "bukan angka" in fails_with(data, "baris 3", "kolom bumil_sasaran", '"dua puluh"')
+    assert "bilangan bulat" in fails_with(data, "baris 4", "kolom tpk_jumlah")
+
+
+def test_numerator_above_denominator(data):
+    p = read(data, "pendampingan")
+    p.loc[4, "krs_sasaran"] = "10"
+    p.loc[4, "krs_didampingi"] = "12"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 6", "kolom krs_didampingi", "12 > krs_sasaran 10")
+    assert "tidak boleh melebihi sasarannya" in line
+
+
+def test_missing_required_column(data):
+    p = read(data, "pendampingan").drop(columns=["tpk_lapor"])
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "baris 1", "kolom wajib tidak ada: tpk_lapor")
+    assert "data/README.md" in line
+
+
+@pytest.mark.parametrize("column", ["nik", "nama", "alamat", "tanggal_lahir", "no_kk"])
+def test_personal_data_columns_are_refused(data, column):
+    p = read(data, "pendampingan")
+    p[column] = "3201010101010001" if column in ("nik", "no_kk") else "x"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", f"kolom {column}", "data pribadi")
+    assert "Hapus kolom ini" in line
+
+
+def test_krs_recap_consistency(data):
+    r = read(data, "krs_rekap")
+    r.loc[0, "tidak_berisiko"] = str(int(r.loc[0, "tidak_berisiko"]) + 1)  # total + tidak ≠ sasaran
+    r.loc[1, "kesejahteraan_2"] = str(int(r.loc[1, "kesejahteraan_2"]) + 7)  # Σ kesejahteraan ≠ total
+    r.loc[2, "jumlah_keluarga"] = "1"  # sasaran > jumlah keluarga
+    write(data, "krs_rekap", r)
+    assert "harus sama dengan jumlah_keluarga_sasaran" in fails_with(data, "krs_rekap.csv", "baris 2",
+                                                                     "kolom total_krs")
+    assert "harus sama dengan total_krs" in fails_with(data, "krs_rekap.csv", "baris 3", "kesejahteraan")
+    fails_with(data, "krs_rekap.csv", "baris 4", "kolom jumlah_keluarga_sasaran")
+
+
+def test_empty_and_header_only_files(data):
+    (data / "kampung_kb.csv").write_bytes(b"")
+    (data / "lokmin.csv").write_text("kode_kecamatan,tanggal,tahap,masalah,rencana_tindak_lanjut,status\n")
+    assert "kosong" in fails_with(data, "kampung_kb.csv")
+    assert "tidak berisi satu baris data" in fails_with(data, "lokmin.csv")
+
+
+def test_missing_file(data):
+    (data / "target.csv").unlink()
+    assert "file tidak ditemukan" in fails_with(data, "target.csv")
+
+
+def test_wrong_encoding(data):
+    text = (data / "lokmin.csv").read_text(encoding="utf-8")
+    (data / "lokmin.csv").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    line = fails_with(data, "lokmin.csv", "UTF-16")
+    assert "CSV UTF-8" in line
+
+
+def test_truncated_file(data):
+    raw = (data / "lokmin.csv").read_text(encoding="utf-8")
+    (data / "lokmin.csv").write_text(raw[:5000] + ',"masalah yang terpotong di tengah', encoding="utf-8")
+    assert "terpotong" in fails_with(data, "lokmin.csv")
+
+
+def test_kecamatan_without_any_rows(data):
+    p = read(data, "pendampingan")
+    p = p[~p["kode_desa"].str.startswith("16.05.03.")]
+    write(data, "pendampingan", p)
+    line = fails_with(data, "pendampingan.csv", "kecamatan 16.05.03")
+    assert "tidak punya satu baris pun" in line
+
+
+def test_all_errors_reported_at_once(data):
+    p = read(data, "pendampingan")
+    p.loc[0, "krs_didampingi"] = "-1"
+    p.loc[1, "bulan"] = "bulan lalu"
+    write(data, "pendampingan", p)
+    lok = read(data, "lokmin")
+    lok.loc[2, "status"] = "mungkin"
+    write(data, "lokmin", lok)
+    t = read(data, "target")
+    t.loc[0, "target"] = "150"
+    write(data, "target", t)
+    code, out = run(data)
+    assert code == 1
+    for needle in ("pendampingan.csv, baris 2", "pendampingan.csv, baris 3", "lokmin.csv, baris 4",
+                   "target.csv, baris 2"):
+        assert needle in out, needle
+    assert "4 galat" in out
+
+
+def test_excel_with_merged_two_row_header_is_refused(data):
+    from openpyxl import Workbook
+
+    (data / "kampung_kb.csv").unlink()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["kode", "kampung kb"])
+    ws.append(["desa", "tahun_terbentuk"])
+    ws.merge_cells("A1:A2")
+    ws.append(["16.05.01.2001", 2020])
+    wb.save(data / "kampung_kb.xlsx")
+    line = fails_with(data, "kampung_kb.xlsx", "sel gabungan")
+    assert "satu baris judul" in line
+
+
+# ---------------------------------------------------------------- accepted, normalised, reported
+
+
+def test_excel_with_merged_title_row_is_accepted(data, tmp_path):
+    from openpyxl import Workbook
+
+    kkb = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["REKAP KAMPUNG KB 2024", None])
+    ws.merge_cells("A1:B1")
+    ws.append(["kode_desa", "tahun_terbentuk"])
+    for r in kkb.itertuples():
+        ws.append([r.kode_desa, int(r.tahun_terbentuk)])
+    ws.append([None, None])  # trailing empty rows Excel leaves behind
+    ws.append([None, None])
+    wb.save(data / "kampung_kb.xlsx")
+    code, out = run(data)
+    assert code == 0, out
+    assert "1 baris judul di atas nama kolom dilewati" in out
+    store, _ = ingest(data, tmp_path / "cache")
+    assert len(store.table("kampung_kb")) == len(kkb)
+
+
+def test_indonesian_export_semicolons_decimal_commas_bom_months_and_codes(data, tmp_path):
+    p = read(data, "pendampingan")
+    p.loc[0, "bulan"] = "Januari 2024"
+    p.loc[1, "bulan"] = "02/2024"
+    p.loc[2, "kode_desa"] = p.loc[2, "kode_desa"].replace(".", "")  # 1605011001: no dots
+    expected_code = read(data, "pendampingan").loc[3, "kode_desa"]
+    parts = expected_code.split(".")
+    p.loc[3, "kode_desa"] = ".".join(str(int(x)) for x in parts)  # 16.5.1.1001: Excel ate the zeros
+    p.loc[4, "krs_sasaran"] = "1.234"  # thousands dot in an Indonesian-locale file
+    text = p.to_csv(index=False, sep=";")
+    (data / "pendampingan.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    prev = read(data, "prevalensi")
+    prev.loc[0, "prevalensi"] = prev.loc[0, "prevalensi"].replace(".", ",")
+    (data / "prevalensi.csv").write_text(prev.to_csv(index=False, sep=";"), encoding="utf-8")
+    lok = read(data, "lokmin")
+    lok.loc[0, "masalah"] = "Kader posyandu di desa Café belum dilatih"
+    (data / "lokmin.csv").write_bytes(lok.to_csv(index=False).encode("cp1252"))
+    code, out = run(data)
+    assert code == 0, out
+    for note in ("BOM UTF-8", "Windows-1252", 'kolom bulan: 2 nilai dinormalkan (mis. "Januari 2024" → "2024-01")',
+                 "kolom kode_desa: 2 nilai dinormalkan", "kolom krs_sasaran"):
+        assert note in out, note
+    store, _ = ingest(data, tmp_path / "cache")
+    rows = store.pendampingan(expected_code[:8])
+    assert expected_code in set(rows["kode_desa"])
+    assert {"2024-01", "2024-02"} <= set(store.pendampingan(p.loc[0, "kode_desa"][:8])["bulan"])
+    assert 1234 in set(store.pendampingan(read(data, "kampung_kb").iloc[0, 0][:5])["krs_sasaran"]) or \
+        1234 in set(store.pendampingan("16.05")["krs_sasaran"])
+    assert "Café" in set(store.table("lokmin")["masalah"].str.slice(0, 60)) or \
+        any("Café" in m for m in store.table("lokmin")["masalah"])
+    assert float(store.table("prevalensi")["prevalensi"].iloc[0]) == float(prev.loc[0, "prevalensi"].replace(",", "."))
+
+
+RSS_PROBE = """
+import resource, sys
+from ranpasti.regions import load_regions
+from ranpasti.validate import validate
+regions = load_regions()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = validate(sys.argv[1], regions=regions, chunk_rows=100_000, sink=lambda name, frame: None)
+assert result.report.ok, result.report.render()[:2000]
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)
+"""
+
+
+def test_large_file_is_streamed_in_bounded_memory(tmp_path):
+    """A national export (~1M rows, ~52 MB) and the same with twice the months (~104 MB): validation memory
+    must not grow with the file — it reads 100k-row chunks and keeps 12 bytes per row for duplicates."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from generate_sample import generate
+
+    one, two = tmp_path / "satu", tmp_path / "dua"
+    generate(one, scale="national")
+    shutil.copytree(one, two)
+    pend = pd.read_csv(one / "pendampingan.csv", dtype=str)
+    with open(two / "pendampingan.csv", "a", encoding="utf-8") as f:
+        pend.assign(bulan="2023" + pend["bulan"].str.slice(4)).to_csv(f, index=False, header=False)
+    growth = {}
+    for d in (one, two):
+        out = subprocess.run([sys.executable, "-c", RSS_PROBE, str(d)], capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode == 0, out.stderr[-2000:]
+        growth[d] = int(out.stdout.strip().splitlines()[-1])
+    extra_bytes = (two / "pendampingan.csv").stat().st_size - (one / "pendampingan.csv").stat().st_size
+    assert extra_bytes > 45_000_000
+    # the second file is 50 MB bigger; validation memory may grow by the duplicate index only
+    assert growth[two] - growth[one] < 0.4 * extra_bytes, (growth, extra_bytes)
