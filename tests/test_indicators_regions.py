@@ -1,0 +1,152 @@
+"""Indicators against hand-computed values, formats, and the reference regions for the whole country."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ranpasti import fmt
+from ranpasti import indicators as ind
+from ranpasti.config import Config
+from ranpasti.regions import load_regions
+from ranpasti.slugs import slugify
+
+# Two kecamatan, three desa, two months. Hand arithmetic in the comments.
+PEND = pd.DataFrame({
+    "kode_desa": ["16.05.01.2001", "16.05.01.2002", "16.05.02.2001"] * 2,
+    "bulan": ["2024-01"] * 3 + ["2024-02"] * 3,
+    "krs_sasaran": [10, 30, 0, 10, 30, 20],
+    "krs_didampingi": [5, 15, 0, 8, 27, 10],
+    **{c: [0] * 6 for c in ("catin_terdaftar", "catin_didampingi", "bumil_sasaran", "bumil_didampingi",
+                            "pascasalin_sasaran", "pascasalin_didampingi", "pascasalin_kb", "baduta_sasaran",
+                            "baduta_didampingi", "tpk_jumlah", "tpk_lapor")},
+})
+KRS = [i for i in ind.PENDAMPINGAN_INDICATORS if i.key == "krs_didampingi"]
+
+
+def values(frame: pd.DataFrame) -> dict:
+    return {tuple(r[:-1]): r[-1] for r in frame.itertuples(index=False)}
+
+
+def test_monthly_capaian_sums_before_dividing():
+    out = ind.capaian(PEND, "kecamatan", by_month=True, indicators=KRS)
+    v = values(out[["kode", "bulan", "nilai"]])
+    assert v[("16.05.01", "2024-01")] == pytest.approx(50.0)  # (5 + 15) / (10 + 30), not mean(50%, 50%)
+    assert v[("16.05.01", "2024-02")] == pytest.approx(87.5)  # (8 + 27) / 40
+    assert math.isnan(v[("16.05.02", "2024-01")])  # 0 / 0: no data, not 0% and not an error
+    assert v[("16.05.02", "2024-02")] == pytest.approx(50.0)  # 10 / 20
+
+
+def test_annual_capaian_sums_over_months_and_desa():
+    out = ind.capaian(PEND, "kabupaten", by_month=False, indicators=KRS)
+    row = out.iloc[0]
+    assert (row["kode"], row["pembilang"], row["penyebut"]) == ("16.05", 65, 100)  # 5+15+0+8+27+10 / 10+30+0+10+30+20
+    assert row["nilai"] == pytest.approx(65.0)
+    kec = values(ind.capaian(PEND, "kecamatan", by_month=False, indicators=KRS)[["kode", "nilai"]])
+    assert kec[("16.05.01",)] == pytest.approx(55 / 80 * 100)
+    assert kec[("16.05.02",)] == pytest.approx(50.0)
+
+
+def test_zero_denominator_everywhere_is_no_data():
+    zero = PEND.assign(krs_sasaran=0, krs_didampingi=0)
+    out = ind.capaian(zero, "provinsi", by_month=False, indicators=KRS)
+    assert out["nilai"].isna().all()
+    assert fmt.percent(out["nilai"].iloc[0]) == "tidak ada data"
+
+
+def test_kampung_kb_coverage():
+    desa = pd.DataFrame({"nama": ["a", "b", "c", "d"], "kode_kecamatan": ["16.05.01"] * 2 + ["16.05.02"] * 2},
+                        index=["16.05.01.2001", "16.05.01.2002", "16.05.02.2001", "16.05.02.2002"])
+    kkb = pd.DataFrame({"kode_desa": ["16.05.01.2001", "16.05.02.2001", "16.05.02.2002"],
+                        "tahun_terbentuk": [2020, 2022, 2025]})
+    out = values(ind.kampung_kb(kkb, desa, "kecamatan", 2024)[["kode", "nilai"]])
+    assert out[("16.05.01",)] == pytest.approx(50.0)  # 1 of 2
+    assert out[("16.05.02",)] == pytest.approx(50.0)  # 2025 is after the year evaluated
+    kab = ind.kampung_kb(kkb, desa, "kabupaten", 2025)
+    assert kab["nilai"].iloc[0] == pytest.approx(75.0)
+
+
+TARGETS = pd.DataFrame({"indikator": ["krs_didampingi", "prevalensi_stunting", "krs_didampingi"],
+                        "tahun": [2023, 2024, 2024], "target": [80.0, 14.0, 90.0], "arah": ["naik", "turun", "naik"],
+                        "sumber": ["t2023", "RPJMN", "t2024"]})
+
+
+def test_capaian_vs_target_both_directions():
+    vals = pd.DataFrame({"kode": ["x", "y"], "indikator": ["krs_didampingi", "prevalensi_stunting"],
+                         "nilai": [72.0, 21.0]})
+    out = ind.with_target(vals, TARGETS, 2024, Config()).set_index("indikator")
+    assert out.loc["krs_didampingi", "capaian_target"] == pytest.approx(80.0)  # 72 / 90 × 100
+    assert out.loc["prevalensi_stunting", "capaian_target"] == pytest.approx(14 / 21 * 100)  # reversed: lower is better
+    assert out.loc["krs_didampingi", "sumber_target"] == "t2024"
+
+
+def test_year_without_its_own_target_uses_the_latest_earlier_one():
+    vals = pd.DataFrame({"kode": ["x"], "indikator": ["krs_didampingi"], "nilai": [60.0]})
+    out = ind.with_target(vals, TARGETS, 2023, Config())
+    assert out["target"].iloc[0] == 80.0 and out["capaian_target"].iloc[0] == pytest.approx(75.0)
+    later = ind.with_target(vals, TARGETS, 2026, Config())
+    assert later["target"].iloc[0] == 90.0
+
+
+@pytest.mark.parametrize(("value", "band"), [
+    (100.0, "Tercapai"), (130.0, "Tercapai"), (99.99, "Hampir tercapai"), (80.0, "Hampir tercapai"),
+    (79.99, "Perlu perhatian"), (60.0, "Perlu perhatian"), (59.9, "Jauh dari target"), (0.0, "Jauh dari target"),
+    (float("nan"), "Tidak ada data"),
+])
+def test_bands_at_the_thresholds(value, band):
+    labels, _colors = ind.bands(np.array([value]), Config())
+    assert labels[0] == band
+    assert Config().band(value).label == band
+
+
+def test_indonesian_formats():
+    assert fmt.number(1234.5, 1) == "1.234,5"
+    assert fmt.number(1234567) == "1.234.567"
+    assert fmt.percent(72.5649) == "72,6%"
+    assert fmt.percent(float("nan")) == fmt.number(None) == "tidak ada data"
+    assert fmt.date(dt.date(2024, 12, 31)) == "31 Desember 2024"
+    assert fmt.month("2024-08") == "Agustus 2024"
+
+
+# ---------------------------------------------------------------- regions
+
+
+def test_whole_country_counts():
+    r = load_regions()
+    assert len(r.provinsi) == 38
+    assert len(r.kabupaten) == 514
+    assert len(r.kecamatan) >= 7277
+    assert len(r.desa) >= 83_700
+
+
+def test_seed_regencies():
+    r = load_regions()
+    for kode, kec, desa in (("16.05", 14, 199), ("16.06", 15, 242), ("18.13", 11, 118)):
+        assert len(r.children(kode)) == kec
+        assert len(r.desa_of(kode)) == desa
+    assert r.path("16.05.01") == "kabupaten-musi-rawas/tugumulyo"
+
+
+def test_slugs_unique_ascii_and_prefixed_for_the_whole_country():
+    r = load_regions()
+    slugs = r.kabupaten["slug"]
+    assert slugs.is_unique
+    assert slugs.str.match(r"^(kabupaten|kota)-[a-z0-9-]+$").all()
+    assert r.kecamatan.groupby("kode_kabupaten")["slug"].apply(lambda s: s.is_unique).all()
+    assert r.kecamatan["slug"].str.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*").all()
+    assert r.provinsi["slug"].str.startswith("provinsi-").all()
+    # no kecamatan slug can collide with an evaluation page folder
+    assert not r.kecamatan["slug"].str.fullmatch(r"evaluasi-\d{4}").any()
+
+
+def test_slugify_is_deterministic():
+    assert slugify("Kota Bandung") == "kota-bandung"
+    assert slugify("Kabupaten Bandung") == "kabupaten-bandung"
+    assert slugify("Lawe Sigala-Gala") == "lawe-sigala-gala"
+    assert slugify("BTS. Ulu") == "bts-ulu"
+    assert re.fullmatch(r"[a-z0-9-]+", slugify("Soka'an Ja\"an Café"))
