@@ -1,5 +1,6 @@
-/* Draw every chart on the page with the vendored Vega libraries (no CDN), in Indonesian number format.
-   Each chart's spec is inert JSON in <script type="application/json" class="rp-spec">. */
+/* Draw every chart on the page with the vendored Vega libraries (no CDN), in Indonesian number and date
+   formats. Each chart's Vega-Lite spec is inert JSON in <script type="application/json" class="rp-spec">;
+   the figure also carries a data table (and, on larger units, an SVG image for readers without JavaScript). */
 (function () {
   "use strict";
   var formatLocale = {decimal: ",", thousands: ".", grouping: [3], currency: ["Rp", ""]};
@@ -11,25 +12,29 @@
              "Oktober", "November", "Desember"],
     shortMonths: ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
   };
+  function fail(target) {
+    target.removeAttribute("role");
+    target.removeAttribute("aria-label");
+    target.textContent = "Grafik tidak dapat ditampilkan; lihat tabel datanya di bawah.";
+  }
   function draw() {
-    if (typeof vegaEmbed !== "function") { return; }
-    document.querySelectorAll("figure.rp-chart").forEach(function (fig) {
+    var figures = document.querySelectorAll("figure.rp-chart");
+    if (typeof vegaEmbed !== "function") {
+      figures.forEach(function (fig) { var t = fig.querySelector(".rp-vega"); if (t) { fail(t); } });
+      return;
+    }
+    figures.forEach(function (fig) {
       var target = fig.querySelector(".rp-vega");
       var source = fig.querySelector("script.rp-spec");
-      if (!target || !source || target.dataset.drawn) { return; }
+      if (!target || !source || target.getAttribute("data-drawn")) { return; }
       var spec;
-      try { spec = JSON.parse(source.textContent); } catch (e) { return; }
-      target.dataset.drawn = "1";
+      try { spec = JSON.parse(source.textContent); } catch (e) { fail(target); return; }
+      target.setAttribute("data-drawn", "1");
       vegaEmbed(target, spec, {renderer: "svg", actions: false, formatLocale: formatLocale,
                                timeFormatLocale: timeFormatLocale}).then(function (result) {
-        var svg = target.querySelector("svg");
-        if (svg) {
-          svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", target.getAttribute("aria-label") || "");
-        }
         fig.classList.add("rp-drawn");
         return result;
-      }).catch(function () { target.textContent = "Grafik tidak dapat ditampilkan; lihat tabel datanya."; });
+      }).catch(function () { fail(target); });
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }

@@ -1,12 +1,12 @@
 """Renderer-independent site steps, so the Quarto site and the built-in site get the same files.
 
-For each page: the CSV/Excel downloads of every table and SVG fallbacks of charts (both read from the
-executed notebook's data bundles, never recomputed), a copy of the executed notebook (the audit record),
-and the provenance footer. For the site: vendored scripts and styles, the region list for the jump box,
-the search page, and the Pagefind index over the finished folder.
+Per page: the CSV/Excel downloads of every table and the SVG fallbacks of charts (read from the executed
+notebook's data bundles, never recomputed), a copy of the executed notebook (the audit record, with its
+papermill metadata) and the provenance footer. Per site: the vendored scripts and styles, the region list
+for the home page jump box, the search page, and the Pagefind index over the finished folder.
 
-Downloads and SVGs are cached in the build folder by the executed notebook's hash: a page whose notebook
-did not change is not re-exported, only linked into the new site.
+Downloads are cached in the build folder by the executed notebook's hash and SVGs by the spec's hash, so a
+rebuild only exports pages whose notebook changed; cached files are hard-linked into the new site.
 """
 
 from __future__ import annotations
@@ -16,28 +16,72 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
+import zipfile
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
-from .. import fmt
+from .. import SAMPLE_LABEL, fmt
 from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ..sitemap import PageRecord
 from ..urls import relative, root_prefix
 from . import RenderContext
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
+SEARCH_PAGE = "cari/"  # not a region slug: those start with provinsi-/kabupaten-/kota-
 SHOWN_PARAMS = ("kode", "bulan", "tahun", "catatan", "terbit")
+EXPORT_VERSION = "3"  # bump when the download writers change: invalidates the download cache
+SVG_WIDTH = 640  # px, width of the static chart images (scaled to the column by CSS)
+CACHE_DAYS = 14  # cache entries unused for this long are removed at the end of a build
+
+# Indonesian d3 locales: the same objects are used by assets/charts.js in the browser.
+FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+TIME_FORMAT_LOCALE = {
+    "dateTime": "%A, %e %B %Y %X", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["", ""],
+    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": fmt.BULAN,
+    "shortMonths": fmt.BULAN_SINGKAT,
+}
+VENDOR_SCRIPTS = ("assets/vendor/vega.min.js", "assets/vendor/vega-lite.min.js", "assets/vendor/vega-embed.min.js",
+                  "assets/charts.js")
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What page rendering needs from the build, small and picklable (sent once to each worker process)."""
+
+    build_dir: Path
+    version: str
+    built_at: str  # already formatted (Indonesian)
+    sample: bool
+    files: tuple[dict, ...]  # input data files for the provenance footer
+    notices: dict[str, str] = field(default_factory=dict)
+
+
+def site_info(ctx: RenderContext) -> SiteInfo:
+    return SiteInfo(build_dir=Path(ctx.build_dir).resolve(), version=ctx.version,
+                    built_at=fmt.datetime(ctx.built_at), sample=bool(ctx.store.config.sample),
+                    files=tuple(source_files(ctx)), notices=dict(ctx.notices))
 
 
 @lru_cache(maxsize=1)
 def env() -> Environment:
-    return Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
-                       lstrip_blocks=True)
+    """The site's templates, compiled once per process."""
+    e = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
+                    lstrip_blocks=True)
+    e.globals.update(site_name=SITE_NAME, sample_label=SAMPLE_LABEL)
+    return e
 
 
 def read_notebook(path: Path) -> dict:
@@ -46,8 +90,11 @@ def read_notebook(path: Path) -> dict:
         return json.load(f)
 
 
-def notebook_sha(path: Path) -> str:
+def file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+notebook_sha = file_sha
 
 
 def outputs(nb: dict):
@@ -56,42 +103,197 @@ def outputs(nb: dict):
             yield from cell.get("outputs", [])
 
 
+DATA_ONLY = (MIME_TABLE, MIME_CHART, MIME_VEGALITE)  # carried for downloads, never shown as such
+HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+
+
+def _text(v):
+    return "".join(v) if isinstance(v, list) else v
+
+
+def reader_cells(nb: dict) -> list[dict]:
+    """The cells readers see, as new dicts (``nb`` is not changed): no cells tagged hidden, no stderr, no
+    tracebacks, no data-only bundles, no code (inputs are never shown) and no code cells without output."""
+    cells = []
+    for cell in nb.get("cells", []):
+        if HIDDEN_TAGS.intersection(cell.get("metadata", {}).get("tags", ())):
+            continue
+        if cell.get("cell_type") == "code":
+            outs = []
+            for o in cell.get("outputs", []):
+                kind = o.get("output_type")
+                if kind == "error" or (kind == "stream" and o.get("name") == "stderr"):
+                    continue
+                if "data" in o:
+                    o = {**o, "data": {k: _text(v) for k, v in o["data"].items() if k not in DATA_ONLY}}
+                elif "text" in o:
+                    o = {**o, "text": _text(o["text"])}
+                outs.append(o)
+            if outs:
+                cells.append({**cell, "source": "", "outputs": outs})
+        else:
+            cells.append({**cell, "source": _text(cell.get("source", ""))})
+    return cells
+
+
 def page_folder(out: Path, record: PageRecord) -> Path:
     folder = out / record.page
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Hard link when possible (same file system, no extra space), copy otherwise."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        dst.unlink()
+        link_or_copy(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 # ---------------------------------------------------------------- downloads
 
 
 def table_csv(bundle: dict) -> bytes:
+    """UTF-8 with BOM (Excel then reads the accents right), header row, the bundle's values as they are."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(bundle["columns"])
     for row in bundle["rows"]:
         writer.writerow(["" if v is None else v for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+_XLSX_STATIC = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '</Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>'),
+    "xl/styles.xml": (  # style 0: default; style 1: bold (header row)
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'),
+}
+
+
+def _col(n: int) -> str:
+    name = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _xlsx_cell(ref: str, value, style: str = "") -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN: empty cell
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)) and abs(value) != float("inf"):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    text = escape(_XML_ILLEGAL.sub("", str(value)))
+    return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def table_xlsx(bundle: dict) -> bytes:
-    from openpyxl import Workbook
+    """A one-sheet .xlsx with the same header and values as the CSV (numbers stay numbers).
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=bundle["name"][:31])
-    ws.append(bundle["columns"])
-    for row in bundle["rows"]:
-        ws.append(row)
+    Written directly as SpreadsheetML rather than through openpyxl, which costs ~30 ms per table (about
+    four times the budget of a whole page at national scale); the tests read every file back with openpyxl.
+    """
+    cols = [_col(i) for i in range(len(bundle["columns"]))]
+    header = "".join(_xlsx_cell(f"{c}1", v, ' s="1"') for c, v in zip(cols, bundle["columns"], strict=True))
+    rows = [f'<row r="1">{header}</row>']
+    for n, row in enumerate(bundle["rows"], start=2):
+        cells = "".join(_xlsx_cell(f"{c}{n}", v) for c, v in zip(cols, row, strict=True))
+        rows.append(f'<row r="{n}">{cells}</row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<dimension ref="A1:{cols[-1] if cols else "A"}{len(rows)}"/>'
+             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+             'state="frozen"/></sheetView></sheetViews>'
+             f'<sheetData>{"".join(rows)}</sheetData></worksheet>')
+    title = escape(_SHEET_ILLEGAL.sub("-", bundle["name"])[:31] or "tabel", {'"': "&quot;"})
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>')
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, text in (*_XLSX_STATIC.items(), ("xl/workbook.xml", workbook), ("xl/worksheets/sheet1.xml", sheet)):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))  # reproducible bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
     return buf.getvalue()
 
 
-def export_files(nb: dict, cache: Path) -> list[Path]:
-    """Write this notebook's downloads into ``cache`` (once per notebook hash); return the files."""
+def chart_svg(spec: dict, cache: Path) -> str:
+    """SVG fallback through vl-convert (Indonesian formats, no network), cached by the spec's hash."""
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode() + EXPORT_VERSION.encode()).hexdigest()
+    path = cache / key[:2] / f"{key}.svg"
+    if path.exists():
+        os.utime(path)
+        return path.read_text(encoding="utf-8")
+    import vl_convert
+
+    if spec.get("width") == "container":  # no container outside a browser: draw at a typical column width
+        spec = {**spec, "width": SVG_WIDTH}
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE, time_format_locale=TIME_FORMAT_LOCALE,
+                                     allowed_base_urls=[])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, svg.encode("utf-8"))
+    return svg
+
+
+def export_files(nb: dict, cache: Path, svg_cache: Path) -> list[Path]:
+    """Write this notebook's downloads and SVGs into ``cache`` (once per notebook hash); return the files."""
     done = cache / ".lengkap"
     if done.exists():
-        return sorted(p for p in cache.iterdir() if p.name != ".lengkap")
+        os.utime(done)
+        return sorted(p for p in cache.iterdir() if not p.name.startswith("."))
     cache.mkdir(parents=True, exist_ok=True)
     files = []
     for out in outputs(nb):
@@ -100,66 +302,64 @@ def export_files(nb: dict, cache: Path) -> list[Path]:
             bundle = data[MIME_TABLE]
             for suffix, writer in ((".csv", table_csv), (".xlsx", table_xlsx)):
                 path = cache / f"{bundle['name']}{suffix}"
-                path.write_bytes(writer(bundle))
+                write_atomic(path, writer(bundle))
                 files.append(path)
-        if MIME_CHART in data and data[MIME_CHART].get("svg") and MIME_VEGALITE in data:
-            path = cache / f"{data[MIME_CHART]['name']}.svg"
-            path.write_text(svg_of(data[MIME_VEGALITE], cache.parent.parent / "svg"), encoding="utf-8")
+        chart = data.get(MIME_CHART)
+        if chart and chart.get("svg") and MIME_VEGALITE in data:
+            path = cache / f"{chart['name']}.svg"
+            write_atomic(path, chart_svg(data[MIME_VEGALITE], svg_cache).encode("utf-8"))
             files.append(path)
     done.touch()
     return files
 
 
-def svg_of(spec: dict, svg_cache: Path) -> str:
-    """SVG fallback through vl-convert, cached by the spec's hash (identical charts are drawn once)."""
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    path = svg_cache / f"{key}.svg"
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    import vl_convert
-
-    svg = vl_convert.vegalite_to_svg(spec)
-    svg_cache.mkdir(parents=True, exist_ok=True)
-    path.write_text(svg, encoding="utf-8")
-    return svg
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
-def place_page_files(record: PageRecord, nb: dict, sha: str, ctx: RenderContext, out: Path) -> None:
-    """Downloads and the executed notebook next to the page (hard links from the cache when possible)."""
+def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out: Path) -> list[str]:
+    """Downloads, SVG fallbacks and the executed notebook next to the page; returns the file names."""
     folder = page_folder(out, record)
-    cache = ctx.build_dir / "render-cache" / "unduhan" / sha
-    for f in export_files(nb, cache):
+    cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{EXPORT_VERSION}"
+    names = []
+    for f in export_files(nb, cache, site.build_dir / "svg-cache"):
         link_or_copy(f, folder / f.name)
+        names.append(f.name)
     link_or_copy(record.notebook, folder / "notebook.ipynb")
+    return [*names, "notebook.ipynb"]
 
 
 # ---------------------------------------------------------------- provenance
 
 
 def source_files(ctx: RenderContext) -> list[dict]:
+    """The input data files of this build, from the store manifest (same for every page)."""
     files = []
     for _name, s in sorted(ctx.store.manifest.get("sources", {}).items()):
         files.append({"file": s["file"], "sha256": s["sha256"], "rows": fmt.number(s.get("rows")),
-                      "modified": fmt.date(s["modified"]) if s.get("modified") else ""})
+                      "modified": fmt.date(s["modified"]) if s.get("modified") else "tidak diketahui"})
     return files
 
 
-def footer(record: PageRecord, nb: dict, ctx: RenderContext, files: list[dict]) -> str:
-    params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or record.spec.params
-    shown = [(k, "" if params.get(k) is None else params.get(k)) for k in SHOWN_PARAMS if k in params]
+def page_params(record: PageRecord, nb: dict) -> list[tuple[str, str]]:
+    """The parameters papermill injected (as recorded in the executed notebook), for the footer."""
+    params = nb.get("metadata", {}).get("papermill", {}).get("parameters") or record.spec.params
+    shown = []
+    for k in SHOWN_PARAMS:
+        if k in params:
+            v = params[k]
+            shown.append((k, "None" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, str)
+                           else str(v)))
+    return shown
+
+
+def footer(record: PageRecord, nb: dict, site: SiteInfo) -> str:
+    """The provenance footer of one page (HTML fragment, the same in both renderers)."""
     return env().get_template("footer.html.j2").render(
-        files=files, notebook=record.spec.notebook, params=shown, download=True, sample=ctx.store.config.sample,
-        built_at=fmt.datetime(ctx.built_at), version=ctx.version)
+        files=site.files, notebook=record.spec.notebook, params=page_params(record, nb), download=True,
+        sample=site.sample, built_at=site.built_at, version=site.version)
 
 
 # ---------------------------------------------------------------- navigation
+
+CHILDREN_TITLE = {"nasional": "Provinsi dan kabupaten/kota", "provinsi": "Kabupaten/kota",
+                  "kabupaten": "Kecamatan"}
 
 
 def nav(record: PageRecord) -> dict:
@@ -167,71 +367,100 @@ def nav(record: PageRecord) -> dict:
     def href(page: str) -> str:
         return relative(record.page, page)
 
-    children_title = {"nasional": "Wilayah", "provinsi": "Kabupaten/kota", "kabupaten": "Kecamatan"}.get(
-        record.spec.level, "Wilayah")
+    prefix = root_prefix(record.page)
     return {
-        "root": (root_prefix(record.page) + "/") if record.page else "",
+        "page": record.page,
+        "root": prefix + "/" if prefix else "",
         "crumbs": [{"label": c.label, "href": href(c.page)} for c in record.breadcrumbs],
         "children": [{"label": c.label, "href": href(c.page)} for c in record.children],
         "related": [{"label": c.label, "href": href(c.page)} for c in record.related],
-        "children_title": children_title,
+        "children_title": CHILDREN_TITLE.get(record.spec.level, "Wilayah"),
+        "home": record.page == "",
     }
+
+
+def sample_banner_needed(site: SiteInfo, body: str) -> bool:
+    """The site adds the sample-data banner unless the notebook output already shows one."""
+    return site.sample and "rp-sample" not in body
 
 
 # ---------------------------------------------------------------- site-wide
 
 
 def copy_static(out: Path) -> None:
-    dest = out / "assets"
-    shutil.copytree(ASSETS, dest, dirs_exist_ok=True)
+    shutil.copytree(ASSETS, out / "assets", dirs_exist_ok=True)
+
+
+def region_entries(records: list[PageRecord]) -> list[dict]:
+    """Every progress page's name (with its parent, names repeat across the country) and address."""
+    entries = []
+    for r in records:
+        if r.kind != "progres" or not r.page:
+            continue
+        label = r.breadcrumbs[-1].label if r.breadcrumbs else r.title
+        parent = r.breadcrumbs[-2].label if len(r.breadcrumbs) > 2 else ""
+        entries.append({"t": f"{label}, {parent}" if parent else label, "u": r.page})
+    return entries
 
 
 def write_region_index(records: list[PageRecord], out: Path) -> None:
-    """``assets/wilayah.json``: every progress page's name and address, for the home page jump box."""
-    entries = [{"t": r.title.split(" — ")[0], "u": r.page} for r in records if r.kind == "progres" and r.page]
+    """``assets/wilayah.json`` (and the same list as a script, which also loads from file://)."""
+    text = json.dumps(region_entries(records), ensure_ascii=False, separators=(",", ":"))
     (out / "assets").mkdir(parents=True, exist_ok=True)
-    (out / "assets" / "wilayah.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    (out / "assets" / "wilayah.json").write_text(text, encoding="utf-8")
+    (out / "assets" / "wilayah.js").write_text(f"window.RP_WILAYAH={text};\n", encoding="utf-8")
 
 
-SEARCH_BODY = """\
-<h1>Cari halaman</h1>
-<p>Cari nama kabupaten/kota, kecamatan, desa, indikator atau masalah Lokmin. Pencarian berjalan di peramban Anda,
-juga tanpa internet.</p>
-<div id="search"></div>
-<noscript><p>Pencarian memerlukan JavaScript. Gunakan daftar wilayah di <a href="../index.html">beranda</a>.</p>
-</noscript>"""
+def search_body(root: str) -> Markup:
+    return Markup(env().get_template("search.html.j2").render(root=root))
 
 
-def write_search_page(ctx: RenderContext, out: Path, files: list[dict]) -> None:
-    from markupsafe import Markup
-
-    folder = out / "cari"
+def write_search_page(site: SiteInfo, out: Path) -> None:
+    """``cari/index.html`` in the built-in layout (the Quarto renderer renders its own from the same body)."""
+    folder = out / SEARCH_PAGE
     folder.mkdir(parents=True, exist_ok=True)
-    head = Markup('<link rel="stylesheet" href="../pagefind/pagefind-ui.css">\n'
-                  '<script src="../pagefind/pagefind-ui.js"></script>')
     html = env().get_template("page.html.j2").render(
-        title="Cari", description="Cari halaman RAN PASTI", version=ctx.version, root="../", charts=False,
-        extra_head=head, crumbs=[{"label": "Indonesia", "href": "../index.html"}, {"label": "Cari", "href": "./"}],
-        notice=None, index=False, body=Markup(SEARCH_BODY), related=[], children=[], children_title="",
-        footer=Markup(""), scripts=["assets/search.js"])
+        title="Cari halaman", description="Cari halaman kemajuan dan evaluasi RAN PASTI.", version=site.version,
+        root="../", page=SEARCH_PAGE, charts=False, body=search_body("../"), body_index=False, search_page=True,
+        crumbs=[{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}], related=[], children=[],
+        sample_banner=site.sample, footer=Markup(""))
     (folder / "index.html").write_text(html, encoding="utf-8")
-    (out / "assets" / "search.js").write_text(
-        'window.addEventListener("DOMContentLoaded", function () {\n'
-        '  new PagefindUI({element: "#search", showSubResults: true, showImages: false});\n});\n',
-        encoding="utf-8")
 
 
 def run_pagefind(out: Path) -> None:
-    """Index the finished site with Pagefind (chunked, offline); a failure fails the build."""
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out), "--quiet"],
+    """Index the finished site with Pagefind (chunked index, runs in the browser offline); failure fails the build."""
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out), "--force-language", "id"],
                           capture_output=True, text=True)
     if proc.returncode != 0 or not (out / "pagefind" / "pagefind.js").exists():
-        raise RuntimeError(f"Pagefind gagal membuat indeks pencarian: {proc.stderr[-1500:] or proc.stdout[-1500:]}")
+        tail = (proc.stderr or proc.stdout)[-2000:]
+        raise RuntimeError(f"Pagefind gagal membuat indeks pencarian (status {proc.returncode}):\n{tail}")
 
 
-def finish_site(records: list[PageRecord], ctx: RenderContext, out: Path) -> None:
-    """Site-wide steps both renderers run last, in this order."""
+def prune_cache(build_dir: Path) -> None:
+    """Drop cached downloads/bodies/SVGs unused for ``CACHE_DAYS`` (used ones are touched when read)."""
+    limit = time.time() - CACHE_DAYS * 86400
+    for base in (build_dir / "render-cache" / "unduhan", build_dir / "render-cache" / "html"):
+        if not base.exists():
+            continue
+        for entry in base.iterdir():
+            stamp = entry / ".lengkap" if entry.is_dir() else entry
+            try:
+                if stamp.stat().st_mtime < limit:
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            except FileNotFoundError:
+                continue
+    svg = build_dir / "svg-cache"
+    if svg.exists():
+        for f in svg.glob("*/*.svg"):
+            if f.stat().st_mtime < limit:
+                f.unlink(missing_ok=True)
+
+
+def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True) -> None:
+    """Site-wide steps both renderers run last, in this order (Pagefind must see the finished site)."""
     copy_static(out)
     write_region_index(records, out)
-    write_search_page(ctx, out, source_files(ctx))
+    if search_page:
+        write_search_page(site, out)
     run_pagefind(out)
+    prune_cache(site.build_dir)
