@@ -1,29 +1,75 @@
-"""``ranpasti serve``: preview the built site on this computer only (127.0.0.1), with the standard library.
+"""``ranpasti serve``: preview the built site on this computer (http://127.0.0.1:PORT).
 
-Pagefind and the region list are fetched by the browser, which needs http:// rather than file://.
+Plain ``http.server`` bound to 127.0.0.1 only: nothing is reachable from the network. Pagefind search and
+the region jump box fetch files, which browsers refuse from ``file://``; served like this they work offline.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import mimetypes
+import sys
+import threading
 from pathlib import Path
-from typing import ClassVar
+
+HOST = "127.0.0.1"
+
+# Types the site relies on; some systems' mime tables miss or mislabel them.
+for ext, mime in ((".js", "text/javascript"), (".mjs", "text/javascript"), (".json", "application/json"),
+                  (".svg", "image/svg+xml"), (".css", "text/css"), (".wasm", "application/wasm"),
+                  (".pf_meta", "application/octet-stream"), (".pf_fragment", "application/octet-stream"),
+                  (".pf_index", "application/octet-stream"), (".pf_filter", "application/octet-stream"),
+                  (".ipynb", "application/x-ipynb+json"),
+                  (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                  (".csv", "text/csv; charset=utf-8")):
+    mimetypes.add_type(mime, ext)
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                                                ".js": "text/javascript", ".json": "application/json"}
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like ``SimpleHTTPRequestHandler``; logs only failed requests."""
 
-    def log_message(self, format: str, *args) -> None:
-        pass
+    def log_request(self, code="-", size="-") -> None:
+        if str(getattr(code, "value", code)).startswith(("4", "5")):
+            super().log_request(code, size)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")  # a rebuild shows at once
+        super().end_headers()
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the browser gave up on a request (navigated away): not an error of the site
+        super().handle_error(request, client_address)
+
+
+def make_server(site_dir: Path, port: int = 8000) -> PreviewServer:
+    """A server for ``site_dir`` on 127.0.0.1:``port`` (0 picks a free port); not started."""
+    handler = functools.partial(QuietHandler, directory=str(Path(site_dir).resolve()))
+    return PreviewServer((HOST, port), handler)
 
 
 def serve(site_dir: Path, port: int = 8000) -> None:
-    handler = functools.partial(_Handler, directory=str(Path(site_dir).resolve()))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
-        print(f"Pratinjau: http://127.0.0.1:{httpd.server_address[1]}/  (Ctrl-C untuk berhenti)")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            print("Berhenti.")
+    """Serve until Ctrl+C."""
+    server = make_server(site_dir, port)
+    host, real_port = server.server_address[:2]
+    print(f"Pratinjau situs {site_dir}/ di http://{host}:{real_port}/ (hanya komputer ini). Tekan Ctrl+C untuk "
+          "berhenti.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nBerhenti.")
+    finally:
+        server.server_close()
+
+
+def serve_in_thread(site_dir: Path, port: int = 0) -> tuple[PreviewServer, str]:
+    """Start a background server (tests, screenshots); returns it and its base URL. Stop with ``shutdown()``."""
+    server = make_server(site_dir, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, real_port = server.server_address[:2]
+    return server, f"http://{host}:{real_port}/"
