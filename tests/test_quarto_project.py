@@ -6,6 +6,7 @@ project files are checked directly; ``quarto render`` runs only where a quarto b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -15,12 +16,15 @@ import pytest
 import yaml
 
 from ranpasti import __version__
+from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
 from ranpasti.render import RenderContext
-from ranpasti.render.quarto import QuartoRenderer, quarto_version
+from ranpasti.render.assets import HIDDEN_TAGS, nav
+from ranpasti.render.quarto import QuartoRenderer, project_config, quarto_version
 from ranpasti.sitemap import build_sitemap
 from ranpasti.store import ingest
+from ranpasti.urls import relative
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("ID", "16", "16.05", "16.05.01")
@@ -48,17 +52,45 @@ def test_project_is_a_website_that_never_executes(project):
     config = yaml.safe_load((project["dirs"][0] / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["type"] == "website"
     assert config["lang"] == "id"
-    assert config["execute"]["enabled"] is False
-    assert config["website"]["navbar"]
+    assert config["execute"]["enabled"] is False and config["execute"]["echo"] is False
+    assert config["website"]["navbar"]["left"][0]["text"] == "Beranda"
     assert config["website"].get("search") is False  # Pagefind instead of one huge search.json
     assert "sidebar" not in config["website"]  # a sidebar of every page makes rendering quadratic
-    assert Path(config["project"]["output-dir"]) == project["out"].resolve()
+    html = config["format"]["html"]
+    assert html["html-math-method"] == "plain"  # no MathJax from a CDN
+    assert "assets/site.css" in html["css"] and (project["dirs"][0] / "assets" / "site.css").exists()
+    # each project copy renders into its own folder, merged into the staging folder afterwards
+    assert config["project"]["output-dir"] == "_site"
+
+
+def test_project_starts_from_the_repository_quarto_yml():
+    repo = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert repo["project"]["type"] == "website" and repo["lang"] == "id"
+    assert repo["execute"]["enabled"] is False and repo["website"]["search"] is False
+    config = project_config(["index.ipynb"])
+    assert config["website"]["title"] == repo["website"]["title"]
+    assert config["format"]["html"]["css"] == repo["format"]["html"]["css"]
+    assert config["project"]["render"] == ["index.ipynb"]
+
+
+def test_large_sites_are_sharded_into_separate_project_copies(project, tmp_path, monkeypatch):
+    import ranpasti.render.quarto as q
+
+    monkeypatch.setattr(q, "SHARD_PAGES", 2)
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path)
+    dirs = QuartoRenderer().prepare(project["records"], ctx, project["out"])
+    lists = [yaml.safe_load((d / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"] for d in dirs]
+    pages = [p for lst in lists for p in lst if p.endswith(".ipynb")]
+    assert len(dirs) == -(-len(project["records"]) // 2)
+    assert sorted(pages) == sorted(f"{r.page}index.ipynb" for r in project["records"])  # each page exactly once
+    assert sum("cari/index.qmd" in lst for lst in lists) == 1
+    assert all((d / "index.ipynb").exists() for d in dirs)  # the navbar's home link resolves in every copy
 
 
 def test_render_list_covers_every_page_at_the_builtin_urls(project):
     config = yaml.safe_load((project["dirs"][0] / "_quarto.yml").read_text(encoding="utf-8"))
     expected = sorted(f"{r.page}index.ipynb" for r in project["records"])
-    assert sorted(config["project"]["render"]) == expected
+    assert sorted(config["project"]["render"]) == sorted([*expected, "cari/index.qmd"])  # and the search page
     assert "kabupaten-musi-rawas/tugumulyo/evaluasi-2024/index.ipynb" in expected
     for entry in expected:
         assert (project["dirs"][0] / entry).exists(), entry  # <page>/index.ipynb → <page>/index.html
@@ -72,12 +104,26 @@ def test_each_page_has_front_matter_and_the_executed_outputs(project):
         meta = yaml.safe_load(first["source"].split("---")[1])
         assert meta["title"] == record.title
         assert meta["description"] == record.description
-        assert "Remah roti" in meta["include-before-body"]["text"]  # breadcrumbs
-        assert "notebook.ipynb" in meta["include-after-body"]["text"]  # provenance footer
-        assert "assets/vendor/vega.min.js" in meta["include-in-header"]["text"]
-        assert not any("remove-cell" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+        root = nav(record)["root"]
+        assert f'src="{root}assets/vendor/vega.min.js"' in meta["include-in-header"]["text"]
+        assert 'class="rp-skip"' in meta["include-before-body"]["text"]
+        head, tail = nb["cells"][1], nb["cells"][-1 if record.page else -2]
+        assert head["cell_type"] == tail["cell_type"] == "raw"
+        assert head["metadata"]["raw_mimetype"] == tail["metadata"]["raw_mimetype"] == "text/html"
+        assert "Remah roti" in head["source"]  # breadcrumbs, as in the built-in site
+        for crumb in record.breadcrumbs:
+            assert crumb.label in head["source"]
+        for link in [*record.children, *record.related]:
+            assert f'href="{relative(record.page, link.page)}"' in head["source"] + tail["source"]
+        assert 'href="notebook.ipynb"' in tail["source"] and "rp-provenance" in tail["source"]  # footer
+        assert not any(HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", [])) for c in nb["cells"])
         outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
         assert outputs, "executed outputs are handed over; Quarto must not execute"
+        for o in outputs:  # only what readers see: no stderr, no data-only bundles Quarto might try to show
+            assert o.get("name") != "stderr" and o["output_type"] != "error"
+            assert not set(o.get("data", {})) & {MIME_TABLE, MIME_CHART, MIME_VEGALITE}
+    home = json.loads((project["dirs"][0] / "index.ipynb").read_text(encoding="utf-8"))
+    assert any('id="rp-jump"' in c["source"] for c in home["cells"] if c["cell_type"] == "raw")
 
 
 def test_quarto_render_when_available(project):
@@ -93,4 +139,8 @@ def test_quarto_render_when_available(project):
     out.mkdir(parents=True)
     renderer.render(project["records"], project["ctx"], out)
     for record in project["records"]:
-        assert (out / record.page / "index.html").exists(), record.page
+        html = (out / record.page / "index.html").read_text(encoding="utf-8")
+        assert 'lang="id"' in html and "data-pagefind-body" in html and "Remah roti" in html, record.page
+        assert (out / record.page / "notebook.ipynb").exists(), record.page
+    assert (out / "pagefind" / "pagefind.js").exists() and (out / "cari" / "index.html").exists()
+    assert not (out / "search.json").exists()

@@ -1,0 +1,347 @@
+"""The built-in renderer and the renderer-independent site steps, on the sample site built once per session.
+
+Checks the files a reader gets for every page of the URL scheme: the page itself (language, title, skip
+link, breadcrumbs, links to the units below and to the evaluation), the downloads (CSV and Excel equal to the
+notebook's table bundles, SVG fallbacks, the executed notebook), the provenance footer, the sample-data
+banner, the vendored scripts (no CDN), the region list and the Pagefind index; plus the download writers and
+``ranpasti serve`` on their own, and the per-page render time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import time
+import urllib.request
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from ranpasti.build import BuildOptions, build
+from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
+from ranpasti.params import load_pages
+from ranpasti.regions import load_regions
+from ranpasti.render import RENDERERS, RenderContext
+from ranpasti.render.assets import SiteInfo, outputs, read_notebook, table_csv, table_xlsx
+from ranpasti.render.builtin import render_page
+from ranpasti.sitemap import build_sitemap
+from ranpasti.store import Store
+from ranpasti.urls import page_dir, relative
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory) -> dict:
+    """The sample site built once with the built-in renderer (executes every notebook: a minute or two)."""
+    tmp = tmp_path_factory.mktemp("render")
+    opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
+                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
+    report = build(opts, log=lambda _m: None)
+    regions = load_regions()
+    store = Store(opts.cache_dir, regions)
+    specs = load_pages(opts.params_dir, store)
+    executed = {s.page: opts.build_dir / "notebooks" / s.page / "index.ipynb" for s in specs}
+    records = build_sitemap(specs, regions, executed)
+    return {"site": opts.out, "opts": opts, "report": report, "store": store, "records": records,
+            "regions": regions}
+
+
+@pytest.fixture(scope="session")
+def site(sample) -> Path:
+    return sample["site"]
+
+
+class Parsed(HTMLParser):
+    """The parts of a page the tests look at."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources: list[tuple[str, str]] = []  # (tag, src/href) of scripts, styles, images
+        self.hrefs: list[str] = []
+        self.crumbs: list[tuple[str, str]] = []  # (label, href)
+        self.h1 = 0
+        self.lang = None
+        self.title = ""
+        self.meta_description = None
+        self.pagefind_body = 0
+        self._nav = None
+        self._a = None
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "title":
+            self._in_title = True
+        if tag == "meta" and a.get("name") == "description":
+            self.meta_description = a.get("content")
+        if tag == "h1":
+            self.h1 += 1
+        if "data-pagefind-body" in a:
+            self.pagefind_body += 1
+        if tag == "script" and a.get("src"):
+            self.sources.append((tag, a["src"]))
+        if tag in ("link", "img", "iframe", "source") and (a.get("href") or a.get("src")):
+            self.sources.append((tag, a.get("href") or a.get("src")))
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if tag == "nav":
+            self._nav = a.get("class") or ""
+        if tag == "a" and self._nav and "crumbs" in self._nav:
+            self._a = [a.get("href"), ""]
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if tag == "nav":
+            self._nav = None
+        if tag == "a" and self._a is not None:
+            self.crumbs.append((self._a[1].strip(), self._a[0]))
+            self._a = None
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        if self._a is not None:
+            self._a[1] += data
+
+
+def parse(path: Path) -> Parsed:
+    p = Parsed()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def expected_pages(regions) -> list[str]:
+    """Every page of the documented URL scheme for the sample data (urls.py)."""
+    pages = {page_dir(regions, "ID")}
+    for kab in SAMPLE_KABUPATEN:
+        pages |= {page_dir(regions, kab[:2]), page_dir(regions, kab), page_dir(regions, kab, "evaluasi", 2024)}
+        for kec in regions.children(kab).index:
+            pages |= {page_dir(regions, kec), page_dir(regions, kec, "evaluasi", 2024)}
+    return sorted(pages)
+
+
+def test_every_page_of_the_url_scheme_is_a_complete_html_page(sample, site):
+    pages = expected_pages(sample["regions"])
+    assert len(pages) == 89 and sorted(r.page for r in sample["records"]) == pages
+    titles = {r.page: r.title for r in sample["records"]}
+    for page in pages:
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        p = parse(site / page / "index.html")
+        assert p.lang == "id", page
+        assert p.title.startswith(titles[page]), (page, p.title)
+        assert p.meta_description, page
+        assert p.h1 == 1, (page, p.h1)  # one heading 1: the notebook's own
+        assert p.pagefind_body == 1, page
+        assert 'href="#isi"' in html and 'id="isi"' in html, page  # skip link and its target
+        assert 'role="search"' in html, page  # the search box in the header
+        # nothing of the notebook's machinery: no code, prompts, tracebacks, anchors, MathJax
+        for leftover in ("input_area", "jp-InputArea", "Traceback", "anchor-link", "MathJax", "prompt"):
+            assert leftover not in html, (page, leftover)
+
+
+def test_navigation_matches_the_sitemap(sample, site):
+    for r in sample["records"]:
+        p = parse(site / r.page / "index.html")
+        assert [c[0] for c in p.crumbs] == [c.label for c in r.breadcrumbs], r.page
+        assert [c[1] for c in p.crumbs[:-1]] == [relative(r.page, c.page) for c in r.breadcrumbs[:-1]], r.page
+        for link in [*r.children, *r.related]:
+            assert relative(r.page, link.page) in p.hrefs, (r.page, link.page)
+
+
+def test_kabupaten_links_to_every_kecamatan_and_its_evaluation(sample, site):
+    regions = sample["regions"]
+    for kab in SAMPLE_KABUPATEN:
+        folder = page_dir(regions, kab)
+        hrefs = parse(site / folder / "index.html").hrefs
+        for kec in regions.children(kab).index:
+            assert relative(folder, page_dir(regions, kec)) in hrefs, (kab, kec)
+        assert "evaluasi-2024/" in hrefs
+        # and every progress page links to its evaluation, which links back
+        for kec in regions.children(kab).index:
+            kec_page = page_dir(regions, kec)
+            assert "evaluasi-2024/" in parse(site / kec_page / "index.html").hrefs
+            assert "../" in parse(site / kec_page / "evaluasi-2024" / "index.html").hrefs
+
+
+def test_downloads_equal_the_notebook_bundles(sample, site):
+    from openpyxl import load_workbook
+
+    tables = charts = 0
+    for r in sample["records"]:
+        folder = site / r.page
+        nb = read_notebook(r.notebook)
+        assert (folder / "notebook.ipynb").read_bytes() == r.notebook.read_bytes()  # the audit record, unchanged
+        assert json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"][
+            "parameters"]["kode"] == r.kode
+        for out in outputs(nb):
+            data = out.get("data", {})
+            if MIME_TABLE in data:
+                b = data[MIME_TABLE]
+                raw = (folder / f"{b['name']}.csv").read_bytes()
+                assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+                rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+                assert rows[0] == b["columns"]
+                assert rows[1:] == [["" if v is None else str(v) for v in row] for row in b["rows"]], b["name"]
+                ws = load_workbook(folder / f"{b['name']}.xlsx", read_only=True).active
+                cells = [list(row) for row in ws.iter_rows(values_only=True)]
+                assert cells[0] == b["columns"]
+                assert cells[1:] == [list(row) for row in b["rows"]], b["name"]
+                tables += 1
+            if data.get(MIME_CHART, {}).get("svg"):
+                svg = (folder / f"{data[MIME_CHART]['name']}.svg").read_text(encoding="utf-8")
+                assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+                assert MIME_VEGALITE in data
+                charts += 1
+    assert tables > 300 and charts > 20, (tables, charts)
+
+
+def test_svg_fallbacks_use_indonesian_number_format(site):
+    svg = (site / "kabupaten-musi-rawas" / "krs-faktor.svg").read_text(encoding="utf-8")
+    labels = re.findall(r">([\d.,]+)</text>", svg)
+    assert labels and not any(re.fullmatch(r"\d{1,3}(,\d{3})+", x) for x in labels), labels
+
+
+def test_no_cdn_anywhere(site):
+    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts]
+    assert len(pages) == 90  # 89 pages and the search page
+    for page in pages:
+        for tag, src in parse(page).sources:
+            assert not re.match(r"(https?:)?//", src), (page, tag, src)
+            if tag in ("script", "link"):
+                target = (page.parent / src.split("?")[0]).resolve()
+                assert target.exists(), (page, src)
+
+
+def test_vendored_libraries_with_licences(site):
+    vendor = site / "assets" / "vendor"
+    for lib in ("vega", "vega-lite", "vega-embed"):
+        js = vendor / f"{lib}.min.js"
+        assert 10_000 < js.stat().st_size < 1_000_000, lib
+        assert (vendor / f"{lib}.LICENSE").read_text(encoding="utf-8").strip(), lib
+    charts = (site / "assets" / "charts.js").read_text(encoding="utf-8")
+    assert 'decimal: ","' in charts and 'thousands: "."' in charts and "Desember" in charts
+    assert 'renderer: "svg"' in charts and "actions: false" in charts
+
+
+def test_sample_banner_and_provenance_on_every_page(sample, site):
+    sources = sample["store"].manifest["sources"]
+    for r in sample["records"]:
+        html = (site / r.page / "index.html").read_text(encoding="utf-8")
+        assert "Data contoh (sintetis)" in html, r.page
+        footer = html[html.index('class="rp-provenance"'):]
+        for s in sources.values():
+            assert s["file"] in footer and s["sha256"][:16] in footer and s["sha256"] in footer, (r.page, s["file"])
+        assert f"notebooks/{r.spec.notebook}.ipynb" in footer
+        assert f"kode=&#34;{r.kode}&#34;" in footer  # the parameter papermill injected
+        assert 'href="notebook.ipynb"' in footer
+        assert re.search(r"Dibangun \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|"
+                         r"November|Desember) \d{4}", footer), r.page
+        assert "ranpasti " in footer
+    assert "Data contoh (sintetis)" in (site / "cari" / "index.html").read_text(encoding="utf-8")
+
+
+def test_home_page_jump_box_and_region_list(sample, site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="rp-jump"' in home and 'list="rp-jump-list"' in home and "assets/jump.js" in home
+    entries = json.loads((site / "assets" / "wilayah.json").read_text(encoding="utf-8"))
+    progress = {r.page for r in sample["records"] if r.kind == "progres" and r.page}
+    assert {e["u"] for e in entries} == progress
+    assert all((site / e["u"] / "index.html").exists() for e in entries)
+    assert any(e["t"] == "Kecamatan Tugumulyo, Kabupaten Musi Rawas" for e in entries)
+    js = (site / "assets" / "wilayah.js").read_text(encoding="utf-8")
+    assert js.startswith("window.RP_WILAYAH=")
+
+
+def test_pagefind_index_covers_every_page(sample, site):
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(sample["records"])
+    assert "id" in entry["languages"]
+    assert (site / "pagefind" / "pagefind-ui.js").exists()
+    search = (site / "cari" / "index.html").read_text(encoding="utf-8")
+    assert "../pagefind/pagefind-ui.js" in search and 'id="search"' in search
+
+
+def test_a_notice_is_shown_on_its_page(sample, tmp_path):
+    record = next(r for r in sample["records"] if r.page == "kabupaten-musi-rawas/tugumulyo/")
+    opts = sample["opts"]
+    site = SiteInfo(build_dir=opts.build_dir, version="0", built_at="1 Januari 2025", sample=True, files=(),
+                    notices={record.page: "Halaman ini versi terakhir yang berhasil."})
+    render_page(record, site, tmp_path)
+    html = (tmp_path / record.page / "index.html").read_text(encoding="utf-8")
+    assert 'class="rp-notice"' in html and "versi terakhir yang berhasil" in html
+
+
+def test_builtin_renderer_speed(sample, tmp_path):
+    """Re-rendering the whole site from the render cache, and from scratch except the SVGs (vl-convert)."""
+    opts, records = sample["opts"], sample["records"]
+    ctx = RenderContext(store=sample["store"], build_dir=opts.build_dir, project_root=ROOT, version="0",
+                        built_at=dt.datetime.now(dt.timezone.utc), jobs=1)
+    renderer = RENDERERS["builtin"]()
+    timings = {}
+    for label in ("cached", "no body/download cache"):
+        if label != "cached":
+            shutil.rmtree(opts.build_dir / "render-cache")
+        out = tmp_path / label.replace("/", "-")
+        out.mkdir()
+        start = time.perf_counter()
+        renderer.render(records, ctx, out)
+        timings[label] = 1000 * (time.perf_counter() - start) / len(records)
+        assert (out / "kabupaten-musi-rawas" / "index.html").exists()
+    print("builtin renderer, ms per page (incl. Pagefind):", {k: round(v, 1) for k, v in timings.items()})
+    assert timings["cached"] < 150 and timings["no body/download cache"] < 400, timings
+
+
+# ---------------------------------------------------------------- download writers
+
+
+def test_csv_and_xlsx_writers_keep_values_and_types(tmp_path):
+    from openpyxl import load_workbook
+
+    bundle = {"name": "contoh/tabel:[1]", "caption": "c", "columns": ["Desa", "Jumlah", "Capaian (%)", "Catatan"],
+              "rows": [["Dono Rejo", 12, 92.6, None], ["Suro <b>", 0, None, "< 5"], ['Kuta "Baru"', -3, 0.5, "a\x01b"]]}
+    rows = list(csv.reader(io.StringIO(table_csv(bundle).decode("utf-8-sig"))))
+    assert rows == [bundle["columns"], ["Dono Rejo", "12", "92.6", ""], ["Suro <b>", "0", "", "< 5"],
+                    ['Kuta "Baru"', "-3", "0.5", "a\x01b"]]
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(table_xlsx(bundle))
+    assert zipfile.ZipFile(path).testzip() is None
+    wb = load_workbook(path)
+    ws = wb.active
+    assert ws.title == "contoh-tabel--1-"  # characters Excel forbids in sheet names replaced
+    got = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert got == [bundle["columns"], ["Dono Rejo", 12, 92.6, None], ["Suro <b>", 0, None, "< 5"],
+                   ['Kuta "Baru"', -3, 0.5, "ab"]]
+    assert ws["A1"].font.b and ws.freeze_panes == "A2"
+    assert table_xlsx(bundle) == table_xlsx(bundle)  # reproducible bytes: unchanged pages stay unchanged
+
+
+# ---------------------------------------------------------------- ranpasti serve
+
+
+def test_serve_previews_the_site_on_localhost(site):
+    from ranpasti.serve import serve_in_thread
+
+    server, base = serve_in_thread(site)
+    try:
+        assert base.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(base + "kabupaten-musi-rawas/") as r:
+            assert r.status == 200 and "Kabupaten Musi Rawas" in r.read().decode("utf-8")
+        with urllib.request.urlopen(base + "assets/vendor/vega.min.js") as r:
+            assert "javascript" in r.headers["Content-Type"] and r.read()
+        with urllib.request.urlopen(base + "assets/wilayah.json") as r:
+            assert json.loads(r.read())
+    finally:
+        server.shutdown()
+        server.server_close()
+
