@@ -263,6 +263,11 @@ def test_home_page_jump_box_and_region_list(sample, site):
     assert js.startswith("window.RP_WILAYAH=")
 
 
+def test_search_titles_name_the_kabupaten_of_a_kecamatan(site):
+    html = (site / "kabupaten-musi-rawas" / "tugumulyo" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-meta="title:Kecamatan Tugumulyo — Kemajuan RAN PASTI (Kabupaten Musi Rawas)"' in html
+
+
 def test_pagefind_index_covers_every_page(sample, site):
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(sample["records"])

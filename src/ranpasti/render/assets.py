@@ -379,6 +379,14 @@ def nav(record: PageRecord) -> dict:
     }
 
 
+def search_title(record: PageRecord) -> str:
+    """The page's title in search results; kecamatan names repeat across the country, so theirs name the
+    kabupaten/kota too."""
+    if record.spec.level == "kecamatan" and len(record.breadcrumbs) > 2:
+        return f"{record.title} ({record.breadcrumbs[2].label})"
+    return record.title
+
+
 def sample_banner_needed(site: SiteInfo, body: str) -> bool:
     """The site adds the sample-data banner unless the notebook output already shows one."""
     return site.sample and "rp-sample" not in body

@@ -34,6 +34,7 @@ from .assets import (
     read_notebook,
     reader_cells,
     sample_banner_needed,
+    search_title,
     site_info,
 )
 
@@ -117,7 +118,8 @@ def render_page(record: PageRecord, site: SiteInfo, out: Path) -> None:
     if links["home"]:
         body = with_jump_box(body, links["root"])
     html = env().get_template("page.html.j2").render(
-        title=record.title, description=record.description, version=site.version, charts="rp-chart" in body,
+        title=record.title, search_title=search_title(record), description=record.description,
+        version=site.version, charts="rp-chart" in body,
         notice=site.notices.get(record.page), body_index=True, body=Markup(body),
         sample_banner=sample_banner_needed(site, body), footer=Markup(footer(record, nb, site)), **links)
     (out / record.page / "index.html").write_text(html, encoding="utf-8")

@@ -49,6 +49,7 @@ from .assets import (
     reader_cells,
     sample_banner_needed,
     search_body,
+    search_title,
     site_info,
 )
 
@@ -64,6 +65,7 @@ DEFAULT_PROJECT = {
     "execute": {"enabled": False, "echo": False, "warning": False, "error": False},
     "website": {
         "title": "RAN PASTI — Kemajuan dan Evaluasi",
+        "favicon": "assets/favicon.svg",
         "search": False,
         "navbar": {"left": [{"href": "index.ipynb", "text": "Beranda"},
                             {"href": "cari/index.qmd", "text": "Cari"}]},
@@ -251,7 +253,7 @@ class QuartoRenderer:
             page = out / r.page / "index.html"
             if not page.exists():
                 raise RuntimeError(f"quarto tidak menulis {r.page}index.html")
-            external += finish_page(page, r.title)
+            external += finish_page(page, search_title(r))
             place_page_files(r, read_notebook(r.notebook), file_sha(r.notebook), site, out)
         external += finish_page(out / SEARCH_PAGE / "index.html", None)
         if external:
