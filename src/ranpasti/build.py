@@ -38,6 +38,8 @@ class BuildOptions:
     renderer: str = "auto"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     engine: str = DEFAULT_ENGINE
+    executor: str = "local"  # or "dask" with scheduler="tcp://HOST:PORT" (see README, Cluster)
+    scheduler: str | None = None
     force: bool = False
     allow_partial: bool = False
     # Library-only: build just these unit codes (tests, previews into a separate --out). Not a CLI option on
@@ -55,6 +57,7 @@ class BuildReport:
     reason: str = ""
     seconds: float = 0.0
     published: bool = False
+    execution: dict = field(default_factory=dict)  # figures from execute(): wall, CPU, peak memory
     notes: list[str] = field(default_factory=list)
 
 
@@ -114,12 +117,14 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     log(f"Renderer: {renderer.name} — {reason}")
     ledger = Ledger(opts.build_dir / "ledger.jsonl")
     results = execute(jobs, ledger, engine=opts.engine, workers=opts.jobs, cwd=Path.cwd(), force=opts.force,
-                      on_result=_progress(len(jobs)))
+                      on_result=_progress(len(jobs)), executor=opts.executor, scheduler=opts.scheduler,
+                      stats=report.execution)
     report.skipped = sum(r.skipped for r in results)
     report.executed = sum(not r.skipped for r in results)
     report.failures = sorted((r for r in results if not r.ok), key=lambda r: r.page)
     log(f"Notebook: {report.executed} dijalankan, {report.skipped} tidak berubah (dilewati), "
-        f"{len(report.failures)} gagal.")
+        f"{len(report.failures)} gagal; {report.execution.get('seconds', 0):.1f} detik, memori puncak "
+        f"{report.execution.get('peak_tree_rss_mb', 0):.0f} MB ({opts.executor}, {opts.engine}, {opts.jobs} pekerja).")
     if report.failures and not opts.allow_partial:
         report.seconds = time.perf_counter() - start
         raise BuildFailed(report, _failure_text(report, opts))

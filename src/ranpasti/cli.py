@@ -71,12 +71,15 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 @click.option("--renderer", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True)
 @click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Jumlah pekerja paralel.")
-@click.option("--engine", default=None, help="Engine papermill (bawaan: papermill).")
+@click.option("--engine", default=None, help="Engine papermill (bawaan: ranpasti-warm; atau nbclient).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Tempat notebook dijalankan: proses di komputer ini, atau klaster Dask.")
+@click.option("--scheduler", default=None, help="Alamat scheduler Dask, tcp://HOST:8786 (dengan --executor dask).")
 @click.option("--force", is_flag=True, help="Jalankan ulang semua notebook walau datanya tidak berubah.")
 @click.option("--allow-partial", is_flag=True,
               help="Terbitkan halaman yang berhasil walau ada yang gagal (tetap keluar dengan status 1).")
 def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_dir: Path, renderer: str, jobs: int,
-          engine: str | None, force: bool, allow_partial: bool) -> None:
+          engine: str | None, executor: str, scheduler: str | None, force: bool, allow_partial: bool) -> None:
     """Validasi data, jalankan notebook setiap halaman, dan tulis situs statis."""
     from .build import BuildFailed, BuildOptions
     from .build import build as run_build
@@ -84,8 +87,8 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
     from .params import ParamsError
 
     opts = BuildOptions(data_dir=data_dir, params_dir=params_dir, out=out, build_dir=build_dir, cache_dir=cache_dir,
-                        renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, force=force,
-                        allow_partial=allow_partial)
+                        renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, executor=executor,
+                        scheduler=scheduler, force=force, allow_partial=allow_partial)
     try:
         run_build(opts, log=click.echo)
     except DataError as e:
