@@ -144,3 +144,82 @@ def test_quarto_render_when_available(project):
         assert (out / record.page / "notebook.ipynb").exists(), record.page
     assert (out / "pagefind" / "pagefind.js").exists() and (out / "cari" / "index.html").exists()
     assert not (out / "search.json").exists()
+
+
+FAKE_QUARTO = '''#!{python}
+"""Stand-in for the quarto CLI: the renderer's plumbing (shards, merge, page files, Pagefind), not Quarto."""
+import json, sys, yaml
+from pathlib import Path
+if sys.argv[1] == "--version":
+    print("1.9.0")
+    sys.exit(0)
+if {fail}:
+    print("ERROR: contoh kegagalan quarto", file=sys.stderr)
+    sys.exit(1)
+assert sys.argv[1] == "render" and sys.argv[3] == "--no-execute", sys.argv
+d = Path(sys.argv[2])
+cfg = yaml.safe_load((d / "_quarto.yml").read_text(encoding="utf-8"))
+out = d / cfg["project"]["output-dir"]
+for item in cfg["project"]["render"]:
+    body = ""
+    if item.endswith(".ipynb"):
+        for c in json.loads((d / item).read_text(encoding="utf-8"))["cells"][1:]:
+            body += c["source"] if c["cell_type"] == "raw" else ""
+            body += "".join(o.get("data", {{}}).get("text/html", "") for o in c.get("outputs", []))
+    up = "../" * item.count("/")
+    target = (out / item).with_suffix(".html")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f'<!DOCTYPE html><html lang="id"><head><title>t</title></head><body>'
+                      f'<a href="{{up}}index.ipynb">Beranda</a><main class="content" id="quarto-document-content">'
+                      f'{{body}}</main></body></html>', encoding="utf-8")
+'''
+
+
+def fake_quarto(tmp_path: Path, monkeypatch, fail: bool = False) -> None:
+    import os
+    import sys
+
+    exe = tmp_path / "bin" / "quarto"
+    exe.parent.mkdir()
+    exe.write_text(FAKE_QUARTO.format(python=sys.executable, fail=fail), encoding="utf-8")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{exe.parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_render_plumbing_with_a_stand_in_quarto(project, tmp_path, monkeypatch):
+    import ranpasti.render.quarto as q
+
+    fake_quarto(tmp_path, monkeypatch)
+    monkeypatch.setattr(q, "SHARD_PAGES", 3)  # several project copies, rendered two at a time
+    renderer = QuartoRenderer()
+    assert renderer.available() == (True, "quarto 1.9.0 ditemukan di PATH")
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build", jobs=2)
+    out = tmp_path / "site"
+    out.mkdir()
+    renderer.render(project["records"], ctx, out)
+    for record in project["records"]:
+        html = (out / record.page / "index.html").read_text(encoding="utf-8")
+        assert "data-pagefind-body" in html and "Remah roti" in html and "index.ipynb" not in html
+        assert (out / record.page / "notebook.ipynb").read_bytes() == record.notebook.read_bytes()
+    assert (out / "cari" / "index.html").exists() and (out / "assets" / "vendor" / "vega.min.js").exists()
+    assert (out / "pagefind" / "pagefind.js").exists() and (out / "assets" / "wilayah.json").exists()
+    assert list(out.glob("kabupaten-musi-rawas/*.csv")) and list(out.glob("kabupaten-musi-rawas/*.xlsx"))
+
+
+def test_quarto_failure_stops_the_build_with_its_message(project, tmp_path, monkeypatch):
+    fake_quarto(tmp_path, monkeypatch, fail=True)
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build")
+    (tmp_path / "site").mkdir()
+    with pytest.raises(RuntimeError, match="contoh kegagalan quarto"):
+        QuartoRenderer().render(project["records"], ctx, tmp_path / "site")
+
+
+def test_old_quarto_is_not_used(tmp_path, monkeypatch):
+    import os
+
+    exe = tmp_path / "quarto"
+    exe.write_text("#!/bin/sh\necho 1.8.26\n", encoding="utf-8")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    ok, why = QuartoRenderer().available()
+    assert not ok and "1.8.26" in why
