@@ -265,7 +265,7 @@ def test_home_page_jump_box_and_region_list(sample, site):
 
 def test_search_titles_name_the_kabupaten_of_a_kecamatan(site):
     html = (site / "kabupaten-musi-rawas" / "tugumulyo" / "index.html").read_text(encoding="utf-8")
-    assert 'data-pagefind-meta="title:Kecamatan Tugumulyo — Kemajuan RAN PASTI (Kabupaten Musi Rawas)"' in html
+    assert 'data-pagefind-meta="title:Kecamatan Tugumulyo, Kabupaten Musi Rawas — Kemajuan RAN PASTI"' in html
 
 
 def test_pagefind_index_covers_every_page(sample, site):

@@ -216,17 +216,31 @@ class WarmKernel:
         self.clean, self.cwd = True, cwd
 
     def shutdown(self, now: bool = False) -> None:
+        """Stop the kernel: a shutdown request (``now``: SIGTERM then SIGKILL), never an interrupt first.
+
+        ``KernelManager.shutdown_kernel`` interrupts the kernel before anything else, which makes every
+        recycled kernel log "KeyboardInterrupt caught in kernel"; this does the same steps without it."""
         with contextlib.suppress(Exception):
             if self.kc is not None:
                 self.kc.stop_channels()
-        try:
-            run_sync(self.km.shutdown_kernel)(now=now)
-        except Exception:  # already gone
-            with contextlib.suppress(Exception):
-                run_sync(self.km.cleanup_resources)()
         self.kc = None
+        with contextlib.suppress(Exception):
+            run_sync(self._shutdown)(now)
         if self.sockets:
             shutil.rmtree(self.sockets, ignore_errors=True)
+
+    async def _shutdown(self, now: bool) -> None:
+        km = self.km
+        try:
+            km.stop_restarter()
+            if km.has_kernel:
+                if not now and await km.is_alive():
+                    await km.request_shutdown()
+                    await km.finish_shutdown(waittime=4)
+                else:
+                    await km.finish_shutdown(waittime=0)  # SIGTERM, then SIGKILL
+        finally:
+            await km.cleanup_resources()
 
 
 class _Pool:

@@ -634,7 +634,7 @@ def semesters(ctx: Context) -> list[Rich]:
                   name="semester", title=f"Capaian semester 1 dan 2 tahun {ctx.tahun}",
                   description="; ".join(f"{r.label}: {fmt.percent(r.s1)} → {fmt.percent(r.s2)}"
                                         for r in frame.itertuples()),
-                  table=table, svg=True)
+                  table=table, svg=ctx.level in ctx.config.svg_fallback_levels)
     return [chart]
 
 
@@ -664,7 +664,8 @@ def lokmin_followup(ctx: Context) -> list[Rich]:
     chart = Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
                   title="Status tindak lanjut Lokmin per bulan pertemuan",
                   description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
-                              f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=True)
+                              f"{total['belum dimulai']} belum dimulai.", table=status_table,
+                  svg=ctx.level in ctx.config.svg_fallback_levels)
     return [summary, chart, table]
 
 

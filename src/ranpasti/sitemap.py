@@ -55,6 +55,8 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
     for s in sorted(built.values(), key=lambda s: (s.page.count("/"), s.page)):
         unit = regions.unit(s.kode)
         label = "Indonesia" if s.kode == "ID" else unit.label
+        if unit.tingkat == "kecamatan":  # kecamatan names repeat across the country: name the kabupaten too
+            label = f"{unit.label}, {regions.unit(unit.parent).nama}"
         if s.kind == "evaluasi":
             title = f"Evaluasi {s.tahun} — {label}"
             desc = f"Evaluasi Desember RAN PASTI {s.tahun} {label}: capaian tahunan terhadap target, rapor, Lokmin."
@@ -84,8 +86,8 @@ def _children(s: PageSpec, regions: Regions, progress: dict[str, str]) -> list[L
     if s.kind != "progres":
         return []
     level = level_of(s.kode)
-    if level == "nasional":
-        codes = sorted(k for k in progress if level_of(k) in ("provinsi", "kabupaten"))
+    if level == "nasional":  # provinces only: the national table already lists every kabupaten
+        codes = sorted(k for k in progress if level_of(k) == "provinsi")
     elif level == "provinsi":
         codes = sorted(k for k in progress if level_of(k) == "kabupaten" and k.startswith(s.kode + "."))
     elif level == "kabupaten":

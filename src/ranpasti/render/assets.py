@@ -380,10 +380,8 @@ def nav(record: PageRecord) -> dict:
 
 
 def search_title(record: PageRecord) -> str:
-    """The page's title in search results; kecamatan names repeat across the country, so theirs name the
-    kabupaten/kota too."""
-    if record.spec.level == "kecamatan" and len(record.breadcrumbs) > 2:
-        return f"{record.title} ({record.breadcrumbs[2].label})"
+    """The page's title in search results. Kecamatan names repeat across the country; their titles already
+    name the kabupaten/kota (``sitemap``), so search results are unambiguous."""
     return record.title
 
 
