@@ -154,10 +154,18 @@ class Table(Rich):
     note: str = ""
     row_class: str | None = None  # column of ``frame`` holding a CSS class per row (e.g. not reported)
     download: bool = True
+    _dicts: list[dict] | None = field(default=None, repr=False)
+
+    def _records(self) -> list[dict]:
+        """The frame's rows as plain dicts, once: ``iterrows`` builds a Series per row, which cost more than
+        the rest of a kecamatan page's tables together."""
+        if self._dicts is None:
+            self._dicts = self.frame.to_dict("records")
+        return self._dicts
 
     def _rows(self) -> list[dict]:
         rows = []
-        for _, r in self.frame.iterrows():
+        for r in self._records():
             cells = []
             for c in self.cols:
                 v = r[c.key]
@@ -177,7 +185,7 @@ class Table(Rich):
         return rows
 
     def records(self) -> list[list[Any]]:
-        return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for _, r in self.frame.iterrows()]
+        return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for r in self._records()]
 
     def html(self) -> str:
         return template(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,

@@ -93,7 +93,13 @@ class Context:
         """Pendampingan rows of the unit: desa rows, or per-kabupaten sums above kabupaten level."""
         if self.level in ("nasional", "provinsi"):
             return self.store.agregat(self.kode)
+        if self.level == "kecamatan":
+            return self._kabupaten_rows[self._kabupaten_rows["kode_kecamatan"] == self.kode]
         return self.store.pendampingan(self.kode)
+
+    @property
+    def _kabupaten_rows(self) -> pd.DataFrame:
+        return self.store.kabupaten_memo(self.kode, ("pendampingan",), lambda: self.store.pendampingan(self.kode[:5]))
 
     @property
     def code_col(self) -> str:
@@ -108,9 +114,14 @@ class Context:
     def targets(self) -> pd.DataFrame:
         return self.store.table("target")
 
+    @cached_property
+    def _target_values(self) -> dict[str, float]:
+        t = self.targets[self.targets["tahun"] <= self.tahun].sort_values("tahun", kind="stable")
+        return {str(k): float(v) for k, v in zip(t["indikator"], t["target"], strict=True)}  # latest year wins
+
     def target_of(self, key: str) -> float | None:
-        t = self.targets[(self.targets["indikator"] == key) & (self.targets["tahun"] <= self.tahun)]
-        return None if t.empty else float(t.sort_values("tahun")["target"].iloc[-1])
+        """The indicator's target for the page's year (the latest earlier one if the year has none)."""
+        return self._target_values.get(key)
 
     @cached_property
     def desa_ref(self) -> pd.DataFrame:
@@ -122,22 +133,46 @@ class Context:
         Memoised per page: several sections read the same figures, and the result is never mutated."""
         key = ("capaian", level, months or (f"{self.tahun}-01", self.bulan), by_month)
         if key not in self._cache:
-            rows = self.year_rows(key[2])
-            values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
-            self._cache[key] = ind.with_target(values, self.targets, self.tahun, self.config)
+            if self.level == "kecamatan":  # computed for the whole kabupaten once, then this kecamatan's rows
+                whole = self.store.kabupaten_memo(self.kode, (*key, self.tahun),
+                                                  lambda: self._capaian(self._kabupaten_rows, level, key[2], by_month))
+                self._cache[key] = self._inside(whole)
+            else:
+                self._cache[key] = self._capaian(self.rows, level, key[2], by_month)
         return self._cache[key]
 
+    def _capaian(self, rows: pd.DataFrame, level: str, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
+        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+        values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
+        return ind.with_target(values, self.targets, self.tahun, self.config)
+
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
-        df = self.capaian(self.level, months, by_month)
-        return df[df["kode"] == ("ID" if self.level == "nasional" else self.kode)]
+        key = ("own", months, by_month)  # memoised like ``capaian``: the evaluation page asks ~7 times
+        if key not in self._cache:
+            df = self.capaian(self.level, months, by_month)
+            self._cache[key] = df[df["kode"] == ("ID" if self.level == "nasional" else self.kode)]
+        return self._cache[key]
 
     def kampung(self, level: str) -> pd.DataFrame:
         key = ("kampung", level)
         if key not in self._cache:
-            kkb = self.store.table("kampung_kb", self.kode)
-            values = ind.kampung_kb(kkb, self.desa_ref, level, self.tahun)
-            self._cache[key] = ind.with_target(values, self.targets, self.tahun, self.config)
+            if self.level == "kecamatan":
+                kab = self.kode[:5]
+                whole = self.store.kabupaten_memo(self.kode, (*key, self.tahun), lambda: self._kampung(
+                    self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level))
+                self._cache[key] = self._inside(whole)
+            else:
+                self._cache[key] = self._kampung(self.store.table("kampung_kb", self.kode), self.desa_ref, level)
         return self._cache[key].copy()
+
+    def _kampung(self, kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str) -> pd.DataFrame:
+        values = ind.kampung_kb(kkb, desa_ref, level, self.tahun)
+        return ind.with_target(values, self.targets, self.tahun, self.config)
+
+    def _inside(self, whole: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a kabupaten-wide result that belong to this unit (its own row and its desa)."""
+        codes = whole["kode"]
+        return whole[(codes == self.kode) | codes.str.startswith(self.kode + ".")]
 
     def child_name(self, kode: str) -> str:
         if self.child_level == "desa":
@@ -273,13 +308,17 @@ def trends(ctx: Context) -> list[Rich]:
 
 
 def _trend_description(df: pd.DataFrame, targets: dict) -> str:
+    series: dict[str, list[dict]] = {}
+    for r in df[["label", "bulan", "nilai"]].to_dict("records"):  # plain rows: cheaper than groupby + iloc
+        points = series.setdefault(r["label"], [])
+        if not fmt.is_missing(r["nilai"]):
+            points.append(r)
     parts = []
-    for label, g in df.groupby("label", sort=False):
-        g = g.dropna(subset=["nilai"])
-        if g.empty:
+    for label, points in series.items():
+        if not points:
             parts.append(f"{label}: tidak ada data")
             continue
-        first, last = g.iloc[0], g.iloc[-1]
+        first, last = points[0], points[-1]
         parts.append(f"{label} dari {fmt.percent(first['nilai'])} ({fmt.month(first['bulan'])}) menjadi "
                      f"{fmt.percent(last['nilai'])} ({fmt.month(last['bulan'])}), target "
                      f"{fmt.percent(targets.get(label), 0)}")
@@ -477,10 +516,12 @@ def kampung_kb(ctx: Context) -> list[Rich]:
 
 
 def _lokmin_rows(ctx: Context) -> pd.DataFrame:
-    df = ctx.store.table("lokmin", "" if ctx.level == "nasional" else ctx.kode)
-    df = df[df["tanggal"].str.slice(0, 4) == str(ctx.tahun)].copy()
-    df["kecamatan"] = df["kode_kecamatan"].map(ctx.regions.kecamatan["nama"])  # validated codes: all present
-    return df.sort_values(["tanggal", "kode_kecamatan"])
+    if "lokmin" not in ctx._cache:
+        df = ctx.store.table("lokmin", "" if ctx.level == "nasional" else ctx.kode)
+        df = df[df["tanggal"].str.slice(0, 4) == str(ctx.tahun)].copy()
+        df["kecamatan"] = df["kode_kecamatan"].map(ctx.regions.kecamatan["nama"])  # validated: all present
+        ctx._cache["lokmin"] = df.sort_values(["tanggal", "kode_kecamatan"])
+    return ctx._cache["lokmin"].copy()
 
 
 def lokmin(ctx: Context, limit: int = 10) -> list[Rich]:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -234,6 +235,23 @@ class Store:
             return pd.DataFrame(columns=["kode_desa", "bulan", *COUNT_COLUMNS])
         filters = [("kode_kecamatan", "=", kode)] if level == "kecamatan" else None
         return pd.read_parquet(path, filters=filters)
+
+    def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A result computed once for the kabupaten ``kode[:5]`` and shared by the pages inside it.
+
+        A build runs a kabupaten's kecamatan pages one after another on the same warm kernels, and each
+        needs the same kabupaten-wide figures (capaian of every kecamatan and desa, with targets): computing
+        them once per kabupaten instead of once per page removes most of a kecamatan page's pandas work.
+        Only the latest kabupaten is kept, so memory stays flat over a national build. Results are shared:
+        callers must not modify them."""
+        kab = kode[:5]
+        memo = self.__dict__.setdefault("_kabupaten_memo", {})
+        if memo.get("kabupaten") != kab:
+            memo.clear()
+            memo["kabupaten"] = kab
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def agregat(self, kode: str = "ID") -> pd.DataFrame:
         """Per-kabupaten monthly sums, for national and province pages (no desa rows read)."""
