@@ -46,7 +46,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 log = logging.getLogger("ranpasti.engines")
 
 ENGINE_NAME = "ranpasti-warm"
-DEFAULT_RECYCLE = 200
+DEFAULT_RECYCLE = 1000
 DEFAULT_WARM_IMPORTS = ("pandas", "altair", "ranpasti.pages")
 HIST_ARGS = ["--HistoryManager.hist_file=:memory:"]  # as nbclient does: no SQLite history file per kernel
 

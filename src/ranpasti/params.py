@@ -17,6 +17,11 @@ from .regions import level_of
 from .store import Store
 from .urls import page_dir
 
+# libyaml's safe loader/dumper when PyYAML has it (its wheels do): a national build reads ~15,600 params
+# files, which takes ~8 s with the pure-Python parser and under 1 s with libyaml. Same safety, same output.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 NOTEBOOK_OF_LEVEL = {"nasional": "nasional", "provinsi": "provinsi", "kabupaten": "kabupaten",
                      "kecamatan": "kecamatan"}
 
@@ -81,7 +86,8 @@ def write_params(store: Store, params_dir: Path, overwrite: bool = False) -> tup
                 "# Dibuat oleh `ranpasti params`. Boleh diubah: catatan (tampil di halaman), terbit (false = tidak\n"
                 "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        text = yaml.dump(body, Dumper=SafeDumper, allow_unicode=True, sort_keys=False)
+        path.write_text(head + text, encoding="utf-8")
         written += 1
     return written, kept
 
@@ -96,7 +102,7 @@ def load_pages(params_dir: Path, store: Store) -> list[PageSpec]:
     for path in sorted(params_dir.rglob("*.yml")):
         rel = path.relative_to(params_dir)
         try:
-            params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            params = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
         except yaml.YAMLError as e:
             raise ParamsError(f"{path}: YAML tidak sah ({e}). Perbaiki atau hapus file ini lalu jalankan "
                               "`ranpasti params`.") from e
