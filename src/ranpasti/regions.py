@@ -90,6 +90,13 @@ class Regions:
         tingkat = level_of(kode)
         if tingkat == "nasional":
             return Unit("ID", "Indonesia", "nasional", "", None)
+        if tingkat != "desa" and not getattr(self, f"_all_{tingkat}", False):
+            # the first lookup at a level makes every unit of it at once: one row at a time through
+            # ``.loc`` cost ~0.2 ms, ~1.7 s for the national site's 7,800 page units
+            self._units.update(self._level_units(tingkat))
+            setattr(self, f"_all_{tingkat}", True)
+            if kode in self._units:
+                return self._units[kode]
         table = getattr(self, tingkat)
         if kode not in table.index:
             raise KeyError(kode)
@@ -97,6 +104,13 @@ class Regions:
         parent = {"provinsi": None, "kabupaten": row.get("kode_provinsi"),
                   "kecamatan": row.get("kode_kabupaten"), "desa": row.get("kode_kecamatan")}[tingkat]
         return Unit(kode, row["nama"], tingkat, row.get("slug", ""), parent)
+
+    def _level_units(self, tingkat: str) -> dict[str, Unit]:
+        table = getattr(self, tingkat)
+        parent_col = {"provinsi": None, "kabupaten": "kode_provinsi", "kecamatan": "kode_kabupaten"}[tingkat]
+        parents = table[parent_col] if parent_col and parent_col in table else [None] * len(table)
+        return {k: Unit(k, n, tingkat, sl, p) for k, n, sl, p in zip(table.index, table["nama"], table["slug"],
+                                                                    parents, strict=True)}
 
     def lineage(self, kode: str) -> list[Unit]:
         """Units from the province down to ``kode`` (for breadcrumbs)."""

@@ -51,6 +51,10 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
     for s in built.values():
         if s.kind == "evaluasi":
             evals.setdefault(s.kode, []).append(s)
+    below: dict[str, list[str]] = {}  # unit → the units one level below it that have a progress page
+    for k in progress:
+        if k != "ID":
+            below.setdefault("ID" if level_of(k) == "provinsi" else k.rsplit(".", 1)[0], []).append(k)
     records = []
     for s in sorted(built.values(), key=lambda s: (s.page.count("/"), s.page)):
         unit = regions.unit(s.kode)
@@ -71,7 +75,7 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
                     crumbs.append(Link(u.label, page))
         if s.kind == "evaluasi":
             crumbs.append(Link(f"Evaluasi {s.tahun}", s.page))
-        children = _children(s, regions, progress)
+        children = _children(s, regions, progress, below)
         related = []
         if s.kind == "progres":
             related = [Link(f"Evaluasi Desember {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
@@ -82,16 +86,9 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
     return records
 
 
-def _children(s: PageSpec, regions: Regions, progress: dict[str, str]) -> list[Link]:
-    if s.kind != "progres":
+def _children(s: PageSpec, regions: Regions, progress: dict[str, str], below: dict[str, list[str]]) -> list[Link]:
+    """Links to the units one level below (for the country: provinces only, its table lists every
+    kabupaten); none below kecamatan (desa have no pages)."""
+    if s.kind != "progres" or level_of(s.kode) == "kecamatan":
         return []
-    level = level_of(s.kode)
-    if level == "nasional":  # provinces only: the national table already lists every kabupaten
-        codes = sorted(k for k in progress if level_of(k) == "provinsi")
-    elif level == "provinsi":
-        codes = sorted(k for k in progress if level_of(k) == "kabupaten" and k.startswith(s.kode + "."))
-    elif level == "kabupaten":
-        codes = sorted(k for k in progress if level_of(k) == "kecamatan" and k.startswith(s.kode + "."))
-    else:
-        codes = []
-    return [Link(regions.unit(k).label, progress[k]) for k in codes]
+    return [Link(regions.unit(k).label, progress[k]) for k in sorted(below.get(s.kode, []))]

@@ -120,7 +120,7 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
     config_src = data_dir / "konfigurasi.yml"
     if config_src.exists():
         shutil.copyfile(config_src, staging / "konfigurasi.yml")
-    swap_into_place(staging, cache_dir)
+    swap_into_place(staging, cache_dir, background=False)  # small; tests look at the folder next to it
     return Store(cache_dir, regions), result.report
 
 
@@ -137,10 +137,12 @@ def _finalise(staging: Path, regions: Regions) -> None:
         # one streaming pass: rows go to one file per kabupaten, monthly sums are accumulated per batch
         source = pq.ParquetFile(staged)
         writers: dict[str, pq.ParquetWriter] = {}
-        partial = []
+        partial, hashed = [], []
         try:
             for batch in source.iter_batches(batch_size=200_000):
                 frame = batch.to_pandas()
+                # here, not by reading the parts back; labelled by part (kabupaten code), as the parts were
+                hashed.append(_row_hash_sums(frame, frame["kode_kabupaten"].to_numpy()))
                 for kab, rows in frame.groupby("kode_kabupaten", sort=False):
                     table = pa.Table.from_pandas(rows, preserve_index=False)
                     if kab not in writers:
@@ -155,32 +157,40 @@ def _finalise(staging: Path, regions: Regions) -> None:
         agg = pd.concat(partial).groupby(level=[0, 1]).sum().reset_index()
         agg.to_parquet(staging / "agregat_kabupaten.parquet", index=False)
         staged.unlink()
-    _write_slice_hashes(staging)
+        _write_slice_hashes(staging, pd.concat(hashed).groupby(level=[0, 1]).sum())
+    else:
+        _write_slice_hashes(staging)
 
 
-def _write_slice_hashes(staging: Path) -> None:
+def _row_hash_sums(df: pd.DataFrame, table) -> pd.Series:
+    """Sum of the row hashes per kecamatan (order-free, so batches add up): (kode, tabel) → uint64."""
+    h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False).to_numpy()
+    frame = pd.DataFrame({"kode": df["kode_kecamatan"].to_numpy(), "tabel": table, "h": h})
+    return frame.groupby(["kode", "tabel"])["h"].sum()
+
+
+def _write_slice_hashes(staging: Path, pendampingan: pd.Series | None = None) -> None:
     """A content hash per kecamatan and kabupaten over every table's rows: what incremental builds compare."""
-    frames = []
+    frames = [] if pendampingan is None else [pendampingan]
     global_parts = []
-    for path in sorted([*staging.glob("*.parquet"), *(staging / "pendampingan").glob("*.parquet")]):
+    for path in sorted(staging.glob("*.parquet")):
         if path.name.startswith(("agregat", "slice_hash")):
             continue
         df = pd.read_parquet(path)
-        h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False)
         if "kode_kecamatan" not in df:
             # target, prevalensi: every page reads them whole, so they belong to the global hash
+            h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False)
             global_parts.append(f"{path.stem}:{int(h.astype('uint64').sum())}")
             continue
-        frames.append(pd.DataFrame({"kode": df["kode_kecamatan"].to_numpy(), "tabel": path.stem, "h": h.to_numpy()}))
+        frames.append(_row_hash_sums(df, path.stem))
     if "agregat_kabupaten.parquet" in {p.name for p in staging.iterdir()}:
         months = sorted(pd.read_parquet(staging / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
         global_parts.append("bulan:" + ",".join(months))
     (staging / "global_hash.txt").write_text(hashlib.sha256("|".join(global_parts).encode()).hexdigest())
     if not frames:
         return
-    allh = pd.concat(frames, ignore_index=True)
-    allh["h"] = allh["h"].astype("uint64")
-    per = allh.groupby(["kode", "tabel"])["h"].sum().reset_index()
+    per = pd.concat(frames).groupby(level=[0, 1]).sum().rename("h").reset_index()
+    per["h"] = per["h"].astype("uint64")
     per["h"] = (per["tabel"].map(lambda t: int(hashlib.sha1(t.encode()).hexdigest()[:15], 16)).astype("uint64")
                 ^ per["h"])
     kec = per.groupby("kode")["h"].sum()
