@@ -269,12 +269,17 @@ def test_search_titles_name_the_kabupaten_of_a_kecamatan(site):
 
 
 def test_pagefind_index_covers_every_page(sample, site):
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(sample["records"])
-    assert "id" in entry["languages"]
+    """One index per province plus the primary one (country, provinces): together, every page once."""
+    counts = {}
+    for entry_file in site.glob("pagefind*/**/pagefind-entry.json"):
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        assert set(entry["languages"]) == {"id"}
+        counts[str(entry_file.parent.relative_to(site))] = entry["languages"]["id"]["page_count"]
+    assert set(counts) == {"pagefind", "pagefind-wilayah/16", "pagefind-wilayah/18"}
+    assert sum(counts.values()) == len(sample["records"])
     assert (site / "pagefind" / "pagefind-ui.js").exists()
     search = (site / "cari" / "index.html").read_text(encoding="utf-8")
-    assert "../pagefind/pagefind-ui.js" in search and 'id="search"' in search
+    assert "../pagefind/pagefind-ui.js" in search and 'id="search"' in search and "assets/pencarian.js" in search
 
 
 def test_a_notice_is_shown_on_its_page(sample, tmp_path):

@@ -291,6 +291,7 @@ def test_pagefind_finds_a_kecamatan(page, server):
     page.goto(server + "cari/")
     urls = page.evaluate("""async () => {
         const pf = await import('../pagefind/pagefind.js');
+        for (const shard of window.RP_PENCARIAN) { await pf.mergeIndex('../' + shard); }
         const r = await pf.search('Tugumulyo');
         return Promise.all(r.results.slice(0, 5).map(async x => (await x.data()).url));
     }""")
@@ -298,6 +299,12 @@ def test_pagefind_finds_a_kecamatan(page, server):
                u.endswith("kabupaten-musi-rawas/tugumulyo/index.html") for u in urls), urls
     page.fill("#search input", "Tugumulyo")
     page.wait_for_selector(".pagefind-ui__result-link", timeout=10000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert any("kabupaten-musi-rawas/tugumulyo" in u for u in links), links
+    # a kecamatan of the other province: its index (another shard) is merged into the same search
+    page.fill("#search input", "Ngambur")
+    page.wait_for_function("""() => [...document.querySelectorAll('.pagefind-ui__result-link')]
+                               .some(a => a.href.includes('kabupaten-pesisir-barat/ngambur'))""", timeout=10000)
 
 
 @pytest.mark.browser

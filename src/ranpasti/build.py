@@ -58,6 +58,7 @@ class BuildReport:
     seconds: float = 0.0
     published: bool = False
     execution: dict = field(default_factory=dict)  # figures from execute(): wall, CPU, peak memory
+    rendering: dict = field(default_factory=dict)  # figures from the renderer: pages rendered, reused
     notes: list[str] = field(default_factory=list)
 
 
@@ -135,15 +136,21 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     executed = {p: o for p, o in executed.items() if p in ok_pages or p in notices}
     records = build_sitemap(specs, regions, executed)
     ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
-                        built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices)
+                        built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
+                        previous=opts.out if opts.out.is_dir() else None, force=opts.force)
     staging = opts.out.with_name(opts.out.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    rendering = time.perf_counter()
     renderer.render(records, ctx, staging)
     publish(staging, opts.out)
     report.published = True
+    report.rendering = ctx.stats
     report.seconds = time.perf_counter() - start
-    log(f"Situs lengkap ditulis ke {opts.out}/ ({len(records)} halaman, {report.seconds:.1f} detik).")
+    reused = (f"; {ctx.stats['pages_rendered']} dirender, {ctx.stats['pages_reused']} tidak berubah (ditautkan dari "
+              "situs sebelumnya)" if "pages_reused" in ctx.stats else "")
+    log(f"Situs lengkap ditulis ke {opts.out}/ ({len(records)} halaman{reused}; render dan indeks "
+        f"{time.perf_counter() - rendering:.1f} detik, total {report.seconds:.1f} detik).")
     if report.failures:
         raise BuildFailed(report, _failure_text(report, opts, published=True))
     return report

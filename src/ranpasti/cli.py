@@ -75,7 +75,8 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Tempat notebook dijalankan: proses di komputer ini, atau klaster Dask.")
 @click.option("--scheduler", default=None, help="Alamat scheduler Dask, tcp://HOST:8786 (dengan --executor dask).")
-@click.option("--force", is_flag=True, help="Jalankan ulang semua notebook walau datanya tidak berubah.")
+@click.option("--force", is_flag=True,
+              help="Jalankan ulang semua notebook dan render ulang semua halaman walau datanya tidak berubah.")
 @click.option("--allow-partial", is_flag=True,
               help="Terbitkan halaman yang berhasil walau ada yang gagal (tetap keluar dengan status 1).")
 def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_dir: Path, renderer: str, jobs: int,

@@ -25,6 +25,9 @@ class RenderContext:
     built_at: dt.datetime
     jobs: int = 1
     notices: dict[str, str] = field(default_factory=dict)  # page → notice shown on it (e.g. last good version)
+    previous: Path | None = None  # the published site: unchanged pages are reused from it (``incremental``)
+    force: bool = False  # render every page again
+    stats: dict = field(default_factory=dict)  # figures the renderer reports (pages rendered/reused)
 
 
 class Renderer(Protocol):

@@ -3,7 +3,8 @@
 Per page: the CSV/Excel downloads of every table and the SVG fallbacks of charts (read from the executed
 notebook's data bundles, never recomputed), a copy of the executed notebook (the audit record, with its
 papermill metadata) and the provenance footer. Per site: the vendored scripts and styles, the region list
-for the home page jump box, the search page, and the Pagefind index over the finished folder.
+for the home page jump box, the search page, and the Pagefind index over the finished folder
+(``search_index``).
 
 Downloads are cached in the build folder by the executed notebook's hash and SVGs by the spec's hash, so a
 rebuild only exports pages whose notebook changed; cached files are hard-linked into the new site.
@@ -18,8 +19,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ..sitemap import PageRecord
 from ..urls import relative, root_prefix
 from . import RenderContext
+from .incremental import Previous
+from .search_index import build_index
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
@@ -433,15 +434,6 @@ def write_search_page(site: SiteInfo, out: Path) -> None:
     (folder / "index.html").write_text(html, encoding="utf-8")
 
 
-def run_pagefind(out: Path) -> None:
-    """Index the finished site with Pagefind (chunked index, runs in the browser offline); failure fails the build."""
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out), "--force-language", "id"],
-                          capture_output=True, text=True)
-    if proc.returncode != 0 or not (out / "pagefind" / "pagefind.js").exists():
-        tail = (proc.stderr or proc.stdout)[-2000:]
-        raise RuntimeError(f"Pagefind gagal membuat indeks pencarian (status {proc.returncode}):\n{tail}")
-
-
 def prune_cache(build_dir: Path) -> None:
     """Drop cached downloads/bodies/SVGs unused for ``CACHE_DAYS`` (used ones are touched when read)."""
     limit = time.time() - CACHE_DAYS * 86400
@@ -462,11 +454,16 @@ def prune_cache(build_dir: Path) -> None:
                 f.unlink(missing_ok=True)
 
 
-def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True) -> None:
-    """Site-wide steps both renderers run last, in this order (Pagefind must see the finished site)."""
+def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True, jobs: int = 1,
+                keys: dict[str, str] | None = None, previous: Previous | None = None) -> dict[str, str]:
+    """Site-wide steps both renderers run last, in this order (Pagefind must see the finished site).
+
+    ``keys`` (page → render key) and ``previous`` let unchanged search shards be reused; returns the shard
+    keys for the site manifest."""
     copy_static(out)
     write_region_index(records, out)
     if search_page:
         write_search_page(site, out)
-    run_pagefind(out)
+    shard_keys = build_index(records, out, jobs=jobs, keys=keys, previous=previous)
     prune_cache(site.build_dir)
+    return shard_keys

@@ -1,6 +1,7 @@
 """The built-in renderer: nbconvert's HTMLExporter in-process, inside the site's Jinja2 page template.
 
-Used when Quarto is not installed (and by the tests). One exporter per process serves every page (inputs
+Used when Quarto is not installed (and by the tests). Pages whose inputs did not change since the published
+site are linked from it, not rendered (``incremental``). One exporter per process serves every page (inputs
 hidden, no prompts, no anchor links, no MathJax, no CDN, stderr dropped); its body HTML is cached by the
 executed notebook's hash, so a rebuild only re-exports pages whose notebook changed. With ``jobs > 1`` pages
 are rendered by forked worker processes, each with its own exporter and compiled templates.
@@ -37,6 +38,7 @@ from .assets import (
     search_title,
     site_info,
 )
+from .incremental import Previous, notebook_stamp, page_key, write_manifest
 
 BODY_VERSION = "3"  # bump when the body HTML changes for the same notebook: invalidates the body cache
 
@@ -109,11 +111,12 @@ def with_jump_box(body: str, root: str) -> str:
     return body[:at] + "\n" + box + body[at:]
 
 
-def render_page(record: PageRecord, site: SiteInfo, out: Path) -> None:
+def render_page(record: PageRecord, site: SiteInfo, out: Path) -> list[str]:
+    """Write the page and its files into ``out``; return the names of the files in the page folder."""
     nb = read_notebook(record.notebook)
     sha = file_sha(record.notebook)
     body = body_html(nb, sha, site.build_dir / "render-cache" / "html")
-    place_page_files(record, nb, sha, site, out)
+    files = place_page_files(record, nb, sha, site, out)
     links = nav(record)
     if links["home"]:
         body = with_jump_box(body, links["root"])
@@ -123,6 +126,17 @@ def render_page(record: PageRecord, site: SiteInfo, out: Path) -> None:
         notice=site.notices.get(record.page), body_index=True, body=Markup(body),
         sample_banner=sample_banner_needed(site, body), footer=Markup(footer(record, nb, site)), **links)
     (out / record.page / "index.html").write_text(html, encoding="utf-8")
+    return ["index.html", *files]
+
+
+def page_keys(records: list[PageRecord], site: SiteInfo) -> dict[str, str]:
+    """Per page, a key over everything its HTML depends on (see ``incremental``); not the build time and
+    input-file list of the footer, which a reused page keeps from the build that made it."""
+    def links(r: PageRecord) -> list:  # what ``nav`` makes the hrefs from (cheaper than the hrefs)
+        return [[(link.label, link.page) for link in group] for group in (r.breadcrumbs, r.children, r.related)]
+
+    return {r.page: page_key([notebook_stamp(r.notebook), r.page, r.spec.level, r.title, r.description,
+                              search_title(r), links(r), site.sample, site.notices.get(r.page)]) for r in records}
 
 
 _worker: dict = {}
@@ -132,10 +146,8 @@ def _init(site: SiteInfo, out: Path) -> None:
     _worker.update(site=site, out=out)
 
 
-def _render_chunk(records: list[PageRecord]) -> int:
-    for r in records:
-        render_page(r, _worker["site"], _worker["out"])
-    return len(records)
+def _render_chunk(records: list[PageRecord]) -> dict[str, list[str]]:
+    return {r.page: render_page(r, _worker["site"], _worker["out"]) for r in records}
 
 
 @register
@@ -148,9 +160,21 @@ class BuiltinRenderer:
     def render(self, records: list[PageRecord], ctx: RenderContext, out: Path) -> None:
         site = site_info(ctx)
         out = out.resolve()
+        previous = Previous() if ctx.force else Previous.load(ctx.previous)
+        keys = page_keys(records, site)
+        files = previous.link_pages(keys, out)
+        todo = [r for r in records if r.page not in files]
+        ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo))
+        files.update(self._render(todo, ctx, site, out))
+        shard_keys = finish_site(records, site, out, jobs=ctx.jobs, keys=keys, previous=previous)
+        write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)
+
+    def _render(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo,
+                out: Path) -> dict[str, list[str]]:
+        files: dict[str, list[str]] = {}
         if ctx.jobs <= 1 or len(records) < 40:
             for r in records:
-                render_page(r, site, out)
+                files[r.page] = render_page(r, site, out)
         else:
             # Worker processes come from a fresh forkserver, not a fork of this process: a fork would
             # inherit the threads of vl-convert's runtime (or the build's) in whatever state they are.
@@ -160,7 +184,8 @@ class BuiltinRenderer:
             chunks = [absolute[i::n] for i in range(n)]
             with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=get_context("forkserver"),
                                      initializer=_init, initargs=(site, out)) as pool:
-                done = sum(pool.map(_render_chunk, chunks))
-            if done != len(records):
-                raise RuntimeError(f"renderer bawaan: {done} dari {len(records)} halaman ditulis")
-        finish_site(records, site, out)
+                for part in pool.map(_render_chunk, chunks):
+                    files.update(part)
+            if len(files) != len(records):
+                raise RuntimeError(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
+        return files

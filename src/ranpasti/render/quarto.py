@@ -259,4 +259,4 @@ class QuartoRenderer:
         if external:
             raise RuntimeError("Situs Quarto memuat skrip/gaya dari luar (harus bekerja tanpa CDN): "
                                + "; ".join(sorted(set(external))[:5]))
-        finish_site(records, site, out, search_page=False)
+        finish_site(records, site, out, search_page=False, jobs=ctx.jobs)

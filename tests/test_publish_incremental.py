@@ -1,0 +1,124 @@
+"""Incremental publishing: a rebuild renders (and indexes for search) only the pages whose notebook or
+navigation changed; every other page is taken unchanged from the published site, which stays untouched.
+
+Builds are restricted to a few units of two provinces (``BuildOptions.only``) to stay quick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ranpasti.build import BuildOptions, build
+from ranpasti.render.incremental import MANIFEST
+
+ROOT = Path(__file__).resolve().parents[1]
+UNITS = ("ID", "16", "16.05", "16.05.01", "16.05.08", "18", "18.13", "18.13.01")
+CHANGED = "16.05.08"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def setup(tmp: Path) -> BuildOptions:
+    data = tmp / "data"
+    data.mkdir(parents=True)
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy(f, data / f.name)
+    return BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
+                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=1,
+                        only=UNITS)
+
+
+def built_time(html: str) -> str:
+    return re.search(r"Dibangun ([^<]*?) dengan ranpasti", html).group(1)
+
+
+def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path):
+    opts = setup(tmp_path)
+    first = build(opts, log=lambda _m: None)
+    assert first.rendering["pages_rendered"] == first.pages == 13 and first.rendering["pages_reused"] == 0
+    published = snapshot(opts.out)
+    manifest = json.loads((opts.out / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest["pages"]) == 13 and {"pagefind", "pagefind-wilayah/16", "pagefind-wilayah/18"} == set(
+        manifest["shards"])
+
+    # nothing changed: every page and every search shard reused, the site identical file by file
+    again = build(opts, log=lambda _m: None)
+    assert again.executed == 0 and again.rendering["pages_rendered"] == 0 and again.rendering["pages_reused"] == 13
+    assert snapshot(opts.out) == published
+
+    # one kecamatan's data changed: its chain is executed and rendered again, nothing else
+    pend = pd.read_csv(opts.data_dir / "pendampingan.csv", dtype=str)
+    rows = pend.index[pend["kode_desa"].str.startswith(CHANGED + ".") & (pend["krs_didampingi"].astype(int) > 0)]
+    pend.loc[rows[0], "krs_didampingi"] = str(int(pend.loc[rows[0], "krs_didampingi"]) - 1)
+    pend.to_csv(opts.data_dir / "pendampingan.csv", index=False)
+    third = build(opts, log=lambda _m: None)
+    assert third.executed == 6 and third.rendering["pages_rendered"] == 6
+    now = snapshot(opts.out)
+    changed = {f for f in now if now[f] != published.get(f)}
+    changed_pages = {f.rsplit("/", 1)[0] if "/" in f else "" for f in changed if f.endswith("index.html")}
+    chain = {"", "provinsi-sumatera-selatan", "kabupaten-musi-rawas", "kabupaten-musi-rawas/evaluasi-2024",
+             "kabupaten-musi-rawas/jayaloka", "kabupaten-musi-rawas/jayaloka/evaluasi-2024"}
+    assert {p for p in changed_pages if not p.startswith(("pagefind", "cari"))} == chain
+    # Lampung's pages and search shard were not touched, Sumatera Selatan's shard was re-indexed
+    assert not any(f.startswith(("kabupaten-pesisir-barat/", "pagefind-wilayah/18/")) for f in changed)
+    assert any(f.startswith("pagefind-wilayah/16/") for f in changed)
+    # a reused page keeps the footer of the build that made it; a re-rendered one has its own
+    kept = (opts.out / "kabupaten-pesisir-barat" / "index.html").read_text(encoding="utf-8")
+    redone = (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
+    assert "Dibangun" in kept and "saat halaman ini dibangun" in kept and built_time(redone)
+
+    # --force renders everything again
+    forced = build(BuildOptions(**{**opts.__dict__, "force": True}), log=lambda _m: None)
+    assert forced.rendering["pages_rendered"] == 13 and forced.rendering["pages_reused"] == 0
+
+
+def test_a_reused_page_with_a_missing_file_is_rendered_again(tmp_path):
+    opts = setup(tmp_path)
+    build(opts, log=lambda _m: None)
+    (opts.out / "kabupaten-musi-rawas" / "index.html").unlink()  # someone deleted a file by hand
+    report = build(opts, log=lambda _m: None)
+    assert report.rendering["pages_rendered"] == 1
+    assert (opts.out / "kabupaten-musi-rawas" / "index.html").exists()
+
+
+def test_search_finds_pages_of_every_province_shard(tmp_path):
+    opts = setup(tmp_path)
+    build(opts, log=lambda _m: None)
+    shards = (opts.out / "assets" / "pencarian.js").read_text(encoding="utf-8")
+    assert '"pagefind-wilayah/16/"' in shards and '"pagefind-wilayah/18/"' in shards
+    counts = {}
+    for entry in opts.out.glob("pagefind*/**/pagefind-entry.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        counts[str(entry.parent.relative_to(opts.out))] = sum(v["page_count"] for v in data["languages"].values())
+    # the national and the 2 province pages in the primary; each province's units in its own shard
+    assert counts == {"pagefind": 3, "pagefind-wilayah/16": 6, "pagefind-wilayah/18": 4}
+
+
+def test_big_provinces_are_split_into_shards_of_whole_kabupaten():
+    from types import SimpleNamespace
+
+    from ranpasti.render.search_index import shards
+
+    def rec(kode: str, level: str):
+        return SimpleNamespace(kode=kode, spec=SimpleNamespace(level=level), page=kode)
+
+    records = [rec("ID", "nasional"), rec("35", "provinsi")]
+    for kab in ("35.01", "35.02", "35.03"):  # 1 + 9 pages each
+        records += [rec(kab, "kabupaten")] + [rec(f"{kab}.{i:02d}", "kecamatan") for i in range(1, 10)]
+    records += [rec("36.01", "kabupaten")]
+    got = {k: [r.kode for r in v] for k, v in shards(records, limit=20).items()}
+    assert got["pagefind"] == ["ID", "35"]
+    assert [k for k in got if k != "pagefind"] == ["pagefind-wilayah/35-1", "pagefind-wilayah/35-2",
+                                                   "pagefind-wilayah/36"]
+    assert {k[:5] for k in got["pagefind-wilayah/35-1"]} == {"35.01", "35.02"}  # a kabupaten is never split
+    assert {k[:5] for k in got["pagefind-wilayah/35-2"]} == {"35.03"}
