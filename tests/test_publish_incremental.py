@@ -6,36 +6,24 @@ Builds are restricted to a few units of two provinces (``BuildOptions.only``) to
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from test_build_failures import setup as setup_failures
+from test_build_failures import snapshot
 
 from ranpasti.build import BuildOptions, build
 from ranpasti.render.incremental import MANIFEST
 
-ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("ID", "16", "16.05", "16.05.01", "16.05.08", "18", "18.13", "18.13.01")
 CHANGED = "16.05.08"
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def setup(tmp: Path) -> BuildOptions:
-    data = tmp / "data"
-    data.mkdir(parents=True)
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
-    return BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
-                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=1,
-                        only=UNITS)
+    return replace(setup_failures(tmp), only=UNITS)
 
 
 def built_time(html: str) -> str:
@@ -78,7 +66,7 @@ def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path):
     assert "Dibangun" in kept and "saat halaman ini dibangun" in kept and built_time(redone)
 
     # --force renders everything again
-    forced = build(BuildOptions(**{**opts.__dict__, "force": True}), log=lambda _m: None)
+    forced = build(replace(opts, force=True), log=lambda _m: None)
     assert forced.rendering["pages_rendered"] == 13 and forced.rendering["pages_reused"] == 0
 
 

@@ -86,6 +86,8 @@ class Previous:
         entry = self.pages.get(page)
         if self.root is None or not entry or entry.get("key") != key:
             return None
+        if any("/" in n or os.sep in n or n.startswith(".") for n in entry["files"]):
+            return None  # only plain file names of the page folder are ever linked
         # plain string paths: this runs ~250,000 times on the national site, pathlib costs more than the links
         src, dst = os.path.join(self.root, page), os.path.join(out, page)
         os.makedirs(dst, exist_ok=True)
