@@ -11,7 +11,7 @@
    ``jupyter nbconvert --to html`` CLI; and with ``ranpasti build`` (library API, same pages, built-in
    renderer, ``--jobs`` workers, warm kernels, a fresh build folder). Prints both times and the ratio.
 2. National. Generates the whole-country synthetic data set (``scripts/generate_sample.py --scale
-   national``: 514 kabupaten/kota, 7,277 kecamatan, ~1M desa-month rows) and builds it from scratch:
+   national``: 514 kabupaten/kota, 7,285 kecamatan, ~1M desa-month rows) and builds it from scratch:
    progress and evaluation pages (~15,600), built-in renderer. Prints pages, wall time, pages/s, CPU time
    and peak memory (sum of the RSS of the build's whole process tree, sampled; and getrusage).
 3. One kecamatan changed. Changes one kecamatan's rows in ``pendampingan.csv`` and rebuilds: prints the

@@ -157,6 +157,6 @@ def load_regions(wilayah_dir: str | None = None) -> Regions:
 
 def _inside(table: pd.DataFrame, kode: str) -> pd.DataFrame:
     """Rows of a code-sorted table whose code starts with ``kode.``: a binary search for the block
-    (``"."`` is followed by ``"/"`` in ASCII), not a string scan of all 83,763 desa on every page."""
+    (``"."`` is followed by ``"/"`` in ASCII), not a string scan of all 83,762 desa on every page."""
     lo, hi = table.index.searchsorted([kode + ".", kode + "/"])
     return table.iloc[lo:hi]
