@@ -35,6 +35,11 @@ def level_of(code: str) -> str:
     return LEVELS[min(code.count(".") + 1, 4)]
 
 
+# the column of a level's table that holds the code of the unit one level up
+PARENT_COLUMN: dict[str, str | None] = {"provinsi": None, "kabupaten": "kode_provinsi",
+                                        "kecamatan": "kode_kabupaten", "desa": "kode_kecamatan"}
+
+
 @dataclass(frozen=True)
 class Unit:
     kode: str
@@ -76,6 +81,7 @@ class Regions:
         self.kecamatan = kec.set_index("kode").sort_index()
         self.desa = desa.set_index("kode").sort_index()
         self._units: dict[str, Unit] = {}
+        self._levels_made: set[str] = set()  # levels whose units are all in ``_units``
 
     def unit(self, kode: str) -> Unit:
         """The unit for a code at any level; ``KeyError`` with the code when it does not exist.
@@ -90,24 +96,23 @@ class Regions:
         tingkat = level_of(kode)
         if tingkat == "nasional":
             return Unit("ID", "Indonesia", "nasional", "", None)
-        if tingkat != "desa" and not getattr(self, f"_all_{tingkat}", False):
-            # the first lookup at a level makes every unit of it at once: one row at a time through
-            # ``.loc`` cost ~0.2 ms, ~1.7 s for the national site's 7,800 page units
-            self._units.update(self._level_units(tingkat))
-            setattr(self, f"_all_{tingkat}", True)
-            if kode in self._units:
-                return self._units[kode]
-        table = getattr(self, tingkat)
-        if kode not in table.index:
+        if tingkat != "desa":
+            if tingkat not in self._levels_made:
+                # the first lookup at a level makes every unit of it at once: one row at a time through
+                # ``.loc`` cost ~0.2 ms, ~1.7 s for the national site's 7,800 page units
+                self._units.update(self._level_units(tingkat))
+                self._levels_made.add(tingkat)
+            if kode not in self._units:
+                raise KeyError(kode)
+            return self._units[kode]
+        if kode not in self.desa.index:  # 83,000 desa, rarely asked for one by one: not made at once
             raise KeyError(kode)
-        row = table.loc[kode]
-        parent = {"provinsi": None, "kabupaten": row.get("kode_provinsi"),
-                  "kecamatan": row.get("kode_kabupaten"), "desa": row.get("kode_kecamatan")}[tingkat]
-        return Unit(kode, row["nama"], tingkat, row.get("slug", ""), parent)
+        row = self.desa.loc[kode]
+        return Unit(kode, row["nama"], tingkat, "", row[PARENT_COLUMN[tingkat]])
 
     def _level_units(self, tingkat: str) -> dict[str, Unit]:
         table = getattr(self, tingkat)
-        parent_col = {"provinsi": None, "kabupaten": "kode_provinsi", "kecamatan": "kode_kabupaten"}[tingkat]
+        parent_col = PARENT_COLUMN[tingkat]
         parents = table[parent_col] if parent_col and parent_col in table else [None] * len(table)
         return {k: Unit(k, n, tingkat, sl, p) for k, n, sl, p in zip(table.index, table["nama"], table["slug"],
                                                                     parents, strict=True)}

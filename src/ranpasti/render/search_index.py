@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from ..sitemap import PageRecord
@@ -69,7 +70,9 @@ def glob_for(folder: str, pages: list[PageRecord]) -> str:
     return items[0] if len(items) == 1 else "{" + ",".join(items) + "}"
 
 
+@lru_cache(maxsize=1)
 def pagefind_version() -> str:
+    """Part of every shard key (asked once per shard: ~52 times a national build)."""
     try:
         from importlib.metadata import version
 
