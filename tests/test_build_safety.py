@@ -59,6 +59,22 @@ def test_bad_data_stops_build_and_leaves_site_untouched(tmp_path):
     assert not (p["build"] / "notebooks").exists()  # nothing was executed from bad data
 
 
+def test_nik_in_a_page_note_stops_build_and_leaves_site_untouched(tmp_path):
+    p = project(tmp_path)
+    before = snapshot(p["site"])
+    runner = CliRunner()
+    assert runner.invoke(main, ["params", "--data", str(p["data"]), "--cache", str(p["cache"]),
+                                "--params", str(p["params"])]).exit_code == 0
+    note = p["params"] / "kabupaten-musi-rawas" / "index.yml"
+    note.write_text(note.read_text(encoding="utf-8").replace("catatan: ''", "catatan: Ibu NIK 1605014512870003"),
+                    encoding="utf-8")
+    result = runner.invoke(main, build_args(p))
+    assert result.exit_code == 1, result.output
+    assert f"{note}: catatan berisi nomor berbentuk NIK" in result.output
+    assert "1605014512870003" not in result.output
+    assert snapshot(p["site"]) == before
+
+
 def test_second_build_on_same_site_refuses(tmp_path):
     p = project(tmp_path)
     before = snapshot(p["site"])

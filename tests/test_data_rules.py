@@ -139,6 +139,36 @@ def test_personal_data_columns_are_refused(data, column):
     assert "Hapus kolom ini" in line
 
 
+def test_nik_typed_into_lokmin_text_is_refused_without_echoing_it(data):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = "Keluarga NIK 1605011203870002 belum didampingi TPK"
+    lok.loc[3, "rencana_tindak_lanjut"] = "Kunjungi KK: 1605014512870003, minggu depan"
+    write(data, "lokmin", lok)
+    line = fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "NIK atau No. KK")
+    assert '"160501…02"' in line and "hapus nomor itu" in line
+    fails_with(data, "lokmin.csv", "baris 5", "kolom rencana_tindak_lanjut", "NIK atau No. KK")
+    assert "1605011203870002" not in run(data)[1]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Keluarga NIK 1605011203870002 belum didampingi", "1605011203870002"),
+    ("no. KK: 3201014512870003.", "3201014512870003"),
+    ("(1605011203870002)", "1605011203870002"),
+    # not personal data: inside a checksum, a decimal fraction, a longer number, or not NIK-shaped
+    ("sha256 3b38c21160501120387000213c35", None),
+    ("x=1.1605011203870002", None),
+    ("2,1605011203870002", None),
+    ("16050112038700021", None),
+    ("1605011203870000", None),  # serial 0000
+    ("1605019913870001", None),  # month 13
+    ("0005011203870001", None),  # no province 00
+])
+def test_nik_shape(text, found):
+    from ranpasti.privacy import find_nik
+
+    assert find_nik(text) == found
+
+
 def test_krs_recap_consistency(data):
     r = read(data, "krs_rekap")
     r.loc[0, "tidak_berisiko"] = str(int(r.loc[0, "tidak_berisiko"]) + 1)  # total + tidak ≠ sasaran

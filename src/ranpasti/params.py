@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from . import privacy
 from .regions import level_of
 from .store import Store
 from .urls import page_dir
@@ -121,6 +122,10 @@ def load_pages(params_dir: Path, store: Store) -> list[PageSpec]:
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(params.get("tahun", tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
+        nik = privacy.find_nik(str(params.get("catatan") or ""))
+        if nik:
+            raise ParamsError(f"{path}: catatan berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
+                              "Catatan tampil di situs publik: hapus nomor itu.")
         notebook = "evaluasi" if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level_of(kode)]
         pages.append(PageSpec(expected, notebook, params, path, kode, kind, tahun))
     return pages

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import normalize
+from . import normalize, privacy
 from .indicators import INDICATORS
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
@@ -151,6 +151,8 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         if parsed.bad.any():
             report.error_cells(source.name, col.name, rows[parsed.bad], text[parsed.bad],
                                _bad_message(col.kind, col.hint))
+        if col.kind == "text":
+            _check_personal_text(source, col.name, rows, parsed.values, report)
         if parsed.changed.any():
             example = text[parsed.changed].iloc[0]
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
@@ -160,6 +162,16 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
+
+
+def _check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report) -> None:
+    """Free text is published as written, so a NIK or family card number typed into it would be too."""
+    found = values.astype(str).str.contains(privacy.NIK.pattern, regex=True, na=False)
+    if found.any():
+        shown = [privacy.mask(privacy.find_nik(v) or "") for v in values[found]]
+        report.error_cells(source.name, column, rows[found], shown,
+                           "berisi nomor 16 digit berbentuk NIK atau No. KK. Teks ini tampil di situs publik: "
+                           "hapus nomor itu (sebut keluarga tanpa identitas, mis. 'satu keluarga di Desa X').")
 
 
 def _parse(kind: str, text: pd.Series, choices: tuple[str, ...], source: Source) -> normalize.Parsed:
