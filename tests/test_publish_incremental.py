@@ -7,6 +7,7 @@ Builds are restricted to a few units of two provinces (``BuildOptions.only``) to
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -49,8 +50,12 @@ def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path):
     rows = pend.index[pend["kode_desa"].str.startswith(CHANGED + ".") & (pend["krs_didampingi"].astype(int) > 0)]
     pend.loc[rows[0], "krs_didampingi"] = str(int(pend.loc[rows[0], "krs_didampingi"]) - 1)
     pend.to_csv(opts.data_dir / "pendampingan.csv", index=False)
-    third = build(opts, log=lambda _m: None)
+    # (with two workers: they and their kernels are started while the changed data is validated)
+    third = build(replace(opts, jobs=2), log=lambda _m: None)
     assert third.executed == 6 and third.rendering["pages_rendered"] == 6
+    if (os.cpu_count() or 1) >= 2:
+        assert third.execution["prewarmed"] and third.execution["workers"] == 2
+        assert sum(w["kernels_started"] for w in third.execution["workers_info"]) == 2
     now = snapshot(opts.out)
     changed = {f for f in now if now[f] != published.get(f)}
     changed_pages = {f.rsplit("/", 1)[0] if "/" in f else "" for f in changed if f.endswith("index.html")}

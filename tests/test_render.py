@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
 import time
@@ -355,3 +356,25 @@ def test_serve_previews_the_site_on_localhost(site):
         server.shutdown()
         server.server_close()
 
+
+
+def test_render_cache_pruned_of_old_entries_at_most_daily(tmp_path):
+    from ranpasti.render.assets import CACHE_DAYS, prune_cache
+
+    old = time.time() - (CACHE_DAYS + 1) * 86400
+    svg = tmp_path / "svg-cache" / "ab"
+    svg.mkdir(parents=True)
+    (svg / "lama.svg").write_text("<svg/>")
+    (svg / "baru.svg").write_text("<svg/>")
+    html = tmp_path / "render-cache" / "html"
+    html.mkdir(parents=True)
+    (html / "lama.html").write_text("x")
+    for f in (svg / "lama.svg", html / "lama.html"):
+        os.utime(f, (old, old))
+    prune_cache(tmp_path)
+    assert sorted(p.name for p in svg.iterdir()) == ["baru.svg"]
+    assert not (html / "lama.html").exists()
+    (svg / "lama.svg").write_text("<svg/>")
+    os.utime(svg / "lama.svg", (old, old))
+    prune_cache(tmp_path)  # pruned less than a day ago: the stat of every cached file is skipped
+    assert (svg / "lama.svg").exists()

@@ -296,6 +296,12 @@ def shutdown() -> None:
         POOL.discard(now=True)
 
 
+def prewarm(kernel_name: str = "python3", startup_timeout: float = 60) -> None:
+    """Start this process's warm kernel now, so the first notebook does not wait for it."""
+    with POOL.lock:
+        POOL.acquire(kernel_name, startup_timeout)
+
+
 def kernels_started() -> int:
     return POOL.started
 

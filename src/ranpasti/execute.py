@@ -195,16 +195,21 @@ def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> 
     return Result(job.page, job.kode, True, time.perf_counter() - start, job.output)
 
 
+SMALL_RUN = 50  # units; below this a local run uses at most one worker per core
+
+
 def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, workers: int = 1, cwd: Path | None = None,
             force: bool = False, on_result: Callable[[Result], None] | None = None, *,
             executor: str = DEFAULT_EXECUTOR, scheduler=None, timeout: int = DEFAULT_TIMEOUT,
-            stats: dict | None = None) -> list[Result]:
+            stats: dict | None = None, prewarmed=None) -> list[Result]:
     """Run the jobs that are not fresh; return a result for every job (skipped ones included).
 
     ``executor``: ``"local"`` (``workers`` processes on this machine) or ``"dask"`` (``scheduler`` is
     ``"tcp://HOST:PORT"`` or a ``distributed.Client``; none starts a local cluster of ``workers``).
     ``stats``, when given, is filled with figures of the run: executed/skipped counts, wall seconds, peak
     memory of the whole process tree (MB), per-worker peak RSS and kernels started.
+    ``prewarmed``: a local executor whose workers were started ahead (``LocalExecutor.prewarm``); it is
+    used when it has the number of workers this run wants, and closed otherwise.
     """
     from .executors import MemoryMonitor, make_executor
 
@@ -223,6 +228,8 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
     if stats is not None:
         stats.update(executed=len(todo), skipped=len(results), executor=executor, engine=engine, workers=workers)
     if not todo:
+        if prewarmed is not None:
+            prewarmed.close()
         if stats is not None:
             stats.update(seconds=0.0, peak_tree_rss_mb=0.0, cpu_seconds=0.0, workers_info=[], **peak_rss())
         return results
@@ -230,7 +237,18 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
     todo.sort(key=lambda j: LEVEL_ORDER.get(_level(j.kode), 3))
     by_page = {j.page: j for j in todo}
     ledger.compact()
-    runner = make_executor(executor, workers=workers, scheduler=scheduler)
+    if executor == "local" and len(todo) < SMALL_RUN:
+        # More workers than cores pays off only over many units (one worker's waits fill another's); for a
+        # handful (a one-kecamatan rebuild runs 6) each extra worker is one more ~2 CPU-second kernel start.
+        workers = max(1, min(workers, len(todo), os.cpu_count() or 1))
+    if prewarmed is not None and (executor != "local" or (len(todo) >= SMALL_RUN and prewarmed.workers != workers)):
+        prewarmed.close()
+        prewarmed = None
+    runner = prewarmed or make_executor(executor, workers=workers, scheduler=scheduler)
+    if stats is not None:
+        stats["prewarmed"] = prewarmed is not None
+        if isinstance(getattr(runner, "workers", None), int):
+            stats["workers"] = runner.workers
     monitor = MemoryMonitor()
     try:
         with monitor:

@@ -80,6 +80,14 @@ def worker_info() -> dict:
             "kernels_started": engines.kernels_started()}
 
 
+def _warm_worker(kernel_name: str) -> int:
+    """Pool task: start this worker's warm kernel ahead of its first unit."""
+    from . import engines
+
+    engines.prewarm(kernel_name)
+    return os.getpid()
+
+
 def _preload() -> None:
     """Pool initializer: import the heavy modules once per worker, before the first unit."""
     import papermill  # noqa: F401
@@ -95,6 +103,19 @@ class LocalExecutor:
         self.workers = max(1, int(workers))
         self.window = self.workers * 4
         self._stats: dict[int, dict] = {}
+        self._pool: ProcessPoolExecutor | None = None  # started early by ``prewarm``
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("forkserver"),
+                                   initializer=_preload)
+
+    def prewarm(self, kernel_name: str = "python3") -> None:
+        """Start the workers and their warm kernels now, while the caller does other work (a rebuild
+        validates its data meanwhile): for a run of a few units, kernel start-up is most of the time."""
+        if self.workers > 1 and self._pool is None:
+            self._pool = self._new_pool()
+            for _ in range(self.workers):
+                self._pool.submit(_warm_worker, kernel_name)
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
         from .execute import run_job
@@ -108,8 +129,7 @@ class LocalExecutor:
         attempts: dict[str, int] = {}
         while queue:
             broken = False
-            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("forkserver"),
-                                       initializer=_preload)
+            pool, self._pool = self._pool or self._new_pool(), None
             running: dict[Any, Any] = {}
             try:
                 while queue or running:
@@ -151,7 +171,9 @@ class LocalExecutor:
             pass
 
     def close(self) -> None:
-        pass
+        pool, self._pool = self._pool, None
+        if pool is not None:  # prewarmed, never used
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def worker_stats(self) -> list[dict]:
         return list(self._stats.values())

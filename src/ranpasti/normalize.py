@@ -148,6 +148,10 @@ def number(text: pd.Series, indonesian: bool) -> Parsed:
     Plain numbers (nearly every cell) take a vectorised fast path; only the rest go through the regex
     normalisation, which pandas runs per element.
     """
+    whole = _all_whole_numbers(text)
+    if whole is not None:  # the usual column: every cell a plain whole number, one Arrow cast, no regex
+        no = pd.Series(False, index=text.index)
+        return Parsed(whole, no, no.copy())
     # in Indonesian-locale files a dot groups thousands (1.234), so only dot-free numbers are "plain" there
     plain = text.str.fullmatch(r"-?\d+" if indonesian else r"-?\d+(\.\d+)?")
     values = _plain_to_float(text.where(plain, None))
@@ -160,6 +164,25 @@ def number(text: pd.Series, indonesian: bool) -> Parsed:
         bad[rest] = sub.bad
         changed[rest] = sub.changed
     return Parsed(values, bad, changed)
+
+
+def _all_whole_numbers(text: pd.Series) -> pd.Series | None:
+    """The column as floats when every cell is ``-?[0-9]+``, else None (then the cell-by-cell rules run).
+
+    Arrow's string→int64 cast refuses blanks, spaces, signs other than ``-``, decimals and separators,
+    but reads ``0x10`` as hexadecimal: columns holding an ``x`` are left to the full rules."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(text.array) if hasattr(text.array, "__arrow_array__") else \
+            pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        if arr.null_count or pc.any(pc.match_substring(arr, "x", ignore_case=True)).as_py():
+            return None
+        ints = pc.cast(arr, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(ints.to_numpy(zero_copy_only=False).astype("float64"), index=text.index)
 
 
 def _plain_to_float(text: pd.Series) -> pd.Series:

@@ -8,6 +8,9 @@ add a ``catatan`` shown on the page, or set ``terbit: false`` to leave a page ou
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +52,13 @@ class PageSpec:
 
 
 def params_path(params_dir: Path, page: str, kind: str, tahun: int | None) -> Path:
+    return params_dir / _params_rel(page, kind, tahun)
+
+
+def _params_rel(page: str, kind: str, tahun: int | None) -> str:
     if kind == "evaluasi":
-        return params_dir / page.removesuffix(f"evaluasi-{tahun}/") / f"evaluasi-{tahun}.yml"
-    return params_dir / page / "index.yml"
+        return page.removesuffix(f"evaluasi-{tahun}/") + f"evaluasi-{tahun}.yml"
+    return page + "index.yml"
 
 
 def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
@@ -74,10 +81,12 @@ def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
 def write_params(store: Store, params_dir: Path, overwrite: bool = False) -> tuple[int, int]:
     """Write missing params files; return (written, kept). Existing files are kept: they may be edited."""
     written = kept = 0
+    existing = {rel for rel, _, _ in _yml_files(params_dir)} if params_dir.is_dir() else set()
     for kode, kind, tahun, params in planned_pages(store):
         page = page_dir(store.regions, kode, kind, tahun)
-        path = params_path(params_dir, page, kind, tahun)
-        if path.exists() and not overwrite:
+        rel = _params_rel(page, kind, tahun)
+        path = params_dir / rel
+        if rel in existing and not overwrite:
             kept += 1
             continue
         unit = store.regions.unit(kode)
@@ -97,27 +106,63 @@ class ParamsError(Exception):
     pass
 
 
-def load_pages(params_dir: Path, store: Store) -> list[PageSpec]:
-    """Read every params file; its location must match the page its ``kode`` belongs to."""
+def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of every params file, sorted; scandir is ~5× faster than rglob."""
+    found = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.is_dir():
+                    walk(e.path, prefix + e.name + "/")
+                elif e.name.endswith(".yml"):
+                    st = e.stat()
+                    found.append((prefix + e.name, st.st_size, st.st_mtime_ns))
+
+    walk(str(params_dir), "")
+    return sorted(found)
+
+
+def _read_params(path: Path) -> dict:
+    try:
+        params = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
+    except yaml.YAMLError as e:
+        raise ParamsError(f"{path}: YAML tidak sah ({e}). Perbaiki atau hapus file ini lalu jalankan "
+                          "`ranpasti params`.") from e
+    if not isinstance(params, dict) or "kode" not in params:
+        raise ParamsError(f"{path}: harus berisi setidaknya `kode: ...`.")
+    return params
+
+
+def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -> list[PageSpec]:
+    """Read every params file; its location must match the page its ``kode`` belongs to.
+
+    With ``cache_file`` the parsed YAML of each file is kept between builds, keyed by size and
+    modification time (as make and git do): a national rebuild reads ~15,600 files, of which staff edited
+    a handful, and re-parsing them all costs more than the one-kecamatan page it rebuilds. The checks
+    below run on every file every time; only the parsing is saved."""
+    cached: dict[str, tuple[int, int, dict]] = {}
+    if cache_file is not None and cache_file.exists():
+        with contextlib.suppress(Exception):  # a damaged or older cache is only a slower build
+            cached = pickle.loads(cache_file.read_bytes())
+    fresh: dict[str, tuple[int, int, dict]] = {}
     pages = []
-    for path in sorted(params_dir.rglob("*.yml")):
-        rel = path.relative_to(params_dir)
-        try:
-            params = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-        except yaml.YAMLError as e:
-            raise ParamsError(f"{path}: YAML tidak sah ({e}). Perbaiki atau hapus file ini lalu jalankan "
-                              "`ranpasti params`.") from e
-        if not isinstance(params, dict) or "kode" not in params:
-            raise ParamsError(f"{path}: harus berisi setidaknya `kode: ...`.")
+    for rel_name, size, mtime in _yml_files(params_dir):
+        path = params_dir / rel_name
+        rel = rel_name
+        stem = rel.rsplit("/", 1)[-1].removesuffix(".yml")
+        hit = cached.get(rel_name)
+        params = dict(hit[2]) if hit and hit[:2] == (size, mtime) else _read_params(path)
+        fresh[rel_name] = (size, mtime, dict(params))
         kode = str(params["kode"])
         params["kode"] = kode
-        kind = "evaluasi" if path.stem.startswith("evaluasi-") else "progres"
-        tahun = int(path.stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
+        kind = "evaluasi" if stem.startswith("evaluasi-") else "progres"
+        tahun = int(stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
         try:
             expected = page_dir(store.regions, kode, kind, tahun)
         except (KeyError, ValueError) as e:
             raise ParamsError(f"{path}: kode {kode!r} bukan wilayah yang dikenal untuk halaman ini ({e}).") from e
-        if params_path(Path("."), expected, kind, tahun) != Path(".") / rel:
+        if _params_rel(expected, kind, tahun) != rel:
             raise ParamsError(f"{path}: kode {kode} adalah halaman {expected or '(beranda)'}, bukan file ini. "
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(params.get("tahun", tahun)) != tahun:
@@ -128,4 +173,9 @@ def load_pages(params_dir: Path, store: Store) -> list[PageSpec]:
                               "Catatan tampil di situs publik: hapus nomor itu.")
         notebook = "evaluasi" if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level_of(kode)]
         pages.append(PageSpec(expected, notebook, params, path, kode, kind, tahun))
+    if cache_file is not None and fresh != cached:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cache_file)
     return pages

@@ -12,6 +12,7 @@ rebuild only exports pages whose notebook changed; cached files are hard-linked 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -35,7 +36,7 @@ from ..sitemap import PageRecord
 from ..urls import relative, root_prefix
 from . import RenderContext
 from .incremental import Previous
-from .search_index import build_index
+from .search_index import ShardRuns, build_index
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
@@ -437,6 +438,12 @@ def write_search_page(site: SiteInfo, out: Path) -> None:
 def prune_cache(build_dir: Path) -> None:
     """Drop cached downloads/bodies/SVGs unused for ``CACHE_DAYS`` (used ones are touched when read)."""
     limit = time.time() - CACHE_DAYS * 86400
+    stamp_file = build_dir / "render-cache" / ".dipangkas"
+    with contextlib.suppress(FileNotFoundError):
+        if stamp_file.stat().st_mtime > time.time() - 86400:
+            return  # pruned within the last day: not worth a stat of every cached file on each rebuild
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.touch()
     for base in (build_dir / "render-cache" / "unduhan", build_dir / "render-cache" / "html"):
         if not base.exists():
             continue
@@ -455,15 +462,17 @@ def prune_cache(build_dir: Path) -> None:
 
 
 def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True, jobs: int = 1,
-                keys: dict[str, str] | None = None, previous: Previous | None = None) -> dict[str, str]:
-    """Site-wide steps both renderers run last, in this order (Pagefind must see the finished site).
+                keys: dict[str, str] | None = None, previous: Previous | None = None,
+                search: ShardRuns | None = None) -> dict[str, str]:
+    """Site-wide steps both renderers run last (Pagefind indexes only the pages, so it may run alongside).
 
-    ``keys`` (page → render key) and ``previous`` let unchanged search shards be reused; returns the shard
-    keys for the site manifest."""
+    ``keys`` (page → render key) and ``previous`` let unchanged search shards be reused; ``search``, when
+    given, is the search indexing the renderer already started. Returns the shard keys for the manifest."""
     copy_static(out)
     write_region_index(records, out)
     if search_page:
         write_search_page(site, out)
-    shard_keys = build_index(records, out, jobs=jobs, keys=keys, previous=previous)
+    shard_keys = search.finish() if search is not None else build_index(records, out, jobs=jobs, keys=keys,
+                                                                         previous=previous)
     prune_cache(site.build_dir)
     return shard_keys

@@ -39,6 +39,7 @@ from .assets import (
     site_info,
 )
 from .incremental import Previous, notebook_stamp, page_key, write_manifest
+from .search_index import ShardRuns
 
 BODY_VERSION = "3"  # bump when the body HTML changes for the same notebook: invalidates the body cache
 
@@ -162,11 +163,26 @@ class BuiltinRenderer:
         out = out.resolve()
         previous = Previous() if ctx.force else Previous.load(ctx.previous)
         keys = page_keys(records, site)
-        files = previous.link_pages(keys, out)
-        todo = [r for r in records if r.page not in files]
-        ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo))
-        files.update(self._render(todo, ctx, site, out))
-        shard_keys = finish_site(records, site, out, jobs=ctx.jobs, keys=keys, previous=previous)
+        # the pages of the search shards that must be indexed again first, then Pagefind on them in the
+        # background while the rest of the site (most of it, on a rebuild) is linked
+        search = ShardRuns(records, out, keys, previous)
+        first = [r for r in records if r.page in search.pages]
+        rest = [r for r in records if r.page not in search.pages]
+        files: dict[str, list[str]] = {}
+        rendered = 0
+        try:
+            for group in (first, rest):
+                if group is rest:
+                    search.start(ctx.jobs)
+                files.update(previous.link_pages({r.page: keys[r.page] for r in group}, out))
+                todo = [r for r in group if r.page not in files]
+                files.update(self._render(todo, ctx, site, out))
+                rendered += len(todo)
+        except BaseException:
+            search.abandon()
+            raise
+        ctx.stats.update(pages_rendered=rendered, pages_reused=len(records) - rendered)
+        shard_keys = finish_site(records, site, out, jobs=ctx.jobs, keys=keys, previous=previous, search=search)
         write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)
 
     def _render(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo,

@@ -100,24 +100,58 @@ def run_pagefind(out: Path, folder: str, glob: str) -> None:
         raise RuntimeError(f"Pagefind gagal membuat indeks pencarian {folder}/ (status {proc.returncode}):\n{tail}")
 
 
+class ShardRuns:
+    """The shards to index in one build: unchanged ones are linked from the published site at once, the
+    others run in background threads once their pages are in place (``start``), so the builtin renderer
+    links the rest of the site while Pagefind works; ``finish`` waits and writes the shard list."""
+
+    def __init__(self, records: list[PageRecord], out: Path, keys: dict[str, str] | None = None,
+                 previous: Previous | None = None):
+        previous = previous or Previous()
+        self.out = out
+        self.groups = shards(records)
+        self.todo: list[tuple[str, str, str | None]] = []
+        self.done: dict[str, str] = {}
+        self.pages: set[str] = set()  # pages the shards to index need in place before ``start``
+        self._pool: ThreadPoolExecutor | None = None
+        self._runs: list = []
+        for folder, pages in self.groups.items():
+            key = shard_key(folder, pages, keys)
+            if key is not None and previous.link_shard(folder, key, out):
+                self.done[folder] = key
+                continue
+            shutil.rmtree(out / folder, ignore_errors=True)
+            self.todo.append((folder, glob_for(folder, pages), key))
+            self.pages.update(r.page for r in pages)
+
+    def start(self, jobs: int = 1) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self._runs = [self._pool.submit(run_pagefind, self.out, folder, glob) for folder, glob, _k in self.todo]
+
+    def abandon(self) -> None:
+        """The build failed: let running Pagefind processes end before the staging folder goes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> dict[str, str]:
+        if self._pool is None:
+            self.start()
+        try:
+            for run in self._runs:
+                run.result()  # a failed shard fails the build
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self.done.update({folder: key for folder, _g, key in self.todo if key is not None})
+        merged = sorted(f for f in self.groups if f != PRIMARY)
+        (self.out / SHARD_LIST).parent.mkdir(parents=True, exist_ok=True)
+        (self.out / SHARD_LIST).write_text(f"window.RP_PENCARIAN={json.dumps([f + '/' for f in merged])};\n",
+                                           encoding="utf-8")
+        return self.done
+
+
 def build_index(records: list[PageRecord], out: Path, jobs: int = 1, keys: dict[str, str] | None = None,
                 previous: Previous | None = None) -> dict[str, str]:
     """Index every shard (reusing unchanged ones); write the shard list; return shard → key."""
-    previous = previous or Previous()
-    groups = shards(records)
-    todo, done = [], {}
-    for folder, pages in groups.items():
-        key = shard_key(folder, pages, keys)
-        if key is not None and previous.link_shard(folder, key, out):
-            done[folder] = key
-            continue
-        shutil.rmtree(out / folder, ignore_errors=True)
-        todo.append((folder, glob_for(folder, pages), key))
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(lambda t: run_pagefind(out, t[0], t[1]), todo))
-    done.update({folder: key for folder, _g, key in todo if key is not None})
-    merged = sorted(f for f in groups if f != PRIMARY)
-    (out / SHARD_LIST).parent.mkdir(parents=True, exist_ok=True)
-    (out / SHARD_LIST).write_text(f"window.RP_PENCARIAN={json.dumps([f + '/' for f in merged])};\n",
-                                  encoding="utf-8")
-    return done
+    runs = ShardRuns(records, out, keys, previous)
+    runs.start(jobs)
+    return runs.finish()
