@@ -203,3 +203,22 @@ def test_ledger_compacts_superseded_lines(tmp_path):
     ledger.compact()
     assert len(path.read_text().splitlines()) == 1
     assert Ledger(path).done == {"p": "key1499"}
+
+
+def test_params_cache_sees_every_edit(project):
+    """Parsed params are cached between builds; an edited, added or removed file is read again."""
+    store, _ = ingest(project / "data", project / "cache")
+    cache = project / "build" / "params-cache.pickle"
+    first = load_pages(project / "params", store, cache_file=cache)
+    assert cache.exists() and load_pages(project / "params", store, cache_file=cache) == first
+    edited = project / "params" / "kabupaten-musi-rawas" / "index.yml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("catatan: ''", "catatan: Data Juni menyusul"), encoding="utf-8")
+    (project / "params" / "kabupaten-musi-rawas" / "evaluasi-2024.yml").unlink()
+    again = {s.page: s for s in load_pages(project / "params", store, cache_file=cache)}
+    assert again["kabupaten-musi-rawas/"].params["catatan"] == "Data Juni menyusul"
+    assert "kabupaten-musi-rawas/evaluasi-2024/" not in again and len(again) == len(first) - 1
+    # same size, newer time: still read again
+    edited.write_text(text.replace("terbit: true", "terbit: 1   "), encoding="utf-8")
+    spec = {s.page: s for s in load_pages(project / "params", store, cache_file=cache)}["kabupaten-musi-rawas/"]
+    assert spec.params["terbit"] == 1 and spec.params["catatan"] == ""

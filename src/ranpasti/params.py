@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         with contextlib.suppress(Exception):  # a damaged or older cache is only a slower build
             cached = pickle.loads(cache_file.read_bytes())
     fresh: dict[str, tuple[int, int, dict]] = {}
+    racy = time.time_ns() - 2_000_000_000
     pages = []
     for rel_name, size, mtime in _yml_files(params_dir):
         path = params_dir / rel_name
@@ -153,7 +155,8 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         stem = rel.rsplit("/", 1)[-1].removesuffix(".yml")
         hit = cached.get(rel_name)
         params = dict(hit[2]) if hit and hit[:2] == (size, mtime) else _read_params(path)
-        fresh[rel_name] = (size, mtime, dict(params))
+        if mtime < racy:  # as git does: a file changed just now might change again within the same tick
+            fresh[rel_name] = (size, mtime, dict(params))
         kode = str(params["kode"])
         params["kode"] = kode
         kind = "evaluasi" if stem.startswith("evaluasi-") else "progres"
