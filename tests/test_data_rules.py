@@ -108,7 +108,9 @@ def test_negative_and_non_numeric_counts(data):
     p.loc[0, "krs_didampingi"] = "-3"
     p.loc[1, "bumil_sasaran"] = "dua puluh"
     p.loc[2, "tpk_jumlah"] = "2,5"
+    p.loc[3, "baduta_sasaran"] = "0x10"  # Arrow's integer cast would read this as hexadecimal 16
     write(data, "pendampingan", p)
+    assert "bukan angka" in fails_with(data, "baris 5", "kolom baduta_sasaran", '"0x10"')
     assert "negatif" in fails_with(data, "baris 2", "kolom krs_didampingi", '"-3"')
     assert "bukan angka" in fails_with(data, "baris 3", "kolom bumil_sasaran", '"dua puluh"')
     assert "bilangan bulat" in fails_with(data, "baris 4", "kolom tpk_jumlah")

@@ -21,7 +21,7 @@ from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .lock import exclusive
 from .params import load_pages, write_params
-from .regions import load_regions
+from .regions import Regions, load_regions
 from .render import RenderContext, choose
 from .sitemap import build_sitemap
 from .store import ingest, needs_ingest
@@ -110,7 +110,7 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
             warm.close()  # no-op once execute() has used it
 
 
-def _prewarm(opts: BuildOptions, regions) -> LocalExecutor | None:
+def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
     """Start the notebook workers while the changed data is validated: on a one-kecamatan rebuild the
     ~2 s of kernel start-up then overlaps ingest instead of following it. Only when the inputs changed
     (an unchanged rebuild usually runs nothing) and only as many workers as cores (a small run's size)."""
@@ -124,7 +124,7 @@ def _prewarm(opts: BuildOptions, regions) -> LocalExecutor | None:
     return executor
 
 
-def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, report: BuildReport, regions,
+def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, report: BuildReport, regions: Regions,
                 warm: LocalExecutor | None) -> BuildReport:
     store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
     report.notes = vreport.notes
