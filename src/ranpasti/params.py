@@ -151,8 +151,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
     pages = []
     for rel_name, size, mtime in _yml_files(params_dir):
         path = params_dir / rel_name
-        rel = rel_name
-        stem = rel.rsplit("/", 1)[-1].removesuffix(".yml")
+        stem = rel_name.rsplit("/", 1)[-1].removesuffix(".yml")
         hit = cached.get(rel_name)
         params = dict(hit[2]) if hit and hit[:2] == (size, mtime) else _read_params(path)
         if mtime < racy:  # as git does: a file changed just now might change again within the same tick
@@ -165,7 +164,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
             expected = page_dir(store.regions, kode, kind, tahun)
         except (KeyError, ValueError) as e:
             raise ParamsError(f"{path}: kode {kode!r} bukan wilayah yang dikenal untuk halaman ini ({e}).") from e
-        if _params_rel(expected, kind, tahun) != rel:
+        if _params_rel(expected, kind, tahun) != rel_name:
             raise ParamsError(f"{path}: kode {kode} adalah halaman {expected or '(beranda)'}, bukan file ini. "
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(params.get("tahun", tahun)) != tahun:

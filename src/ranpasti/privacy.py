@@ -49,7 +49,8 @@ def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
     """Every published file holding a NIK-shaped number (Pagefind's binary index is skipped: it is built
     from the HTML pages, which are scanned)."""
     for f in sorted(site.rglob("*")):
-        if f.suffix in SCANNED_SUFFIXES and f.is_file() and not any(p.startswith("pagefind") for p in f.parts):
+        skipped = any(p.startswith("pagefind") for p in f.relative_to(site).parts)
+        if f.suffix in SCANNED_SUFFIXES and f.is_file() and not skipped:
             m = NIK_BYTES.search(f.read_bytes())
             if m:
                 yield f, m.group(0).decode()

@@ -87,13 +87,18 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def needs_ingest(data_dir: Path, cache_dir: Path, regions: Regions) -> bool:
-    """True when the inputs differ from what the cache was made from (``ingest`` will do work)."""
+def _current_manifest(data_dir: Path, cache_dir: Path, regions: Regions) -> dict | None:
+    """The cache's manifest when it was made from exactly these inputs, else None."""
     try:
         old = json.loads((Path(cache_dir) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return True
-    return old.get("fingerprint") != input_fingerprint(Path(data_dir), regions)
+        return None
+    return old if old.get("fingerprint") == input_fingerprint(Path(data_dir), regions) else None
+
+
+def needs_ingest(data_dir: Path, cache_dir: Path, regions: Regions) -> bool:
+    """True when the inputs differ from what the cache was made from (``ingest`` will do work)."""
+    return _current_manifest(data_dir, cache_dir, regions) is None
 
 
 def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, force: bool = False,
@@ -101,13 +106,10 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
     """Validate ``data_dir`` into ``cache_dir``; raise ``DataError`` (cache untouched) when data is bad."""
     regions = regions or load_regions()
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
+    old = None if force else _current_manifest(data_dir, cache_dir, regions)
+    if old is not None:
+        return Store(cache_dir, regions), Report(notes=list(old.get("notes", [])))
     fingerprint = input_fingerprint(data_dir, regions)
-    manifest_path = cache_dir / "manifest.json"
-    if not force and manifest_path.exists():
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if old.get("fingerprint") == fingerprint:
-            report = Report(notes=list(old.get("notes", [])))
-            return Store(cache_dir, regions), report
     staging = cache_dir.with_name(cache_dir.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
