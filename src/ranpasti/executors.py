@@ -80,19 +80,34 @@ def worker_info() -> dict:
             "kernels_started": engines.kernels_started()}
 
 
-def _warm_worker(kernel_name: str) -> int:
-    """Pool task: start this worker's warm kernel ahead of its first unit."""
-    from . import engines
-
-    engines.prewarm(kernel_name)
-    return os.getpid()
+_BARRIER: Any = None  # per worker: the pool's barrier, so a call can be made once on every worker
 
 
-def _preload() -> None:
-    """Pool initializer: import the heavy modules once per worker, before the first unit."""
+def _preload(kernel_name: str | None, barrier: Any) -> None:
+    """Pool initializer: import the heavy modules once per worker and, when asked, start its warm kernel.
+
+    Warming here rather than in submitted tasks makes it happen once in *every* worker: a task can be picked
+    up twice by the worker that started first. A kernel that fails to start is left for the first unit to
+    retry, so its error is reported against that unit instead of breaking the pool."""
+    global _BARRIER
+    _BARRIER = barrier
     import papermill  # noqa: F401
 
-    from . import engines  # noqa: F401
+    from . import engines
+
+    if kernel_name:
+        with contextlib.suppress(Exception):
+            engines.prewarm(kernel_name)
+
+
+def _worker_info_once() -> dict:
+    """Pool task: wait until every worker holds one of these, so each worker answers exactly once."""
+    _BARRIER.wait(timeout=30)
+    return worker_info()
+
+
+def _started() -> None:
+    """Pool task that does nothing: submitting one per worker makes the pool start all its processes."""
 
 
 @register
@@ -105,17 +120,18 @@ class LocalExecutor:
         self._stats: dict[int, dict] = {}
         self._pool: ProcessPoolExecutor | None = None  # started early by ``prewarm``
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("forkserver"),
-                                   initializer=_preload)
+    def _new_pool(self, kernel_name: str | None = None) -> ProcessPoolExecutor:
+        ctx = get_context("forkserver")
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_preload,
+                                   initargs=(kernel_name, ctx.Barrier(self.workers)))
 
     def prewarm(self, kernel_name: str = "python3") -> None:
         """Start the workers and their warm kernels now, while the caller does other work (a rebuild
         validates its data meanwhile): for a run of a few units, kernel start-up is most of the time."""
         if self.workers > 1 and self._pool is None:
-            self._pool = self._new_pool()
-            for _ in range(self.workers):
-                self._pool.submit(_warm_worker, kernel_name)
+            self._pool = self._new_pool(kernel_name)
+            for _ in range(self.workers):  # the pool starts a process per submitted task while none is idle
+                self._pool.submit(_started)
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
         from .execute import run_job
@@ -161,9 +177,9 @@ class LocalExecutor:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _collect(self, pool: ProcessPoolExecutor) -> None:
-        """Ask each worker for its figures (one call per worker; best effort)."""
+        """Ask each worker for its figures (exactly one call per worker, held at a barrier; best effort)."""
         try:
-            futures = [pool.submit(worker_info) for _ in range(self.workers * 2)]
+            futures = [pool.submit(_worker_info_once) for _ in range(self.workers)]
             for f in futures:
                 info = f.result(timeout=30)
                 self._stats[info["pid"]] = info
