@@ -153,3 +153,32 @@ def test_kernel_recycled_every_n_units(tmp_path, monkeypatch):
         pids.append(out.cells[-1].outputs[0]["data"]["text/plain"])
     assert pids[0] == pids[1] != pids[2]
     assert engines.kernels_started() == started + 2
+
+
+@pytest.mark.parametrize("long_cell", [False, True])
+def test_output_notebook_is_written_at_the_end_unless_a_cell_runs_long(tmp_path, long_cell):
+    """The engine skips papermill's per-cell and start/completion writes (papermill writes the finished
+    notebook itself), but a cell longer than ``autosave_cell_every`` is saved as papermill would save it."""
+    out = tmp_path / "out.ipynb"
+    nb = notebook(tmp_path / "nb.ipynb",
+                  f"import time; time.sleep({1.3 if long_cell else 0})",
+                  "import os; print('ada' if os.path.exists(keluaran) else 'belum')",
+                  params="keluaran = ''")
+    engines.prewarm("python3")  # kernel start-up is not part of the run being timed
+    pm.execute_notebook(str(nb), str(out), parameters={"keluaran": str(out)}, engine_name=ENGINE,
+                        kernel_name="python3", progress_bar=False, autosave_cell_every=1)
+    seen = nbformat.read(out, 4).cells[-1].outputs[0]["text"].strip()
+    assert seen == ("ada" if long_cell else "belum")
+
+
+def test_printed_and_displayed_output_keep_their_order(tmp_path):
+    """The warm kernel skips stream flushes when nothing was written; what was written still comes first."""
+    nb = notebook(tmp_path / "urut.ipynb",
+                  "import sys\nfrom IPython.display import HTML, display\n"
+                  "display(HTML('<p>satu</p>'))\nprint('dua')\ndisplay(HTML('<p>tiga</p>'))\n"
+                  "print('empat', file=sys.stderr)\ndisplay(HTML('<p>lima</p>'))\nprint('enam')")
+    result = run_job(job(tmp_path, nb, "urut"), ENGINE, str(tmp_path))
+    assert result.ok, result.error
+    out = nbformat.read(tmp_path / "out" / "urut" / "index.ipynb", 4).cells[-1].outputs
+    seen = [o["data"]["text/html"] if o["output_type"] == "display_data" else o["text"] for o in out]
+    assert seen == ["<p>satu</p>", "dua\n", "<p>tiga</p>", "empat\n", "<p>lima</p>", "enam\n"]

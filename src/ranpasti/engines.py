@@ -15,6 +15,11 @@ like a cold run), ``sys.last_*`` is cleared and the working directory is set to 
 cheap (a few ms), unlike ``%reset -f``. What a unit changes inside imported modules (monkeypatching) is not
 undone; the page notebooks do not do that.
 
+Per-cell overhead: a page is ~0.05 s of pandas/Altair work, and Jupyter's machinery around it cost more than
+that. Two things are trimmed, both measured and tested: papermill's writes of the output notebook before
+and after every cell (only its final write is kept), and ipykernel's stream flushes when nothing was
+written (each is a round trip to the kernel's I/O thread).
+
 Robustness: the kernel is recycled after ``RANPASTI_RECYCLE`` units (default 200) and whenever anything
 goes wrong: a dead kernel (``os._exit``, segfault, OOM kill), a cell timeout, or a failure of the engine
 itself. The unit being run fails with an error output on the cell that was running
@@ -61,7 +66,24 @@ baseline = {}
 baseline_builtins = {}
 
 
+def _flush_only_when_pending(stream):
+    # ipykernel flushes stdout and stderr before every display() and after every cell, and each flush is a
+    # round trip to its I/O thread even when nothing was written: ~40 per page, a tenth of the page's time.
+    # Written text sets ``_flush_pending`` until the I/O thread sends it, so skipping the flush when it is
+    # unset keeps print/display order (tested); an ipykernel without the flag is flushed as before.
+    flush = stream.flush
+
+    def flush_if_pending():
+        if getattr(stream, "_flush_pending", True):
+            flush()
+
+    stream.flush = flush_if_pending
+
+
 def warm(modules):
+    for stream in (sys.stdout, sys.stderr):
+        if type(stream).__module__ == "ipykernel.iostream":
+            _flush_only_when_pending(stream)
     for name in modules:
         __import__(name)
     ip = get_ipython()
@@ -365,14 +387,23 @@ def _engine_class() -> type:
             return self.nb
 
     class _Manager(NotebookExecutionManager):
-        """papermill's execution manager, writing the output notebook at the start and the end only.
+        """papermill's execution manager, writing the output notebook once, at the end.
 
         papermill re-serialises the whole notebook to disk before and after every cell (~40 writes of a
-        growing ~150 kB notebook per page: ~0.1 s, as much as the page's own work). Our output path is a
-        temporary file renamed into place only when the run ends, so intermediate writes are never read;
-        a cell running longer than ``autosave_cell_every`` seconds is still saved, as papermill would."""
+        growing ~150 kB notebook per page: ~0.1 s, as much as the page's own work), and once more when the
+        notebook completes, right before ``papermill.execute_notebook`` writes the same notebook again. Our
+        output path is a temporary file renamed into place only when the run ends, so intermediate writes are
+        never read: only papermill's final write is kept. A cell running longer than ``autosave_cell_every``
+        seconds is still saved, as papermill would, and so is the notebook when the engine itself fails
+        (papermill then writes nothing)."""
 
         _in_cell = False
+        _autosaving = False
+        _quiet = True  # until the run ends: the start write and the completion write are left to papermill
+
+        def notebook_start(self, **kwargs):
+            self._quiet = True
+            super().notebook_start(**kwargs)
 
         def cell_start(self, cell, cell_index=None, **kwargs):
             self._in_cell = True
@@ -389,13 +420,16 @@ def _engine_class() -> type:
                 self._in_cell = False
 
         def save(self, **kwargs):
-            if not self._in_cell:
+            if self._autosaving:  # papermill's time-based rule found a save due in a long cell
                 return super().save(**kwargs)
-            self._in_cell = False  # papermill's time-based rule, which calls save() again when a save is due
-            try:
-                self.autosave_cell()
-            finally:
-                self._in_cell = True
+            if self._in_cell:
+                self._autosaving = True
+                try:
+                    self.autosave_cell()  # calls save() again when a save is due
+                finally:
+                    self._autosaving = False
+                return None
+            return None if self._quiet else super().save(**kwargs)
 
     class WarmKernelEngine(NBClientEngine):
         """papermill engine: the worker process's warm kernel, user state cleared between notebooks."""
@@ -409,6 +443,9 @@ def _engine_class() -> type:
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                nb_man._quiet = False  # papermill will not write: keep what ran, as its own engine does
+                raise
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
