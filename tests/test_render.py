@@ -293,6 +293,25 @@ def test_a_notice_is_shown_on_its_page(sample, tmp_path):
     assert 'class="rp-notice"' in html and "versi terakhir yang berhasil" in html
 
 
+def test_render_pool_writes_the_same_pages_as_rendering_in_process(sample, tmp_path, monkeypatch):
+    """Large runs render in a process pool, small ones in the build's own process: same files either way."""
+    from ranpasti.render import builtin
+
+    opts, records = sample["opts"], sample["records"]
+    ctx = RenderContext(store=sample["store"], build_dir=opts.build_dir, project_root=ROOT, version="0",
+                        built_at=dt.datetime(2024, 12, 31, tzinfo=dt.timezone.utc), jobs=2, force=True)
+    trees = {}
+    for label, pool_min in (("proses", 10**9), ("pool", 1)):
+        monkeypatch.setattr(builtin, "POOL_MIN_PAGES", pool_min)
+        out = tmp_path / label
+        out.mkdir()
+        RENDERERS["builtin"]().render(records, ctx, out)
+        trees[label] = {str(f.relative_to(out)): f.read_bytes() for f in out.rglob("*")
+                        if f.is_file() and not f.relative_to(out).parts[0].startswith("pagefind")}
+    assert len(trees["pool"]) > 20 * len(records) // 2
+    assert trees["pool"] == trees["proses"]
+
+
 def test_builtin_renderer_speed(sample, tmp_path):
     """Re-rendering the whole site from the render cache, and from scratch except the SVGs (vl-convert)."""
     opts, records = sample["opts"], sample["records"]

@@ -132,5 +132,6 @@ def _link(src: Path | str, dst: Path | str) -> None:
 
 
 def write_manifest(out: Path, pages: dict[str, dict], shards: dict[str, str]) -> None:
-    data = {"format": FORMAT, "pages": pages, "shards": shards}
+    """Sorted, so the same site gives the same manifest however its pages were rendered."""
+    data = {"format": FORMAT, "pages": dict(sorted(pages.items())), "shards": dict(sorted(shards.items()))}
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
