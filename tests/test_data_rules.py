@@ -87,6 +87,21 @@ def test_duplicate_desa_month(data):
     assert "sudah ada di baris 4" in line
 
 
+def test_duplicates_are_found_across_chunks_with_the_first_row_named(data):
+    """Large files are checked in chunks: a repeat several chunks later still names the first row."""
+    from ranpasti.validate import validate
+
+    p = read(data, "pendampingan")
+    p = pd.concat([p, p.iloc[[2, 40, 2]], p.iloc[[100]]], ignore_index=True)
+    write(data, "pendampingan", p)
+    n = len(p)
+    report = validate(data, chunk_rows=1000).report
+    dupes = sorted((e.row, e.message) for e in report.problems if "baris ganda" in e.message)
+    # spreadsheet rows: header is row 1, so frame row i is row i + 2
+    assert [(r, m.split("sudah ada di baris ")[1].split(".")[0]) for r, m in dupes] == [
+        (n - 2, "4"), (n - 1, "42"), (n, "4"), (n + 1, "102")]
+
+
 @pytest.mark.parametrize("bad", ["2024-13", "Maret", "2024/15", "x"])
 def test_bad_month(data, bad):
     p = read(data, "pendampingan")
