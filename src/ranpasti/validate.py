@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import normalize, privacy
 from .indicators import INDICATORS
@@ -310,9 +312,24 @@ def _check_rekap(name: str, out: pd.DataFrame, report: Report) -> None:
                                "per faktor).")
 
 
+_VALUE_SETS: dict[int, tuple[pd.Index, pa.Array]] = {}
+
+
+def _value_set(reference: pd.Index) -> pa.Array:
+    """The reference codes as an Arrow array, made once per index (83,000 desa codes: ~5 ms each time)."""
+    held = _VALUE_SETS.get(id(reference))
+    if held is None or held[0] is not reference:
+        held = _VALUE_SETS[id(reference)] = (reference, pa.array(reference.to_numpy(dtype=object), type=pa.string()))
+    return held[1]
+
+
 def _known(values: pd.Series, reference: pd.Index) -> pd.Series:
-    """Hash lookup against a reference index (``isin`` on Arrow strings is far slower at 1M rows)."""
-    return pd.Series(reference.get_indexer(values.astype(object)) >= 0, index=values.index) | (values == "")
+    """Arrow's hash lookup: ~10x faster than ``Index.get_indexer`` on 100k codes (and pandas' ``isin`` on
+    Arrow strings is slower still)."""
+    codes = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string()) \
+        if not isinstance(values.array, pd.arrays.ArrowStringArray) else pa.array(values.array)
+    known = np.asarray(pc.is_in(codes, value_set=_value_set(reference)))
+    return pd.Series(known, index=values.index) | (values == "")
 
 
 def _num(v: float) -> str:
