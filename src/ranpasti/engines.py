@@ -399,11 +399,7 @@ def _engine_class() -> type:
 
         _in_cell = False
         _autosaving = False
-        _quiet = True  # until the run ends: the start write and the completion write are left to papermill
-
-        def notebook_start(self, **kwargs):
-            self._quiet = True
-            super().notebook_start(**kwargs)
+        _quiet = True  # the start write and the completion write are left to papermill, unless the run fails
 
         def cell_start(self, cell, cell_index=None, **kwargs):
             self._in_cell = True

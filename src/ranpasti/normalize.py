@@ -175,14 +175,22 @@ def _all_whole_numbers(text: pd.Series) -> pd.Series | None:
     import pyarrow.compute as pc
 
     try:
-        arr = pa.array(text.array) if hasattr(text.array, "__arrow_array__") else \
-            pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        arr = arrow_text(text)
         if arr.null_count or pc.any(pc.match_substring(arr, "x", ignore_case=True)).as_py():
             return None
         ints = pc.cast(arr, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
     return pd.Series(ints.to_numpy(zero_copy_only=False).astype("float64"), index=text.index)
+
+
+def arrow_text(text: pd.Series):
+    """A text column as an Arrow string array: zero-copy when it is Arrow-backed already, missing as null."""
+    import pyarrow as pa
+
+    if hasattr(text.array, "__arrow_array__"):
+        return pa.array(text.array)
+    return pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
 
 
 def _plain_to_float(text: pd.Series) -> pd.Series:

@@ -326,9 +326,7 @@ def _value_set(reference: pd.Index) -> pa.Array:
 def _known(values: pd.Series, reference: pd.Index) -> pd.Series:
     """Arrow's hash lookup: ~10x faster than ``Index.get_indexer`` on 100k codes (and pandas' ``isin`` on
     Arrow strings is slower still)."""
-    codes = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string()) \
-        if not isinstance(values.array, pd.arrays.ArrowStringArray) else pa.array(values.array)
-    known = np.asarray(pc.is_in(codes, value_set=_value_set(reference)))
+    known = np.asarray(pc.is_in(normalize.arrow_text(values), value_set=_value_set(reference)))
     return pd.Series(known, index=values.index) | (values == "")
 
 
