@@ -1,6 +1,6 @@
 # Two entry points for a fresh Debian/Ubuntu machine (see README):
 #   make site   set up .venv and build the sample site into site/
-#   make test   set up .venv with test tools and Chromium, then run every test
+#   make test   set up .venv with test tools, Chromium and a real Quarto, then run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -12,15 +12,20 @@ DEV_STAMP := $(VENV)/.installed-dev
 site: setup
 	$(BIN)/ranpasti build
 
+# Quarto from PATH, or the one scripts/setup_quarto.sh installed into .tools/quarto (tests use the real one)
+QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
+
 test: setup-dev
+	bash scripts/setup_quarto.sh
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
-	$(BIN)/pytest
+	PATH="$(QUARTO_PATH)" $(BIN)/pytest
 
 serve: site
 	$(BIN)/ranpasti serve
 
 bench: setup-dev
-	$(BIN)/python bench/bench.py
+	bash scripts/setup_quarto.sh
+	PATH="$(QUARTO_PATH)" $(BIN)/python bench/bench.py
 
 setup: $(STAMP)
 setup-dev: $(DEV_STAMP)
@@ -41,4 +46,4 @@ lint: setup-dev
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
 
 clean:
-	rm -rf build .ranpasti site site.staging site.old
+	rm -rf build .ranpasti site site.staging site.old .tools

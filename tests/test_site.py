@@ -1,4 +1,5 @@
-"""The published sample site, built once with the built-in renderer, as readers and evaluators meet it.
+"""The published sample site, built with each renderer (built-in and the real Quarto), as readers and
+evaluators meet it: every test here runs against both sites.
 
 Static checks read the files (URLs, navigation, links, downloads, provenance, no personal data); browser
 checks open pages in headless Chromium (Debian's, driven by Playwright) with every non-localhost request
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from ranpasti.build import BuildOptions, build
+from conftest import RENDERERS
 from ranpasti.privacy import SCANNED_SUFFIXES, scan_site
 from ranpasti.regions import load_regions
 from ranpasti.store import Store
@@ -30,13 +31,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ("16.05", "16.06", "18.13")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("site")
-    opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
-                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
-    report = build(opts, log=lambda _m: None)
-    return {"site": opts.out, "report": report, "cache": opts.cache_dir}
+@pytest.fixture(scope="module", params=RENDERERS)
+def built(request, sample_sites) -> dict:
+    return sample_sites(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +108,7 @@ def parse(path: Path) -> Page:
 
 def test_build_reports_every_page_and_renderer(built):
     report = built["report"]
-    assert report.renderer == "builtin" and report.published
+    assert report.renderer == built["renderer"] and report.published
     assert report.pages == len(expected_pages()) == 89
     assert not report.failures
 

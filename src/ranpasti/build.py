@@ -173,6 +173,8 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     publish(staging, opts.out)
     report.published = True
     report.rendering = ctx.stats
+    for warning in ctx.stats.get("warnings", []):
+        log(f"[peringatan {renderer.name}] {warning}")
     report.seconds = time.perf_counter() - start
     reused = (f"; {ctx.stats['pages_rendered']} dirender, {ctx.stats['pages_reused']} tidak berubah (ditautkan dari "
               "situs sebelumnya)" if "pages_reused" in ctx.stats else "")

@@ -38,7 +38,7 @@ from .assets import (
     search_title,
     site_info,
 )
-from .incremental import Previous, notebook_stamp, page_key, write_manifest
+from .incremental import Previous, page_keys, write_manifest
 from .search_index import ShardRuns
 
 BODY_VERSION = "3"  # bump when the body HTML changes for the same notebook: invalidates the body cache
@@ -130,16 +130,6 @@ def render_page(record: PageRecord, site: SiteInfo, out: Path) -> list[str]:
     return ["index.html", *files]
 
 
-def page_keys(records: list[PageRecord], site: SiteInfo) -> dict[str, str]:
-    """Per page, a key over everything its HTML depends on (see ``incremental``); not the build time and
-    input-file list of the footer, which a reused page keeps from the build that made it."""
-    def links(r: PageRecord) -> list:  # what ``nav`` makes the hrefs from (cheaper than the hrefs)
-        return [[(link.label, link.page) for link in group] for group in (r.breadcrumbs, r.children, r.related)]
-
-    return {r.page: page_key([notebook_stamp(r.notebook), r.page, r.spec.level, r.title, r.description,
-                              search_title(r), links(r), site.sample, site.notices.get(r.page)]) for r in records}
-
-
 _worker: dict = {}
 
 # Below this many pages, rendering here beats starting a pool: its workers take ~0.6 s to start and import
@@ -167,7 +157,7 @@ class BuiltinRenderer:
         site = site_info(ctx)
         out = out.resolve()
         previous = Previous() if ctx.force else Previous.load(ctx.previous)
-        keys = page_keys(records, site)
+        keys = page_keys(records, site, self.name)
         # the pages of the search shards that must be indexed again first, then Pagefind on them in the
         # background while the rest of the site (most of it, on a rebuild) is linked
         search = ShardRuns(records, out, keys, previous)

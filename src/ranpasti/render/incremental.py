@@ -27,26 +27,35 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..sitemap import PageRecord
+
+if TYPE_CHECKING:
+    from .assets import SiteInfo
 
 MANIFEST = ".ranpasti-halaman.json"
-FORMAT = 1
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+FORMAT = 2
+PACKAGE = Path(__file__).resolve().parents[1]
+# What a page's HTML is made by besides its own notebook: the templates and the rendering code itself (so an
+# edit to a renderer re-renders, not only a version bump).
+FINGERPRINTED = ("templates", "render")
 
 
 @lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    """Everything page HTML depends on besides the page itself: templates, versions of the code."""
+    """Everything page HTML depends on besides the page itself: templates, the render code, versions."""
     import nbconvert
 
     from .assets import EXPORT_VERSION
     from .builtin import BODY_VERSION
 
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{nbconvert.__version__}|{BODY_VERSION}|{EXPORT_VERSION}".encode())
-    for path in sorted(TEMPLATES.rglob("*")):
-        if path.is_file():
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for folder in FINGERPRINTED:
+        for path in sorted((PACKAGE / folder).rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
@@ -59,6 +68,20 @@ def notebook_stamp(path: Path) -> str:
 def page_key(parts: list) -> str:
     material = json.dumps([renderer_fingerprint(), *parts], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def page_keys(records: list[PageRecord], site: SiteInfo, renderer: str) -> dict[str, str]:
+    """Per page, a key over everything its HTML depends on, including which renderer (and which version of
+    it) made it: a site built by one renderer is never reused by the other. Not the build time and
+    input-file list of the footer, which a reused page keeps from the build that made it."""
+    from .assets import search_title
+
+    def links(r: PageRecord) -> list:  # what ``nav`` makes the hrefs from (cheaper than the hrefs)
+        return [[(link.label, link.page) for link in group] for group in (r.breadcrumbs, r.children, r.related)]
+
+    return {r.page: page_key([renderer, notebook_stamp(r.notebook), r.page, r.spec.level, r.title,
+                              r.description, search_title(r), links(r), site.sample, site.notices.get(r.page)])
+            for r in records}
 
 
 @dataclass
@@ -135,3 +158,9 @@ def write_manifest(out: Path, pages: dict[str, dict], shards: dict[str, str]) ->
     """Sorted, so the same site gives the same manifest however its pages were rendered."""
     data = {"format": FORMAT, "pages": dict(sorted(pages.items())), "shards": dict(sorted(shards.items()))}
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """Link a folder of the published site (e.g. Quarto's ``site_libs``) into the staging folder."""
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link, dirs_exist_ok=True)

@@ -1,33 +1,52 @@
 """The Quarto renderer: a real Quarto website project over the executed notebooks.
 
-Chosen by ``auto`` when a ``quarto`` ≥ 1.9 binary is on PATH. The project is generated under
-``<build>/quarto/`` from the repository's ``_quarto.yml``: every page is ``<page>/index.ipynb`` (the executed
-notebook with a front-matter raw cell and raw HTML cells for the shared navigation and provenance footer),
-so Quarto writes ``<page>/index.html``, the same URLs as the built-in renderer. Quarto is called through its
-CLI with ``--no-execute`` and its exit status is checked (the Python ``quarto.render`` executes by default
-and does not report failures). Afterwards the same steps as the built-in renderer run on the output
-(downloads, SVG fallbacks, notebook copies, static assets, Pagefind), so both sites have the same files.
+Chosen by ``auto`` when a ``quarto`` ≥ 1.9 is on PATH. Each page is handed to Quarto as ``<page>/index.ipynb``,
+so Quarto writes ``<page>/index.html``: the same URLs as the built-in renderer. The notebook handed over is
+the *reader's* notebook (``reader_notebook``): front matter, the markdown cells, and every output readers see
+as a raw HTML cell, with the shared header, navigation and provenance footer from the same templates as the
+built-in site. Quarto is called through its CLI with ``--no-execute`` and its exit status is checked; then
+the same steps as the built-in renderer run (downloads, SVG fallbacks, notebook copies, static assets,
+Pagefind), so both sites have the same files.
 
-Designed around Quarto's limits at national scale (~15,600 pages):
+Why outputs become raw HTML cells, measured with Quarto 1.9.38 (``quarto-cli`` source in brackets):
 
-* no sidebar listing every page (its render time grows quadratically): navigation is per page, from
-  ``sitemap`` (breadcrumbs, children, related pages), rendered by the same templates as the built-in site;
-* Quarto's search is off (its single ``search.json`` grows past 100 MB): Pagefind indexes the output;
-* the render list is explicit and split into shards of ``SHARD_PAGES``, each a separate project copy with its
-  own output folder, because concurrent ``quarto render`` processes on one project collide and a full render
-  cleans its output folder. Shards render in parallel (``ctx.jobs`` quarto processes) and their outputs are
-  merged into the staging folder.
+* any ``text/html`` or ``application/javascript`` output makes Quarto add require.js and jQuery from
+  cdn.jsdelivr.net to the page (``src/core/jupyter/widgets.ts``); require.js then captures Vega's modules and
+  no chart draws. A raw cell is passed through as it is, with nothing added;
+* cell sources are written as lists of lines, as nbformat does: Quarto joins a single-string source's lines
+  without their line breaks, which printed the front matter as text and glued headings to paragraphs;
+* no cell wrappers and no papermill metadata as ``data-quarto-private-*`` attributes: smaller pages, and
+  adjacent outputs are one raw block, so pandoc and Quarto's Lua filters walk far fewer nodes.
+
+Scale: Quarto costs ~2.5 s to start a project render and ~0.5 s per page (one pandoc run with Quarto's Lua
+filters each), on one core. So pages are split into project copies (``plan_shards``) rendered by ``ctx.jobs``
+Quarto processes at once, at any size; the first failing copy stops the others (``QuartoRuns``). Publishing
+is incremental like the built-in renderer: pages whose key (``incremental.page_keys`` with this renderer's
+identity: Quarto's version and the project configuration) did not change are linked from the published
+site and not rendered.
+
+Search is Pagefind (Quarto's ``search.json`` grows past 100 MB nationally, and ``website: search: false``
+alone does not stop it in 1.9: the top-level ``search: false`` does). There is no sidebar of every page (its
+render time grows quadratically) and no Quarto navbar: every page carries the site's own header (with the
+search box), breadcrumbs and links, from ``templates/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
+import html as htmlmod
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,28 +71,29 @@ from .assets import (
     search_title,
     site_info,
 )
+from .incremental import MANIFEST, Previous, link_tree, page_key, page_keys, write_manifest
+from .search_index import ShardRuns
 
 MIN_VERSION = (1, 9)
 PROJECT_TEMPLATE = Path(__file__).resolve().parents[3] / "_quarto.yml"  # the repository's documented config
-SHARD_PAGES = 2000  # pages per project copy
-OUTPUT_DIR = "_site"  # inside each project copy; merged into the staging folder after rendering
+OUTPUT_DIR = "_site"  # inside each project copy; moved into the staging folder after rendering
+SITE_LIBS = "site_libs"  # Quarto's own scripts and styles (Bootstrap, quarto.js), shared by every page
+SHARD_PAGES = 1000  # most pages per project copy (one Quarto process's memory and render list)
+# Fewest pages worth a Quarto process of their own: a process costs ~2.5 s to start, a page ~0.5 s.
+MIN_SHARD_PAGES = 8
+SKIP_TARGET = "#quarto-document-content"  # Quarto's <main id>
 
 # Used when the package runs without its source tree (installed wheel): the same settings as _quarto.yml.
 DEFAULT_PROJECT = {
     "project": {"type": "website", "output-dir": OUTPUT_DIR},
     "lang": "id",
+    "search": False,
     "execute": {"enabled": False, "echo": False, "warning": False, "error": False},
-    "website": {
-        "title": "RAN PASTI — Kemajuan dan Evaluasi",
-        "favicon": "assets/favicon.svg",
-        "search": False,
-        "navbar": {"left": [{"href": "index.ipynb", "text": "Beranda"},
-                            {"href": "cari/index.qmd", "text": "Cari"}]},
-    },
+    "website": {"title": "RAN PASTI — Kemajuan dan Evaluasi", "favicon": "assets/favicon.svg", "search": False},
     "format": {"html": {
         "theme": "default", "css": ["assets/site.css"], "html-math-method": "plain", "html-table-processing": "none",
-        "toc": False, "anchor-sections": False, "code-tools": False, "notebook-links": False,
-        "link-external-icon": False,
+        "title-block-style": "none", "toc": False, "anchor-sections": False, "code-tools": False,
+        "notebook-links": False, "link-external-icon": False,
     }},
 }
 
@@ -99,118 +119,292 @@ def project_config(render_list: list[str]) -> dict:
     project = config.setdefault("project", {})
     project.update({"type": "website", "output-dir": OUTPUT_DIR, "render": list(render_list)})
     config["lang"] = "id"
+    config["search"] = False  # the top-level key is the one that stops search.json (Quarto 1.9)
     config.setdefault("execute", {}).update({"enabled": False, "echo": False})
     website = config.setdefault("website", {})
     website["search"] = False
-    website.pop("sidebar", None)
+    website.pop("sidebar", None)  # quadratic render time with thousands of pages
+    website.pop("navbar", None)  # the site's own header is on every page (templates/_header.html.j2)
     html = config.setdefault("format", {}).setdefault("html", {})
     html["html-math-method"] = "plain"  # MathJax would come from a CDN
+    html["title-block-style"] = "none"  # the notebook's own header block is the page title
     return config
 
 
-def raw_html(text: str) -> dict:
-    return {"cell_type": "raw", "metadata": {"raw_mimetype": "text/html"}, "source": text}
+def lines(text: str) -> list[str]:
+    """A cell source as nbformat writes it (a list of lines with their breaks): Quarto 1.9 joins a
+    single-string source's lines without the breaks."""
+    return text.splitlines(keepends=True)
 
 
-def front_matter(record: PageRecord, root: str) -> str:
-    """The page's YAML front matter: title, description, the vendored scripts, a skip link."""
-    scripts = "".join(f'<script defer src="{root}{s}"></script>' for s in VENDOR_SCRIPTS)
-    meta = {
-        "title": record.title,
-        "description": record.description,
-        "include-in-header": {"text": scripts},
-        "include-before-body": {"text": '<a class="rp-skip" href="#quarto-document-content">Langsung ke isi</a>'},
-    }
+def html_cell(text: str) -> dict:
+    """HTML as a markdown cell holding a raw HTML block (what Quarto makes of a raw cell). Not a raw cell:
+    with raw cells first, Quarto 1.9 takes the first markdown heading ("Capaian bulan laporan") as the
+    page title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli)."""
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    return {"cell_type": "markdown", "metadata": {}, "source": lines(f"{fence}{{=html}}\n{text}\n{fence}\n")}
+
+
+def output_html(output: dict) -> tuple[str, str] | None:
+    """One output as ``("html", text)`` or ``("markdown", text)``, in nbconvert's display priority (what the
+    built-in renderer shows for it); None for an output with nothing to show."""
+    data = output.get("data")
+    if data is None:  # stream (stdout: ``reader_cells`` already dropped stderr)
+        text = output.get("text", "")
+        return ("html", f'<pre class="rp-output">{htmlmod.escape(text)}</pre>') if text else None
+    if "text/html" in data:
+        return "html", data["text/html"]
+    if "image/svg+xml" in data:
+        return "html", data["image/svg+xml"]
+    for mime in ("image/png", "image/jpeg"):
+        if mime in data:
+            return "html", f'<img src="data:{mime};base64,{"".join(data[mime]).strip()}" alt="Gambar keluaran">'
+    if "text/markdown" in data:
+        return "markdown", data["text/markdown"]
+    if "text/plain" in data:
+        return "html", f'<pre class="rp-output">{htmlmod.escape(data["text/plain"])}</pre>'
+    return None
+
+
+def reader_blocks(nb: dict) -> list[tuple[str, str]]:
+    """What readers see, in order, as markdown and HTML blocks; adjacent HTML outputs joined into one."""
+    blocks: list[tuple[str, str]] = []
+    for cell in reader_cells(nb):
+        kind = cell["cell_type"]
+        if kind == "markdown":
+            shown = [("markdown", cell["source"])]
+        elif kind == "code":
+            shown = [b for b in map(output_html, cell["outputs"]) if b is not None]
+        else:
+            continue  # raw cells are not shown (the built-in renderer excludes them too)
+        for block in shown:
+            if block[0] == "html" and blocks and blocks[-1][0] == "html":
+                blocks[-1] = ("html", blocks[-1][1] + "\n" + block[1])
+            else:
+                blocks.append(block)
+    return blocks
+
+
+def with_jump_box(blocks: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
+    """The home page's region jump box right after the notebook's header block, as in the built-in site."""
+    box = env().get_template("jump.html.j2").render(root=root)
+    for i, (kind, text) in enumerate(blocks):
+        at = text.find("</header>") if kind == "html" else -1
+        if at >= 0:
+            at += len("</header>")
+            return [*blocks[:i], ("html", text[:at] + "\n" + box + text[at:]), *blocks[i + 1:]]
+    return [("html", box), *blocks]
+
+
+def front_matter(title: str, description: str, root: str, charts: bool) -> str:
+    """The page's YAML front matter: ``pagetitle`` (no ``title``: the notebook's own header block is the
+    page's only h1; with ``title`` Quarto adds a second), description, the chart scripts where there are
+    charts."""
+    meta: dict = {"pagetitle": title, "description": description}
+    if charts:
+        meta["include-in-header"] = {"text": "".join(f'<script defer src="{root}{s}"></script>'
+                                                     for s in VENDOR_SCRIPTS)}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
-def page_notebook(record: PageRecord, site: SiteInfo) -> dict:
-    """The executed notebook as handed to Quarto: front matter, the shared navigation, the outputs readers see
-    (no hidden cells, stderr or data-only bundles), the children links and the provenance footer."""
+def site_header(root: str, home: bool, search_page: bool = False) -> str:
+    """The skip link and the site's header (name, Beranda, search box), as on built-in pages. Added after
+    Quarto (``finish_page``): Quarto puts ``include-before-body`` inside ``<main>``, and a site header
+    belongs before it."""
+    header = env().get_template("_header.html.j2").render(root=root, home=home, search_page=search_page)
+    return f'<a class="rp-skip" href="{SKIP_TARGET}">Langsung ke isi</a>\n{header}'
+
+
+def reader_notebook(record: PageRecord, site: SiteInfo) -> dict:
+    """The executed notebook as handed to Quarto: front matter, the shared navigation, what readers see (no
+    hidden cells, stderr, code or data-only bundles), the children links and the provenance footer."""
     nb = read_notebook(record.notebook)
     links = nav(record)
-    cells = reader_cells(nb)
-    body_text = json.dumps(cells, ensure_ascii=False)
-    head = env().get_template("_nav.html.j2").render(
-        notice=site.notices.get(record.page), sample_banner=sample_banner_needed(site, body_text), **links)
-    tail = env().get_template("_children.html.j2").render(**links) + footer(record, nb, site)
-    if links["home"]:  # jump box right after the page's own header block, as in the built-in site
-        first = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), -1) + 1
-        cells.insert(first, raw_html(env().get_template("jump.html.j2").render(root=links["root"])))
-    front = {"cell_type": "raw", "metadata": {}, "source": front_matter(record, links["root"])}
-    out = {**nb, "cells": [front, raw_html(head), *cells, raw_html(tail)]}
+    blocks = reader_blocks(nb)
+    body = "\n".join(text for kind, text in blocks if kind == "html")
     if links["home"]:
-        out["cells"].append(raw_html(f'<script src="{links["root"]}assets/jump.js"></script>'))
-    return out
+        blocks = with_jump_box(blocks, links["root"])
+    head = env().get_template("_nav.html.j2").render(
+        notice=site.notices.get(record.page), sample_banner=sample_banner_needed(site, body), **links)
+    tail = env().get_template("_children.html.j2").render(**links) + footer(record, nb, site)
+    if links["home"]:
+        tail += f'\n<script src="{links["root"]}assets/jump.js"></script>'
+    front = front_matter(record.title, record.description, links["root"], "rp-chart" in body)
+    cells = [{"cell_type": "raw", "metadata": {}, "source": lines(front)}, html_cell(head)]
+    for kind, text in blocks:
+        cells.append(html_cell(text) if kind == "html" else
+                     {"cell_type": "markdown", "metadata": {}, "source": lines(text)})
+    cells.append(html_cell(tail))
+    meta = {k: nb["metadata"][k] for k in ("kernelspec", "language_info") if k in nb.get("metadata", {})}
+    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
 
 
-def search_page() -> str:
-    body = search_body("../")
-    return f'---\ntitle: "Cari halaman"\ndescription: "Cari halaman kemajuan dan evaluasi RAN PASTI."\n---\n\n' \
-           f"```{{=html}}\n{body}\n```\n"
+def search_page(site: SiteInfo) -> str:
+    """``cari/index.qmd``: the search page, with the same breadcrumbs and sample banner as the built-in one."""
+    crumbs = [{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}]
+    head = env().get_template("_nav.html.j2").render(crumbs=crumbs, sample_banner=site.sample, related=[],
+                                                     children=[])
+    front = front_matter("Cari halaman", "Cari halaman kemajuan dan evaluasi RAN PASTI.", "../", False)
+    return f"{front}\n```{{=html}}\n{head}\n{search_body('../')}\n```\n"
 
 
-def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with_search: bool,
-                  link_targets: list[PageRecord]) -> list[str]:
-    """Write one project copy rendering ``records``; return its render list.
-
-    ``link_targets`` (the home page) are written too but not rendered, so the navbar's links resolve in
-    every shard."""
+def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with_search: bool) -> list[str]:
+    """Write one project copy rendering ``records`` (and the search page); return its render list."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     render_list = []
-    for r in [*records, *(t for t in link_targets if t not in records)]:
-        target = workdir / r.page / "index.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(page_notebook(r, site), ensure_ascii=False), encoding="utf-8")
-        if r in records:
-            render_list.append(f"{r.page}index.ipynb")
-    (workdir / SEARCH_PAGE).mkdir(parents=True, exist_ok=True)
-    (workdir / SEARCH_PAGE / "index.qmd").write_text(search_page(), encoding="utf-8")
+    for r in records:
+        folder = workdir / r.page
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.ipynb").write_text(json.dumps(reader_notebook(r, site), ensure_ascii=False),
+                                            encoding="utf-8")
+        # the footer's link to the executed notebook resolves (no "Unable to resolve link target" warning);
+        # Quarto does not copy it (it is neither an input nor a resource it discovers)
+        link_or_copy_file(r.notebook, folder / "notebook.ipynb")
+        render_list.append(f"{r.page}index.ipynb")
     if with_search:
+        (workdir / SEARCH_PAGE).mkdir(parents=True, exist_ok=True)
+        (workdir / SEARCH_PAGE / "index.qmd").write_text(search_page(site), encoding="utf-8")
         render_list.append(f"{SEARCH_PAGE}index.qmd")
-    shutil.copytree(ASSETS, workdir / "assets")
-    config = project_config(render_list)
+    (workdir / "assets").mkdir()
+    for name in ("site.css", "favicon.svg"):  # what _quarto.yml names; the rest is copied into the site after
+        shutil.copyfile(ASSETS / name, workdir / "assets" / name)
     (workdir / "_quarto.yml").write_text(
         "# Generated by ranpasti from the repository's _quarto.yml; do not edit (rewritten on every build).\n"
-        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+        + yaml.safe_dump(project_config(render_list), allow_unicode=True, sort_keys=False, width=10_000),
+        encoding="utf-8")
     return render_list
 
 
-def run_quarto(workdir: Path) -> None:
-    """``quarto render <project> --no-execute``; a non-zero exit fails the build with Quarto's own message."""
-    proc = subprocess.run(["quarto", "render", str(workdir), "--no-execute"], capture_output=True, text=True)
-    if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout)[-3000:]
-        raise RuntimeError(f"quarto render gagal (status {proc.returncode}) untuk {workdir}:\n{tail}")
+def link_or_copy_file(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def plan_shards(records: list[PageRecord], jobs: int) -> list[list[PageRecord]]:
+    """Pages per Quarto process: enough processes to use every core (each with at least
+    ``MIN_SHARD_PAGES``), none over ``SHARD_PAGES``; interleaved, so each gets alike pages."""
+    n = len(records)
+    count = max(-(-n // SHARD_PAGES), min(jobs, n // MIN_SHARD_PAGES), 1)
+    return [records[i::count] for i in range(count)]
+
+
+# ---------------------------------------------------------------- running Quarto
+
+_WARNING = re.compile(r"^\W*(?:\x1b\[[0-9;]*m)?WARN(?:ING)?:?\s*(.*?)(?:\x1b\[[0-9;]*m)?$", re.M)
+
+
+class QuartoFailed(RuntimeError):
+    pass
+
+
+class QuartoRuns:
+    """Quarto processes for the project copies, ``jobs`` at a time. The first copy that fails (Quarto's exit
+    status, or ``check`` on its output) stops the others at once: a broken page is reported after its own
+    copy, not after the whole site has rendered."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self._procs: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+        self.warnings: list[str] = []
+
+    def _run(self, workdir: Path) -> Path:
+        with self._lock:
+            if self._stopped:
+                raise QuartoFailed("dihentikan")
+            proc = subprocess.Popen(["quarto", "render", str(workdir), "--no-execute"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, start_new_session=True)
+            self._procs.add(proc)
+        try:
+            out, err = proc.communicate()
+        finally:
+            with self._lock:
+                self._procs.discard(proc)
+        if proc.returncode != 0:
+            if self._stopped:
+                raise QuartoFailed("dihentikan")
+            tail = (err or out)[-3000:]
+            raise QuartoFailed(f"quarto render gagal (status {proc.returncode}) untuk {workdir}:\n{tail}")
+        with self._lock:
+            self.warnings += [m.group(1).strip() for m in _WARNING.finditer(err + out)]
+        return workdir
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._procs:  # Quarto and the pandoc/sass it started: one process group each
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+
+    def run(self, workdirs: list[Path], done: Callable[[Path], None]) -> None:
+        """Render every copy; ``done(workdir)`` runs (in this thread) as each one finishes, and may raise."""
+        with ThreadPoolExecutor(max_workers=min(self.jobs, len(workdirs)) or 1) as pool:
+            pending = {pool.submit(self._run, d) for d in workdirs}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                    for f in finished:
+                        done(f.result())  # re-raises the copy's failure
+            except BaseException:
+                self.stop()
+                for f in pending:
+                    f.cancel()
+                raise
+
+
+# ---------------------------------------------------------------- after Quarto
+
+_MAIN = re.compile(r"<main\b([^>]*)>")
+_BODY = re.compile(r"<body\b[^>]*>")
+_EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?\b(?:src|href|data|srcset)="
+    r"[\"']?\s*(?:https?:)?//[^\"'\s>]*", re.I)
+_CSS_EXTERNAL = re.compile(r"(?:@import\s+|url\()\s*[\"']?(?:https?:)?//[^\"')\s]*", re.I)
+
+
+def finish_page(path: Path, header: str, record_title: str | None) -> list[str]:
+    """Add the site header, mark the page body for Pagefind; return the sources the page would load from
+    outside the site."""
+    html = path.read_text(encoding="utf-8")
+    html = _BODY.sub(lambda m: f"{m.group(0)}\n{header}", html, count=1)
+    if record_title is not None:
+        title = htmlmod.escape(record_title, quote=True)
+        html = _MAIN.sub(lambda m: f'<main{m.group(1)} data-pagefind-body data-pagefind-meta="title:{title}">',
+                         html, count=1)
+    path.write_text(html, encoding="utf-8")
+    return [m.group(0) for m in _EXTERNAL.finditer(html)] + [m.group(0) for m in _CSS_EXTERNAL.finditer(html)]
+
+
+def external_in_libs(folder: Path) -> list[str]:
+    """Quarto's own CSS loading fonts or styles from outside (a theme with web fonts would)."""
+    found = []
+    for css in folder.rglob("*.css"):
+        found += [f"{css.name}: {m.group(0)}" for m in _CSS_EXTERNAL.finditer(css.read_text(encoding="utf-8",
+                                                                                          errors="replace"))]
+    return found
 
 
 def merge_tree(src: Path, dst: Path) -> None:
-    """Move ``src``'s contents into ``dst`` (renames; files already there, e.g. site_libs, are kept)."""
+    """Move ``src``'s contents into ``dst``. A file already there is replaced by a rename (a new inode: a
+    file linked from the published site is never written through)."""
     dst.mkdir(parents=True, exist_ok=True)
     for entry in src.iterdir():
         target = dst / entry.name
-        if not target.exists():
-            os.replace(entry, target)
-        elif entry.is_dir() and target.is_dir():
+        if entry.is_dir() and target.is_dir():
             merge_tree(entry, target)
+        else:
+            os.replace(entry, target)
 
 
-_MAIN = re.compile(r"<main\b([^>]*)>")
-_EXTERNAL = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(https?:)?//[^\"]*\"", re.I)
-_NAV_HREF = re.compile(r'href="((?:\.\./)*)index\.ipynb"')
-
-
-def finish_page(path: Path, record_title: str | None) -> list[str]:
-    """Mark the page body for Pagefind, fix notebook links Quarto left unresolved, return external sources."""
-    html = path.read_text(encoding="utf-8")
-    if record_title is not None and "data-pagefind-body" not in html:
-        title = record_title.replace('"', "&quot;")
-        html = _MAIN.sub(lambda m: f'<main{m.group(1)} data-pagefind-body data-pagefind-meta="title:{title}">',
-                         html, count=1)
-    html = _NAV_HREF.sub(lambda m: f'href="{m.group(1)}index.html"', html)
-    path.write_text(html, encoding="utf-8")
-    return [m.group(0) for m in _EXTERNAL.finditer(html)]
+@lru_cache(maxsize=4)
+def identity(version: tuple[int, ...]) -> str:
+    """This renderer in page keys: Quarto's version and the project configuration."""
+    config = json.dumps(project_config([]), sort_keys=True, ensure_ascii=False)
+    return f"quarto {'.'.join(map(str, version))} {hashlib.sha256(config.encode()).hexdigest()[:16]}"
 
 
 @register
@@ -226,37 +420,79 @@ class QuartoRenderer:
             return False, f"quarto {text} di PATH terlalu lama (perlu ≥ {'.'.join(map(str, MIN_VERSION))})"
         return True, f"quarto {text} ditemukan di PATH"
 
-    def prepare(self, records: list[PageRecord], ctx: RenderContext, out: Path,
-                site: SiteInfo | None = None) -> list[Path]:
-        """Write the project copies (one per shard of ``SHARD_PAGES``) and return their folders."""
+    def prepare(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo | None = None,
+                with_search: bool = True) -> dict[Path, list[PageRecord]]:
+        """Write the project copies for ``records``; return each copy's folder and pages."""
         site = site or site_info(ctx)
-        base = Path(ctx.build_dir) / "quarto"
+        base = Path(ctx.build_dir).resolve() / "quarto"
         shutil.rmtree(base, ignore_errors=True)
-        shards = [records[i:i + SHARD_PAGES] for i in range(0, len(records), SHARD_PAGES)] or [[]]
-        home = [r for r in records if r.page == ""]
-        dirs = []
-        for n, shard in enumerate(shards):
+        copies = {}
+        for n, shard in enumerate(plan_shards(records, ctx.jobs) if records else [[]]):
             workdir = base / f"proyek-{n:03d}"
-            write_project(shard, site, workdir, with_search=n == 0, link_targets=home)
-            dirs.append(workdir)
-        return dirs
+            write_project(shard, site, workdir, with_search=with_search and n == 0)
+            copies[workdir] = shard
+        return copies
 
     def render(self, records: list[PageRecord], ctx: RenderContext, out: Path) -> None:
         site = site_info(ctx)
-        dirs = self.prepare(records, ctx, out, site)
-        with ThreadPoolExecutor(max_workers=max(1, min(ctx.jobs, len(dirs)))) as pool:
-            list(pool.map(run_quarto, dirs))  # re-raises the first failure
-        for d in dirs:
-            merge_tree(d / OUTPUT_DIR, out)
-        external = []
-        for r in records:
-            page = out / r.page / "index.html"
-            if not page.exists():
+        out = out.resolve()
+        version = quarto_version() or (0,)
+        ident = identity(version)
+        previous = Previous() if ctx.force else Previous.load(ctx.previous)
+        if previous.root is not None and not (previous.root / SITE_LIBS).is_dir():
+            previous = Previous()  # not a Quarto site: its pages cannot be reused here
+        keys = page_keys(records, site, ident)
+        keys[SEARCH_PAGE] = page_key([ident, "cari", site.sample])
+        search = ShardRuns(records, out, {p: k for p, k in keys.items() if p != SEARCH_PAGE}, previous)
+        files = previous.link_pages(keys, out)
+        todo = [r for r in records if r.page not in files]
+        with_search = SEARCH_PAGE not in files
+        if files:
+            link_tree(previous.root / SITE_LIBS, out / SITE_LIBS)  # Quarto's libraries of the reused pages
+        warnings: list[str] = []
+        if todo or with_search:
+            copies = self.prepare(todo, ctx, site, with_search=with_search)
+            runs = QuartoRuns(ctx.jobs)
+
+            def done(workdir: Path) -> None:
+                rendered = workdir / OUTPUT_DIR
+                for stray in ("search.json", "sitemap.xml", MANIFEST):
+                    (rendered / stray).unlink(missing_ok=True)
+                mine = {r.page: r for r in copies[workdir]}
+                if "" not in mine:  # Quarto's redirect to the copy's first page, where the home page is not
+                    (rendered / "index.html").unlink(missing_ok=True)
+                external = external_in_libs(rendered / SITE_LIBS) if (rendered / SITE_LIBS).exists() else []
+                for page in rendered.rglob("index.html"):
+                    rel = page.parent.relative_to(rendered).as_posix()
+                    rel = "" if rel == "." else rel + "/"
+                    record = mine.get(rel)
+                    if record is None and rel != SEARCH_PAGE:
+                        raise QuartoFailed(f"quarto menulis halaman yang tidak diminta: {rel}index.html")
+                    if record is None:
+                        header = site_header("../", home=False, search_page=True)
+                    else:
+                        links = nav(record)
+                        header = site_header(links["root"], links["home"])
+                    external += [f"{rel}index.html: {e}" for e in
+                                 finish_page(page, header, search_title(record) if record else None)]
+                if external:
+                    raise QuartoFailed("Situs Quarto memuat skrip/gaya dari luar situs (harus bekerja tanpa CDN): "
+                                       + "; ".join(sorted(set(external))[:5]))
+                merge_tree(rendered, out)
+
+            try:
+                runs.run(list(copies), done)
+            except QuartoFailed as e:
+                raise RuntimeError(str(e)) from None
+            warnings = runs.warnings
+        for r in todo:
+            if not (out / r.page / "index.html").exists():
                 raise RuntimeError(f"quarto tidak menulis {r.page}index.html")
-            external += finish_page(page, search_title(r))
-            place_page_files(r, read_notebook(r.notebook), file_sha(r.notebook), site, out)
-        external += finish_page(out / SEARCH_PAGE / "index.html", None)
-        if external:
-            raise RuntimeError("Situs Quarto memuat skrip/gaya dari luar (harus bekerja tanpa CDN): "
-                               + "; ".join(sorted(set(external))[:5]))
-        finish_site(records, site, out, search_page=False, jobs=ctx.jobs)
+            files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), file_sha(r.notebook),
+                                                              site, out)]
+        if with_search:
+            files[SEARCH_PAGE] = ["index.html"]
+        ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings)
+        search.start(ctx.jobs)
+        shard_keys = finish_site(records, site, out, search_page=False, jobs=ctx.jobs, search=search)
+        write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)

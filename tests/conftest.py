@@ -1,0 +1,53 @@
+"""Shared fixtures: the sample site built once per renderer (the built-in one and the real Quarto).
+
+Both builds share parameters, the validated cache and the executed notebooks (the second build executes
+nothing), so the renderers are compared on exactly the same notebooks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ranpasti.build import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parents[1]
+# The offline Quarto kit of this workplace; `make test` installs it into .tools/quarto (scripts/setup_quarto.sh)
+QUARTO_KIT = ROOT.parent / "shared" / "tools" / "quarto"
+RENDERERS = ("builtin", "quarto")
+
+
+def require_quarto() -> None:
+    """Skip (with the reason) where no Quarto can be had; fail where it could and is missing."""
+    from ranpasti.render.quarto import QuartoRenderer
+
+    ok, why = QuartoRenderer().available()
+    if ok:
+        return
+    if QUARTO_KIT.is_dir():
+        pytest.fail(f"Quarto is not usable ({why}) although the kit {QUARTO_KIT} is here: run `make test`, "
+                    "which installs it (scripts/setup_quarto.sh)")
+    pytest.skip(f"no real Quarto here ({why}) and no kit at {QUARTO_KIT}: Quarto tests skipped")
+
+
+@pytest.fixture(scope="session")
+def sample_sites(tmp_path_factory):
+    """``sample_sites(renderer)``: the whole sample site built with that renderer (built on first use)."""
+    tmp = tmp_path_factory.mktemp("sample")
+    sites: dict[str, dict] = {}
+
+    def get(renderer: str) -> dict:
+        if renderer == "quarto":
+            require_quarto()
+        if renderer not in sites:
+            opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / f"site-{renderer}",
+                                build_dir=tmp / "build", cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks",
+                                renderer=renderer, jobs=2)
+            logs: list[str] = []
+            report = build(opts, log=logs.append)
+            sites[renderer] = {"site": opts.out, "report": report, "cache": opts.cache_dir, "renderer": renderer,
+                               "log": logs}
+        return sites[renderer]
+
+    return get
