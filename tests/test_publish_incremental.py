@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from conftest import RENDERERS, require_quarto
 from test_build_failures import setup as setup_failures
 from test_build_failures import snapshot
 
@@ -23,21 +25,26 @@ UNITS = ("ID", "16", "16.05", "16.05.01", "16.05.08", "18", "18.13", "18.13.01")
 CHANGED = "16.05.08"
 
 
-def setup(tmp: Path) -> BuildOptions:
-    return replace(setup_failures(tmp), only=UNITS)
+def setup(tmp: Path, renderer: str = "builtin") -> BuildOptions:
+    if renderer == "quarto":
+        require_quarto()
+    return replace(setup_failures(tmp), only=UNITS, renderer=renderer)
 
 
 def built_time(html: str) -> str:
     return re.search(r"Dibangun ([^<]*?) dengan ranpasti", html).group(1)
 
 
-def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path):
-    opts = setup(tmp_path)
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, renderer):
+    opts = setup(tmp_path, renderer)
     first = build(opts, log=lambda _m: None)
+    assert first.renderer == renderer
     assert first.rendering["pages_rendered"] == first.pages == 13 and first.rendering["pages_reused"] == 0
     published = snapshot(opts.out)
     manifest = json.loads((opts.out / MANIFEST).read_text(encoding="utf-8"))
-    assert len(manifest["pages"]) == 13 and {"pagefind", "pagefind-wilayah/16", "pagefind-wilayah/18"} == set(
+    # (Quarto renders the search page too, so it is reused like a page)
+    assert len(set(manifest["pages"]) - {"cari/"}) == 13 and {"pagefind", "pagefind-wilayah/16", "pagefind-wilayah/18"} == set(
         manifest["shards"])
 
     # nothing changed: every page and every search shard reused, the site identical file by file
@@ -73,6 +80,17 @@ def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path):
     # --force renders everything again
     forced = build(replace(opts, force=True), log=lambda _m: None)
     assert forced.rendering["pages_rendered"] == 13 and forced.rendering["pages_reused"] == 0
+
+
+def test_a_site_of_the_other_renderer_is_never_reused(tmp_path):
+    opts = setup(tmp_path, "quarto")
+    build(replace(opts, renderer="builtin"), log=lambda _m: None)
+    report = build(opts, log=lambda _m: None)  # same pages, same data: only the renderer changed
+    assert report.rendering["pages_rendered"] == 13 and report.rendering["pages_reused"] == 0
+    assert "quarto-" in (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
+    back = build(replace(opts, renderer="builtin"), log=lambda _m: None)
+    assert back.rendering["pages_rendered"] == 13
+    assert "renderer bawaan" in (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_reused_page_with_a_missing_file_is_rendered_again(tmp_path):

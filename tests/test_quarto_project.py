@@ -1,7 +1,6 @@
-"""What the Quarto renderer hands to Quarto: a website project with the same pages and URLs.
-
-Quarto itself cannot be installed here (its PyPI package downloads the binary at install time), so the
-project files are checked directly; ``quarto render`` runs only where a quarto binary is on PATH.
+"""What the Quarto renderer hands to Quarto, and how it runs Quarto: project files, the reader notebooks,
+shards, and a failing Quarto stopping the build. The rendered site itself is compared with the built-in
+one in ``test_quarto_site`` (real Quarto).
 """
 
 from __future__ import annotations
@@ -9,19 +8,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import require_quarto
 
 from ranpasti import __version__
 from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
 from ranpasti.render import RenderContext
-from ranpasti.render.assets import HIDDEN_TAGS, nav
-from ranpasti.render.quarto import QuartoRenderer, project_config, quarto_version
+from ranpasti.render.assets import nav
+from ranpasti.render.quarto import QuartoRenderer, plan_shards, project_config
 from ranpasti.sitemap import build_sitemap
 from ranpasti.store import ingest
 from ranpasti.urls import relative
@@ -42,9 +41,8 @@ def project(tmp_path_factory):
     records = build_sitemap(specs, store.regions, {r.page: r.output for r in results})
     ctx = RenderContext(store=store, build_dir=tmp / "build", project_root=ROOT, version=__version__,
                         built_at=dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.timezone.utc))
-    out = tmp / "site"
-    dirs = QuartoRenderer().prepare(records, ctx, out)
-    return {"records": records, "dirs": dirs, "out": out, "ctx": ctx}
+    copies = QuartoRenderer().prepare(records, ctx)
+    return {"records": records, "dirs": list(copies), "ctx": ctx, "tmp": tmp}
 
 
 def test_project_is_a_website_that_never_executes(project):
@@ -53,11 +51,13 @@ def test_project_is_a_website_that_never_executes(project):
     assert config["project"]["type"] == "website"
     assert config["lang"] == "id"
     assert config["execute"]["enabled"] is False and config["execute"]["echo"] is False
-    assert config["website"]["navbar"]["left"][0]["text"] == "Beranda"
-    assert config["website"].get("search") is False  # Pagefind instead of one huge search.json
+    # Pagefind instead of one huge search.json: in Quarto 1.9 only the top-level key stops it
+    assert config["search"] is False and config["website"]["search"] is False
     assert "sidebar" not in config["website"]  # a sidebar of every page makes rendering quadratic
+    assert "navbar" not in config["website"]  # the site's own header (with its search box) is on every page
     html = config["format"]["html"]
     assert html["html-math-method"] == "plain"  # no MathJax from a CDN
+    assert html["title-block-style"] == "none"
     assert "assets/site.css" in html["css"] and (project["dirs"][0] / "assets" / "site.css").exists()
     # each project copy renders into its own folder, merged into the staging folder afterwards
     assert config["project"]["output-dir"] == "_site"
@@ -66,160 +66,84 @@ def test_project_is_a_website_that_never_executes(project):
 def test_project_starts_from_the_repository_quarto_yml():
     repo = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert repo["project"]["type"] == "website" and repo["lang"] == "id"
-    assert repo["execute"]["enabled"] is False and repo["website"]["search"] is False
+    assert repo["execute"]["enabled"] is False and repo["search"] is False and repo["website"]["search"] is False
     config = project_config(["index.ipynb"])
     assert config["website"]["title"] == repo["website"]["title"]
     assert config["format"]["html"]["css"] == repo["format"]["html"]["css"]
     assert config["project"]["render"] == ["index.ipynb"]
 
 
-def test_large_sites_are_sharded_into_separate_project_copies(project, tmp_path, monkeypatch):
-    import ranpasti.render.quarto as q
-
-    monkeypatch.setattr(q, "SHARD_PAGES", 2)
-    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path)
-    dirs = QuartoRenderer().prepare(project["records"], ctx, project["out"])
-    lists = [yaml.safe_load((d / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"] for d in dirs]
-    pages = [p for lst in lists for p in lst if p.endswith(".ipynb")]
-    assert len(dirs) == -(-len(project["records"]) // 2)
-    assert sorted(pages) == sorted(f"{r.page}index.ipynb" for r in project["records"])  # each page exactly once
-    assert sum("cari/index.qmd" in lst for lst in lists) == 1
-    assert all((d / "index.ipynb").exists() for d in dirs)  # the navbar's home link resolves in every copy
+def test_pages_are_split_across_cores_each_exactly_once():
+    records = [f"p{i}" for i in range(89)]
+    two = plan_shards(records, jobs=2)
+    assert len(two) == 2 and sorted(p for s in two for p in s) == sorted(records)
+    assert abs(len(two[0]) - len(two[1])) <= 1  # balanced
+    assert len(plan_shards(records[:5], jobs=2)) == 1  # a few pages: one Quarto process (start-up costs ~2.5 s)
+    assert len(plan_shards([f"p{i}" for i in range(15_600)], jobs=2)) == 16  # at most SHARD_PAGES per process
 
 
 def test_render_list_covers_every_page_at_the_builtin_urls(project):
     config = yaml.safe_load((project["dirs"][0] / "_quarto.yml").read_text(encoding="utf-8"))
     expected = sorted(f"{r.page}index.ipynb" for r in project["records"])
     assert sorted(config["project"]["render"]) == sorted([*expected, "cari/index.qmd"])  # and the search page
-    assert "kabupaten-musi-rawas/tugumulyo/evaluasi-2024/index.ipynb" in expected
     for entry in expected:
         assert (project["dirs"][0] / entry).exists(), entry  # <page>/index.ipynb → <page>/index.html
 
 
-def test_each_page_has_front_matter_and_the_executed_outputs(project):
+def test_reader_notebooks_hold_what_readers_see_as_lines(project):
     for record in project["records"]:
         nb = json.loads((project["dirs"][0] / record.page / "index.ipynb").read_text(encoding="utf-8"))
-        first = nb["cells"][0]
-        assert first["cell_type"] == "raw"
-        meta = yaml.safe_load(first["source"].split("---")[1])
-        assert meta["title"] == record.title
+        first, rest = nb["cells"][0], nb["cells"][1:]
+        assert first["cell_type"] == "raw" and first["source"][0] == "---\n"
+        meta = yaml.safe_load("".join(first["source"]).split("---")[1])
+        # pagetitle, not title: Quarto would add a second h1; the notebook's header block is the title
+        assert meta["pagetitle"] == record.title and "title" not in meta
         assert meta["description"] == record.description
-        root = nav(record)["root"]
-        assert f'src="{root}assets/vendor/vega.min.js"' in meta["include-in-header"]["text"]
-        assert 'class="rp-skip"' in meta["include-before-body"]["text"]
-        head, tail = nb["cells"][1], nb["cells"][-1 if record.page else -2]
-        assert head["cell_type"] == tail["cell_type"] == "raw"
-        assert head["metadata"]["raw_mimetype"] == tail["metadata"]["raw_mimetype"] == "text/html"
-        assert "Remah roti" in head["source"]  # breadcrumbs, as in the built-in site
-        for crumb in record.breadcrumbs:
-            assert crumb.label in head["source"]
+        for cell in nb["cells"]:  # nbformat's list of lines: Quarto joins one-string sources without breaks
+            assert isinstance(cell["source"], list) and all(line.endswith("\n") for line in cell["source"][:-1])
+        # no code cells, so no outputs from which Quarto would add require.js and jQuery from a CDN
+        assert {c["cell_type"] for c in rest} == {"markdown"}
+        text = "".join("".join(c["source"]) for c in rest)
+        assert "Remah roti" in text  # breadcrumbs, as in the built-in site
         for link in [*record.children, *record.related]:
-            assert f'href="{relative(record.page, link.page)}"' in head["source"] + tail["source"]
-        assert 'href="notebook.ipynb"' in tail["source"] and "rp-provenance" in tail["source"]  # footer
-        assert not any(HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", [])) for c in nb["cells"])
-        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
-        assert outputs, "executed outputs are handed over; Quarto must not execute"
-        for o in outputs:  # only what readers see: no stderr, no data-only bundles Quarto might try to show
-            assert o.get("name") != "stderr" and o["output_type"] != "error"
-            assert not set(o.get("data", {})) & {MIME_TABLE, MIME_CHART, MIME_VEGALITE}
+            assert f'href="{relative(record.page, link.page)}"' in text
+        assert 'href="notebook.ipynb"' in text and "rp-provenance" in text  # footer
+        assert not {MIME_TABLE, MIME_CHART, MIME_VEGALITE} & set(text.split('"'))
+        root = nav(record)["root"]
+        assert (f'src="{root}assets/vendor/vega.min.js"' in meta.get("include-in-header", {}).get("text", "")) == \
+            ("rp-chart" in text)  # chart scripts only where there are charts
     home = json.loads((project["dirs"][0] / "index.ipynb").read_text(encoding="utf-8"))
-    assert any('id="rp-jump"' in c["source"] for c in home["cells"] if c["cell_type"] == "raw")
+    assert any('id="rp-jump"' in "".join(c["source"]) for c in home["cells"])
 
 
-def test_quarto_render_when_available(project):
-    version = quarto_version()
-    if version is None:
-        pytest.skip("quarto binary not on PATH (cannot be installed offline); project files checked above")
-    renderer = QuartoRenderer()
-    ok, why = renderer.available()
-    if not ok:
-        pytest.skip(why)
-    out = project["out"]
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    renderer.render(project["records"], project["ctx"], out)
-    for record in project["records"]:
-        html = (out / record.page / "index.html").read_text(encoding="utf-8")
-        assert 'lang="id"' in html and "data-pagefind-body" in html and "Remah roti" in html, record.page
-        assert (out / record.page / "notebook.ipynb").exists(), record.page
-    assert (out / "pagefind" / "pagefind.js").exists() and (out / "cari" / "index.html").exists()
-    assert not (out / "search.json").exists()
-
-
-FAKE_QUARTO = '''#!{python}
-"""Stand-in for the quarto CLI: the renderer's plumbing (shards, merge, page files, Pagefind), not Quarto."""
-import json, sys, yaml
-from pathlib import Path
-if sys.argv[1] == "--version":
-    print("1.9.0")
-    sys.exit(0)
-if {fail}:
-    print("ERROR: contoh kegagalan quarto", file=sys.stderr)
-    sys.exit(1)
-assert sys.argv[1] == "render" and sys.argv[3] == "--no-execute", sys.argv
-d = Path(sys.argv[2])
-cfg = yaml.safe_load((d / "_quarto.yml").read_text(encoding="utf-8"))
-out = d / cfg["project"]["output-dir"]
-for item in cfg["project"]["render"]:
-    body = ""
-    if item.endswith(".ipynb"):
-        for c in json.loads((d / item).read_text(encoding="utf-8"))["cells"][1:]:
-            body += c["source"] if c["cell_type"] == "raw" else ""
-            body += "".join(o.get("data", {{}}).get("text/html", "") for o in c.get("outputs", []))
-    up = "../" * item.count("/")
-    target = (out / item).with_suffix(".html")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(f'<!DOCTYPE html><html lang="id"><head><title>t</title></head><body>'
-                      f'<a href="{{up}}index.ipynb">Beranda</a><main class="content" id="quarto-document-content">'
-                      f'{{body}}</main></body></html>', encoding="utf-8")
-'''
-
-
-def fake_quarto(tmp_path: Path, monkeypatch, fail: bool = False) -> None:
-    import os
-    import sys
-
-    exe = tmp_path / "bin" / "quarto"
-    exe.parent.mkdir()
-    exe.write_text(FAKE_QUARTO.format(python=sys.executable, fail=fail), encoding="utf-8")
-    exe.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{exe.parent}{os.pathsep}{os.environ['PATH']}")
-
-
-def test_render_plumbing_with_a_stand_in_quarto(project, tmp_path, monkeypatch):
+def break_page(monkeypatch, page: str) -> None:
+    """Give Quarto front matter it cannot parse for one page, as a broken input would."""
     import ranpasti.render.quarto as q
 
-    fake_quarto(tmp_path, monkeypatch)
-    monkeypatch.setattr(q, "SHARD_PAGES", 3)  # several project copies, rendered two at a time
-    renderer = QuartoRenderer()
-    assert renderer.available() == (True, "quarto 1.9.0 ditemukan di PATH")
-    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build", jobs=2)
+    original = q.reader_notebook
+
+    def broken(record, site):
+        nb = original(record, site)
+        if record.page == page:
+            nb["cells"][0]["source"] = ["---\n", "pagetitle: [tidak ditutup\n", "---\n"]
+        return nb
+
+    monkeypatch.setattr(q, "reader_notebook", broken)
+
+
+def test_a_failing_quarto_stops_at_the_first_copy_and_publishes_nothing(project, tmp_path, monkeypatch):
+    require_quarto()
+    import ranpasti.render.quarto as q
+
+    break_page(monkeypatch, "")  # the home page: the first page of the first copy
+    monkeypatch.setattr(q, "SHARD_PAGES", 2)
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build", jobs=1)
     out = tmp_path / "site"
     out.mkdir()
-    renderer.render(project["records"], ctx, out)
-    for record in project["records"]:
-        html = (out / record.page / "index.html").read_text(encoding="utf-8")
-        assert "data-pagefind-body" in html and "Remah roti" in html and "index.ipynb" not in html
-        assert (out / record.page / "notebook.ipynb").read_bytes() == record.notebook.read_bytes()
-    assert (out / "cari" / "index.html").exists() and (out / "assets" / "vendor" / "vega.min.js").exists()
-    assert (out / "pagefind" / "pagefind.js").exists() and (out / "assets" / "wilayah.json").exists()
-    assert list(out.glob("kabupaten-musi-rawas/*.csv")) and list(out.glob("kabupaten-musi-rawas/*.xlsx"))
-
-
-def test_quarto_failure_stops_the_build_with_its_message(project, tmp_path, monkeypatch):
-    fake_quarto(tmp_path, monkeypatch, fail=True)
-    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build")
-    (tmp_path / "site").mkdir()
-    with pytest.raises(RuntimeError, match="contoh kegagalan quarto"):
-        QuartoRenderer().render(project["records"], ctx, tmp_path / "site")
-
-
-def test_old_quarto_is_not_used(tmp_path, monkeypatch):
-    import os
-
-    exe = tmp_path / "quarto"
-    exe.write_text("#!/bin/sh\necho 1.8.26\n", encoding="utf-8")
-    exe.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    ok, why = QuartoRenderer().available()
-    assert not ok and "1.8.26" in why
+    with pytest.raises(RuntimeError, match="quarto render gagal") as err:
+        QuartoRenderer().render(project["records"], ctx, out)
+    assert "proyek-000" in str(err.value) and "pagetitle" in str(err.value)  # Quarto's own message
+    copies = sorted((tmp_path / "build" / "quarto").iterdir())
+    assert len(copies) == 3
+    assert not any((c / "_site").exists() for c in copies[1:])  # the other copies never ran
+    assert list(out.iterdir()) == []  # nothing was merged into the staging folder
