@@ -122,7 +122,7 @@ def sites(sample_sites) -> dict:
 
 def pages(site: Path) -> set[str]:
     skip = ("site_libs", "pagefind", "pagefind-wilayah", "assets")
-    return {str(p.parent.relative_to(site)) for p in site.rglob("index.html") if not p.parts[len(site.parts)] in skip}
+    return {str(p.parent.relative_to(site)) for p in site.rglob("index.html") if p.parts[len(site.parts)] not in skip}
 
 
 def test_same_urls(sites):

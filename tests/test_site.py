@@ -20,8 +20,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import RENDERERS
+
 from ranpasti.privacy import SCANNED_SUFFIXES, scan_site
 from ranpasti.regions import load_regions
 from ranpasti.store import Store

@@ -44,6 +44,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from functools import lru_cache
@@ -137,12 +138,16 @@ def lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def html_cell(text: str) -> dict:
-    """HTML as a markdown cell holding a raw HTML block (what Quarto makes of a raw cell). Not a raw cell:
-    with raw cells first, Quarto 1.9 takes the first markdown heading ("Capaian bulan laporan") as the
-    page title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli)."""
-    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
-    return {"cell_type": "markdown", "metadata": {}, "source": lines(f"{fence}{{=html}}\n{text}\n{fence}\n")}
+BLOCKS_FILE = "_blok.json"  # beside each page's notebook in a project copy: the HTML its markers stand for
+_MARKER = re.compile(r'<div data-rp-blok="(\d+)"></div>')
+
+
+def marker_cell(n: int) -> dict:
+    """The marker of the page's ``n``-th HTML block, in a raw HTML block of a markdown cell. Not a raw cell:
+    with raw cells first, Quarto 1.9 takes the first markdown heading ("Capaian bulan laporan") as the page
+    title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli)."""
+    return {"cell_type": "markdown", "metadata": {}, "source": ["```{=html}\n", f'<div data-rp-blok="{n}"></div>\n',
+                                                                "```\n"]}
 
 
 def output_html(output: dict) -> tuple[str, str] | None:
@@ -215,9 +220,10 @@ def site_header(root: str, home: bool, search_page: bool = False) -> str:
     return f'<a class="rp-skip" href="{SKIP_TARGET}">Langsung ke isi</a>\n{header}'
 
 
-def reader_notebook(record: PageRecord, site: SiteInfo) -> dict:
-    """The executed notebook as handed to Quarto: front matter, the shared navigation, what readers see (no
-    hidden cells, stderr, code or data-only bundles), the children links and the provenance footer."""
+def reader_notebook(record: PageRecord, site: SiteInfo) -> tuple[dict, list[str]]:
+    """The executed notebook as handed to Quarto, and the HTML blocks its markers stand for: front matter,
+    the shared navigation, what readers see (no hidden cells, stderr, code or data-only bundles), the
+    children links and the provenance footer."""
     nb = read_notebook(record.notebook)
     links = nav(record)
     blocks = reader_blocks(nb)
@@ -230,13 +236,16 @@ def reader_notebook(record: PageRecord, site: SiteInfo) -> dict:
     if links["home"]:
         tail += f'\n<script src="{links["root"]}assets/jump.js"></script>'
     front = front_matter(record.title, record.description, links["root"], "rp-chart" in body)
-    cells = [{"cell_type": "raw", "metadata": {}, "source": lines(front)}, html_cell(head)]
-    for kind, text in blocks:
-        cells.append(html_cell(text) if kind == "html" else
-                     {"cell_type": "markdown", "metadata": {}, "source": lines(text)})
-    cells.append(html_cell(tail))
+    cells = [{"cell_type": "raw", "metadata": {}, "source": lines(front)}]
+    html: list[str] = []
+    for kind, text in [("html", head), *blocks, ("html", tail)]:
+        if kind == "html":
+            cells.append(marker_cell(len(html)))
+            html.append(text)
+        else:
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": lines(text)})
     meta = {k: nb["metadata"][k] for k in ("kernelspec", "language_info") if k in nb.get("metadata", {})}
-    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
+    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}, html
 
 
 def search_page(site: SiteInfo) -> str:
@@ -256,8 +265,9 @@ def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with
     for r in records:
         folder = workdir / r.page
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.ipynb").write_text(json.dumps(reader_notebook(r, site), ensure_ascii=False),
-                                            encoding="utf-8")
+        nb, html = reader_notebook(r, site)
+        (folder / "index.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        (folder / BLOCKS_FILE).write_text(json.dumps(html, ensure_ascii=False), encoding="utf-8")
         # the footer's link to the executed notebook resolves (no "Unable to resolve link target" warning);
         # Quarto does not copy it (it is neither an input nor a resource it discovers)
         link_or_copy_file(r.notebook, folder / "notebook.ipynb")
@@ -366,10 +376,29 @@ _EXTERNAL = re.compile(
 _CSS_EXTERNAL = re.compile(r"(?:@import\s+|url\()\s*[\"']?(?:https?:)?//[^\"')\s]*", re.I)
 
 
-def finish_page(path: Path, header: str, record_title: str | None) -> list[str]:
-    """Add the site header, mark the page body for Pagefind; return the sources the page would load from
-    outside the site."""
+def fill_markers(html: str, blocks: list[str]) -> str:
+    """Put each HTML block where Quarto left its marker; every block exactly once, or the page is refused."""
+    used: list[int] = []
+
+    def block(m: re.Match) -> str:
+        n = int(m.group(1))
+        if n >= len(blocks):
+            raise QuartoFailed(f"penanda blok HTML {n} tidak dikenal")
+        used.append(n)
+        return blocks[n]
+
+    html = _MARKER.sub(block, html)
+    if sorted(used) != list(range(len(blocks))):
+        raise QuartoFailed(f"Quarto tidak mempertahankan semua blok HTML halaman ({len(used)} dari {len(blocks)})")
+    return html
+
+
+def finish_page(path: Path, header: str, record_title: str | None, blocks: list[str] | None = None) -> list[str]:
+    """Put the page's HTML blocks in, add the site header, mark the page body for Pagefind; return the
+    sources the page would load from outside the site."""
     html = path.read_text(encoding="utf-8")
+    if blocks is not None:
+        html = fill_markers(html, blocks)
     html = _BODY.sub(lambda m: f"{m.group(0)}\n{header}", html, count=1)
     if record_title is not None:
         title = htmlmod.escape(record_title, quote=True)
@@ -469,22 +498,28 @@ class QuartoRenderer:
                     if record is None and rel != SEARCH_PAGE:
                         raise QuartoFailed(f"quarto menulis halaman yang tidak diminta: {rel}index.html")
                     if record is None:
-                        header = site_header("../", home=False, search_page=True)
+                        header, blocks = site_header("../", home=False, search_page=True), None
                     else:
                         links = nav(record)
                         header = site_header(links["root"], links["home"])
-                    external += [f"{rel}index.html: {e}" for e in
-                                 finish_page(page, header, search_title(record) if record else None)]
+                        blocks = json.loads((workdir / rel / BLOCKS_FILE).read_text(encoding="utf-8"))
+                    try:
+                        found = finish_page(page, header, search_title(record) if record else None, blocks)
+                    except QuartoFailed as e:
+                        raise QuartoFailed(f"{rel}index.html: {e}") from None
+                    external += [f"{rel}index.html: {e}" for e in found]
                 if external:
                     raise QuartoFailed("Situs Quarto memuat skrip/gaya dari luar situs (harus bekerja tanpa CDN): "
                                        + "; ".join(sorted(set(external))[:5]))
                 merge_tree(rendered, out)
 
+            started = time.perf_counter()
             try:
                 runs.run(list(copies), done)
             except QuartoFailed as e:
                 raise RuntimeError(str(e)) from None
             warnings = runs.warnings
+            ctx.stats.update(quarto_seconds=round(time.perf_counter() - started, 2), quarto_processes=len(copies))
         for r in todo:
             if not (out / r.page / "index.html").exists():
                 raise RuntimeError(f"quarto tidak menulis {r.page}index.html")
