@@ -5,6 +5,8 @@
     python bench/bench.py --units 20 --skip-national
     python bench/bench.py --skip-naive         # parts 2 and 3 only
     python bench/bench.py --work DIR --rebuild-only   # part 3 again on the national site already in DIR
+    python bench/bench.py --quarto-only        # part 4 on the sample only (about 2 minutes)
+    python bench/bench.py --work DIR --quarto-national  # part 4 on the national site of part 2 (~1.5 h more)
 
 1. Naive vs ranpasti. ``--units`` pages (default 60) of the sample data, built twice:
    the naive way, one notebook at a time: ``papermill`` CLI (a cold kernel per notebook) then
@@ -19,9 +21,17 @@
    its province and the national page). Runs on the national build, or on the full sample with
    ``--skip-national``.
 
+4. Quarto vs built-in renderer. The full sample (89 pages) executed once, then rendered by each renderer
+   from the same executed notebooks (render, downloads, Pagefind): prints s/page of each and their ratio,
+   and how much of Quarto's time is Quarto itself. Then one kecamatan changed and the Quarto site
+   republished (incremental: only the changed pages go through Quarto). With ``--quarto-national`` the same
+   on the national site of part 2 (Quarto renders ~15,600 pages first: about an hour on 2 cores).
+   Needs a ``quarto`` on PATH (``make bench`` puts the one of ``scripts/setup_quarto.sh`` there).
+
 Everything runs in a work folder (``--work``, default a temporary folder removed at the end). The
 machine's load matters for wall times: CPU seconds are printed too, which do not depend on what else runs.
-Targets on a 2-core machine: ratio >= 25x; national site <= 30 min; one-kecamatan rebuild <= 15 s.
+Targets on a 2-core machine: ratio >= 25x; national site <= 30 min; one-kecamatan rebuild <= 15 s; Quarto
+<= 0.6 s/page on the sample; one kecamatan republished through Quarto on the national site <= 60 s.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,6 +237,58 @@ def part3(opts: BuildOptions, data: Path) -> None:
             f"{r.get('pages_reused')}")
 
 
+# ---------------------------------------------------------------- part 4
+
+
+def clear_render_caches(build_dir: Path) -> None:
+    """Both renderers start without cached page bodies, downloads or SVGs (the notebooks stay executed)."""
+    for name in ("render-cache", "svg-cache"):
+        shutil.rmtree(build_dir / name, ignore_errors=True)
+
+
+def part4(args, work: Path, root: Path | None = None) -> None:
+    """Quarto against the built-in renderer on the same executed notebooks, then a one-kecamatan republish."""
+    from ranpasti.render.quarto import QuartoRenderer
+
+    ok, why = QuartoRenderer().available()
+    if not ok:
+        say(f"== 4. Quarto dilewati: {why}")
+        return
+    national_site = root is not None
+    root = root or work / "sample4"
+    say(f"== 4. Renderer Quarto vs bawaan ({'situs nasional' if national_site else 'situs contoh lengkap'}; {why})")
+    data = root / "data" if national_site else copy_data(ROOT / "data", root / "data")
+    base = BuildOptions(data_dir=data, params_dir=root / "params", out=root / "site", build_dir=root / "build",
+                        cache_dir=root / "cache", jobs=args.jobs)
+    if not national_site:
+        with Timed() as t:
+            report = build(replace(base, renderer="builtin"), log=lambda s: None)
+        say(f"    notebook dijalankan sekali: {report.executed} halaman, {t.seconds:.1f} s")
+        clear_render_caches(base.build_dir)
+        with Timed() as b:  # the built-in renderer from the same notebooks, into a fresh folder
+            build(replace(base, renderer="builtin", out=root / "site-bawaan"), log=lambda s: None)
+        pages = report.pages
+        say(f"    BAWAAN: {b.seconds:.1f} s = {b.seconds / pages:.3f} s/halaman (render, unduhan, Pagefind)")
+    quarto = replace(base, renderer="quarto", out=root / "site-quarto")
+    clear_render_caches(base.build_dir)
+    with Timed() as q:
+        report = build(quarto, log=log_with_time(time.perf_counter()) if national_site else (lambda s: None))
+    pages, r = report.pages, report.rendering
+    say(f"    QUARTO: {q.seconds:.1f} s = {q.seconds / pages:.3f} s/halaman (target <= 0,6 di data contoh); "
+        f"quarto render {r.get('quarto_seconds', 0):.1f} s dalam {r.get('quarto_processes', 0)} proses, "
+        f"sisanya {q.seconds - r.get('quarto_seconds', 0):.1f} s; CPU {q.cpu:.0f} s, puncak {q.peak_mb:,.0f} MB")
+    if not national_site:
+        say(f"    RASIO Quarto/bawaan: {q.seconds / b.seconds:.1f}x")
+    kode = change_one_kecamatan(data)
+    with Timed() as t:
+        report = build(quarto, log=lambda s: None)
+    r = report.rendering
+    say(f"    SATU KECAMATAN ({kode}) DITERBITKAN ULANG LEWAT QUARTO: {t.seconds:.1f} s"
+        f"{' (target <= 60)' if national_site else ''}; dijalankan {report.executed}, dirender "
+        f"{r.get('pages_rendered')}, ditautkan {r.get('pages_reused')}; quarto render "
+        f"{r.get('quarto_seconds', 0):.1f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=60, help="halaman untuk perbandingan naif (bawaan 60)")
@@ -233,6 +296,9 @@ def main() -> None:
     ap.add_argument("--skip-naive", action="store_true", help="lewati cara naif di bagian 1")
     ap.add_argument("--skip-national", action="store_true", help="lewati situs nasional (bagian 3 di data contoh)")
     ap.add_argument("--work", type=Path, help="folder kerja (bawaan: folder sementara, dihapus di akhir)")
+    ap.add_argument("--quarto-only", action="store_true", help="hanya bagian 4 (Quarto) pada data contoh")
+    ap.add_argument("--quarto-national", action="store_true",
+                    help="bagian 4 juga pada situs nasional bagian 2 (Quarto merender ~15.600 halaman)")
     ap.add_argument("--rebuild-only", action="store_true",
                     help="hanya bagian 3, pada situs nasional yang sudah dibangun di --work (bagian 2 sebelumnya)")
     args = ap.parse_args()
@@ -240,6 +306,13 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     say(f"ranpasti bench {dt.datetime.now():%Y-%m-%d %H:%M} · {os.cpu_count()} core · jobs={args.jobs} · "
         f"beban {os.getloadavg()[0]:.1f} · folder {work}")
+    if args.quarto_only:
+        try:
+            part4(args, work)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     if args.rebuild_only:
         root = work / "national"
         if not (root / "site").is_dir():
@@ -259,6 +332,9 @@ def main() -> None:
         else:
             opts, data = national(args, work)
         part3(opts, data)
+        part4(args, work)
+        if args.quarto_national and not args.skip_national:
+            part4(args, work, root=work / "national")
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
