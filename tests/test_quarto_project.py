@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,57 @@ def test_a_failing_quarto_stops_at_the_first_copy_and_publishes_nothing(project,
     assert len(copies) == 3
     assert not any((c / "_site").exists() for c in copies[1:])  # the other copies never ran
     assert list(out.iterdir()) == []  # nothing was merged into the staging folder
+
+
+def test_a_failing_copy_stops_the_copies_running_beside_it(project, tmp_path, monkeypatch):
+    require_quarto()
+    import subprocess
+    import time
+
+    import ranpasti.render.quarto as q
+
+    # a healthy copy of 60 pages (half a minute of Quarto) beside a copy that fails at once
+    healthy = tmp_path / "sehat"
+    render = q.write_project(project["records"], q.site_info(project["ctx"]), healthy, with_search=False)
+    pages = [p for p in render if p != "index.ipynb"]
+    for i in range(10):
+        for page in pages:
+            shutil.copytree(healthy / Path(page).parent, healthy / f"salinan-{i}" / Path(page).parent,
+                            dirs_exist_ok=True)
+    config = yaml.safe_load((healthy / "_quarto.yml").read_text(encoding="utf-8"))
+    config["project"]["render"] += [f"salinan-{i}/{p}" for i in range(10) for p in pages]
+    (healthy / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    broken = tmp_path / "rusak"
+    broken.mkdir()
+    (broken / "_quarto.yml").write_text("project:\n  type: website\n  render: [index.qmd]\n")
+    (broken / "index.qmd").write_text("---\npagetitle: [tidak ditutup\n---\n\nteks\n")
+    runs = q.QuartoRuns(jobs=2)
+    started = time.perf_counter()
+    with pytest.raises(q.QuartoFailed, match="rusak"):
+        runs.run([healthy, broken], lambda _d: None)
+    elapsed = time.perf_counter() - started
+    left = subprocess.run(["pgrep", "-f", str(healthy)], capture_output=True, text=True).stdout.split()
+    assert not left, "the other copy's Quarto (or its pandoc) is still running"
+    rendered = list((healthy / q.OUTPUT_DIR).rglob("index.html")) if (healthy / q.OUTPUT_DIR).exists() else []
+    assert len(rendered) < len(config["project"]["render"]), f"the other copy ran to its end ({elapsed:.1f} s)"
+
+
+def test_quarto_warnings_reach_the_build_report(project, tmp_path, monkeypatch):
+    """A real warning is reported, not buried: the footer's links to notebook.ipynb no longer reach Quarto
+    (they are in the HTML blocks), which warned "Unable to resolve link target" 89 times a sample build."""
+    require_quarto()
+    import ranpasti.render.quarto as q
+
+    original = q.reader_notebook
+
+    def with_dead_link(record, site):
+        nb, html = original(record, site)
+        if record.page == "":
+            nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["[lihat](tidak-ada.qmd)\n"]})
+        return nb, html
+
+    monkeypatch.setattr(q, "reader_notebook", with_dead_link)
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build", jobs=1)
+    (tmp_path / "site").mkdir()
+    QuartoRenderer().render(project["records"], ctx, tmp_path / "site")
+    assert ctx.stats["warnings"] == ["Unable to resolve link target: tidak-ada.qmd"]

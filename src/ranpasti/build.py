@@ -164,7 +164,7 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     records = build_sitemap(specs, regions, executed)
     ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
                         built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
-                        previous=opts.out if opts.out.is_dir() else None, force=opts.force)
+                        previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
     staging = opts.out.with_name(opts.out.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -8,6 +8,7 @@ complete. ``auto`` picks Quarto when a new enough ``quarto`` binary is on PATH, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,7 @@ class RenderContext:
     previous: Path | None = None  # the published site: unchanged pages are reused from it (``incremental``)
     force: bool = False  # render every page again
     stats: dict = field(default_factory=dict)  # figures the renderer reports (pages rendered/reused)
+    log: Callable[[str], None] = field(default=lambda _line: None)  # progress lines of a long render
 
 
 class Renderer(Protocol):

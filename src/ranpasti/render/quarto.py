@@ -274,9 +274,6 @@ def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with
         nb, html = reader_notebook(r, site)
         (folder / "index.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         (folder / BLOCKS_FILE).write_text(json.dumps(html, ensure_ascii=False), encoding="utf-8")
-        # the footer's link to the executed notebook resolves (no "Unable to resolve link target" warning);
-        # Quarto does not copy it (it is neither an input nor a resource it discovers)
-        link_or_copy_file(r.notebook, folder / "notebook.ipynb")
         render_list.append(f"{r.page}index.ipynb")
     if with_search:
         (workdir / SEARCH_PAGE).mkdir(parents=True, exist_ok=True)
@@ -290,13 +287,6 @@ def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with
         + yaml.safe_dump(project_config(render_list), allow_unicode=True, sort_keys=False, width=10_000),
         encoding="utf-8")
     return render_list
-
-
-def link_or_copy_file(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def plan_shards(records: list[PageRecord], jobs: int) -> list[list[PageRecord]]:
@@ -488,6 +478,9 @@ class QuartoRenderer:
         if todo or with_search:
             copies = self.prepare(todo, ctx, site, with_search=with_search)
             runs = QuartoRuns(ctx.jobs)
+            finished: list[Path] = []
+            ctx.log(f"Quarto merender {len(todo)} halaman dalam {len(copies)} salinan proyek, "
+                    f"{min(ctx.jobs, len(copies))} proses sekaligus (sekitar 0,5 detik per halaman per core).")
 
             def done(workdir: Path) -> None:
                 rendered = workdir / OUTPUT_DIR
@@ -518,6 +511,10 @@ class QuartoRenderer:
                     raise QuartoFailed("Situs Quarto memuat skrip/gaya dari luar situs (harus bekerja tanpa CDN): "
                                        + "; ".join(sorted(set(external))[:5]))
                 merge_tree(rendered, out)
+                finished.append(workdir)
+                if len(copies) > 1:
+                    ctx.log(f"Quarto: salinan {len(finished)}/{len(copies)} selesai "
+                            f"({sum(len(copies[d]) for d in finished)} halaman).")
 
             started = time.perf_counter()
             try:
