@@ -21,7 +21,14 @@ from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
 from ranpasti.render import RenderContext
 from ranpasti.render.assets import nav
-from ranpasti.render.quarto import BLOCKS_FILE, QuartoRenderer, plan_shards, project_config
+from ranpasti.render.quarto import (
+    BLOCKS_FILE,
+    DESCRIPTION_TOKEN,
+    TITLE_TOKEN,
+    QuartoRenderer,
+    plan_shards,
+    project_config,
+)
 from ranpasti.sitemap import build_sitemap
 from ranpasti.store import ingest
 from ranpasti.urls import relative
@@ -98,8 +105,9 @@ def test_reader_notebooks_hold_what_readers_see_as_lines(project):
         assert first["cell_type"] == "raw" and first["source"][0] == "---\n"
         meta = yaml.safe_load("".join(first["source"]).split("---")[1])
         # pagetitle, not title: Quarto would add a second h1; the notebook's header block is the title
-        assert meta["pagetitle"] == record.title and "title" not in meta
-        assert meta["description"] == record.description
+        # tokens, put back after Quarto: nothing from (reference) data goes through Quarto's Markdown
+        assert meta["pagetitle"] == TITLE_TOKEN and "title" not in meta
+        assert meta["description"] == DESCRIPTION_TOKEN
         for cell in nb["cells"]:  # nbformat's list of lines: Quarto joins one-string sources without breaks
             assert isinstance(cell["source"], list) and all(line.endswith("\n") for line in cell["source"][:-1])
         # no code cells, so no outputs from which Quarto would add require.js and jQuery from a CDN
@@ -207,3 +215,22 @@ def test_quarto_warnings_reach_the_build_report(project, tmp_path, monkeypatch):
     (tmp_path / "site").mkdir()
     QuartoRenderer().render(project["records"], ctx, tmp_path / "site")
     assert ctx.stats["warnings"] == ["Unable to resolve link target: tidak-ada.qmd"]
+
+
+def test_titles_from_reference_data_are_shown_as_they_are_never_run(project, tmp_path, monkeypatch):
+    """Region names are untrusted reference data: Markdown, HTML or a Quarto shortcode in one is text."""
+    require_quarto()
+    import html as htmlmod
+
+    monkeypatch.setenv("RP_RAHASIA", "nilai-rahasia-lingkungan")
+    odd = "Kecamatan {{< env RP_RAHASIA >}} *Uji* <b>x</b> [t](u) $1$ — Kemajuan"
+    records = [dataclasses.replace(r, title=odd, description=odd) if r.page == "kabupaten-musi-rawas/" else r
+               for r in project["records"]]
+    ctx = dataclasses.replace(project["ctx"], build_dir=tmp_path / "build", jobs=1)
+    (tmp_path / "site").mkdir()
+    QuartoRenderer().render(records, ctx, tmp_path / "site")
+    page = (tmp_path / "site" / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
+    assert "nilai-rahasia-lingkungan" not in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert htmlmod.unescape(title).startswith(odd), title
+    assert f'<meta name="description" content="{htmlmod.escape(odd, quote=True)}">' in page

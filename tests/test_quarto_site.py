@@ -33,6 +33,9 @@ class Visible(HTMLParser):
         self.banner = 0
         self.search_forms: list[str] = []
         self.scripts: list[str] = []
+        self.title = ""
+        self.description = ""
+        self._in_title = False
         self._stack: list[str] = []
         self._skip = 0
         self._heading: list[str] | None = None
@@ -45,8 +48,12 @@ class Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         classes = (a.get("class") or "").split()
+        if tag == "meta" and a.get("name") == "description":
+            self.description = a.get("content", "")
         if tag in ("br", "img", "input", "meta", "link", "hr", "source"):
             return
+        if tag == "title":
+            self._in_title = True
         self._stack.append(tag)
         if tag in SKIP_TEXT:
             self._skip += 1
@@ -71,6 +78,8 @@ class Visible(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
         if tag not in self._stack:
             return
         while self._stack:
@@ -97,6 +106,9 @@ class Visible(HTMLParser):
                 break
 
     def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+            return
         if self._skip:
             return
         if self._heading is not None:
@@ -142,6 +154,8 @@ def test_same_headings_numbers_tables_crumbs_and_banner_on_every_page(sites):
         assert q.crumbs == b.crumbs and q.crumbs, page
         assert q.banner == b.banner >= 1, page  # the sample-data banner (the search page's too)
         assert len([h for h in q.headings if h[0] == "h1"]) == 1, page  # Quarto adds no title of its own
+        assert q.title.startswith(b.title.split(" · ")[0] + " – "), (page, q.title)  # "<title> – <site>"
+        assert q.description == b.description and q.description, page
 
 
 def test_same_provenance_footer(sites):

@@ -207,11 +207,20 @@ def with_jump_box(blocks: list[tuple[str, str]], root: str) -> list[tuple[str, s
     return [("html", box), *blocks]
 
 
-def front_matter(title: str, description: str, root: str, charts: bool) -> str:
-    """The page's YAML front matter: ``pagetitle`` (no ``title``: the notebook's own header block is the
-    page's only h1; with ``title`` Quarto adds a second), description, the chart scripts where there are
-    charts."""
-    meta: dict = {"pagetitle": title, "description": description}
+# Page title and description go to Quarto as these tokens and are put in after it (``finish_page``): pandoc
+# reads metadata strings as Markdown and Quarto resolves shortcodes in them, even escaped ones (a region
+# name ``{{< env NAME >}}`` printed an environment variable in the page title). Region names are reference
+# data: nothing from data goes through Quarto.
+TITLE_TOKEN = "rpjudulhalaman"
+DESCRIPTION_TOKEN = "rpdeskripsihalaman"
+SEARCH_TITLE = ("Cari halaman", "Cari halaman kemajuan dan evaluasi RAN PASTI.")
+
+
+def front_matter(root: str, charts: bool) -> str:
+    """The page's YAML front matter: ``pagetitle`` and description as tokens (no ``title``: the notebook's
+    own header block is the page's only h1; with ``title`` Quarto adds a second), the chart scripts where
+    there are charts."""
+    meta: dict = {"pagetitle": TITLE_TOKEN, "description": DESCRIPTION_TOKEN}
     if charts:
         meta["include-in-header"] = {"text": "".join(f'<script defer src="{root}{s}"></script>'
                                                      for s in VENDOR_SCRIPTS)}
@@ -241,7 +250,7 @@ def reader_notebook(record: PageRecord, site: SiteInfo) -> tuple[dict, list[str]
     tail = env().get_template("_children.html.j2").render(**links) + footer(record, nb, site)
     if links["home"]:
         tail += f'\n<script src="{links["root"]}assets/jump.js"></script>'
-    front = front_matter(record.title, record.description, links["root"], "rp-chart" in body)
+    front = front_matter(links["root"], "rp-chart" in body)
     cells = [{"cell_type": "raw", "metadata": {}, "source": lines(front)}]
     html: list[str] = []
     for kind, text in [("html", head), *blocks, ("html", tail)]:
@@ -259,7 +268,7 @@ def search_page(site: SiteInfo) -> str:
     crumbs = [{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}]
     head = env().get_template("_nav.html.j2").render(crumbs=crumbs, sample_banner=site.sample, related=[],
                                                      children=[])
-    front = front_matter("Cari halaman", "Cari halaman kemajuan dan evaluasi RAN PASTI.", "../", False)
+    front = front_matter("../", False)
     return f"{front}\n```{{=html}}\n{head}\n{search_body('../')}\n```\n"
 
 
@@ -389,16 +398,21 @@ def fill_markers(html: str, blocks: list[str]) -> str:
     return html
 
 
-def finish_page(path: Path, header: str, record_title: str | None, blocks: list[str] | None = None) -> list[str]:
-    """Put the page's HTML blocks in, add the site header, mark the page body for Pagefind; return the
-    sources the page would load from outside the site."""
+def finish_page(path: Path, header: str, title: tuple[str, str], search_title: str | None,
+                blocks: list[str] | None = None) -> list[str]:
+    """Put the page's title, description and HTML blocks in, add the site header, mark the page body for
+    Pagefind; return the sources the page would load from outside the site."""
     html = path.read_text(encoding="utf-8")
+    if TITLE_TOKEN not in html or DESCRIPTION_TOKEN not in html:
+        raise QuartoFailed("Quarto tidak menulis judul atau deskripsi halaman")
+    html = html.replace(TITLE_TOKEN, htmlmod.escape(title[0], quote=True)).replace(
+        DESCRIPTION_TOKEN, htmlmod.escape(title[1], quote=True))
     if blocks is not None:
         html = fill_markers(html, blocks)
     html = _BODY.sub(lambda m: f"{m.group(0)}\n{header}", html, count=1)
-    if record_title is not None:
-        title = htmlmod.escape(record_title, quote=True)
-        html = _MAIN.sub(lambda m: f'<main{m.group(1)} data-pagefind-body data-pagefind-meta="title:{title}">',
+    if search_title is not None:
+        meta = htmlmod.escape(search_title, quote=True)
+        html = _MAIN.sub(lambda m: f'<main{m.group(1)} data-pagefind-body data-pagefind-meta="title:{meta}">',
                          html, count=1)
     path.write_text(html, encoding="utf-8")
     return [m.group(0) for m in _EXTERNAL.finditer(html)] + [m.group(0) for m in _CSS_EXTERNAL.finditer(html)]
@@ -498,12 +512,14 @@ class QuartoRenderer:
                         raise QuartoFailed(f"quarto menulis halaman yang tidak diminta: {rel}index.html")
                     if record is None:
                         header, blocks = site_header("../", home=False, search_page=True), None
+                        title = SEARCH_TITLE
                     else:
                         links = nav(record)
                         header = site_header(links["root"], links["home"])
                         blocks = json.loads((workdir / rel / BLOCKS_FILE).read_text(encoding="utf-8"))
+                        title = (record.title, record.description)
                     try:
-                        found = finish_page(page, header, search_title(record) if record else None, blocks)
+                        found = finish_page(page, header, title, search_title(record) if record else None, blocks)
                     except QuartoFailed as e:
                         raise QuartoFailed(f"{rel}index.html: {e}") from None
                     external += [f"{rel}index.html: {e}" for e in found]
