@@ -219,6 +219,8 @@ def test_params_cache_sees_every_edit(project):
     assert again["kabupaten-musi-rawas/"].params["catatan"] == "Data Juni menyusul"
     assert "kabupaten-musi-rawas/evaluasi-2024/" not in again and len(again) == len(first) - 1
     # same size, newer time: still read again
-    edited.write_text(text.replace("terbit: true", "terbit: 1   "), encoding="utf-8")
+    same_size = text.replace("terbit: true", "terbit: false").replace("# Halaman", "#Halaman")
+    assert len(same_size) == len(text)
+    edited.write_text(same_size, encoding="utf-8")
     spec = {s.page: s for s in load_pages(project / "params", store, cache_file=cache)}["kabupaten-musi-rawas/"]
-    assert spec.params["terbit"] == 1 and spec.params["catatan"] == ""
+    assert spec.params["terbit"] is False and spec.params["catatan"] == "" and not spec.publish

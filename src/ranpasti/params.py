@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,54 @@ class ParamsError(Exception):
     pass
 
 
+# The keys a params file may hold, per kind of page. Papermill writes every key it is given into the
+# notebook's parameters cell as ``key = value`` code, so a key is never passed on unchecked: an unknown or
+# non-identifier key (``"x = __import__('os').system(...) #"``) would be code that runs.
+ALLOWED_KEYS = {"progres": ("kode", "bulan", "catatan", "terbit"),
+                "evaluasi": ("kode", "tahun", "catatan", "terbit")}
+CATATAN_MAX = 2000  # characters of a page note
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def check_params(path: Path, params: dict, kind: str, store: Store) -> dict:
+    """The params of one file, typed and checked; a ``ParamsError`` naming the file and key otherwise.
+
+    ``terbit: tidak`` or ``terbit: 'false'`` is a string, and ``bool("tidak")`` published the page: only
+    YAML's true/false are accepted. ``bulan`` must be a month the data has (a page for a month without data
+    showed every desa as not reporting)."""
+    allowed = ALLOWED_KEYS[kind]
+    for key in params:
+        if key not in allowed:
+            raise ParamsError(f"{path}: kunci {str(key)!r} tidak dikenal. Yang boleh di file ini: "
+                              f"{', '.join(allowed)}. Hapus kunci itu.")
+    out = dict(params)
+    kode = params.get("kode")
+    if isinstance(kode, bool) or not isinstance(kode, (str, int)):
+        raise ParamsError(f"{path}: kode harus teks dalam tanda kutip, mis. kode: \"16.05.01\" (tertulis {kode!r}).")
+    out["kode"] = str(kode)
+    if "terbit" in params and not isinstance(params["terbit"], bool):
+        raise ParamsError(f"{path}: terbit harus true atau false (tertulis {params['terbit']!r}).")
+    catatan = params.get("catatan")
+    if catatan is not None and not isinstance(catatan, str):
+        raise ParamsError(f"{path}: catatan harus teks (tertulis {type(catatan).__name__}).")
+    if isinstance(catatan, str) and len(catatan) > CATATAN_MAX:
+        raise ParamsError(f"{path}: catatan terlalu panjang ({len(catatan)} karakter, paling banyak {CATATAN_MAX}).")
+    if kind == "progres" and params.get("bulan") is not None:
+        bulan = params["bulan"]
+        if not isinstance(bulan, str) or not _MONTH.fullmatch(bulan):
+            raise ParamsError(f"{path}: bulan harus \"YYYY-MM\" dalam tanda kutip, mis. bulan: \"2024-06\", "
+                              f"atau kosong untuk bulan terakhir di data (tertulis {bulan!r}).")
+        months = store.months()
+        if bulan not in months:
+            raise ParamsError(f"{path}: data tidak punya bulan {bulan} (data: {months[0]} s.d. {months[-1]}). "
+                              "Perbaiki bulan atau kosongkan.")
+    if kind == "evaluasi":
+        tahun = params.get("tahun")
+        if isinstance(tahun, bool) or not isinstance(tahun, int):
+            raise ParamsError(f"{path}: tahun harus angka tahun, mis. tahun: 2024 (tertulis {tahun!r}).")
+    return out
+
+
 def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
     """(relative path, size, mtime_ns) of every params file, sorted; scandir is ~5× faster than rglob."""
     found = []
@@ -135,6 +184,16 @@ def _read_params(path: Path) -> dict:
     return params
 
 
+def _has_data(store: Store, kode: str) -> bool:
+    """Whether the data covers the unit: its kabupaten/kota (or, for a province, one of them) has rows."""
+    if kode == "ID":
+        return True
+    kabs = store.__dict__.get("_kabs_set")
+    if kabs is None:
+        kabs = store.__dict__["_kabs_set"] = frozenset(store.kabupaten_codes())
+    return kode[:5] in kabs if len(kode) >= 5 else any(k.startswith(kode + ".") for k in kabs)
+
+
 def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -> list[PageSpec]:
     """Read every params file; its location must match the page its ``kode`` belongs to.
 
@@ -156,9 +215,9 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         params = dict(hit[2]) if hit and hit[:2] == (size, mtime) else _read_params(path)
         if mtime < racy:  # as git does: a file changed just now might change again within the same tick
             fresh[rel_name] = (size, mtime, dict(params))
-        kode = str(params["kode"])
-        params["kode"] = kode
         kind = "evaluasi" if stem.startswith("evaluasi-") else "progres"
+        params = check_params(path, params, kind, store)
+        kode = params["kode"]
         tahun = int(stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
         try:
             expected = page_dir(store.regions, kode, kind, tahun)
@@ -173,6 +232,9 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         if nik:
             raise ParamsError(f"{path}: catatan berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
                               "Catatan tampil di situs publik: hapus nomor itu.")
+        if not _has_data(store, kode):
+            raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
+                              "Hapus file ini, atau tambahkan datanya.")
         notebook = "evaluasi" if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level_of(kode)]
         pages.append(PageSpec(expected, notebook, params, path, kode, kind, tahun))
     if cache_file is not None and fresh != cached:
