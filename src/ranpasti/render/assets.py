@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +43,7 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
 SEARCH_PAGE = "cari/"  # not a region slug: those start with provinsi-/kabupaten-/kota-
 SHOWN_PARAMS = ("kode", "bulan", "tahun", "catatan", "terbit")
-EXPORT_VERSION = "3"  # bump when the download writers change: invalidates the download cache
+EXPORT_VERSION = "4"  # bump when the download writers change: invalidates the download cache
 SVG_WIDTH = 640  # px, width of the static chart images (scaled to the column by CSS)
 CACHE_DAYS = 14  # cache entries unused for this long are removed at the end of a build
 
@@ -164,13 +165,29 @@ def write_atomic(path: Path, data: bytes) -> None:
 # ---------------------------------------------------------------- downloads
 
 
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell. Text that a spreadsheet would read as a formula (starting with = + - @, a tab
+    or a carriage return, also in their full-width forms) gets a leading apostrophe, as OWASP advises
+    against CSV injection: Lokmin text ``=HYPERLINK("http://…","klik")`` must open as text. Numbers stay
+    numbers; the .xlsx download stores text as text and needs nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value and unicodedata.normalize("NFKC", value[0]) in FORMULA_START:
+        return "'" + value
+    return value
+
+
 def table_csv(bundle: dict) -> bytes:
-    """UTF-8 with BOM (Excel then reads the accents right), header row, the bundle's values as they are."""
+    """UTF-8 with BOM (Excel then reads the accents right), header row, the bundle's values (text that
+    would be a formula neutralised: ``csv_cell``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(bundle["columns"])
+    writer.writerow([csv_cell(c) for c in bundle["columns"]])
     for row in bundle["rows"]:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
