@@ -131,6 +131,38 @@ def test_negative_and_non_numeric_counts(data):
     assert "bilangan bulat" in fails_with(data, "baris 4", "kolom tpk_jumlah")
 
 
+@pytest.mark.parametrize("huge", ["100000000000000000000", "9223372036854775807", "1000001", "99999999999999999999999999"])
+def test_implausibly_large_counts_are_refused_not_wrapped(data, huge):
+    """A count past int64 wrapped to −9.223.372.036.854.775.808 on every page; past the bound it is refused."""
+    p = read(data, "pendampingan")
+    p.loc[4, "krs_sasaran"] = huge
+    write(data, "pendampingan", p)
+    line = fails_with(data, "baris 6", "kolom krs_sasaran", "terlalu besar", "1.000.000")
+    assert "batas_jumlah" in line
+
+
+def test_a_huge_number_in_an_excel_cell_is_refused(data):
+    p = read(data, "pendampingan")
+    frame = p.astype({c: "int64" for c in p.columns if c.endswith(("_sasaran", "_didampingi", "_terdaftar"))})
+    frame["krs_sasaran"] = frame["krs_sasaran"].astype("float64")
+    frame.loc[7, "krs_sasaran"] = 1e20  # a numeric Excel cell, as a mistyped formula result would be
+    (data / "pendampingan.csv").unlink()
+    frame.to_excel(data / "pendampingan.xlsx", index=False)
+    fails_with(data, "pendampingan.xlsx", "baris 9", "kolom krs_sasaran", "terlalu besar")
+
+
+def test_count_bounds_are_configurable_per_column(data):
+    config = data / "konfigurasi.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "batas_jumlah: {bawaan: 2000000, tpk_jumlah: 3}\n",
+                      encoding="utf-8")
+    p = read(data, "pendampingan")
+    p.loc[4, "krs_sasaran"] = "1500000"  # under the raised default: accepted
+    p.loc[4, "krs_didampingi"] = "1000"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "kolom tpk_jumlah", "terlalu besar", "lebih dari 3")
+    assert "krs_sasaran" not in line
+
+
 def test_numerator_above_denominator(data):
     p = read(data, "pendampingan")
     p.loc[4, "krs_sasaran"] = "10"

@@ -35,12 +35,30 @@ class Config:
     privacy_min_krs: int = 5
     svg_fallback_levels: tuple[str, ...] = ("nasional", "provinsi", "kabupaten")
     source_note: str = ""
+    count_limit: int = 1_000_000  # most a count may be in one row (a desa's month, a kecamatan's year)
+    count_limits: dict[str, int] = field(default_factory=dict)  # per column, overriding ``count_limit``
     extra: dict = field(default_factory=dict)
+
+    def limit(self, column: str) -> int:
+        return self.count_limits.get(column, self.count_limit)
 
     def band(self, capaian_target: float | None) -> Band:
         if capaian_target is None or capaian_target != capaian_target:
             return NO_DATA_BAND
         return next(b for b in self.bands if capaian_target >= b.min)
+
+
+# A count above this is never plausible and no longer exact as a float: the configured bounds stop here.
+COUNT_LIMIT_MAX = 10**12
+
+
+def _limit(value) -> int:
+    """A configured bound, as a whole number in [1, COUNT_LIMIT_MAX] (else the default)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return Config.count_limit
+    return min(max(n, 1), COUNT_LIMIT_MAX)
 
 
 def load_config(data_dir: Path) -> Config:
@@ -52,8 +70,12 @@ def load_config(data_dir: Path) -> Config:
         items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))
         bands = tuple(Band(float(b.get("min", float("-inf"))), str(b["label"]), str(b["warna"])) for b in items)
         bands = (*bands[:-1], Band(float("-inf"), bands[-1].label, bands[-1].color))
+    limits = raw.get("batas_jumlah") or {}
+    limits = {str(k): _limit(v) for k, v in limits.items()} if isinstance(limits, dict) else {}
     return Config(
         bands=bands,
+        count_limit=limits.pop("bawaan", Config.count_limit),
+        count_limits=limits,
         sample=bool(raw.get("data_contoh", False)),
         privacy_min_krs=int(raw.get("batas_privasi_krs", 5)),
         svg_fallback_levels=tuple(raw.get("grafik_svg_tingkat", Config.svg_fallback_levels)),

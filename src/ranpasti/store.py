@@ -73,7 +73,11 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         kind = spec.column(col).kind if col in spec.column_names else "row"
         if kind in ("count", "row") or kind == "tahun":
-            out[col] = frame[col].astype("int64")
+            values = frame[col]
+            # validation bounds counts (config.COUNT_LIMIT_MAX at most); never let a value wrap around
+            if len(values) and values.abs().max() >= 2**53:
+                raise ValueError(f"{name}.{col}: nilai terlalu besar untuk disimpan ({values.abs().max():.0f})")
+            out[col] = values.astype("int64")
         elif kind == "percent":
             out[col] = frame[col].astype("float64")
         else:

@@ -22,7 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import normalize, privacy
+from . import fmt, normalize, privacy
+from .config import Config, load_config
 from .indicators import INDICATORS
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
@@ -62,6 +63,7 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
     regions = regions or load_regions()
     today = today or _today()
     report = Report()
+    config = load_config(data_dir) if Path(data_dir).is_dir() else Config()
     sources: dict[str, Source] = {}
     states: dict[str, TableState] = {}
     data_dir = Path(data_dir)
@@ -90,7 +92,7 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
                 if state.rows == 0 and not _check_header(source, spec, chunk, report):
                     header_ok = False
                     break
-                clean = _check_chunk(source, spec, chunk, state, regions, today, report)
+                clean = _check_chunk(source, spec, chunk, state, regions, today, report, config)
                 if sink is not None and report.ok and clean is not None and len(clean):
                     sink(spec.name, clean)
         except ReadError as e:
@@ -128,7 +130,7 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
 
 
 def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: TableState, regions: Regions,
-                 today: dt.date, report: Report) -> pd.DataFrame | None:
+                 today: dt.date, report: Report, config: Config) -> pd.DataFrame | None:
     present = [c.name for c in spec.columns if c.name in chunk.columns]
     data = chunk[[ROW, *present]]
     # trailing or stray empty rows (Excel leaves them) are dropped silently, with a note
@@ -160,7 +162,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
                         f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
         out[col.name] = parsed.values
-    _check_values(source, spec, out, regions, today, report)
+    _check_values(source, spec, out, regions, today, report, config)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
@@ -212,7 +214,7 @@ def _bad_message(kind: str, hint: str) -> str:
 
 
 def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: Regions, today: dt.date,
-                  report: Report) -> None:
+                  report: Report, config: Config) -> None:
     name, rows = source.name, out[ROW]
     for col in spec.columns:
         if col.name not in out:
@@ -223,6 +225,13 @@ def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: R
             if neg.any():
                 report.error_cells(name, col.name, rows[neg], v[neg].map(_num),
                                    "angka negatif; jumlah harus 0 atau lebih.")
+            limit = config.limit(col.name)
+            big = v > limit
+            if big.any():  # also what would wrap around as a 64-bit integer (1e20 → −9.223.372.036.854.775.808)
+                report.error_cells(name, col.name, rows[big], v[big].map(_num),
+                                   f"terlalu besar untuk satu baris (lebih dari {fmt.number(limit)}). Periksa "
+                                   "angkanya (salah ketik, atau bukan jumlah); bila memang benar, naikkan "
+                                   f"batas_jumlah: {{{col.name}: ...}} di data/konfigurasi.yml.")
             frac = v.notna() & (v % 1 != 0)
             if frac.any():
                 report.error_cells(name, col.name, rows[frac], v[frac].map(_num),
