@@ -131,7 +131,8 @@ def test_negative_and_non_numeric_counts(data):
     assert "bilangan bulat" in fails_with(data, "baris 4", "kolom tpk_jumlah")
 
 
-@pytest.mark.parametrize("huge", ["100000000000000000000", "9223372036854775807", "1000001", "99999999999999999999999999"])
+@pytest.mark.parametrize("huge", ["100000000000000000000", "9223372036854775807", "1000001",
+                                  "99999999999999999999999999"])
 def test_implausibly_large_counts_are_refused_not_wrapped(data, huge):
     """A count past int64 wrapped to −9.223.372.036.854.775.808 on every page; past the bound it is refused."""
     p = read(data, "pendampingan")
@@ -199,6 +200,31 @@ def test_nik_typed_into_lokmin_text_is_refused_without_echoing_it(data):
     assert "1605011203870002" not in run(data)[1]
 
 
+FULL_WIDTH = "".join(chr(0xFF10 + int(d)) for d in "1605011203870002")
+
+
+@pytest.mark.parametrize("disguised", ["NIK 1605 0112 0387 0002", "NIK1605-0112-0387-0002x",
+                                       "1605\u200b011203870002", FULL_WIDTH])
+def test_a_disguised_nik_in_lokmin_text_is_refused(data, disguised):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = f"Keluarga {disguised} belum didampingi TPK"
+    write(data, "lokmin", lok)
+    line = fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "NIK atau No. KK")
+    assert '"160501…02"' in line
+
+
+def test_site_scan_finds_disguised_numbers(tmp_path):
+    from ranpasti.privacy import scan_site
+
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<p title="3b38c2113c35066410653333">1.082 dari 1.097</p><td>16</td><td>05011203870002</td>')
+    assert list(scan_site(tmp_path)) == []  # a digest, counts, and digits split across table cells
+    for planted in ("NIK 1605 0112 0387 0002", "1.605.011.203.870.002", "1605\u200b011203870002"):
+        page.write_text(f"<p>Keluarga {planted}</p>", encoding="utf-8")
+        assert list(scan_site(tmp_path)) == [(page, "1605011203870002")], planted
+
+
 @pytest.mark.parametrize(("text", "found"), [
     ("Keluarga NIK 1605011203870002 belum didampingi", "1605011203870002"),
     ("no. KK: 3201014512870003.", "3201014512870003"),
@@ -211,6 +237,20 @@ def test_nik_typed_into_lokmin_text_is_refused_without_echoing_it(data):
     ("1605011203870000", None),  # serial 0000
     ("1605019913870001", None),  # month 13
     ("0005011203870001", None),  # no province 00
+    # written to slip past a 16-digit check: grouped, glued to a word, hidden characters, other digits
+    ("NIK 1605 0112 0387 0002", "1605011203870002"),
+    ("16-05-01-120387-0002", "1605011203870002"),
+    ("kk 1605.0112.0387.0002", "1605011203870002"),
+    ("NIK1605011203870002", "1605011203870002"),
+    ("1605011203870002a", "1605011203870002"),
+    ("1605\u200b0112\u200d0387\u202e0002", "1605011203870002"),  # zero-width and bidi controls inside
+    ("".join(chr(0xFF10 + int(d)) for d in "1605011203870002"), "1605011203870002"),  # full-width digits
+    ("".join(chr(0x0660 + int(d)) for d in "1605011203870002"), "1605011203870002"),  # Arabic-Indic digits
+    ("ada 3 1605011203870002 keluarga", "1605011203870002"),
+    ("1.605.014.509.900.003", "1605014509900003"),  # a count column formatted with thousands dots
+    # still not personal data
+    ("Capaian 98,6%: 1.082 dari 1.097 (2024-12), kode 16.05.01.2001", None),
+    ('data-sha256="3b38c2113c350664106533331605011203870002aa"', None),
 ])
 def test_nik_shape(text, found):
     from ranpasti.privacy import find_nik

@@ -15,6 +15,7 @@ month (2) · year (2) · serial (4, never 0000). Every real NIK and KK number pa
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +35,49 @@ NIK_BYTES = re.compile(NIK.pattern.encode())
 SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt")
 
 
+# Digits as people write them down to hide or format a number: in groups joined by a space, dash, dot,
+# slash or underscore ("1605 0112 0387 0002", "16.05.01-120387-0002"), full-width (NFKC makes them ASCII),
+# in another script's digits (Arabic-Indic), with zero-width or bidi control characters inside, glued to
+# a word ("NIK1605…", "…0002a").
+_CHAIN = re.compile(r"\d(?:[ \-./_]{1,2}\d|\d)*")
+_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{20,}(?![0-9A-Za-z])")  # digests: never a NIK
+_STRUCTURE = re.compile(rf"(?:{_PROVINSI})\d{{4}}(?:{_DAY})(?:{_MONTH})\d{{2}}(?!0000)\d{{4}}")
+_SPLIT = re.compile(r"[ \-/_]{1,2}")  # where a chain may hold two numbers (not at a dot: decimals, thousands)
+
+
+def normalise(text: str) -> str:
+    """Text as it reads: NFKC (full-width digits and letters become ASCII), without format characters
+    (zero-width spaces and joiners, bidi controls, soft hyphens), every decimal digit as ASCII."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch
+                   for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def find_nik(text: str) -> str | None:
-    """The first NIK- or KK-shaped number in ``text``, or None."""
-    m = NIK.search(text)
-    return m.group(0) if m else None
+    """The first NIK- or KK-shaped number in ``text`` (as its 16 digits), or None.
+
+    A chain of digit groups is read as one number unless a space, dash, slash or underscore splits it into
+    numbers of which one has exactly 16 digits; a decimal or thousands dot never splits (so
+    ``1.1605011203870002`` is a fraction, while ``1.605.014.509.900.003`` is a NIK written with dots)."""
+    if sum(ch.isdigit() for ch in text) < 16:  # the common case, and cheap
+        return None
+    text = _HEX_TOKEN.sub(" ", normalise(text))
+    for m in _CHAIN.finditer(text):
+        before, after = text[max(0, m.start() - 2):m.start()], text[m.end():m.end() + 2]
+        if re.fullmatch(r"\d,", before) or re.fullmatch(r",\d", after):
+            continue  # a decimal comma: part of a number such as 2,1605011203870002
+        groups = [re.sub(r"\D", "", g) for g in _SPLIT.split(m.group(0))]
+        for i in range(len(groups)):
+            digits = ""
+            for g in groups[i:]:
+                digits += g
+                if len(digits) >= 16:
+                    break
+            if len(digits) == 16 and _STRUCTURE.fullmatch(digits):
+                return digits
+    return None
 
 
 def mask(number: str) -> str:
@@ -46,11 +86,18 @@ def mask(number: str) -> str:
 
 
 def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
-    """Every published file holding a NIK-shaped number (Pagefind's binary index is skipped: it is built
-    from the HTML pages, which are scanned)."""
+    """Every published file holding a NIK-shaped number, in any of the forms ``find_nik`` reads (Pagefind's
+    binary index is skipped: it is built from the HTML pages, which are scanned). Markup is read as text
+    between tags, so a number split across two table cells is two numbers."""
     for f in sorted(site.rglob("*")):
         skipped = any(p.startswith("pagefind") for p in f.relative_to(site).parts)
         if f.suffix in SCANNED_SUFFIXES and f.is_file() and not skipped:
-            m = NIK_BYTES.search(f.read_bytes())
-            if m:
-                yield f, m.group(0).decode()
+            text = f.read_bytes().decode("utf-8", errors="replace")
+            for part in _TAG.split(text):
+                found = find_nik(part)
+                if found:
+                    yield f, found
+                    break
+
+
+_TAG = re.compile(r"<[^>]*>")
