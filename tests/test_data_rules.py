@@ -180,13 +180,76 @@ def test_missing_required_column(data):
     assert "data/README.md" in line
 
 
-@pytest.mark.parametrize("column", ["nik", "nama", "alamat", "tanggal_lahir", "no_kk"])
-def test_personal_data_columns_are_refused(data, column):
+@pytest.mark.parametrize(("header", "column"), [
+    ("nik", "nik"), ("nama", "nama"), ("alamat", "alamat"), ("tanggal_lahir", "tanggal_lahir"), ("no_kk", "no_kk"),
+    # named as staff name them: any column whose words announce personal data, not only the exact names
+    ("NIK Ibu", "nik_ibu"), ("nik_kepala_keluarga", "nik_kepala_keluarga"), ("no_identitas", "no_identitas"),
+    ("N.I.K", "n_i_k"), ("no_telp", "no_telp"), ("nama_kader", "nama_kader"), ("Tempat/Tgl Lahir", "tempat_tgl_lahir"),
+])
+def test_personal_data_columns_are_refused(data, header, column):
     p = read(data, "pendampingan")
-    p[column] = "3201010101010001" if column in ("nik", "no_kk") else "x"
+    p[header] = "x"
     write(data, "pendampingan", p)
     line = fails_with(data, "pendampingan.csv", f"kolom {column}", "data pribadi")
     assert "Hapus kolom ini" in line
+
+
+@pytest.mark.parametrize("header", ["Nama Desa", "Jumlah KK", "jumlah RT", "bayi lahir", "keterangan"])
+def test_aggregate_columns_with_such_words_are_only_ignored(data, header):
+    p = read(data, "pendampingan")
+    p[header] = "1"
+    write(data, "pendampingan", p)
+    code, out = run(data)
+    assert code == 0 and "kolom tidak dikenal diabaikan" in out, out
+
+
+def test_a_nik_in_an_ignored_column_is_refused_too(data):
+    p = read(data, "pendampingan")
+    p["keterangan"] = ""
+    p.loc[5, "keterangan"] = "kk 1605 0112 0387 0002"
+    write(data, "pendampingan", p)
+    fails_with(data, "pendampingan.csv", "baris 7", "kolom keterangan", "NIK atau No. KK")
+
+
+def test_a_nik_in_another_sheet_is_refused_whatever_its_header(data):
+    import openpyxl
+
+    p = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "kampung_kb"
+    wb.active.append(list(p.columns))
+    for row in p.itertuples(index=False):
+        wb.active.append(list(row))
+    notes = wb.create_sheet("Catatan")
+    notes.append(["Keterangan"])
+    notes.append(["rapat"])
+    notes.append(["keluarga 1605011203870002"])
+    wb.save(data / "kampung_kb.xlsx")
+    line = fails_with(data, "kampung_kb.xlsx", "baris 3", "lembar (sheet) 'Catatan'", "NIK atau No. KK")
+    assert "160501…02" in line
+
+
+@pytest.mark.parametrize("state", ["visible", "hidden", "veryHidden"])
+def test_an_excel_sheet_with_personal_data_is_refused_hidden_or_not(data, state):
+    import openpyxl
+
+    p = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "kampung_kb"
+    ws.append(list(p.columns))
+    for row in p.itertuples(index=False):
+        ws.append(list(row))
+    other = wb.create_sheet("Daftar KRS")
+    other.append(["NIK", "Nama Kepala Keluarga", "Alamat"])
+    other.append(["1605011203870002", "x", "y"])
+    other.sheet_state = state
+    wb.save(data / "kampung_kb.xlsx")
+    line = fails_with(data, "kampung_kb.xlsx", "lembar (sheet) 'Daftar KRS'", "data pribadi")
+    assert ("(tersembunyi)" in line) == (state != "visible")
+    assert "1605011203870002" not in run(data)[1]
 
 
 def test_nik_typed_into_lokmin_text_is_refused_without_echoing_it(data):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import privacy
 from .problems import Problem
 from .schema import TableSpec
 
@@ -187,6 +188,36 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+OTHER_SHEET_ROWS = 20_000  # rows of a workbook's other sheets read for personal data
+
+
+def _refuse_personal_sheets(source: Source, wb, read) -> None:
+    """A workbook in the data folder is published data's source: a sheet holding personal data (hidden or
+    not, other than the one read) is refused as a whole, naming the sheet and the column."""
+    from .schema import personal_column
+
+    for ws in wb.worksheets:
+        if ws is read:
+            continue  # its header is checked with the table's own rules
+        for n, row in enumerate(ws.iter_rows(max_row=OTHER_SHEET_ROWS, values_only=True), start=1):
+            for value in row:
+                if value is None:
+                    continue
+                nik = privacy.find_nik(str(value))
+                if nik:
+                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' berisi nomor berbentuk NIK "
+                                            f"atau No. KK ({privacy.mask(nik)}). File di folder data situs publik "
+                                            "tidak boleh memuat data pribadi, juga di lembar lain: hapus lembar "
+                                            "itu.", row=n))
+                kind = personal_column(normalise_header(value)) if n <= 30 else None
+                if kind:
+                    hidden = " (tersembunyi)" if ws.sheet_state != "visible" else ""
+                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}'{hidden} berisi kolom data "
+                                            f"pribadi '{value}' ({kind}). File di folder data situs publik tidak "
+                                            "boleh memuat data pribadi, juga di lembar lain: hapus lembar itu, "
+                                            "atau simpan lembar data saja ke file baru."))
+
+
 def _excel_chunks(source: Source, spec: TableSpec) -> Iterator[pd.DataFrame]:
     import openpyxl
 
@@ -197,6 +228,7 @@ def _excel_chunks(source: Source, spec: TableSpec) -> Iterator[pd.DataFrame]:
         raise ReadError(Problem(source.name, f"file Excel rusak atau terpotong ({type(e).__name__}). "
                                 "Buka di Excel lalu simpan ulang sebagai .xlsx.")) from e
     ws = wb[spec.name] if spec.name in wb.sheetnames else wb.worksheets[0]
+    _refuse_personal_sheets(source, wb, ws)
     if len(wb.worksheets) > 1:
         source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
     rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]

@@ -22,6 +22,43 @@ PERSONAL_COLUMNS = {
     "no_hp": "nomor telepon", "telepon": "nomor telepon",
 }
 
+# The same, recognised by the words in a column's name, whatever surrounds them ("NIK Ibu",
+# "nik_kepala_keluarga", "N.I.K", "no_telp", "nama_kader"): a column is refused when one of its words is
+# one of these. "nama" names a person unless the next word names a place, a team or a thing.
+PERSONAL_WORDS = {
+    "nik": "NIK", "ktp": "NIK", "identitas": "nomor identitas", "nkk": "nomor KK",
+    "alamat": "alamat", "ttl": "tanggal lahir",
+    "telp": "nomor telepon", "tlp": "nomor telepon", "telepon": "nomor telepon", "telpon": "nomor telepon",
+    "hp": "nomor telepon", "ponsel": "nomor telepon", "wa": "nomor telepon", "whatsapp": "nomor telepon",
+    "email": "alamat email", "surel": "alamat email",
+}
+# Words that are personal only in context: "Jumlah KK" counts families, "bayi lahir" births, "jumlah RT"
+# neighbourhoods; "No. KK", "tanggal lahir", "RT" alone are personal.
+CONTEXT_WORDS = {"kk": ("nomor KK", {"no", "nomor", "nmr"}), "rt": ("alamat (RT)", {"no", "nomor", "alamat"}),
+                 "rw": ("alamat (RW)", {"no", "nomor", "alamat"}),
+                 "lahir": ("tanggal lahir", {"tanggal", "tgl", "tempat", "tmp", "tpt"})}
+NOT_A_PERSON = {"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "provinsi", "wilayah", "kegiatan", "posyandu",
+                "tim", "tpk", "kampung", "indikator", "program", "instansi", "opd", "sumber", "file", "lembaga",
+                "puskesmas", "dusun", "lembar"}
+
+
+def personal_column(name: str) -> str | None:
+    """What personal data a (normalised) column name announces, or None. Single letters are read together,
+    so ``n_i_k`` (from "N.I.K") is ``nik``."""
+    if name in PERSONAL_COLUMNS:
+        return PERSONAL_COLUMNS[name]
+    words = [w for w in name.split("_") if w]
+    if len(words) > 1 and all(len(w) == 1 for w in words):
+        words = ["".join(words)]
+    for i, w in enumerate(words):
+        if w in PERSONAL_WORDS:
+            return PERSONAL_WORDS[w]
+        if w in CONTEXT_WORDS and (len(words) == 1 or (i and words[i - 1] in CONTEXT_WORDS[w][1])):
+            return CONTEXT_WORDS[w][0]
+        if w == "nama" and (i + 1 == len(words) or words[i + 1] not in NOT_A_PERSON):
+            return "nama orang"
+    return None
+
 
 @dataclass(frozen=True)
 class Column:

@@ -28,7 +28,7 @@ from .indicators import INDICATORS
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
 from .regions import Regions, load_regions
-from .schema import PERSONAL_COLUMNS, TABLES, WELFARE_COLUMNS, TableSpec
+from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
 
 Sink = Callable[[str, pd.DataFrame], None]
 
@@ -108,9 +108,9 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
 
 def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
-    personal = [c for c in cols if c in PERSONAL_COLUMNS]
+    personal = [c for c in cols if personal_column(c) and c not in spec.column_names]
     for c in personal:
-        report.error(source.name, f"kolom ini berisi data pribadi ({PERSONAL_COLUMNS[c]}) dan tidak boleh ada di "
+        report.error(source.name, f"kolom ini berisi data pribadi ({personal_column(c)}) dan tidak boleh ada di "
                      "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
@@ -122,7 +122,7 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
     if dupes:
         report.error(source.name, f"nama kolom muncul lebih dari sekali: {', '.join(dupes)}.",
                      row=source.header_row)
-    extra = [c for c in cols if c not in spec.column_names and c not in PERSONAL_COLUMNS
+    extra = [c for c in cols if c not in spec.column_names and c not in personal
              and c and not c.startswith("unnamed")]
     if extra and not spec.extra_columns_ok:
         report.warn(source.name, f"kolom tidak dikenal diabaikan: {', '.join(extra)}.", row=source.header_row)
@@ -162,6 +162,9 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
                         f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
         out[col.name] = parsed.values
+    for extra in (c for c in chunk.columns if c != ROW and c not in spec.column_names):
+        # ignored columns are not published, but the file is kept in the data folder: no NIK there either
+        _check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
     _check_values(source, spec, out, regions, today, report, config)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
