@@ -103,3 +103,29 @@ def test_second_build_on_same_site_refuses(tmp_path):
     with exclusive(p["site"].with_name(".site.lock"), "situs"):
         assert time.monotonic() - start < 1
     assert os.path.exists(p["site"].with_name(".site.lock"))
+
+
+def test_the_build_refuses_to_publish_a_nik_that_validation_could_not_see(tmp_path):
+    """Issue 14, item 6: a NIK in a configuration text (shown on every page) reaches no page: the build scans
+    what it is about to publish and stops, naming the file, with the number masked."""
+    from dataclasses import replace
+
+    from test_build_failures import setup as setup_failures
+
+    from ranpasti.build import build
+
+    opts = replace(setup_failures(tmp_path), only=("16.05", "16.05.01"))
+    build(opts, log=lambda _m: None)
+    published = snapshot(opts.out)
+    config = opts.data_dir / "konfigurasi.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("keterangan_sumber: >-\n", "keterangan_sumber: >-\n  Kontak 1605 0112 0387 0002;\n"),
+                      encoding="utf-8")
+    import pytest
+
+    with pytest.raises(RuntimeError) as err:
+        build(opts, log=lambda _m: None)
+    message = str(err.value)
+    assert "NIK atau No. KK (160501…02)" in message and "TIDAK diubah" in message
+    assert "1605011203870002" not in message and "0112 0387" not in message
+    assert snapshot(opts.out) == published

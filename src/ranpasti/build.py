@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, privacy
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .lock import exclusive
@@ -170,6 +170,7 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     staging.mkdir(parents=True)
     rendering = time.perf_counter()
     renderer.render(records, ctx, staging)
+    _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
     publish(staging, opts.out)
     report.published = True
     report.rendering = ctx.stats
@@ -183,6 +184,26 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     if report.failures:
         raise BuildFailed(report, _failure_text(report, opts, published=True))
     return report
+
+
+SITE_WIDE = ("index.html", "assets/wilayah.json", "assets/wilayah.js", "cari/index.html")
+
+
+def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions) -> None:
+    """The last check before publishing: no NIK- or KK-shaped number in what this build wrote (every file
+    of each page rendered now, and the site-wide lists). Validation refuses them in every input it knows
+    of; this catches the ones it cannot (a number typed into a count column, a configuration text, a name
+    in reference data). Pages reused from the published site were checked when they were published."""
+    paths = [staging / name for name in SITE_WIDE]
+    for page in pages:
+        folder = staging / page
+        if folder.is_dir():
+            paths += [f for f in folder.iterdir() if f.is_file()]
+    for path, number in privacy.scan_paths(paths):
+        raise RuntimeError(
+            f"{path.relative_to(staging)} akan memuat nomor berbentuk NIK atau No. KK ({privacy.mask(number)}). "
+            "Data pribadi tidak boleh terbit: cari nomor itu di data/ (kolom angka, nama wilayah, "
+            f"konfigurasi.yml) atau di params/, hapus, lalu bangun lagi. Situs di {opts.out}/ TIDAK diubah.")
 
 
 def _failure_text(report: BuildReport, opts: BuildOptions, published: bool = False) -> str:

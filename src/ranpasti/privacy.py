@@ -55,12 +55,24 @@ def normalise(text: str) -> str:
                    for ch in text if unicodedata.category(ch) != "Cf")
 
 
+def _groups(chain: str) -> list[str | None]:
+    """A chain's numbers: split at spaces, dashes, slashes and underscores; a part with two or more dots is
+    one number (thousands dots, or a NIK written with dots), a part with one dot is a decimal (None: never
+    part of a NIK)."""
+    out: list[str | None] = []
+    for part in _SPLIT.split(chain):
+        dots = part.count(".")
+        out.append(None if dots == 1 else part.replace(".", ""))
+    return out
+
+
 def find_nik(text: str) -> str | None:
     """The first NIK- or KK-shaped number in ``text`` (as its 16 digits), or None.
 
-    A chain of digit groups is read as one number unless a space, dash, slash or underscore splits it into
-    numbers of which one has exactly 16 digits; a decimal or thousands dot never splits (so
-    ``1.1605011203870002`` is a fraction, while ``1.605.014.509.900.003`` is a NIK written with dots)."""
+    Within a chain of digit groups, a NIK is either one number of exactly 16 digits, or consecutive short
+    groups (1 to 6 digits each, as people group a NIK: 4-4-4-4, 2-2-2-6-4) of 16 digits in all. Decimals
+    (one dot: ``1.1605011203870002``, or a decimal comma) are never part of one; a count printed with
+    thousands dots (``1.605.014.509.900.003``) is read whole."""
     if sum(ch.isdigit() for ch in text) < 16:  # the common case, and cheap
         return None
     text = _HEX_TOKEN.sub(" ", normalise(text))
@@ -68,10 +80,18 @@ def find_nik(text: str) -> str | None:
         before, after = text[max(0, m.start() - 2):m.start()], text[m.end():m.end() + 2]
         if re.fullmatch(r"\d,", before) or re.fullmatch(r",\d", after):
             continue  # a decimal comma: part of a number such as 2,1605011203870002
-        groups = [re.sub(r"\D", "", g) for g in _SPLIT.split(m.group(0))]
-        for i in range(len(groups)):
+        groups = _groups(m.group(0))
+        for i, first in enumerate(groups):
+            if first is None:
+                continue
+            if len(first) == 16:
+                if _STRUCTURE.fullmatch(first):
+                    return first
+                continue
             digits = ""
             for g in groups[i:]:
+                if g is None or len(g) > 6:
+                    break
                 digits += g
                 if len(digits) >= 16:
                     break
@@ -85,19 +105,42 @@ def mask(number: str) -> str:
     return number[:6] + "…" + number[-2:]
 
 
-def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
-    """Every published file holding a NIK-shaped number, in any of the forms ``find_nik`` reads (Pagefind's
-    binary index is skipped: it is built from the HTML pages, which are scanned). Markup is read as text
-    between tags, so a number split across two table cells is two numbers."""
-    for f in sorted(site.rglob("*")):
-        skipped = any(p.startswith("pagefind") for p in f.relative_to(site).parts)
-        if f.suffix in SCANNED_SUFFIXES and f.is_file() and not skipped:
-            text = f.read_bytes().decode("utf-8", errors="replace")
-            for part in _TAG.split(text):
-                found = find_nik(part)
-                if found:
-                    yield f, found
-                    break
-
-
+_CANDIDATE = re.compile(rb"\d(?:[ \-./_]{0,2}\d){15,}")  # 16 or more ASCII digits, however grouped
+# full-width, Arabic-Indic and Persian digits, as UTF-8 bytes
+_OTHER_DIGITS = re.compile(rb"\xef\xbc[\x90-\x99]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]")
 _TAG = re.compile(r"<[^>]*>")
+
+
+def scan_file(path: Path) -> str | None:
+    """The first NIK-shaped number in a file, in any of the forms ``find_nik`` reads; markup is read as
+    text between tags (a number split across two table cells is two numbers). A cheap byte-level pass
+    finds the few places worth reading: 16 ASCII digits in a chain, or other digits at all."""
+    data = path.read_bytes()
+    if _OTHER_DIGITS.search(data):
+        parts = _TAG.split(data.decode("utf-8", errors="replace"))
+    else:
+        parts = []
+        for m in _CANDIDATE.finditer(data):
+            lo, hi = max(0, m.start() - 40), m.end() + 40  # the context a NIK's neighbours are judged by
+            parts += _TAG.split(data[lo:hi].decode("utf-8", errors="replace"))
+    for part in parts:
+        found = find_nik(part)
+        if found:
+            return found
+    return None
+
+
+def scan_paths(paths) -> Iterator[tuple[Path, str]]:
+    for f in paths:
+        if f.suffix in SCANNED_SUFFIXES and f.is_file():
+            found = scan_file(f)
+            if found:
+                yield f, found
+
+
+def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
+    """Every published file holding a NIK-shaped number (Pagefind's binary index is skipped: it is built
+    from the HTML pages, which are scanned)."""
+    files = (f for f in sorted(site.rglob("*"))
+             if not any(p.startswith("pagefind") for p in f.relative_to(site).parts))
+    yield from scan_paths(files)

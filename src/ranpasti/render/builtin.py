@@ -173,6 +173,7 @@ class BuiltinRenderer:
                 todo = [r for r in group if r.page not in files]
                 files.update(self._render(todo, ctx, site, out))
                 rendered += len(todo)
+                ctx.stats.setdefault("rendered_pages", []).extend(r.page for r in todo)
         except BaseException:
             search.abandon()
             raise

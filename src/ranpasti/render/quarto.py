@@ -546,7 +546,8 @@ class QuartoRenderer:
                                                               site, out)]
         if with_search:
             files[SEARCH_PAGE] = ["index.html"]
-        ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings)
+        ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings,
+                         rendered_pages=[r.page for r in todo] + ([SEARCH_PAGE] if with_search else []))
         search.start(ctx.jobs)
         shard_keys = finish_site(records, site, out, search_page=False, jobs=ctx.jobs, search=search)
         write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)
