@@ -199,7 +199,7 @@ def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions
         folder = staging / page
         if folder.is_dir():
             paths += [f for f in folder.iterdir() if f.is_file()]
-    for path, number in privacy.scan_paths(paths):
+    for path, number in privacy.scan_paths(paths, jobs=opts.jobs):
         raise RuntimeError(
             f"{path.relative_to(staging)} akan memuat nomor berbentuk NIK atau No. KK ({privacy.mask(number)}). "
             "Data pribadi tidak boleh terbit: cari nomor itu di data/ (kolom angka, nama wilayah, "

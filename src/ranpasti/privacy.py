@@ -105,9 +105,11 @@ def mask(number: str) -> str:
     return number[:6] + "…" + number[-2:]
 
 
-_CANDIDATE = re.compile(rb"\d(?:[ \-./_]{0,2}\d){15,}")  # 16 or more ASCII digits, however grouped
-# full-width, Arabic-Indic and Persian digits, as UTF-8 bytes
-_OTHER_DIGITS = re.compile(rb"\xef\xbc[\x90-\x99]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]")
+_CANDIDATE = re.compile(rb"[0-9][0-9 \-./_]{15,}")  # a run that may hold 16 digits however grouped (fast)
+# what makes a file worth reading whole, as UTF-8 bytes: full-width, Arabic-Indic and Persian digits, and
+# the format characters that can hide inside a number (soft hyphen, zero-width, bidi controls, BOM)
+_UNUSUAL = re.compile(rb"\xef\xbc[\x90-\x99]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]|\xc2\xad"
+                      rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xaf]|\xef\xbb\xbf")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -116,11 +118,13 @@ def scan_file(path: Path) -> str | None:
     text between tags (a number split across two table cells is two numbers). A cheap byte-level pass
     finds the few places worth reading: 16 ASCII digits in a chain, or other digits at all."""
     data = path.read_bytes()
-    if _OTHER_DIGITS.search(data):
+    if _UNUSUAL.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0):  # (a CSV's BOM is expected)
         parts = _TAG.split(data.decode("utf-8", errors="replace"))
     else:
         parts = []
         for m in _CANDIDATE.finditer(data):
+            if len(m.group().translate(None, b" -./_")) < 16:
+                continue
             lo, hi = max(0, m.start() - 40), m.end() + 40  # the context a NIK's neighbours are judged by
             parts += _TAG.split(data[lo:hi].decode("utf-8", errors="replace"))
     for part in parts:
@@ -130,12 +134,34 @@ def scan_file(path: Path) -> str | None:
     return None
 
 
-def scan_paths(paths) -> Iterator[tuple[Path, str]]:
+def _scan_chunk(paths: list[Path]) -> list[tuple[Path, str]]:
+    found = []
     for f in paths:
         if f.suffix in SCANNED_SUFFIXES and f.is_file():
-            found = scan_file(f)
-            if found:
-                yield f, found
+            number = scan_file(f)
+            if number:
+                found.append((f, number))
+    return found
+
+
+# Below this many files one process scans them (a national first build has ~250,000: ~3.5 GB, ~35 s of CPU).
+POOL_MIN_FILES = 5000
+
+
+def scan_paths(paths, jobs: int = 1) -> Iterator[tuple[Path, str]]:
+    """``(file, number)`` for every file holding a NIK-shaped number; with many files, in ``jobs``
+    processes (the scan is CPU-bound regular expressions)."""
+    paths = list(paths)
+    if jobs <= 1 or len(paths) < POOL_MIN_FILES:
+        yield from _scan_chunk(paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    chunks = [paths[i::jobs * 4] for i in range(jobs * 4)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver")) as pool:
+        for found in pool.map(_scan_chunk, chunks):
+            yield from found
 
 
 def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
