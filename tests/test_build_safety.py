@@ -129,3 +129,32 @@ def test_the_build_refuses_to_publish_a_nik_that_validation_could_not_see(tmp_pa
     assert "NIK atau No. KK (160501…02)" in message and "TIDAK diubah" in message
     assert "1605011203870002" not in message and "0112 0387" not in message
     assert snapshot(opts.out) == published
+
+
+def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
+    """Issue 14, item 10: the cache was keyed on size and modification time, so a file edited to the same
+    size with its time restored was published from the old cache while ``validate`` refused it."""
+    from dataclasses import replace
+
+    import pytest
+    from test_build_failures import setup as setup_failures
+
+    from ranpasti.build import build
+    from ranpasti.problems import DataError
+
+    opts = replace(setup_failures(tmp_path), only=("16.05", "16.05.01"))
+    build(opts, log=lambda _m: None)
+    published = snapshot(opts.out)
+    path = opts.data_dir / "pendampingan.csv"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    cells = lines[1].split(",")
+    cells[-1] = "x" * len(cells[-1])  # same length, no longer a number
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(DataError, match=r"pendampingan\.csv"):
+        build(opts, log=lambda _m: None)
+    assert snapshot(opts.out) == published
