@@ -224,3 +224,21 @@ def test_params_cache_sees_every_edit(project):
     edited.write_text(same_size, encoding="utf-8")
     spec = {s.page: s for s in load_pages(project / "params", store, cache_file=cache)}["kabupaten-musi-rawas/"]
     assert spec.params["terbit"] is False and spec.params["catatan"] == "" and not spec.publish
+
+
+def test_reference_data_change_redoes_everything(project, tmp_path):
+    """Reference regions are in every page's key (issue 14, item 13): a renamed desa (its name is on its
+    kecamatan's page, in tables and charts above it) re-validates the data and re-executes every page."""
+    from ranpasti.regions import Regions
+
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(ROOT / "data" / "wilayah", wilayah)
+    desa = pd.read_csv(wilayah / "desa.csv", dtype=str, keep_default_na=False)
+    desa.loc[desa["kode_kecamatan"] == KEC, "nama"] = desa["nama"] + " Baru"
+    desa.to_csv(wilayah / "desa.csv", index=False)
+    regions = Regions(wilayah)
+    assert regions.fingerprint != load_regions().fingerprint
+    store, _ = ingest(project / "data", project / "cache", regions=regions)
+    jobs = plan(load_pages(project / "params", store), store, NOTEBOOKS, project / "nb", Path("data"), Path("cache"))
+    ledger = Ledger(project / "ledger.jsonl")
+    assert {j.page for j in jobs if not ledger.fresh(j)} == all_pages(project)

@@ -81,7 +81,7 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
             continue
         parameters = {k: v for k, v in spec.params.items()}
         parameters.update({"data_dir": str(data_dir), "cache_dir": str(cache_dir)})
-        material = json.dumps([parameters, nb_sha[spec.notebook], __version__, global_hash,
+        material = json.dumps([parameters, nb_sha[spec.notebook], __version__, global_hash, store.regions.fingerprint,
                                unit_hash(spec.kode, slices)], sort_keys=True, default=str)
         key = hashlib.sha256(material.encode()).hexdigest()
         jobs.append(Job(spec.page, spec.kode, notebooks_dir / f"{spec.notebook}.ipynb",

@@ -7,6 +7,7 @@ tables are ~84k rows, a few tens of milliseconds with pyarrow).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,9 +64,17 @@ class Unit:
 class Regions:
     """Lookup tables for the whole country, indexed by code."""
 
+    FILES = ("provinsi.csv", "kabupaten.csv", "kecamatan.csv", "desa.csv")
+
     def __init__(self, wilayah_dir: Path | None = None):
         d = Path(wilayah_dir or default_wilayah_dir())
         self.dir = d
+        # what the reference data is, by content: part of the validated cache's key and of every page's
+        # key, so a renamed kecamatan re-validates and re-executes (its old name stayed on its kabupaten page)
+        h = hashlib.sha256()
+        for name in self.FILES:
+            h.update(name.encode() + b"\0" + (d / name).read_bytes())
+        self.fingerprint = h.hexdigest()
         read = lambda name: pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")  # noqa: E731
         prov = read("provinsi.csv")
         prov["slug"] = prov["nama"].map(provinsi_slug)

@@ -50,7 +50,7 @@ def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
             stat = path.stat()
             files[path.name] = {"size": stat.st_size, "sha256": _content_sha(str(path), stat.st_ino, stat.st_size,
                                                                              stat.st_mtime_ns, stat.st_ctime_ns)}
-    return {"format": CACHE_FORMAT, "version": __version__, "files": files, "wilayah": str(regions.dir)}
+    return {"format": CACHE_FORMAT, "version": __version__, "files": files, "wilayah": regions.fingerprint}
 
 
 @lru_cache(maxsize=64)
