@@ -494,3 +494,36 @@ def test_large_file_is_streamed_in_bounded_memory(tmp_path):
     assert extra_bytes > 45_000_000
     # the second file is 50 MB bigger; validation memory may grow by the duplicate index only
     assert growth[two] - growth[one] < 0.4 * extra_bytes, (growth, extra_bytes)
+
+
+def test_a_dotted_count_in_a_comma_file_is_refused_not_read_as_a_decimal(data):
+    """Issue 14, item 11: "2.000" became 2 (100 % instead of 0,1 %) while "1.234" was refused."""
+    p = read(data, "pendampingan")
+    p.loc[0, "krs_sasaran"] = "2.000"
+    p.loc[1, "bumil_sasaran"] = "12.500"
+    write(data, "pendampingan", p)
+    line = fails_with(data, "baris 2", "kolom krs_sasaran", '"2.000"')
+    assert "ribuan" in line and "2000" in line
+    fails_with(data, "baris 3", "kolom bumil_sasaran", "ribuan")
+
+
+def test_full_width_and_arabic_indic_digits_are_read_as_the_digits_they_show(data, tmp_path):
+    p = read(data, "pendampingan")
+    full = p.loc[0, "krs_sasaran"]
+    p.loc[0, "krs_sasaran"] = "".join(chr(0xFF10 + int(d)) for d in full)
+    p.loc[1, "krs_sasaran"] = "".join(chr(0x0660 + int(d)) for d in p.loc[1, "krs_sasaran"])
+    p.loc[2, "tpk_jumlah"] = "\uff11\uff12x"  # not a number: a message with file, row, column, no crash
+    write(data, "pendampingan", p)
+    line = fails_with(data, "baris 4", "kolom tpk_jumlah", "bukan angka")
+    assert "Traceback" not in line
+    p.loc[2, "tpk_jumlah"] = read(data, "pendampingan").loc[3, "tpk_jumlah"]
+    p.loc[2, "tpk_lapor"] = "0"
+    write(data, "pendampingan", p)
+    code, out = run(data)
+    assert code == 0, out
+    assert "kolom krs_sasaran" in out and "dinormalkan" in out
+    store, _ = ingest(data, tmp_path / "cache")
+    kode = p.loc[0, "kode_desa"]
+    rows = store.pendampingan(kode[:5])
+    got = rows.loc[(rows["kode_desa"] == kode) & (rows["bulan"] == p.loc[0, "bulan"]), "krs_sasaran"]
+    assert got.tolist() == [int(full)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import privacy
 from .fmt import BULAN, BULAN_SINGKAT
 
 CODE_WIDTHS = (2, 2, 2, 4)  # provinsi . kabupaten . kecamatan . desa
@@ -138,8 +139,10 @@ def tanggal(text: pd.Series) -> Parsed:
     return _result(out, bad, s, standard)
 
 
-_ID_THOUSANDS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"
-_EN_THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+# ASCII digits only ([0-9], not \d): Python's \d also matches full-width and Arabic-Indic digits, which
+# then passed as "plain" numbers and failed later with no file, row or column named.
+_ID_THOUSANDS = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?"
+_EN_THOUSANDS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
 
 
 def number(text: pd.Series, indonesian: bool) -> Parsed:
@@ -153,7 +156,7 @@ def number(text: pd.Series, indonesian: bool) -> Parsed:
         no = pd.Series(False, index=text.index)
         return Parsed(whole, no, no.copy())
     # in Indonesian-locale files a dot groups thousands (1.234), so only dot-free numbers are "plain" there
-    plain = text.str.fullmatch(r"-?\d+" if indonesian else r"-?\d+(\.\d+)?")
+    plain = text.str.fullmatch(r"-?[0-9]+" if indonesian else r"-?[0-9]+(\.[0-9]+)?")
     values = _plain_to_float(text.where(plain, None))
     bad = pd.Series(False, index=text.index)
     changed = pd.Series(False, index=text.index)
@@ -207,10 +210,13 @@ def _plain_to_float(text: pd.Series) -> pd.Series:
 
 
 def _number_slow(text: pd.Series, indonesian: bool) -> Parsed:
-    s = text.astype(object).str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
-    standard = s.str.fullmatch(r"-?\d+(\.\d+)?").astype(bool)
+    # full-width or other scripts' digits, zero-width characters: read as the digits they show (a note
+    # says so); the patterns below then see ASCII digits only
+    text = text.astype(object).map(lambda t: privacy.normalise(t) if isinstance(t, str) else t)
+    s = text.str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
+    standard = s.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?").astype(bool)
     cleaned = s.copy()
-    comma_decimal = s.str.fullmatch(r"-?\d+,\d+").astype(bool)
+    comma_decimal = s.str.fullmatch(r"-?[0-9]+,[0-9]+").astype(bool)
     cleaned[comma_decimal] = s[comma_decimal].str.replace(",", ".", regex=False)
     if indonesian:
         grouped = s.str.fullmatch("-?" + _ID_THOUSANDS).astype(bool)
