@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from html.parser import HTMLParser
@@ -371,6 +372,10 @@ def test_serve_previews_the_site_on_localhost(site):
             assert "javascript" in r.headers["Content-Type"] and r.read()
         with urllib.request.urlopen(base + "assets/wilayah.json") as r:
             assert json.loads(r.read())
+        for folder in ("assets/", "assets/vendor/", "pagefind/"):  # no directory listings (issue 14, item 15)
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(base + folder)
+            assert err.value.code == 404
     finally:
         server.shutdown()
         server.server_close()

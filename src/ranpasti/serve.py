@@ -37,6 +37,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")  # a rebuild shows at once
         super().end_headers()
 
+    def list_directory(self, path):
+        """No directory listings: a folder without index.html is "not found", as on a static host."""
+        self.send_error(404, "Halaman tidak ditemukan")
+        return None
+
 
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
