@@ -527,3 +527,17 @@ def test_full_width_and_arabic_indic_digits_are_read_as_the_digits_they_show(dat
     rows = store.pendampingan(kode[:5])
     got = rows.loc[(rows["kode_desa"] == kode) & (rows["bulan"] == p.loc[0, "bulan"]), "krs_sasaran"]
     assert got.tolist() == [int(full)]
+
+
+def test_invisible_characters_are_removed_from_free_text(data, tmp_path):
+    """Issue 14, item 15: bidi overrides and zero-width characters were published as typed."""
+    lok = read(data, "lokmin")
+    original = lok.loc[2, "masalah"]
+    lok.loc[2, "masalah"] = "\u202e" + original[:5] + "\u200b" + original[5:] + "\u2066"
+    write(data, "lokmin", lok)
+    code, out = run(data)
+    assert code == 0 and "kolom masalah" in out and "dinormalkan" in out, out
+    store, _ = ingest(data, tmp_path / "cache")
+    texts = store.table("lokmin")["masalah"]
+    assert original in set(texts)
+    assert not texts.str.contains("[\u200b\u202e\u2066]", regex=True).any()

@@ -210,8 +210,7 @@ def _parse(kind: str, text: pd.Series, choices: tuple[str, ...], source: Source)
         return normalize.choice(text, choices)
     if kind == "indikator":
         return normalize.choice(text, tuple(INDICATORS))
-    s = text.str.strip()
-    return normalize.Parsed(s, pd.Series(False, index=s.index), pd.Series(False, index=s.index))
+    return normalize.free_text(text)
 
 
 def _bad_message(kind: str, hint: str) -> str:
