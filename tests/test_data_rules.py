@@ -8,7 +8,9 @@ What is unambiguous is accepted, normalised and reported as a note, and reaches 
 from __future__ import annotations
 
 import codecs
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -541,3 +543,39 @@ def test_invisible_characters_are_removed_from_free_text(data, tmp_path):
     texts = store.table("lokmin")["masalah"]
     assert original in set(texts)
     assert not texts.str.contains("[\u200b\u202e\u2066]", regex=True).any()
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
+    f"{chr(99 + i)}: &{chr(99 + i)} [{', '.join([f'*{chr(98 + i)}'] * 9)}]\n" for i in range(7))
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("data_contoh: true\nambang_capaian: [\n", ["konfigurasi.yml", "YAML tidak sah", "baris"]),
+    (BOMB, ["konfigurasi.yml", "anchor atau alias"]),
+    ("- sebuah\n- daftar\n", ["konfigurasi.yml", "nama: nilai"]),
+])
+def test_a_broken_configuration_is_a_message_not_a_traceback(data, content, words):
+    """Issue 14, item 14: a broken konfigurasi.yml raised a traceback; an alias bomb ran 128 s into a
+    MemoryError. Both are refused at once, naming the file."""
+    (data / "konfigurasi.yml").write_text(content, encoding="utf-8")
+    started = time.perf_counter()
+    fails_with(data, *words)
+    assert time.perf_counter() - started < 30
+
+
+def test_a_fifo_or_folder_named_like_a_data_file_is_refused_without_hanging(data):
+    (data / "lokmin.csv").unlink()
+    os.mkfifo(data / "lokmin.csv")  # opening it to read would wait forever for a writer
+    fails_with(data, "lokmin.csv", "bukan file biasa")
+    (data / "lokmin.csv").unlink()
+    (data / "lokmin.csv").mkdir()
+    fails_with(data, "lokmin.csv", "bukan file biasa")
+
+
+def test_a_link_out_of_the_data_folder_is_refused_and_its_content_never_echoed(data, tmp_path):
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("isi-rahasia-baris-pertama,x\n1,2\n", encoding="utf-8")
+    (data / "lokmin.csv").unlink()
+    (data / "lokmin.csv").symlink_to(secret)
+    line = fails_with(data, "lokmin.csv", "tautan (symlink) ke luar folder data")
+    assert "isi-rahasia" not in run(data)[1] and "isi-rahasia" not in line

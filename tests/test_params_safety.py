@@ -105,3 +105,26 @@ def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):
         build(opts, log=lambda _m: None)
     assert not marker.exists()
     assert not (opts.out / "index.html").exists()
+
+
+def test_a_params_alias_bomb_or_broken_yaml_is_refused_at_once(sample, tmp_path):
+    import time
+
+    from test_data_rules import BOMB
+
+    copy = edited(sample, tmp_path, PAGE, "terbit: true", "terbit: true\n" + BOMB)
+    started = time.perf_counter()
+    with pytest.raises(ParamsError, match="anchor atau alias"):
+        load_pages(copy, sample[0])
+    assert time.perf_counter() - started < 10
+    copy2 = edited(sample, tmp_path / "2", PAGE, "terbit: true", "terbit: [true")
+    with pytest.raises(ParamsError, match=r"YAML tidak sah.*ranpasti params"):
+        load_pages(copy2, sample[0])
+
+
+def test_a_linked_folder_looping_back_is_not_followed(sample, tmp_path):
+    copy = tmp_path / "params"
+    shutil.copytree(sample[1], copy)
+    (copy / "kabupaten-musi-rawas" / "putaran").symlink_to(copy, target_is_directory=True)
+    pages = load_pages(copy, sample[0])  # no RecursionError: the link is not walked
+    assert len(pages) == len(load_pages(sample[1], sample[0]))

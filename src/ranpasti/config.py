@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .yamlio import YamlError, load_untrusted
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,10 @@ def _limit(value) -> int:
 
 def load_config(data_dir: Path) -> Config:
     path = Path(data_dir) / "konfigurasi.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = load_untrusted(path) if path.exists() or path.is_symlink() else {}
     raw = raw or {}
+    if not isinstance(raw, dict):
+        raise YamlError(f"{path}: harus berisi pengaturan `nama: nilai`, bukan {type(raw).__name__}.")
     bands = DEFAULT_BANDS
     if raw.get("ambang_capaian"):
         items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))

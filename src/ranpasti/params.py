@@ -22,10 +22,9 @@ from . import privacy
 from .regions import level_of
 from .store import Store
 from .urls import page_dir
+from .yamlio import YamlError, load_untrusted
 
-# libyaml's safe loader/dumper when PyYAML has it (its wheels do): a national build reads ~15,600 params
-# files, which takes ~8 s with the pure-Python parser and under 1 s with libyaml. Same safety, same output.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's dumper when PyYAML has it (its wheels do); files are read by ``yamlio`` (libyaml's loader too)
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 NOTEBOOK_OF_LEVEL = {"nasional": "nasional", "provinsi": "provinsi", "kabupaten": "kabupaten",
@@ -163,7 +162,7 @@ def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for e in entries:
-                if e.is_dir():
+                if e.is_dir(follow_symlinks=False):  # a linked folder could loop back on itself
                     walk(e.path, prefix + e.name + "/")
                 elif e.name.endswith(".yml"):
                     st = e.stat()
@@ -175,10 +174,9 @@ def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
 
 def _read_params(path: Path) -> dict:
     try:
-        params = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-    except yaml.YAMLError as e:
-        raise ParamsError(f"{path}: YAML tidak sah ({e}). Perbaiki atau hapus file ini lalu jalankan "
-                          "`ranpasti params`.") from e
+        params = load_untrusted(path, max_bytes=64 * 1024) or {}
+    except YamlError as e:
+        raise ParamsError(f"{e} Atau hapus file ini lalu jalankan `ranpasti params`.") from e
     if not isinstance(params, dict) or "kode" not in params:
         raise ParamsError(f"{path}: harus berisi setidaknya `kode: ...`.")
     return params

@@ -63,6 +63,14 @@ def find_input(data_dir: Path, name: str) -> Path | None:
     if len(found) > 1:
         raise ReadError(Problem(found[0].name, f"ada dua file untuk data yang sama ({found[0].name} dan "
                                 f"{found[1].name}). Simpan satu saja di folder data."))
+    for path in found:
+        if not path.resolve().is_relative_to(Path(data_dir).resolve()):
+            # its content would be echoed in messages and published: only files of the data folder are read
+            raise ReadError(Problem(path.name, "file ini tautan (symlink) ke luar folder data. Salin file "
+                                    "aslinya ke folder data."))
+        if not path.is_file():
+            raise ReadError(Problem(path.name, "bukan file biasa (folder, pipa/FIFO atau perangkat). Ganti "
+                                    "dengan file CSV atau Excel."))
     return found[0] if found else None
 
 

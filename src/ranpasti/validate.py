@@ -29,6 +29,7 @@ from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
 from .regions import Regions, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
+from .yamlio import YamlError
 
 Sink = Callable[[str, pd.DataFrame], None]
 
@@ -63,7 +64,12 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
     regions = regions or load_regions()
     today = today or _today()
     report = Report()
-    config = load_config(data_dir) if Path(data_dir).is_dir() else Config()
+    config = Config()
+    if Path(data_dir).is_dir():
+        try:
+            config = load_config(data_dir)
+        except YamlError as e:
+            report.error("konfigurasi.yml", str(e))
     sources: dict[str, Source] = {}
     states: dict[str, TableState] = {}
     data_dir = Path(data_dir)
