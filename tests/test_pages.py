@@ -202,9 +202,19 @@ def test_desa_table_counts_and_privacy(data_dir, cache_dir, tmp_path):
     assert desa.loc[small, "KRS sasaran"] == "< 5"
     assert desa.loc[small, "KRS didampingi (keluarga)"] == "< 5"
     assert desa.loc[small, "KRS didampingi"] == "disamarkan"  # 2 of 3 would reveal the count
+    # secondary suppression: with one desa masked, the kecamatan total minus the others would give it back;
+    # the desa with the next smallest count is masked too, so the difference is only the two together
+    masked = desa.index[desa["KRS sasaran"].isin(["< 5", "disamarkan"])]
+    assert len(masked) == 2 and small in masked
+    second = next(n for n in masked if n != small)
+    assert desa.loc[second, "KRS sasaran"] == desa.loc[second, "KRS didampingi (keluarga)"] == "disamarkan"
+    code_second = names[names == second].index[0]
+    shown = pd.to_numeric(desa["KRS sasaran"], errors="coerce").sum()
+    assert dec["krs_sasaran"].sum() - shown == dec.loc[SMALL_DESA, "krs_sasaran"] + dec.loc[code_second, "krs_sasaran"]
+    assert dec.loc[code_second, "krs_sasaran"] == min(v for k, v in dec["krs_sasaran"].items() if k != SMALL_DESA)
     checked = 0
     for kode, row in dec.iterrows():
-        if kode == SMALL_DESA:
+        if kode in (SMALL_DESA, code_second):
             continue
         shown = desa.loc[names[kode]]
         assert shown["KRS sasaran"] == row["krs_sasaran"]

@@ -377,6 +377,20 @@ def _suppress(value: float, threshold: int) -> object:
     return f"< {threshold}" if 0 < value < threshold else value
 
 
+def _secondary_suppression(rows: list[dict]) -> None:
+    """Statistics offices' secondary suppression: the kecamatan's KRS totals are on the page, so one masked
+    desa alone would be the total minus the others. Then the desa with the next smallest count is masked
+    too ("disamarkan"): the difference gives only the two together."""
+    primary = [r for r in rows if r["_small"]]
+    if len(primary) != 1:
+        return
+    others = [r for r in rows if not r["_small"] and not fmt.is_missing(r["_sasaran"]) and r["_sasaran"] > 0]
+    if not others:
+        return
+    second = min(others, key=lambda r: r["_sasaran"])
+    second["n_krs_sasaran"] = second["n_krs_didampingi"] = second[MAIN_INDICATOR] = "disamarkan"
+
+
 def desa_table(ctx: Context) -> Rich:
     """Every desa of a kecamatan for the reporting month, non-reporting desa flagged; small counts masked."""
     rep = ind.reported(ctx.rows, ctx.desa_ref, ctx.bulan)
@@ -399,14 +413,18 @@ def desa_table(ctx: Context) -> Rich:
         for i in ind.PENDAMPINGAN_INDICATORS:
             v = wide[i.key].get(k, float("nan")) if i.key in wide else float("nan")
             row[i.key] = "disamarkan" if small and i.key == MAIN_INDICATOR else v
+        row["_sasaran"] = sasaran
+        row["_small"] = small
         rows.append(row)
-    frame = pd.DataFrame(rows)
+    _secondary_suppression(rows)
+    frame = pd.DataFrame(rows).drop(columns=["_sasaran", "_small"], errors="ignore")
     cols = [Col("nama", "Desa/kelurahan"), Col("melapor", "Melapor"), Col("n_krs_sasaran", "KRS sasaran", "int"),
             Col("n_krs_didampingi", "KRS didampingi (keluarga)", "int")]
     cols += [Col(i.key, i.label, "pct") for i in ind.PENDAMPINGAN_INDICATORS]
     missing = int((~rep["melapor"]).sum())
     note = (f"{missing} dari {len(rep)} desa/kelurahan tidak mengirim laporan {fmt.month(ctx.bulan)} (baris bertanda). "
-            f"Jumlah KRS di bawah {t} ditampilkan sebagai \"< {t}\" untuk melindungi keluarga.")
+            f"Jumlah KRS di bawah {t} ditampilkan sebagai \"< {t}\" untuk melindungi keluarga; bila hanya satu "
+            "desa begitu, satu desa lagi ikut disamarkan, agar angkanya tidak bisa dihitung dari jumlah kecamatan.")
     return Table(frame, cols, name="desa", caption=f"Capaian setiap desa/kelurahan, {fmt.month(ctx.bulan)}",
                  note=note, row_class="cls")
 
