@@ -158,3 +158,37 @@ def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
     with pytest.raises(DataError, match=r"pendampingan\.csv"):
         build(opts, log=lambda _m: None)
     assert snapshot(opts.out) == published
+
+
+def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypatch):
+    """Issue 14, item 4: pages read the inputs as validated at the start of the build (the cache is the
+    snapshot), never the data folder while it changes; the next build sees the change and redoes its pages."""
+    from dataclasses import replace
+
+    from test_build_failures import setup as setup_failures
+
+    import ranpasti.build as b
+
+    opts = replace(setup_failures(tmp_path), only=("16.05", "16.05.01"), jobs=2)
+    path = opts.data_dir / "pendampingan.csv"
+    pend = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dec = pend.index[pend["kode_desa"].str.startswith("16.05.01.") & (pend["bulan"] == "2024-12")]
+    total = sum(int(v) for v in pend.loc[dec, "krs_didampingi"])
+    row = next(i for i in dec if int(pend.loc[i, "krs_didampingi"]) > 0)
+    real_execute = b.execute
+
+    def edit_then_execute(*args, **kwargs):
+        edited = pend.copy()
+        edited.loc[row, "krs_didampingi"] = str(int(pend.loc[row, "krs_didampingi"]) - 1)
+        edited.to_csv(path, index=False)  # staff save a change while the notebooks run
+        return real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(b, "execute", edit_then_execute)
+    report = b.build(opts, log=lambda _m: None)
+    assert report.published and not report.failures
+    page = opts.out / "kabupaten-musi-rawas" / "tugumulyo" / "index.html"
+    assert f"{total:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")  # the validated data
+    monkeypatch.setattr(b, "execute", real_execute)
+    again = b.build(opts, log=lambda _m: None)  # now validated and redone from the changed file
+    assert again.executed == 4  # the kecamatan's two pages and its kabupaten's two: all of this build
+    assert f"{total - 1:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")

@@ -35,8 +35,7 @@ def sample_jobs(tmp_path: Path):
             shutil.copy2(f, data / f.name)
     store, _ = ingest(data, tmp_path / "cache")
     write_params(store, tmp_path / "params")
-    jobs = plan(load_pages(tmp_path / "params", store), store, ROOT / "notebooks", tmp_path / "nb", data,
-                tmp_path / "cache")
+    jobs = plan(load_pages(tmp_path / "params", store), store, ROOT / "notebooks", tmp_path / "nb", tmp_path / "cache")
     pick = [j for j in jobs if j.notebook.stem == "kecamatan"][:4] + [j for j in jobs if j.kode == "16.05"]
     return pick
 

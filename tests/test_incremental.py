@@ -49,7 +49,7 @@ def jobs_of(root: Path):
     store, _ = ingest(root / "data", root / "cache")
     specs = load_pages(root / "params", store)
     # relative data/cache paths, resolved in the kernel against cwd=root (as `ranpasti build` does)
-    return plan(specs, store, NOTEBOOKS, root / "nb", Path("data"), Path("cache"))
+    return plan(specs, store, NOTEBOOKS, root / "nb", Path("cache"))
 
 
 def stale(root: Path) -> set[str]:
@@ -239,6 +239,6 @@ def test_reference_data_change_redoes_everything(project, tmp_path):
     regions = Regions(wilayah)
     assert regions.fingerprint != load_regions().fingerprint
     store, _ = ingest(project / "data", project / "cache", regions=regions)
-    jobs = plan(load_pages(project / "params", store), store, NOTEBOOKS, project / "nb", Path("data"), Path("cache"))
+    jobs = plan(load_pages(project / "params", store), store, NOTEBOOKS, project / "nb", Path("cache"))
     ledger = Ledger(project / "ledger.jsonl")
     assert {j.page for j in jobs if not ledger.fresh(j)} == all_pages(project)

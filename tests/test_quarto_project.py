@@ -43,7 +43,7 @@ def project(tmp_path_factory):
     store, _ = ingest(ROOT / "data", tmp / "cache")
     write_params(store, tmp / "params")
     specs = [s for s in load_pages(tmp / "params", store) if s.kode in UNITS]
-    jobs = plan(specs, store, ROOT / "notebooks", tmp / "build" / "notebooks", ROOT / "data", tmp / "cache")
+    jobs = plan(specs, store, ROOT / "notebooks", tmp / "build" / "notebooks", tmp / "cache")
     results = execute(jobs, Ledger(tmp / "build" / "ledger.jsonl"), workers=1, cwd=ROOT)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     records = build_sitemap(specs, store.regions, {r.page: r.output for r in results})

@@ -136,7 +136,7 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
     if opts.only:
         specs = [s for s in specs if s.kode in opts.only]
-    jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.data_dir, opts.cache_dir)
+    jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.cache_dir)
     report.pages = len(jobs)
     renderer, reason = choose(opts.renderer)
     report.renderer, report.reason = renderer.name, reason

@@ -69,8 +69,7 @@ def unit_hash(kode: str, slices: dict[str, str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, data_dir: Path,
-         cache_dir: Path) -> list[Job]:
+def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, cache_dir: Path) -> list[Job]:
     """Jobs for the pages to publish, each with its incremental key."""
     slices = store.slice_hashes()
     global_hash = store.global_hash()
@@ -80,7 +79,9 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
         if not spec.publish:
             continue
         parameters = {k: v for k, v in spec.params.items()}
-        parameters.update({"data_dir": str(data_dir), "cache_dir": str(cache_dir)})
+        # data_dir "": the page reads the build's validated cache as it is (``pages.open_store``), so what it
+        # computes is what ``unit_hash`` below describes, even if the data folder changes during the build
+        parameters.update({"data_dir": "", "cache_dir": str(cache_dir)})
         material = json.dumps([parameters, nb_sha[spec.notebook], __version__, global_hash, store.regions.fingerprint,
                                unit_hash(spec.kode, slices)], sort_keys=True, default=str)
         key = hashlib.sha256(material.encode()).hexdigest()

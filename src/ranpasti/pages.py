@@ -32,17 +32,24 @@ def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti
                regions: Regions | None = None) -> Store:
     """The cache for ``data_dir``; ingested here only when a notebook is run by hand without a build.
 
+    A build passes ``data_dir=""``: its pages read the cache it validated (a snapshot of the inputs), never
+    the data folder, which staff may be editing meanwhile (kernels re-ingested a file changed mid-build,
+    several at once, and published pages from the transient data under the old data's key).
+
     A warm kernel renders thousands of pages from one cache: the ``Store`` (with the small tables and the
     config it has read) is reused while the cache folder is the same one. Ingest replaces the folder
     (rename), so a new manifest inode/mtime means a new ``Store``."""
     regions = regions or load_regions()
     cache_dir = Path(cache_dir)
     manifest = cache_dir / "manifest.json"
+    snapshot = not data_dir  # a build: every page reads the cache it validated, whatever data/ holds now
+    if snapshot and not manifest.exists():
+        raise RuntimeError(f"cache data {cache_dir}/ tidak ada: jalankan `ranpasti build`, atau beri data_dir.")
     if manifest.exists():
         st = manifest.stat()
         key = (str(cache_dir.resolve()), st.st_ino, st.st_mtime_ns, st.st_size, id(regions))
         store = _STORES.get(key) or Store(cache_dir, regions)
-        if store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
+        if snapshot or store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
             if key not in _STORES:
                 _STORES.clear()  # one cache at a time per process
                 _STORES[key] = store
