@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .lifeline import interrupt_on_sigterm
 from .problems import DataError
 from .regions import load_regions
 
@@ -91,6 +92,7 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
                         renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, executor=executor,
                         scheduler=scheduler, force=force, allow_partial=allow_partial)
     try:
+        interrupt_on_sigterm()  # a CI cancel or `timeout`: clean up as for Ctrl+C (see lifeline)
         run_build(opts, log=click.echo)
     except DataError as e:
         fail(e)

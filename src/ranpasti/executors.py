@@ -83,7 +83,7 @@ def worker_info() -> dict:
 _BARRIER: Any = None  # per worker: the pool's barrier, so a call can be made once on every worker
 
 
-def _preload(kernel_name: str | None, barrier: Any) -> None:
+def _preload(kernel_name: str | None, barrier: Any, build_pid: int | None = None) -> None:
     """Pool initializer: import the heavy modules once per worker and, when asked, start its warm kernel.
 
     Warming here rather than in submitted tasks makes it happen once in *every* worker: a task can be picked
@@ -91,6 +91,10 @@ def _preload(kernel_name: str | None, barrier: Any) -> None:
     retry, so its error is reported against that unit instead of breaking the pool."""
     global _BARRIER
     _BARRIER = barrier
+    if build_pid is not None:
+        from .lifeline import watch_build
+
+        watch_build(build_pid)  # never outlive the build (SIGKILL, OOM kill): see ``lifeline``
     import papermill  # noqa: F401
 
     from . import engines
@@ -123,7 +127,7 @@ class LocalExecutor:
     def _new_pool(self, kernel_name: str | None = None) -> ProcessPoolExecutor:
         ctx = get_context("forkserver")
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_preload,
-                                   initargs=(kernel_name, ctx.Barrier(self.workers)))
+                                   initargs=(kernel_name, ctx.Barrier(self.workers), os.getpid()))
 
     def prewarm(self, kernel_name: str = "python3") -> None:
         """Start the workers and their warm kernels now, while the caller does other work (a rebuild
