@@ -194,11 +194,11 @@ def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions
     of each page rendered now, and the site-wide lists). Validation refuses them in every input it knows
     of; this catches the ones it cannot (a number typed into a count column, a configuration text, a name
     in reference data). Pages reused from the published site were checked when they were published."""
-    paths = [staging / name for name in SITE_WIDE]
+    paths = {staging / name: None for name in SITE_WIDE}
     for page in pages:
         folder = staging / page
         if folder.is_dir():
-            paths += [f for f in folder.iterdir() if f.is_file()]
+            paths.update((f, None) for f in folder.iterdir() if f.is_file())
     for path, number in privacy.scan_paths(paths, jobs=opts.jobs):
         raise RuntimeError(
             f"{path.relative_to(staging)} akan memuat nomor berbentuk NIK atau No. KK ({privacy.mask(number)}). "

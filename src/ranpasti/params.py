@@ -182,13 +182,10 @@ def _read_params(path: Path) -> dict:
     return params
 
 
-def _has_data(store: Store, kode: str) -> bool:
+def _has_data(kabs: frozenset[str], kode: str) -> bool:
     """Whether the data covers the unit: its kabupaten/kota (or, for a province, one of them) has rows."""
     if kode == "ID":
         return True
-    kabs = store.__dict__.get("_kabs_set")
-    if kabs is None:
-        kabs = store.__dict__["_kabs_set"] = frozenset(store.kabupaten_codes())
     return kode[:5] in kabs if len(kode) >= 5 else any(k.startswith(kode + ".") for k in kabs)
 
 
@@ -205,6 +202,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
             cached = pickle.loads(cache_file.read_bytes())
     fresh: dict[str, tuple[int, int, dict]] = {}
     racy = time.time_ns() - 2_000_000_000
+    kabs = frozenset(store.kabupaten_codes())
     pages = []
     for rel_name, size, mtime in _yml_files(params_dir):
         path = params_dir / rel_name
@@ -230,7 +228,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         if nik:
             raise ParamsError(f"{path}: catatan berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
                               "Catatan tampil di situs publik: hapus nomor itu.")
-        if not _has_data(store, kode):
+        if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")
         notebook = "evaluasi" if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level_of(kode)]

@@ -2,8 +2,8 @@
 
 Personal-data *columns* are refused by name in ``schema.py``; this module catches the same numbers typed
 into free text (a Lokmin ``masalah`` such as "keluarga NIK 1605…", a ``catatan`` in params), where no
-column name gives them away. One pattern serves validation, params and the scan of the built site, so the
-three agree on what a NIK looks like.
+column name gives them away. One reader (``find_nik``) serves validation, params and the scan of the built
+site, so the three agree on what a NIK looks like.
 
 A bare "16 digits" test is not enough on a site full of SHA-256 checksums and float fractions: a hex
 digest holds a run of 16 decimal digits often enough to fail a national build by chance. So a match must
@@ -23,13 +23,6 @@ from pathlib import Path
 _PROVINSI = "1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6]"
 _DAY = "0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01]"
 _MONTH = "0[1-9]|1[0-2]"
-
-NIK = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.,])"  # not inside a word, a hex digest or a decimal fraction
-    rf"(?:{_PROVINSI})\d{{4}}(?:{_DAY})(?:{_MONTH})\d{{2}}(?!0000)\d{{4}}"
-    rf"(?![0-9A-Za-z])(?![.,]\d)"
-)
-NIK_BYTES = re.compile(NIK.pattern.encode())
 
 # what the built site holds that staff text or data could reach
 SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt")

@@ -87,8 +87,9 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if kind in ("count", "row") or kind == "tahun":
             values = frame[col]
             # validation bounds counts (config.COUNT_LIMIT_MAX at most); never let a value wrap around
-            if len(values) and values.abs().max() >= 2**53:
-                raise ValueError(f"{name}.{col}: nilai terlalu besar untuk disimpan ({values.abs().max():.0f})")
+            largest = values.abs().max() if len(values) else 0
+            if largest >= 2**53:
+                raise ValueError(f"{name}.{col}: nilai terlalu besar untuk disimpan ({largest:.0f})")
             out[col] = values.astype("int64")
         elif kind == "percent":
             out[col] = frame[col].astype("float64")

@@ -64,18 +64,17 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
     regions = regions or load_regions()
     today = today or _today()
     report = Report()
-    config = Config()
-    if Path(data_dir).is_dir():
-        try:
-            config = load_config(data_dir)
-        except YamlError as e:
-            report.error("konfigurasi.yml", str(e))
     sources: dict[str, Source] = {}
     states: dict[str, TableState] = {}
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         report.error(str(data_dir), "folder data tidak ditemukan. Periksa argumen --data.")
         return Validation(report, sources, states)
+    config = Config()
+    try:
+        config = load_config(data_dir)
+    except YamlError as e:
+        report.error("konfigurasi.yml", str(e))
     for spec in TABLES.values():
         try:
             path = find_input(data_dir, spec.name)
@@ -114,9 +113,9 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
 
 def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
-    personal = [c for c in cols if personal_column(c) and c not in spec.column_names]
-    for c in personal:
-        report.error(source.name, f"kolom ini berisi data pribadi ({personal_column(c)}) dan tidak boleh ada di "
+    personal = {c: kind for c in cols if c not in spec.column_names and (kind := personal_column(c))}
+    for c, kind in personal.items():
+        report.error(source.name, f"kolom ini berisi data pribadi ({kind}) dan tidak boleh ada di "
                      "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
