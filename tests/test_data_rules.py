@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from ranpasti.cli import main
+from ranpasti.problems import DataError
 from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -579,3 +580,100 @@ def test_a_link_out_of_the_data_folder_is_refused_and_its_content_never_echoed(d
     (data / "lokmin.csv").symlink_to(secret)
     line = fails_with(data, "lokmin.csv", "tautan (symlink) ke luar folder data")
     assert "isi-rahasia" not in run(data)[1] and "isi-rahasia" not in line
+
+
+# ---------------------------------------------------------------- the whole file, not its first MiB
+
+FILLER = "catatan panjang " * 250  # 4,000 characters of an extra, ignored column
+
+
+def padded_lokmin(data: Path) -> pd.DataFrame:
+    """lokmin with an ignored column long enough that its last rows lie past the first MiB."""
+    lok = read(data, "lokmin")
+    lok["catatan_internal"] = FILLER
+    assert len(lok.to_csv(index=False)) > (1 << 20) + 50_000
+    return lok
+
+
+def test_windows_1252_is_recognised_when_the_first_accent_is_past_the_first_mebibyte(data, tmp_path):
+    """Issue 14, item 15: the encoding was chosen from the first MiB, so this valid file was refused with
+    a wrong row number."""
+    lok = padded_lokmin(data)
+    last = len(lok) - 1
+    lok.loc[last, "masalah"] = "Kader posyandu di desa Café belum dilatih"
+    (data / "lokmin.csv").write_bytes(lok.to_csv(index=False).encode("cp1252"))
+    code, out = run(data)
+    assert code == 0, out
+    assert f"dibaca sebagai Windows-1252 (bukan UTF-8), mulai baris {last + 2}" in out
+    store, _ = ingest(data, tmp_path / "cache")
+    assert "Kader posyandu di desa Café belum dilatih" in set(store.table("lokmin")["masalah"])
+
+
+@pytest.mark.parametrize("early", ["utf-8 letter", "utf-8 BOM"])
+def test_a_file_whose_encoding_changes_midway_is_refused_naming_the_line(data, early):
+    lok = padded_lokmin(data)
+    last = len(lok) - 1
+    if early == "utf-8 letter":
+        lok.loc[0, "masalah"] = "Sosialisasi di balai desa – belum semua hadir"  # an en dash, UTF-8
+    head = codecs.BOM_UTF8 if early == "utf-8 BOM" else b""
+    text = lok.to_csv(index=False)
+    cut = text.rindex("\n", 0, len(text) - 1) + 1  # the last row, appended by a Windows program
+    rest = text[cut:].replace(lok.loc[last, "masalah"], "Desa Café")
+    (data / "lokmin.csv").write_bytes(head + text[:cut].encode("utf-8") + rest.encode("cp1252"))
+    line = fails_with(data, "lokmin.csv", f"baris {last + 2}", "berubah di tengah file")
+    assert "CSV UTF-8" in line
+
+
+@pytest.mark.parametrize("where", ["past the first MiB", "in a small file"])
+def test_a_nul_byte_anywhere_is_refused_with_its_line(data, tmp_path, where):
+    """Issue 14, item 15: a NUL past the first MiB was published raw."""
+    lok = padded_lokmin(data) if where == "past the first MiB" else read(data, "lokmin")
+    row = len(lok) - 2 if where == "past the first MiB" else 3
+    lok.loc[row, "masalah"] = "Timbangan rusak\x00 di posyandu"
+    (data / "lokmin.csv").write_bytes(lok.to_csv(index=False).encode("utf-8"))
+    line = fails_with(data, "lokmin.csv", f"baris {row + 2}", "byte NUL")
+    assert "ekspor ulang" in line
+    with pytest.raises(DataError):
+        ingest(data, tmp_path / "cache")
+    assert not (tmp_path / "cache.staging").exists()
+
+
+def test_a_utf16_file_is_still_named_as_such(data):
+    text = (data / "lokmin.csv").read_text(encoding="utf-8")
+    (data / "lokmin.csv").write_bytes(text.encode("utf-16-le"))  # no BOM: every other byte is NUL
+    assert "CSV UTF-8" in fails_with(data, "lokmin.csv", "UTF-16 atau biner")
+
+
+def test_a_csv_with_thousands_of_columns_is_refused_at_its_header(data):
+    """Issue 14, item 15: 10,000 extra columns took 2 GB and 279 s before the file was accepted."""
+    p = read(data, "pendampingan").head(50)
+    wide = pd.concat([p, pd.DataFrame({f"x{i}": [""] * len(p) for i in range(10_000)})], axis=1)
+    write(data, "pendampingan", wide)
+    line = fails_with(data, "pendampingan.csv", "baris 1", "10.015 kolom")
+    assert "paling banyak 300" in line
+
+
+def test_an_excel_sheet_is_as_wide_as_its_used_columns(data, tmp_path):
+    """A wide header is refused in Excel too; a sheet whose formatting runs to column XFD (Excel marks the
+    whole row as used) is read as wide as the columns that hold something."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    kkb = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["kode_desa", "tahun_terbentuk"])
+    for r in kkb.itertuples():
+        ws.append([r.kode_desa, int(r.tahun_terbentuk)])
+    ws.cell(row=1, column=16_384).fill = PatternFill("solid", fgColor="FFFF00")
+    wb.save(data / "kampung_kb.xlsx")
+    assert ws.max_column == 16_384
+    code, out = run(data)
+    assert code == 0, out
+    store, _ = ingest(data, tmp_path / "cache")
+    assert len(store.table("kampung_kb")) == len(kkb)
+    for i in range(3, 400):
+        ws.cell(row=1, column=i, value=f"kolom_{i}")
+    wb.save(data / "kampung_kb.xlsx")
+    assert "paling banyak 300" in fails_with(data, "kampung_kb.xlsx", "399 kolom")

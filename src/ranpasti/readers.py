@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import privacy
+from . import fmt, privacy
 from .problems import Problem
 from .schema import TableSpec
 
 CHUNK_ROWS = 100_000
+CHUNK_CELLS = 2_000_000  # a chunk's rows × columns: a wide file gets shorter chunks, memory stays bounded
+MAX_COLUMNS = 300  # no staff form has more; 10,000 columns took 2 GB and minutes before being refused
 SNIFF_BYTES = 1 << 20
 ROW = "_baris"
 
@@ -87,6 +89,70 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass
+class Survey:
+    """What one pass over every byte of a text file shows, before pandas reads it.
+
+    A sniff of the first MiB cannot choose the encoding of a file whose first accented letter comes later,
+    nor see a NUL byte further down; reading the whole file once (it is read for its SHA-256 anyway) can.
+    Offsets are in bytes, lines count from 1 as a text editor or spreadsheet shows them.
+    """
+
+    sha256: str = ""
+    utf8_error: int | None = None  # offset of the first byte that is not UTF-8
+    non_ascii_before_error: bool = False  # valid UTF-8 letters (é, ’) appear before that offset
+    nul: int | None = None  # offset of the first NUL byte
+    lines_at: dict[int, int] = field(default_factory=dict)  # offset → its line, for the offsets above
+
+
+def survey(path: Path) -> Survey:
+    out = Survey()
+    h = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+            if out.nul is None and b"\x00" in block:
+                at = block.index(b"\x00")
+                out.nul = offset + at
+                out.lines_at[out.nul] = lines + block.count(b"\n", 0, at) + 1
+            if out.utf8_error is None and (not block.isascii() or decoder.getstate()[0]):
+                pending = len(decoder.getstate()[0])
+                try:
+                    if not decoder.decode(block).isascii():
+                        out.non_ascii_before_error = True
+                except UnicodeDecodeError as e:
+                    at = max(0, e.start - pending)
+                    out.utf8_error = offset + at
+                    out.lines_at[out.utf8_error] = lines + block.count(b"\n", 0, at) + 1
+                    out.non_ascii_before_error = out.non_ascii_before_error or not block[:at].isascii()
+            lines += block.count(b"\n")
+            offset += len(block)
+    if out.utf8_error is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # the file ends inside a multi-byte letter
+            out.utf8_error = offset - 1
+            out.lines_at[out.utf8_error] = lines + 1
+    out.sha256 = h.hexdigest()
+    return out
+
+
+def _is_cp1252(path: Path) -> int | None:
+    """Offset of the first byte Windows-1252 leaves undefined, or None when the whole file is Windows-1252."""
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    offset = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as e:
+                return offset + e.start
+            offset += len(block)
+    return None
+
+
 def _find_header(rows: list[list[str]], spec: TableSpec) -> int | None:
     """Index of the first row that names at least half of the required columns (title rows come first)."""
     required = {c.name for c in spec.columns if c.required}
@@ -99,44 +165,57 @@ def _find_header(rows: list[list[str]], spec: TableSpec) -> int | None:
 
 def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS) -> tuple[Source, Iterator[pd.DataFrame]]:
     """Sniff a file and return its description and an iterator of text chunks."""
-    source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path))
-    if source.size == 0:
+    if path.stat().st_size == 0:
         raise ReadError(Problem(path.name, "file kosong (0 byte). Ekspor ulang datanya."))
+    if path.suffix.lower() == ".xlsx":
+        source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path))
+        return source, _excel_chunks(source, spec)
+    found = survey(path)
+    source = Source(path=path, size=path.stat().st_size, sha256=found.sha256)
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
-    if path.suffix.lower() == ".xlsx" or head[:2] == b"PK":
-        if path.suffix.lower() != ".xlsx":
-            raise ReadError(Problem(path.name, "file ini sebenarnya file Excel (.xlsx) dengan nama .csv. "
-                                    "Ganti ekstensinya menjadi .xlsx atau simpan ulang sebagai CSV UTF-8."))
-        return source, _excel_chunks(source, spec)
-    return source, _csv_chunks(source, spec, head, chunk_rows)
+    if head[:2] == b"PK":
+        raise ReadError(Problem(path.name, "file ini sebenarnya file Excel (.xlsx) dengan nama .csv. "
+                                "Ganti ekstensinya menjadi .xlsx atau simpan ulang sebagai CSV UTF-8."))
+    return source, _csv_chunks(source, spec, head, found, chunk_rows)
 
 
-def _decode_choice(source: Source, head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE) or b"\x00" in head:
+def _decode_choice(source: Source, head: bytes, found: Survey) -> str:
+    """UTF-8 when every byte is UTF-8; Windows-1252 when the file is plain ASCII up to its first non-UTF-8
+    byte and Windows-1252 throughout (an older Excel's "CSV"); anything else is refused, naming the line."""
+    sample = head[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or sample.count(b"\x00") * 8 > len(sample):
         raise ReadError(Problem(source.name, "file ini bukan teks CSV yang bisa dibaca (UTF-16 atau biner). "
                                 "Di Excel pilih Simpan Sebagai → 'CSV UTF-8 (dipisahkan koma)'."))
-    if head.startswith(codecs.BOM_UTF8):
-        source.notes.append(f"{source.name}: tanda BOM UTF-8 di awal file diabaikan.")
-        return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as e:
-        if e.start > len(head) - 4 and len(head) == SNIFF_BYTES:
-            return "utf-8"  # a multi-byte character cut by the sniff window
-    try:
-        head.decode("cp1252")
-    except UnicodeDecodeError as e:
+    if found.nul is not None:
+        raise ReadError(Problem(source.name, "baris ini berisi byte NUL (karakter kosong tak terlihat), tanda file "
+                                "rusak atau tersambung dengan file biner. Hapus karakter itu (atau ekspor ulang "
+                                "file) lalu simpan lagi sebagai 'CSV UTF-8'.", row=found.lines_at[found.nul]))
+    bom = head.startswith(codecs.BOM_UTF8)
+    if found.utf8_error is None:
+        if bom:
+            source.notes.append(f"{source.name}: tanda BOM UTF-8 di awal file diabaikan.")
+        return "utf-8-sig" if bom else "utf-8"
+    line = found.lines_at[found.utf8_error]
+    if bom or found.non_ascii_before_error:
+        raise ReadError(Problem(source.name, "penyandian (encoding) berubah di tengah file: sampai sebelum baris "
+                                "ini UTF-8, di baris ini bukan. Biasanya karena dua file digabung. Simpan ulang "
+                                "seluruh file sebagai 'CSV UTF-8'.", row=line))
+    bad = _is_cp1252(source.path)
+    if bad is not None:
+        with open(source.path, "rb") as f:
+            f.seek(bad)
+            byte = f.read(1)[0]
         raise ReadError(Problem(source.name, "penyandian (encoding) file tidak dikenali: bukan UTF-8 dan bukan "
-                                f"Windows-1252 (byte 0x{head[e.start]:02X}). Simpan ulang sebagai "
-                                "'CSV UTF-8'.")) from e
-    source.notes.append(f"{source.name}: dibaca sebagai Windows-1252 (bukan UTF-8); huruf seperti é dikonversi.")
+                                f"Windows-1252 (byte 0x{byte:02X}). Simpan ulang sebagai 'CSV UTF-8'.", row=line))
+    source.notes.append(f"{source.name}: dibaca sebagai Windows-1252 (bukan UTF-8), mulai baris {line} ada huruf "
+                        "seperti é; sudah dikonversi.")
     return "cp1252"
 
 
-def _csv_chunks(source: Source, spec: TableSpec, head: bytes, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    source.encoding = _decode_choice(source, head)
+def _csv_chunks(source: Source, spec: TableSpec, head: bytes, found: Survey,
+                chunk_rows: int) -> Iterator[pd.DataFrame]:
+    source.encoding = _decode_choice(source, head, found)
     text = head.decode(source.encoding, errors="replace")
     lines = text.splitlines()[:30]
     counts = {sep: sum(line.count(sep) for line in lines[:5]) for sep in (",", ";", "\t")}
@@ -148,7 +227,16 @@ def _csv_chunks(source: Source, spec: TableSpec, head: bytes, chunk_rows: int) -
     if header_idx:
         source.notes.append(f"{source.name}: {header_idx} baris judul di atas nama kolom dilewati.")
     source.header_row = header_idx + 1
-    return _iter_csv(source, header_idx, chunk_rows)
+    width = len(rows[header_idx]) if rows else 0
+    _refuse_too_wide(source, width)
+    return _iter_csv(source, header_idx, max(1, min(chunk_rows, CHUNK_CELLS // max(width, 1))))
+
+
+def _refuse_too_wide(source: Source, width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise ReadError(Problem(source.name, f"baris judul punya {fmt.number(width)} kolom; paling banyak "
+                                f"{MAX_COLUMNS}. Simpan hanya kolom yang dipakai (lihat data/README.md) ke file "
+                                "baru.", row=source.header_row))
 
 
 def _iter_csv(source: Source, header_idx: int, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -239,7 +327,12 @@ def _excel_chunks(source: Source, spec: TableSpec) -> Iterator[pd.DataFrame]:
     _refuse_personal_sheets(source, wb, ws)
     if len(wb.worksheets) > 1:
         source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to
+    # column XFD, which would make every row 16,384 empty cells
+    head = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_row=30, values_only=True)]
+    used = max((max((i + 1 for i, v in enumerate(row) if v), default=0) for row in head), default=0)
+    _refuse_too_wide(source, used)
+    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_col=max(used, 1), values_only=True)]
     header_idx = _find_header(rows[:30], spec)
     merged = [r for r in ws.merged_cells.ranges if r.min_row <= (header_idx or 30) + 1]
     if header_idx is None or any(r.min_row <= header_idx + 1 < r.max_row + 1 and r.max_row > r.min_row
