@@ -47,7 +47,7 @@ def sample_sites(tmp_path_factory):
             logs: list[str] = []
             report = build(opts, log=logs.append)
             sites[renderer] = {"site": opts.out, "report": report, "cache": opts.cache_dir, "renderer": renderer,
-                               "log": logs}
+                               "log": logs, "opts": opts}
         return sites[renderer]
 
     return get

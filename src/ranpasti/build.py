@@ -167,11 +167,19 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
                         previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
     staging = opts.out.with_name(opts.out.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     rendering = time.perf_counter()
-    renderer.render(records, ctx, staging)
-    _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
-    publish(staging, opts.out)
+    try:
+        staging.mkdir(parents=True)
+        renderer.render(records, ctx, staging)
+        _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
+        publish(staging, opts.out)
+    except BaseException as e:
+        # a half-written site must not stay beside the real one: on a full disk it holds the space that the
+        # next build needs, and it is never published
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(opts.out)
+        raise
     report.published = True
     report.rendering = ctx.stats
     for warning in ctx.stats.get("warnings", []):

@@ -38,7 +38,10 @@ def validate(data_dir: Path) -> None:
     """Periksa file data; tampilkan setiap masalah dengan file, baris dan kolomnya."""
     from .validate import validate as validate_data
 
-    result = validate_data(data_dir, regions=load_regions())
+    try:
+        result = validate_data(data_dir, regions=load_regions())
+    except OSError as e:
+        system_fail(e)
     click.echo(result.report.render())
     sys.exit(0 if result.report.ok else 1)
 
@@ -55,9 +58,11 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 
     try:
         store, _ = ingest(data_dir, cache_dir)
+        written, kept = write_params(store, params_dir, overwrite=overwrite)
     except DataError as e:
         fail(e)
-    written, kept = write_params(store, params_dir, overwrite=overwrite)
+    except OSError as e:
+        system_fail(e)
     click.echo(f"{written} file parameter ditulis, {kept} sudah ada dan dipertahankan, di {params_dir}/.")
 
 
@@ -99,6 +104,8 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
     except (BuildFailed, ParamsError, RuntimeError, ValueError) as e:
         click.echo(f"BUILD GAGAL: {e}", err=True)
         sys.exit(1)
+    except OSError as e:  # a full disk or a read-only folder, from wherever it was met
+        system_fail(e, out)
 
 
 @main.command()
@@ -113,6 +120,13 @@ def serve(site_dir: Path, port: int) -> None:
         click.echo(f"{site_dir}/index.html belum ada. Jalankan `ranpasti build` dahulu.", err=True)
         sys.exit(1)
     run_serve(site_dir, port)
+
+
+def system_fail(err: OSError, site: Path | None = None) -> None:
+    from .diskerrors import explain
+
+    click.echo(f"GAGAL: {explain(err, site)}", err=True)
+    sys.exit(1)
 
 
 def fail(err: DataError) -> None:

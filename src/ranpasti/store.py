@@ -130,13 +130,23 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
     staging = cache_dir.with_name(cache_dir.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    try:
+        return _ingest_into(staging, data_dir, cache_dir, regions, fingerprint, today)
+    except BaseException as e:
+        shutil.rmtree(staging, ignore_errors=True)  # bad data, a full disk or Ctrl+C: no half cache left behind
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(cache_dir)  # pyarrow's write errors name no file: the message should
+        raise
+
+
+def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Regions, fingerprint: str,
+                 today: dt.date | None) -> tuple[Store, Report]:
     sink = _Sink(staging)
     try:
         result = validate(data_dir, regions=regions, sink=sink, today=today)
     finally:
         sink.close()
     if not result.report.ok:
-        shutil.rmtree(staging, ignore_errors=True)
         raise DataError(result.report)
     _finalise(staging, regions)
     sources = {name: {"file": s.name, "sha256": s.sha256, "size": s.size, "encoding": s.encoding,
