@@ -7,6 +7,7 @@
     python bench/bench.py --work DIR --rebuild-only   # part 3 again on the national site already in DIR
     python bench/bench.py --quarto-only        # part 4 on the sample only (about 2 minutes)
     python bench/bench.py --work DIR --quarto-national  # part 4 on the national site of part 2 (~1.5 h more)
+    python bench/bench.py --validate-only --baseline 6d54162   # part 5: validation, against an older commit
 
 1. Naive vs ranpasti. ``--units`` pages (default 60) of the sample data, built twice:
    the naive way, one notebook at a time: ``papermill`` CLI (a cold kernel per notebook) then
@@ -27,6 +28,11 @@
    republished (incremental: only the changed pages go through Quarto). With ``--quarto-national`` the same
    on the national site of part 2 (Quarto renders ~15,600 pages first: about an hour on 2 cores).
    Needs a ``quarto`` on PATH (``make bench`` puts the one of ``scripts/setup_quarto.sh`` there).
+
+5. Validation. ``ranpasti validate`` on the sample and on the national data of part 2 (generated if the
+   work folder has none), three runs each, wall time and peak memory; with ``--baseline REV`` the same
+   runs of the code at git revision REV (a worktree) alternate with them, and the ratio is printed.
+   ``--validate-only`` runs only this part.
 
 Everything runs in a work folder (``--work``, default a temporary folder removed at the end). The
 machine's load matters for wall times: CPU seconds are printed too, which do not depend on what else runs.
@@ -289,6 +295,59 @@ def part4(args, work: Path, root: Path | None = None) -> None:
         f"{r.get('quarto_seconds', 0):.1f} s")
 
 
+# ---------------------------------------------------------------- part 5
+
+
+def national_data(work: Path) -> Path:
+    data = work / "national" / "data"
+    if not (data / "pendampingan.csv").exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_sample.py"), "--scale", "national",
+                        "--out", str(data)], check=True, capture_output=True)
+    return data
+
+
+def timed_validate(src: Path, data: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit status of ``ranpasti validate`` run from the code in ``src``."""
+    code = f"import sys; sys.path.insert(0, {str(src)!r}); from ranpasti.cli import main; main()"
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, "validate", "--data", str(data)], cwd=src.parent,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def part5(args, work: Path) -> None:
+    say("== 5. Validasi (ranpasti validate), 3 kali per versi kode, bergantian")
+    versions = {"sekarang": ROOT / "src"}
+    tree = None
+    if args.baseline:
+        tree = work / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), args.baseline],
+                       check=True, capture_output=True)
+        versions[f"{args.baseline}"] = tree / "src"
+    try:
+        for label, data in (("contoh", ROOT / "data"), ("nasional", national_data(work))):
+            with open(data / "pendampingan.csv", encoding="utf-8") as f:
+                rows = sum(1 for _ in f) - 1
+            runs: dict[str, list[tuple[float, float, int]]] = {v: [] for v in versions}
+            for _ in range(3):
+                for version, src in versions.items():
+                    runs[version].append(timed_validate(src, data))
+            medians = {}
+            for version, got in runs.items():
+                seconds = sorted(r[0] for r in got)
+                medians[version] = seconds[1]
+                say(f"    {label} ({rows:,} baris pendampingan), kode {version}: median {seconds[1]:.2f} s "
+                    f"(runs {', '.join(f'{x:.2f}' for x in seconds)}), memori puncak "
+                    f"{max(r[1] for r in got):,.0f} MB, status keluar {sorted({r[2] for r in got})}")
+            if args.baseline:
+                ratio = medians["sekarang"] / medians[args.baseline]
+                say(f"    {label}: sekarang / {args.baseline} = {ratio:.3f} (target nasional <= 1,10)")
+    finally:
+        if tree is not None:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=60, help="halaman untuk perbandingan naif (bawaan 60)")
@@ -301,11 +360,20 @@ def main() -> None:
                     help="bagian 4 juga pada situs nasional bagian 2 (Quarto merender ~15.600 halaman)")
     ap.add_argument("--rebuild-only", action="store_true",
                     help="hanya bagian 3, pada situs nasional yang sudah dibangun di --work (bagian 2 sebelumnya)")
+    ap.add_argument("--validate-only", action="store_true", help="hanya bagian 5 (validasi)")
+    ap.add_argument("--baseline", help="revisi git pembanding untuk bagian 5 (mis. 6d54162)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ranpasti-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     say(f"ranpasti bench {dt.datetime.now():%Y-%m-%d %H:%M} · {os.cpu_count()} core · jobs={args.jobs} · "
         f"beban {os.getloadavg()[0]:.1f} · folder {work}")
+    if args.validate_only:
+        try:
+            part5(args, work)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     if args.quarto_only:
         try:
             part4(args, work)
@@ -335,6 +403,7 @@ def main() -> None:
         part4(args, work)
         if args.quarto_national and not args.skip_national:
             part4(args, work, root=work / "national")
+        part5(args, work)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

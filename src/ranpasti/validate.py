@@ -159,7 +159,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         parsed = _parse(col.kind, text, col.choices, source)
         if col.kind == "count" and not source.indonesian_numbers:
             # "2.000" in a comma-separated file read as 2: to Indonesian staff it is two thousand
-            dotted = text.str.fullmatch(r"\s*-?[0-9]{1,3}(?:\.[0-9]{3})+\s*", na=False)
+            dotted = normalize.dotted_thousands(text)
             if dotted.any():
                 report.error_cells(source.name, col.name, rows[dotted], text[dotted],
                                    "titik di sini bisa berarti ribuan (2.000 = dua ribu) atau desimal. Tulis "
