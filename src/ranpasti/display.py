@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, Template
+from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup
 
 from . import fmt
@@ -28,7 +28,10 @@ MIME_TABLE = "application/vnd.ranpasti.table+json"
 MIME_CHART = "application/vnd.ranpasti.chart+json"
 MIME_VEGALITE = "application/vnd.vegalite.v6+json"  # Altair 6 writes Vega-Lite 6
 
-_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+# Section markup lives in ``templates/sections/`` (autoescaped like everything here). Not reloaded on change:
+# a warm kernel renders thousands of pages and would otherwise stat each template file at every use.
+_env = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
+                   lstrip_blocks=True, auto_reload=False)
 
 
 def safe_json(obj: Any) -> Markup:
@@ -78,6 +81,27 @@ def template(source: str) -> Template:
 
 def render(source: str, **context: Any) -> HTML:
     return HTML(template(source).render(**context))
+
+
+def render_file(name: str, **context: Any) -> HTML:
+    """A template of ``templates/`` (e.g. ``sections/cards.html.j2``) as display markup, autoescaped."""
+    return HTML(_env.get_template(name).render(**context))
+
+
+class Section(list[Rich]):
+    """What every page section returns: its display objects in order (possibly none).
+
+    One type for every section, so a notebook cell is always just the call (``p.trends(ctx)``): as the
+    cell's last expression IPython calls ``_ipython_display_``, which shows each part as its own output,
+    as the renderers expect (one table or chart bundle per output, read for the downloads)."""
+
+    def __init__(self, *parts: Rich) -> None:
+        super().__init__(parts)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(*self)
 
 
 # ---------------------------------------------------------------- tables
