@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -73,19 +72,16 @@ class HTML(Rich):
         return self.markup
 
 
-@lru_cache(maxsize=256)
-def template(source: str) -> Template:
-    """Compiled once per process: a warm kernel renders thousands of pages with the same templates."""
-    return _env.from_string(source)
+def template(name: str) -> Template:
+    """A template of ``templates/`` by name (``sections/cards.html.j2``). Markup lives in template files
+    only, never in Python strings, so all of it is in one place and autoescaped the same way; compiled once
+    per process (the environment's cache), as a warm kernel renders thousands of pages with them."""
+    return _env.get_template(name)
 
 
-def render(source: str, **context: Any) -> HTML:
-    return HTML(template(source).render(**context))
-
-
-def render_file(name: str, **context: Any) -> HTML:
-    """A template of ``templates/`` (e.g. ``sections/cards.html.j2``) as display markup, autoescaped."""
-    return HTML(_env.get_template(name).render(**context))
+def render_template(name: str, **context: Any) -> HTML:
+    """A template of ``templates/`` rendered as display markup (see ``template``)."""
+    return HTML(template(name).render(**context))
 
 
 class Section(list[Rich]):
@@ -145,28 +141,6 @@ def _download_value(value: Any, kind: str, decimals: int) -> Any:
     return value
 
 
-_TABLE = """\
-<div class="rp-table-wrap tex2jax_ignore mathjax_ignore" id="tabel-{{ name }}">
-<table class="rp-table" data-table="{{ name }}">
-<caption>{{ caption }}</caption>
-<thead><tr>{% for c in cols %}<th scope="col" class="k-{{ c.kind }}">{{ c.header }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr{% if row.cls %} class="{{ row.cls }}"{% endif %}>{% for cell in row.cells %}\
-{% if loop.first %}<th scope="row">{% else %}<td class="k-{{ cell.kind }}">{% endif %}\
-{% if cell.band %}<span class="rp-badge" style="background:{{ cell.color }}">{{ cell.text }}</span>\
-{% elif cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>\
-{% elif cell.color %}<span class="rp-cell" style="border-left-color:{{ cell.color }}" title="{{ cell.title }}">\
-{{ cell.text }}<span class="rp-sr"> ({{ cell.title }})</span></span>\
-{% else %}{{ cell.text }}{% endif %}{% if loop.first %}</th>{% else %}</td>{% endif %}{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
-{% if download %}<p class="rp-downloads">Unduh tabel: <a href="{{ name }}.csv" download>CSV</a> ·
-<a href="{{ name }}.xlsx" download>Excel</a></p>{% endif %}
-{% if note %}<p class="rp-note">{{ note }}</p>{% endif %}
-</div>"""
-
-
 @dataclass
 class Table(Rich):
     """An accessible table whose shown values are also offered as CSV and Excel downloads."""
@@ -212,8 +186,9 @@ class Table(Rich):
         return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for r in self._records()]
 
     def html(self) -> str:
-        return template(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,
-                                               rows=self._rows(), note=self.note, download=self.download)
+        return template("sections/table.html.j2").render(
+            name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
+            download=self.download)
 
     def text(self) -> str:
         return f"{self.caption} ({len(self.frame)} baris)"
@@ -226,17 +201,6 @@ class Table(Rich):
 
 
 # ---------------------------------------------------------------- charts
-
-_CHART = """\
-<figure class="rp-chart" id="grafik-{{ name }}">
-<figcaption><strong>{{ title }}</strong>{% if description %} — {{ description }}{% endif %}</figcaption>
-<div class="rp-vega" role="img" aria-label="{{ title }}. {{ description }}"></div>
-<script type="application/json" class="rp-spec">{{ spec }}</script>
-{% if svg %}<noscript><img class="rp-fallback" src="{{ name }}.svg" alt="{{ title }}. {{ description }}">\
-</noscript>{% endif %}
-{% if table %}<details class="rp-chart-data"><summary>Data grafik (tabel)</summary>{{ table }}</details>{% endif %}
-</figure>"""
-
 
 @dataclass
 class Chart(Rich):
@@ -259,8 +223,9 @@ class Chart(Rich):
 
     def html(self) -> str:
         table = Markup(self.table.html()) if self.table is not None else ""
-        return template(_CHART).render(name=self.name, title=self.title, description=self.description,
-                                               spec=safe_json(self.spec()), svg=self.svg, table=table)
+        return template("sections/chart.html.j2").render(
+            name=self.name, title=self.title, description=self.description, spec=safe_json(self.spec()),
+            svg=self.svg, table=table)
 
     def text(self) -> str:
         return f"Grafik: {self.title}"

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import fmt
 from .. import indicators as ind
 from ..config import NO_DATA_BAND
-from ..display import HTML, Section, render_file
+from ..display import HTML, Section, render_template
 from .context import Context
 
 
@@ -22,7 +22,7 @@ def period_label(months: tuple[str, str]) -> str:
 
 def empty(text: str) -> HTML:
     """The one sentence a section shows when it has nothing to show."""
-    return render_file("sections/empty.html.j2", text=text)
+    return render_template("sections/empty.html.j2", text=text)
 
 
 def band_domain(ctx: Context) -> tuple[list[str], list[str]]:
@@ -41,7 +41,7 @@ def header(ctx: Context) -> Section:
         kicker = "Kemajuan RAN PASTI (Rencana Aksi Nasional Percepatan Penurunan Angka Stunting Indonesia)"
         title = ctx.unit.label if ctx.level != "nasional" else "Indonesia — ringkasan nasional"
         period = f"Bulan laporan: {fmt.month(ctx.bulan)} · tren Januari–{fmt.month(ctx.bulan)}."
-    return Section(render_file("sections/header.html.j2", kicker=kicker, title=title, period=period,
+    return Section(render_template("sections/header.html.j2", kicker=kicker, title=title, period=period,
                                sample=ctx.config.sample, catatan=ctx.catatan))
 
 
@@ -80,7 +80,7 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
                                 f"(akhir {ctx.tahun})"))
     note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
                     f"{period_label(months)}. Sumber: pendampingan.csv dan kampung_kb.csv (lihat Catatan data).")
-    return Section(render_file("sections/cards.html.j2", cards=items, note=note))
+    return Section(render_template("sections/cards.html.j2", cards=items, note=note))
 
 
 def data_notes(ctx: Context) -> Section:
@@ -100,6 +100,6 @@ def data_notes(ctx: Context) -> Section:
         a = ctx.rows[ctx.rows["bulan"] == ctx.bulan]
         sent = int(a["desa_melapor"].sum()) if len(a) else 0
         missing = f"{fmt.number(len(ctx.desa_ref) - sent)} dari {fmt.number(len(ctx.desa_ref))} desa/kelurahan."
-    return Section(render_file("sections/data_notes.html.j2", period=period, month=fmt.month(ctx.bulan),
+    return Section(render_template("sections/data_notes.html.j2", period=period, month=fmt.month(ctx.bulan),
                                missing=missing, notes=ctx.store.manifest.get("notes", [])[:10],
                                source_note=ctx.config.source_note))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import charts, fmt
 from .. import indicators as ind
-from ..display import Chart, Col, Section, Table, render_file
+from ..display import Chart, Col, Section, Table, render_template
 from .common import empty
 from .context import MAIN_INDICATOR, Context
 
@@ -119,7 +119,7 @@ def lokmin_followup(ctx: Context) -> Section:
     counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
     counts["urut"] = counts["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
-    summary = render_file("sections/lokmin_summary.html.j2", n=len(df),
+    summary = render_template("sections/lokmin_summary.html.j2", n=len(df),
                           m=df[["kode_kecamatan", "tanggal"]].drop_duplicates().shape[0], y=ctx.tahun,
                           s=total["selesai"], b=total["berjalan"], x=total["belum dimulai"])
     df["tanggal_teks"] = df["tanggal"].map(fmt.date)
@@ -165,7 +165,7 @@ def summary(ctx: Context) -> Section:
     missing = annual[annual["nilai"].isna()]
     if len(missing):
         parts.append("Tidak ada data untuk: " + ", ".join(ind.label(k) for k in missing["indikator"]) + ".")
-    return Section(render_file("sections/summary.html.j2", text=" ".join(parts)))
+    return Section(render_template("sections/summary.html.j2", text=" ".join(parts)))
 
 
 def gaps(ctx: Context) -> Section:
@@ -190,4 +190,4 @@ def gaps(ctx: Context) -> Section:
                      "paling sering muncul: " + "; ".join(f"{m} ({n}×)" for m, n in top.items()) + ".")
     if not items:
         items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
-    return Section(render_file("sections/gaps.html.j2", items=items))
+    return Section(render_template("sections/gaps.html.j2", items=items))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import charts, fmt
 from .. import indicators as ind
-from ..display import Chart, Col, Section, Table, render_file
+from ..display import Chart, Col, Section, Table, render_template
 from .common import band_domain, empty, period_label
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table
@@ -123,7 +123,7 @@ def krs_profile(ctx: Context) -> Section:
                              "persen": ind.ratio([totals[c]], [totals["total_krs"]])[0]} for c, lbl in _REKAP_FACTORS])
     welfare = pd.DataFrame([{"kelompok": lbl, "jumlah": totals[c],
                              "persen": ind.ratio([totals[c]], [totals["total_krs"]])[0]} for c, lbl in _WELFARE])
-    summary = render_file("sections/krs_summary.html.j2", year=year, krs=fmt.number(totals["total_krs"]),
+    summary = render_template("sections/krs_summary.html.j2", year=year, krs=fmt.number(totals["total_krs"]),
                           sasaran=fmt.number(totals["jumlah_keluarga_sasaran"]),
                           pct=fmt.percent(ind.ratio([totals["total_krs"]], [totals["jumlah_keluarga_sasaran"]])[0]),
                           keluarga=fmt.number(totals["jumlah_keluarga"]))
@@ -168,7 +168,7 @@ def prevalence(ctx: Context) -> Section:
     else:
         out.append(table)
     if not admin.empty:
-        out.append(render_file("sections/eppgbm_note.html.j2",
+        out.append(render_template("sections/eppgbm_note.html.j2",
                                rows="; ".join(f"{r.wilayah} {r.tahun}: {fmt.percent(r.prevalensi, 2)}"
                                               for r in admin.itertuples())))
     return out
@@ -190,7 +190,7 @@ def kampung_kb(ctx: Context) -> Section:
     if df.empty:
         return Section()
     row = df.iloc[0]
-    return Section(render_file("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
+    return Section(render_template("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
                                d=fmt.number(row["penyebut"]), p=fmt.percent(row["nilai"]), y=ctx.tahun))
 
 
