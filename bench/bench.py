@@ -62,6 +62,7 @@ import pandas as pd  # noqa: E402
 from ranpasti.build import BuildOptions, build  # noqa: E402
 from ranpasti.executors import MemoryMonitor  # noqa: E402
 from ranpasti.params import load_pages, params_path, write_params  # noqa: E402
+from ranpasti.regions import ancestors  # noqa: E402
 from ranpasti.store import ingest  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -222,7 +223,7 @@ def sample_full(args, work: Path) -> tuple[BuildOptions, Path]:
 def change_one_kecamatan(data: Path) -> str:
     path = data / "pendampingan.csv"
     pend = pd.read_csv(path, dtype=str, keep_default_na=False)
-    kec = pend["kode_desa"].str.slice(0, 8)
+    kec = ancestors(pend["kode_desa"], "kecamatan")
     target = sorted(kec.unique())[len(kec.unique()) // 2]
     rows = pend.index[(kec == target) & (pend["krs_didampingi"].astype(int) > 0)]
     pend.loc[rows[0], "krs_didampingi"] = str(int(pend.loc[rows[0], "krs_didampingi"]) - 1)

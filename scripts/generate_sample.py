@@ -22,7 +22,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ranpasti.regions import Regions  # noqa: E402
+from ranpasti.regions import Regions, ancestors  # noqa: E402
 
 SEED = 20240831  # the last day of PK-24
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
@@ -218,7 +218,7 @@ def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -
 
 
 def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:
-    aug = pend[pend["bulan"] == "2024-09"].assign(kec=lambda d: d["kode_desa"].str.slice(0, 8))
+    aug = pend[pend["bulan"] == "2024-09"].assign(kec=lambda d: ancestors(d["kode_desa"], "kecamatan"))
     krs = aug.groupby("kec")["krs_sasaran"].sum().reindex(kec_codes, fill_value=0).to_numpy()
     n = len(kec_codes)
     sasaran = np.round(krs / rng.uniform(0.35, 0.55, n)).astype(int)

@@ -13,7 +13,7 @@ import pytest
 from ranpasti import fmt
 from ranpasti import indicators as ind
 from ranpasti.config import Config
-from ranpasti.regions import load_regions
+from ranpasti.regions import ancestor, ancestors, load_regions
 from ranpasti.slugs import slugify
 
 # Two kecamatan, three desa, two months. Hand arithmetic in the comments.
@@ -114,6 +114,20 @@ def test_indonesian_formats():
 
 
 # ---------------------------------------------------------------- regions
+
+
+def test_ancestor_of_a_code_at_each_level():
+    """One helper for "the unit at this level that a code lies in" (no ``code[:5]`` cuts elsewhere)."""
+    desa = "16.05.01.2001"
+    assert [ancestor(desa, lv) for lv in ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")] == [
+        "ID", "16", "16.05", "16.05.01", desa]
+    assert ancestor("16.05", "kabupaten") == "16.05"
+    with pytest.raises(ValueError):
+        ancestor("16.05", "kecamatan")  # a kabupaten lies in no kecamatan
+    codes = pd.Series([desa, "35.01.02.2003"], index=[7, 9])
+    assert ancestors(codes, "kecamatan").tolist() == ["16.05.01", "35.01.02"]
+    assert ancestors(codes, "nasional").tolist() == ["ID", "ID"]
+    assert ind.unit_codes(codes, "provinsi").index.tolist() == [7, 9]
 
 
 def test_whole_country_counts():

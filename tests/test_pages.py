@@ -19,7 +19,8 @@ import pytest
 
 from ranpasti import fmt
 from ranpasti import indicators as ind
-from ranpasti.display import MIME_TABLE
+from ranpasti import pages as p
+from ranpasti.display import MIME_TABLE, Rich, Section
 from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,3 +225,24 @@ def test_desa_table_counts_and_privacy(data_dir, cache_dir, tmp_path):
     assert checked >= 10
     html = html_of(nb)
     assert f"{names[SMALL_DESA]}</th><td class=\"k-text\">ya</td><td class=\"k-int\">&lt; 5</td>" in html
+
+
+SECTIONS = {"progres": ["header", "cards", "overview_table", "trends", "comparison", "krs_profile", "prevalence",
+                        "kampung_kb", "lokmin", "data_notes"],
+            "evaluasi": ["header", "summary", "evaluation_table", "cards", "scorecard", "semesters", "lokmin_followup",
+                         "gaps", "data_notes"]}
+
+
+@pytest.mark.parametrize(("kode", "kind"), [("ID", "progres"), ("16", "progres"), ("16.05", "progres"),
+                                            (EMPTY_KEC, "progres"), ("16.05", "evaluasi"), (EMPTY_KEC, "evaluasi")])
+def test_every_section_returns_a_section(cache_dir, kode, kind):
+    """Issue 15: one return type for every section (a notebook cell is just the call), markup escaped."""
+    ctx = p.open_context(kode, kind=kind, data_dir="", cache_dir=cache_dir, catatan="<b>A & B</b>")
+    for name in SECTIONS[kind]:
+        if name == "overview_table" and ctx.level not in ("nasional", "provinsi"):
+            continue
+        out = getattr(p, name)(ctx)
+        assert type(out) is Section and all(isinstance(x, Rich) for x in out), name
+        assert all(x.html().strip() for x in out), name
+    head = p.header(ctx)[0].html()
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in head and "<b>" not in head

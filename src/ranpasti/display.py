@@ -15,11 +15,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, Template
+from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup
 
 from . import fmt
@@ -28,7 +27,10 @@ MIME_TABLE = "application/vnd.ranpasti.table+json"
 MIME_CHART = "application/vnd.ranpasti.chart+json"
 MIME_VEGALITE = "application/vnd.vegalite.v6+json"  # Altair 6 writes Vega-Lite 6
 
-_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+# Section markup lives in ``templates/sections/`` (autoescaped like everything here). Not reloaded on change:
+# a warm kernel renders thousands of pages and would otherwise stat each template file at every use.
+_env = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
+                   lstrip_blocks=True, auto_reload=False)
 
 
 def safe_json(obj: Any) -> Markup:
@@ -70,14 +72,32 @@ class HTML(Rich):
         return self.markup
 
 
-@lru_cache(maxsize=256)
-def template(source: str) -> Template:
-    """Compiled once per process: a warm kernel renders thousands of pages with the same templates."""
-    return _env.from_string(source)
+def template(name: str) -> Template:
+    """A template of ``templates/`` by name (``sections/cards.html.j2``). Markup lives in template files
+    only, never in Python strings, so all of it is in one place and autoescaped the same way; compiled once
+    per process (the environment's cache), as a warm kernel renders thousands of pages with them."""
+    return _env.get_template(name)
 
 
-def render(source: str, **context: Any) -> HTML:
-    return HTML(template(source).render(**context))
+def render_template(name: str, **context: Any) -> HTML:
+    """A template of ``templates/`` rendered as display markup (see ``template``)."""
+    return HTML(template(name).render(**context))
+
+
+class Section(list[Rich]):
+    """What every page section returns: its display objects in order (possibly none).
+
+    One type for every section, so a notebook cell is always just the call (``p.trends(ctx)``): as the
+    cell's last expression IPython calls ``_ipython_display_``, which shows each part as its own output,
+    as the renderers expect (one table or chart bundle per output, read for the downloads)."""
+
+    def __init__(self, *parts: Rich) -> None:
+        super().__init__(parts)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(*self)
 
 
 # ---------------------------------------------------------------- tables
@@ -119,28 +139,6 @@ def _download_value(value: Any, kind: str, decimals: int) -> Any:
     if kind == "pctband":
         return round(float(value), decimals)
     return value
-
-
-_TABLE = """\
-<div class="rp-table-wrap tex2jax_ignore mathjax_ignore" id="tabel-{{ name }}">
-<table class="rp-table" data-table="{{ name }}">
-<caption>{{ caption }}</caption>
-<thead><tr>{% for c in cols %}<th scope="col" class="k-{{ c.kind }}">{{ c.header }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr{% if row.cls %} class="{{ row.cls }}"{% endif %}>{% for cell in row.cells %}\
-{% if loop.first %}<th scope="row">{% else %}<td class="k-{{ cell.kind }}">{% endif %}\
-{% if cell.band %}<span class="rp-badge" style="background:{{ cell.color }}">{{ cell.text }}</span>\
-{% elif cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>\
-{% elif cell.color %}<span class="rp-cell" style="border-left-color:{{ cell.color }}" title="{{ cell.title }}">\
-{{ cell.text }}<span class="rp-sr"> ({{ cell.title }})</span></span>\
-{% else %}{{ cell.text }}{% endif %}{% if loop.first %}</th>{% else %}</td>{% endif %}{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
-{% if download %}<p class="rp-downloads">Unduh tabel: <a href="{{ name }}.csv" download>CSV</a> ·
-<a href="{{ name }}.xlsx" download>Excel</a></p>{% endif %}
-{% if note %}<p class="rp-note">{{ note }}</p>{% endif %}
-</div>"""
 
 
 @dataclass
@@ -188,8 +186,9 @@ class Table(Rich):
         return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for r in self._records()]
 
     def html(self) -> str:
-        return template(_TABLE).render(name=self.name, caption=self.caption, cols=self.cols,
-                                               rows=self._rows(), note=self.note, download=self.download)
+        return template("sections/table.html.j2").render(
+            name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
+            download=self.download)
 
     def text(self) -> str:
         return f"{self.caption} ({len(self.frame)} baris)"
@@ -202,17 +201,6 @@ class Table(Rich):
 
 
 # ---------------------------------------------------------------- charts
-
-_CHART = """\
-<figure class="rp-chart" id="grafik-{{ name }}">
-<figcaption><strong>{{ title }}</strong>{% if description %} — {{ description }}{% endif %}</figcaption>
-<div class="rp-vega" role="img" aria-label="{{ title }}. {{ description }}"></div>
-<script type="application/json" class="rp-spec">{{ spec }}</script>
-{% if svg %}<noscript><img class="rp-fallback" src="{{ name }}.svg" alt="{{ title }}. {{ description }}">\
-</noscript>{% endif %}
-{% if table %}<details class="rp-chart-data"><summary>Data grafik (tabel)</summary>{{ table }}</details>{% endif %}
-</figure>"""
-
 
 @dataclass
 class Chart(Rich):
@@ -235,8 +223,9 @@ class Chart(Rich):
 
     def html(self) -> str:
         table = Markup(self.table.html()) if self.table is not None else ""
-        return template(_CHART).render(name=self.name, title=self.title, description=self.description,
-                                               spec=safe_json(self.spec()), svg=self.svg, table=table)
+        return template("sections/chart.html.j2").render(
+            name=self.name, title=self.title, description=self.description, spec=safe_json(self.spec()),
+            svg=self.svg, table=table)
 
     def text(self) -> str:
         return f"Grafik: {self.title}"

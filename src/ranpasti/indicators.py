@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .regions import CODE_LENGTH, ancestors
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,12 @@ for _ind in (
     register(_ind)
 
 PENDAMPINGAN_INDICATORS = [i for i in INDICATORS.values() if i.table == "pendampingan"]
-UNIT_CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
+UNIT_CODE_LENGTH = CODE_LENGTH  # kept for callers; ``regions`` owns how codes nest
 
 
 def unit_codes(kode_desa: pd.Series, level: str) -> pd.Series:
-    """The code of the unit at ``level`` that each desa belongs to (codes nest by prefix)."""
-    if level == "nasional":
-        return pd.Series("ID", index=kode_desa.index)
-    return kode_desa.str.slice(0, UNIT_CODE_LENGTH[level])
+    """The code of the unit at ``level`` that each desa belongs to (``regions.ancestors``)."""
+    return ancestors(kode_desa, level)
 
 
 def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import privacy
-from .regions import level_of
+from .regions import ancestor, level_of
 from .store import Store
 from .urls import page_dir
 from .yamlio import YamlError, load_untrusted
@@ -68,7 +68,7 @@ def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
     kabs = store.kabupaten_codes()
     years = sorted({int(m[:4]) for m in store.months()})
     out: list[tuple[str, str, int | None, dict]] = [("ID", "progres", None, {"kode": "ID", "bulan": None})]
-    for prov in sorted({k[:2] for k in kabs}):
+    for prov in sorted({ancestor(k, "provinsi") for k in kabs}):
         out.append((prov, "progres", None, {"kode": prov, "bulan": None}))
     for kab in kabs:
         kecs = sorted(regions.children(kab).index)
@@ -186,7 +186,9 @@ def _has_data(kabs: frozenset[str], kode: str) -> bool:
     """Whether the data covers the unit: its kabupaten/kota (or, for a province, one of them) has rows."""
     if kode == "ID":
         return True
-    return kode[:5] in kabs if len(kode) >= 5 else any(k.startswith(kode + ".") for k in kabs)
+    if level_of(kode) == "provinsi":
+        return any(ancestor(k, "provinsi") == kode for k in kabs)
+    return ancestor(kode, "kabupaten") in kabs
 
 
 def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -> list[PageSpec]:

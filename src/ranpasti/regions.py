@@ -36,6 +36,30 @@ def level_of(code: str) -> str:
     return LEVELS[min(code.count(".") + 1, 4)]
 
 
+# Kemendagri codes nest by prefix (``16.05.01.2001`` is in ``16.05.01``, in ``16.05``, in ``16``) and every
+# part has a fixed width, so a unit's ancestor at a level is its first so many characters
+CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
+
+
+def ancestor(code: str, level: str) -> str:
+    """The code of the unit at ``level`` that ``code`` lies in (itself at its own level; ``ID`` at
+    ``nasional``). The one place that knows codes nest by prefix: callers never cut ``code[:5]`` themselves.
+    ``ValueError`` when ``code`` is above ``level`` (a kabupaten has no kecamatan ancestor)."""
+    if level == "nasional":
+        return "ID"
+    own = level_of(code)
+    if LEVELS.index(own) < LEVELS.index(level):
+        raise ValueError(f"kode {code!r} ({own}) tidak berada di bawah tingkat {level}")
+    return code[:CODE_LENGTH[level]]
+
+
+def ancestors(codes: pd.Series, level: str) -> pd.Series:
+    """``ancestor`` of every code of a Series at once (codes validated to be at or below ``level``)."""
+    if level == "nasional":
+        return pd.Series("ID", index=codes.index)
+    return codes.str.slice(0, CODE_LENGTH[level])
+
+
 # the column of a level's table that holds the code of the unit one level up
 PARENT_COLUMN: dict[str, str | None] = {"provinsi": None, "kabupaten": "kode_provinsi",
                                         "kecamatan": "kode_kabupaten", "desa": "kode_kecamatan"}
@@ -83,7 +107,7 @@ class Regions:
         kec = read("kecamatan.csv")
         kec["slug"] = sibling_slugs(kec["nama"], kec["kode"], kec["kode_kabupaten"])
         desa = read("desa.csv")
-        desa["kode_kabupaten"] = desa["kode_kecamatan"].str.slice(0, 5)
+        desa["kode_kabupaten"] = ancestors(desa["kode_kecamatan"], "kabupaten")
         # sorted by code: the units inside a unit are then one contiguous block (see ``_inside``)
         self.provinsi = prov.set_index("kode").sort_index()
         self.kabupaten = kab.set_index("kode").sort_index()

@@ -28,7 +28,7 @@ from . import __version__
 from .config import load_config
 from .problems import DataError, Report
 from .readers import ROW, file_sha256
-from .regions import Regions, level_of, load_regions
+from .regions import Regions, ancestor, ancestors, level_of, load_regions
 from .schema import TABLES
 from .swap import swap_into_place
 from .validate import validate
@@ -97,10 +97,10 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = frame[col].astype(str)
     out = pd.DataFrame(out)
     if "kode_desa" in out:
-        out["kode_kecamatan"] = out["kode_desa"].str.slice(0, 8)
-        out["kode_kabupaten"] = out["kode_desa"].str.slice(0, 5)
+        out["kode_kecamatan"] = ancestors(out["kode_desa"], "kecamatan")
+        out["kode_kabupaten"] = ancestors(out["kode_desa"], "kabupaten")
     elif "kode_kecamatan" in out:
-        out["kode_kabupaten"] = out["kode_kecamatan"].str.slice(0, 5)
+        out["kode_kabupaten"] = ancestors(out["kode_kecamatan"], "kabupaten")
     return out
 
 
@@ -241,7 +241,7 @@ def _write_slice_hashes(staging: Path, pendampingan: pd.Series | None = None) ->
     per["h"] = (per["tabel"].map(lambda t: int(hashlib.sha1(t.encode()).hexdigest()[:15], 16)).astype("uint64")
                 ^ per["h"])
     kec = per.groupby("kode")["h"].sum()
-    kab = kec.groupby(kec.index.str.slice(0, 5)).sum()
+    kab = kec.groupby(ancestors(kec.index.to_series(), "kabupaten")).sum()
     hashes = pd.concat([kec, kab[~kab.index.isin(kec.index)]])
     pd.DataFrame({"kode": hashes.index, "hash": hashes.to_numpy().astype("uint64").astype(str)}).to_parquet(
         staging / "slice_hash.parquet", index=False)
@@ -287,21 +287,21 @@ class Store:
         level = level_of(kode)
         if level in ("nasional", "provinsi"):
             raise ValueError("gunakan agregat() untuk tingkat provinsi/nasional")
-        path = self.dir / "pendampingan" / f"{kode[:5]}.parquet"
+        path = self.dir / "pendampingan" / f"{ancestor(kode, 'kabupaten')}.parquet"
         if not path.exists():
             return pd.DataFrame(columns=["kode_desa", "bulan", *COUNT_COLUMNS])
         filters = [("kode_kecamatan", "=", kode)] if level == "kecamatan" else None
         return pd.read_parquet(path, filters=filters)
 
     def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A result computed once for the kabupaten ``kode[:5]`` and shared by the pages inside it.
+        """A result computed once for the kabupaten of ``kode`` and shared by the pages inside it.
 
         A build runs a kabupaten's kecamatan pages one after another on the same warm kernels, and each
         needs the same kabupaten-wide figures (capaian of every kecamatan and desa, with targets): computing
         them once per kabupaten instead of once per page removes most of a kecamatan page's pandas work.
         Only the latest kabupaten is kept, so memory stays flat over a national build. Results are shared:
         callers must not modify them."""
-        kab = kode[:5]
+        kab = ancestor(kode, "kabupaten")
         memo = self.__dict__.setdefault("_kabupaten_memo", {})
         if memo.get("kabupaten") != kab:
             memo.clear()

@@ -1,0 +1,28 @@
+"""The sections of every page, as functions of one loaded ``Context``.
+
+A notebook opens a context for its unit and period and calls one function per section; each returns a
+``Section`` (``display.py``: its display objects in order), so every notebook cell is just the call. All
+numbers come from ``indicators``; nothing is computed in a notebook, so the same section looks and counts
+the same on every page, and tests can call these functions directly. Markup is in
+``templates/sections/``.
+
+Modules, by concern: ``context`` (the data a page reads, memoised once per page), ``common`` (header,
+cards, data notes: on every page), ``progress`` (monthly progress pages), ``evaluation`` (December
+evaluation pages), ``desa`` (the desa table and its privacy suppression). Notebooks use this package's
+names (``from ranpasti import pages as p``), re-exported here.
+"""
+
+from __future__ import annotations
+
+from ..display import Section
+from .common import cards, data_notes, header
+from .context import MAIN_INDICATOR, Context, open_context, open_store
+from .desa import desa_table
+from .evaluation import STATUS_ORDER, evaluation_table, gaps, lokmin_followup, scorecard, semesters, summary
+from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
+
+__all__ = [
+    "MAIN_INDICATOR", "STATUS_ORDER", "Context", "Section", "cards", "comparison", "data_notes", "desa_table",
+    "evaluation_table", "gaps", "header", "kampung_kb", "krs_profile", "lokmin", "lokmin_followup",
+    "open_context", "open_store", "overview_table", "prevalence", "scorecard", "semesters", "summary", "trends",
+]

@@ -1,0 +1,105 @@
+"""Sections on every page, progress or evaluation: the header, the headline cards and the data notes.
+
+Also the small helpers every section module uses, so a period or an empty section reads the same on every
+page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import fmt
+from .. import indicators as ind
+from ..config import NO_DATA_BAND
+from ..display import HTML, Section, render_template
+from .context import Context
+
+
+def period_label(months: tuple[str, str]) -> str:
+    """``Desember 2024`` for one month, ``Januari 2024–Juni 2024`` for a range."""
+    return fmt.month(months[0]) if months[0] == months[1] else f"{fmt.month(months[0])}–{fmt.month(months[1])}"
+
+
+def empty(text: str) -> HTML:
+    """The one sentence a section shows when it has nothing to show."""
+    return render_template("sections/empty.html.j2", text=text)
+
+
+def band_domain(ctx: Context) -> tuple[list[str], list[str]]:
+    """Band labels and colours in order, "no data" last: one colour scale for every ranking chart."""
+    bands = [*ctx.config.bands, NO_DATA_BAND]
+    return [b.label for b in bands], [b.color for b in bands]
+
+
+def header(ctx: Context) -> Section:
+    """The page title, its period, the sample-data warning and the staff note (``catatan``)."""
+    if ctx.kind == "evaluasi":
+        kicker = f"Evaluasi RAN PASTI tahun {ctx.tahun}"
+        title = f"Evaluasi {ctx.tahun} — {ctx.unit.label}"
+        period = f"Capaian tahunan Januari–Desember {ctx.tahun} dan capaian bulan Desember {ctx.tahun}."
+    else:
+        kicker = "Kemajuan RAN PASTI (Rencana Aksi Nasional Percepatan Penurunan Angka Stunting Indonesia)"
+        title = ctx.unit.label if ctx.level != "nasional" else "Indonesia — ringkasan nasional"
+        period = f"Bulan laporan: {fmt.month(ctx.bulan)} · tren Januari–{fmt.month(ctx.bulan)}."
+    return Section(render_template("sections/header.html.j2", kicker=kicker, title=title, period=period,
+                               sample=ctx.config.sample, catatan=ctx.catatan))
+
+
+def _card(row: pd.Series, detail: str) -> dict:
+    target = row["target"]
+    vs = ""
+    if not fmt.is_missing(row["capaian_target"]):
+        vs = f"{fmt.percent(row['capaian_target'])} dari target {fmt.percent(target, 0)}"
+    elif not fmt.is_missing(target):
+        vs = f"target {fmt.percent(target, 0)}"
+    return {"label": ind.label(row["indikator"]), "value": fmt.percent(row["nilai"]), "detail": detail,
+            "band": row["band"], "color": row["warna"], "vs": vs}
+
+
+def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None = None) -> Section:
+    """Headline cards: each indicator for the period, its numerator/denominator and capaian vs target."""
+    months = months or (ctx.bulan, ctx.bulan)
+    own = ctx.own(months)
+    items = []
+    for key in [i.key for i in ind.PENDAMPINGAN_INDICATORS]:
+        r = own[own["indikator"] == key]
+        if r.empty:
+            r = ind.with_target(pd.DataFrame([{"kode": ctx.kode, "indikator": key, "pembilang": 0.0,
+                                               "penyebut": 0.0, "nilai": float("nan")}]),
+                                ctx.targets, ctx.tahun, ctx.config)
+        row = r.iloc[0]
+        indicator = ind.INDICATORS[key]
+        detail = (f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} "
+                  f"({indicator.denominator.replace('_', ' ')})")
+        items.append(_card(row, detail))
+    kkb = ctx.kampung(ctx.level)
+    kkb = kkb[kkb["kode"] == ctx.own_code]
+    if not kkb.empty:
+        row = kkb.iloc[0]
+        items.append(_card(row, f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} desa/kelurahan "
+                                f"(akhir {ctx.tahun})"))
+    note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
+                    f"{period_label(months)}. Sumber: pendampingan.csv dan kampung_kb.csv (lihat Catatan data).")
+    return Section(render_template("sections/cards.html.j2", cards=items, note=note))
+
+
+def data_notes(ctx: Context) -> Section:
+    """"Catatan data": the months in the data, the desa that did not report, normalisation notes, sources."""
+    months = ctx.months_with_data()
+    period = f"{fmt.month(months[0])} – {fmt.month(months[-1])}" if months else "tidak ada data"
+    if ctx.level in ("kabupaten", "kecamatan"):
+        rep = ind.reported(ctx.rows, ctx.desa_ref, ctx.bulan)
+        miss = rep[~rep["melapor"]]
+        if miss.empty:
+            missing = "tidak ada; semua desa melapor."
+        else:
+            shown = ", ".join(miss["nama"].head(30))
+            more = f" dan {len(miss) - 30} lainnya" if len(miss) > 30 else ""
+            missing = f"{len(miss)} dari {len(rep)}: {shown}{more}."
+    else:
+        a = ctx.rows[ctx.rows["bulan"] == ctx.bulan]
+        sent = int(a["desa_melapor"].sum()) if len(a) else 0
+        missing = f"{fmt.number(len(ctx.desa_ref) - sent)} dari {fmt.number(len(ctx.desa_ref))} desa/kelurahan."
+    return Section(render_template("sections/data_notes.html.j2", period=period, month=fmt.month(ctx.bulan),
+                               missing=missing, notes=ctx.store.manifest.get("notes", [])[:10],
+                               source_note=ctx.config.source_note))

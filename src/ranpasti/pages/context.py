@@ -1,0 +1,275 @@
+"""One unit, one period: the loaded data every section of a page reads, and how a page gets it.
+
+Every figure a section shows is computed here once per page and shared by the sections that show it: one
+memo per ``Context`` (``memoised`` methods and properties, keyed by name and arguments). Figures that every
+page of a kabupaten needs are computed once per kabupaten instead (``Store.kabupaten_memo``): a build runs a
+kabupaten's kecamatan pages one after another on the same warm kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from .. import indicators as ind
+from ..config import Config
+from ..regions import Regions, Unit, ancestor, load_regions
+from ..store import Store, ingest, input_fingerprint
+from ..urls import page_dir, relative
+
+MAIN_INDICATOR = "krs_didampingi"  # what rankings sort by and what privacy masks first
+
+_STORES: dict[tuple, Store] = {}
+
+
+def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache",
+               regions: Regions | None = None) -> Store:
+    """The cache for ``data_dir``; ingested here only when a notebook is run by hand without a build.
+
+    A build passes ``data_dir=""``: its pages read the cache it validated (a snapshot of the inputs), never
+    the data folder, which staff may be editing meanwhile (kernels re-ingested a file changed mid-build,
+    several at once, and published pages from the transient data under the old data's key).
+
+    A warm kernel renders thousands of pages from one cache: the ``Store`` (with the small tables and the
+    config it has read) is reused while the cache folder is the same one. Ingest replaces the folder
+    (rename), so a new manifest inode/mtime means a new ``Store``."""
+    regions = regions or load_regions()
+    cache_dir = Path(cache_dir)
+    manifest = cache_dir / "manifest.json"
+    snapshot = not data_dir  # a build: every page reads the cache it validated, whatever data/ holds now
+    if snapshot and not manifest.exists():
+        raise RuntimeError(f"cache data {cache_dir}/ tidak ada: jalankan `ranpasti build`, atau beri data_dir.")
+    if manifest.exists():
+        st = manifest.stat()
+        key = (str(cache_dir.resolve()), st.st_ino, st.st_mtime_ns, st.st_size, id(regions))
+        store = _STORES.get(key) or Store(cache_dir, regions)
+        if snapshot or store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
+            if key not in _STORES:
+                _STORES.clear()  # one cache at a time per process
+                _STORES[key] = store
+            return store
+    store, _ = ingest(Path(data_dir), cache_dir, regions)
+    return store
+
+
+T = TypeVar("T")
+
+
+def memoised(method: Callable[..., T]) -> Callable[..., T]:
+    """Compute a ``Context`` method (or, under ``@property``, attribute) once per page.
+
+    The page's single memo: several sections read the same figures, and the evaluation page asks for the
+    same ones ~7 times. The key is the method's name and its positional arguments, so callers normalise
+    defaults first (``capaian(level)`` and ``capaian(level, this_year)`` must be one entry). Results are
+    shared: callers must not modify them (copy first)."""
+    name = method.__name__
+
+    @wraps(method)
+    def wrapper(self: Context, *args: Any) -> T:
+        key = (name, *args)
+        memo = self._memo
+        if key not in memo:
+            memo[key] = method(self, *args)
+        return memo[key]
+
+    return wrapper
+
+
+@dataclass
+class Context:
+    """One unit, one period: the data slice and settings every section of its page reads."""
+
+    kode: str
+    store: Store
+    bulan: str  # reporting month (YYYY-MM)
+    tahun: int
+    kind: str = "progres"
+    catatan: str = ""
+    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------ the unit
+
+    @property
+    def regions(self) -> Regions:
+        return self.store.regions
+
+    @property
+    def config(self) -> Config:
+        return self.store.config
+
+    @property
+    @memoised
+    def unit(self) -> Unit:
+        return self.regions.unit(self.kode)
+
+    @property
+    def level(self) -> str:
+        return self.unit.tingkat
+
+    @property
+    def own_code(self) -> str:
+        """The unit's code in computed tables (the country's rows are coded ``ID``)."""
+        return "ID" if self.level == "nasional" else self.kode
+
+    @property
+    def child_level(self) -> str:
+        return {"nasional": "kabupaten", "provinsi": "kabupaten", "kabupaten": "kecamatan",
+                "kecamatan": "desa"}[self.level]
+
+    @property
+    def svg(self) -> bool:
+        """Whether this page's charts get an SVG fallback (configured per level: costly on 15,000 pages)."""
+        return self.level in self.config.svg_fallback_levels
+
+    @property
+    @memoised
+    def page(self) -> str:
+        return page_dir(self.regions, self.kode, self.kind, self.tahun)
+
+    def child_name(self, kode: str) -> str:
+        if self.child_level == "desa":
+            return self.regions.desa.at[kode, "nama"] if kode in self.regions.desa.index else kode
+        return self.regions.unit(kode).nama
+
+    def link(self, kode: str, kind: str = "progres") -> str:
+        return relative(self.page, page_dir(self.regions, kode, kind, self.tahun))
+
+    # ------------------------------------------------------------ data read
+
+    @property
+    @memoised
+    def rows(self) -> pd.DataFrame:
+        """Pendampingan rows of the unit: desa rows, or per-kabupaten sums above kabupaten level."""
+        if self.level in ("nasional", "provinsi"):
+            return self.store.agregat(self.kode)
+        if self.level == "kecamatan":
+            kab = self._kabupaten_rows
+            return kab[kab["kode_kecamatan"] == self.kode]
+        return self.store.pendampingan(self.kode)
+
+    @property
+    def _kabupaten_rows(self) -> pd.DataFrame:
+        return self._kabupaten_wide(("pendampingan",),
+                                    lambda: self.store.pendampingan(ancestor(self.kode, "kabupaten")))
+
+    @property
+    def code_col(self) -> str:
+        return "kode_kabupaten" if self.level in ("nasional", "provinsi") else "kode_desa"
+
+    @property
+    @memoised
+    def targets(self) -> pd.DataFrame:
+        return self.store.table("target")
+
+    @property
+    @memoised
+    def _target_values(self) -> dict[str, float]:
+        t = self.targets[self.targets["tahun"] <= self.tahun].sort_values("tahun", kind="stable")
+        return {str(k): float(v) for k, v in zip(t["indikator"], t["target"], strict=True)}  # latest year wins
+
+    def target_of(self, key: str) -> float | None:
+        """The indicator's target for the page's year (the latest earlier one if the year has none)."""
+        return self._target_values.get(key)
+
+    @property
+    @memoised
+    def desa_ref(self) -> pd.DataFrame:
+        return self.regions.desa_of(self.kode)
+
+    def months_with_data(self) -> list[str]:
+        return sorted(self.rows["bulan"].unique())
+
+    def lokmin_rows(self) -> pd.DataFrame:
+        """Lokmin meetings of the unit in the page's year, oldest first, with the kecamatan's name (a copy)."""
+        return self._lokmin_rows().copy()
+
+    @memoised
+    def _lokmin_rows(self) -> pd.DataFrame:
+        df = self.store.table("lokmin", "" if self.level == "nasional" else self.kode)
+        df = df[df["tanggal"].str.slice(0, 4) == str(self.tahun)].copy()  # ISO dates: the year
+        df["kecamatan"] = df["kode_kecamatan"].map(self.regions.kecamatan["nama"])  # validated: all present
+        return df.sort_values(["tanggal", "kode_kecamatan"])
+
+    # ------------------------------------------------------------ indicators
+
+    def year_to_date(self) -> tuple[str, str]:
+        return (f"{self.tahun}-01", self.bulan)
+
+    def capaian(self, level: str, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
+        """Capaian at ``level`` over a month range (default January to the reporting month), with target and
+        band (level = own level or children). Shared: not to be modified."""
+        return self._capaian_at(level, months or self.year_to_date(), by_month)
+
+    @memoised
+    def _capaian_at(self, level: str, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
+        if self.level == "kecamatan":  # computed for the whole kabupaten once, then this kecamatan's rows
+            whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun),
+                                         lambda: self._compute_capaian(self._kabupaten_rows, level, months, by_month))
+            return self._inside(whole)
+        return self._compute_capaian(self.rows, level, months, by_month)
+
+    def _compute_capaian(self, rows: pd.DataFrame, level: str, months: tuple[str, str],
+                         by_month: bool) -> pd.DataFrame:
+        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+        values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
+        return ind.with_target(values, self.targets, self.tahun, self.config)
+
+    def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
+        """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""
+        return self._own(months or self.year_to_date(), by_month)
+
+    @memoised
+    def _own(self, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
+        df = self.capaian(self.level, months, by_month)
+        return df[df["kode"] == self.own_code]
+
+    def kampung(self, level: str) -> pd.DataFrame:
+        """Kampung KB coverage at ``level`` at the end of the page's year, with target and band (a copy)."""
+        return self._kampung_at(level).copy()
+
+    @memoised
+    def _kampung_at(self, level: str) -> pd.DataFrame:
+        if self.level == "kecamatan":
+            kab = ancestor(self.kode, "kabupaten")
+            whole = self._kabupaten_wide(("kampung", level, self.tahun), lambda: self._compute_kampung(
+                self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level))
+            return self._inside(whole)
+        return self._compute_kampung(self.store.table("kampung_kb", self.kode), self.desa_ref, level)
+
+    def _compute_kampung(self, kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str) -> pd.DataFrame:
+        values = ind.kampung_kb(kkb, desa_ref, level, self.tahun)
+        return ind.with_target(values, self.targets, self.tahun, self.config)
+
+    def _kabupaten_wide(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A result for this unit's whole kabupaten, shared by its kecamatan pages (``Store.kabupaten_memo``)."""
+        return self.store.kabupaten_memo(self.kode, key, compute)
+
+    def _inside(self, whole: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a kabupaten-wide result that belong to this unit (its own row and its desa)."""
+        codes = whole["kode"]
+        return whole[(codes == self.kode) | codes.str.startswith(self.kode + ".")]
+
+
+def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, kind: str = "progres",
+                 data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache", catatan: str = "",
+                 store: Store | None = None) -> Context:
+    """Load a page's context. ``bulan=None`` means the latest month in the data (for ``tahun`` if given)."""
+    store = store or open_store(data_dir, cache_dir)
+    kode = "ID" if kode in ("", "nasional", None) else str(kode)
+    store.regions.unit(kode)  # KeyError with the code if it does not exist
+    months = store.months()
+    if not months:
+        raise ValueError("data pendampingan kosong")
+    if kind == "evaluasi":
+        tahun = int(tahun or months[-1][:4])
+        bulan = f"{tahun}-12"
+    elif bulan is None:
+        in_year = [m for m in months if tahun is None or m.startswith(str(tahun))]
+        bulan = (in_year or months)[-1]
+    tahun = int(bulan[:4])
+    return Context(kode=kode, store=store, bulan=str(bulan), tahun=tahun, kind=kind, catatan=catatan or "")

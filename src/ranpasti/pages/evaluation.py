@@ -1,0 +1,193 @@
+"""Sections of the December evaluation pages (kabupaten, kecamatan): the year against its targets.
+
+Annual capaian sums January–December before dividing (``indicators``); the December figures stand beside
+them because many programmes are judged on the year's last month.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts, fmt
+from .. import indicators as ind
+from ..display import Chart, Col, Section, Table, render_template
+from .common import empty
+from .context import MAIN_INDICATOR, Context
+
+STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
+
+
+def _year(ctx: Context) -> tuple[str, str]:
+    return (f"{ctx.tahun}-01", f"{ctx.tahun}-12")
+
+
+def evaluation_table(ctx: Context) -> Section:
+    """Annual (Jan–Dec) and December capaian per indicator against the year's target, with band."""
+    annual = ctx.own(_year(ctx)).set_index("indikator")
+    dec = ctx.own((f"{ctx.tahun}-12", f"{ctx.tahun}-12")).set_index("indikator")
+    rows = []
+    for i in ind.PENDAMPINGAN_INDICATORS:
+        a = annual.loc[i.key] if i.key in annual.index else None
+        d = dec.loc[i.key] if i.key in dec.index else None
+        rows.append({
+            "label": i.label,
+            "tahunan": a["nilai"] if a is not None else float("nan"),
+            "pembilang": a["pembilang"] if a is not None else float("nan"),
+            "penyebut": a["penyebut"] if a is not None else float("nan"),
+            "desember": d["nilai"] if d is not None else float("nan"),
+            "target": ctx.target_of(i.key),
+            "capaian_target": a["capaian_target"] if a is not None else float("nan"),
+            "band": a["band"] if a is not None else "Tidak ada data",
+            "warna": a["warna"] if a is not None else "#5c6370",
+            "sumber_target": a["sumber_target"] if a is not None else "",
+        })
+    kkb = ctx.kampung(ctx.level)
+    kkb = kkb[kkb["kode"] == ctx.kode]
+    if len(kkb):
+        k = kkb.iloc[0]
+        rows.append({"label": ind.label("kampung_kb"), "tahunan": k["nilai"], "pembilang": k["pembilang"],
+                     "penyebut": k["penyebut"], "desember": k["nilai"], "target": k["target"],
+                     "capaian_target": k["capaian_target"], "band": k["band"], "warna": k["warna"],
+                     "sumber_target": k["sumber_target"]})
+    frame = pd.DataFrame(rows)
+    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"),
+            Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
+            Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("target", "Target", "pct", 0),
+            Col("capaian_target", "Capaian vs target", "pct"), Col("band", "Status", "band"),
+            Col("sumber_target", "Sumber target")]
+    return Section(Table(frame, cols, name="evaluasi-indikator",
+                         caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
+                         note="Capaian tahunan = Σ didampingi Januari–Desember ÷ Σ sasaran Januari–Desember. "
+                              "Capaian vs target = capaian ÷ target × 100 (dibalik untuk indikator yang makin rendah "
+                              "makin baik)."))
+
+
+def scorecard(ctx: Context) -> Section:
+    """Every child unit × every indicator, annual capaian coloured by band."""
+    values = ctx.capaian(ctx.child_level, _year(ctx))
+    wide = values.pivot(index="kode", columns="indikator", values="nilai")
+    bands = values.pivot(index="kode", columns="indikator", values="warna")
+    labels = values.pivot(index="kode", columns="indikator", values="band")
+    kind = "evaluasi" if ctx.child_level == "kecamatan" else None
+    frame = pd.DataFrame({"nama": [ctx.child_name(k) for k in wide.index]}, index=wide.index)
+    if kind:
+        frame["nama"] = [(ctx.child_name(k), ctx.link(k, kind)) for k in wide.index]
+    for i in ind.PENDAMPINGAN_INDICATORS:
+        frame[i.key] = wide.get(i.key)
+        frame[f"warna_{i.key}"] = bands.get(i.key)
+        frame[f"band_{i.key}"] = labels.get(i.key)
+    if ctx.child_level == "desa":
+        krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["penyebut"]
+        small = krs.reindex(frame.index).between(0, ctx.config.privacy_min_krs, inclusive="neither")
+        frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
+        frame.loc[small, MAIN_INDICATOR] = "disamarkan"
+    frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
+    cols = [Col("nama", ctx.child_level.capitalize(), "link" if kind else "text")]
+    cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
+    return Section(Table(frame, cols, name=f"rapor-{ctx.child_level}",
+                         caption=f"Rapor capaian tahunan {ctx.tahun} setiap {ctx.child_level} "
+                                 "(warna = status terhadap target)"))
+
+
+def semesters(ctx: Context) -> Section:
+    """Semester 1 (Jan–Jun) against semester 2 (Jul–Dec) per indicator."""
+    s1 = ctx.own((f"{ctx.tahun}-01", f"{ctx.tahun}-06")).set_index("indikator")["nilai"]
+    s2 = ctx.own((f"{ctx.tahun}-07", f"{ctx.tahun}-12")).set_index("indikator")["nilai"]
+    rows = [{"label": i.label, "s1": s1.get(i.key, float("nan")), "s2": s2.get(i.key, float("nan"))}
+            for i in ind.PENDAMPINGAN_INDICATORS]
+    frame = pd.DataFrame(rows)
+    frame["selisih"] = frame["s2"] - frame["s1"]
+    table = Table(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
+                          Col("s2", "Semester 2 (Jul–Des)", "pct"), Col("selisih", "Perubahan (poin)", "num")],
+                  name="semester", caption=f"Kemajuan antarsemester {ctx.tahun}")
+    long = pd.concat([frame.assign(periode="Semester 1", nilai=frame["s1"]),
+                      frame.assign(periode="Semester 2", nilai=frame["s2"])])[["label", "periode", "nilai"]]
+    chart = Chart(charts.grouped(long, "label", "periode", "nilai", f"Semester 1 dan 2 tahun {ctx.tahun}"),
+                  name="semester", title=f"Capaian semester 1 dan 2 tahun {ctx.tahun}",
+                  description="; ".join(f"{r.label}: {fmt.percent(r.s1)} → {fmt.percent(r.s2)}"
+                                        for r in frame.itertuples()),
+                  table=table, svg=ctx.svg)
+    return Section(chart)
+
+
+def lokmin_followup(ctx: Context) -> Section:
+    """Lokmin follow-up actions through the year and their status at year end."""
+    df = ctx.lokmin_rows()
+    if df.empty:
+        return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
+    df["bulan"] = df["tanggal"].str.slice(0, 7)  # ISO dates: the month
+    counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
+    counts["urut"] = counts["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
+    summary = render_template("sections/lokmin_summary.html.j2", n=len(df),
+                          m=df[["kode_kecamatan", "tanggal"]].drop_duplicates().shape[0], y=ctx.tahun,
+                          s=total["selesai"], b=total["berjalan"], x=total["belum dimulai"])
+    df["tanggal_teks"] = df["tanggal"].map(fmt.date)
+    cols = [Col("tanggal_teks", "Tanggal")]
+    if ctx.level != "kecamatan":
+        cols.append(Col("kecamatan", "Kecamatan"))
+    cols += [Col("tahap", "Tahap"), Col("masalah", "Masalah"), Col("rencana_tindak_lanjut", "Tindak lanjut"),
+             Col("status", "Status")]
+    table = Table(df, cols, name="lokmin-tindak-lanjut", caption=f"Semua tindak lanjut Lokmin {ctx.tahun} (lokmin.csv)")
+    status_table = Table(counts.assign(bulan_teks=counts["bulan"].map(fmt.month)),
+                         [Col("bulan_teks", "Bulan"), Col("status", "Status"), Col("jumlah", "Jumlah", "int")],
+                         name="lokmin-status", caption="Status tindak lanjut per bulan pertemuan")
+    chart = Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
+                  title="Status tindak lanjut Lokmin per bulan pertemuan",
+                  description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
+                              f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg)
+    return Section(summary, chart, table)
+
+
+def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    annual = ctx.own(_year(ctx))
+    child = ctx.capaian(ctx.child_level, _year(ctx))
+    return annual, child
+
+
+def summary(ctx: Context) -> Section:
+    """An automatically written paragraph: which indicators reached target, which lag most, and where."""
+    annual, child = _lagging(ctx)
+    has = annual.dropna(subset=["capaian_target"])
+    reached = has[has["capaian_target"] >= 100]
+    lag = has.sort_values("capaian_target").head(2)
+    parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} indikator "
+             "pendampingan yang bertarget"]
+    parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
+    for r in lag.itertuples():
+        if r.capaian_target >= 100:
+            continue
+        c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
+        where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v)})" for k, v in zip(c["kode"], c["nilai"], strict=True))
+        parts.append(f"{ind.label(r.indikator)} paling tertinggal: {fmt.percent(r.nilai)} terhadap target "
+                     f"{fmt.percent(r.target, 0)} ({fmt.percent(r.capaian_target)} dari target)"
+                     + (f"; terendah di {where}." if where else "."))
+    missing = annual[annual["nilai"].isna()]
+    if len(missing):
+        parts.append("Tidak ada data untuk: " + ", ".join(ind.label(k) for k in missing["indikator"]) + ".")
+    return Section(render_template("sections/summary.html.j2", text=" ".join(parts)))
+
+
+def gaps(ctx: Context) -> Section:
+    """Gaps to carry into next year's plan: indicators below target, worst units, open Lokmin actions."""
+    annual, child = _lagging(ctx)
+    items = []
+    for r in annual.sort_values("capaian_target").itertuples():
+        if fmt.is_missing(r.capaian_target) or r.capaian_target >= 100:
+            continue
+        c = child[(child["indikator"] == r.indikator) & child["nilai"].notna()]
+        below = c[c["nilai"] < r.target] if not fmt.is_missing(r.target) else c
+        names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
+        gap = fmt.number(r.target - r.nilai, 1)
+        items.append(f"{ind.label(r.indikator)}: {fmt.percent(r.nilai)}, kurang {gap} poin "
+                     f"dari target {fmt.percent(r.target, 0)}; {len(below)} {ctx.child_level} di bawah target"
+                     + (f" (terendah: {names})" if names else "") + ".")
+    lok = ctx.lokmin_rows()
+    open_actions = lok[lok["status"] != "selesai"]
+    if len(open_actions):
+        top = open_actions["masalah"].value_counts().head(3)
+        items.append(f"{len(open_actions)} tindak lanjut Lokmin belum selesai pada akhir {ctx.tahun}; masalah yang "
+                     "paling sering muncul: " + "; ".join(f"{m} ({n}×)" for m, n in top.items()) + ".")
+    if not items:
+        items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
+    return Section(render_template("sections/gaps.html.j2", items=items))

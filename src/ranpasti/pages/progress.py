@@ -1,0 +1,211 @@
+"""Sections of the monthly progress pages (nasional, provinsi, kabupaten, kecamatan).
+
+Each takes the page's ``Context`` and returns a ``Section``; which of them a page shows, and in what order,
+is its notebook's choice (``notebooks/<level>.ipynb``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts, fmt
+from .. import indicators as ind
+from ..display import Chart, Col, Section, Table, render_template
+from .common import band_domain, empty, period_label
+from .context import MAIN_INDICATOR, Context
+from .desa import desa_table
+
+
+def trends(ctx: Context) -> Section:
+    """One trend chart per indicator group, January → reporting month, target lines dashed."""
+    monthly = ctx.own(by_month=True)
+    out = Section()
+    groups: dict[str, list[str]] = {}
+    for i in ind.PENDAMPINGAN_INDICATORS:
+        groups.setdefault(i.group, []).append(i.key)
+    for group, keys in groups.items():
+        df = monthly[monthly["indikator"].isin(keys)].copy()
+        df["label"] = df["indikator"].map(ind.label)
+        targets = {ind.label(k): ctx.target_of(k) for k in keys}
+        title = ind.GROUPS[group]
+        table = Table(df.assign(bulan_teks=df["bulan"].map(fmt.month)),
+                      [Col("bulan_teks", "Bulan"), Col("label", "Indikator"), Col("pembilang", "Didampingi", "int"),
+                       Col("penyebut", "Sasaran", "int"), Col("nilai", "Capaian", "pct")],
+                      name=f"tren-{group}", caption=f"{title}: capaian bulanan")
+        desc = _trend_description(df, targets)
+        out.append(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title), name=f"tren-{group}",
+                         title=title, description=desc, table=table, svg=ctx.svg))
+    return out
+
+
+def _trend_description(df: pd.DataFrame, targets: dict) -> str:
+    series: dict[str, list[dict]] = {}
+    for r in df[["label", "bulan", "nilai"]].to_dict("records"):  # plain rows: cheaper than groupby + iloc
+        points = series.setdefault(r["label"], [])
+        if not fmt.is_missing(r["nilai"]):
+            points.append(r)
+    parts = []
+    for label, points in series.items():
+        if not points:
+            parts.append(f"{label}: tidak ada data")
+            continue
+        first, last = points[0], points[-1]
+        parts.append(f"{label} dari {fmt.percent(first['nilai'])} ({fmt.month(first['bulan'])}) menjadi "
+                     f"{fmt.percent(last['nilai'])} ({fmt.month(last['bulan'])}), target "
+                     f"{fmt.percent(targets.get(label), 0)}")
+    return "; ".join(parts) + "."
+
+
+def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = MAIN_INDICATOR) -> Section:
+    """Children side by side for one indicator: a ranked chart and a table of every indicator (the desa
+    table on a kecamatan page)."""
+    months = months or (ctx.bulan, ctx.bulan)
+    if ctx.child_level == "desa":
+        return desa_table(ctx)
+    level = ctx.child_level
+    df = ctx.capaian(level, months)
+    names = {k: ctx.child_name(k) for k in df["kode"].unique()}
+    main = df[df["indikator"] == key].copy()
+    main["nama"] = main["kode"].map(names)
+    main = main.sort_values("nilai", ascending=False, na_position="last")
+    wide = df.pivot(index="kode", columns="indikator", values="nilai")
+    main = main.join(wide, on="kode", rsuffix="_w")
+    kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
+    main["tautan"] = [(names[k], ctx.link(k, kind)) for k in main["kode"]]
+    domain, colors = band_domain(ctx)
+    label = ind.label(key)
+    period = period_label(months)
+    cols = [Col("tautan", level.capitalize(), "link"), Col("nilai", label, "pct"), Col("band", "Status", "band")]
+    cols += [Col(i.key, i.label, "pct") for i in ind.PENDAMPINGAN_INDICATORS if i.key != key]
+    table = Table(main, cols, name=f"perbandingan-{level}",
+                  caption=f"Capaian setiap {level} di {ctx.unit.label}, {period} (urut menurut {label})")
+    chart = Chart(charts.ranking(main[["nama", "nilai", "band"]], f"{label} per {level}, {period}",
+                                 ctx.target_of(key), domain, colors),
+                  name=f"peringkat-{level}", title=f"{label} per {level} — {period}",
+                  description=_ranking_description(main, label), svg=ctx.svg)
+    return Section(chart, table)
+
+
+def _ranking_description(main: pd.DataFrame, label: str) -> str:
+    d = main.dropna(subset=["nilai"])
+    if d.empty:
+        return f"{label}: tidak ada data."
+    top, low = d.iloc[0], d.iloc[-1]
+    return (f"Tertinggi {top['nama']} ({fmt.percent(top['nilai'])}), terendah {low['nama']} "
+            f"({fmt.percent(low['nilai'])}); {int((d['band'] == 'Tercapai').sum())} dari {len(main)} mencapai target.")
+
+
+def overview_table(ctx: Context) -> Section:
+    """Every kabupaten in the data under this unit with its headline capaian for the reporting month."""
+    return comparison(ctx)
+
+
+_REKAP_FACTORS = [
+    ("air_minum_tidak_layak", "Sumber air minum tidak layak"), ("jamban_tidak_layak", "Jamban tidak layak"),
+    ("terlalu_muda", "4T: terlalu muda (istri < 20 th)"), ("terlalu_tua", "4T: terlalu tua"),
+    ("terlalu_dekat", "4T: jarak kelahiran terlalu dekat (< 2 th)"),
+    ("terlalu_banyak", "4T: terlalu banyak anak (> 3)"),
+]
+_WELFARE = [("kesejahteraan_1", "Desil 1"), ("kesejahteraan_2", "Desil 2"), ("kesejahteraan_3", "Desil 3"),
+            ("kesejahteraan_4", "Desil 4"), ("kesejahteraan_lebih_4", "Desil > 4")]
+
+
+def krs_profile(ctx: Context) -> Section:
+    """KRS recap (Pendataan Keluarga): risk factors side by side (4T sub-counts overlap: never summed)."""
+    rekap = ctx.store.table("krs_rekap", "" if ctx.level == "nasional" else ctx.kode)
+    rekap = rekap[rekap["tahun"] <= ctx.tahun]
+    if rekap.empty:
+        return Section(empty("Rekap KRS: tidak ada data untuk wilayah dan tahun ini."))
+    year = int(rekap["tahun"].max())
+    r = rekap[rekap["tahun"] == year]
+    totals = r.drop(columns=["kode_kecamatan", "kode_kabupaten", "_baris", "tahun"], errors="ignore").sum()
+    factors = pd.DataFrame([{"faktor": lbl, "jumlah": totals[c],
+                             "persen": ind.ratio([totals[c]], [totals["total_krs"]])[0]} for c, lbl in _REKAP_FACTORS])
+    welfare = pd.DataFrame([{"kelompok": lbl, "jumlah": totals[c],
+                             "persen": ind.ratio([totals[c]], [totals["total_krs"]])[0]} for c, lbl in _WELFARE])
+    summary = render_template("sections/krs_summary.html.j2", year=year, krs=fmt.number(totals["total_krs"]),
+                          sasaran=fmt.number(totals["jumlah_keluarga_sasaran"]),
+                          pct=fmt.percent(ind.ratio([totals["total_krs"]], [totals["jumlah_keluarga_sasaran"]])[0]),
+                          keluarga=fmt.number(totals["jumlah_keluarga"]))
+    t1 = Table(factors, [Col("faktor", "Faktor risiko"), Col("jumlah", "Jumlah KRS", "int"),
+                         Col("persen", "% dari KRS", "pct")], name="krs-faktor",
+               caption=f"Faktor risiko KRS {year} (sumber: krs_rekap.csv)")
+    t2 = Table(welfare, [Col("kelompok", "Kelompok kesejahteraan"), Col("jumlah", "Jumlah KRS", "int"),
+                         Col("persen", "% dari KRS", "pct")], name="krs-kesejahteraan",
+               caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: krs_rekap.csv)")
+    c1 = Chart(charts.bars(factors, "faktor", "jumlah", f"Faktor risiko KRS {year}", "Jumlah KRS"), name="krs-faktor",
+               title=f"Faktor risiko KRS {year}", description="Jumlah KRS per faktor risiko; tidak dijumlahkan.",
+               table=t1, svg=ctx.svg)
+    c2 = Chart(charts.bars(welfare, "kelompok", "jumlah", f"KRS menurut kesejahteraan {year}", "Jumlah KRS",
+                           color="#0f766e"), name="krs-kesejahteraan",
+               title=f"KRS menurut kelompok kesejahteraan {year}",
+               description="Jumlah KRS per desil kesejahteraan.", table=t2, svg=ctx.svg)
+    return Section(summary, c1, c2)
+
+
+def prevalence(ctx: Context) -> Section:
+    """Stunting prevalence of the unit and the units above it, source labelled, e-PPGBM kept apart."""
+    prev = ctx.store.table("prevalensi")
+    chain = ["ID", *[u.kode for u in ctx.regions.lineage(ctx.kode)]] if ctx.level != "nasional" else ["ID"]
+    names = {k: ("Indonesia" if k == "ID" else ctx.regions.unit(k).label) for k in chain}
+    d = prev[prev["kode_wilayah"].isin(chain) & (prev["tahun"] <= ctx.tahun)].copy()
+    if d.empty:
+        return Section(empty("Prevalensi stunting: tidak ada data untuk wilayah ini."))
+    d["wilayah"] = d["kode_wilayah"].map(names)
+    d = d.sort_values(["kode_wilayah", "tahun"])
+    survey = d[d["sumber"].isin(["SSGI", "SKI"])]
+    admin = d[d["sumber"] == "e-PPGBM"]
+    out = Section()
+    table = Table(d, [Col("wilayah", "Wilayah"), Col("tahun", "Tahun"), Col("sumber", "Sumber"),
+                      Col("prevalensi", "Prevalensi (%)", "num"), Col("keterangan", "Keterangan sumber")],
+                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber (prevalensi.csv)")
+    if not survey.empty:
+        out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)"), name="prevalensi",
+                         title="Prevalensi stunting balita (survei SSGI/SKI)",
+                         description="SKI 2023 adalah survei berbeda dari SSGI: garis putus menandai pergantian seri. "
+                                     f"Target {ctx.tahun}: {fmt.percent(ctx.target_of('prevalensi_stunting'), 0)}.",
+                         table=table, svg=ctx.svg))
+    else:
+        out.append(table)
+    if not admin.empty:
+        out.append(render_template("sections/eppgbm_note.html.j2",
+                               rows="; ".join(f"{r.wilayah} {r.tahun}: {fmt.percent(r.prevalensi, 2)}"
+                                              for r in admin.itertuples())))
+    return out
+
+
+def kampung_kb(ctx: Context) -> Section:
+    """Kampung KB coverage: desa with a Kampung KB ÷ all desa, per child unit where there are children."""
+    if ctx.child_level in ("kecamatan", "kabupaten"):
+        df = ctx.kampung(ctx.child_level)
+        df["nama"] = df["kode"].map(ctx.child_name)
+        df = df.sort_values("nilai", ascending=False)
+        return Section(Table(df, [Col("nama", ctx.child_level.capitalize()),
+                                  Col("pembilang", "Desa dengan Kampung KB", "int"),
+                                  Col("penyebut", "Jumlah desa/kelurahan", "int"), Col("nilai", "Cakupan", "pct"),
+                                  Col("band", "Status", "band")],
+                             name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, akhir {ctx.tahun} "
+                                                        "(kampung_kb.csv; data wilayah Kemendagri)"))
+    df = ctx.kampung("kecamatan")
+    if df.empty:
+        return Section()
+    row = df.iloc[0]
+    return Section(render_template("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
+                               d=fmt.number(row["penyebut"]), p=fmt.percent(row["nilai"]), y=ctx.tahun))
+
+
+def lokmin(ctx: Context, limit: int = 10) -> Section:
+    """The latest Lokmin meetings up to the reporting month: problems found and follow-up agreed."""
+    df = ctx.lokmin_rows()
+    df = df[df["tanggal"].str.slice(0, 7) <= ctx.bulan]  # ISO dates: the month
+    if df.empty:
+        return Section(empty("Lokmin: belum ada pertemuan tercatat untuk periode ini."))
+    latest = df.sort_values("tanggal", ascending=False).head(limit).copy()
+    latest["tanggal_teks"] = latest["tanggal"].map(fmt.date)
+    cols = [Col("tanggal_teks", "Tanggal")]
+    if ctx.level != "kecamatan":
+        cols.append(Col("kecamatan", "Kecamatan"))
+    cols += [Col("tahap", "Tahap"), Col("masalah", "Masalah prioritas"),
+             Col("rencana_tindak_lanjut", "Rencana tindak lanjut"), Col("status", "Status")]
+    return Section(Table(latest, cols, name="lokmin-terbaru",
+                         caption=f"{len(latest)} pembahasan Lokmin terbaru s.d. {fmt.month(ctx.bulan)} (lokmin.csv)"))
