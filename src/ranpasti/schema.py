@@ -1,12 +1,14 @@
 """What staff drop into the data folder: one ``TableSpec`` per input file, kept in a registry.
 
 The specs are data, not code paths: the validator, the cache writer and ``data/README.md`` all read them,
-so a new column is declared once. Column kinds name a normaliser in ``normalize.py``.
+so a new column is declared once. A column's kind names a ``kinds.Kind``, which parses, checks and stores it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .kinds import Kind, kind
 
 # Column names that would carry personal data (NIK, names, addresses, birth dates, family card numbers).
 # Refused outright: nothing below desa level is ever published, and such a file should not even be stored.
@@ -67,6 +69,11 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     hint: str = ""  # what a valid value looks like, shown to staff in messages
+
+    @property
+    def type(self) -> Kind:
+        """The kind object that parses, checks, words messages for and stores this column."""
+        return kind(self.kind)
 
 
 @dataclass(frozen=True)
