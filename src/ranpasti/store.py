@@ -193,7 +193,8 @@ def _finalise(staging: Path, regions: Regions) -> None:
                     if kab not in writers:
                         writers[kab] = pq.ParquetWriter(part_dir / f"{kab}.parquet", part.schema)
                     writers[kab].write_table(part.cast(writers[kab].schema))
-                sums = frame.groupby(["kode_kabupaten", "bulan"])[COUNT_COLUMNS].sum()
+                present = [c for c in COUNT_COLUMNS if c in frame]  # an optional indicator's may be absent
+                sums = frame.groupby(["kode_kabupaten", "bulan"])[present].sum()
                 sums["desa_melapor"] = frame.groupby(["kode_kabupaten", "bulan"]).size()
                 partial.append(sums)
         finally:
