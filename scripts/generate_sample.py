@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from ranpasti.indicators import INDICATORS, PENDAMPINGAN_INDICATORS  # noqa: E402
 from ranpasti.regions import Regions, ancestors  # noqa: E402
+from ranpasti.schema import TABLES  # noqa: E402
 
 SEED = 20240831  # the last day of PK-24
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
@@ -55,18 +58,12 @@ PREVALENSI_PUBLISHED = [
     ("18.13", 2024, "SSGI", 19.8, "SSGI 2024; radarlambar.bacakoran.co 31444 (angka ambigu di sumber)"),
 ]
 
-TARGETS = [
-    # indikator, target, arah, sumber
-    ("krs_didampingi", 90, "naik", "Angka 90% yang umum dikutip untuk RAN PASTI (belum terverifikasi)"),
-    ("catin_didampingi", 90, "naik", "Perpres 72/2021; metadata indikator BKKBN"),
-    ("bumil_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
-    ("pascasalin_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
-    ("baduta_didampingi", 90, "naik", "Target daerah (belum terverifikasi; sesuaikan dengan RAD)"),
-    ("kb_pascasalin", 70, "naik", "Perpres 72/2021; paparan BKKBN"),
-    ("tpk_lapor", 100, "naik", "Setiap TPK melapor setiap bulan (target operasional; belum terverifikasi)"),
-    ("kampung_kb", 100, "naik", "Inpres 3/2022: Kampung KB di setiap desa/kelurahan"),
-    ("prevalensi_stunting", 14, "turun", "RPJMN 2020–2024; Perpres 72/2021"),
-]
+
+def _targets() -> list[tuple[str, float, str, str]]:
+    """(indikator, target, arah, sumber) of every declared indicator with a reference target."""
+    return [(i.key, int(i.target) if float(i.target).is_integer() else i.target, i.direction, i.target_source)
+            for i in INDICATORS.values() if i.target is not None]
+
 
 LOKMIN_TAHAP = [
     (3, "Tahap 1: sosialisasi sasaran dan strategi RAN PASTI"),
@@ -146,11 +143,13 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     cols["baduta_didampingi"] = reached(cols["baduta_sasaran"], cover)
     cols["tpk_jumlah"] = np.broadcast_to(np.clip(np.round(size * 2.2), 1, 8).astype(int), (n_desa, n_month)).copy()
     cols["tpk_lapor"] = reached(cols["tpk_jumlah"], cover + 0.2)
+    _declared_only(cols, seed, n_desa, n_month, size, cover)
 
+    count_columns = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
     frame = pd.DataFrame({
         "kode_desa": np.repeat(desa.index.to_numpy(), n_month),
         "bulan": np.tile(MONTHS, n_desa),
-        **{k: v.reshape(-1) for k, v in cols.items()},
+        **{k: cols[k].reshape(-1) for k in count_columns},
     })
     # a few missing reports: ~1.5% of desa-months, and one desa per ~40 silent from October
     missing = rng.random(len(frame)) < 0.015
@@ -177,8 +176,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     counts["krs_rekap"] = _rekap(rng, frame, kec_codes).pipe(
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
 
-    prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=["kode_wilayah", "tahun", "sumber", "prevalensi",
-                                                       "keterangan"])
+    prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=TABLES["prevalensi"].column_names)
     if scale != "national":
         prev = prev[prev["kode_wilayah"].map(lambda k: k in ("ID", "16", "18") or k in kabs)]
     eppgbm = []
@@ -191,13 +189,30 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     prev.to_csv(out / "prevalensi.csv", index=False)
     counts["prevalensi"] = len(prev)
 
-    tgt = pd.DataFrame([(k, year, t, arah, src) for year in (2023, 2024) for k, t, arah, src in TARGETS],
-                       columns=["indikator", "tahun", "target", "arah", "sumber"])
+    tgt = pd.DataFrame([(k, year, t, arah, src) for year in (2023, 2024) for k, t, arah, src in _targets()],
+                       columns=TABLES["target"].column_names)
     tgt.to_csv(out / "target.csv", index=False)
     counts["target"] = len(tgt)
 
     (out / "konfigurasi.yml").write_text(CONFIG_SAMPLE, encoding="utf-8")
     return counts
+
+
+def _declared_only(cols: dict[str, np.ndarray], seed: int, n_desa: int, n_month: int, size: np.ndarray,
+                   cover: np.ndarray) -> None:
+    """Plausible numbers for indicators declared in ``definitions/indikator.yml`` that have no recipe above,
+    so a new indicator needs no change here. Each draws from its own generator (seeded by its key), so
+    the rest of the sample stays byte-identical."""
+    for i in PENDAMPINGAN_INDICATORS:
+        if i.numerator in cols and i.denominator in cols:
+            continue
+        rng = np.random.default_rng([seed, zlib.crc32(i.key.encode())])
+        if i.denominator not in cols:
+            lam = np.clip(10 * size * rng.lognormal(0, 0.15, (n_desa, n_month)), 0, None)
+            cols[i.denominator] = rng.poisson(lam)
+        den = cols[i.denominator]
+        level = cover if i.direction == "naik" else 1.0 - cover
+        cols[i.numerator] = rng.binomial(den, np.clip(level + rng.normal(0, 0.05, den.shape), 0.0, 1.0))
 
 
 def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -> pd.DataFrame:
@@ -213,8 +228,7 @@ def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -
                 r = rng.random()
                 status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
                 rows.append((kec, f"2024-{month:02d}-{day:02d}", tahap, masalah, rtl, status))
-    return pd.DataFrame(rows, columns=["kode_kecamatan", "tanggal", "tahap", "masalah",
-                                       "rencana_tindak_lanjut", "status"])
+    return pd.DataFrame(rows, columns=TABLES["lokmin"].column_names)
 
 
 def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:
@@ -238,7 +252,7 @@ def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -
         "air_minum_tidak_layak": frac(0.1, 0.35), "jamban_tidak_layak": frac(0.2, 0.5),
         "terlalu_muda": frac(0.03, 0.1), "terlalu_tua": frac(0.1, 0.2), "terlalu_dekat": frac(0.05, 0.12),
         "terlalu_banyak": frac(0.1, 0.25),
-    })
+    })[TABLES["krs_rekap"].column_names]
 
 
 CONFIG_SAMPLE = """\
@@ -254,6 +268,9 @@ ambang_capaian:
   - {min: 80, label: "Hampir tercapai", warna: "#6e5a00"}
   - {min: 60, label: "Perlu perhatian", warna: "#a14a00"}
   - {min: 0, label: "Jauh dari target", warna: "#b42318"}
+# Batas jumlah yang masuk akal untuk satu baris (satu desa satu bulan, atau satu kecamatan satu tahun);
+# angka lebih besar ditolak saat validasi (salah ketik). Bawaan 1000000; boleh per kolom, mis.
+# batas_jumlah: {bawaan: 1000000, krs_sasaran: 50000}
 # Jumlah KRS di bawah angka ini ditampilkan sebagai "< 5" di halaman publik (melindungi keluarga).
 batas_privasi_krs: 5
 # Tingkat halaman yang diberi gambar SVG statis untuk pembaca tanpa JavaScript.

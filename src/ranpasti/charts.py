@@ -65,9 +65,9 @@ def _bind(template: dict, main: pd.DataFrame, extra: pd.DataFrame | None = None)
 
 
 @lru_cache(maxsize=512)
-def _trend(labels: tuple[str, ...], months: tuple[str, ...], has_targets: bool, title: str) -> dict:
-    color = alt.Color("label:N", title="Indikator", scale=alt.Scale(domain=list(labels),
-                                                                     range=list(PALETTE[: len(labels)])))
+def _trend(labels: tuple[str, ...], months: tuple[str, ...], has_targets: bool, title: str,
+           colors: tuple[str, ...]) -> dict:
+    color = alt.Color("label:N", title="Indikator", scale=alt.Scale(domain=list(labels), range=list(colors)))
     x = alt.X("bulan_label:O", sort=list(months), title=None, axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(MAIN).mark_line(point=True, strokeWidth=2.5).encode(
         x=x, y=alt.Y("nilai:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100])), color=color,
@@ -82,10 +82,13 @@ def _trend(labels: tuple[str, ...], months: tuple[str, ...], has_targets: bool, 
     return _spec(alt.layer(*layers), 260, title)
 
 
-def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -> dict:
+def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str,
+          colors: dict[str, str] | None = None) -> dict:
     """Monthly capaian per indicator, January → reporting month, with dashed target lines.
 
-    ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros.
+    ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros. ``colors`` maps a label
+    to its line colour (each indicator's ``color`` in ``definitions/indikator.yml``); a label without one
+    takes the palette colour of its position.
     """
     df = monthly[["bulan", "label", "nilai"]].copy()
     df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
@@ -93,7 +96,9 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
     labels = tuple(dict.fromkeys(df["label"]))
     tdf = pd.DataFrame([{"label": k, "target": v, "target_teks": fmt.percent(v, 0)}
                         for k, v in targets.items() if k in labels and not fmt.is_missing(v)])
-    template = _trend(labels, tuple(dict.fromkeys(df["bulan_label"])), not tdf.empty, title)
+    colors = colors or {}
+    line_colors = tuple(colors.get(label) or PALETTE[n % len(PALETTE)] for n, label in enumerate(labels))
+    template = _trend(labels, tuple(dict.fromkeys(df["bulan_label"])), not tdf.empty, title, line_colors)
     return _bind(template, df, tdf if not tdf.empty else None)
 
 

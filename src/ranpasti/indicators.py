@@ -13,19 +13,32 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import declarations
 from .config import Config
+from .declarations import Declarations
 from .regions import CODE_LENGTH, ancestors
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator as the pages use it; built from its entry in ``definitions/indikator.yml``."""
+
     key: str
     label: str
     group: str
     numerator: str
     denominator: str
     table: str = "pendampingan"
-    description: str = ""
+    description: str = ""  # the definition: one sentence saying what is counted
+    name: str = ""  # full Bahasa name
+    direction: str = "naik"  # naik (higher is better) | turun (lower is better)
+    unit: str = "%"
+    source: str = ""  # institution and report the numbers come from
+    glossary: str = ""
+    optional: bool = False  # its columns may be missing from the input (then shown as no data)
+    color: str = ""  # line colour in its group's trend chart
+    target: float | None = None  # reference target (sample target.csv, README)
+    target_source: str = ""
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -36,34 +49,17 @@ def register(ind: Indicator) -> Indicator:
     return ind
 
 
-GROUPS = {
-    "keluarga": "Pendampingan keluarga berisiko stunting, ibu hamil, pascasalin dan baduta",
-    "catin_kb": "Calon pengantin dan KB pascapersalinan",
-    "tpk": "Pelaporan Tim Pendamping Keluarga",
-    "kampung": "Kampung KB",
-    "prevalensi": "Prevalensi stunting",
-}
+def indicators_from(decl: Declarations) -> dict[str, Indicator]:
+    """Indicators built from the declarations, in declaration order (the order pages show them)."""
+    return {d.key: Indicator(d.key, d.label, d.group, d.numerator, d.denominator, table=d.table,
+                             description=d.definition, name=d.name, direction=d.direction, unit=d.unit,
+                             source=d.source, glossary=d.glossary, optional=d.optional, color=d.color,
+                             target=d.target, target_source=d.target_source) for d in decl.indicators}
 
-for _ind in (
-    Indicator("krs_didampingi", "KRS didampingi", "keluarga", "krs_didampingi", "krs_sasaran",
-              description="Keluarga berisiko stunting sasaran yang memperoleh pendampingan TPK"),
-    Indicator("catin_didampingi", "Catin didampingi", "catin_kb", "catin_didampingi", "catin_terdaftar",
-              description="Calon pengantin terdaftar (Elsimil) yang didampingi 3 bulan pranikah"),
-    Indicator("bumil_didampingi", "Ibu hamil didampingi", "keluarga", "bumil_didampingi", "bumil_sasaran",
-              description="Ibu hamil sasaran yang didampingi TPK"),
-    Indicator("pascasalin_didampingi", "Ibu pascasalin didampingi", "keluarga", "pascasalin_didampingi",
-              "pascasalin_sasaran", description="Ibu pascapersalinan sasaran yang didampingi TPK"),
-    Indicator("baduta_didampingi", "Baduta didampingi", "keluarga", "baduta_didampingi", "baduta_sasaran",
-              description="Keluarga dengan baduta (0–23 bulan) sasaran yang didampingi"),
-    Indicator("kb_pascasalin", "KB pascapersalinan", "catin_kb", "pascasalin_kb", "pascasalin_sasaran",
-              description="Ibu pascapersalinan yang mendapat pelayanan KB pascapersalinan"),
-    Indicator("tpk_lapor", "TPK melapor", "tpk", "tpk_lapor", "tpk_jumlah",
-              description="Tim Pendamping Keluarga yang mengirim laporan bulan itu"),
-    Indicator("kampung_kb", "Desa dengan Kampung KB", "kampung", "desa_kampung_kb", "desa", table="kampung_kb",
-              description="Desa/kelurahan yang sudah membentuk Kampung KB dari semua desa/kelurahan"),
-    Indicator("prevalensi_stunting", "Prevalensi stunting balita", "prevalensi", "prevalensi", "",
-              table="prevalensi", description="Persen balita dengan TB/U < −2 SD"),
-):
+
+_DECLARATIONS = declarations.load()
+GROUPS = dict(_DECLARATIONS.groups)
+for _ind in indicators_from(_DECLARATIONS).values():
     register(_ind)
 
 PENDAMPINGAN_INDICATORS = [i for i in INDICATORS.values() if i.table == "pendampingan"]
@@ -96,7 +92,9 @@ def capaian(pend: pd.DataFrame, level: str, by_month: bool = True,
     codes = unit_codes(pend[code_col], level) if level != "desa" else pend[code_col]
     keys = [codes.to_numpy()] + ([pend["bulan"].to_numpy()] if by_month else [])
     names = ["kode", "bulan"] if by_month else ["kode"]
-    sums = pend[cols].astype("float64").groupby(keys, sort=True).sum()
+    # an optional indicator's columns may be absent from the data: NaN sums to 0 → 0/0 → "tidak ada data"
+    frame = pend[cols] if all(c in pend for c in cols) else pend.reindex(columns=cols)
+    sums = frame.astype("float64").groupby(keys, sort=True).sum()
     sums.index.names = names
     n, k = len(sums), len(indicators)
     num = np.concatenate([sums[i.numerator].to_numpy() for i in indicators]) if n else np.empty(0)

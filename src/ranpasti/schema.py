@@ -1,12 +1,18 @@
 """What staff drop into the data folder: one ``TableSpec`` per input file, kept in a registry.
 
-The specs are data, not code paths: the validator, the cache writer and ``data/README.md`` all read them,
-so a new column is declared once. Column kinds name a normaliser in ``normalize.py``.
+The specs are built from the declarations (``definitions/input.yml``, plus the numerator and denominator
+columns of the indicators in ``definitions/indikator.yml``): the validator, the cache writer and
+``data/README.md`` (``docs.py``) all read them, so a new column is declared once. A column's kind names a
+``kinds.Kind``, which parses, checks and stores it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from . import declarations
+from .declarations import Declarations
+from .kinds import Kind, kind
 
 # Column names that would carry personal data (NIK, names, addresses, birth dates, family card numbers).
 # Refused outright: nothing below desa level is ever published, and such a file should not even be stored.
@@ -68,6 +74,11 @@ class Column:
     choices: tuple[str, ...] = ()
     hint: str = ""  # what a valid value looks like, shown to staff in messages
 
+    @property
+    def type(self) -> Kind:
+        """The kind object that parses, checks, words messages for and stores this column."""
+        return kind(self.kind)
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -96,107 +107,19 @@ def register(spec: TableSpec) -> TableSpec:
     return spec
 
 
-PENDAMPINGAN_PAIRS = (
-    ("krs_didampingi", "krs_sasaran"),
-    ("catin_didampingi", "catin_terdaftar"),
-    ("bumil_didampingi", "bumil_sasaran"),
-    ("pascasalin_didampingi", "pascasalin_sasaran"),
-    ("pascasalin_kb", "pascasalin_sasaran"),
-    ("baduta_didampingi", "baduta_sasaran"),
-    ("tpk_lapor", "tpk_jumlah"),
-)
+def tables_from(decl: Declarations) -> dict[str, TableSpec]:
+    """TableSpecs built from the declarations (``definitions/input.yml`` with the indicators' columns)."""
+    return {t.name: TableSpec(
+        name=t.name, title=t.title, description=t.description, key=t.key, ratios=t.ratios,
+        required_file=t.required_file,
+        columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint) for c in t.columns),
+    ) for t in decl.tables}
 
-_COUNT_HINT = "bilangan bulat 0 atau lebih"
 
-register(TableSpec(
-    name="pendampingan",
-    title="Laporan pendampingan bulanan per desa",
-    description="Satu baris per desa per bulan, dari laporan TPK (Elsimil) yang direkap OPD KB.",
-    columns=(
-        Column("kode_desa", "kode_desa", hint="kode Kemendagri desa, mis. 16.05.01.2001"),
-        Column("kode_kecamatan", "kode_kecamatan", required=False, hint="kode kecamatan, mis. 16.05.01"),
-        Column("bulan", "bulan", hint="bulan laporan YYYY-MM, mis. 2024-03"),
-        *(Column(c, "count", hint=_COUNT_HINT) for c in (
-            "krs_sasaran", "krs_didampingi", "catin_terdaftar", "catin_didampingi", "bumil_sasaran",
-            "bumil_didampingi", "pascasalin_sasaran", "pascasalin_didampingi", "pascasalin_kb",
-            "baduta_sasaran", "baduta_didampingi", "tpk_jumlah", "tpk_lapor")),
-    ),
-    key=("kode_desa", "bulan"),
-    ratios=PENDAMPINGAN_PAIRS,
-))
+for _spec in tables_from(declarations.load()).values():
+    register(_spec)
 
-register(TableSpec(
-    name="kampung_kb",
-    title="Kampung KB per desa",
-    description="Desa/kelurahan yang sudah membentuk Kampung Keluarga Berkualitas, dengan tahun terbentuk.",
-    columns=(
-        Column("kode_desa", "kode_desa", hint="kode Kemendagri desa, mis. 16.05.01.2001"),
-        Column("tahun_terbentuk", "tahun", hint="tahun empat angka, mis. 2022"),
-    ),
-    key=("kode_desa",),
-))
-
-register(TableSpec(
-    name="lokmin",
-    title="Lokakarya mini (Lokmin) kecamatan",
-    description="Satu baris per masalah yang dibahas di Lokmin kecamatan dan rencana tindak lanjutnya.",
-    columns=(
-        Column("kode_kecamatan", "kode_kecamatan", hint="kode kecamatan, mis. 16.05.01"),
-        Column("tanggal", "tanggal", hint="tanggal pertemuan YYYY-MM-DD, mis. 2024-03-14"),
-        Column("tahap", "text", hint="tahap Lokmin, mis. 'Tahap 2: target pendampingan'"),
-        Column("masalah", "text", hint="masalah prioritas yang ditemukan"),
-        Column("rencana_tindak_lanjut", "text", hint="aksi yang disepakati"),
-        Column("status", "choice", choices=("selesai", "berjalan", "belum dimulai"),
-               hint="salah satu dari: selesai, berjalan, belum dimulai"),
-    ),
-))
-
-register(TableSpec(
-    name="prevalensi",
-    title="Prevalensi stunting balita",
-    description="Angka prevalensi stunting (% balita) per wilayah dan tahun, dengan sumbernya.",
-    columns=(
-        Column("kode_wilayah", "kode_wilayah", hint="'ID' untuk nasional atau kode Kemendagri wilayah"),
-        Column("tahun", "tahun", hint="tahun empat angka"),
-        Column("sumber", "choice", choices=("SSGI", "SKI", "e-PPGBM"), hint="SSGI, SKI atau e-PPGBM"),
-        Column("prevalensi", "percent", hint="persen 0–100, mis. 21,9"),
-        Column("keterangan", "text", required=False, hint="catatan sumber (judul/tautan berita)"),
-    ),
-    key=("kode_wilayah", "tahun", "sumber"),
-))
-
-register(TableSpec(
-    name="target",
-    title="Target indikator",
-    description="Target tahunan tiap indikator, arahnya (naik/turun) dan sumber penetapannya.",
-    columns=(
-        Column("indikator", "indikator", hint="nama indikator dari daftar di data/README.md"),
-        Column("tahun", "tahun", hint="tahun empat angka"),
-        Column("target", "percent", hint="persen 0–100"),
-        Column("arah", "choice", choices=("naik", "turun"), hint="naik (makin tinggi makin baik) atau turun"),
-        Column("sumber", "text", hint="dasar penetapan target, mis. Perpres 72/2021"),
-    ),
-    key=("indikator", "tahun"),
-))
-
-_REKAP_COUNTS = (
-    "jumlah_keluarga", "jumlah_keluarga_sasaran", "kesejahteraan_1", "kesejahteraan_2", "kesejahteraan_3",
-    "kesejahteraan_4", "kesejahteraan_lebih_4", "total_krs", "tidak_berisiko", "baduta", "balita", "pus",
-    "pus_hamil", "air_minum_tidak_layak", "jamban_tidak_layak", "terlalu_muda", "terlalu_tua",
-    "terlalu_dekat", "terlalu_banyak",
-)
+# numerator ≤ denominator pairs of pendampingan, derived from the indicators (kept for callers)
+PENDAMPINGAN_PAIRS = TABLES["pendampingan"].ratios
 WELFARE_COLUMNS = ("kesejahteraan_1", "kesejahteraan_2", "kesejahteraan_3", "kesejahteraan_4",
                    "kesejahteraan_lebih_4")
-
-register(TableSpec(
-    name="krs_rekap",
-    title="Rekapitulasi keluarga berisiko stunting (KRS) per kecamatan",
-    description="Rekap BKKBN 'Rekapitulasi KRS berdasarkan wilayah' hasil Pendataan Keluarga per kecamatan.",
-    columns=(
-        Column("kode_kecamatan", "kode_kecamatan", hint="kode kecamatan, mis. 16.05.01"),
-        Column("tahun", "tahun", hint="tahun pendataan, mis. 2024"),
-        *(Column(c, "count", hint=_COUNT_HINT) for c in _REKAP_COUNTS),
-    ),
-    key=("kode_kecamatan", "tahun"),
-    ratios=(("jumlah_keluarga_sasaran", "jumlah_keluarga"), ("total_krs", "jumlah_keluarga_sasaran")),
-))

@@ -83,18 +83,16 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[name]
     out = {}
     for col in frame.columns:
-        kind = spec.column(col).kind if col in spec.column_names else "row"
-        if kind in ("count", "row") or kind == "tahun":
+        dtype = spec.column(col).type.dtype if col in spec.column_names else "int64"  # else the row number
+        if dtype == "int64":
             values = frame[col]
             # validation bounds counts (config.COUNT_LIMIT_MAX at most); never let a value wrap around
             largest = values.abs().max() if len(values) else 0
             if largest >= 2**53:
                 raise ValueError(f"{name}.{col}: nilai terlalu besar untuk disimpan ({largest:.0f})")
             out[col] = values.astype("int64")
-        elif kind == "percent":
-            out[col] = frame[col].astype("float64")
         else:
-            out[col] = frame[col].astype(str)
+            out[col] = frame[col].astype(dtype)
     out = pd.DataFrame(out)
     if "kode_desa" in out:
         out["kode_kecamatan"] = ancestors(out["kode_desa"], "kecamatan")
@@ -195,7 +193,8 @@ def _finalise(staging: Path, regions: Regions) -> None:
                     if kab not in writers:
                         writers[kab] = pq.ParquetWriter(part_dir / f"{kab}.parquet", part.schema)
                     writers[kab].write_table(part.cast(writers[kab].schema))
-                sums = frame.groupby(["kode_kabupaten", "bulan"])[COUNT_COLUMNS].sum()
+                present = [c for c in COUNT_COLUMNS if c in frame]  # an optional indicator's may be absent
+                sums = frame.groupby(["kode_kabupaten", "bulan"])[present].sum()
                 sums["desa_melapor"] = frame.groupby(["kode_kabupaten", "bulan"]).size()
                 partial.append(sums)
         finally:

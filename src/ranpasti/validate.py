@@ -19,12 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from . import fmt, normalize, privacy
 from .config import Config, load_config
-from .indicators import INDICATORS
+from .kinds import CheckContext, _known, _num, check_personal_text
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
 from .regions import Regions, load_regions
@@ -156,20 +153,12 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         if col.required and blank.any():
             report.error_cells(source.name, col.name, rows[blank], [""] * int(blank.sum()),
                                f"sel kosong; harus diisi ({col.hint}).")
-        parsed = _parse(col.kind, text, col.choices, source)
-        if col.kind == "count" and not source.indonesian_numbers:
-            # "2.000" in a comma-separated file read as 2: to Indonesian staff it is two thousand
-            dotted = normalize.dotted_thousands(text)
-            if dotted.any():
-                report.error_cells(source.name, col.name, rows[dotted], text[dotted],
-                                   "titik di sini bisa berarti ribuan (2.000 = dua ribu) atau desimal. Tulis "
-                                   "jumlah tanpa titik, mis. 2000.")
-                parsed.bad[dotted] = False  # one message per cell
+        kind = col.type
+        parsed = kind.parse(text, col, source)
+        kind.inspect(text, parsed, col.name, rows, source, report)
         if parsed.bad.any():
             report.error_cells(source.name, col.name, rows[parsed.bad], text[parsed.bad],
-                               _bad_message(col.kind, col.hint))
-        if col.kind == "text":
-            _check_personal_text(source, col.name, rows, parsed.values, report)
+                               kind.bad_message(col.hint))
         if parsed.changed.any():
             example = text[parsed.changed].iloc[0]
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
@@ -177,114 +166,20 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         out[col.name] = parsed.values
     for extra in (c for c in chunk.columns if c != ROW and c not in spec.column_names):
         # ignored columns are not published, but the file is kept in the data folder: no NIK there either
-        _check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
+        check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
     _check_values(source, spec, out, regions, today, report, config)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
 
 
-def _check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report) -> None:
-    """Free text is published as written, so a NIK or family card number typed into it would be too."""
-    values = values.astype(str)
-    # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 16 digits in any form, anywhere
-    maybe = values.str.count(r"[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]") >= 16
-    if not maybe.any():
-        return
-    found = values[maybe].map(privacy.find_nik).dropna()
-    if len(found):
-        report.error_cells(source.name, column, rows[found.index], [privacy.mask(n) for n in found],
-                           "berisi nomor 16 digit berbentuk NIK atau No. KK. Teks ini tampil di situs publik: "
-                           "hapus nomor itu (sebut keluarga tanpa identitas, mis. 'satu keluarga di Desa X').")
-
-
-def _parse(kind: str, text: pd.Series, choices: tuple[str, ...], source: Source) -> normalize.Parsed:
-    if kind in ("kode_desa", "kode_kecamatan"):
-        return normalize.kode(text, kind.removeprefix("kode_"))
-    if kind == "kode_wilayah":
-        return normalize.kode_wilayah(text)
-    if kind == "bulan":
-        return normalize.bulan(text)
-    if kind == "tanggal":
-        return normalize.tanggal(text)
-    if kind == "tahun":
-        return normalize.tahun(text)
-    if kind in ("count", "percent"):
-        return normalize.number(text, source.indonesian_numbers)
-    if kind == "choice":
-        return normalize.choice(text, choices)
-    if kind == "indikator":
-        return normalize.choice(text, tuple(INDICATORS))
-    return normalize.free_text(text)
-
-
-def _bad_message(kind: str, hint: str) -> str:
-    what = {
-        "kode_desa": "bukan kode desa yang sah", "kode_kecamatan": "bukan kode kecamatan yang sah",
-        "kode_wilayah": "bukan kode wilayah yang sah", "bulan": "bukan bulan yang bisa dibaca",
-        "tanggal": "bukan tanggal yang bisa dibaca", "tahun": "bukan tahun yang sah",
-        "count": "bukan angka", "percent": "bukan angka", "choice": "bukan pilihan yang sah",
-        "indikator": "bukan nama indikator yang dikenal",
-    }.get(kind, "tidak sah")
-    return f"{what}; seharusnya {hint}."
-
-
 def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: Regions, today: dt.date,
                   report: Report, config: Config) -> None:
     name, rows = source.name, out[ROW]
+    ctx = CheckContext(name, rows, regions, today, report, config)
     for col in spec.columns:
-        if col.name not in out:
-            continue
-        v = out[col.name]
-        if col.kind == "count":
-            neg = v < 0
-            if neg.any():
-                report.error_cells(name, col.name, rows[neg], v[neg].map(_num),
-                                   "angka negatif; jumlah harus 0 atau lebih.")
-            limit = config.limit(col.name)
-            big = v > limit
-            if big.any():  # also what would wrap around as a 64-bit integer (1e20 → −9.223.372.036.854.775.808)
-                report.error_cells(name, col.name, rows[big], v[big].map(_num),
-                                   f"terlalu besar untuk satu baris (lebih dari {fmt.number(limit)}). Periksa "
-                                   "angkanya (salah ketik, atau bukan jumlah); bila memang benar, naikkan "
-                                   f"batas_jumlah: {{{col.name}: ...}} di data/konfigurasi.yml.")
-            frac = v.notna() & (v % 1 != 0)
-            if frac.any():
-                report.error_cells(name, col.name, rows[frac], v[frac].map(_num),
-                                   "bukan bilangan bulat; jumlah orang/keluarga harus bilangan bulat.")
-        elif col.kind == "percent":
-            out_range = v.notna() & ~v.between(0, 100)
-            if out_range.any():
-                report.error_cells(name, col.name, rows[out_range], v[out_range].map(_num),
-                                   "persen harus antara 0 dan 100.")
-        elif col.kind == "kode_desa":
-            known = _known(v, regions.desa.index)
-            if (~known).any():
-                report.error_cells(name, col.name, rows[~known], v[~known],
-                                   "kode desa tidak ada di data wilayah Kemendagri (data/wilayah/desa.csv). "
-                                   "Periksa kodenya; desa hasil pemekaran baru perlu data wilayah terbaru.")
-        elif col.kind == "kode_kecamatan":
-            known = _known(v, regions.kecamatan.index)
-            if (~known).any():
-                report.error_cells(name, col.name, rows[~known], v[~known],
-                                   "kode kecamatan tidak ada di data wilayah Kemendagri "
-                                   "(data/wilayah/kecamatan.csv).")
-        elif col.kind == "kode_wilayah":
-            known = (v == "ID") | _known(v, regions.provinsi.index) | _known(v, regions.kabupaten.index) | \
-                _known(v, regions.kecamatan.index)
-            if (~known).any():
-                report.error_cells(name, col.name, rows[~known], v[~known],
-                                   "kode wilayah tidak ada di data wilayah Kemendagri.")
-        elif col.kind == "bulan":
-            future = (v != "") & (v > f"{today:%Y-%m}")
-            if future.any():
-                report.error_cells(name, col.name, rows[future], v[future],
-                                   f"bulan di masa depan (hari ini {today:%Y-%m-%d}); periksa tahun/bulannya.")
-        elif col.kind == "tanggal":
-            future = (v != "") & (v > today.isoformat())
-            if future.any():
-                report.error_cells(name, col.name, rows[future], v[future],
-                                   "tanggal di masa depan; Lokmin yang dicatat harus sudah berlangsung.")
+        if col.name in out:
+            col.type.check(out[col.name], col, ctx)
     # a desa reported under a kecamatan it does not belong to (moved, or a typo in one of the two codes)
     if "kode_desa" in out and "kode_kecamatan" in out:
         desa_ok = _known(out["kode_desa"], regions.desa.index) & (out["kode_desa"] != "")
@@ -335,28 +230,6 @@ def _check_rekap(name: str, out: pd.DataFrame, report: Report) -> None:
             report.error_cells(name, col, rows[bad], out.loc[bad, col].map(_num),
                                "faktor risiko tidak boleh lebih dari total_krs (tiap KRS dihitung sekali "
                                "per faktor).")
-
-
-_VALUE_SETS: dict[int, tuple[pd.Index, pa.Array]] = {}
-
-
-def _value_set(reference: pd.Index) -> pa.Array:
-    """The reference codes as an Arrow array, made once per index (83,000 desa codes: ~5 ms each time)."""
-    held = _VALUE_SETS.get(id(reference))
-    if held is None or held[0] is not reference:
-        held = _VALUE_SETS[id(reference)] = (reference, pa.array(reference.to_numpy(dtype=object), type=pa.string()))
-    return held[1]
-
-
-def _known(values: pd.Series, reference: pd.Index) -> pd.Series:
-    """Arrow's hash lookup: ~10x faster than ``Index.get_indexer`` on 100k codes (and pandas' ``isin`` on
-    Arrow strings is slower still)."""
-    known = np.asarray(pc.is_in(normalize.arrow_text(values), value_set=_value_set(reference)))
-    return pd.Series(known, index=values.index) | (values == "")
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if pd.notna(v) and float(v).is_integer() else str(v)
 
 
 def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:

@@ -33,7 +33,8 @@ def trends(ctx: Context) -> Section:
                        Col("penyebut", "Sasaran", "int"), Col("nilai", "Capaian", "pct")],
                       name=f"tren-{group}", caption=f"{title}: capaian bulanan")
         desc = _trend_description(df, targets)
-        out.append(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title), name=f"tren-{group}",
+        colors = {ind.label(k): ind.INDICATORS[k].color for k in keys}
+        out.append(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title, colors), name=f"tren-{group}",
                          title=title, description=desc, table=table, svg=ctx.svg))
     return out
 

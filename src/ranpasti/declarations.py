@@ -1,0 +1,190 @@
+"""Indicators and input tables, declared once as data (``definitions/indikator.yml``, ``definitions/input.yml``).
+
+Why: adding one indicator used to touch 6–8 files (the schema's column list, the numerator/denominator
+pairs, the indicator registry, chart colours, the README's column tables, the sample generator), each
+repeating the column names. Like Our World in Data's etl metadata, an indicator's name, label, definition,
+columns, direction, unit, source, glossary text and chart group now sit in one entry, and ``schema``,
+``indicators``, ``docs`` and ``scripts/generate_sample.py`` derive from it.
+
+The files are the package's own (trusted), read with the project's safe YAML loader all the same; nothing in
+them is executed. ``RANPASTI_DEFINITIONS`` (a folder holding both files) points elsewhere, so a test can
+add an indicator to a copy without touching the package.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .yamlio import load_untrusted
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "definitions"
+ENV_VAR = "RANPASTI_DEFINITIONS"
+INDICATOR_FILE = "indikator.yml"
+INPUT_FILE = "input.yml"
+DIRECTIONS = ("naik", "turun")
+
+_INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
+                   "source", "glossary", "group", "table", "optional", "color", "target"}
+_INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
+                       "source", "group")
+_TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file"}
+_COLUMN_KEYS = {"name", "kind", "required", "hint", "choices"}
+
+
+class DeclarationError(ValueError):
+    """A declaration file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class IndicatorDecl:
+    key: str
+    name: str
+    label: str
+    definition: str
+    numerator: str
+    denominator: str
+    direction: str  # naik (higher is better) | turun (lower is better)
+    unit: str
+    source: str
+    group: str
+    glossary: str = ""
+    table: str = "pendampingan"
+    optional: bool = False
+    color: str = ""
+    target: float | None = None  # reference target, for the sample target.csv and the README
+    target_source: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnDecl:
+    name: str
+    kind: str
+    required: bool = True
+    hint: str = ""  # "" means the kind's own hint
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableDecl:
+    name: str
+    title: str
+    description: str
+    columns: tuple[ColumnDecl, ...]  # declared and derived (indicator) columns, in file order
+    key: tuple[str, ...] = ()
+    ratios: tuple[tuple[str, str], ...] = ()  # declared and derived (indicator) rules
+    required_file: bool = True
+
+
+@dataclass(frozen=True)
+class Declarations:
+    directory: Path
+    groups: dict[str, str]
+    indicators: tuple[IndicatorDecl, ...]
+    tables: tuple[TableDecl, ...]
+
+    def table(self, name: str) -> TableDecl:
+        return next(t for t in self.tables if t.name == name)
+
+
+def directory() -> Path:
+    """Where the declarations are read from: ``$RANPASTI_DEFINITIONS`` when set, else the package's."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    return Path(env) if env else DEFAULT_DIR
+
+
+def load(folder: Path | str | None = None) -> Declarations:
+    """The declarations in ``folder`` (default ``directory()``), read once per folder per process."""
+    return _load(Path(folder or directory()).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load(folder: Path) -> Declarations:
+    ind_path, in_path = folder / INDICATOR_FILE, folder / INPUT_FILE
+    ind_doc = load_untrusted(ind_path) or {}
+    in_doc = load_untrusted(in_path) or {}
+    if not isinstance(ind_doc, dict) or not isinstance(in_doc, dict):
+        raise DeclarationError(f"{folder}: {INDICATOR_FILE} dan {INPUT_FILE} harus berisi pemetaan (mapping).")
+    groups = {str(k): str(v) for k, v in (ind_doc.get("groups") or {}).items()}
+    entries = ind_doc.get("indicators") or []
+    indicators = tuple(_indicator(ind_path, i, entry, groups) for i, entry in enumerate(entries))
+    keys = [i.key for i in indicators]
+    if len(set(keys)) != len(keys):
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        raise DeclarationError(f"{ind_path}: indikator ganda: {', '.join(dupes)}.")
+    tables = tuple(_table(in_path, name, entry, indicators) for name, entry in in_doc.items())
+    names = {t.name for t in tables}
+    for i in indicators:
+        if i.table not in names:
+            raise DeclarationError(f"{ind_path}, indikator {i.key}: tabel {i.table!r} tidak ada di {INPUT_FILE}.")
+    return Declarations(folder, groups, indicators, tables)
+
+
+def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> IndicatorDecl:
+    where = f"{path}, indikator ke-{n + 1}"
+    if not isinstance(entry, dict):
+        raise DeclarationError(f"{where}: harus berupa pemetaan (key: ..., label: ...).")
+    where = f"{path}, indikator {entry.get('key', n + 1)}"
+    unknown = sorted(set(entry) - _INDICATOR_KEYS)
+    missing = [k for k in _INDICATOR_REQUIRED if k not in entry]
+    if unknown or missing:
+        raise DeclarationError(f"{where}: kunci tidak dikenal {unknown} / kunci wajib tidak ada {missing}.")
+    if entry["direction"] not in DIRECTIONS:
+        raise DeclarationError(f"{where}: direction harus naik atau turun, bukan {entry['direction']!r}.")
+    if entry["group"] not in groups:
+        raise DeclarationError(f"{where}: group {entry['group']!r} tidak ada di daftar groups.")
+    target = entry.get("target") or {}
+    fields = {k: str(entry[k]).strip() for k in _INDICATOR_REQUIRED}
+    return IndicatorDecl(**fields, glossary=str(entry.get("glossary", "")).strip(),
+                         table=str(entry.get("table", "pendampingan")), optional=bool(entry.get("optional", False)),
+                         color=str(entry.get("color", "")),
+                         target=float(target["value"]) if "value" in target else None,
+                         target_source=str(target.get("source", "")))
+
+
+def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl, ...]) -> TableDecl:
+    where = f"{path}, tabel {name}"
+    if not isinstance(entry, dict) or set(entry) - _TABLE_KEYS:
+        raise DeclarationError(f"{where}: kunci yang dikenal hanya {sorted(_TABLE_KEYS)}.")
+    columns: list[ColumnDecl] = []
+    for c in entry.get("columns") or []:
+        if not isinstance(c, dict) or set(c) - _COLUMN_KEYS or "name" not in c or "kind" not in c:
+            raise DeclarationError(f"{where}: kolom {c!r} harus punya name dan kind (kunci yang dikenal: "
+                                   f"{sorted(_COLUMN_KEYS)}).")
+        columns.append(ColumnDecl(str(c["name"]), str(c["kind"]), bool(c.get("required", True)),
+                                  str(c.get("hint", "")), tuple(str(x) for x in c.get("choices") or ())))
+    ratios = [tuple(map(str, r)) for r in entry.get("ratios") or []]
+    if entry.get("indicator_columns"):
+        derived, derived_ratios = _indicator_columns(name, indicators, {c.name for c in columns})
+        columns += derived
+        ratios = derived_ratios + ratios
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise DeclarationError(f"{where}: kolom ganda: {sorted({n for n in names if names.count(n) > 1})}.")
+    for num, den in ratios:
+        if num not in names or den not in names:
+            raise DeclarationError(f"{where}: rasio {num} ≤ {den} memakai kolom yang tidak dideklarasikan.")
+    return TableDecl(name, str(entry.get("title", name)), str(entry.get("description", "")), tuple(columns),
+                     tuple(str(k) for k in entry.get("key") or ()), tuple(ratios),  # type: ignore[arg-type]
+                     bool(entry.get("required_file", True)))
+
+
+def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...],
+                       declared: set[str]) -> tuple[list[ColumnDecl], list[tuple[str, str]]]:
+    """The count columns of the indicators kept in ``table``: each denominator, then its numerators (in
+    indicator order), which is the order staff's exports and the sample have always had. A column is
+    optional only when every indicator using it is."""
+    mine = [i for i in indicators if i.table == table and i.denominator]
+    order: list[str] = []
+    ratios: list[tuple[str, str]] = []
+    for den in dict.fromkeys(i.denominator for i in mine):
+        order.append(den)
+        for i in mine:
+            if i.denominator == den:
+                order.append(i.numerator)
+                ratios.append((i.numerator, den))
+    order = list(dict.fromkeys(c for c in order if c not in declared))
+    required = {c: any(not i.optional for i in mine if c in (i.numerator, i.denominator)) for c in order}
+    return [ColumnDecl(c, "count", required[c]) for c in order], ratios

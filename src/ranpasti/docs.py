@@ -1,0 +1,93 @@
+"""``data/README.md``'s column and indicator tables, generated from the declarations.
+
+Hand-kept tables drifted from the schema (three places per new column). Here the sections between
+``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` are written from ``schema.TABLES`` and
+``indicators.INDICATORS``; ``scripts/gen_data_readme.py`` rewrites them, and a test fails when the committed
+README differs from what the declarations give.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .indicators import Indicator
+from .schema import TableSpec
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table_markdown(spec: TableSpec) -> str:
+    """One input file: title, description, row key, its columns and its numerator ≤ denominator rules."""
+    out = [f"### `{spec.name}.csv` — {spec.title}", ""]
+    if spec.description:
+        out += [spec.description, ""]
+    if spec.key:
+        out += [f"One row per **{' + '.join(spec.key)}** (duplicates are refused).", ""]
+    out += ["| column | required | what it holds |", "|---|---|---|"]
+    for c in spec.columns:
+        hint = c.hint
+        if c.choices and ", ".join(c.choices) not in hint:
+            hint = f"{hint} ({', '.join(c.choices)})"
+        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {_cell(hint)} |")
+    if spec.ratios:
+        rules = "; ".join(f"`{n}` ≤ `{d}`" for n, d in spec.ratios)
+        out += ["", f"Numerator ≤ denominator: {rules}."]
+    return "\n".join(out)
+
+
+def inputs_markdown(tables: Iterable[TableSpec]) -> str:
+    return "\n\n".join(table_markdown(t) for t in tables)
+
+
+def indicators_markdown(indicators: Iterable[Indicator]) -> str:
+    """The indicator list (the values of ``target.csv`` ``indikator``) with each one's metadata."""
+    out = ["| `indikator` | label | definisi | pembilang ÷ penyebut | arah | satuan | sumber data | target acuan |",
+           "|---|---|---|---|---|---|---|---|"]
+    for i in indicators:
+        ratio = f"`{i.numerator}` ÷ `{i.denominator}` ({i.table})" if i.denominator else f"`{i.numerator}` ({i.table})"
+        if i.optional:
+            ratio += ", opsional"
+        arah = "naik (makin tinggi makin baik)" if i.direction == "naik" else "turun (makin rendah makin baik)"
+        target = "" if i.target is None else f"{i.target:g} ({i.target_source})"
+        out.append(f"| `{i.key}` | {_cell(i.label)} | {_cell(i.description)} | {ratio} | {arah} | {_cell(i.unit)} "
+                   f"| {_cell(i.source)} | {_cell(target)} |")
+    glossary = [f"- **{i.label}**{f' ({i.name})' if i.name != i.label else ''}: {i.glossary}"
+                for i in indicators if i.glossary]
+    if glossary:
+        out += ["", "Glosarium:", "", *glossary]
+    return "\n".join(out)
+
+
+def sections(tables: Iterable[TableSpec] | None = None,
+             indicators: Iterable[Indicator] | None = None) -> dict[str, str]:
+    """Generated content per marker name."""
+    from .indicators import INDICATORS
+    from .schema import TABLES
+
+    tables = list(TABLES.values()) if tables is None else list(tables)
+    indicators = list(INDICATORS.values()) if indicators is None else list(indicators)
+    return {"inputs": inputs_markdown(tables), "indicators": indicators_markdown(indicators)}
+
+
+def rewrite(text: str, generated: dict[str, str]) -> str:
+    """``text`` with each marked section replaced; a missing marker is an error, not a silent skip."""
+    for name, body in generated.items():
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name}\b[^\n]*-->).*?(<!-- END GENERATED: {name} -->)",
+                             re.DOTALL)
+        if not pattern.search(text):
+            raise ValueError(f"README has no GENERATED: {name} markers")
+        text = pattern.sub(lambda m, body=body: m.group(1) + "\n" + body + "\n" + m.group(2), text, count=1)
+    return text
+
+
+def update_readme(path: Path, check: bool = False) -> bool:
+    """Rewrite the generated sections of ``path``; True when it was (or, with ``check``, would be) changed."""
+    text = path.read_text(encoding="utf-8")
+    new = rewrite(text, sections())
+    if new != text and not check:
+        path.write_text(new, encoding="utf-8")
+    return new != text
