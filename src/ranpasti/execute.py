@@ -8,15 +8,15 @@ or a Dask cluster (``executor="dask", scheduler="tcp://HOST:PORT"``); results st
 per unit, never notebooks.
 
 Each page's output is written to a temporary file and renamed into place, so an interrupted build never
-leaves a truncated notebook. A page whose key (parameters, notebook, package version, its data slice, and
-what every page reads) matches the last successful run is skipped; the record of successful runs is
-appended line by line (flushed per line, fsynced at most once a second and at the end), so it survives a
-killed build; a line cut mid-write is ignored and that page is simply redone.
+leaves a truncated notebook. A page whose key (parameters, notebook, the package's code by content
+(``fingerprint.code_fingerprint``), its data slice, and what every page reads) matches the last successful
+run is skipped; the record of successful runs is appended line by line (flushed per line, fsynced at most
+once a second and at the end), so it survives a killed build; a line cut mid-write is ignored and that page
+is simply redone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .files import sha256_bytes, sha256_file
+from .fingerprint import code_fingerprint
 from .params import PageSpec
 from .store import Store
 
@@ -56,24 +57,21 @@ class Result:
     skipped: bool = False
 
 
-def file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def unit_hash(kode: str, slices: dict[str, str]) -> str:
     """A unit's data hash: its own slice, or all kabupaten slices under a province or the country."""
     if kode in slices:
         return slices[kode]
     prefix = "" if kode == "ID" else kode + "."
     parts = sorted(f"{k}={v}" for k, v in slices.items() if len(k) == 5 and k.startswith(prefix))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return sha256_bytes("|".join(parts))
 
 
 def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, cache_dir: Path) -> list[Job]:
     """Jobs for the pages to publish, each with its incremental key."""
     slices = store.slice_hashes()
     global_hash = store.global_hash()
-    nb_sha = {p.stem: file_sha(p) for p in notebooks_dir.glob("*.ipynb")}
+    code = code_fingerprint()  # once per build: the package as it is now, not its version number
+    nb_sha = {p.stem: sha256_file(p) for p in notebooks_dir.glob("*.ipynb")}
     jobs = []
     for spec in specs:
         if not spec.publish:
@@ -82,9 +80,9 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
         # data_dir "": the page reads the build's validated cache as it is (``pages.open_store``), so what it
         # computes is what ``unit_hash`` below describes, even if the data folder changes during the build
         parameters.update({"data_dir": "", "cache_dir": str(cache_dir)})
-        material = json.dumps([parameters, nb_sha[spec.notebook], __version__, global_hash, store.regions.fingerprint,
+        material = json.dumps([parameters, nb_sha[spec.notebook], code, global_hash, store.regions.fingerprint,
                                unit_hash(spec.kode, slices)], sort_keys=True, default=str)
-        key = hashlib.sha256(material.encode()).hexdigest()
+        key = sha256_bytes(material)
         jobs.append(Job(spec.page, spec.kode, notebooks_dir / f"{spec.notebook}.ipynb",
                         out_dir / spec.page / "index.ipynb", parameters, key))
     return jobs
