@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .executors import MemoryMonitor, make_executor
+from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
 from .fingerprint import code_fingerprint
 from .jobs import DEFAULT_TIMEOUT, Job, Result, run_job
@@ -35,7 +35,6 @@ from .store import Store
 __all__ = ["DEFAULT_ENGINE", "DEFAULT_TIMEOUT", "Job", "Ledger", "Result", "execute", "plan", "run_job"]
 
 DEFAULT_ENGINE = "ranpasti-warm"  # engines.WarmKernelEngine; "nbclient" = papermill's own, a cold kernel per notebook
-DEFAULT_EXECUTOR = "local"
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabupaten": 2}
 
 

@@ -32,8 +32,10 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, Protocol
 
+from .errors import UsageError
 from .jobs import Job, Result, run_job
 
+DEFAULT_EXECUTOR = "local"
 EXECUTORS: dict[str, type] = {}
 
 
@@ -55,11 +57,16 @@ class Executor(Protocol):
         """Per worker process: pid, peak RSS (MB), kernels started; empty when unknown."""
 
 
+def names() -> list[str]:
+    """What ``--executor`` accepts: every registered executor."""
+    return sorted(EXECUTORS)
+
+
 def make_executor(name: str = "local", workers: int = 1, scheduler: Any = None) -> Executor:
     if name not in EXECUTORS:
-        raise ValueError(f"executor tidak dikenal: {name} (pilihan: {', '.join(sorted(EXECUTORS))})")
+        raise UsageError(f"executor tidak dikenal: {name} (pilihan: {', '.join(sorted(EXECUTORS))})")
     if name != "dask" and scheduler is not None:
-        raise ValueError("--scheduler hanya berlaku dengan --executor dask")
+        raise UsageError("--scheduler hanya berlaku dengan --executor dask")
     return EXECUTORS[name](workers=workers, scheduler=scheduler)
 
 

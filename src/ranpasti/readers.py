@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import fmt, privacy
+from .errors import RanpastiError
 from .problems import Problem
 from .schema import TableSpec
 
@@ -30,7 +31,7 @@ SNIFF_BYTES = 1 << 20
 ROW = "_baris"
 
 
-class ReadError(Exception):
+class ReadError(RanpastiError):
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
         self.problem = problem

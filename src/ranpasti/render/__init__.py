@@ -10,6 +10,7 @@ built-in one otherwise.
 
 from __future__ import annotations
 
+from ..errors import RenderFailed, UsageError
 from . import builtin, quarto  # noqa: F401  (registration)
 from .base import RENDERERS, Renderer, register
 from .context import RenderContext
@@ -28,11 +29,11 @@ def choose(name: str = AUTO) -> tuple[Renderer, str]:
     """The renderer to use and the reason, e.g. ``(QuartoRenderer, "quarto 1.9.1 ditemukan di PATH")``."""
     if name != AUTO:
         if name not in RENDERERS:
-            raise ValueError(f"renderer tidak dikenal: {name} (pilihan: {', '.join(names())})")
+            raise UsageError(f"renderer tidak dikenal: {name} (pilihan: {', '.join(names())})")
         r = RENDERERS[name]()
         ok, why = r.available()
         if not ok:
-            raise RuntimeError(f"renderer {name} tidak bisa dipakai: {why}")
+            raise RenderFailed(f"renderer {name} tidak bisa dipakai: {why}")
         return r, f"dipilih dengan --renderer {name} ({why})"
     q = RENDERERS["quarto"]()
     ok, why = q.available()

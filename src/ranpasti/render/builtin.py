@@ -23,6 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..errors import RenderFailed
 from ..files import sha256_file
 from ..sitemap import PageRecord
 from .assets import (
@@ -170,5 +171,5 @@ class BuiltinRenderer(Renderer):
                 for part in pool.map(_render_chunk, chunks):
                     files.update(part)
             if len(files) != len(records):
-                raise RuntimeError(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
+                raise RenderFailed(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
         return files

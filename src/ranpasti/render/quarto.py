@@ -57,6 +57,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import RenderFailed
 from ..files import link_tree, sha256_bytes, sha256_file
 from ..sitemap import PageRecord
 from .assets import (
@@ -310,7 +311,7 @@ def plan_shards(records: list[PageRecord], jobs: int) -> list[list[PageRecord]]:
 _WARNING = re.compile(r"^\W*(?:\x1b\[[0-9;]*m)?WARN(?:ING)?:?\s*(.*?)(?:\x1b\[[0-9;]*m)?$", re.M)
 
 
-class QuartoFailed(RuntimeError):
+class QuartoFailed(RenderFailed):
     pass
 
 
@@ -537,12 +538,12 @@ class QuartoRenderer(Renderer):
             try:
                 runs.run(list(copies), done)
             except QuartoFailed as e:
-                raise RuntimeError(str(e)) from None
+                raise RenderFailed(str(e)) from None
             warnings = runs.warnings
             ctx.stats.update(quarto_seconds=round(time.perf_counter() - started, 2), quarto_processes=len(copies))
         for r in todo:
             if not (out / r.page / "index.html").exists():
-                raise RuntimeError(f"quarto tidak menulis {r.page}index.html")
+                raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
             files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), sha256_file(r.notebook),
                                                               site, out)]
         if with_search:

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import RenderFailed
 from ..files import sha256_bytes
 from ..sitemap import PageRecord
 from .incremental import Previous
@@ -97,7 +98,7 @@ def run_pagefind(out: Path, folder: str, glob: str) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0 or not (out / folder / "pagefind-entry.json").exists():
         tail = (proc.stderr or proc.stdout)[-2000:]
-        raise RuntimeError(f"Pagefind gagal membuat indeks pencarian {folder}/ (status {proc.returncode}):\n{tail}")
+        raise RenderFailed(f"Pagefind gagal membuat indeks pencarian {folder}/ (status {proc.returncode}):\n{tail}")
 
 
 class ShardRuns:
