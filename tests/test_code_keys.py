@@ -4,17 +4,23 @@
 source tree is never modified) and edit the copy. The fingerprint then changes as it would after an edit of
 the real file, and a build without ``--force`` must execute and/or render the affected pages again. For the
 template test the site's templates are also read from the copy, so the published HTML itself shows the edit.
+The last test copies the checkout (package, notebooks, data and data/wilayah) and builds it in a new process
+importing the copy, so edits of real files reach the published pages end to end.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
-from test_publish_incremental import setup
+from test_publish_incremental import UNITS, setup
 
 from ranpasti import fingerprint
 from ranpasti.build import build
@@ -115,3 +121,56 @@ def _env_from(folder: Path):
         return e
 
     return env
+
+
+BUILD = """
+import json, sys
+from pathlib import Path
+from ranpasti.build import BuildOptions, build
+root = Path(sys.argv[1])
+report = build(BuildOptions(data_dir=root / "data", params_dir=root / "params", out=root / "site",
+                            build_dir=root / "build", cache_dir=root / "cache", notebooks_dir=root / "notebooks",
+                            renderer="builtin", jobs=1, only=tuple(sys.argv[2:])), log=lambda _m: None)
+print(json.dumps({"executed": report.executed, "rendered": report.rendering["pages_rendered"],
+                  "pages": report.pages}))
+"""
+
+
+def build_copy(root: Path) -> dict:
+    """``ranpasti build`` of the project copy at ``root`` in a new process importing the copied package, as
+    staff would run it after editing their checkout (its kernels import the copy too)."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    proc = subprocess.run([sys.executable, "-c", BUILD, str(root), *UNITS], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
+    """A copy of the checkout (package, notebooks, data with data/wilayah): edit the package's month label
+    and a kecamatan's name in data/wilayah, run the build as staff would, and the published pages say so."""
+    src = PACKAGE.parent
+    root = tmp_path / "checkout"
+    shutil.copytree(src / "ranpasti", root / "src" / "ranpasti", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(src.parent / "data", root / "data")
+    shutil.copytree(src.parent / "notebooks", root / "notebooks")
+    first = build_copy(root)
+    assert first["executed"] == first["pages"] == first["rendered"] == 13
+    page = root / "site" / "kabupaten-musi-rawas" / "index.html"
+    kecamatan = root / "site" / "kabupaten-musi-rawas" / "jayaloka" / "index.html"
+    assert "Desember 2024" in page.read_text(encoding="utf-8")
+
+    # a label in the package (the month name every page shows)
+    edit(root / "src" / "ranpasti" / "fmt.py", '"Desember"', '"Desembre"')
+    code = build_copy(root)
+    assert code["executed"] == code["rendered"] == 13
+    assert "Desembre 2024" in page.read_text(encoding="utf-8")
+
+    # a kecamatan renamed in the reference data (same address: only the letters' case changes)
+    edit(root / "data" / "wilayah" / "kecamatan.csv", ",Jayaloka", ",JayaLoka")
+    names = build_copy(root)
+    assert names["executed"] == names["rendered"] == 13
+    assert "JayaLoka" in kecamatan.read_text(encoding="utf-8") and "JayaLoka" in page.read_text(encoding="utf-8")
+
+    again = build_copy(root)
+    assert again["executed"] == again["rendered"] == 0
