@@ -44,6 +44,7 @@ $(DEV_STAMP): $(STAMP)
 
 lint: setup-dev
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf build .ranpasti site site.staging site.old .tools

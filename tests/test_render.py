@@ -383,7 +383,7 @@ def test_serve_previews_the_site_on_localhost(site):
 
 
 def test_render_cache_pruned_of_old_entries_at_most_daily(tmp_path):
-    from ranpasti.render.assets import CACHE_DAYS, prune_cache
+    from ranpasti.render.site import CACHE_DAYS, prune_cache
 
     old = time.time() - (CACHE_DAYS + 1) * 86400
     svg = tmp_path / "svg-cache" / "ab"

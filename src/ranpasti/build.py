@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, privacy
+from .errors import PersonalDataRefused, RanpastiError
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .lock import exclusive
@@ -63,7 +64,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
 
 
-class BuildFailed(Exception):
+class BuildFailed(RanpastiError):
     def __init__(self, report: BuildReport, message: str):
         super().__init__(message)
         self.report = report
@@ -208,7 +209,7 @@ def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions
         if folder.is_dir():
             paths.update((f, None) for f in folder.iterdir() if f.is_file())
     for path, number in privacy.scan_paths(paths, jobs=opts.jobs):
-        raise RuntimeError(
+        raise PersonalDataRefused(
             f"{path.relative_to(staging)} akan memuat nomor berbentuk NIK atau No. KK ({privacy.mask(number)}). "
             "Data pribadi tidak boleh terbit: cari nomor itu di data/ (kolom angka, nama wilayah, "
             f"konfigurasi.yml) atau di params/, hapus, lalu bangun lagi. Situs di {opts.out}/ TIDAK diubah.")

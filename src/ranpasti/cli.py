@@ -1,20 +1,51 @@
 """``ranpasti``: the command staff run. A thin layer over the library; every command's work is a library call.
 
-Errors staff can cause end as a Bahasa Indonesia message and exit status 1, never a traceback.
+Errors staff can cause end as a Bahasa Indonesia message and exit status 1, never a traceback: every such
+error is a ``RanpastiError`` (``errors``), and a full disk or read-only folder an ``OSError`` explained by
+``diskerrors``. Anything else is a bug and keeps its traceback. The ``--renderer`` and ``--executor``
+choices are read from the registries (``render.RENDERERS``, ``executors.EXECUTORS``), so a renderer or
+executor registered there is offered here without editing this file.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .errors import RanpastiError
+from .executors import DEFAULT_EXECUTOR
+from .executors import names as executor_names
 from .lifeline import interrupt_on_sigterm
 from .problems import DataError
 from .regions import load_regions
+
+
+class RegistryChoice(click.Choice):
+    """A ``click.Choice`` whose choices are a registry's names, read when first needed: the renderer
+    registry imports the renderers, which ``ranpasti --help`` or ``ranpasti validate`` need not pay for."""
+
+    def __init__(self, names: Callable[[], list[str]]):
+        self._names = names
+        super().__init__([])
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, _value) -> None:
+        pass  # click.Choice.__init__ assigns the (empty) list given above
+
+
+def renderer_names() -> list[str]:
+    from .render import names
+
+    return names()
 
 DEFAULT_DATA = Path("data")
 
@@ -40,6 +71,9 @@ def validate(data_dir: Path) -> None:
 
     try:
         result = validate_data(data_dir, regions=load_regions())
+    except RanpastiError as e:
+        click.echo(f"GAGAL: {e}", err=True)
+        sys.exit(1)
     except OSError as e:
         system_fail(e)
     click.echo(result.report.render())
@@ -61,6 +95,9 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
         written, kept = write_params(store, params_dir, overwrite=overwrite)
     except DataError as e:
         fail(e)
+    except RanpastiError as e:
+        click.echo(f"GAGAL: {e}", err=True)
+        sys.exit(1)
     except OSError as e:
         system_fail(e)
     click.echo(f"{written} file parameter ditulis, {kept} sudah ada dan dipertahankan, di {params_dir}/.")
@@ -74,11 +111,12 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
               help="Folder situs hasil build.")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Folder kerja: notebook hasil eksekusi dan catatan build.")
-@click.option("--renderer", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True)
+@click.option("--renderer", type=RegistryChoice(renderer_names), default="auto", show_default=True,
+              help="Pembuat HTML situs (auto: Quarto bila ada di PATH, selain itu bawaan).")
 @click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Jumlah pekerja paralel.")
 @click.option("--engine", default=None, help="Engine papermill (bawaan: ranpasti-warm; atau nbclient).")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+@click.option("--executor", type=RegistryChoice(executor_names), default=DEFAULT_EXECUTOR, show_default=True,
               help="Tempat notebook dijalankan: proses di komputer ini, atau klaster Dask.")
 @click.option("--scheduler", default=None, help="Alamat scheduler Dask, tcp://HOST:8786 (dengan --executor dask).")
 @click.option("--force", is_flag=True,
@@ -88,10 +126,9 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_dir: Path, renderer: str, jobs: int,
           engine: str | None, executor: str, scheduler: str | None, force: bool, allow_partial: bool) -> None:
     """Validasi data, jalankan notebook setiap halaman, dan tulis situs statis."""
-    from .build import BuildFailed, BuildOptions
+    from .build import BuildOptions
     from .build import build as run_build
     from .execute import DEFAULT_ENGINE
-    from .params import ParamsError
 
     opts = BuildOptions(data_dir=data_dir, params_dir=params_dir, out=out, build_dir=build_dir, cache_dir=cache_dir,
                         renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, executor=executor,
@@ -101,7 +138,7 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
         run_build(opts, log=click.echo)
     except DataError as e:
         fail(e)
-    except (BuildFailed, ParamsError, RuntimeError, ValueError) as e:
+    except RanpastiError as e:  # a failed page, a bad params file, a locked site, a renderer that cannot run
         click.echo(f"BUILD GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:  # a full disk or a read-only folder, from wherever it was met

@@ -45,6 +45,8 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from .errors import RanpastiError
+
 # papermill is imported only at the end of this module and inside ``_engine_class``: importing papermill
 # loads its entry points, which imports this module; the class is then served by ``__getattr__`` below.
 
@@ -135,7 +137,7 @@ _INSTALL = (
 )
 
 
-class WarmKernelError(RuntimeError):
+class WarmKernelError(RanpastiError, RuntimeError):
     """The warm kernel could not be started, warmed up or reset."""
 
 

@@ -8,56 +8,34 @@ or a Dask cluster (``executor="dask", scheduler="tcp://HOST:PORT"``); results st
 per unit, never notebooks.
 
 Each page's output is written to a temporary file and renamed into place, so an interrupted build never
-leaves a truncated notebook. A page whose key (parameters, notebook, package version, its data slice, and
-what every page reads) matches the last successful run is skipped; the record of successful runs is
-appended line by line (flushed per line, fsynced at most once a second and at the end), so it survives a
-killed build; a line cut mid-write is ignored and that page is simply redone.
+leaves a truncated notebook. A page whose key (parameters, notebook, the package's code by content
+(``fingerprint.code_fingerprint``), its data slice, and what every page reads) matches the last successful
+run is skipped; the record of successful runs is appended line by line (flushed per line, fsynced at most
+once a second and at the end), so it survives a killed build; a line cut mid-write is ignored and that page
+is simply redone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
+from .files import sha256_bytes, sha256_file
+from .fingerprint import code_fingerprint
+from .jobs import DEFAULT_TIMEOUT, Job, Result, run_job
 from .params import PageSpec
+from .regions import level_of
 from .store import Store
 
+__all__ = ["DEFAULT_ENGINE", "DEFAULT_TIMEOUT", "Job", "Ledger", "Result", "execute", "plan", "run_job"]
+
 DEFAULT_ENGINE = "ranpasti-warm"  # engines.WarmKernelEngine; "nbclient" = papermill's own, a cold kernel per notebook
-DEFAULT_EXECUTOR = "local"
-DEFAULT_TIMEOUT = 600  # seconds per cell
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabupaten": 2}
-
-
-@dataclass(frozen=True)
-class Job:
-    page: str
-    kode: str
-    notebook: Path
-    output: Path
-    parameters: dict
-    key: str
-
-
-@dataclass(frozen=True)
-class Result:
-    page: str
-    kode: str
-    ok: bool
-    seconds: float
-    output: Path
-    error: str = ""
-    skipped: bool = False
-
-
-def file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def unit_hash(kode: str, slices: dict[str, str]) -> str:
@@ -66,14 +44,15 @@ def unit_hash(kode: str, slices: dict[str, str]) -> str:
         return slices[kode]
     prefix = "" if kode == "ID" else kode + "."
     parts = sorted(f"{k}={v}" for k, v in slices.items() if len(k) == 5 and k.startswith(prefix))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return sha256_bytes("|".join(parts))
 
 
 def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, cache_dir: Path) -> list[Job]:
     """Jobs for the pages to publish, each with its incremental key."""
     slices = store.slice_hashes()
     global_hash = store.global_hash()
-    nb_sha = {p.stem: file_sha(p) for p in notebooks_dir.glob("*.ipynb")}
+    code = code_fingerprint()  # once per build: the package as it is now, not its version number
+    nb_sha = {p.stem: sha256_file(p) for p in notebooks_dir.glob("*.ipynb")}
     jobs = []
     for spec in specs:
         if not spec.publish:
@@ -82,9 +61,9 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
         # data_dir "": the page reads the build's validated cache as it is (``pages.open_store``), so what it
         # computes is what ``unit_hash`` below describes, even if the data folder changes during the build
         parameters.update({"data_dir": "", "cache_dir": str(cache_dir)})
-        material = json.dumps([parameters, nb_sha[spec.notebook], __version__, global_hash, store.regions.fingerprint,
+        material = json.dumps([parameters, nb_sha[spec.notebook], code, global_hash, store.regions.fingerprint,
                                unit_hash(spec.kode, slices)], sort_keys=True, default=str)
-        key = hashlib.sha256(material.encode()).hexdigest()
+        key = sha256_bytes(material)
         jobs.append(Job(spec.page, spec.kode, notebooks_dir / f"{spec.notebook}.ipynb",
                         out_dir / spec.page / "index.ipynb", parameters, key))
     return jobs
@@ -162,40 +141,6 @@ def _ends_mid_line(path: Path) -> bool:
         return False
 
 
-def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> Result:
-    """Execute one notebook; never raises (a failure is a Result naming the cell and the error).
-
-    Runs in a worker process (local pool or Dask worker) and returns only a small ``Result``: the executed
-    notebook goes to ``job.output`` (written by the worker, so that path must be shared with the parent).
-    """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from . import engines  # noqa: F401  (registers "ranpasti-warm" even without the installed entry point)
-
-    start = time.perf_counter()
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = job.output.with_suffix(f".tmp-{os.getpid()}.ipynb")
-    failed = job.output.with_suffix(".gagal.ipynb")
-    try:
-        pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, engine_name=engine,
-                            kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
-                            execution_timeout=timeout, request_save_on_cell_execute=False)
-    except PapermillExecutionError as e:
-        if tmp.exists():
-            os.replace(tmp, failed)
-        return Result(job.page, job.kode, False, time.perf_counter() - start, job.output,
-                      f"sel {e.exec_count or e.cell_index}: {e.ename}: {e.evalue}".strip())
-    except Exception as e:  # kernel died, timeout, unreadable notebook: the page fails, the build goes on
-        if tmp.exists():
-            os.replace(tmp, failed)
-        return Result(job.page, job.kode, False, time.perf_counter() - start, job.output,
-                      f"{type(e).__name__}: {e}".strip())
-    os.replace(tmp, job.output)
-    failed.unlink(missing_ok=True)
-    return Result(job.page, job.kode, True, time.perf_counter() - start, job.output)
-
-
 SMALL_RUN = 50  # units; below this a local run uses at most one worker per core
 
 
@@ -212,8 +157,6 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
     ``prewarmed``: a local executor whose workers were started ahead (``LocalExecutor.prewarm``); it is
     used when it has the number of workers this run wants, and closed otherwise.
     """
-    from .executors import MemoryMonitor, make_executor
-
     cwd_s = str(cwd or Path.cwd())
     results: list[Result] = []
     todo = []
@@ -235,7 +178,7 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
             stats.update(seconds=0.0, peak_tree_rss_mb=0.0, cpu_seconds=0.0, workers_info=[], **peak_rss())
         return results
     # heavy pages (national, provinces, kabupaten) first, so they do not finish last on one worker
-    todo.sort(key=lambda j: LEVEL_ORDER.get(_level(j.kode), 3))
+    todo.sort(key=lambda j: LEVEL_ORDER.get(level_of(j.kode), 3))
     by_page = {j.page: j for j in todo}
     ledger.compact()
     if executor == "local" and len(todo) < SMALL_RUN:
@@ -267,12 +210,6 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
         stats.update(seconds=time.perf_counter() - start, peak_tree_rss_mb=monitor.peak_mb,
                      cpu_seconds=monitor.cpu_seconds, workers_info=info, **peak_rss())
     return results
-
-
-def _level(kode: str) -> str:
-    from .regions import level_of
-
-    return level_of(kode)
 
 
 def peak_rss() -> dict[str, float]:

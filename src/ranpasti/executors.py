@@ -2,7 +2,7 @@
 
 Both take the jobs to run and yield one ``Result`` per job as units finish (streaming: only small
 ``Result`` records cross back to the parent, never notebooks, and only a bounded window of jobs is in
-flight at a time). Both run the same function, ``execute.run_job``, in long-lived worker processes, so the
+flight at a time). Both run the same function, ``jobs.run_job``, in long-lived worker processes, so the
 ``ranpasti-warm`` engine's module-level kernel stays warm across units in every worker.
 
 ``local``
@@ -32,6 +32,10 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, Protocol
 
+from .errors import UsageError
+from .jobs import Job, Result, run_job
+
+DEFAULT_EXECUTOR = "local"
 EXECUTORS: dict[str, type] = {}
 
 
@@ -53,17 +57,20 @@ class Executor(Protocol):
         """Per worker process: pid, peak RSS (MB), kernels started; empty when unknown."""
 
 
+def names() -> list[str]:
+    """What ``--executor`` accepts: every registered executor."""
+    return sorted(EXECUTORS)
+
+
 def make_executor(name: str = "local", workers: int = 1, scheduler: Any = None) -> Executor:
     if name not in EXECUTORS:
-        raise ValueError(f"executor tidak dikenal: {name} (pilihan: {', '.join(sorted(EXECUTORS))})")
+        raise UsageError(f"executor tidak dikenal: {name} (pilihan: {', '.join(sorted(EXECUTORS))})")
     if name != "dask" and scheduler is not None:
-        raise ValueError("--scheduler hanya berlaku dengan --executor dask")
+        raise UsageError("--scheduler hanya berlaku dengan --executor dask")
     return EXECUTORS[name](workers=workers, scheduler=scheduler)
 
 
-def _failed(job: Any, seconds: float, error: str) -> Any:
-    from .execute import Result
-
+def _failed(job: Job, seconds: float, error: str) -> Result:
     return Result(job.page, job.kode, False, seconds, job.output, error)
 
 
@@ -138,8 +145,6 @@ class LocalExecutor:
                 self._pool.submit(_started)
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
-        from .execute import run_job
-
         if self.workers <= 1:
             for job in jobs:
                 yield run_job(job, engine, cwd, timeout)
@@ -221,8 +226,6 @@ class DaskExecutor:
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
         from distributed import as_completed
-
-        from .execute import run_job
 
         threads = sum(self.client.nthreads().values()) or 1
         window = max(4, threads * 4)

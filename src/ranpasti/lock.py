@@ -13,9 +13,11 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import RanpastiError
 
-class LockedError(RuntimeError):
-    pass
+
+class LockedError(RanpastiError, RuntimeError):
+    """Another build holds the site or build folder."""
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import privacy
+from .errors import RanpastiError
 from .regions import ancestor, level_of
 from .store import Store
 from .urls import page_dir
@@ -103,7 +104,7 @@ def write_params(store: Store, params_dir: Path, overwrite: bool = False) -> tup
     return written, kept
 
 
-class ParamsError(Exception):
+class ParamsError(RanpastiError):
     pass
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import RanpastiError
+
 MAX_SHOWN = 200  # per run; beyond this staff get a count, not a wall of text
 
 
@@ -85,7 +87,7 @@ class Report:
         return "\n".join(lines)
 
 
-class DataError(Exception):
+class DataError(RanpastiError):
     """Raised when staff data cannot be used; carries the report so the CLI can print it and exit 1."""
 
     def __init__(self, report: Report):

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import fmt, privacy
+from .errors import RanpastiError
+from .files import sha256_file
 from .problems import Problem
 from .schema import TableSpec
 
@@ -30,7 +32,7 @@ SNIFF_BYTES = 1 << 20
 ROW = "_baris"
 
 
-class ReadError(Exception):
+class ReadError(RanpastiError):
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
         self.problem = problem
@@ -81,12 +83,7 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+file_sha256 = sha256_file  # the name store.py imports (one helper: ``files``)
 
 
 @dataclass

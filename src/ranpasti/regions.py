@@ -7,13 +7,13 @@ tables are ~84k rows, a few tens of milliseconds with pyarrow).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from .files import sha256_bytes, sha256_file
 from .slugs import kabupaten_slug, provinsi_slug, sibling_slugs
 
 LEVELS = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
@@ -95,10 +95,7 @@ class Regions:
         self.dir = d
         # what the reference data is, by content: part of the validated cache's key and of every page's
         # key, so a renamed kecamatan re-validates and re-executes (its old name stayed on its kabupaten page)
-        h = hashlib.sha256()
-        for name in self.FILES:
-            h.update(name.encode() + b"\0" + (d / name).read_bytes())
-        self.fingerprint = h.hexdigest()
+        self.fingerprint = sha256_bytes("\0".join(f"{name}={sha256_file(d / name)}" for name in self.FILES))
         read = lambda name: pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")  # noqa: E731
         prov = read("provinsi.csv")
         prov["slug"] = prov["nama"].map(provinsi_slug)

@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__
 from .config import load_config
+from .fingerprint import code_fingerprint
 from .problems import DataError, Report
 from .readers import ROW, file_sha256
 from .regions import Regions, ancestor, ancestors, level_of, load_regions
@@ -50,7 +50,7 @@ def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
             stat = path.stat()
             files[path.name] = {"size": stat.st_size, "sha256": _content_sha(str(path), stat.st_ino, stat.st_size,
                                                                              stat.st_mtime_ns, stat.st_ctime_ns)}
-    return {"format": CACHE_FORMAT, "version": __version__, "files": files, "wilayah": regions.fingerprint}
+    return {"format": CACHE_FORMAT, "code": code_fingerprint(), "files": files, "wilayah": regions.fingerprint}
 
 
 @lru_cache(maxsize=64)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import RanpastiError
+
 # libyaml's safe loader when PyYAML has it (15,600 params files nationally: ~8 s pure Python, < 1 s libyaml)
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -20,7 +22,7 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 
 
-class YamlError(ValueError):
+class YamlError(RanpastiError, ValueError):
     """A YAML file that cannot be used; the message names the file and says what to do."""
 
 

@@ -1,26 +1,23 @@
-"""Renderer-independent site steps, so the Quarto site and the built-in site get the same files.
+"""Renderer-independent page steps, so the Quarto site and the built-in site get the same files.
 
 Per page: the CSV/Excel downloads of every table and the SVG fallbacks of charts (read from the executed
 notebook's data bundles, never recomputed), a copy of the executed notebook (the audit record, with its
-papermill metadata) and the provenance footer. Per site: the vendored scripts and styles, the region list
-for the home page jump box, the search page, and the Pagefind index over the finished folder
-(``search_index``).
+papermill metadata), the provenance footer and the navigation links. The site-wide steps that run after
+the pages (static files, region list, search page and index, cache pruning) are in ``site``.
 
-Downloads are cached in the build folder by the executed notebook's hash and SVGs by the spec's hash, so a
-rebuild only exports pages whose notebook changed; cached files are hard-linked into the new site.
+Downloads are cached in the build folder by the executed notebook's hash and SVGs by the spec's hash, both
+with the package's source fingerprint (``SiteInfo.code``: an edit to a download writer is a new cache
+entry, no constant to bump), so a rebuild only exports pages whose notebook or code changed; cached files
+are hard-linked into the new site.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
 import io
 import json
 import os
 import re
-import shutil
-import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -29,23 +26,20 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup
 
 from .. import SAMPLE_LABEL, fmt
 from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
+from ..files import link_or_copy, sha256_bytes
+from ..fingerprint import source_fingerprint
 from ..sitemap import PageRecord
 from ..urls import relative, root_prefix
-from . import RenderContext
-from .incremental import Previous
-from .search_index import ShardRuns, build_index
+from .context import RenderContext
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
 SEARCH_PAGE = "cari/"  # not a region slug: those start with provinsi-/kabupaten-/kota-
 SHOWN_PARAMS = ("kode", "bulan", "tahun", "catatan", "terbit")
-EXPORT_VERSION = "4"  # bump when the download writers change: invalidates the download cache
 SVG_WIDTH = 640  # px, width of the static chart images (scaled to the column by CSS)
-CACHE_DAYS = 14  # cache entries unused for this long are removed at the end of a build
 
 # Indonesian d3 locales: the same objects are used by assets/charts.js in the browser.
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -70,12 +64,14 @@ class SiteInfo:
     sample: bool
     files: tuple[dict, ...]  # input data files for the provenance footer
     notices: dict[str, str] = field(default_factory=dict)
+    code: str = ""  # ``fingerprint.source_fingerprint()``, computed once in the build (workers do not rehash)
 
 
 def site_info(ctx: RenderContext) -> SiteInfo:
     return SiteInfo(build_dir=Path(ctx.build_dir).resolve(), version=ctx.version,
                     built_at=fmt.datetime(ctx.built_at), sample=bool(ctx.store.config.sample),
-                    files=tuple(source_files(ctx)), notices=dict(ctx.notices))
+                    files=tuple(source_files(ctx)), notices=dict(ctx.notices),
+                    code=source_fingerprint())
 
 
 @lru_cache(maxsize=1)
@@ -91,13 +87,6 @@ def read_notebook(path: Path) -> dict:
     """The executed notebook as plain JSON (no schema validation: papermill wrote it, and this is hot)."""
     with open(path, encoding="utf-8") as f:
         return json.load(f)
-
-
-def file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-notebook_sha = file_sha
 
 
 def outputs(nb: dict):
@@ -143,17 +132,6 @@ def page_folder(out: Path, record: PageRecord) -> Path:
     folder = out / record.page
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    """Hard link when possible (same file system, no extra space), copy otherwise."""
-    try:
-        os.link(src, dst)
-    except FileExistsError:
-        dst.unlink()
-        link_or_copy(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -289,9 +267,10 @@ def table_xlsx(bundle: dict) -> bytes:
     return buf.getvalue()
 
 
-def chart_svg(spec: dict, cache: Path) -> str:
-    """SVG fallback through vl-convert (Indonesian formats, no network), cached by the spec's hash."""
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode() + EXPORT_VERSION.encode()).hexdigest()
+def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
+    """SVG fallback through vl-convert (Indonesian formats, no network), cached by the spec's hash and the
+    source fingerprint ``code``."""
+    key = sha256_bytes(json.dumps(spec, sort_keys=True) + code)
     path = cache / key[:2] / f"{key}.svg"
     if path.exists():
         os.utime(path)
@@ -307,7 +286,7 @@ def chart_svg(spec: dict, cache: Path) -> str:
     return svg
 
 
-def export_files(nb: dict, cache: Path, svg_cache: Path) -> list[Path]:
+def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list[Path]:
     """Write this notebook's downloads and SVGs into ``cache`` (once per notebook hash); return the files."""
     done = cache / ".lengkap"
     if done.exists():
@@ -326,7 +305,7 @@ def export_files(nb: dict, cache: Path, svg_cache: Path) -> list[Path]:
         chart = data.get(MIME_CHART)
         if chart and chart.get("svg") and MIME_VEGALITE in data:
             path = cache / f"{chart['name']}.svg"
-            write_atomic(path, chart_svg(data[MIME_VEGALITE], svg_cache).encode("utf-8"))
+            write_atomic(path, chart_svg(data[MIME_VEGALITE], svg_cache, code).encode("utf-8"))
             files.append(path)
     done.touch()
     return files
@@ -335,12 +314,12 @@ def export_files(nb: dict, cache: Path, svg_cache: Path) -> list[Path]:
 def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out: Path) -> list[str]:
     """Downloads, SVG fallbacks and the executed notebook next to the page; returns the file names."""
     folder = page_folder(out, record)
-    cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{EXPORT_VERSION}"
+    cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{site.code[:16]}"
     names = []
-    for f in export_files(nb, cache, site.build_dir / "svg-cache"):
-        link_or_copy(f, folder / f.name)
+    for f in export_files(nb, cache, site.build_dir / "svg-cache", site.code):
+        link_or_copy(f, folder / f.name, replace=True)
         names.append(f.name)
-    link_or_copy(record.notebook, folder / "notebook.ipynb")
+    link_or_copy(record.notebook, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]
 
 
@@ -407,89 +386,3 @@ def search_title(record: PageRecord) -> str:
 def sample_banner_needed(site: SiteInfo, body: str) -> bool:
     """The site adds the sample-data banner unless the notebook output already shows one."""
     return site.sample and "rp-sample" not in body
-
-
-# ---------------------------------------------------------------- site-wide
-
-
-def copy_static(out: Path) -> None:
-    shutil.copytree(ASSETS, out / "assets", dirs_exist_ok=True)
-
-
-def region_entries(records: list[PageRecord]) -> list[dict]:
-    """Every progress page's name (with its parent, names repeat across the country) and address."""
-    entries = []
-    for r in records:
-        if r.kind != "progres" or not r.page:
-            continue
-        label = r.breadcrumbs[-1].label if r.breadcrumbs else r.title
-        parent = r.breadcrumbs[-2].label if len(r.breadcrumbs) > 2 else ""
-        entries.append({"t": f"{label}, {parent}" if parent else label, "u": r.page})
-    return entries
-
-
-def write_region_index(records: list[PageRecord], out: Path) -> None:
-    """``assets/wilayah.json`` (and the same list as a script, which also loads from file://)."""
-    text = json.dumps(region_entries(records), ensure_ascii=False, separators=(",", ":"))
-    (out / "assets").mkdir(parents=True, exist_ok=True)
-    (out / "assets" / "wilayah.json").write_text(text, encoding="utf-8")
-    (out / "assets" / "wilayah.js").write_text(f"window.RP_WILAYAH={text};\n", encoding="utf-8")
-
-
-def search_body(root: str) -> Markup:
-    return Markup(env().get_template("search.html.j2").render(root=root))
-
-
-def write_search_page(site: SiteInfo, out: Path) -> None:
-    """``cari/index.html`` in the built-in layout (the Quarto renderer renders its own from the same body)."""
-    folder = out / SEARCH_PAGE
-    folder.mkdir(parents=True, exist_ok=True)
-    html = env().get_template("page.html.j2").render(
-        title="Cari halaman", description="Cari halaman kemajuan dan evaluasi RAN PASTI.", version=site.version,
-        root="../", page=SEARCH_PAGE, charts=False, body=search_body("../"), body_index=False, search_page=True,
-        crumbs=[{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}], related=[], children=[],
-        sample_banner=site.sample, footer=Markup(""))
-    (folder / "index.html").write_text(html, encoding="utf-8")
-
-
-def prune_cache(build_dir: Path) -> None:
-    """Drop cached downloads/bodies/SVGs unused for ``CACHE_DAYS`` (used ones are touched when read)."""
-    limit = time.time() - CACHE_DAYS * 86400
-    stamp_file = build_dir / "render-cache" / ".dipangkas"
-    with contextlib.suppress(FileNotFoundError):
-        if stamp_file.stat().st_mtime > time.time() - 86400:
-            return  # pruned within the last day: not worth a stat of every cached file on each rebuild
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    stamp_file.touch()
-    for base in (build_dir / "render-cache" / "unduhan", build_dir / "render-cache" / "html"):
-        if not base.exists():
-            continue
-        for entry in base.iterdir():
-            stamp = entry / ".lengkap" if entry.is_dir() else entry
-            try:
-                if stamp.stat().st_mtime < limit:
-                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-            except FileNotFoundError:
-                continue
-    svg = build_dir / "svg-cache"
-    if svg.exists():
-        for f in svg.glob("*/*.svg"):
-            if f.stat().st_mtime < limit:
-                f.unlink(missing_ok=True)
-
-
-def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True, jobs: int = 1,
-                keys: dict[str, str] | None = None, previous: Previous | None = None,
-                search: ShardRuns | None = None) -> dict[str, str]:
-    """Site-wide steps both renderers run last (Pagefind indexes only the pages, so it may run alongside).
-
-    ``keys`` (page → render key) and ``previous`` let unchanged search shards be reused; ``search``, when
-    given, is the search indexing the renderer already started. Returns the shard keys for the manifest."""
-    copy_static(out)
-    write_region_index(records, out)
-    if search_page:
-        write_search_page(site, out)
-    shard_keys = search.finish() if search is not None else build_index(records, out, jobs=jobs, keys=keys,
-                                                                         previous=previous)
-    prune_cache(site.build_dir)
-    return shard_keys

@@ -1,10 +1,11 @@
 """The built-in renderer: nbconvert's HTMLExporter in-process, inside the site's Jinja2 page template.
 
 Used when Quarto is not installed (and by the tests). Pages whose inputs did not change since the published
-site are linked from it, not rendered (``incremental``). One exporter per process serves every page (inputs
-hidden, no prompts, no anchor links, no MathJax, no CDN, stderr dropped); its body HTML is cached by the
-executed notebook's hash, so a rebuild only re-exports pages whose notebook changed. With ``jobs > 1`` pages
-are rendered by forked worker processes, each with its own exporter and compiled templates.
+site are linked from it, not rendered (``base.Renderer``: this module only renders pages). One exporter per
+process serves every page (inputs hidden, no prompts, no anchor links, no MathJax, no CDN, stderr dropped);
+its body HTML is cached by the executed notebook's hash and the package's source fingerprint, so a rebuild
+only re-exports pages whose notebook or code changed. With ``jobs > 1`` pages are rendered by forked worker
+processes, each with its own exporter and compiled templates.
 
 Speed (the national site has ~15,600 pages): nbconvert's ``HTMLExporter.from_notebook_node`` re-parses its
 whole output with BeautifulSoup to add alt text to images and ``tabindex`` to every output; on these pages
@@ -22,13 +23,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..errors import RenderFailed
+from ..files import sha256_file
 from ..sitemap import PageRecord
-from . import RenderContext, register
 from .assets import (
     SiteInfo,
     env,
-    file_sha,
-    finish_site,
     footer,
     nav,
     place_page_files,
@@ -36,12 +36,9 @@ from .assets import (
     reader_cells,
     sample_banner_needed,
     search_title,
-    site_info,
 )
-from .incremental import Previous, page_keys, write_manifest
-from .search_index import ShardRuns
-
-BODY_VERSION = "3"  # bump when the body HTML changes for the same notebook: invalidates the body cache
+from .base import Renderer, register
+from .context import RenderContext
 
 _exporter = None
 
@@ -88,9 +85,9 @@ def shown(nb: dict):
     return nbformat.from_dict({**nb, "cells": reader_cells(nb)})
 
 
-def body_html(nb: dict, sha: str, cache_dir: Path) -> str:
-    """The notebook's body HTML (outputs and Markdown), cached by notebook hash."""
-    path = cache_dir / f"{sha}-{BODY_VERSION}.html"
+def body_html(nb: dict, sha: str, cache_dir: Path, code: str = "") -> str:
+    """The notebook's body HTML (outputs and Markdown), cached by notebook hash and source fingerprint."""
+    path = cache_dir / f"{sha}-{code[:16]}.html"
     if path.exists():
         os.utime(path)
         return path.read_text(encoding="utf-8")
@@ -115,8 +112,8 @@ def with_jump_box(body: str, root: str) -> str:
 def render_page(record: PageRecord, site: SiteInfo, out: Path) -> list[str]:
     """Write the page and its files into ``out``; return the names of the files in the page folder."""
     nb = read_notebook(record.notebook)
-    sha = file_sha(record.notebook)
-    body = body_html(nb, sha, site.build_dir / "render-cache" / "html")
+    sha = sha256_file(record.notebook)
+    body = body_html(nb, sha, site.build_dir / "render-cache" / "html", site.code)
     files = place_page_files(record, nb, sha, site, out)
     links = nav(record)
     if links["home"]:
@@ -147,42 +144,17 @@ def _render_chunk(records: list[PageRecord]) -> dict[str, list[str]]:
 
 
 @register
-class BuiltinRenderer:
+class BuiltinRenderer(Renderer):
     name = "builtin"
 
     def available(self) -> tuple[bool, str]:
         return True, "nbconvert HTMLExporter di dalam proses"
 
-    def render(self, records: list[PageRecord], ctx: RenderContext, out: Path) -> None:
-        site = site_info(ctx)
-        out = out.resolve()
-        previous = Previous() if ctx.force else Previous.load(ctx.previous)
-        keys = page_keys(records, site, self.name)
-        # the pages of the search shards that must be indexed again first, then Pagefind on them in the
-        # background while the rest of the site (most of it, on a rebuild) is linked
-        search = ShardRuns(records, out, keys, previous)
-        first = [r for r in records if r.page in search.pages]
-        rest = [r for r in records if r.page not in search.pages]
-        files: dict[str, list[str]] = {}
-        rendered = 0
-        try:
-            for group in (first, rest):
-                if group is rest:
-                    search.start(ctx.jobs)
-                files.update(previous.link_pages({r.page: keys[r.page] for r in group}, out))
-                todo = [r for r in group if r.page not in files]
-                files.update(self._render(todo, ctx, site, out))
-                rendered += len(todo)
-                ctx.stats.setdefault("rendered_pages", []).extend(r.page for r in todo)
-        except BaseException:
-            search.abandon()
-            raise
-        ctx.stats.update(pages_rendered=rendered, pages_reused=len(records) - rendered)
-        shard_keys = finish_site(records, site, out, jobs=ctx.jobs, keys=keys, previous=previous, search=search)
-        write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)
+    def identity(self) -> str:
+        return self.name  # nbconvert's version is in the source fingerprint (``fingerprint.LIBRARIES``)
 
-    def _render(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo,
-                out: Path) -> dict[str, list[str]]:
+    def render_pages(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo,
+                     out: Path) -> dict[str, list[str]]:
         files: dict[str, list[str]] = {}
         if ctx.jobs <= 1 or len(records) < POOL_MIN_PAGES:
             for r in records:
@@ -199,5 +171,5 @@ class BuiltinRenderer:
                 for part in pool.map(_render_chunk, chunks):
                     files.update(part)
             if len(files) != len(records):
-                raise RuntimeError(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
+                raise RenderFailed(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
         return files

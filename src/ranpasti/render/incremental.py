@@ -3,7 +3,8 @@
 Why: at national scale (~15,600 pages) re-rendering every page and re-indexing the whole site took ~2.5
 minutes after a one-kecamatan change, although six pages changed. The published site carries a manifest
 (``.ranpasti-halaman.json``) with, per page, a key over everything its HTML depends on (the executed
-notebook, title, navigation, notice, sample flag, templates, package and nbconvert versions) and the files
+notebook, title, navigation, notice, sample flag, and the package's source by content with the versions of the
+libraries that render: ``fingerprint.source_fingerprint``) and the files
 written for it; per search shard, a key over its pages. The next build links unchanged pages and shards
 from the published site into the staging folder and renders only the rest.
 
@@ -19,44 +20,27 @@ site cannot be modified through a link. A page whose files are missing is simply
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .. import __version__
+from ..files import link_or_copy, sha256_bytes
+from ..fingerprint import source_fingerprint
 from ..sitemap import PageRecord
-
-if TYPE_CHECKING:
-    from .assets import SiteInfo
+from .assets import SiteInfo, search_title
 
 MANIFEST = ".ranpasti-halaman.json"
-FORMAT = 2
-PACKAGE = Path(__file__).resolve().parents[1]
-# What a page's HTML is made by besides its own notebook: the templates and the rendering code itself (so an
-# edit to a renderer re-renders, not only a version bump).
-FINGERPRINTED = ("templates", "render")
+FORMAT = 3  # 3: keys over the package source by content (``fingerprint``), no hand-bumped versions
 
 
-@lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    """Everything page HTML depends on besides the page itself: templates, the render code, versions."""
-    import nbconvert
-
-    from .assets import EXPORT_VERSION
-    from .builtin import BODY_VERSION
-
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{nbconvert.__version__}|{BODY_VERSION}|{EXPORT_VERSION}".encode())
-    for folder in FINGERPRINTED:
-        for path in sorted((PACKAGE / folder).rglob("*")):
-            if path.is_file() and path.suffix != ".pyc":
-                h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    """Everything page HTML depends on besides the page itself: every file of the package (templates, render
+    code, assets, the code that made the notebook's outputs) and the rendering libraries' versions. Hashed
+    once per process (``fingerprint``)."""
+    return f"{FORMAT}:{source_fingerprint()}"
 
 
 def notebook_stamp(path: Path) -> str:
@@ -67,15 +51,13 @@ def notebook_stamp(path: Path) -> str:
 
 def page_key(parts: list) -> str:
     material = json.dumps([renderer_fingerprint(), *parts], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(material.encode()).hexdigest()
+    return sha256_bytes(material)
 
 
 def page_keys(records: list[PageRecord], site: SiteInfo, renderer: str) -> dict[str, str]:
     """Per page, a key over everything its HTML depends on, including which renderer (and which version of
     it) made it: a site built by one renderer is never reused by the other. Not the build time and
     input-file list of the footer, which a reused page keeps from the build that made it."""
-    from .assets import search_title
-
     def links(r: PageRecord) -> list:  # what ``nav`` makes the hrefs from (cheaper than the hrefs)
         return [[(link.label, link.page) for link in group] for group in (r.breadcrumbs, r.children, r.related)]
 
@@ -117,7 +99,7 @@ class Previous:
         done = []
         try:
             for name in entry["files"]:
-                _link(os.path.join(src, name), os.path.join(dst, name))
+                link_or_copy(os.path.join(src, name), os.path.join(dst, name), replace=True)
                 done.append(name)
         except FileNotFoundError:
             for name in done:  # incomplete: the page is rendered again, from nothing
@@ -141,26 +123,11 @@ class Previous:
         """Link a search-index shard from the published site when its key matches."""
         if self.root is None or self.shards.get(folder) != key or not (self.root / folder).is_dir():
             return False
-        shutil.copytree(self.root / folder, out / folder, copy_function=_link, dirs_exist_ok=False)
+        shutil.copytree(self.root / folder, out / folder, copy_function=link_or_copy, dirs_exist_ok=False)
         return True
-
-
-def _link(src: Path | str, dst: Path | str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        shutil.copyfile(src, dst)  # another file system: copy
 
 
 def write_manifest(out: Path, pages: dict[str, dict], shards: dict[str, str]) -> None:
     """Sorted, so the same site gives the same manifest however its pages were rendered."""
     data = {"format": FORMAT, "pages": dict(sorted(pages.items())), "shards": dict(sorted(shards.items()))}
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def link_tree(src: Path, dst: Path) -> None:
-    """Link a folder of the published site (e.g. Quarto's ``site_libs``) into the staging folder."""
-    if src.is_dir():
-        shutil.copytree(src, dst, copy_function=_link, dirs_exist_ok=True)

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import html as htmlmod
 import json
 import os
@@ -58,28 +57,29 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import RenderFailed
+from ..files import link_tree, sha256_bytes, sha256_file
 from ..sitemap import PageRecord
-from . import RenderContext, register
 from .assets import (
     ASSETS,
     SEARCH_PAGE,
     VENDOR_SCRIPTS,
     SiteInfo,
     env,
-    file_sha,
-    finish_site,
     footer,
     nav,
     place_page_files,
     read_notebook,
     reader_cells,
     sample_banner_needed,
-    search_body,
     search_title,
     site_info,
 )
-from .incremental import MANIFEST, Previous, link_tree, page_key, page_keys, write_manifest
+from .base import Renderer, register
+from .context import RenderContext
+from .incremental import MANIFEST, Previous, page_key
 from .search_index import ShardRuns
+from .site import finish_site, search_body
 
 MIN_VERSION = (1, 9)
 PROJECT_TEMPLATE = Path(__file__).resolve().parents[3] / "_quarto.yml"  # the repository's documented config
@@ -311,7 +311,7 @@ def plan_shards(records: list[PageRecord], jobs: int) -> list[list[PageRecord]]:
 _WARNING = re.compile(r"^\W*(?:\x1b\[[0-9;]*m)?WARN(?:ING)?:?\s*(.*?)(?:\x1b\[[0-9;]*m)?$", re.M)
 
 
-class QuartoFailed(RuntimeError):
+class QuartoFailed(RenderFailed):
     pass
 
 
@@ -443,11 +443,11 @@ def merge_tree(src: Path, dst: Path) -> None:
 def identity(version: tuple[int, ...]) -> str:
     """This renderer in page keys: Quarto's version and the project configuration."""
     config = json.dumps(project_config([]), sort_keys=True, ensure_ascii=False)
-    return f"quarto {'.'.join(map(str, version))} {hashlib.sha256(config.encode()).hexdigest()[:16]}"
+    return f"quarto {'.'.join(map(str, version))} {sha256_bytes(config)[:16]}"
 
 
 @register
-class QuartoRenderer:
+class QuartoRenderer(Renderer):
     name = "quarto"
 
     def available(self) -> tuple[bool, str]:
@@ -472,15 +472,17 @@ class QuartoRenderer:
             copies[workdir] = shard
         return copies
 
-    def render(self, records: list[PageRecord], ctx: RenderContext, out: Path) -> None:
-        site = site_info(ctx)
-        out = out.resolve()
-        version = quarto_version() or (0,)
-        ident = identity(version)
-        previous = Previous() if ctx.force else Previous.load(ctx.previous)
-        if previous.root is not None and not (previous.root / SITE_LIBS).is_dir():
-            previous = Previous()  # not a Quarto site: its pages cannot be reused here
-        keys = page_keys(records, site, ident)
+    def identity(self) -> str:
+        return identity(quarto_version() or (0,))
+
+    def reusable(self, previous: Previous) -> bool:
+        return (previous.root / SITE_LIBS).is_dir()  # not a Quarto site: its pages cannot be reused here
+
+    def render_site(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo, out: Path,
+                    keys: dict[str, str], previous: Previous) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Quarto renders whole project copies (its own search page among them) and shares its libraries
+        between pages, so it links and renders in its own order; keys and manifest stay ``Renderer``'s."""
+        ident = self.identity()
         keys[SEARCH_PAGE] = page_key([ident, "cari", site.sample])
         search = ShardRuns(records, out, {p: k for p, k in keys.items() if p != SEARCH_PAGE}, previous)
         files = previous.link_pages(keys, out)
@@ -536,13 +538,13 @@ class QuartoRenderer:
             try:
                 runs.run(list(copies), done)
             except QuartoFailed as e:
-                raise RuntimeError(str(e)) from None
+                raise RenderFailed(str(e)) from None
             warnings = runs.warnings
             ctx.stats.update(quarto_seconds=round(time.perf_counter() - started, 2), quarto_processes=len(copies))
         for r in todo:
             if not (out / r.page / "index.html").exists():
-                raise RuntimeError(f"quarto tidak menulis {r.page}index.html")
-            files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), file_sha(r.notebook),
+                raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
+            files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), sha256_file(r.notebook),
                                                               site, out)]
         if with_search:
             files[SEARCH_PAGE] = ["index.html"]
@@ -550,4 +552,4 @@ class QuartoRenderer:
                          rendered_pages=[r.page for r in todo] + ([SEARCH_PAGE] if with_search else []))
         search.start(ctx.jobs)
         shard_keys = finish_site(records, site, out, search_page=False, jobs=ctx.jobs, search=search)
-        write_manifest(out, {p: {"key": keys[p], "files": f} for p, f in files.items()}, shard_keys)
+        return files, shard_keys

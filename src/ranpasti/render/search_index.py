@@ -15,7 +15,6 @@ half the indexing time and index size. Names (row headers), text cells and prose
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -24,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import RenderFailed
+from ..files import sha256_bytes
 from ..sitemap import PageRecord
 from .incremental import Previous
 
@@ -85,7 +86,7 @@ def shard_key(folder: str, pages: list[PageRecord], keys: dict[str, str] | None)
     if keys is None or any(r.page not in keys for r in pages):
         return None
     material = json.dumps([pagefind_version(), EXCLUDE, folder, sorted((r.page, keys[r.page]) for r in pages)])
-    return hashlib.sha256(material.encode()).hexdigest()
+    return sha256_bytes(material)
 
 
 def run_pagefind(out: Path, folder: str, glob: str) -> None:
@@ -97,7 +98,7 @@ def run_pagefind(out: Path, folder: str, glob: str) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0 or not (out / folder / "pagefind-entry.json").exists():
         tail = (proc.stderr or proc.stdout)[-2000:]
-        raise RuntimeError(f"Pagefind gagal membuat indeks pencarian {folder}/ (status {proc.returncode}):\n{tail}")
+        raise RenderFailed(f"Pagefind gagal membuat indeks pencarian {folder}/ (status {proc.returncode}):\n{tail}")
 
 
 class ShardRuns:
