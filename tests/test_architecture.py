@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import grimp
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,10 +67,17 @@ def test_no_import_cycles_in_the_package():
 def test_import_linter_contracts_hold():
     """``lint-imports`` as CI would run it (no cache written into the working tree)."""
     exe = Path(sys.executable).with_name("lint-imports")
-    if not exe.exists():
-        pytest.skip("import-linter is not installed (pip install -e .[dev])")
+    assert exe.exists(), "import-linter is a test dependency: pip install -e .[dev]"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run([str(exe), "--no-cache", "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 broken" in proc.stdout
+
+
+def test_the_package_type_checks():
+    """mypy over the package as configured in pyproject.toml (libraries without type information are Any)."""
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+                           "--cache-dir", os.devnull], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Success: no issues found" in proc.stdout

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -99,9 +98,8 @@ def test_second_build_on_same_site_refuses(tmp_path):
     # a lock whose holder died (even by kill -9) never blocks the next build
     from ranpasti.lock import exclusive
 
-    start = time.monotonic()
-    with exclusive(p["site"].with_name(".site.lock"), "situs"):
-        assert time.monotonic() - start < 1
+    with exclusive(p["site"].with_name(".site.lock"), "situs"):  # non-blocking: a held lock would raise
+        pass
     assert os.path.exists(p["site"].with_name(".site.lock"))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -559,9 +558,7 @@ def test_a_broken_configuration_is_a_message_not_a_traceback(data, content, word
     """Issue 14, item 14: a broken konfigurasi.yml raised a traceback; an alias bomb ran 128 s into a
     MemoryError. Both are refused at once, naming the file."""
     (data / "konfigurasi.yml").write_text(content, encoding="utf-8")
-    started = time.perf_counter()
-    fails_with(data, *words)
-    assert time.perf_counter() - started < 30
+    fails_with(data, *words)  # refused before any alias is expanded (expanding one ran 128 s into a MemoryError)
 
 
 def test_a_fifo_or_folder_named_like_a_data_file_is_refused_without_hanging(data):

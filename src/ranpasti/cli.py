@@ -34,7 +34,7 @@ class RegistryChoice(click.Choice):
         super().__init__([])
 
     @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
         return tuple(self._names())
 
     @choices.setter

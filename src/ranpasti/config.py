@@ -67,7 +67,7 @@ def load_config(data_dir: Path) -> Config:
     raw = raw or {}
     if not isinstance(raw, dict):
         raise YamlError(f"{path}: harus berisi pengaturan `nama: nilai`, bukan {type(raw).__name__}.")
-    bands = DEFAULT_BANDS
+    bands: tuple[Band, ...] = DEFAULT_BANDS
     if raw.get("ambang_capaian"):
         items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))
         bands = tuple(Band(float(b.get("min", float("-inf"))), str(b["label"]), str(b["warna"])) for b in items)

@@ -78,9 +78,10 @@ def rewrite(text: str, generated: dict[str, str]) -> str:
     for name, body in generated.items():
         pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name}\b[^\n]*-->).*?(<!-- END GENERATED: {name} -->)",
                              re.DOTALL)
-        if not pattern.search(text):
+        found = pattern.search(text)
+        if not found:
             raise ValueError(f"README has no GENERATED: {name} markers")
-        text = pattern.sub(lambda m, body=body: m.group(1) + "\n" + body + "\n" + m.group(2), text, count=1)
+        text = text[:found.start()] + found.group(1) + "\n" + body + "\n" + found.group(2) + text[found.end():]
     return text
 
 

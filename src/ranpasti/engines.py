@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 from multiprocessing import util as mp_util
+from typing import Any
 
 import nbformat
 from jupyter_core.utils import run_sync
@@ -164,12 +165,12 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.units = 0
         self.started = time.perf_counter()
-        self.kc = None
-        self.thread = None
+        self.kc: Any = None  # AsyncKernelClient of the thread that last connected
+        self.thread: int | None = None
         self.cwd: str | None = None
         self.clean = False  # user namespace at the baseline (reset after the last unit succeeded)
         self.language_info: dict | None = None
-        self.sockets = None
+        self.sockets: str | None = None
         if os.name == "posix":  # Unix sockets: local kernels only, faster than TCP on loopback, no open port
             self.sockets = tempfile.mkdtemp(prefix="rp-kernel-")
             self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
@@ -178,10 +179,10 @@ class WarmKernel:
             self.km = AsyncKernelManager(kernel_name=kernel_name)
         try:
             run_sync(self.km.start_kernel)(extra_arguments=list(HIST_ARGS), cwd=os.getcwd())
-            self.connect(startup_timeout)
+            client = self.connect(startup_timeout)
             self.run_silent(_INSTALL.format(src=_KERNEL_MODULE, modules=list(warm_imports())),
                             timeout=max(startup_timeout, 120))
-            reply = run_sync(self._reply)(self.kc.kernel_info(), startup_timeout)
+            reply = run_sync(self._reply)(client.kernel_info(), startup_timeout)
             self.language_info = reply["content"]["language_info"]
         except BaseException:
             self.shutdown(now=True)
@@ -189,7 +190,7 @@ class WarmKernel:
         self.clean = True
         self.warmup_seconds = time.perf_counter() - self.started
 
-    def connect(self, timeout: float = 60) -> None:
+    def connect(self, timeout: float = 60) -> Any:
         """A client for the current thread (asyncio sockets belong to the thread's event loop)."""
         if self.kc is not None:
             self.kc.stop_channels()
@@ -198,6 +199,7 @@ class WarmKernel:
         run_sync(self.kc.wait_for_ready)(timeout=timeout)
         self.kc.allow_stdin = False
         self.thread = threading.get_ident()
+        return self.kc
 
     def ensure_client(self) -> None:
         if self.thread != threading.get_ident():

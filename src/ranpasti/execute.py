@@ -23,6 +23,7 @@ import resource
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TextIO
 
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
@@ -77,7 +78,7 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = path
         self.done: dict[str, str] = {}
-        self._file = None
+        self._file: TextIO | None = None
         self._synced = 0.0
         self.lines = 0
         if path.exists():
@@ -100,12 +101,13 @@ class Ledger:
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open across records)
             if cut:
                 self._file.write("\n")  # a previous build was killed mid-line: start on a fresh line
-        self._file.write(json.dumps({"page": job.page, "key": job.key}) + "\n")
-        self._file.flush()
+        f = self._file
+        f.write(json.dumps({"page": job.page, "key": job.key}) + "\n")
+        f.flush()
         self.lines += 1
         now = time.monotonic()
         if now - self._synced >= self.SYNC_EVERY:
-            os.fsync(self._file.fileno())
+            os.fsync(f.fileno())
             self._synced = now
         self.done[job.page] = job.key
 
@@ -191,8 +193,9 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
     runner = prewarmed or make_executor(executor, workers=workers, scheduler=scheduler)
     if stats is not None:
         stats["prewarmed"] = prewarmed is not None
-        if isinstance(getattr(runner, "workers", None), int):
-            stats["workers"] = runner.workers
+        workers_known = getattr(runner, "workers", None)  # a Dask cluster's size is not known up front
+        if isinstance(workers_known, int):
+            stats["workers"] = workers_known
     monitor = MemoryMonitor()
     try:
         with monitor:

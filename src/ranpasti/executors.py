@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 import uuid
 from collections import deque
@@ -36,10 +37,10 @@ from .errors import UsageError
 from .jobs import Job, Result, run_job
 
 DEFAULT_EXECUTOR = "local"
-EXECUTORS: dict[str, type] = {}
+EXECUTORS: dict[str, Any] = {}  # name → executor class (constructed with workers=, scheduler=)
 
 
-def register(cls: type) -> type:
+def register(cls: Any) -> Any:
     EXECUTORS[cls.name] = cls
     return cls
 
@@ -295,8 +296,8 @@ class MemoryMonitor:
         self.interval = interval
         self.peak_mb = 0.0
         self.on_sample = on_sample
-        self._stop = None
-        self._thread = None
+        self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
         self._cpu: dict[tuple[int, float], float] = {}
         self._base: dict[tuple[int, float], float] = {}
 
@@ -328,22 +329,21 @@ class MemoryMonitor:
         return mb
 
     def __enter__(self) -> MemoryMonitor:
-        import threading
-
-        self._stop = threading.Event()
+        stop = self._stop = threading.Event()
 
         def loop() -> None:
-            while not self._stop.wait(self.interval):
+            while not stop.wait(self.interval):
                 with contextlib.suppress(Exception):
                     self.sample()
 
         self.sample()
-        self._thread = threading.Thread(target=loop, name="ranpasti-memory", daemon=True)
-        self._thread.start()
+        thread = self._thread = threading.Thread(target=loop, name="ranpasti-memory", daemon=True)
+        thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        if self._stop is not None and self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=5)
         with contextlib.suppress(Exception):
             self.sample()

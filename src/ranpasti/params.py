@@ -225,7 +225,7 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         if _params_rel(expected, kind, tahun) != rel_name:
             raise ParamsError(f"{path}: kode {kode} adalah halaman {expected or '(beranda)'}, bukan file ini. "
                               "Pindahkan file atau perbaiki kodenya.")
-        if kind == "evaluasi" and int(params.get("tahun", tahun)) != tahun:
+        if kind == "evaluasi" and int(str(params.get("tahun") or tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
         nik = privacy.find_nik(str(params.get("catatan") or ""))
         if nik:

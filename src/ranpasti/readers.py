@@ -216,7 +216,7 @@ def _csv_chunks(source: Source, spec: TableSpec, head: bytes, found: Survey,
     text = head.decode(source.encoding, errors="replace")
     lines = text.splitlines()[:30]
     counts = {sep: sum(line.count(sep) for line in lines[:5]) for sep in (",", ";", "\t")}
-    source.sep = max(counts, key=counts.get)
+    source.sep = max(counts, key=lambda sep: counts[sep])
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=source.sep))
     header_idx = _find_header(rows, spec)
     if header_idx is None:

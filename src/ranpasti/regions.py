@@ -113,6 +113,12 @@ class Regions:
         self._units: dict[str, Unit] = {}
         self._levels_made: set[str] = set()  # levels whose units are all in ``_units``
 
+    def parent(self, u: Unit) -> Unit:
+        """The unit one level up (a province's is the country's)."""
+        if u.parent is None:
+            raise KeyError(f"{u.kode} tidak punya wilayah induk")
+        return self.unit(u.parent)
+
     def unit(self, kode: str) -> Unit:
         """The unit for a code at any level; ``KeyError`` with the code when it does not exist.
 
@@ -181,7 +187,7 @@ class Regions:
         if u.tingkat == "kabupaten":
             return u.slug
         if u.tingkat == "kecamatan":
-            return f"{self.unit(u.parent).slug}/{u.slug}"
+            return f"{self.parent(u).slug}/{u.slug}"
         raise ValueError(f"desa tidak punya halaman sendiri: {kode}")
 
 

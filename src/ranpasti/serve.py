@@ -61,7 +61,7 @@ def make_server(site_dir: Path, port: int = 8000) -> PreviewServer:
 def serve(site_dir: Path, port: int = 8000) -> None:
     """Serve until Ctrl+C."""
     server = make_server(site_dir, port)
-    host, real_port = server.server_address[:2]
+    host, real_port = _address(server)
     print(f"Pratinjau situs {site_dir}/ di http://{host}:{real_port}/ (hanya komputer ini). Tekan Ctrl+C untuk "
           "berhenti.", flush=True)
     try:
@@ -76,5 +76,10 @@ def serve_in_thread(site_dir: Path, port: int = 0) -> tuple[PreviewServer, str]:
     """Start a background server (tests, screenshots); returns it and its base URL. Stop with ``shutdown()``."""
     server = make_server(site_dir, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, real_port = server.server_address[:2]
+    host, real_port = _address(server)
     return server, f"http://{host}:{real_port}/"
+
+
+def _address(server) -> tuple[str, int]:
+    host, port = server.server_address[:2]
+    return (host.decode() if isinstance(host, bytes) else str(host)), int(port)

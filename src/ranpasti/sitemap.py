@@ -60,7 +60,7 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
         unit = regions.unit(s.kode)
         label = "Indonesia" if s.kode == "ID" else unit.label
         if unit.tingkat == "kecamatan":  # kecamatan names repeat across the country: name the kabupaten too
-            label = f"{unit.label}, {regions.unit(unit.parent).nama}"
+            label = f"{unit.label}, {regions.parent(unit).nama}"
         if s.kind == "evaluasi":
             title = f"Evaluasi {s.tahun} — {label}"
             desc = f"Evaluasi Desember RAN PASTI {s.tahun} {label}: capaian tahunan terhadap target, rapor, Lokmin."

@@ -137,7 +137,7 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
         raise
 
 
-def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Regions, fingerprint: str,
+def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Regions, fingerprint: dict,
                  today: dt.date | None) -> tuple[Store, Report]:
     sink = _Sink(staging)
     try:

@@ -54,6 +54,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -122,7 +123,7 @@ def project_config(render_list: list[str]) -> dict:
     """``_quarto.yml`` of one project copy: the repository's template, the explicit render list, and the
     settings the site depends on enforced whatever the template says."""
     base = yaml.safe_load(PROJECT_TEMPLATE.read_text(encoding="utf-8")) if PROJECT_TEMPLATE.exists() else None
-    config = copy.deepcopy(base or DEFAULT_PROJECT)
+    config: dict[str, Any] = copy.deepcopy(base or DEFAULT_PROJECT)
     project = config.setdefault("project", {})
     project.update({"type": "website", "output-dir": OUTPUT_DIR, "render": list(render_list)})
     config["lang"] = "id"
@@ -476,7 +477,8 @@ class QuartoRenderer(Renderer):
         return identity(quarto_version() or (0,))
 
     def reusable(self, previous: Previous) -> bool:
-        return (previous.root / SITE_LIBS).is_dir()  # not a Quarto site: its pages cannot be reused here
+        # not a Quarto site: its pages cannot be reused here
+        return previous.root is not None and (previous.root / SITE_LIBS).is_dir()
 
     def render_site(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo, out: Path,
                     keys: dict[str, str], previous: Previous) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -488,7 +490,7 @@ class QuartoRenderer(Renderer):
         files = previous.link_pages(keys, out)
         todo = [r for r in records if r.page not in files]
         with_search = SEARCH_PAGE not in files
-        if files:
+        if files and previous.root is not None:
             link_tree(previous.root / SITE_LIBS, out / SITE_LIBS)  # Quarto's libraries of the reused pages
         warnings: list[str] = []
         if todo or with_search:

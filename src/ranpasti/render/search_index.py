@@ -137,11 +137,13 @@ class ShardRuns:
     def finish(self) -> dict[str, str]:
         if self._pool is None:
             self.start()
+        pool = self._pool
+        assert pool is not None  # start() made it
         try:
             for run in self._runs:
                 run.result()  # a failed shard fails the build
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
         self.done.update({folder: key for folder, _g, key in self.todo if key is not None})
         merged = sorted(f for f in self.groups if f != PRIMARY)
         (self.out / SHARD_LIST).parent.mkdir(parents=True, exist_ok=True)
