@@ -141,16 +141,21 @@ class TahunKind(Kind):
         return normalize.tahun(text)
 
 
-class CountKind(Kind):
-    """A whole number of people, families or teams: 0 or more, below the configured limit."""
+class NumberKind(Kind):
+    """Numbers as the file's locale writes them (1.234,5 in a `;`-separated Indonesian export)."""
 
-    name = "count"
     what = "bukan angka"
-    dtype = "int64"
-    hint = "bilangan bulat 0 atau lebih"
 
     def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
         return normalize.number(text, source.indonesian_numbers)
+
+
+class CountKind(NumberKind):
+    """A whole number of people, families or teams: 0 or more, below the configured limit."""
+
+    name = "count"
+    dtype = "int64"
+    hint = "bilangan bulat 0 atau lebih"
 
     def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
                 report: Report) -> None:
@@ -183,13 +188,9 @@ class CountKind(Kind):
                                    "bukan bilangan bulat; jumlah orang/keluarga harus bilangan bulat.")
 
 
-class PercentKind(Kind):
+class PercentKind(NumberKind):
     name = "percent"
-    what = "bukan angka"
     dtype = "float64"
-
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.number(text, source.indonesian_numbers)
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         out_range = values.notna() & ~values.between(0, 100)
