@@ -246,3 +246,20 @@ def test_every_section_returns_a_section(cache_dir, kode, kind):
         assert all(x.html().strip() for x in out), name
     head = p.header(ctx)[0].html()
     assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in head and "<b>" not in head
+
+
+def test_every_page_explains_its_terms_and_sources_from_the_declarations(kabupaten_nb, evaluasi_nb):
+    """The glossary and the list of sources are read from definitions/ (issue 15): what a reader sees is
+    what an indicator's one declaration says."""
+    from html import escape
+
+    from ranpasti.schema import TABLES
+
+    for nb in (kabupaten_nb, evaluasi_nb):
+        page = html_of(nb)
+        assert "Arti istilah" in page
+        for i in ind.INDICATORS.values():
+            assert f"<dt>{escape(i.label)}" in page
+            assert escape(" ".join((i.glossary or i.definition).split()), quote=False) in " ".join(page.split())
+        for t in TABLES.values():
+            assert f"{escape(t.title, quote=False)} ({t.name}.csv)" in page

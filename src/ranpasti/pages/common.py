@@ -12,6 +12,7 @@ from .. import fmt
 from .. import indicators as ind
 from ..config import NO_DATA_BAND
 from ..display import HTML, Section, render_template
+from ..schema import TABLES
 from .context import Context
 
 
@@ -84,7 +85,9 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
 
 
 def data_notes(ctx: Context) -> Section:
-    """"Catatan data": the months in the data, the desa that did not report, normalisation notes, sources."""
+    """"Catatan data": the months in the data, the desa that did not report, normalisation notes, sources,
+    and what each indicator means. The inputs and the glossary come from the declarations
+    (``definitions/``), so a new indicator or input file is explained on every page without editing here."""
     months = ctx.months_with_data()
     period = f"{fmt.month(months[0])} – {fmt.month(months[-1])}" if months else "tidak ada data"
     if ctx.level in ("kabupaten", "kecamatan"):
@@ -102,4 +105,5 @@ def data_notes(ctx: Context) -> Section:
         missing = f"{fmt.number(len(ctx.desa_ref) - sent)} dari {fmt.number(len(ctx.desa_ref))} desa/kelurahan."
     return Section(render_template("sections/data_notes.html.j2", period=period, month=fmt.month(ctx.bulan),
                                missing=missing, notes=ctx.store.manifest.get("notes", [])[:10],
-                               source_note=ctx.config.source_note))
+                               source_note=ctx.config.source_note, inputs=list(TABLES.values()),
+                               terms=list(ind.INDICATORS.values())))
