@@ -8,6 +8,7 @@
     python bench/bench.py --quarto-only        # part 4 on the sample only (about 2 minutes)
     python bench/bench.py --work DIR --quarto-national  # part 4 on the national site of part 2 (~1.5 h more)
     python bench/bench.py --validate-only --baseline 6d54162   # part 5: validation, against an older commit
+    python bench/bench.py --ab-only --build-baseline 495b772   # part 6: whole sample build, against an older commit
 
 1. Naive vs ranpasti. ``--units`` pages (default 60) of the sample data, built twice:
    the naive way, one notebook at a time: ``papermill`` CLI (a cold kernel per notebook) then
@@ -33,6 +34,9 @@
    work folder has none), three runs each, wall time and peak memory; with ``--baseline REV`` the same
    runs of the code at git revision REV (a worktree) alternate with them, and the ratio is printed.
    ``--validate-only`` runs only this part.
+6. Same-run A/B of the whole build. With ``--build-baseline REV``: the sample built from scratch (validate,
+   params, every notebook, built-in renderer) by today's code and by the code at REV (a worktree, its own
+   notebooks), alternating, twice each; prints wall times and the ratio. ``--ab-only`` runs only this part.
 
 Everything runs in a work folder (``--work``, default a temporary folder removed at the end). The
 machine's load matters for wall times: CPU seconds are printed too, which do not depend on what else runs.
@@ -349,6 +353,42 @@ def part5(args, work: Path) -> None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
 
 
+# ---------------------------------------------------------------- part 6
+
+
+def timed_build(root: Path, out: Path, jobs: int) -> tuple[float, int]:
+    """Wall seconds and exit status of ``ranpasti build`` of the sample, from scratch, by the code in ``root``."""
+    src = root / "src"
+    code = f"import sys; sys.path.insert(0, {str(src)!r}); from ranpasti.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(src)}  # the kernels import the same code
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, "build", "--data", str(root / "data"), "--out",
+                           str(out / "site"), "--build-dir", str(out / "build"), "--cache", str(out / "cache"),
+                           "--params", str(out / "params"), "--renderer", "builtin", "--jobs", str(jobs)],
+                          cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, done.returncode
+
+
+def part6(args, work: Path) -> None:
+    say(f"== 6. Situs contoh dari nol, kode sekarang vs {args.build_baseline}, bergantian, 2 kali")
+    tree = work / "baseline-build"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), args.build_baseline],
+                   check=True, capture_output=True)
+    try:
+        runs: dict[str, list[tuple[float, int]]] = {"sekarang": [], args.build_baseline: []}
+        for _ in range(2):
+            runs["sekarang"].append(timed_build(ROOT, work / "ab-now", args.jobs))
+            runs[args.build_baseline].append(timed_build(tree, work / "ab-base", args.jobs))
+        for version, got in runs.items():
+            say(f"    kode {version}: {', '.join(f'{s:.1f} s' for s, _ in got)} (status {sorted({c for _, c in got})})")
+        now = min(s for s, _ in runs["sekarang"])
+        base = min(s for s, _ in runs[args.build_baseline])
+        say(f"    terbaik: sekarang {now:.1f} s, {args.build_baseline} {base:.1f} s, rasio {now / base:.3f}")
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=60, help="halaman untuk perbandingan naif (bawaan 60)")
@@ -362,12 +402,23 @@ def main() -> None:
     ap.add_argument("--rebuild-only", action="store_true",
                     help="hanya bagian 3, pada situs nasional yang sudah dibangun di --work (bagian 2 sebelumnya)")
     ap.add_argument("--validate-only", action="store_true", help="hanya bagian 5 (validasi)")
+    ap.add_argument("--ab-only", action="store_true", help="hanya bagian 6 (A/B build situs contoh)")
+    ap.add_argument("--build-baseline", help="revisi git pembanding untuk bagian 6 (mis. 495b772)")
     ap.add_argument("--baseline", help="revisi git pembanding untuk bagian 5 (mis. 6d54162)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ranpasti-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     say(f"ranpasti bench {dt.datetime.now():%Y-%m-%d %H:%M} · {os.cpu_count()} core · jobs={args.jobs} · "
         f"beban {os.getloadavg()[0]:.1f} · folder {work}")
+    if args.ab_only:
+        if not args.build_baseline:
+            raise SystemExit("--ab-only butuh --build-baseline REV")
+        try:
+            part6(args, work)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     if args.validate_only:
         try:
             part5(args, work)
@@ -405,6 +456,8 @@ def main() -> None:
         if args.quarto_national and not args.skip_national:
             part4(args, work, root=work / "national")
         part5(args, work)
+        if args.build_baseline:
+            part6(args, work)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
