@@ -59,10 +59,10 @@ PREVALENSI_PUBLISHED = [
 ]
 
 
-def _targets() -> list[tuple[str, float, str, str]]:
-    """(indikator, target, arah, sumber) of every declared indicator with a reference target."""
-    return [(i.key, int(i.target) if float(i.target).is_integer() else i.target, i.direction, i.target_source)
-            for i in INDICATORS.values() if i.target is not None]
+def _targets() -> list[tuple[str, str, int, str, str, str]]:
+    """(indikator, kode_wilayah, tahun, target, arah, sumber): every declared target, national."""
+    return [(i.key, "ID", year, f"{value:g}", i.direction, source)
+            for i in INDICATORS.values() for year, value, source in i.targets]
 
 
 LOKMIN_TAHAP = [
@@ -189,8 +189,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     prev.to_csv(out / "prevalensi.csv", index=False)
     counts["prevalensi"] = len(prev)
 
-    tgt = pd.DataFrame([(k, year, t, arah, src) for year in (2023, 2024) for k, t, arah, src in _targets()],
-                       columns=TABLES["target"].column_names)
+    tgt = pd.DataFrame(_targets(), columns=TABLES["target"].column_names)
     tgt.to_csv(out / "target.csv", index=False)
     counts["target"] = len(tgt)
 

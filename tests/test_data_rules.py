@@ -674,3 +674,21 @@ def test_an_excel_sheet_is_as_wide_as_its_used_columns(data, tmp_path):
         ws.cell(row=1, column=i, value=f"kolom_{i}")
     wb.save(data / "kampung_kb.xlsx")
     assert "paling banyak 300" in fails_with(data, "kampung_kb.xlsx", "399 kolom")
+
+
+def test_targets_without_a_region_are_national_and_an_unknown_region_is_refused(data, tmp_path):
+    """target.csv's kode_wilayah is optional (a file without it, or a blank cell, is national: ``ID``);
+    a region code that does not exist is refused naming its row."""
+    t = read(data, "target")
+    old = t.drop(columns=["kode_wilayah"])
+    write(data, "target", old)
+    code, out = run(data)
+    assert code == 0, out
+    store, _ = ingest(data, tmp_path / "cache")
+    assert set(store.table("target")["kode_wilayah"]) == {"ID"}
+    t.loc[0, "kode_wilayah"] = ""
+    t.loc[1, "kode_wilayah"] = "99.99"
+    write(data, "target", t)
+    assert "tidak ada di data wilayah" in fails_with(data, "target.csv", "baris 3", "kolom kode_wilayah")
+    code, out = run(data)
+    assert "baris 2, kolom kode_wilayah" not in out  # blank: national

@@ -85,12 +85,47 @@ def test_capaian_vs_target_both_directions():
     assert out.loc["krs_didampingi", "sumber_target"] == "t2024"
 
 
-def test_year_without_its_own_target_uses_the_latest_earlier_one():
+def test_a_year_without_its_own_target_has_none():
+    """Issue 16: 2025 silently got 2024's 14 %. A target is for its year; none is carried forward."""
     vals = pd.DataFrame({"kode": ["x"], "indikator": ["krs_didampingi"], "nilai": [60.0]})
     out = ind.with_target(vals, TARGETS, 2023, Config())
     assert out["target"].iloc[0] == 80.0 and out["capaian_target"].iloc[0] == pytest.approx(75.0)
     later = ind.with_target(vals, TARGETS, 2026, Config())
-    assert later["target"].iloc[0] == 90.0
+    assert math.isnan(later["target"].iloc[0]) and math.isnan(later["capaian_target"].iloc[0])
+    assert later["band"].iloc[0] == "Tidak ada target" and later["arah"].iloc[0] == "naik"
+
+
+def test_the_most_specific_target_of_a_region_applies():
+    """A kabupaten's RPJMD/RAD target beats its province's, which beats the national one (``ID``)."""
+    targets = pd.DataFrame({"indikator": ["krs_didampingi"] * 3, "kode_wilayah": ["ID", "16", "16.05"],
+                            "tahun": [2024] * 3, "target": [90.0, 85.0, 95.0], "arah": ["naik"] * 3,
+                            "sumber": ["nasional", "RAD Sumsel", "RPJMD Musi Rawas"]})
+    vals = pd.DataFrame({"kode": ["16.05.01", "16.05", "16.06.02", "18.13", "ID"], "indikator": "krs_didampingi",
+                         "nilai": 80.0})
+    out = ind.with_target(vals, targets, 2024, Config())
+    assert list(out["target"]) == [95.0, 95.0, 85.0, 90.0, 90.0]
+    assert list(out["sumber_target"]) == ["RPJMD Musi Rawas", "RPJMD Musi Rawas", "RAD Sumsel", "nasional",
+                                          "nasional"]
+
+
+def test_the_sample_targets_follow_the_rpjmn(tmp_path):
+    """2023 on the RPJMN 2020–2024 path (16, not 14), 2025 at 18,8 % and 2029 at 14,2 % (RPJMN 2025–2029);
+    RAN PASTI's pendampingan targets end in 2024."""
+    from pathlib import Path
+
+    from ranpasti.store import ingest
+
+    store, _ = ingest(Path(__file__).resolve().parents[1] / "data", tmp_path / "cache")
+    targets = store.table("target")
+    rows = pd.DataFrame({"kode": "16.05", "indikator": ["prevalensi_stunting", "krs_didampingi"], "nilai": 20.0})
+    got = {year: ind.with_target(rows, targets, year, Config()).set_index("indikator")
+           for year in (2023, 2024, 2025, 2026, 2029)}
+    assert [got[y].loc["prevalensi_stunting", "target"] for y in (2023, 2024, 2025, 2029)] == [16.0, 14.0, 18.8, 14.2]
+    assert got[2025].loc["prevalensi_stunting", "sumber_target"] == "RPJMN 2025–2029"
+    assert got[2024].loc["krs_didampingi", "target"] == 90.0
+    for year in (2025, 2026):
+        assert got[year].loc["krs_didampingi", "band"] == "Tidak ada target"
+    assert got[2026].loc["prevalensi_stunting", "band"] == "Tidak ada target"
 
 
 @pytest.mark.parametrize(("value", "band"), [

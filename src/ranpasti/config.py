@@ -26,6 +26,7 @@ DEFAULT_BANDS = (
     Band(float("-inf"), "Jauh dari target", "#b42318"),
 )
 NO_DATA_BAND = Band(float("nan"), "Tidak ada data", "#5c6370")
+NO_TARGET_BAND = Band(float("nan"), "Tidak ada target", "#5c6370")  # a value, but no target set for that year
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ _INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominat
 _INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
                        "source", "group")
 _TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file"}
-_COLUMN_KEYS = {"name", "kind", "required", "hint", "choices"}
+_COLUMN_KEYS = {"name", "kind", "required", "hint", "choices", "default"}
 
 
 class DeclarationError(ValueError):
@@ -56,6 +56,7 @@ class IndicatorDecl:
     color: str = ""
     target: float | None = None  # reference target, for the sample target.csv and the README
     target_source: str = ""
+    targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) of every declared target
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ColumnDecl:
     required: bool = True
     hint: str = ""  # "" means the kind's own hint
     choices: tuple[str, ...] = ()
+    default: str | None = None  # an optional column's value when the file leaves it out or blank
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,28 @@ def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> Ind
         raise DeclarationError(f"{where}: direction harus naik atau turun, bukan {entry['direction']!r}.")
     if entry["group"] not in groups:
         raise DeclarationError(f"{where}: group {entry['group']!r} tidak ada di daftar groups.")
-    target = entry.get("target") or {}
+    targets = _targets(where, entry.get("target"))
     fields = {k: str(entry[k]).strip() for k in _INDICATOR_REQUIRED}
     return IndicatorDecl(**fields, glossary=str(entry.get("glossary", "")).strip(),
                          table=str(entry.get("table", "pendampingan")), optional=bool(entry.get("optional", False)),
                          color=str(entry.get("color", "")),
-                         target=float(target["value"]) if "value" in target else None,
-                         target_source=str(target.get("source", "")))
+                         target=targets[0][1] if targets else None, target_source=targets[0][2] if targets else "",
+                         targets=targets)
+
+
+RAN_PASTI_YEARS = (2023, 2024)  # a target declared without ``years`` is RAN PASTI's (Peraturan BKKBN 12/2021)
+
+
+def _targets(where: str, raw: object) -> tuple[tuple[int, float, str], ...]:
+    """``target: {value, source, years}`` or a list of them: a target is set for given years, by a source."""
+    entries = raw if isinstance(raw, list) else [raw] if raw else []
+    out = []
+    for t in entries:
+        if not isinstance(t, dict) or "value" not in t or set(t) - {"value", "source", "years"}:
+            raise DeclarationError(f"{where}: target harus {{value, source, years}}, bukan {t!r}.")
+        for year in t.get("years") or RAN_PASTI_YEARS:
+            out.append((int(year), float(t["value"]), str(t.get("source", ""))))
+    return tuple(sorted(out))
 
 
 def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl, ...]) -> TableDecl:
@@ -154,7 +171,8 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
             raise DeclarationError(f"{where}: kolom {c!r} harus punya name dan kind (kunci yang dikenal: "
                                    f"{sorted(_COLUMN_KEYS)}).")
         columns.append(ColumnDecl(str(c["name"]), str(c["kind"]), bool(c.get("required", True)),
-                                  str(c.get("hint", "")), tuple(str(x) for x in c.get("choices") or ())))
+                                  str(c.get("hint", "")), tuple(str(x) for x in c.get("choices") or ()),
+                                  None if c.get("default") is None else str(c["default"])))
     ratios = [tuple(map(str, r)) for r in entry.get("ratios") or []]
     if entry.get("indicator_columns"):
         derived, derived_ratios = _indicator_columns(name, indicators, {c.name for c in columns})

@@ -52,7 +52,7 @@ def indicators_markdown(indicators: Iterable[Indicator]) -> str:
         if i.optional:
             ratio += ", opsional"
         arah = "naik (makin tinggi makin baik)" if i.direction == "naik" else "turun (makin rendah makin baik)"
-        target = "" if i.target is None else f"{i.target:g} ({i.target_source})"
+        target = "; ".join(f"{year}: {value:g} ({source})" for year, value, source in i.targets)
         out.append(f"| `{i.key}` | {_cell(i.label)} | {_cell(i.description)} | {ratio} | {arah} | {_cell(i.unit)} "
                    f"| {_cell(i.source)} | {_cell(target)} |")
     glossary = [f"- **{i.label}**{f' ({i.name})' if i.name != i.label else ''}: {i.glossary}"

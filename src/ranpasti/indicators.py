@@ -39,6 +39,7 @@ class Indicator:
     color: str = ""  # line colour in its group's trend chart
     target: float | None = None  # reference target (sample target.csv, README)
     target_source: str = ""
+    targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) declared: the sample target.csv
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -54,7 +55,8 @@ def indicators_from(decl: Declarations) -> dict[str, Indicator]:
     return {d.key: Indicator(d.key, d.label, d.group, d.numerator, d.denominator, table=d.table,
                              description=d.definition, name=d.name, direction=d.direction, unit=d.unit,
                              source=d.source, glossary=d.glossary, optional=d.optional, color=d.color,
-                             target=d.target, target_source=d.target_source) for d in decl.indicators}
+                             target=d.target, target_source=d.target_source, targets=d.targets)
+            for d in decl.indicators}
 
 
 _DECLARATIONS = declarations.load()
@@ -131,20 +133,45 @@ def kampung_kb(kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int
 def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config: Config) -> pd.DataFrame:
     """Add ``target, arah, sumber_target, capaian_target, band`` (capaian vs target, reversed for ``turun``).
 
-    A year without its own target uses the latest earlier target of that indicator, and says so in
-    ``sumber_target``; an indicator with no target at all keeps NaN and band "Tidak ada data".
+    The target is the one set for that very year: a target is a decision for its year (RAN PASTI's
+    pendampingan targets end in 2024; the RPJMN 2025–2029 sets new prevalence targets), so an older one is
+    never carried forward; a value without a target has band "Tidak ada target". For each unit the most
+    specific target applies: its kabupaten's (RPJMD/RAD), else its province's, else the national one (``ID``).
     """
-    t = targets[targets["tahun"] <= tahun].sort_values("tahun").groupby("indikator").tail(1)
-    t = t.rename(columns={"sumber": "sumber_target", "tahun": "tahun_target"})
-    out = values.merge(t[["indikator", "target", "arah", "sumber_target", "tahun_target"]], on="indikator",
-                       how="left")
+    from .config import NO_TARGET_BAND
+
+    t = targets[targets["tahun"] == tahun]
+    if "kode_wilayah" not in t:
+        t = t.assign(kode_wilayah="ID")
+    t = t.rename(columns={"sumber": "sumber_target"})[["indikator", "kode_wilayah", "target", "arah",
+                                                          "sumber_target"]]
+    out = values.copy()
+    kode = out["kode"].astype(str)
+    found = pd.DataFrame(index=out.index, columns=["target", "arah", "sumber_target"], dtype=object)
+    for length in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"], None):  # most specific first
+        region = pd.Series("ID", index=out.index) if length is None else \
+            kode.where(kode.str.len() >= length).str.slice(0, length)
+        hit = out[["indikator"]].assign(kode_wilayah=region).merge(t, on=["indikator", "kode_wilayah"],
+                                                                   how="left").set_index(out.index)
+        fill = found["target"].isna() & hit["target"].notna()
+        found.loc[fill, ["target", "arah", "sumber_target"]] = hit.loc[fill, ["target", "arah", "sumber_target"]]
+    out["target"] = pd.to_numeric(found["target"], errors="coerce")
+    out["arah"] = found["arah"].where(found["arah"].notna(), _directions(out["indikator"]))
+    out["sumber_target"] = found["sumber_target"].fillna("")
     naik = out["arah"] != "turun"
     with np.errstate(divide="ignore", invalid="ignore"):
         out["capaian_target"] = np.where(naik, out["nilai"] / out["target"] * 100.0,
                                          out["target"] / out["nilai"] * 100.0)
     out.loc[out["nilai"].isna() | out["target"].isna(), "capaian_target"] = np.nan
     out["band"], out["warna"] = bands(out["capaian_target"].to_numpy(), config)
+    no_target = out["nilai"].notna() & out["target"].isna()
+    out.loc[no_target, "band"], out.loc[no_target, "warna"] = NO_TARGET_BAND.label, NO_TARGET_BAND.color
     return out
+
+
+def _directions(keys: pd.Series) -> pd.Series:
+    """Each indicator's declared direction (``naik``/``turun``), for rows without a target to say it."""
+    return keys.map(lambda k: INDICATORS[k].direction if k in INDICATORS else "naik")
 
 
 def bands(capaian_target: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:

@@ -73,6 +73,7 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     hint: str = ""  # what a valid value looks like, shown to staff in messages
+    default: str | None = None  # an optional column's value when the file leaves it out or blank
 
     @property
     def type(self) -> Kind:
@@ -112,7 +113,8 @@ def tables_from(decl: Declarations) -> dict[str, TableSpec]:
     return {t.name: TableSpec(
         name=t.name, title=t.title, description=t.description, key=t.key, ratios=t.ratios,
         required_file=t.required_file,
-        columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint) for c in t.columns),
+        columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint, c.default)
+                      for c in t.columns),
     ) for t in decl.tables}
 
 

@@ -147,8 +147,13 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     rows = data[ROW]
     for col in spec.columns:
         if col.name not in data:
-            continue
-        text = data[col.name].astype(str)
+            if col.default is None:
+                continue
+            text = pd.Series(col.default, index=data.index)  # left out: the declared default, checked as given
+        else:
+            text = data[col.name].astype(str)
+            if col.default is not None:
+                text = text.where(text.str.strip() != "", col.default)
         blank = text.str.strip() == ""
         if col.required and blank.any():
             report.error_cells(source.name, col.name, rows[blank], [""] * int(blank.sum()),

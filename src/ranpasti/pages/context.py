@@ -169,11 +169,14 @@ class Context:
     @property
     @memoised
     def _target_values(self) -> dict[str, float]:
-        t = self.targets[self.targets["tahun"] <= self.tahun].sort_values("tahun", kind="stable")
-        return {str(k): float(v) for k, v in zip(t["indikator"], t["target"], strict=True)}  # latest year wins
+        keys = list(ind.INDICATORS)
+        rows = pd.DataFrame({"kode": self.kode, "indikator": keys, "nilai": float("nan")})
+        t = ind.with_target(rows, self.targets, self.tahun, self.config)
+        return {k: float(v) for k, v in zip(t["indikator"], t["target"], strict=True) if v == v}
 
     def target_of(self, key: str) -> float | None:
-        """The indicator's target for the page's year (the latest earlier one if the year has none)."""
+        """The indicator's target for the page's year and region (its kabupaten's, province's or the national
+        one), or None when that year has none."""
         return self._target_values.get(key)
 
     @property
