@@ -133,7 +133,8 @@ def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):
     shown = table(evaluasi_nb, "evaluasi-indikator").set_index("Indikator")
     for i in ind.PENDAMPINGAN_INDICATORS:
         expected = year[i.numerator].sum() / year[i.denominator].sum() * 100
-        assert shown.loc[i.label, "Capaian Jan–Des 2024"] == pytest.approx(round(expected, 1), abs=0.05)
+        target = shown.loc[i.label, "Target"]
+        assert shown.loc[i.label, "Capaian Jan–Des 2024"] == pytest.approx(ind.shown(expected, target), abs=0.05)
     dec = year[year["bulan"] == "2024-12"]
     krs_dec = dec["krs_didampingi"].sum() / dec["krs_sasaran"].sum() * 100
     assert shown.loc["KRS didampingi", "Capaian Des 2024"] == pytest.approx(round(krs_dec, 1), abs=0.05)
@@ -263,3 +264,37 @@ def test_every_page_explains_its_terms_and_sources_from_the_declarations(kabupat
             assert escape(" ".join((i.glossary or i.definition).split()), quote=False) in " ".join(page.split())
         for t in TABLES.values():
             assert f"{escape(t.title, quote=False)} ({t.name}.csv)" in page
+
+
+def test_the_summary_counts_what_the_status_column_shows(evaluasi_nb):
+    """Issue 16: "mencapai target pada 0 dari 7 indikator" stood above a table and cards saying otherwise.
+    The summary, the status column and the annual basis are one."""
+    html = html_of(evaluasi_nb)
+    said = re.search(r"mencapai target pada (\d+) dari (\d+) indikator", html)
+    rows = table(evaluasi_nb, "evaluasi-indikator")
+    pendampingan = rows[rows["Indikator"].isin([i.label for i in ind.PENDAMPINGAN_INDICATORS])]
+    with_target = pendampingan[~pendampingan["Status"].isin(["Tidak ada data", "Tidak ada target"])]
+    assert (int(said.group(1)), int(said.group(2))) == ((with_target["Status"] == "Tercapai").sum(), len(with_target))
+    assert "menurut capaian tahunan" in html
+    assert "Kartu capaian bulan Desember" in "".join(c.source for c in evaluasi_nb.cells if c.cell_type == "markdown")
+    method = html[html.index('class="rp-method"'):]
+    for band in ("Tercapai (capaian vs target 100% atau lebih)", "Hampir tercapai (80% sampai di bawah 100%)",
+                 "Jauh dari target (di bawah 60%)", "rata-rata cakupan bulanan", "Tidak ada target"):
+        assert band in method
+
+
+def test_a_value_short_of_its_target_never_reads_as_reaching_it():
+    """89,99 % against 90 % is shown as 89,9 % and 99,9 % of target, never 90,0 % or "100,0% dari target"
+    next to "Hampir tercapai"; the status is decided on the unrounded value."""
+    from ranpasti.config import Config
+    from ranpasti.pages.common import _card
+
+    row = ind.with_target(pd.DataFrame({"kode": ["16.05"], "indikator": ["krs_didampingi"], "nilai": [89.99]}),
+                          pd.DataFrame({"indikator": ["krs_didampingi"], "kode_wilayah": ["ID"], "tahun": [2024],
+                                        "target": [90.0], "arah": ["naik"], "sumber": ["uji"]}),
+                          2024, Config()).iloc[0]
+    card = _card(row, "")
+    assert row["band"] == "Hampir tercapai"
+    assert card["value"] == "89,9%" and card["vs"] == "99,9% dari target 90%"
+    assert ind.shown(90.0, 90.0) == 90.0 and ind.shown(95.06, 90.0) == 95.06  # met: ordinary rounding
+    assert ind.shown(14.01, 14.0, "turun") == 14.1  # lower is better: rounded away from the target too

@@ -6,6 +6,8 @@ them because many programmes are judged on the year's last month.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .. import charts, fmt
@@ -30,6 +32,7 @@ def evaluation_table(ctx: Context) -> Section:
         a = annual.loc[i.key] if i.key in annual.index else None
         d = dec.loc[i.key] if i.key in dec.index else None
         rows.append({
+            "key": i.key,
             "label": i.label,
             "tahunan": a["nilai"] if a is not None else float("nan"),
             "pembilang": a["pembilang"] if a is not None else float("nan"),
@@ -45,11 +48,16 @@ def evaluation_table(ctx: Context) -> Section:
     kkb = kkb[kkb["kode"] == ctx.kode]
     if len(kkb):
         k = kkb.iloc[0]
-        rows.append({"label": ind.label("kampung_kb"), "tahunan": k["nilai"], "pembilang": k["pembilang"],
-                     "penyebut": k["penyebut"], "desember": k["nilai"], "target": k["target"],
-                     "capaian_target": k["capaian_target"], "band": k["band"], "warna": k["warna"],
-                     "sumber_target": k["sumber_target"]})
+        rows.append({"key": "kampung_kb", "label": ind.label("kampung_kb"), "tahunan": k["nilai"],
+                     "pembilang": k["pembilang"], "penyebut": k["penyebut"], "desember": k["nilai"],
+                     "target": k["target"], "capaian_target": k["capaian_target"], "band": k["band"],
+                     "warna": k["warna"], "sumber_target": k["sumber_target"]})
     frame = pd.DataFrame(rows)
+    for i, r in frame.iterrows():  # shown rounded toward their side of the target (statuses are decided unrounded)
+        arah = ind.INDICATORS[r["key"]].direction
+        frame.at[i, "tahunan"] = ind.shown(r["tahunan"], r["target"], arah)
+        frame.at[i, "desember"] = ind.shown(r["desember"], r["target"], arah)
+        frame.at[i, "capaian_target"] = ind.shown(r["capaian_target"], 100)
     cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"),
             Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
             Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("target", "Target", "pct", 0),
@@ -152,15 +160,17 @@ def summary(ctx: Context) -> Section:
     reached = has[has["capaian_target"] >= 100]
     lag = has.sort_values("capaian_target").head(2)
     parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} indikator "
-             "pendampingan yang bertarget"]
+             "pendampingan yang bertarget, menurut capaian tahunan (lihat Metode)"]
     parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
     for r in lag.itertuples():
         if r.capaian_target >= 100:
             continue
         c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
         where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v)})" for k, v in zip(c["kode"], c["nilai"], strict=True))
-        parts.append(f"{ind.label(r.indikator)} paling tertinggal: {fmt.percent(r.nilai)} terhadap target "
-                     f"{fmt.percent(r.target, 0)} ({fmt.percent(r.capaian_target)} dari target)"
+        arah = ind.INDICATORS[r.indikator].direction
+        parts.append(f"{ind.label(r.indikator)} paling tertinggal: {fmt.percent(ind.shown(r.nilai, r.target, arah))} "
+                     f"terhadap target {fmt.percent(r.target, 0)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
+                     "dari target)"
                      + (f"; terendah di {where}." if where else "."))
     missing = annual[annual["nilai"].isna()]
     if len(missing):
@@ -178,8 +188,9 @@ def gaps(ctx: Context) -> Section:
         c = child[(child["indikator"] == r.indikator) & child["nilai"].notna()]
         below = c[c["nilai"] < r.target] if not fmt.is_missing(r.target) else c
         names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
-        gap = fmt.number(r.target - r.nilai, 1)
-        items.append(f"{ind.label(r.indikator)}: {fmt.percent(r.nilai)}, kurang {gap} poin "
+        gap = fmt.number(math.ceil(abs(r.target - r.nilai) * 10) / 10, 1)  # short of target: never "0,0 poin"
+        arah = ind.INDICATORS[r.indikator].direction
+        items.append(f"{ind.label(r.indikator)}: {fmt.percent(ind.shown(r.nilai, r.target, arah))}, kurang {gap} poin "
                      f"dari target {fmt.percent(r.target, 0)}; {len(below)} {ctx.child_level} di bawah target"
                      + (f" (terendah: {names})" if names else "") + ".")
     lok = ctx.lokmin_rows()
@@ -191,3 +202,20 @@ def gaps(ctx: Context) -> Section:
     if not items:
         items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
     return Section(render_template("sections/gaps.html.j2", items=items))
+
+
+def method(ctx: Context) -> Section:
+    """"Metode": the basis of the annual figures, what the December cards are, the status bands (from the
+    configuration, so a changed threshold is explained as it is applied), the target rule and the rounding."""
+    bands = []
+    ordered = list(ctx.config.bands)
+    for n, b in enumerate(ordered):
+        if n == 0:
+            rule = f"capaian vs target {fmt.number(b.min)}% atau lebih"
+        elif b.min == float("-inf"):
+            rule = f"di bawah {fmt.number(ordered[n - 1].min)}%"
+        else:
+            rule = f"{fmt.number(b.min)}% sampai di bawah {fmt.number(ordered[n - 1].min)}%"
+        bands.append({"label": b.label, "rule": rule})
+    return Section(render_template("sections/method.html.j2", tahun=ctx.tahun, bands=bands))
+
