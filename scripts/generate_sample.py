@@ -214,6 +214,11 @@ def _declared_only(cols: dict[str, np.ndarray], seed: int, n_desa: int, n_month:
         cols[i.numerator] = rng.binomial(den, np.clip(level + rng.normal(0, 0.05, den.shape), 0.0, 1.0))
 
 
+# who carries each problem's follow-up: an office or role, never a person's name (the page is public)
+OWNERS = ["Korlap KB Kecamatan", "Penyuluh KB dan KUA", "Puskesmas", "PKB Kecamatan", "Pemerintah Desa",
+          "Puskesmas dan PKK", "PKB Kecamatan", "Pendamping Kampung KB", "Koordinator TPK Desa"]  # per PROBLEMS
+
+
 def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -> pd.DataFrame:
     rows = []
     for kec in kec_codes:
@@ -226,8 +231,14 @@ def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -
                 p_done = min(0.9, 0.15 * age + (0.1 if effect[kec] > -0.1 else -0.1))
                 r = rng.random()
                 status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
-                rows.append((kec, f"2024-{month:02d}-{day:02d}", tahap, masalah, rtl, status))
-    return pd.DataFrame(rows, columns=TABLES["lokmin"].column_names)
+                rows.append((kec, f"2024-{month:02d}-{day:02d}", tahap, masalah, rtl, status, OWNERS[i]))
+    frame = pd.DataFrame(rows, columns=TABLES["lokmin"].column_names[:-1])
+    # deadlines from their own generator, so the rest of the sample stays as it was: 1–3 months after the meeting
+    months_later = np.random.default_rng(SEED + 7).integers(1, 4, size=len(frame))
+    meeting = pd.to_datetime(frame["tanggal"])
+    frame["tenggat"] = [(d + pd.DateOffset(months=int(m))).strftime("%Y-%m-%d")
+                        for d, m in zip(meeting, months_later, strict=True)]
+    return frame
 
 
 def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:

@@ -298,3 +298,33 @@ def test_a_value_short_of_its_target_never_reads_as_reaching_it():
     assert card["value"] == "89,9%" and card["vs"] == "99,9% dari target 90%"
     assert ind.shown(90.0, 90.0) == 90.0 and ind.shown(95.06, 90.0) == 95.06  # met: ordinary rounding
     assert ind.shown(14.01, 14.0, "turun") == 14.1  # lower is better: rounded away from the target too
+
+
+@pytest.fixture(scope="module")
+def evaluasi_kecamatan_nb(data_dir, cache_dir, tmp_path_factory):
+    return run("evaluasi", {"kode": "16.05.01", "tahun": 2024}, data_dir, cache_dir, tmp_path_factory.mktemp("nb"))
+
+
+def test_open_lokmin_follow_ups_come_first_and_equal_the_file(evaluasi_kecamatan_nb, evaluasi_nb, data_dir):
+    """Issue 16: the open follow-ups of a kecamatan are exactly those of lokmin.csv not done, past their
+    deadline first, with who carries them; meetings are counted against the 12 expected; the whole list is
+    a closed annex."""
+    assert_clean(evaluasi_kecamatan_nb)
+    lok = pd.read_csv(data_dir / "lokmin.csv", dtype=str, keep_default_na=False)
+    mine = lok[(lok["kode_kecamatan"] == "16.05.01") & lok["tanggal"].str.startswith("2024")]
+    pending = mine[mine["status"] != "selesai"]
+    shown = table(evaluasi_kecamatan_nb, "lokmin-belum-selesai")
+    assert sorted(shown["Masalah"]) == sorted(pending["masalah"])
+    assert sorted(shown["Penanggung jawab"]) == sorted(pending["penanggung_jawab"])
+    late = (pending["tenggat"] < "2024-12-31").sum()
+    assert list(shown["Keterangan"]) == ["lewat tenggat"] * late + [""] * (len(pending) - late)
+    html = html_of(evaluasi_kecamatan_nb)
+    held = mine["tanggal"].nunique()
+    assert f"{held} dari 12 pertemuan Lokmin yang diharapkan" in html
+    assert '<details class="rp-annex"><summary>Lampiran: semua tindak lanjut Lokmin 2024' in html
+    assert len(table(evaluasi_kecamatan_nb, "lokmin-tindak-lanjut")) == len(mine)
+    # the kabupaten: every kecamatan's meetings, lowest first
+    meetings = table(evaluasi_nb, "lokmin-pertemuan")
+    kab = lok[lok["kode_kecamatan"].str.startswith("16.06.") & lok["tanggal"].str.startswith("2024")]
+    assert meetings["Pertemuan diadakan"].sum() == kab.drop_duplicates(["kode_kecamatan", "tanggal"]).shape[0]
+    assert len(meetings) == 15 and list(meetings["Capaian"]) == sorted(meetings["Capaian"])

@@ -36,6 +36,7 @@ class Config:
     privacy_min_krs: int = 5
     svg_fallback_levels: tuple[str, ...] = ("nasional", "provinsi", "kabupaten")
     source_note: str = ""
+    lokmin_per_year: int = 12  # Lokmin meetings a kecamatan is expected to hold in a year (monthly)
     count_limit: int = 1_000_000  # most a count may be in one row (a desa's month, a kecamatan's year)
     count_limits: dict[str, int] = field(default_factory=dict)  # per column, overriding ``count_limit``
     extra: dict = field(default_factory=dict)
@@ -62,6 +63,15 @@ def _limit(value) -> int:
     return min(max(n, 1), COUNT_LIMIT_MAX)
 
 
+def _positive(value, default: int) -> int:
+    """A configured whole number of at least 1 (else the default)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return default
+    return n if n >= 1 else default
+
+
 def load_config(data_dir: Path) -> Config:
     path = Path(data_dir) / "konfigurasi.yml"
     raw = load_untrusted(path) if path.exists() or path.is_symlink() else {}
@@ -83,5 +93,6 @@ def load_config(data_dir: Path) -> Config:
         privacy_min_krs=int(raw.get("batas_privasi_krs", 5)),
         svg_fallback_levels=tuple(raw.get("grafik_svg_tingkat", Config.svg_fallback_levels)),
         source_note=str(raw.get("keterangan_sumber", "")),
+        lokmin_per_year=_positive(raw.get("lokmin_per_tahun"), Config.lokmin_per_year),
         extra=raw,
     )

@@ -152,6 +152,7 @@ class Table(Rich):
     note: str = ""
     row_class: str | None = None  # column of ``frame`` holding a CSS class per row (e.g. not reported)
     download: bool = True
+    collapsed: bool = False  # an annex: closed under its caption until opened (printed open)
     _dicts: list[dict] | None = field(default=None, repr=False)
 
     def _records(self) -> list[dict]:
@@ -188,7 +189,7 @@ class Table(Rich):
     def html(self) -> str:
         return template("sections/table.html.j2").render(
             name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
-            download=self.download)
+            download=self.download, collapsed=self.collapsed)
 
     def text(self) -> str:
         return f"{self.caption} ({len(self.frame)} baris)"

@@ -132,6 +132,16 @@ class TanggalKind(Kind):
                                    "tanggal di masa depan; Lokmin yang dicatat harus sudah berlangsung.")
 
 
+class TenggatKind(Kind):
+    """A deadline: a date like ``tanggal``, which may lie in the future."""
+
+    name = "tenggat"
+    what = "bukan tanggal yang bisa dibaca"
+
+    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+        return normalize.tanggal(text)
+
+
 class TahunKind(Kind):
     name = "tahun"
     what = "bukan tahun yang sah"
@@ -227,6 +237,7 @@ KINDS: dict[str, Kind] = {
     "kode_wilayah": KodeWilayahKind(),
     "bulan": BulanKind(),
     "tanggal": TanggalKind(),
+    "tenggat": TenggatKind(),
     "tahun": TahunKind(),
     "count": CountKind(),
     "percent": PercentKind(),

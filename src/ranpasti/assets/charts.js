@@ -38,4 +38,8 @@
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+  // a printed evaluation is a report: its annexes (closed on screen) are printed open, at the end
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.rp-annex").forEach(function (d) { d.open = true; });
+  });
 })();

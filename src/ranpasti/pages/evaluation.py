@@ -119,32 +119,76 @@ def semesters(ctx: Context) -> Section:
 
 
 def lokmin_followup(ctx: Context) -> Section:
-    """Lokmin follow-up actions through the year and their status at year end."""
+    """Lokmin as follow-up management: meetings held against the number expected, the follow-ups not yet
+    done first (past their deadline flagged, with who carries them), the status per month, and the whole
+    year's list as a closed annex with its download."""
     df = ctx.lokmin_rows()
     if df.empty:
         return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
+    for column in ("penanggung_jawab", "tenggat"):  # optional columns of lokmin.csv
+        if column not in df:
+            df[column] = ""
     df["bulan"] = df["tanggal"].str.slice(0, 7)  # ISO dates: the month
+    df["tanggal_teks"] = df["tanggal"].map(fmt.date)
+    df["tenggat_teks"] = df["tenggat"].map(lambda d: fmt.date(d) if d else "")
+    year_end = f"{ctx.tahun}-12-31"
     counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
     counts["urut"] = counts["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
-    summary = render_template("sections/lokmin_summary.html.j2", n=len(df),
-                          m=df[["kode_kecamatan", "tanggal"]].drop_duplicates().shape[0], y=ctx.tahun,
-                          s=total["selesai"], b=total["berjalan"], x=total["belum dimulai"])
-    df["tanggal_teks"] = df["tanggal"].map(fmt.date)
-    cols = [Col("tanggal_teks", "Tanggal")]
+    pending = df[df["status"] != "selesai"].copy()
+    pending["lewat"] = (pending["tenggat"] != "") & (pending["tenggat"] < year_end)
+    pending["keterangan"] = pending["lewat"].map({True: "lewat tenggat", False: ""})
+    pending["cls"] = pending["lewat"].map({True: "rp-missing", False: ""})
+    pending["urut"] = pending["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    pending = pending.sort_values(["lewat", "urut", "tanggal"], ascending=[False, True, True])
+    meetings = _lokmin_meetings(ctx, df)
+    summary = render_template("sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"],
+                              b=total["berjalan"], x=total["belum dimulai"], late=int(pending["lewat"].sum()),
+                              held=int(meetings["diadakan"].sum()), expected=int(meetings["diharapkan"].sum()),
+                              per_year=ctx.config.lokmin_per_year, units=len(meetings), level=ctx.level)
+    where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
+    owner = [Col("penanggung_jawab", "Penanggung jawab"), Col("tenggat_teks", "Tenggat")]
+    parts: list = [summary]
     if ctx.level != "kecamatan":
-        cols.append(Col("kecamatan", "Kecamatan"))
-    cols += [Col("tahap", "Tahap"), Col("masalah", "Masalah"), Col("rencana_tindak_lanjut", "Tindak lanjut"),
-             Col("status", "Status")]
-    table = Table(df, cols, name="lokmin-tindak-lanjut", caption=f"Semua tindak lanjut Lokmin {ctx.tahun} (lokmin.csv)")
+        parts.append(Table(meetings, [Col("nama", "Kecamatan"), Col("diadakan", "Pertemuan diadakan", "int"),
+                                      Col("diharapkan", "Diharapkan", "int"), Col("persen", "Capaian", "pct")],
+                           name="lokmin-pertemuan", caption=f"Pertemuan Lokmin {ctx.tahun} per kecamatan"))
+    if len(pending):
+        parts.append(Table(pending, [Col("tanggal_teks", "Pertemuan"), *where, Col("masalah", "Masalah"),
+                                     Col("rencana_tindak_lanjut", "Tindak lanjut"), *owner, Col("status", "Status"),
+                                     Col("keterangan", "Keterangan")],
+                           name="lokmin-belum-selesai", row_class="cls",
+                           caption=f"Tindak lanjut Lokmin yang belum selesai pada akhir {ctx.tahun} "
+                                   "(lewat tenggat lebih dulu)"))
     status_table = Table(counts.assign(bulan_teks=counts["bulan"].map(fmt.month)),
                          [Col("bulan_teks", "Bulan"), Col("status", "Status"), Col("jumlah", "Jumlah", "int")],
                          name="lokmin-status", caption="Status tindak lanjut per bulan pertemuan")
-    chart = Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
-                  title="Status tindak lanjut Lokmin per bulan pertemuan",
-                  description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
-                              f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg)
-    return Section(summary, chart, table)
+    parts.append(Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
+                       title="Status tindak lanjut Lokmin per bulan pertemuan",
+                       description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
+                                   f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg))
+    parts.append(Table(df, [Col("tanggal_teks", "Tanggal"), *where, Col("tahap", "Tahap"), Col("masalah", "Masalah"),
+                            Col("rencana_tindak_lanjut", "Tindak lanjut"), *owner, Col("status", "Status")],
+                       name="lokmin-tindak-lanjut", collapsed=True,
+                       caption=f"Lampiran: semua tindak lanjut Lokmin {ctx.tahun}, urut tanggal (lokmin.csv)"))
+    return Section(*parts)
+
+
+def _lokmin_meetings(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    """Meetings held (distinct dates) per kecamatan of the unit against ``lokmin_per_tahun`` a year: a
+    kecamatan that held none is listed with 0."""
+    if ctx.level == "kecamatan":
+        codes = [ctx.kode]
+    else:
+        kec = ctx.regions.kecamatan
+        codes = sorted(k for k in kec.index if k.startswith(ctx.kode + ".")) if ctx.kode != "ID" else sorted(kec.index)
+    held = df.drop_duplicates(["kode_kecamatan", "tanggal"]).groupby("kode_kecamatan").size()
+    out = pd.DataFrame({"kode": codes})
+    out["nama"] = out["kode"].map(ctx.child_name if ctx.level != "kecamatan" else lambda _k: ctx.unit.label)
+    out["diadakan"] = out["kode"].map(held).fillna(0).astype(int)
+    out["diharapkan"] = ctx.config.lokmin_per_year
+    out["persen"] = out["diadakan"] / out["diharapkan"] * 100
+    return out.sort_values(["persen", "nama"])
 
 
 def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
