@@ -140,6 +140,8 @@ def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):
     assert shown.loc["KRS didampingi", "Capaian Des 2024"] == pytest.approx(round(krs_dec, 1), abs=0.05)
     scorecard = table(evaluasi_nb, "rapor-kecamatan")
     assert len(scorecard) == 15  # every kecamatan of Musi Banyuasin
+    ranks = scorecard["Peringkat (KRS didampingi)"]
+    assert list(ranks) == sorted(ranks) and ranks.iloc[0] == 1  # ranked on KRS didampingi, best first
     html = html_of(evaluasi_nb)
     assert "rp-summary" in html and "Sepanjang 2024" in html
 

@@ -91,6 +91,10 @@ def scorecard(ctx: Context) -> Section:
         frame.loc[small, MAIN_INDICATOR] = "disamarkan"
     frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     cols = [Col("nama", ctx.child_level.capitalize(), "link" if kind else "text")]
+    if ctx.child_level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)
+        frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
+                                                                                          method="min")
+        cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
     cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
     return Section(Table(frame, cols, name=f"rapor-{ctx.child_level}",
                          caption=f"Rapor capaian tahunan {ctx.tahun} setiap {ctx.child_level} "
