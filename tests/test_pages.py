@@ -330,3 +330,13 @@ def test_open_lokmin_follow_ups_come_first_and_equal_the_file(evaluasi_kecamatan
     kab = lok[lok["kode_kecamatan"].str.startswith("16.06.") & lok["tanggal"].str.startswith("2024")]
     assert meetings["Pertemuan diadakan"].sum() == kab.drop_duplicates(["kode_kecamatan", "tanggal"]).shape[0]
     assert len(meetings) == 15 and list(meetings["Capaian"]) == sorted(meetings["Capaian"])
+
+
+def test_an_evaluation_report_has_its_cover_block(data_dir, cache_dir, tmp_path):
+    nb = run("evaluasi", {"kode": "16.06", "tahun": 2024, "tim_evaluasi": "Tim Evaluasi <DPPKB>",
+                          "tanggal_evaluasi": "2024-12-20", "disahkan_oleh": "Kepala DPPKB Musi Banyuasin"},
+             data_dir, cache_dir, tmp_path)
+    html = html_of(nb)
+    block = html[html.index('<dl class="rp-document">'):html.index("</dl>")]
+    for text in ("Tim evaluasi", "Tim Evaluasi &lt;DPPKB&gt;", "20 Desember 2024", "Kepala DPPKB Musi Banyuasin"):
+        assert text in block

@@ -58,6 +58,9 @@ REFUSED = [
     (PAGE, "catatan: ''", "catatan: '" + "a" * 2001 + "'", ["catatan terlalu panjang"]),
     (EVAL, "tahun: 2024", "tahun: '2024'", ["tahun harus angka tahun"]),
     (EVAL, "terbit: true", "terbit: true\nbulan: '2024-06'", ["'bulan'", "kode, tahun, catatan, terbit"]),
+    (EVAL, "terbit: true", "terbit: true\ntanggal_evaluasi: 20 Desember", ["tanggal_evaluasi harus tanggal"]),
+    (EVAL, "terbit: true", "terbit: true\ntim_evaluasi: [a, b]", ["tim_evaluasi harus teks", "bukan nama orang"]),
+    (EVAL, "terbit: true", "terbit: true\ndisahkan_oleh: Kepala 1605011203870002", ["disahkan_oleh berisi nomor"]),
 ]
 
 
@@ -89,6 +92,15 @@ def test_typed_values_are_kept(sample, tmp_path):
     spec = {s.page: s for s in load_pages(copy, sample[0])}["kabupaten-musi-rawas/tugumulyo/"]
     assert spec.params == {"kode": "16.05.01", "bulan": "2024-06", "catatan": "Data Juni menyusul", "terbit": False}
     assert not spec.publish
+
+
+def test_an_evaluation_cover_block_is_typed(sample, tmp_path):
+    copy = edited(sample, tmp_path, EVAL, "terbit: true",
+                  "terbit: true\ntim_evaluasi: Tim Evaluasi DPPKB\ntanggal_evaluasi: 2024-12-20\n"
+                  "disahkan_oleh: Kepala DPPKB Kabupaten Musi Rawas")
+    spec = {s.page: s for s in load_pages(copy, sample[0])}["kabupaten-musi-rawas/tugumulyo/evaluasi-2024/"]
+    assert spec.params["tanggal_evaluasi"] == "2024-12-20"  # YAML's date, as the text the notebook takes
+    assert spec.params["disahkan_oleh"] == "Kepala DPPKB Kabupaten Musi Rawas"
 
 
 def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ add a ``catatan`` shown on the page, or set ``terbit: false`` to leave a page ou
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import pickle
 import re
@@ -96,7 +97,9 @@ def write_params(store: Store, params_dir: Path, overwrite: bool = False) -> tup
         body = {**params, "catatan": "", "terbit": True}
         head = (f"# Halaman: site/{page}index.html ({label}{unit.label})\n"
                 "# Dibuat oleh `ranpasti params`. Boleh diubah: catatan (tampil di halaman), terbit (false = tidak\n"
-                "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n")
+                "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n"
+                + ("# Sampul laporan (boleh ditambahkan): tim_evaluasi, tanggal_evaluasi (YYYY-MM-DD), disahkan_oleh;\n"
+                   "# tulis lembaga/jabatan, bukan nama orang.\n" if kind == "evaluasi" else ""))
         path.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.dump(body, Dumper=SafeDumper, allow_unicode=True, sort_keys=False)
         path.write_text(head + text, encoding="utf-8")
@@ -112,7 +115,12 @@ class ParamsError(RanpastiError):
 # notebook's parameters cell as ``key = value`` code, so a key is never passed on unchecked: an unknown or
 # non-identifier key (``"x = __import__('os').system(...) #"``) would be code that runs.
 ALLOWED_KEYS = {"progres": ("kode", "bulan", "catatan", "terbit"),
-                "evaluasi": ("kode", "tahun", "catatan", "terbit")}
+                "evaluasi": ("kode", "tahun", "catatan", "terbit", "tim_evaluasi", "tanggal_evaluasi",
+                             "disahkan_oleh")}
+# An evaluation report's cover block: offices and positions, not people's names (the page is public)
+DOCUMENT_KEYS = ("tim_evaluasi", "disahkan_oleh")
+DOCUMENT_MAX = 200
+_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 CATATAN_MAX = 2000  # characters of a page note
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -153,6 +161,17 @@ def check_params(path: Path, params: dict, kind: str, store: Store) -> dict:
         tahun = params.get("tahun")
         if isinstance(tahun, bool) or not isinstance(tahun, int):
             raise ParamsError(f"{path}: tahun harus angka tahun, mis. tahun: 2024 (tertulis {tahun!r}).")
+        for key in DOCUMENT_KEYS:
+            value = params.get(key)
+            if value is not None and (not isinstance(value, str) or len(value) > DOCUMENT_MAX):
+                raise ParamsError(f"{path}: {key} harus teks paling banyak {DOCUMENT_MAX} karakter, mis. "
+                                  f"\"Kepala DPPKB Kabupaten ...\" (jabatan, bukan nama orang).")
+        when = params.get("tanggal_evaluasi")
+        if isinstance(when, dt.date):  # YAML reads 2024-12-20 as a date
+            out["tanggal_evaluasi"] = when.isoformat()
+        elif when not in (None, "") and not (isinstance(when, str) and _DATE.fullmatch(when)):
+            raise ParamsError(f"{path}: tanggal_evaluasi harus tanggal YYYY-MM-DD, mis. 2024-12-20 "
+                              f"(tertulis {when!r}).")
     return out
 
 
@@ -227,10 +246,11 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(str(params.get("tahun") or tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
-        nik = privacy.find_nik(str(params.get("catatan") or ""))
-        if nik:
-            raise ParamsError(f"{path}: catatan berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
-                              "Catatan tampil di situs publik: hapus nomor itu.")
+        for key in ("catatan", *DOCUMENT_KEYS):
+            nik = privacy.find_nik(str(params.get(key) or ""))
+            if nik:
+                raise ParamsError(f"{path}: {key} berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
+                                  "Teks ini tampil di situs publik: hapus nomor itu.")
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")

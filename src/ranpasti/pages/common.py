@@ -43,7 +43,7 @@ def header(ctx: Context) -> Section:
         title = ctx.unit.label if ctx.level != "nasional" else "Indonesia — ringkasan nasional"
         period = f"Bulan laporan: {fmt.month(ctx.bulan)} · tren Januari–{fmt.month(ctx.bulan)}."
     return Section(render_template("sections/header.html.j2", kicker=kicker, title=title, period=period,
-                               sample=ctx.config.sample, catatan=ctx.catatan))
+                                   sample=ctx.config.sample, catatan=ctx.catatan, document=ctx.document))
 
 
 def _card(row: pd.Series, detail: str) -> dict:

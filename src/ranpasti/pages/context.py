@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from .. import fmt
 from .. import indicators as ind
 from ..config import Config
 from ..regions import Regions, Unit, ancestor, load_regions
@@ -90,6 +91,7 @@ class Context:
     tahun: int
     kind: str = "progres"
     catatan: str = ""
+    document: tuple[tuple[str, str], ...] = ()  # an evaluation report's cover block: (label, value), from params
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------ the unit
@@ -260,8 +262,10 @@ class Context:
 
 def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, kind: str = "progres",
                  data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache", catatan: str = "",
-                 store: Store | None = None) -> Context:
-    """Load a page's context. ``bulan=None`` means the latest month in the data (for ``tahun`` if given)."""
+                 store: Store | None = None, tim_evaluasi: str = "", tanggal_evaluasi: str = "",
+                 disahkan_oleh: str = "") -> Context:
+    """Load a page's context. ``bulan=None`` means the latest month in the data (for ``tahun`` if given).
+    ``tim_evaluasi``, ``tanggal_evaluasi`` and ``disahkan_oleh`` make an evaluation's cover block."""
     store = store or open_store(data_dir, cache_dir)
     kode = "ID" if kode in ("", "nasional", None) else str(kode)
     store.regions.unit(kode)  # KeyError with the code if it does not exist
@@ -275,4 +279,9 @@ def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, 
         in_year = [m for m in months if tahun is None or m.startswith(str(tahun))]
         bulan = (in_year or months)[-1]
     tahun = int(bulan[:4])
-    return Context(kode=kode, store=store, bulan=str(bulan), tahun=tahun, kind=kind, catatan=catatan or "")
+    document = tuple((label, value) for label, value in (
+        ("Tim evaluasi", str(tim_evaluasi or "").strip()),
+        ("Tanggal evaluasi", fmt.date(str(tanggal_evaluasi)) if tanggal_evaluasi else ""),
+        ("Disahkan oleh", str(disahkan_oleh or "").strip())) if value)
+    return Context(kode=kode, store=store, bulan=str(bulan), tahun=tahun, kind=kind, catatan=catatan or "",
+                   document=document)
