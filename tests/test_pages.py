@@ -323,13 +323,18 @@ def test_open_lokmin_follow_ups_come_first_and_equal_the_file(evaluasi_kecamatan
     html = html_of(evaluasi_kecamatan_nb)
     held = mine["tanggal"].nunique()
     assert f"{held} dari 12 pertemuan Lokmin yang diharapkan" in html
-    assert '<details class="rp-annex"><summary>Lampiran: semua tindak lanjut Lokmin 2024' in html
+    assert '<details class="rp-annex"><summary>Lampiran 1: semua tindak lanjut Lokmin 2024' in html
     assert len(table(evaluasi_kecamatan_nb, "lokmin-tindak-lanjut")) == len(mine)
-    # the kabupaten: every kecamatan's meetings, lowest first
+    # the kabupaten: every kecamatan's meetings, lowest first; open follow-ups per problem, detail in the annex
     meetings = table(evaluasi_nb, "lokmin-pertemuan")
     kab = lok[lok["kode_kecamatan"].str.startswith("16.06.") & lok["tanggal"].str.startswith("2024")]
     assert meetings["Pertemuan diadakan"].sum() == kab.drop_duplicates(["kode_kecamatan", "tanggal"]).shape[0]
     assert len(meetings) == 15 and list(meetings["Capaian"]) == sorted(meetings["Capaian"])
+    kab_open = kab[kab["status"] != "selesai"]
+    grouped = table(evaluasi_nb, "lokmin-belum-selesai-per-masalah")
+    assert grouped["Belum selesai"].sum() == len(kab_open) and set(grouped["Masalah"]) == set(kab_open["masalah"])
+    assert len(table(evaluasi_nb, "lokmin-belum-selesai")) == len(kab_open)
+    assert "Lampiran 1: tindak lanjut Lokmin yang belum selesai" in html_of(evaluasi_nb)
 
 
 def test_an_evaluation_report_has_its_cover_block(data_dir, cache_dir, tmp_path):

@@ -18,11 +18,22 @@ from ..display import Section
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
 from .desa import desa_table
-from .evaluation import STATUS_ORDER, evaluation_table, gaps, lokmin_followup, method, scorecard, semesters, summary
+from .evaluation import (
+    STATUS_ORDER,
+    evaluation_table,
+    gaps,
+    lokmin_annex,
+    lokmin_followup,
+    method,
+    scorecard,
+    semesters,
+    summary,
+)
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
 
 __all__ = [
     "MAIN_INDICATOR", "STATUS_ORDER", "Context", "Section", "cards", "comparison", "data_notes", "desa_table",
-    "evaluation_table", "gaps", "header", "kampung_kb", "krs_profile", "lokmin", "lokmin_followup", "method",
-    "open_context", "open_store", "overview_table", "prevalence", "scorecard", "semesters", "summary", "trends",
+    "evaluation_table", "gaps", "header", "kampung_kb", "krs_profile", "lokmin", "lokmin_annex", "lokmin_followup",
+    "method", "open_context", "open_store", "overview_table", "prevalence", "scorecard", "semesters", "summary",
+    "trends",
 ]

@@ -122,48 +122,68 @@ def semesters(ctx: Context) -> Section:
     return Section(chart)
 
 
-def lokmin_followup(ctx: Context) -> Section:
-    """Lokmin as follow-up management: meetings held against the number expected, the follow-ups not yet
-    done first (past their deadline flagged, with who carries them), the status per month, and the whole
-    year's list as a closed annex with its download."""
+def _lokmin_year(ctx: Context) -> pd.DataFrame:
+    """The year's Lokmin rows with display columns, and which follow-ups are still open or past deadline."""
     df = ctx.lokmin_rows()
-    if df.empty:
-        return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
     for column in ("penanggung_jawab", "tenggat"):  # optional columns of lokmin.csv
         if column not in df:
             df[column] = ""
     df["bulan"] = df["tanggal"].str.slice(0, 7)  # ISO dates: the month
     df["tanggal_teks"] = df["tanggal"].map(fmt.date)
     df["tenggat_teks"] = df["tenggat"].map(lambda d: fmt.date(d) if d else "")
-    year_end = f"{ctx.tahun}-12-31"
+    df["terbuka"] = df["status"] != "selesai"
+    df["lewat"] = df["terbuka"] & (df["tenggat"] != "") & (df["tenggat"] < f"{ctx.tahun}-12-31")
+    df["keterangan"] = df["lewat"].map({True: "lewat tenggat", False: ""})
+    df["cls"] = df["lewat"].map({True: "rp-missing", False: ""})
+    df["urut"] = df["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return df
+
+
+def _open_items(ctx: Context, df: pd.DataFrame, name: str, caption: str, collapsed: bool = False) -> Table:
+    pending = df[df["terbuka"]].sort_values(["lewat", "urut", "tanggal"], ascending=[False, True, True])
+    where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
+    return Table(pending, [Col("tanggal_teks", "Pertemuan"), *where, Col("masalah", "Masalah"),
+                           Col("rencana_tindak_lanjut", "Tindak lanjut"), Col("penanggung_jawab", "Penanggung jawab"),
+                           Col("tenggat_teks", "Tenggat"), Col("status", "Status"), Col("keterangan", "Keterangan")],
+                 name=name, row_class="cls", caption=caption, collapsed=collapsed)
+
+
+def lokmin_followup(ctx: Context) -> Section:
+    """Lokmin as follow-up management: meetings held against the number expected, the follow-ups not yet
+    done first (a kecamatan's one by one, past their deadline first; a kabupaten's grouped by problem, the
+    detail in the annex), and the status per month. The year's full lists are in ``lokmin_annex``."""
+    df = _lokmin_year(ctx)
+    if df.empty:
+        return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
     counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
     counts["urut"] = counts["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
-    pending = df[df["status"] != "selesai"].copy()
-    pending["lewat"] = (pending["tenggat"] != "") & (pending["tenggat"] < year_end)
-    pending["keterangan"] = pending["lewat"].map({True: "lewat tenggat", False: ""})
-    pending["cls"] = pending["lewat"].map({True: "rp-missing", False: ""})
-    pending["urut"] = pending["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    pending = pending.sort_values(["lewat", "urut", "tanggal"], ascending=[False, True, True])
     meetings = _lokmin_meetings(ctx, df)
-    summary = render_template("sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"],
-                              b=total["berjalan"], x=total["belum dimulai"], late=int(pending["lewat"].sum()),
-                              held=int(meetings["diadakan"].sum()), expected=int(meetings["diharapkan"].sum()),
-                              per_year=ctx.config.lokmin_per_year, units=len(meetings), level=ctx.level)
-    where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
-    owner = [Col("penanggung_jawab", "Penanggung jawab"), Col("tenggat_teks", "Tenggat")]
-    parts: list = [summary]
+    parts: list = [render_template(
+        "sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"], b=total["berjalan"],
+        x=total["belum dimulai"], late=int(df["lewat"].sum()), held=int(meetings["diadakan"].sum()),
+        expected=int(meetings["diharapkan"].sum()), per_year=ctx.config.lokmin_per_year, units=len(meetings),
+        level=ctx.level)]
     if ctx.level != "kecamatan":
         parts.append(Table(meetings, [Col("nama", "Kecamatan"), Col("diadakan", "Pertemuan diadakan", "int"),
                                       Col("diharapkan", "Diharapkan", "int"), Col("persen", "Capaian", "pct")],
                            name="lokmin-pertemuan", caption=f"Pertemuan Lokmin {ctx.tahun} per kecamatan"))
-    if len(pending):
-        parts.append(Table(pending, [Col("tanggal_teks", "Pertemuan"), *where, Col("masalah", "Masalah"),
-                                     Col("rencana_tindak_lanjut", "Tindak lanjut"), *owner, Col("status", "Status"),
-                                     Col("keterangan", "Keterangan")],
-                           name="lokmin-belum-selesai", row_class="cls",
-                           caption=f"Tindak lanjut Lokmin yang belum selesai pada akhir {ctx.tahun} "
-                                   "(lewat tenggat lebih dulu)"))
+    if df["terbuka"].any() and ctx.level == "kecamatan":
+        parts.append(_open_items(ctx, df, "lokmin-belum-selesai", f"Tindak lanjut Lokmin yang belum selesai pada "
+                                 f"akhir {ctx.tahun} (lewat tenggat lebih dulu)"))
+    elif df["terbuka"].any():
+        pending = df[df["terbuka"]]
+        grouped = pending.groupby("masalah").agg(
+            jumlah=("masalah", "size"), lewat=("lewat", "sum"),
+            kecamatan=("kecamatan", lambda s: ", ".join(sorted(set(s)))),
+            penanggung_jawab=("penanggung_jawab", lambda s: ", ".join(sorted({v for v in s if v})))).reset_index()
+        grouped = grouped.sort_values(["lewat", "jumlah"], ascending=False)
+        parts.append(Table(grouped, [Col("masalah", "Masalah"), Col("jumlah", "Belum selesai", "int"),
+                                     Col("lewat", "Lewat tenggat", "int"), Col("penanggung_jawab", "Penanggung jawab"),
+                                     Col("kecamatan", "Kecamatan")],
+                           name="lokmin-belum-selesai-per-masalah",
+                           caption=f"Tindak lanjut Lokmin yang belum selesai pada akhir {ctx.tahun}, per masalah "
+                                   "(rinciannya di Lampiran)"))
     status_table = Table(counts.assign(bulan_teks=counts["bulan"].map(fmt.month)),
                          [Col("bulan_teks", "Bulan"), Col("status", "Status"), Col("jumlah", "Jumlah", "int")],
                          name="lokmin-status", caption="Status tindak lanjut per bulan pertemuan")
@@ -171,10 +191,26 @@ def lokmin_followup(ctx: Context) -> Section:
                        title="Status tindak lanjut Lokmin per bulan pertemuan",
                        description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
                                    f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg))
+    return Section(*parts)
+
+
+def lokmin_annex(ctx: Context) -> Section:
+    """The annex of an evaluation: the year's Lokmin follow-ups in full (closed on screen, printed open at the
+    end of the report, each with its download)."""
+    df = _lokmin_year(ctx)
+    if df.empty:
+        return Section(empty("Tidak ada lampiran: tidak ada pertemuan Lokmin tercatat tahun ini."))
+    parts: list = []
+    if ctx.level != "kecamatan" and df["terbuka"].any():
+        parts.append(_open_items(ctx, df, "lokmin-belum-selesai", f"Lampiran 1: tindak lanjut Lokmin yang belum "
+                                 f"selesai pada akhir {ctx.tahun}, lewat tenggat lebih dulu", collapsed=True))
+    where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
+    number = len(parts) + 1
     parts.append(Table(df, [Col("tanggal_teks", "Tanggal"), *where, Col("tahap", "Tahap"), Col("masalah", "Masalah"),
-                            Col("rencana_tindak_lanjut", "Tindak lanjut"), *owner, Col("status", "Status")],
+                            Col("rencana_tindak_lanjut", "Tindak lanjut"), Col("penanggung_jawab", "Penanggung jawab"),
+                            Col("tenggat_teks", "Tenggat"), Col("status", "Status")],
                        name="lokmin-tindak-lanjut", collapsed=True,
-                       caption=f"Lampiran: semua tindak lanjut Lokmin {ctx.tahun}, urut tanggal (lokmin.csv)"))
+                       caption=f"Lampiran {number}: semua tindak lanjut Lokmin {ctx.tahun}, urut tanggal (lokmin.csv)"))
     return Section(*parts)
 
 
