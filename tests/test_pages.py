@@ -345,3 +345,12 @@ def test_an_evaluation_report_has_its_cover_block(data_dir, cache_dir, tmp_path)
     block = html[html.index('<dl class="rp-document">'):html.index("</dl>")]
     for text in ("Tim evaluasi", "Tim Evaluasi &lt;DPPKB&gt;", "20 Desember 2024", "Kepala DPPKB Musi Banyuasin"):
         assert text in block
+
+
+def test_a_kabupaten_evaluation_has_every_desa_in_an_annex(evaluasi_nb):
+    from ranpasti.regions import load_regions
+
+    desa = table(evaluasi_nb, "rapor-desa")
+    expected = load_regions().desa_of("16.06")
+    assert len(desa) == len(expected)
+    assert '<details class="rp-annex"><summary>Lampiran: rapor capaian tahunan 2024 setiap desa' in html_of(evaluasi_nb)

@@ -20,6 +20,7 @@ from .context import MAIN_INDICATOR, Context, open_context, open_store
 from .desa import desa_table
 from .evaluation import (
     STATUS_ORDER,
+    desa_annex,
     evaluation_table,
     gaps,
     lokmin_annex,
@@ -32,8 +33,30 @@ from .evaluation import (
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
 
 __all__ = [
-    "MAIN_INDICATOR", "STATUS_ORDER", "Context", "Section", "cards", "comparison", "data_notes", "desa_table",
-    "evaluation_table", "gaps", "header", "kampung_kb", "krs_profile", "lokmin", "lokmin_annex", "lokmin_followup",
-    "method", "open_context", "open_store", "overview_table", "prevalence", "scorecard", "semesters", "summary",
+    "MAIN_INDICATOR",
+    "STATUS_ORDER",
+    "Context",
+    "Section",
+    "cards",
+    "comparison",
+    "data_notes",
+    "desa_annex",
+    "desa_table",
+    "evaluation_table",
+    "gaps",
+    "header",
+    "kampung_kb",
+    "krs_profile",
+    "lokmin",
+    "lokmin_annex",
+    "lokmin_followup",
+    "method",
+    "open_context",
+    "open_store",
+    "overview_table",
+    "prevalence",
+    "scorecard",
+    "semesters",
+    "summary",
     "trends",
 ]

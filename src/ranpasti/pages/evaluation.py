@@ -13,6 +13,7 @@ import pandas as pd
 from .. import charts, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
+from ..regions import ancestor
 from .common import empty
 from .context import MAIN_INDICATOR, Context
 
@@ -72,33 +73,52 @@ def evaluation_table(ctx: Context) -> Section:
 
 def scorecard(ctx: Context) -> Section:
     """Every child unit × every indicator, annual capaian coloured by band."""
-    values = ctx.capaian(ctx.child_level, _year(ctx))
+    return Section(_rapor(ctx, ctx.child_level))
+
+
+def desa_annex(ctx: Context) -> Section:
+    """A kabupaten evaluation's per-desa detail: every desa's annual capaian, as an annex (small desa masked
+    as on the kecamatan pages). A kecamatan's page has its desa in the rapor already."""
+    if ctx.level != "kabupaten":
+        return Section()
+    return Section(_rapor(ctx, "desa", collapsed=True,
+                          caption=f"Lampiran: rapor capaian tahunan {ctx.tahun} setiap desa/kelurahan"))
+
+
+def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "") -> Table:
+    values = ctx.capaian(level, _year(ctx))
     wide = values.pivot(index="kode", columns="indikator", values="nilai")
     bands = values.pivot(index="kode", columns="indikator", values="warna")
     labels = values.pivot(index="kode", columns="indikator", values="band")
-    kind = "evaluasi" if ctx.child_level == "kecamatan" else None
-    frame = pd.DataFrame({"nama": [ctx.child_name(k) for k in wide.index]}, index=wide.index)
+    kind = "evaluasi" if level == "kecamatan" else None
+    if level == "desa" and ctx.level == "kabupaten":  # desa names repeat across kecamatan: name both
+        desa = ctx.regions.desa
+        names = [f"{desa.at[k, 'nama']} ({ctx.regions.unit(ancestor(k, 'kecamatan')).nama})" if k in desa.index
+                 else k for k in wide.index]
+    else:
+        names = [ctx.child_name(k) for k in wide.index]
+    frame = pd.DataFrame({"nama": names}, index=wide.index)
     if kind:
         frame["nama"] = [(ctx.child_name(k), ctx.link(k, kind)) for k in wide.index]
     for i in ind.PENDAMPINGAN_INDICATORS:
         frame[i.key] = wide.get(i.key)
         frame[f"warna_{i.key}"] = bands.get(i.key)
         frame[f"band_{i.key}"] = labels.get(i.key)
-    if ctx.child_level == "desa":
+    if level == "desa":
         krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["penyebut"]
         small = krs.reindex(frame.index).between(0, ctx.config.privacy_min_krs, inclusive="neither")
         frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
         frame.loc[small, MAIN_INDICATOR] = "disamarkan"
     frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
-    cols = [Col("nama", ctx.child_level.capitalize(), "link" if kind else "text")]
-    if ctx.child_level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)
+    cols = [Col("nama", level.capitalize(), "link" if kind else "text")]
+    if level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)
         frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
                                                                                           method="min")
         cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
     cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
-    return Section(Table(frame, cols, name=f"rapor-{ctx.child_level}",
-                         caption=f"Rapor capaian tahunan {ctx.tahun} setiap {ctx.child_level} "
-                                 "(warna = status terhadap target)"))
+    return Table(frame, cols, name=f"rapor-{level}", collapsed=collapsed,
+                 caption=caption or f"Rapor capaian tahunan {ctx.tahun} setiap {level} "
+                                    "(warna = status terhadap target)")
 
 
 def semesters(ctx: Context) -> Section:
