@@ -410,29 +410,17 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     say(f"ranpasti bench {dt.datetime.now():%Y-%m-%d %H:%M} · {os.cpu_count()} core · jobs={args.jobs} · "
         f"beban {os.getloadavg()[0]:.1f} · folder {work}")
-    if args.ab_only:
-        if not args.build_baseline:
-            raise SystemExit("--ab-only butuh --build-baseline REV")
-        try:
-            part6(args, work)
-        finally:
-            if not args.work:
-                shutil.rmtree(work, ignore_errors=True)
-        return
-    if args.validate_only:
-        try:
-            part5(args, work)
-        finally:
-            if not args.work:
-                shutil.rmtree(work, ignore_errors=True)
-        return
-    if args.quarto_only:
-        try:
-            part4(args, work)
-        finally:
-            if not args.work:
-                shutil.rmtree(work, ignore_errors=True)
-        return
+    single = {"ab_only": part6, "validate_only": part5, "quarto_only": part4}  # one part, then clean up
+    for flag, part in single.items():
+        if getattr(args, flag):
+            if flag == "ab_only" and not args.build_baseline:
+                raise SystemExit("--ab-only butuh --build-baseline REV")
+            try:
+                part(args, work)
+            finally:
+                if not args.work:
+                    shutil.rmtree(work, ignore_errors=True)
+            return
     if args.rebuild_only:
         root = work / "national"
         if not (root / "site").is_dir():
