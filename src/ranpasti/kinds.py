@@ -9,6 +9,7 @@ declarations (``definitions/input.yml``) to them. Messages are exactly those the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,10 +47,12 @@ class Kind:
     what: ClassVar[str] = "tidak sah"  # the first half of the "could not read" message
     dtype: ClassVar[str] = "str"  # how the cache stores it: "int64", "float64" or "str"
     hint: ClassVar[str] = ""  # what a valid value looks like, when a column's declaration gives none
+    # the normaliser of a kind that needs nothing but the text (codes, months, dates, years, free text)
+    reader: ClassVar[Callable[..., normalize.Parsed]] = staticmethod(normalize.free_text)
 
     def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
         """Text cells → typed values, with the unreadable and the normalised cells marked."""
-        return normalize.free_text(text)
+        return type(self).reader(text)
 
     def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
                 report: Report) -> None:
@@ -91,9 +94,7 @@ class KodeKind(Kind):
 class KodeWilayahKind(Kind):
     name = "kode_wilayah"
     what = "bukan kode wilayah yang sah"
-
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.kode_wilayah(text)
+    reader = staticmethod(normalize.kode_wilayah)
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         r = ctx.regions
@@ -107,9 +108,7 @@ class KodeWilayahKind(Kind):
 class BulanKind(Kind):
     name = "bulan"
     what = "bukan bulan yang bisa dibaca"
-
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.bulan(text)
+    reader = staticmethod(normalize.bulan)
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         future = (values != "") & (values > f"{ctx.today:%Y-%m}")
@@ -118,12 +117,18 @@ class BulanKind(Kind):
                                    f"bulan di masa depan (hari ini {ctx.today:%Y-%m-%d}); periksa tahun/bulannya.")
 
 
-class TanggalKind(Kind):
-    name = "tanggal"
-    what = "bukan tanggal yang bisa dibaca"
+class TenggatKind(Kind):
+    """A date that may lie in the future: a deadline (``tenggat``)."""
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.tanggal(text)
+    name = "tenggat"
+    what = "bukan tanggal yang bisa dibaca"
+    reader = staticmethod(normalize.tanggal)
+
+
+class TanggalKind(TenggatKind):
+    """A date that has passed: when a Lokmin meeting was held."""
+
+    name = "tanggal"
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         future = (values != "") & (values > ctx.today.isoformat())
@@ -132,23 +137,11 @@ class TanggalKind(Kind):
                                    "tanggal di masa depan; Lokmin yang dicatat harus sudah berlangsung.")
 
 
-class TenggatKind(Kind):
-    """A deadline: a date like ``tanggal``, which may lie in the future."""
-
-    name = "tenggat"
-    what = "bukan tanggal yang bisa dibaca"
-
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.tanggal(text)
-
-
 class TahunKind(Kind):
     name = "tahun"
     what = "bukan tahun yang sah"
     dtype = "int64"
-
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.tahun(text)
+    reader = staticmethod(normalize.tahun)
 
 
 class NumberKind(Kind):
@@ -210,23 +203,28 @@ class PercentKind(NumberKind):
 
 
 class ChoiceKind(Kind):
+    """One of a column's declared choices."""
+
     name = "choice"
     what = "bukan pilihan yang sah"
 
+    def choices(self, column: Column) -> tuple[str, ...]:
+        return column.choices
+
     def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
-        return normalize.choice(text, column.choices)
+        return normalize.choice(text, self.choices(column))
 
 
-class IndikatorKind(Kind):
+class IndikatorKind(ChoiceKind):
     """The key of a declared indicator (``target.csv``): the choices are the indicator registry."""
 
     name = "indikator"
     what = "bukan nama indikator yang dikenal"
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def choices(self, column: Column) -> tuple[str, ...]:
         from .indicators import INDICATORS
 
-        return normalize.choice(text, tuple(INDICATORS))
+        return tuple(INDICATORS)
 
 
 KINDS: dict[str, Kind] = {
