@@ -24,7 +24,7 @@ from .config import Config, load_config
 from .kinds import CheckContext, _known, _num, check_personal_text
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
-from .regions import Regions, load_regions
+from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
 from .yamlio import YamlError
 
@@ -240,9 +240,9 @@ def _check_rekap(name: str, out: pd.DataFrame, report: Report) -> None:
 def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
     for col in ("kode_kecamatan", "kode_desa"):
         if col in out:
-            kec = out[col].str.slice(0, 8)
+            kec = ancestors(out[col], "kecamatan")
             state.kecamatan.update(kec.unique())
-            state.kabupaten.update(kec.str.slice(0, 5).unique())
+            state.kabupaten.update(ancestors(kec, "kabupaten").unique())
 
 
 def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state: TableState, report: Report) -> None:

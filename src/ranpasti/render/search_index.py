@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import RenderFailed
 from ..files import sha256_bytes
+from ..regions import ancestor
 from ..sitemap import PageRecord
 from .incremental import Previous
 
@@ -43,10 +44,10 @@ def shards(records: list[PageRecord], limit: int = SHARD_PAGES) -> dict[str, lis
     by_kab: dict[str, list[PageRecord]] = {}
     for r in records:
         if r.kode != "ID" and r.spec.level != "provinsi":
-            by_kab.setdefault(r.kode[:5], []).append(r)
+            by_kab.setdefault(ancestor(r.kode, "kabupaten"), []).append(r)
     runs: dict[str, list[list[PageRecord]]] = {}
     for kab in sorted(by_kab):
-        prov_runs = runs.setdefault(kab[:2], [[]])
+        prov_runs = runs.setdefault(ancestor(kab, "provinsi"), [[]])
         if prov_runs[-1] and len(prov_runs[-1]) + len(by_kab[kab]) > limit:
             prov_runs.append([])
         prov_runs[-1].extend(by_kab[kab])
