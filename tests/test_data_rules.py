@@ -692,3 +692,17 @@ def test_targets_without_a_region_are_national_and_an_unknown_region_is_refused(
     assert "tidak ada di data wilayah" in fails_with(data, "target.csv", "baris 3", "kolom kode_wilayah")
     code, out = run(data)
     assert "baris 2, kolom kode_wilayah" not in out  # blank: national
+
+
+def test_one_declared_set_of_hidden_characters_is_unicodes_format_characters():
+    """Free text, NIK detection and the output scan read the same declared set (privacy.FORMAT_RANGES);
+    it must be every format character (Cf) of this Python's Unicode data, or a new one could hide a digit."""
+    import unicodedata
+
+    from ranpasti import privacy
+
+    declared = {c for a, b in privacy.FORMAT_RANGES for c in range(a, b + 1)}
+    assert declared == {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    hidden = "".join(chr(c) for c in sorted(declared))
+    assert privacy.FORMAT.sub("", f"a{hidden}b") == "ab"
+    assert all(privacy._UNUSUAL.search(chr(c).encode()) for c in declared)

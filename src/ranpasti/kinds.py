@@ -257,7 +257,7 @@ def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd
     """Free text is published as written, so a NIK or family card number typed into it would be too."""
     values = values.astype(str)
     # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 16 digits in any form, anywhere
-    maybe = values.str.count(r"[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]") >= 16
+    maybe = values.str.count(privacy.DIGIT_CLASS) >= 16
     if not maybe.any():
         return
     found = values[maybe].map(privacy.find_nik).dropna()

@@ -7,7 +7,6 @@ A parser that changed a readable but non-standard form (``Januari 2024`` → ``2
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,14 +247,11 @@ def count(text: pd.Series, indonesian: bool) -> Parsed:
     return number(text, indonesian)
 
 
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-
-
 def free_text(text: pd.Series) -> Parsed:
     """Free text as typed, trimmed, without invisible format characters (zero-width spaces and joiners,
     bidi overrides): published, they can hide a number from checks or reverse how a line reads."""
     s = text.str.strip()
-    cleaned = s.str.replace(_INVISIBLE, "", regex=True)
+    cleaned = s.str.replace(privacy.FORMAT, "", regex=True)
     no = pd.Series(False, index=s.index)
     return Parsed(cleaned, no, (cleaned != s).fillna(False).astype(bool))
 

@@ -24,6 +24,38 @@ _PROVINSI = "1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6]"
 _DAY = "0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01]"
 _MONTH = "0[1-9]|1[0-2]"
 
+# Characters that do not show but can sit inside a number or a word: Unicode's format characters (category
+# Cf: soft hyphen, zero-width space and joiners, bidi controls, BOM, tags), and the digits people use besides
+# 0-9 (full-width, Arabic-Indic, Persian). Declared once: free text drops the first (normalize.free_text),
+# NIK detection reads past them and reads the digits (normalise), validation and the output scan use them to
+# pick what is worth reading whole. A test checks FORMAT_RANGES against this Python's Unicode data.
+FORMAT_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+                 (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                 (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+                 (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+                 (0xE0001, 0xE0001), (0xE0020, 0xE007F))
+OTHER_DIGIT_RANGES = ((0xFF10, 0xFF19), (0x0660, 0x0669), (0x06F0, 0x06F9))
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+def _bytes_pattern(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[bytes]:
+    """The same characters as UTF-8 byte sequences, grouped by their leading bytes (a fast byte-level pass)."""
+    tails: dict[bytes, set[int]] = {}
+    for a, b in ranges:
+        for code in range(a, b + 1):
+            raw = chr(code).encode("utf-8")
+            tails.setdefault(raw[:-1], set()).add(raw[-1])
+    parts = [re.escape(head) + b"[" + b"".join(re.escape(bytes([t])) for t in sorted(ends)) + b"]"
+             for head, ends in sorted(tails.items())]
+    return re.compile(b"|".join(parts))
+
+
+FORMAT = re.compile(f"[{_char_class(FORMAT_RANGES)}]")
+DIGIT_CLASS = f"[0-9{_char_class(OTHER_DIGIT_RANGES)}]"  # any digit a NIK can be written in
+
 # what the built site holds that staff text or data could reach
 SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt")
 
@@ -43,9 +75,8 @@ def normalise(text: str) -> str:
     (zero-width spaces and joiners, bidi controls, soft hyphens), every decimal digit as ASCII."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch
-                   for ch in text if unicodedata.category(ch) != "Cf")
+    text = FORMAT.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
 
 
 def _groups(chain: str) -> list[str | None]:
@@ -99,10 +130,8 @@ def mask(number: str) -> str:
 
 
 _CANDIDATE = re.compile(rb"[0-9][0-9 \-./_]{15,}")  # a run that may hold 16 digits however grouped (fast)
-# what makes a file worth reading whole, as UTF-8 bytes: full-width, Arabic-Indic and Persian digits, and
-# the format characters that can hide inside a number (soft hyphen, zero-width, bidi controls, BOM)
-_UNUSUAL = re.compile(rb"\xef\xbc[\x90-\x99]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]|\xc2\xad"
-                      rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xaf]|\xef\xbb\xbf")
+# what makes a file worth reading whole, as UTF-8 bytes: other digits, and format characters
+_UNUSUAL = _bytes_pattern(FORMAT_RANGES + OTHER_DIGIT_RANGES)
 _TAG = re.compile(r"<[^>]*>")
 
 
