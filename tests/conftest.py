@@ -6,6 +6,7 @@ nothing), so the renderers are compared on exactly the same notebooks.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,14 @@ def sample_sites(tmp_path_factory):
         return sites[renderer]
 
     return get
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A copy of the sample data folder, for a test to break as staff exports break."""
+    d = tmp_path / "data"
+    d.mkdir()
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy(f, d / f.name)
+    return d

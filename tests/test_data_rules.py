@@ -23,16 +23,6 @@ from ranpasti.store import ingest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def data(tmp_path) -> Path:
-    d = tmp_path / "data"
-    d.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, d / f.name)
-    return d
-
-
 def read(d: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
 

@@ -41,15 +41,6 @@ def ranpasti(*args: object) -> str:
     return " ".join([sys.executable, "-m", "ranpasti", *(str(a) for a in args)])
 
 
-def copy_data(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
-    return data
-
-
 def old_site(folder: Path) -> str:
     return f"mkdir -p {folder} && echo 'situs lama yang sudah terbit' > {folder}/index.html"
 
@@ -79,8 +70,7 @@ def test_a_full_disk_while_writing_the_site_is_a_message_and_the_half_site_is_re
     assert used < 100, out  # the space the failed build took is free again
 
 
-def test_a_full_disk_while_validating_into_the_cache_is_a_message_and_no_half_cache_is_left(mounts, tmp_path):
-    data = copy_data(tmp_path)
+def test_a_full_disk_while_validating_into_the_cache_is_a_message_and_no_half_cache_is_left(mounts, tmp_path, data):
     disk = tmp_path / "disk"
     disk.mkdir()
     site = tmp_path / "site"
@@ -102,9 +92,8 @@ def test_a_full_disk_while_validating_into_the_cache_is_a_message_and_no_half_ca
 
 
 @pytest.mark.parametrize("read_only", ["out", "build-dir", "cache"])
-def test_a_read_only_folder_is_a_message_naming_it(mounts, tmp_path, read_only):
+def test_a_read_only_folder_is_a_message_naming_it(mounts, tmp_path, data, read_only):
     """Issue 14, item 14: a read-only site folder was a traceback (from the lock file beside it)."""
-    data = copy_data(tmp_path)
     disk = tmp_path / "disk"
     disk.mkdir()
     folders = {"out": tmp_path / "site", "build-dir": tmp_path / "build", "cache": tmp_path / "cache"}
