@@ -311,12 +311,17 @@ def national_data(work: Path) -> Path:
     return data
 
 
+def cli_from(src: Path) -> str:
+    """``python -c`` code running ``ranpasti``'s command line from the package in ``src`` (a baseline's)."""
+    return f"import sys; sys.path.insert(0, {str(src)!r}); from ranpasti.cli import main; main()"
+
+
 def timed_validate(src: Path, data: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB, sampled every 20 ms: the child's ``ru_maxrss`` would include this bench's
     own memory at fork) and exit status of ``ranpasti validate`` run from the code in ``src``."""
     import psutil
 
-    code = f"import sys; sys.path.insert(0, {str(src)!r}); from ranpasti.cli import main; main()"
+    code = cli_from(src)
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, "validate", "--data", str(data)], cwd=src.parent,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -369,7 +374,7 @@ def part5(args, work: Path) -> None:
 def timed_build(root: Path, out: Path, jobs: int) -> tuple[float, int]:
     """Wall seconds and exit status of ``ranpasti build`` of the sample, from scratch, by the code in ``root``."""
     src = root / "src"
-    code = f"import sys; sys.path.insert(0, {str(src)!r}); from ranpasti.cli import main; main()"
+    code = cli_from(src)
     env = {**os.environ, "PYTHONPATH": str(src)}  # the kernels import the same code
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()

@@ -54,21 +54,22 @@ class Config:
 COUNT_LIMIT_MAX = 10**12
 
 
+def _whole(value, default: int) -> int:
+    """A configured whole number as written, or ``default`` when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _limit(value) -> int:
     """A configured bound, as a whole number in [1, COUNT_LIMIT_MAX] (else the default)."""
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return Config.count_limit
-    return min(max(n, 1), COUNT_LIMIT_MAX)
+    return min(max(_whole(value, Config.count_limit), 1), COUNT_LIMIT_MAX)
 
 
 def _positive(value, default: int) -> int:
     """A configured whole number of at least 1 (else the default)."""
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return default
+    n = _whole(value, default)
     return n if n >= 1 else default
 
 
