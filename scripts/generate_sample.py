@@ -1,13 +1,15 @@
 """Generate the synthetic sample data (``data contoh (sintetis)``), deterministically.
 
 The default writes the three regencies of the seed reports (Musi Rawas 16.05, Musi Banyuasin 16.06,
-Pesisir Barat 18.13), every real desa, January–December 2024, into ``data/``: this is the committed
-content of the default data folder. ``--scale national`` writes all kabupaten/kota (about 84k desa,
-1M desa-months) for benchmarks, into another folder.
+Pesisir Barat 18.13), every real desa, January 2023 to October 2026 (three complete years for the December
+evaluations, and the current year so far), into ``data/``: this is the committed content of the default
+data folder. ``--scale national`` writes all kabupaten/kota (about 84k desa, 3.9M desa-months) for
+benchmarks, into another folder.
 
-Values are plausible, not real: coverage grows through the year, some kecamatan lag, a few desa miss a
-report, and the KRS target is re-based after the August family census (PK-24). Only the published
-prevalence figures (SSGI/SKI) are real; they are copied from ``shared/domain.md`` with their sources.
+Values are plausible, not real: coverage grows through each year and from one year to the next, some
+kecamatan lag, a few desa miss a report, and the KRS target is re-based after the August 2024 family census
+(PK-24). Only the published prevalence figures (SSGI/SKI) are real; they are copied from
+``shared/domain.md`` with their sources.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ from ranpasti.schema import TABLES  # noqa: E402
 
 SEED = 20240831  # the last day of PK-24
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
-MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
+FIRST_YEAR, LAST_MONTH = 2023, "2026-10"  # three complete years and the current one up to its last report
+
+
+def months_between(first_year: int, last_month: str) -> list[str]:
+    """``YYYY-MM`` from January of ``first_year`` to ``last_month``."""
+    return [f"{y}-{m:02d}" for y in range(first_year, int(last_month[:4]) + 1) for m in range(1, 13)
+            if f"{y}-{m:02d}" <= last_month]
+
+
+MONTHS = months_between(FIRST_YEAR, LAST_MONTH)
 
 # Published prevalence (SSGI/SKI), from shared/domain.md with the sources cited there.
 PREVALENSI_PUBLISHED = [
@@ -59,10 +70,28 @@ PREVALENSI_PUBLISHED = [
 ]
 
 
-def _targets() -> list[tuple[str, str, int, str, str, str]]:
-    """(indikator, kode_wilayah, tahun, target, arah, sumber): every declared target, national."""
-    return [(i.key, "ID", year, f"{value:g}", i.direction, source)
+# RAN PASTI's national pendampingan targets end in 2024. A region sets its own for later years (RPJMD/RAD):
+# the sample shows one province's and one kabupaten's, clearly marked as invented, so the pages show a
+# kabupaten target, a province target and "tidak ada target" (Pesisir Barat, Lampung) side by side.
+SAMPLE_REGION_TARGETS = {
+    ("16", "Contoh target provinsi (sintetis): ganti dengan target RAD Provinsi Sumatera Selatan"):
+        {"krs_didampingi": 85, "bumil_didampingi": 85, "baduta_didampingi": 85, "tpk_lapor": 95},
+    ("16.05", "Contoh target kabupaten (sintetis): ganti dengan target RAD Kabupaten Musi Rawas"):
+        {"krs_didampingi": 80, "catin_didampingi": 75, "bumil_didampingi": 80, "pascasalin_didampingi": 75,
+         "baduta_didampingi": 80, "kb_pascasalin": 55, "tpk_lapor": 90, "kampung_kb": 100},
+}
+
+
+def _targets(last_month: str = LAST_MONTH) -> list[tuple[str, str, int, str, str, str]]:
+    """(indikator, kode_wilayah, tahun, target, arah, sumber): every declared target (national), then the
+    sample's regional ones for the years after 2024."""
+    rows = [(i.key, "ID", year, f"{value:g}", i.direction, source)
             for i in INDICATORS.values() for year, value, source in i.targets]
+    for (kode, source), values in SAMPLE_REGION_TARGETS.items():
+        for year in range(2025, int(last_month[:4]) + 1):
+            rows += [(key, kode, year, f"{value:g}", INDICATORS[key].direction, source)
+                     for key, value in values.items()]
+    return rows
 
 
 LOKMIN_TAHAP = [
@@ -100,13 +129,17 @@ def _kabupaten_list(regions: Regions, scale: str) -> list[str]:
     return list(SAMPLE_KABUPATEN)
 
 
-def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, int]:
+def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int = FIRST_YEAR,
+             last_month: str = LAST_MONTH) -> dict[str, int]:
+    """Write every input file into ``out``; a shorter period (``first_year``, ``last_month``) makes a smaller
+    national file for tests."""
+    months = months_between(first_year, last_month)
     regions = Regions()
     rng = np.random.default_rng(seed)
     kabs = _kabupaten_list(regions, scale)
     desa = regions.desa[regions.desa["kode_kabupaten"].isin(kabs)].sort_index()
     kec_codes = sorted(desa["kode_kecamatan"].unique())
-    n_desa, n_month = len(desa), len(MONTHS)
+    n_desa, n_month = len(desa), len(months)
 
     # kecamatan effect: most on track, ~1 in 6 lagging (the pages must show lagging units)
     kec_effect = pd.Series(rng.normal(0.0, 0.05, len(kec_codes)), index=kec_codes)
@@ -115,7 +148,9 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     effect = kec_effect.reindex(desa["kode_kecamatan"]).to_numpy()[:, None] + rng.normal(0, 0.04, (n_desa, 1))
     size = rng.lognormal(0.0, 0.45, n_desa)[:, None]  # desa population scale
     month_ix = np.arange(n_month)[None, :]
-    progress = 0.62 + 0.36 * month_ix / (n_month - 1)  # coverage grows Jan → Dec
+    year_ix = np.array([int(m[:4]) - FIRST_YEAR for m in months])[None, :]
+    moy = np.array([int(m[5:]) - 1 for m in months])[None, :]
+    progress = 0.52 + 0.05 * year_ix + 0.34 * moy / 11  # coverage grows Jan → Dec, and from year to year
 
     def target(base: float, noise: float = 0.15) -> np.ndarray:
         lam = np.clip(base * size * rng.lognormal(0, noise, (n_desa, n_month)), 0, None)
@@ -126,7 +161,9 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
         return rng.binomial(den, p)
 
     krs_base = np.round(60 * size * rng.lognormal(0, 0.1, (n_desa, 1)))
-    rebase = np.where(month_ix >= 8, rng.uniform(0.72, 0.85, (n_desa, 1)), 1.0)  # PK-24 from September
+    pk24 = np.array([m >= "2024-09" for m in months])[None, :]
+    rebase = np.where(pk24, rng.uniform(0.72, 0.85, (n_desa, 1)), 1.0)  # PK-24 from September 2024
+    rebase = rebase * (1.0 - 0.03 * year_ix)  # a little lower every year: verval removes families that left risk
     krs_sasaran = np.maximum(np.round(krs_base * rebase), 0).astype(int)
     krs_sasaran = np.broadcast_to(krs_sasaran, (n_desa, n_month)).copy()
     cover = progress + effect
@@ -138,7 +175,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     cols["pascasalin_sasaran"] = target(6)
     cols["pascasalin_didampingi"] = reached(cols["pascasalin_sasaran"], cover - 0.02)
     cols["pascasalin_kb"] = reached(cols["pascasalin_didampingi"], np.full((n_desa, n_month), 0.6)
-                                    + effect + 0.15 * month_ix / n_month)
+                                    + effect + 0.15 * moy / 12 + 0.03 * year_ix)
     cols["baduta_sasaran"] = target(25)
     cols["baduta_didampingi"] = reached(cols["baduta_sasaran"], cover)
     cols["tpk_jumlah"] = np.broadcast_to(np.clip(np.round(size * 2.2), 1, 8).astype(int), (n_desa, n_month)).copy()
@@ -148,21 +185,22 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     count_columns = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
     frame = pd.DataFrame({
         "kode_desa": np.repeat(desa.index.to_numpy(), n_month),
-        "bulan": np.tile(MONTHS, n_desa),
+        "bulan": np.tile(months, n_desa),
         **{k: cols[k].reshape(-1) for k in count_columns},
     })
-    # a few missing reports: ~1.5% of desa-months, and one desa per ~40 silent from October
+    # a few missing reports: ~1.5% of desa-months, and one desa per ~40 silent for the last three months
     missing = rng.random(len(frame)) < 0.015
     silent = rng.choice(n_desa, size=max(1, n_desa // 40), replace=False)
-    silent_rows = np.isin(np.repeat(np.arange(n_desa), n_month), silent) & (np.tile(month_ix[0], n_desa) >= 9)
+    silent_rows = (np.isin(np.repeat(np.arange(n_desa), n_month), silent)
+                   & (np.tile(month_ix[0], n_desa) >= n_month - 3))
     frame = frame[~(missing | silent_rows)]
 
     out.mkdir(parents=True, exist_ok=True)
     counts = {"pendampingan": len(frame)}
     frame.to_csv(out / "pendampingan.csv", index=False)
 
-    # Kampung KB: Musi Rawas had every desa formed by 2022 (seed report); elsewhere 70–95%, 2017–2024
-    years = rng.integers(2017, 2025, n_desa)
+    # Kampung KB: Musi Rawas had every desa formed by 2022 (seed report); elsewhere 70–95%, 2017 to this year
+    years = rng.integers(2017, int(last_month[:4]) + 1, n_desa)
     formed = rng.random(n_desa) < rng.uniform(0.7, 0.95)
     mura = (desa["kode_kabupaten"] == "16.05").to_numpy()
     years = np.where(mura, np.minimum(years, 2022), years)
@@ -171,7 +209,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     kkb.to_csv(out / "kampung_kb.csv", index=False)
     counts["kampung_kb"] = len(kkb)
 
-    counts["lokmin"] = _lokmin(rng, kec_codes, kec_effect).pipe(
+    counts["lokmin"] = _lokmin(rng, kec_codes, kec_effect, first_year, last_month).pipe(
         lambda df: (df.to_csv(out / "lokmin.csv", index=False), len(df))[1])
     counts["krs_rekap"] = _rekap(rng, frame, kec_codes).pipe(
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
@@ -182,14 +220,14 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED) -> dict[str, in
     eppgbm = []
     for kec in kec_codes:
         base = rng.uniform(3, 14)
-        for year in (2022, 2023, 2024):
+        for year in range(2022, int(last_month[:4])):
             eppgbm.append((kec, year, "e-PPGBM", round(base * (1 - 0.12 * (year - 2022)), 2),
                            "data contoh (sintetis): angka e-PPGBM kecamatan"))
     prev = pd.concat([prev, pd.DataFrame(eppgbm, columns=prev.columns)], ignore_index=True)
     prev.to_csv(out / "prevalensi.csv", index=False)
     counts["prevalensi"] = len(prev)
 
-    tgt = pd.DataFrame(_targets(), columns=TABLES["target"].column_names)
+    tgt = pd.DataFrame(_targets(last_month), columns=TABLES["target"].column_names)
     tgt.to_csv(out / "target.csv", index=False)
     counts["target"] = len(tgt)
 
@@ -219,31 +257,47 @@ OWNERS = ["Korlap KB Kecamatan", "Penyuluh KB dan KUA", "Puskesmas", "PKB Kecama
           "Puskesmas dan PKK", "PKB Kecamatan", "Pendamping Kampung KB", "Koordinator TPK Desa"]  # per PROBLEMS
 
 
-def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series) -> pd.DataFrame:
+def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series, first_year: int,
+            last_month: str) -> pd.DataFrame:
+    """The six Lokmin stages of every year up to the last month; the status is today's (at ``last_month``):
+    older follow-ups are mostly done, a few stay open for years, which the evaluation must show."""
     rows = []
-    for kec in kec_codes:
-        for month, tahap in LOKMIN_TAHAP:
-            day = int(rng.integers(5, 27))
-            n_prob = 1 + int(rng.random() < 0.5 + (0.3 if effect[kec] < -0.1 else 0))
-            for i in rng.choice(len(PROBLEMS), size=n_prob, replace=False):
-                masalah, rtl = PROBLEMS[i]
-                age = 12 - month
-                p_done = min(0.9, 0.15 * age + (0.1 if effect[kec] > -0.1 else -0.1))
-                r = rng.random()
-                status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
-                rows.append((kec, f"2024-{month:02d}-{day:02d}", tahap, masalah, rtl, status, OWNERS[i]))
+    last_y, last_m = int(last_month[:4]), int(last_month[5:])
+    for year in range(first_year, last_y + 1):
+        for kec in kec_codes:
+            for month, tahap in LOKMIN_TAHAP:
+                if (year, month) > (last_y, last_m):
+                    continue
+                day = int(rng.integers(5, 27))
+                n_prob = 1 + int(rng.random() < 0.5 + (0.3 if effect[kec] < -0.1 else 0))
+                for i in rng.choice(len(PROBLEMS), size=n_prob, replace=False):
+                    masalah, rtl = PROBLEMS[i]
+                    age = (last_y - year) * 12 + last_m - month
+                    p_done = min(0.93, 0.15 * age + (0.1 if effect[kec] > -0.1 else -0.1))
+                    r = rng.random()
+                    status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
+                    rows.append((kec, f"{year}-{month:02d}-{day:02d}", tahap, masalah, rtl, status, OWNERS[i]))
     frame = pd.DataFrame(rows, columns=TABLES["lokmin"].column_names[:-1])
     # deadlines from their own generator, so the rest of the sample stays as it was: 1–3 months after the meeting
     months_later = np.random.default_rng(SEED + 7).integers(1, 4, size=len(frame))
     meeting = pd.to_datetime(frame["tanggal"])
     frame["tenggat"] = [(d + pd.DateOffset(months=int(m))).strftime("%Y-%m-%d")
                         for d, m in zip(meeting, months_later, strict=True)]
-    return frame
+    return frame.sort_values(["tanggal", "kode_kecamatan"], kind="stable").reset_index(drop=True)
 
 
 def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:
-    aug = pend[pend["bulan"] == "2024-09"].assign(kec=lambda d: ancestors(d["kode_desa"], "kecamatan"))
-    krs = aug.groupby("kec")["krs_sasaran"].sum().reindex(kec_codes, fill_value=0).to_numpy()
+    """One KRS recap per kecamatan per complete year, from that September's KRS (PK-24 in 2024, the
+    yearly verval otherwise)."""
+    frames = []
+    for year in sorted({int(b[:4]) for b in pend["bulan"] if b.endswith("-12")}):
+        sept = pend[pend["bulan"] == f"{year}-09"].assign(kec=lambda d: ancestors(d["kode_desa"], "kecamatan"))
+        frames.append(_rekap_year(rng, year, sept.groupby("kec")["krs_sasaran"].sum()
+                                  .reindex(kec_codes, fill_value=0).to_numpy(), kec_codes))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rekap_year(rng: np.random.Generator, year: int, krs: np.ndarray, kec_codes: list[str]) -> pd.DataFrame:
     n = len(kec_codes)
     sasaran = np.round(krs / rng.uniform(0.35, 0.55, n)).astype(int)
     tidak = sasaran - krs
@@ -253,7 +307,7 @@ def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -
     welfare[:, 0] += krs - welfare.sum(axis=1)
     frac = lambda lo, hi: np.round(krs * rng.uniform(lo, hi, n)).astype(int)  # noqa: E731
     return pd.DataFrame({
-        "kode_kecamatan": kec_codes, "tahun": 2024, "jumlah_keluarga": keluarga,
+        "kode_kecamatan": kec_codes, "tahun": year, "jumlah_keluarga": keluarga,
         "jumlah_keluarga_sasaran": sasaran,
         "kesejahteraan_1": welfare[:, 0], "kesejahteraan_2": welfare[:, 1], "kesejahteraan_3": welfare[:, 2],
         "kesejahteraan_4": welfare[:, 3], "kesejahteraan_lebih_4": welfare[:, 4],

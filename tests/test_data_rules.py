@@ -472,7 +472,7 @@ def test_large_file_is_streamed_in_bounded_memory(tmp_path):
     from generate_sample import generate
 
     one, two = tmp_path / "satu", tmp_path / "dua"
-    generate(one, scale="national")
+    generate(one, scale="national", first_year=2024, last_month="2024-12")  # one year, ~1M rows
     shutil.copytree(one, two)
     pend = pd.read_csv(one / "pendampingan.csv", dtype=str)
     with open(two / "pendampingan.csv", "a", encoding="utf-8") as f:
@@ -670,7 +670,7 @@ def test_targets_without_a_region_are_national_and_an_unknown_region_is_refused(
     """target.csv's kode_wilayah is optional (a file without it, or a blank cell, is national: ``ID``);
     a region code that does not exist is refused naming its row."""
     t = read(data, "target")
-    old = t.drop(columns=["kode_wilayah"])
+    old = t[t["kode_wilayah"] == "ID"].drop(columns=["kode_wilayah"])  # a file from before regions existed
     write(data, "target", old)
     code, out = run(data)
     assert code == 0, out
