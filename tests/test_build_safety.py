@@ -170,7 +170,7 @@ def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypat
     opts = replace(setup_failures(tmp_path), only=("16.05", "16.05.01"), jobs=2)
     path = opts.data_dir / "pendampingan.csv"
     pend = pd.read_csv(path, dtype=str, keep_default_na=False)
-    dec = pend.index[pend["kode_desa"].str.startswith("16.05.01.") & (pend["bulan"] == "2024-12")]
+    dec = pend.index[pend["kode_desa"].str.startswith("16.05.01.") & (pend["bulan"] == pend["bulan"].max())]
     total = sum(int(v) for v in pend.loc[dec, "krs_didampingi"])
     row = next(i for i in dec if int(pend.loc[i, "krs_didampingi"]) > 0)
     real_execute = b.execute
@@ -188,5 +188,6 @@ def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypat
     assert f"{total:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")  # the validated data
     monkeypatch.setattr(b, "execute", real_execute)
     again = b.build(opts, log=lambda _m: None)  # now validated and redone from the changed file
-    assert again.executed == 4  # the kecamatan's two pages and its kabupaten's two: all of this build
+    # the progress page and three December evaluations of the kecamatan and of its kabupaten: all of this build
+    assert again.executed == again.pages == 8
     assert f"{total - 1:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")

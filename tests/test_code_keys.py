@@ -85,7 +85,7 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     opts = setup(tmp_path)
     quiet = lambda _m: None  # noqa: E731
     first = build(opts, log=quiet)
-    assert first.executed == first.pages == 13 and first.rendering["pages_rendered"] == 13
+    assert first.executed == first.pages == 23 and first.rendering["pages_rendered"] == 23
     again = build(opts, log=quiet)
     assert again.executed == 0 and again.rendering["pages_rendered"] == 0
 
@@ -93,7 +93,7 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     edit(package / "fmt.py", '"Januari"', '"Jan-uari"')
     assert needs_ingest(opts.data_dir, opts.cache_dir, load_regions())
     code = build(opts, log=quiet)
-    assert code.executed == 13 and code.rendering["pages_rendered"] == 13
+    assert code.executed == 23 and code.rendering["pages_rendered"] == 23
     assert not needs_ingest(opts.data_dir, opts.cache_dir, load_regions())
 
     # an edit to a template: no notebook runs again, every page is rendered again and shows the edit
@@ -103,14 +103,14 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
         monkeypatch.setattr(module, "env", assets.env)
     edit(templates / "footer.html.j2", "</", "<!-- templat-diubah --></")
     tpl = build(opts, log=quiet)
-    assert tpl.executed == 0 and tpl.rendering["pages_rendered"] == 13 and tpl.rendering["pages_reused"] == 0
+    assert tpl.executed == 0 and tpl.rendering["pages_rendered"] == 23 and tpl.rendering["pages_reused"] == 0
     pages = [p for p in opts.out.rglob("index.html") if not p.parent.name.startswith(("cari", "pagefind"))]
-    assert len(pages) >= 13 and all("templat-diubah" in p.read_text(encoding="utf-8") for p in pages)
+    assert len(pages) >= 23 and all("templat-diubah" in p.read_text(encoding="utf-8") for p in pages)
 
     # an edit to rendering code only: no notebook runs again, every page is rendered again
     edit(package / "render" / "assets.py", "SVG_WIDTH = 640", "SVG_WIDTH = 640  # diubah")
     render = build(opts, log=quiet)
-    assert render.executed == 0 and render.rendering["pages_rendered"] == 13
+    assert render.executed == 0 and render.rendering["pages_rendered"] == 23
 
     # and nothing changed: nothing redone
     last = build(opts, log=quiet)
@@ -158,21 +158,21 @@ def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
     shutil.copytree(src.parent / "data", root / "data")
     shutil.copytree(src.parent / "notebooks", root / "notebooks")
     first = build_copy(root)
-    assert first["executed"] == first["pages"] == first["rendered"] == 13
+    assert first["executed"] == first["pages"] == first["rendered"] == 23
     page = root / "site" / "kabupaten-musi-rawas" / "index.html"
     kecamatan = root / "site" / "kabupaten-musi-rawas" / "jayaloka" / "index.html"
-    assert "Desember 2024" in page.read_text(encoding="utf-8")
+    assert "Oktober 2026" in page.read_text(encoding="utf-8")  # the latest month of the sample
 
     # a label in the package (the month name every page shows)
-    edit(root / "src" / "ranpasti" / "fmt.py", '"Desember"', '"Desembre"')
+    edit(root / "src" / "ranpasti" / "fmt.py", '"Oktober"', '"Oktobre"')
     code = build_copy(root)
-    assert code["executed"] == code["rendered"] == 13
-    assert "Desembre 2024" in page.read_text(encoding="utf-8")
+    assert code["executed"] == code["rendered"] == 23
+    assert "Oktobre 2026" in page.read_text(encoding="utf-8")
 
     # a kecamatan renamed in the reference data (same address: only the letters' case changes)
     edit(root / "data" / "wilayah" / "kecamatan.csv", ",Jayaloka", ",JayaLoka")
     names = build_copy(root)
-    assert names["executed"] == names["rendered"] == 13
+    assert names["executed"] == names["rendered"] == 23
     assert "JayaLoka" in kecamatan.read_text(encoding="utf-8") and "JayaLoka" in page.read_text(encoding="utf-8")
 
     again = build_copy(root)

@@ -42,7 +42,7 @@ def sample_jobs(tmp_path: Path):
 
 def test_dask_executor_runs_units_on_cluster_workers(cluster, tmp_path):
     jobs = sample_jobs(tmp_path)
-    assert len(jobs) == 6
+    assert len(jobs) == 8  # four kecamatan pages, the kabupaten's progress and its three evaluations
     stats: dict = {}
     seen = []
     results = execute(jobs, Ledger(tmp_path / "ledger.jsonl"), executor="dask",

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KEC = "16.05.03"  # a kecamatan of Musi Rawas (16.05), province Sumatera Selatan (16)
 YEAR = 2024
+YEARS = (2023, 2024, 2025)  # the sample's complete years: one evaluation page each
 
 
 class NoExecEngine(Engine):
@@ -101,10 +102,9 @@ def test_one_kecamatan_changed_redoes_exactly_its_chain(project):
     pend.loc[row, "krs_didampingi"] = str(int(pend.loc[row, "krs_didampingi"]) - 1)
     pend.to_csv(project / "data" / "pendampingan.csv", index=False)
     kab, prov = KEC[:5], KEC[:2]
-    expected = {page_dir(regions, KEC), page_dir(regions, KEC, "evaluasi", YEAR),
-                page_dir(regions, kab), page_dir(regions, kab, "evaluasi", YEAR),
-                page_dir(regions, prov), page_dir(regions, "ID")}
-    assert len(expected) == 6
+    expected = {page_dir(regions, KEC), page_dir(regions, kab), page_dir(regions, prov), page_dir(regions, "ID"),
+                *(page_dir(regions, k, "evaluasi", y) for k in (KEC, kab) for y in YEARS)}
+    assert len(expected) == 10
     assert stale(project) == expected
     # and executing redoes exactly those, with the new numbers in them
     before = {p: sha(project / "nb" / p / "index.ipynb") for p in expected}
@@ -242,3 +242,30 @@ def test_reference_data_change_redoes_everything(project, tmp_path):
     jobs = plan(load_pages(project / "params", store), store, NOTEBOOKS, project / "nb", Path("cache"))
     ledger = Ledger(project / "ledger.jsonl")
     assert {j.page for j in jobs if not ledger.fresh(j)} == all_pages(project)
+
+
+def test_a_kabupaten_evaluation_is_redone_when_the_province_or_national_figure_it_shows_changes(tmp_path):
+    """A kabupaten's evaluation shows its province's and the country's annual figures (issue 16). Its key
+    holds those figures as shown: another kabupaten's small edit that leaves them as shown does not redo it;
+    an edit that changes them redoes that year's evaluation of every kabupaten, and no other year's."""
+    root = tmp_path / "proyek"
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("wilayah"))
+    store, _ = ingest(root / "data", root / "cache")
+    write_params(store, root / "params")
+    keys = {j.page: j.key for j in jobs_of(root)}
+    mura = {y: page_dir(load_regions(), "16.05", "evaluasi", y) for y in YEARS}
+    path = root / "data" / "pendampingan.csv"
+    pend = pd.read_csv(path, dtype=str)
+    lampung = pend["kode_desa"].str.startswith("18.13.") & (pend["bulan"].str.slice(0, 4) == "2024")
+    row = pend.index[lampung & (pend["krs_didampingi"].astype(int) > 0)][0]
+    pend.loc[row, "krs_didampingi"] = str(int(pend.loc[row, "krs_didampingi"]) - 1)  # one family less: 0,0 poin
+    pend.to_csv(path, index=False)
+    small = {j.page: j.key for j in jobs_of(root)}
+    assert all(small[p] == keys[p] for p in mura.values())
+    assert small[page_dir(load_regions(), "18.13", "evaluasi", 2024)] != keys[page_dir(load_regions(), "18.13",
+                                                                                       "evaluasi", 2024)]
+    pend.loc[lampung, "krs_didampingi"] = "0"  # Pesisir Barat's 2024 reports lost: the national figure drops
+    pend.to_csv(path, index=False)
+    big = {j.page: j.key for j in jobs_of(root)}
+    assert big[mura[2024]] != keys[mura[2024]]
+    assert big[mura[2023]] == keys[mura[2023]] and big[mura[2025]] == keys[mura[2025]]

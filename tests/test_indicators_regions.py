@@ -110,21 +110,28 @@ def test_the_most_specific_target_of_a_region_applies():
 
 def test_the_sample_targets_follow_the_rpjmn(tmp_path):
     """2023 on the RPJMN 2020–2024 path (16, not 14), 2025 at 18,8 % and 2029 at 14,2 % (RPJMN 2025–2029);
-    RAN PASTI's pendampingan targets end in 2024."""
+    RAN PASTI's pendampingan targets end in 2024: after it a kabupaten has its own target (Musi Rawas), its
+    province's (Musi Banyuasin, Sumatera Selatan) or none (Pesisir Barat, Lampung)."""
     from pathlib import Path
 
     from ranpasti.store import ingest
 
     store, _ = ingest(Path(__file__).resolve().parents[1] / "data", tmp_path / "cache")
     targets = store.table("target")
-    rows = pd.DataFrame({"kode": "16.05", "indikator": ["prevalensi_stunting", "krs_didampingi"], "nilai": 20.0})
-    got = {year: ind.with_target(rows, targets, year, Config()).set_index("indikator")
-           for year in (2023, 2024, 2025, 2026, 2029)}
+
+    def at(kode: str, year: int) -> pd.DataFrame:
+        rows = pd.DataFrame({"kode": kode, "indikator": ["prevalensi_stunting", "krs_didampingi"], "nilai": 20.0})
+        return ind.with_target(rows, targets, year, Config()).set_index("indikator")
+
+    got = {year: at("18.13", year) for year in (2023, 2024, 2025, 2026, 2029)}
     assert [got[y].loc["prevalensi_stunting", "target"] for y in (2023, 2024, 2025, 2029)] == [16.0, 14.0, 18.8, 14.2]
     assert got[2025].loc["prevalensi_stunting", "sumber_target"] == "RPJMN 2025–2029"
     assert got[2024].loc["krs_didampingi", "target"] == 90.0
     for year in (2025, 2026):
         assert got[year].loc["krs_didampingi", "band"] == "Tidak ada target"
+        assert at("16.05", year).loc["krs_didampingi", "target"] == 80.0  # the kabupaten's own
+        assert at("16.06", year).loc["krs_didampingi", "target"] == 85.0  # its province's
+        assert at("16.06.01", year).loc["krs_didampingi", "target"] == 85.0  # a kecamatan: the nearest above it
     assert got[2026].loc["prevalensi_stunting", "band"] == "Tidak ada target"
 
 

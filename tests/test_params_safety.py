@@ -51,7 +51,7 @@ REFUSED = [
     (PAGE, "terbit: true", "terbit: tidak", ["terbit harus true atau false", "'tidak'"]),
     (PAGE, "terbit: true", "terbit: 'false'", ["terbit harus true atau false", "'false'"]),
     (PAGE, "terbit: true", "terbit: 0", ["terbit harus true atau false"]),
-    (PAGE, "bulan: null", "bulan: '2099-01'", ["tidak punya bulan 2099-01", "2024-01 s.d. 2024-12"]),
+    (PAGE, "bulan: null", "bulan: '2099-01'", ["tidak punya bulan 2099-01", "2023-01 s.d. 2026-10"]),
     (PAGE, "bulan: null", "bulan: 2024-06-01", ["bulan harus \"YYYY-MM\""]),  # YAML reads a date, not text
     (PAGE, "bulan: null", "bulan: Juni", ["bulan harus"]),
     (PAGE, "catatan: ''", "catatan: [1, 2]", ["catatan harus teks"]),

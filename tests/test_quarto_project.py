@@ -158,7 +158,7 @@ def test_a_failing_quarto_stops_at_the_first_copy_and_publishes_nothing(project,
         QuartoRenderer().render(project["records"], ctx, out)
     assert "proyek-000" in str(err.value) and "pagetitle" in str(err.value)  # Quarto's own message
     copies = sorted((tmp_path / "build" / "quarto").iterdir())
-    assert len(copies) == 3
+    assert len(copies) == -(-len(project["records"]) // 2)  # two pages a copy
     assert not any((c / "_site").exists() for c in copies[1:])  # the other copies never ran
     assert list(out.iterdir()) == []  # nothing was merged into the staging folder
 

@@ -140,7 +140,7 @@ def pages(site: Path) -> set[str]:
 def test_same_urls(sites):
     builtin, quarto = pages(sites["builtin"]["site"]), pages(sites["quarto"]["site"])
     assert builtin == quarto
-    assert len(quarto) == 90  # 89 pages and the search page
+    assert len(quarto) == 176  # 175 pages and the search page
     assert sites["quarto"]["report"].renderer == "quarto" and sites["quarto"]["report"].published
 
 

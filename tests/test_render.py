@@ -133,7 +133,7 @@ def expected_pages(regions) -> list[str]:
 
 def test_every_page_of_the_url_scheme_is_a_complete_html_page(sample, site):
     pages = expected_pages(sample["regions"])
-    assert len(pages) == 89 and sorted(r.page for r in sample["records"]) == pages
+    assert len(pages) == 175 and sorted(r.page for r in sample["records"]) == pages
     titles = {r.page: r.title for r in sample["records"]}
     for page in pages:
         html = (site / page / "index.html").read_text(encoding="utf-8")
@@ -214,7 +214,7 @@ def test_svg_fallbacks_use_indonesian_number_format(site):
 
 def test_no_cdn_anywhere(site):
     pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts]
-    assert len(pages) == 90  # 89 pages and the search page
+    assert len(pages) == 176  # 175 pages and the search page
     for page in pages:
         for tag, src in parse(page).sources:
             assert not re.match(r"(https?:)?//", src), (page, tag, src)

@@ -19,9 +19,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pandas as pd
 import pytest
 from conftest import RENDERERS
 
+from ranpasti import indicators as ind
 from ranpasti.privacy import SCANNED_SUFFIXES, scan_site
 from ranpasti.regions import load_regions
 from ranpasti.store import Store
@@ -41,14 +43,18 @@ def site(built) -> Path:
     return built["site"]
 
 
+# the sample runs January 2023 to October 2026: a December evaluation for each complete year, none for 2026
+EVALUATION_YEARS = (2023, 2024, 2025)
+
+
 def expected_pages() -> list[str]:
     regions = load_regions()
     pages = ["", "provinsi-sumatera-selatan/", "provinsi-lampung/"]
     for kab in SAMPLE:
         k = regions.unit(kab).slug
-        pages += [f"{k}/", f"{k}/evaluasi-2024/"]
+        pages += [f"{k}/", *(f"{k}/evaluasi-{y}/" for y in EVALUATION_YEARS)]
         for kec in regions.children(kab)["slug"]:
-            pages += [f"{k}/{kec}/", f"{k}/{kec}/evaluasi-2024/"]
+            pages += [f"{k}/{kec}/", *(f"{k}/{kec}/evaluasi-{y}/" for y in EVALUATION_YEARS)]
     return pages
 
 
@@ -109,7 +115,7 @@ def parse(path: Path) -> Page:
 def test_build_reports_every_page_and_renderer(built):
     report = built["report"]
     assert report.renderer == built["renderer"] and report.published
-    assert report.pages == len(expected_pages()) == 89
+    assert report.pages == len(expected_pages()) == 175
     assert not report.failures
 
 
@@ -164,7 +170,7 @@ def _number(text: str) -> float | str | None:
     text = text.strip()
     if text in ("", "tidak ada data"):
         return None
-    m = re.fullmatch(r"-?[\d.]+(,\d+)?%?", text)
+    m = re.fullmatch(r"[-+]?[\d.]+(,\d+)?%?", text)  # a change says its sign: "+5,9"
     if not m:
         return text
     return float(text.rstrip("%").replace(".", "").replace(",", "."))
@@ -350,3 +356,64 @@ def test_no_serious_accessibility_violations(page, server, path):
     bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+def _evaluation_rows(site: Path, page: str) -> dict[str, dict[str, str]]:
+    rows = parse(site / page / "index.html").tables["evaluasi-indikator"]
+    return {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+
+
+def test_every_complete_year_has_an_evaluation_showing_the_change_from_the_year_before(site):
+    """Issue 16: an evaluation for 2023, 2024 and 2025 (complete years), none for 2026 (data to October).
+    Last year's column reads exactly as last year's page, and change = this year − last year as shown."""
+    assert not list(site.rglob("evaluasi-2026"))
+    for page in [p for p in expected_pages() if "/evaluasi-" in p]:
+        year = int(page.rstrip("/").rsplit("-", 1)[1])
+        rows = _evaluation_rows(site, page)
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        if year == EVALUATION_YEARS[0]:
+            assert f"Belum ada data {year - 1} untuk dibandingkan" in html, page
+            continue
+        before = _evaluation_rows(site, page.replace(f"evaluasi-{year}", f"evaluasi-{year - 1}"))
+        assert f"Dibanding {year - 1}, capaian membaik pada" in html, page
+        for label, r in rows.items():
+            now, last = _number(r[f"Capaian Jan–Des {year}"]), _number(r[f"Capaian {year - 1}"])
+            assert last == _number(before[label][f"Capaian Jan–Des {year - 1}"]), (page, label)
+            change = _number(r[f"Perubahan dari {year - 1} (poin)"])
+            assert change == pytest.approx(now - last, abs=1e-9), (page, label, now, last, change)
+
+
+def test_a_kabupaten_evaluation_stands_beside_its_province_and_the_country(site):
+    """The province and national columns are Σ didampingi ÷ Σ sasaran over the year's rows of the kabupaten
+    that sent data (computed here from pendampingan.csv), and the note says how many there are."""
+    pend = pd.read_csv(ROOT / "data" / "pendampingan.csv", dtype={"kode_desa": str, "bulan": str})
+    year = pend[pend["bulan"].str.startswith("2024-")]
+
+    def krs(rows: pd.DataFrame) -> float:  # shown as the kabupaten's own figure: short of 90 % rounds down
+        return round(ind.shown(rows["krs_didampingi"].sum() / rows["krs_sasaran"].sum() * 100, 90.0), 1)
+
+    table = parse(site / "kabupaten-musi-rawas" / "evaluasi-2024" / "index.html").tables["perbandingan-wilayah"]
+    assert table[0] == ["Indikator", "Kabupaten Musi Rawas", "Provinsi Sumatera Selatan", "Indonesia"]
+    row = next(r for r in table if r[0] == "KRS didampingi")
+    expected = [krs(year[year["kode_desa"].str.startswith(prefix)]) for prefix in ("16.05.", "16.", "")]
+    assert [_number(v) for v in row[1:]] == expected
+    html = (site / "kabupaten-musi-rawas" / "evaluasi-2024" / "index.html").read_text(encoding="utf-8")
+    assert "Provinsi Sumatera Selatan: dari 2 kabupaten/kota yang mengirim data 2024" in html
+    assert "Indonesia: dari 3 kabupaten/kota" in html
+    kec = parse(site / "kabupaten-musi-rawas" / "tugumulyo" / "evaluasi-2024" / "index.html").tables
+    assert kec["perbandingan-wilayah"][0] == ["Indikator", "Kecamatan Tugumulyo", "Kabupaten Musi Rawas"]
+
+
+def test_targets_after_2024_are_the_regions_own_or_none(site):
+    """RAN PASTI's national pendampingan targets end in 2024: in 2025 Musi Rawas is judged on its own (sample)
+    target, Musi Banyuasin on its province's, and Pesisir Barat (no regional target) is not judged at all."""
+    mura = _evaluation_rows(site, "kabupaten-musi-rawas/evaluasi-2025/")["KRS didampingi"]
+    assert mura["Target"] == "80%" and "Musi Rawas" in mura["Sumber target"]
+    muba = _evaluation_rows(site, "kabupaten-musi-banyuasin/evaluasi-2025/")["KRS didampingi"]
+    assert muba["Target"] == "85%" and "Sumatera Selatan" in muba["Sumber target"]
+    pesibar = _evaluation_rows(site, "kabupaten-pesisir-barat/evaluasi-2025/")
+    assert {r["Status"] for r in pesibar.values()} == {"Tidak ada target"}
+    html = (site / "kabupaten-pesisir-barat" / "evaluasi-2025" / "index.html").read_text(encoding="utf-8")
+    assert "Belum ada target indikator pendampingan untuk Kabupaten Pesisir Barat tahun 2025" in html
+    assert "mencapai target pada 0 dari 0" not in html
+    assert "Target 2025: 18,8%" in html  # prevalence: the RPJMN 2025–2029 target for 2025

@@ -107,13 +107,15 @@ class Section(list[Rich]):
 class Col:
     key: str
     header: str
-    kind: str = "text"  # text | int | pct | num | band | bool | link (text, href) | pctband (pct + band colour)
+    kind: str = "text"  # text | int | pct | num | change (signed) | band | bool | link (text, href) | pctband
     decimals: int = 1
 
 
 def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
-    if isinstance(value, str) and kind in ("int", "pct", "num"):
+    if isinstance(value, str) and kind in ("int", "pct", "num", "change"):
         return value  # already suppressed or annotated ("< 5")
+    if kind == "change":
+        return fmt.change(value, decimals)
     if kind == "int":
         return fmt.number(value, 0)
     if kind == "pct":
@@ -128,7 +130,7 @@ def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
 def _download_value(value: Any, kind: str, decimals: int) -> Any:
     if isinstance(value, str) or fmt.is_missing(value):
         return None if fmt.is_missing(value) else value
-    if kind in ("pct", "num"):
+    if kind in ("pct", "num", "change"):
         return round(float(value), decimals)
     if kind == "int":
         return round(float(value))

@@ -18,6 +18,7 @@ is simply redone.
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import time
@@ -25,12 +26,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+import pandas as pd
+
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
 from .fingerprint import code_fingerprint
+from .indicators import regional_annual
 from .jobs import DEFAULT_TIMEOUT, Job, Result, run_job
 from .params import PageSpec
-from .regions import level_of
+from .regions import ancestor, level_of
 from .store import Store
 
 __all__ = ["DEFAULT_ENGINE", "DEFAULT_TIMEOUT", "Job", "Ledger", "Result", "execute", "plan", "run_job"]
@@ -54,6 +58,7 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
     global_hash = store.global_hash()
     code = code_fingerprint()  # once per build: the package as it is now, not its version number
     nb_sha = {p.stem: sha256_file(p) for p in notebooks_dir.glob("*.ipynb")}
+    regional = _Regional(store)
     jobs = []
     for spec in specs:
         if not spec.publish:
@@ -63,11 +68,43 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
         # computes is what ``unit_hash`` below describes, even if the data folder changes during the build
         parameters.update({"data_dir": "", "cache_dir": str(cache_dir)})
         material = json.dumps([parameters, nb_sha[spec.notebook], code, global_hash, store.regions.fingerprint,
-                               unit_hash(spec.kode, slices)], sort_keys=True, default=str)
+                               unit_hash(spec.kode, slices), regional.shown(spec)], sort_keys=True, default=str)
         key = sha256_bytes(material)
         jobs.append(Job(spec.page, spec.kode, notebooks_dir / f"{spec.notebook}.ipynb",
                         out_dir / spec.page / "index.ipynb", parameters, key))
     return jobs
+
+
+class _Regional:
+    """What a kabupaten evaluation shows of its province and the country (``pages.regional_comparison``), as
+    shown: one decimal and the number of kabupaten/kota behind it. Part of that page's key, so the page is
+    redone when a figure it shows changes, and not for every change of data elsewhere in the country."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._agregat: pd.DataFrame | None = None  # read once, at the first kabupaten evaluation
+        self._years: dict[int, dict[str, list]] = {}
+
+    def shown(self, spec: PageSpec) -> list:
+        if spec.kind != "evaluasi" or level_of(spec.kode) != "kabupaten" or spec.tahun is None:
+            return []
+        if spec.tahun not in self._years:
+            if self._agregat is None:
+                self._agregat = self.store.agregat("ID")
+            values = regional_annual(self._agregat, spec.tahun)
+            self._years[spec.tahun] = {
+                kode: sorted((r.indikator, _as_shown(r.nilai), int(r.n_kabupaten)) for r in group.itertuples())
+                for kode, group in values.groupby("kode")}
+        year = self._years[spec.tahun]
+        return [year.get(ancestor(spec.kode, "provinsi"), []), year.get("ID", [])]
+
+
+def _as_shown(value: float) -> tuple | None:
+    """Every way a page may show ``value`` to one decimal (``indicators.shown``: toward or away from its
+    target, or plainly rounded): equal tuples, equal text on the page whatever the page's target."""
+    if value != value:
+        return None
+    return (math.floor(value * 10), math.ceil(value * 10), round(float(value), 1))
 
 
 class Ledger:

@@ -41,6 +41,16 @@ def percent(value: Any, decimals: int = 1) -> str:
     return f"{number(value, decimals)}%"
 
 
+def change(value: Any, decimals: int = 1) -> str:
+    """``8.25`` → ``+8,3``, ``-1.0`` → ``-1,0``, ``0`` → ``0,0``: a difference always says its direction."""
+    if is_missing(value):
+        return NO_DATA
+    text = number(abs(value), decimals)
+    if text.strip("0,") == "":
+        return text
+    return ("+" if value > 0 else "-") + text
+
+
 def month(period: str, short: bool = False) -> str:
     """``"2024-03"`` → ``"Maret 2024"``."""
     year, m = period.split("-")

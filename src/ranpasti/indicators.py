@@ -110,6 +110,20 @@ def capaian(pend: pd.DataFrame, level: str, by_month: bool = True,
     return out
 
 
+def regional_annual(agregat: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """Annual capaian (Σ Jan–Dec ÷ Σ Jan–Dec) of every province and of the country (``ID``) in ``tahun``, from
+    the per-kabupaten monthly sums, with ``n_kabupaten``: how many kabupaten/kota sent data that year (the
+    figure covers only those). The comparison columns of a kabupaten's evaluation, and their page key."""
+    rows = agregat[agregat["bulan"].str.startswith(f"{tahun}-")]
+    prov = capaian(rows, "provinsi", by_month=False, code_col="kode_kabupaten")
+    nat = capaian(rows.assign(kode_nasional="ID"), "desa", by_month=False, code_col="kode_nasional")
+    out = pd.concat([prov, nat], ignore_index=True)
+    counts = rows.groupby(ancestors(rows["kode_kabupaten"], "provinsi"))["kode_kabupaten"].nunique()
+    counts["ID"] = rows["kode_kabupaten"].nunique()
+    out["n_kabupaten"] = out["kode"].map(counts).fillna(0).astype(int)
+    return out
+
+
 def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataFrame:
     """Each reference desa of the unit with whether it sent a report for ``bulan`` (missing rows = no report)."""
     sent = set(pend.loc[pend["bulan"] == bulan, "kode_desa"])

@@ -68,7 +68,8 @@ def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
     """Every (kode, kind, tahun, params) the data supports: country, provinces, kabupaten, kecamatan."""
     regions = store.regions
     kabs = store.kabupaten_codes()
-    years = sorted({int(m[:4]) for m in store.months()})
+    # a December evaluation for every year whose December is in the data; the current year waits for it
+    years = sorted({int(m[:4]) for m in store.months() if m.endswith("-12")})
     out: list[tuple[str, str, int | None, dict]] = [("ID", "progres", None, {"kode": "ID", "bulan": None})]
     for prov in sorted({ancestor(k, "provinsi") for k in kabs}):
         out.append((prov, "progres", None, {"kode": prov, "bulan": None}))

@@ -224,6 +224,13 @@ class Context:
         values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
         return ind.with_target(values, self.targets, self.tahun, self.config)
 
+    @memoised
+    def kabupaten_annual(self, months: tuple[str, str]) -> pd.DataFrame:
+        """Capaian of the page's kabupaten as a whole over ``months`` (a kecamatan page's comparison)."""
+        rows = self._kabupaten_rows
+        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+        return ind.capaian(rows, "kabupaten", by_month=False)
+
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""
         return self._own(months or self.year_to_date(), by_month)
@@ -233,21 +240,22 @@ class Context:
         df = self.capaian(self.level, months, by_month)
         return df[df["kode"] == self.own_code]
 
-    def kampung(self, level: str) -> pd.DataFrame:
-        """Kampung KB coverage at ``level`` at the end of the page's year, with target and band (a copy)."""
-        return self._kampung_at(level).copy()
+    def kampung(self, level: str, tahun: int | None = None) -> pd.DataFrame:
+        """Kampung KB coverage at ``level`` at the end of ``tahun`` (default the page's year), with the page
+        year's target and band (a copy)."""
+        return self._kampung_at(level, tahun or self.tahun).copy()
 
     @memoised
-    def _kampung_at(self, level: str) -> pd.DataFrame:
+    def _kampung_at(self, level: str, tahun: int) -> pd.DataFrame:
         if self.level == "kecamatan":
             kab = ancestor(self.kode, "kabupaten")
-            whole = self._kabupaten_wide(("kampung", level, self.tahun), lambda: self._compute_kampung(
-                self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level))
+            whole = self._kabupaten_wide(("kampung", level, tahun, self.tahun), lambda: self._compute_kampung(
+                self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level, tahun))
             return self._inside(whole)
-        return self._compute_kampung(self.store.table("kampung_kb", self.kode), self.desa_ref, level)
+        return self._compute_kampung(self.store.table("kampung_kb", self.kode), self.desa_ref, level, tahun)
 
-    def _compute_kampung(self, kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str) -> pd.DataFrame:
-        values = ind.kampung_kb(kkb, desa_ref, level, self.tahun)
+    def _compute_kampung(self, kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
+        values = ind.kampung_kb(kkb, desa_ref, level, tahun)
         return ind.with_target(values, self.targets, self.tahun, self.config)
 
     def _kabupaten_wide(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:

@@ -20,12 +20,61 @@ from .context import MAIN_INDICATOR, Context
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 
 
-def _year(ctx: Context) -> tuple[str, str]:
-    return (f"{ctx.tahun}-01", f"{ctx.tahun}-12")
+def _year(ctx: Context, tahun: int | None = None) -> tuple[str, str]:
+    tahun = tahun or ctx.tahun
+    return (f"{tahun}-01", f"{tahun}-12")
+
+
+def _annual_shown(ctx: Context, tahun: int) -> pd.Series:
+    """The unit's annual capaian per indicator in ``tahun`` (pendampingan and Kampung KB) as that year's own
+    evaluation page shows it (rounded toward its side of that year's target), NaN where there is no data: so
+    last year's column here reads exactly as last year's page."""
+    values = ctx.own(_year(ctx, tahun))[["kode", "indikator", "nilai"]]
+    kkb = ctx.kampung(ctx.level, tahun)
+    kkb = kkb[kkb["kode"] == ctx.kode]
+    if len(kkb) and tahun >= _first_year(ctx):
+        values = pd.concat([values, kkb[["kode", "indikator", "nilai"]]], ignore_index=True)
+    that_year = ind.with_target(values, ctx.targets, tahun, ctx.config)
+    return pd.Series({r.indikator: round(float(ind.shown(r.nilai, r.target, r.arah)), 1)
+                      for r in that_year.itertuples()}, dtype="float64")
+
+
+def _first_year(ctx: Context) -> int:
+    months = ctx.months_with_data()
+    return int(months[0][:4]) if months else ctx.tahun
+
+
+def _with_change(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """``sebelumnya`` (last year's annual figure as last year's page shows it) and ``perubahan``: the
+    difference of the two figures as shown, so the three numbers on a row always add up."""
+    prev = _annual_shown(ctx, ctx.tahun - 1) if ctx.tahun - 1 >= _first_year(ctx) else pd.Series(dtype="float64")
+    frame["sebelumnya"] = [float(prev.get(k, float("nan"))) for k in frame["key"]]
+    frame["perubahan"] = [round(now - before, 1) for now, before in zip(frame["tahunan"], frame["sebelumnya"],
+                                                                        strict=True)]
+    return frame
 
 
 def evaluation_table(ctx: Context) -> Section:
-    """Annual (Jan–Dec) and December capaian per indicator against the year's target, with band."""
+    """Annual (Jan–Dec) and December capaian per indicator against the year's target, with band, and the
+    change against the year before."""
+    frame = _indicator_rows(ctx)
+    last = ctx.tahun - 1
+    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"),
+            Col("target", "Target", "pct", 0), Col("capaian_target", "Capaian vs target", "pct"),
+            Col("band", "Status", "band"), Col("sebelumnya", f"Capaian {last}", "pct"),
+            Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
+            Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
+            Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("sumber_target", "Sumber target")]
+    return Section(Table(frame, cols, name="evaluasi-indikator",
+                         caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
+                         note="Capaian tahunan = Σ didampingi Januari–Desember ÷ Σ sasaran Januari–Desember. "
+                              "Capaian vs target = capaian ÷ target × 100 (dibalik untuk indikator yang makin rendah "
+                              f"makin baik). Perubahan = capaian {ctx.tahun} − capaian {last}, dalam poin persen."))
+
+
+def _indicator_rows(ctx: Context) -> pd.DataFrame:
+    """One row per indicator: the year's figures as shown (rounded toward their side of the target: statuses
+    are decided unrounded), last year's, and the change."""
     annual = ctx.own(_year(ctx)).set_index("indikator")
     dec = ctx.own((f"{ctx.tahun}-12", f"{ctx.tahun}-12")).set_index("indikator")
     rows = []
@@ -54,21 +103,45 @@ def evaluation_table(ctx: Context) -> Section:
                      "target": k["target"], "capaian_target": k["capaian_target"], "band": k["band"],
                      "warna": k["warna"], "sumber_target": k["sumber_target"]})
     frame = pd.DataFrame(rows)
-    for i, r in frame.iterrows():  # shown rounded toward their side of the target (statuses are decided unrounded)
+    for i, r in frame.iterrows():
         arah = ind.INDICATORS[r["key"]].direction
         frame.at[i, "tahunan"] = ind.shown(r["tahunan"], r["target"], arah)
         frame.at[i, "desember"] = ind.shown(r["desember"], r["target"], arah)
         frame.at[i, "capaian_target"] = ind.shown(r["capaian_target"], 100)
-    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"),
-            Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
-            Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("target", "Target", "pct", 0),
-            Col("capaian_target", "Capaian vs target", "pct"), Col("band", "Status", "band"),
-            Col("sumber_target", "Sumber target")]
-    return Section(Table(frame, cols, name="evaluasi-indikator",
-                         caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
-                         note="Capaian tahunan = Σ didampingi Januari–Desember ÷ Σ sasaran Januari–Desember. "
-                              "Capaian vs target = capaian ÷ target × 100 (dibalik untuk indikator yang makin rendah "
-                              "makin baik)."))
+    frame["tahunan"] = [round(float(v), 1) for v in frame["tahunan"]]  # shown to one decimal: floor/ceil kept
+    return _with_change(ctx, frame)
+
+
+def regional_comparison(ctx: Context) -> Section:
+    """The unit's annual capaian beside the units above it: a kabupaten beside its province and the country
+    (figures over the kabupaten/kota that sent data, said so), a kecamatan beside its kabupaten. Kept to
+    these pairs on purpose: a kecamatan's page would otherwise change with any data in the country."""
+    mine = ctx.own(_year(ctx)).set_index("indikator")["nilai"]
+    columns = [(ctx.unit.label, mine)]
+    notes = []
+    if ctx.level == "kabupaten":
+        regional = ind.regional_annual(ctx.store.agregat("ID"), ctx.tahun)
+        for kode in (ancestor(ctx.kode, "provinsi"), "ID"):
+            r = regional[regional["kode"] == kode]
+            name = "Indonesia" if kode == "ID" else ctx.regions.unit(kode).label
+            columns.append((name, r.set_index("indikator")["nilai"]))
+            n = int(r["n_kabupaten"].iloc[0]) if len(r) else 0
+            notes.append(f"{name}: dari {fmt.number(n)} kabupaten/kota yang mengirim data {ctx.tahun}")
+    elif ctx.level == "kecamatan":
+        kab = ctx.kabupaten_annual(_year(ctx))
+        columns.append((ctx.regions.unit(ancestor(ctx.kode, "kabupaten")).label, kab.set_index("indikator")["nilai"]))
+    else:
+        return Section()
+    frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS]})
+    cols = [Col("label", "Indikator")]
+    for n, (name, values) in enumerate(columns):  # rounded as the page's own figures are (its first column)
+        frame[f"w{n}"] = [ind.shown(values.get(i.key, float("nan")), ctx.target_of(i.key), i.direction)
+                          for i in ind.PENDAMPINGAN_INDICATORS]
+        cols.append(Col(f"w{n}", name, "pct"))
+    note = ("Capaian tahunan Januari–Desember, dihitung dengan cara yang sama untuk setiap wilayah (Σ didampingi ÷ "
+            "Σ sasaran setahun)." + (" " + "; ".join(notes) + "." if notes else ""))
+    return Section(Table(frame, cols, name="perbandingan-wilayah", note=note,
+                         caption=f"Capaian tahunan {ctx.tahun}: {ctx.unit.label} dibandingkan wilayah di atasnya"))
 
 
 def scorecard(ctx: Context) -> Section:
@@ -115,6 +188,11 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
                                                                                           method="min")
         cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
+        before = ctx.capaian(level, _year(ctx, ctx.tahun - 1))
+        before = before[before["indikator"] == MAIN_INDICATOR].set_index("kode")["nilai"].round(1)
+        frame["perubahan"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").round(1) - before
+        cols.append(Col("perubahan", f"{ind.label(MAIN_INDICATOR)}: perubahan dari {ctx.tahun - 1} (poin)",
+                        "change"))
     cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
     return Table(frame, cols, name=f"rapor-{level}", collapsed=collapsed,
                  caption=caption or f"Rapor capaian tahunan {ctx.tahun} setiap {level} "
@@ -128,9 +206,9 @@ def semesters(ctx: Context) -> Section:
     rows = [{"label": i.label, "s1": s1.get(i.key, float("nan")), "s2": s2.get(i.key, float("nan"))}
             for i in ind.PENDAMPINGAN_INDICATORS]
     frame = pd.DataFrame(rows)
-    frame["selisih"] = frame["s2"] - frame["s1"]
+    frame["selisih"] = frame["s2"].round(1) - frame["s1"].round(1)  # the difference of the figures shown
     table = Table(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
-                          Col("s2", "Semester 2 (Jul–Des)", "pct"), Col("selisih", "Perubahan (poin)", "num")],
+                          Col("s2", "Semester 2 (Jul–Des)", "pct"), Col("selisih", "Perubahan (poin)", "change")],
                   name="semester", caption=f"Kemajuan antarsemester {ctx.tahun}")
     long = pd.concat([frame.assign(periode="Semester 1", nilai=frame["s1"]),
                       frame.assign(periode="Semester 2", nilai=frame["s2"])])[["label", "periode", "nilai"]]
@@ -183,7 +261,7 @@ def lokmin_followup(ctx: Context) -> Section:
         "sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"], b=total["berjalan"],
         x=total["belum dimulai"], late=int(df["lewat"].sum()), held=int(meetings["diadakan"].sum()),
         expected=int(meetings["diharapkan"].sum()), per_year=ctx.config.lokmin_per_year, units=len(meetings),
-        level=ctx.level)]
+        level=ctx.level, carried=_carried_open(ctx))]
     if ctx.level != "kecamatan":
         parts.append(Table(meetings, [Col("nama", "Kecamatan"), Col("diadakan", "Pertemuan diadakan", "int"),
                                       Col("diharapkan", "Diharapkan", "int"), Col("persen", "Capaian", "pct")],
@@ -212,6 +290,12 @@ def lokmin_followup(ctx: Context) -> Section:
                        description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
                                    f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg))
     return Section(*parts)
+
+
+def _carried_open(ctx: Context) -> int:
+    """Follow-ups from Lokmin of earlier years whose latest status is still not "selesai"."""
+    df = ctx.store.table("lokmin", "" if ctx.level == "nasional" else ctx.kode)
+    return int(((df["tanggal"].str.slice(0, 4) < str(ctx.tahun)) & (df["status"] != "selesai")).sum())
 
 
 def lokmin_annex(ctx: Context) -> Section:
@@ -263,9 +347,14 @@ def summary(ctx: Context) -> Section:
     has = annual.dropna(subset=["capaian_target"])
     reached = has[has["capaian_target"] >= 100]
     lag = has.sort_values("capaian_target").head(2)
-    parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} indikator "
-             "pendampingan yang bertarget, menurut capaian tahunan (lihat Metode)"]
-    parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
+    if has.empty:
+        parts = [f"Belum ada target indikator pendampingan untuk {ctx.unit.label} tahun {ctx.tahun} (target nasional "
+                 "RAN PASTI berakhir 2024; target daerah dari RPJMD/RAD dapat ditambahkan di target.csv), jadi "
+                 "statusnya belum dinilai; capaian tahunannya ada di tabel di bawah."]
+    else:
+        parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} "
+                 "indikator pendampingan yang bertarget, menurut capaian tahunan (lihat Metode)"]
+        parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
     for r in lag.itertuples():
         if r.capaian_target >= 100:
             continue
@@ -276,10 +365,30 @@ def summary(ctx: Context) -> Section:
                      f"terhadap target {fmt.percent(r.target, 0)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
+    parts.append(_change_sentence(ctx))
     missing = annual[annual["nilai"].isna()]
     if len(missing):
         parts.append("Tidak ada data untuk: " + ", ".join(ind.label(k) for k in missing["indikator"]) + ".")
     return Section(render_template("sections/summary.html.j2", text=" ".join(parts)))
+
+
+def _change_sentence(ctx: Context) -> str:
+    """"Dibanding 2023, capaian membaik pada 6 dari 8 indikator; KRS didampingi 78,1% → 86,3% (+8,2 poin)."
+    Better means up, or down for an indicator whose direction is ``turun``."""
+    frame = _indicator_rows(ctx).dropna(subset=["perubahan"])
+    last = ctx.tahun - 1
+    if frame.empty:
+        return f"Belum ada data {last} untuk dibandingkan."
+    signs = [(-1 if ind.INDICATORS[r.key].direction == "turun" else 1) * r.perubahan for r in frame.itertuples()]
+    better, same = sum(v > 0 for v in signs), sum(v == 0 for v in signs)
+    text = f"Dibanding {last}, capaian membaik pada {better} dari {len(frame)} indikator"
+    text += f" ({same} tetap)" if same else ""
+    main = frame[frame["key"] == MAIN_INDICATOR]
+    if len(main):
+        m = main.iloc[0]
+        text += (f"; {ind.label(MAIN_INDICATOR)} {fmt.percent(m['sebelumnya'])} → {fmt.percent(m['tahunan'])} "
+                 f"({fmt.change(m['perubahan'])} poin)")
+    return text + "."
 
 
 def gaps(ctx: Context) -> Section:
