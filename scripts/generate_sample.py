@@ -8,8 +8,9 @@ benchmarks, into another folder.
 
 Values are plausible, not real: coverage grows through each year and from one year to the next, some
 kecamatan lag, a few desa miss a report, and the KRS target is re-based after the August 2024 family census
-(PK-24). Only the published prevalence figures (SSGI/SKI) are real; they are copied from
-``shared/domain.md`` with their sources.
+(PK-24). The yearly reach (``jangkauan.csv``) is drawn from the monthly reports, and one kecamatan has none.
+Only the published prevalence figures (SSGI/SKI) are real; they are copied from ``shared/domain.md`` with
+their sources.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from ranpasti.schema import TABLES  # noqa: E402
 
 SEED = 20240831  # the last day of PK-24
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
+# jangkauan.csv leaves this kecamatan out (Ngaras, Pesisir Barat), so the sample site shows both annual bases:
+# reach where the yearly figures are complete, the monthly average (so labelled) where they are not
+NO_REACH_KECAMATAN = "18.13.10"
 FIRST_YEAR, LAST_MONTH = 2023, "2026-10"  # three complete years and the current one up to its last report
 
 
@@ -213,6 +217,8 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
         lambda df: (df.to_csv(out / "lokmin.csv", index=False), len(df))[1])
     counts["krs_rekap"] = _rekap(rng, frame, kec_codes).pipe(
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
+    counts["jangkauan"] = _jangkauan(frame, seed).pipe(
+        lambda df: (df.to_csv(out / "jangkauan.csv", index=False), len(df))[1])
 
     prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=TABLES["prevalensi"].column_names)
     if scale != "national":
@@ -250,6 +256,30 @@ def _declared_only(cols: dict[str, np.ndarray], seed: int, n_desa: int, n_month:
         den = cols[i.denominator]
         level = cover if i.direction == "naik" else 1.0 - cover
         cols[i.numerator] = rng.binomial(den, np.clip(level + rng.normal(0, 0.05, den.shape), 0.0, 1.0))
+
+
+def _jangkauan(pend: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Yearly reach per desa (jangkauan.csv) for every year of ``pend`` that has its December, from the monthly
+    reports: for each indicator with ``annual: reach``, the year's sasaran is the largest monthly sasaran and
+    the families or persons accompanied at least once lie between the busiest month's didampingi (no fewer
+    than were seen in one month) and that sasaran. Drawn from its own generator, so the rest of the sample
+    stays byte-identical; one kecamatan (``NO_REACH_KECAMATAN``) has no rows."""
+    rng = np.random.default_rng([seed, 11])
+    reach = [i for i in PENDAMPINGAN_INDICATORS if i.annual == "reach"]
+    years = sorted({m[:4] for m in pend["bulan"] if m.endswith("-12")})
+    rows = pend.assign(tahun=pend["bulan"].str.slice(0, 4))
+    rows = rows[rows["tahun"].isin(years) & (ancestors(rows["kode_desa"], "kecamatan") != NO_REACH_KECAMATAN)]
+    columns = [c.name for c in TABLES["jangkauan"].columns if c.kind == "count"]
+    peak = rows.groupby(["kode_desa", "tahun"], sort=True)[columns].max()
+    out = peak.index.to_frame(index=False)
+    out["tahun"] = out["tahun"].astype(int)
+    for i in reach:  # denominators first: a shared one (pascasalin_sasaran) is drawn once
+        out[i.denominator] = peak[i.denominator].to_numpy()
+    for i in reach:
+        lo, hi = peak[i.numerator].to_numpy(), out[i.denominator].to_numpy()
+        share = rng.uniform(0.15, 0.6, len(out))  # of those never seen in the busiest month, reached another time
+        out[i.numerator] = lo + rng.binomial(hi - lo, share)
+    return out[["kode_desa", "tahun", *columns]]
 
 
 # who carries each problem's follow-up: an office or role, never a person's name (the page is public)

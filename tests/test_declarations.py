@@ -237,3 +237,18 @@ def test_sample_generator_follows_the_declarations(tmp_path):
     assert set(targets.loc[targets["indikator"] == "bumil_kek_pmt", "target"]) == {90}
     r = _ranpasti(defs, "validate", "--data", str(out))
     assert r.returncode == 0, r.stdout[-3000:]
+
+
+def test_an_indicator_judged_on_reach_gets_its_yearly_columns(tmp_path):
+    """``annual: reach`` is the one line that puts an indicator's two columns into jangkauan.csv (optional,
+    numerator ≤ denominator checked); any other basis is refused, naming the indicator."""
+    reach = NEW_INDICATOR.replace("    group: keluarga\n", "    group: keluarga\n    annual: reach\n")
+    tables = schema.tables_from(declarations.load(_definitions(tmp_path / "a", reach)))
+    yearly = tables[ind.REACH_TABLE]
+    assert yearly.column_names[-2:] == ["bumil_kek", "bumil_kek_pmt"]
+    assert not yearly.column("bumil_kek").required and ("bumil_kek_pmt", "bumil_kek") in yearly.ratios
+    assert "Bumil KEK dapat PMT" in yearly.column("bumil_kek_pmt").hint
+    assert "bumil_kek" not in schema.TABLES[ind.REACH_TABLE].column_names  # the package's own: unchanged
+    broken = _definitions(tmp_path / "b", reach.replace("annual: reach", "annual: setahun"))
+    with pytest.raises(declarations.DeclarationError, match=r"bumil_kek_pmt.*annual"):
+        declarations.load(broken)

@@ -25,9 +25,13 @@ ENV_VAR = "RANPASTI_DEFINITIONS"
 INDICATOR_FILE = "indikator.yml"
 INPUT_FILE = "input.yml"
 DIRECTIONS = ("naik", "turun")
+# an indicator's annual capaian: "reach" (accompanied at least once in the year ÷ the year's sasaran, from the
+# yearly table with ``indicator_columns: reach`` where the data has it, else the monthly average) or "average"
+# (Σ monthly numerator ÷ Σ monthly denominator: a monthly rate by nature, like TPK reporting)
+ANNUAL_BASES = ("reach", "average")
 
 _INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
-                   "source", "glossary", "group", "table", "optional", "color", "target"}
+                   "source", "glossary", "group", "table", "optional", "color", "target", "annual"}
 _INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
                        "source", "group")
 _TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file"}
@@ -57,6 +61,7 @@ class IndicatorDecl:
     target: float | None = None  # reference target, for the sample target.csv and the README
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) of every declared target
+    annual: str = "average"  # ANNUAL_BASES: how the evaluation's annual capaian is computed
 
 
 @dataclass(frozen=True)
@@ -138,12 +143,20 @@ def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> Ind
     if entry["group"] not in groups:
         raise DeclarationError(f"{where}: group {entry['group']!r} tidak ada di daftar groups.")
     targets = _targets(where, entry.get("target"))
+    annual = str(entry.get("annual", "average"))
+    if annual not in ANNUAL_BASES:
+        raise DeclarationError(f"{where}: annual harus reach atau average, bukan {annual!r}.")
+    if annual == "reach" and (not str(entry["denominator"]).strip()
+                              or entry.get("table", "pendampingan") != "pendampingan"):
+        # the fallback is the monthly average of pendampingan, so only its ratios have a reach
+        raise DeclarationError(f"{where}: annual: reach hanya untuk indikator pendampingan bulanan (dengan "
+                               "denominator).")
     fields = {k: str(entry[k]).strip() for k in _INDICATOR_REQUIRED}
     return IndicatorDecl(**fields, glossary=str(entry.get("glossary", "")).strip(),
                          table=str(entry.get("table", "pendampingan")), optional=bool(entry.get("optional", False)),
                          color=str(entry.get("color", "")),
                          target=targets[0][1] if targets else None, target_source=targets[0][2] if targets else "",
-                         targets=targets)
+                         targets=targets, annual=annual)
 
 
 RAN_PASTI_YEARS = (2023, 2024)  # a target declared without ``years`` is RAN PASTI's (Peraturan BKKBN 12/2021)
@@ -174,8 +187,12 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
                                   str(c.get("hint", "")), tuple(str(x) for x in c.get("choices") or ()),
                                   None if c.get("default") is None else str(c["default"])))
     ratios = [tuple(map(str, r)) for r in entry.get("ratios") or []]
-    if entry.get("indicator_columns"):
-        derived, derived_ratios = _indicator_columns(name, indicators, {c.name for c in columns})
+    mode = entry.get("indicator_columns")
+    if mode not in (None, False, True, "reach"):
+        raise DeclarationError(f"{where}: indicator_columns harus true atau reach, bukan {mode!r}.")
+    if mode:
+        derived, derived_ratios = _indicator_columns(name, indicators, {c.name for c in columns},
+                                                     reach=mode == "reach")
         columns += derived
         ratios = derived_ratios + ratios
     names = [c.name for c in columns]
@@ -189,12 +206,19 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
                      bool(entry.get("required_file", True)))
 
 
-def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...],
-                       declared: set[str]) -> tuple[list[ColumnDecl], list[tuple[str, str]]]:
+def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...], declared: set[str],
+                       reach: bool = False) -> tuple[list[ColumnDecl], list[tuple[str, str]]]:
     """The count columns of the indicators kept in ``table``: each denominator, then its numerators (in
     indicator order), which is the order staff's exports and the sample have always had. A column is
-    optional only when every indicator using it is."""
-    mine = [i for i in indicators if i.table == table and i.denominator]
+    optional only when every indicator using it is.
+
+    ``reach``: the columns of every indicator whose annual basis is reach, under the same names as in the
+    monthly table (staff know them) but holding the year's figures, each counted once; all optional, so an
+    office that has only some of them fills in those."""
+    if reach:
+        mine = [i for i in indicators if i.annual == "reach"]
+    else:
+        mine = [i for i in indicators if i.table == table and i.denominator]
     order: list[str] = []
     ratios: list[tuple[str, str]] = []
     for den in dict.fromkeys(i.denominator for i in mine):
@@ -204,5 +228,18 @@ def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...],
                 order.append(i.numerator)
                 ratios.append((i.numerator, den))
     order = list(dict.fromkeys(c for c in order if c not in declared))
+    if reach:
+        return [ColumnDecl(c, "count", False, _reach_hint(c, mine)) for c in order], ratios
     required = {c: any(not i.optional for i in mine if c in (i.numerator, i.denominator)) for c in order}
     return [ColumnDecl(c, "count", required[c]) for c in order], ratios
+
+
+def _reach_hint(column: str, indicators: list[IndicatorDecl]) -> str:
+    """What a yearly reach column holds, in staff's words, from the indicators that use it."""
+    numerator = next((i for i in indicators if i.numerator == column), None)
+    if numerator is not None:
+        return (f"{numerator.label}: yang didampingi/dilayani sedikitnya sekali dalam tahun itu, masing-masing "
+                "dihitung sekali (bilangan bulat; kosong bila tidak diketahui)")
+    labels = ", ".join(i.label for i in indicators if i.denominator == column)
+    return (f"sasaran setahun untuk {labels}, masing-masing dihitung sekali (bilangan bulat; kosong bila tidak "
+            "diketahui)")

@@ -41,6 +41,7 @@ class Indicator:
     target: float | None = None  # reference target (sample target.csv, README)
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) declared: the sample target.csv
+    annual: str = "average"  # reach | average: the basis of the evaluation's annual capaian (``annual``)
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -56,7 +57,7 @@ def indicators_from(decl: Declarations) -> dict[str, Indicator]:
     return {d.key: Indicator(d.key, d.label, d.group, d.numerator, d.denominator, table=d.table,
                              description=d.definition, name=d.name, direction=d.direction, unit=d.unit,
                              source=d.source, glossary=d.glossary, optional=d.optional, color=d.color,
-                             target=d.target, target_source=d.target_source, targets=d.targets)
+                             target=d.target, target_source=d.target_source, targets=d.targets, annual=d.annual)
             for d in decl.indicators}
 
 
@@ -66,6 +67,10 @@ for _ind in indicators_from(_DECLARATIONS).values():
     register(_ind)
 
 PENDAMPINGAN_INDICATORS = [i for i in INDICATORS.values() if i.table == "pendampingan"]
+REACH_TABLE = "jangkauan"  # the yearly reach figures (input.yml: ``indicator_columns: reach``)
+# how a page names the basis of an annual figure (``annual``'s column ``dasar``)
+BASIS_REACH = "jangkauan setahun"
+BASIS_AVERAGE = "rata-rata bulanan"
 UNIT_CODE_LENGTH = CODE_LENGTH  # kept for callers; ``regions`` owns how codes nest
 
 
@@ -122,6 +127,68 @@ def regional_annual(agregat: pd.DataFrame, tahun: int) -> pd.DataFrame:
     counts["ID"] = rows["kode_kabupaten"].nunique()
     out["n_kabupaten"] = out["kode"].map(counts).fillna(0).astype(int)
     return out
+
+
+def annual(pend: pd.DataFrame, reach: pd.DataFrame, level: str, indicators: list[Indicator] | None = None,
+           code_col: str = "kode_desa") -> pd.DataFrame:
+    """A year's capaian per unit at ``level``, each indicator on its declared basis where the data supports it:
+    ``capaian``'s long table (``by_month=False``) with a column ``dasar`` (``BASIS_REACH`` or ``BASIS_AVERAGE``).
+
+    Why: Σ monthly didampingi ÷ Σ monthly sasaran is an average monthly coverage (a family accompanied every
+    month counts twelve times), while BKKBN judges most pendampingan indicators on reach: families or persons
+    accompanied at least once in the year ÷ the year's sasaran. Monthly reports cannot give reach, so it comes
+    from the optional yearly table (``jangkauan``), and only where it is complete: an indicator with
+    ``annual: reach`` uses reach for a unit when the unit has jangkauan figures for it (numerator and
+    denominator both filled) and every desa of the unit that sent a pendampingan report that year has them.
+    Reach is then Σ numerator ÷ Σ denominator over the unit's jangkauan rows. Anything less (a missing desa, a
+    blank cell, no file) would mix the two bases in one sum, so the unit falls back to the monthly average,
+    and the page says which basis each figure uses. Indicators with ``annual: average`` (TPK reporting, a
+    monthly rate) always use the monthly average.
+
+    ``pend`` holds the year's desa-month rows of the unit(s), ``reach`` the same year's jangkauan rows. Above
+    kabupaten level (``code_col="kode_kabupaten"``: the monthly aggregate) there is only the monthly average.
+    """
+    indicators = indicators or PENDAMPINGAN_INDICATORS
+    out = capaian(pend, level, by_month=False, indicators=indicators, code_col=code_col)
+    out["dasar"] = BASIS_AVERAGE
+    mine = [i for i in indicators if i.annual == "reach"]
+    if not mine or reach.empty or code_col != "kode_desa":
+        return out
+    rows = reach.set_index("kode_desa")
+    # which desa have an indicator's figures: both its columns present in the file and filled in that row
+    has = pd.DataFrame({i.key: (rows[i.numerator].notna() & rows[i.denominator].notna())
+                        if i.numerator in rows and i.denominator in rows else False for i in mine}, index=rows.index)
+    sent = pd.Index(pend["kode_desa"].unique())
+    lacking = (~has.reindex(sent, fill_value=False)).groupby(_unit_of(sent, level)).sum()
+    present = has.groupby(_unit_of(has.index, level)).sum()
+    complete = (present > 0) & (lacking.reindex(present.index, fill_value=0) == 0)
+    frames = []
+    for i in mine:
+        units = complete.index[complete[i.key].to_numpy()]
+        if not len(units):
+            continue
+        figures = rows.loc[has[i.key].to_numpy(), [i.numerator, i.denominator]].astype("float64")
+        sums = figures.groupby(_unit_of(figures.index, level)).sum().reindex(units)
+        frames.append(pd.DataFrame({"kode": units, "indikator": i.key, "pembilang": sums[i.numerator].to_numpy(),
+                                    "penyebut": sums[i.denominator].to_numpy()}))
+    if not frames:
+        return out
+    reached = pd.concat(frames, ignore_index=True)
+    reached["nilai"] = ratio(reached["pembilang"], reached["penyebut"])
+    reached["dasar"] = BASIS_REACH
+    # the reach rows replace their unit's monthly average (a unit with jangkauan rows only is added)
+    keep = ~pd.MultiIndex.from_frame(out[["kode", "indikator"]]).isin(
+        pd.MultiIndex.from_frame(reached[["kode", "indikator"]]))
+    merged = pd.concat([out[keep], reached[out.columns]], ignore_index=True)
+    order = {k: n for n, k in enumerate(i.key for i in indicators)}
+    return merged.sort_values(["indikator", "kode"], key=lambda s: s.map(order) if s.name == "indikator" else s,
+                              kind="stable").reset_index(drop=True)
+
+
+def _unit_of(kode_desa: pd.Index, level: str) -> np.ndarray:
+    """The code of the unit at ``level`` of each desa code (the code itself at desa level), for grouping."""
+    codes = pd.Series(kode_desa, dtype=object)
+    return (codes if level == "desa" else unit_codes(codes, level)).to_numpy()
 
 
 def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataFrame:

@@ -83,7 +83,10 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[name]
     out = {}
     for col in frame.columns:
-        dtype = spec.column(col).type.dtype if col in spec.column_names else "int64"  # else the row number
+        column = spec.column(col) if col in spec.column_names else None  # None: the row number
+        dtype = column.type.dtype if column else "int64"
+        if dtype == "int64" and column and not column.required:
+            dtype = "float64"  # an optional count may be left blank: not known (NaN), which is not 0
         if dtype == "int64":
             values = frame[col]
             # validation bounds counts (config.COUNT_LIMIT_MAX at most); never let a value wrap around

@@ -120,6 +120,11 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
         report.error(source.name, f"kolom wajib tidak ada: {', '.join(missing)}. Kolom yang ditemukan di baris "
                      f"{source.header_row}: {', '.join(cols) or '(tidak ada)'}. Nama kolom harus persis seperti di "
                      "data/README.md.", row=source.header_row)
+    # an optional numerator without its (optional) denominator: nothing to divide it by
+    lonely = [(n, d) for n, d in spec.ratios if n in cols and d not in cols and d not in missing]
+    for num, den in lonely:
+        report.error(source.name, f"kolom {num} ada tetapi kolom {den} tidak ada; {num} dibagi {den}, jadi "
+                     f"tambahkan kolom {den} atau hapus kolom {num}.", row=source.header_row, column=num)
     dupes = sorted({c for c in cols if cols.count(c) > 1 and c})
     if dupes:
         report.error(source.name, f"nama kolom muncul lebih dari sekali: {', '.join(dupes)}.",
@@ -128,7 +133,7 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
              and c and not c.startswith("unnamed")]
     if extra and not spec.extra_columns_ok:
         report.warn(source.name, f"kolom tidak dikenal diabaikan: {', '.join(extra)}.", row=source.header_row)
-    return not (personal or missing or dupes)
+    return not (personal or missing or dupes or lonely)
 
 
 def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: TableState, regions: Regions,

@@ -240,6 +240,35 @@ class Context:
         df = self.capaian(self.level, months, by_month)
         return df[df["kode"] == self.own_code]
 
+    def annual(self, level: str, tahun: int | None = None) -> pd.DataFrame:
+        """A year (default the page's) at ``level`` (own level or children), each indicator on its annual basis:
+        reach where jangkauan.csv is complete for the unit, else the monthly average (``indicators.annual``),
+        with that year's target, band and ``dasar``. What an evaluation's summary, status column, rapor, gaps
+        and change from last year all read, so they state one basis. Shared: not to be modified."""
+        return self._annual_at(level, tahun or self.tahun)
+
+    @memoised
+    def _annual_at(self, level: str, tahun: int) -> pd.DataFrame:
+        if self.level == "kecamatan":  # computed for the whole kabupaten once, then this kecamatan's rows
+            kab = ancestor(self.kode, "kabupaten")
+            whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._compute_annual(
+                self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun))
+            return self._inside(whole)
+        reach = self.store.table(ind.REACH_TABLE, "" if self.level == "nasional" else self.kode)
+        return self._compute_annual(self.rows, reach, level, tahun)
+
+    def _compute_annual(self, rows: pd.DataFrame, reach: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
+        rows = rows[(rows["bulan"] >= f"{tahun}-01") & (rows["bulan"] <= f"{tahun}-12")]
+        values = ind.annual(rows, reach[reach["tahun"] == tahun], level, code_col=self.code_col)
+        return ind.with_target(values, self.targets, tahun, self.config)
+
+    @property
+    @memoised
+    def own_annual(self) -> pd.DataFrame:
+        """The unit's own row per indicator of ``annual``. Shared: not to be modified."""
+        df = self.annual(self.level)
+        return df[df["kode"] == self.own_code]
+
     def kampung(self, level: str, tahun: int | None = None) -> pd.DataFrame:
         """Kampung KB coverage at ``level`` at the end of ``tahun`` (default the page's year), with the page
         year's target and band (a copy)."""

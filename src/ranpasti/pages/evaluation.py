@@ -1,7 +1,10 @@
 """Sections of the December evaluation pages (kabupaten, kecamatan): the year against its targets.
 
-Annual capaian sums January–December before dividing (``indicators``); the December figures stand beside
-them because many programmes are judged on the year's last month.
+Annual capaian is each indicator's declared basis (``indicators.annual``): reach (accompanied at least once
+in the year ÷ the year's sasaran) where jangkauan.csv is complete for the unit, else the monthly average
+(Σ January–December ÷ Σ January–December). The summary, the status column, the rapor and the gaps all read
+``Context.annual``, and every figure names its basis ("Dasar"), so an evaluator signs one stated basis. The
+December figures stand beside them because many programmes are judged on the year's last month.
 """
 
 from __future__ import annotations
@@ -18,6 +21,13 @@ from .common import empty
 from .context import MAIN_INDICATOR, Context
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
+KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
+
+BASIS_REACH_TEXT = (f"{ind.BASIS_REACH.capitalize()} = keluarga/orang yang didampingi sedikitnya sekali dalam setahun "
+                    "÷ sasaran setahun, masing-masing dihitung sekali (jangkauan.csv).")
+BASIS_AVERAGE_TEXT = (f"{ind.BASIS_AVERAGE.capitalize()} = Σ didampingi Januari–Desember ÷ Σ sasaran "
+                      "Januari–Desember (pendampingan.csv): yang didampingi tiap bulan terhitung tiap bulan, jadi "
+                      "kolom didampingi dan sasaran menjumlahkan 12 laporan bulanan.")
 
 
 def _year(ctx: Context, tahun: int | None = None) -> tuple[str, str]:
@@ -25,18 +35,20 @@ def _year(ctx: Context, tahun: int | None = None) -> tuple[str, str]:
     return (f"{tahun}-01", f"{tahun}-12")
 
 
-def _annual_shown(ctx: Context, tahun: int) -> pd.Series:
+def _annual_shown(ctx: Context, tahun: int) -> pd.DataFrame:
     """The unit's annual capaian per indicator in ``tahun`` (pendampingan and Kampung KB) as that year's own
-    evaluation page shows it (rounded toward its side of that year's target), NaN where there is no data: so
-    last year's column here reads exactly as last year's page."""
-    values = ctx.own(_year(ctx, tahun))[["kode", "indikator", "nilai"]]
+    evaluation page shows it (rounded toward its side of that year's target), NaN where there is no data, with
+    its basis (``dasar``): so last year's column here reads exactly as last year's page."""
+    values = ctx.annual(ctx.level, tahun)
+    values = values[values["kode"] == ctx.own_code][["kode", "indikator", "nilai", "dasar"]]
     kkb = ctx.kampung(ctx.level, tahun)
     kkb = kkb[kkb["kode"] == ctx.kode]
     if len(kkb) and tahun >= _first_year(ctx):
-        values = pd.concat([values, kkb[["kode", "indikator", "nilai"]]], ignore_index=True)
+        values = pd.concat([values, kkb[["kode", "indikator", "nilai"]].assign(dasar=KAMPUNG_BASIS)],
+                           ignore_index=True)
     that_year = ind.with_target(values, ctx.targets, tahun, ctx.config)
-    return pd.Series({r.indikator: round(float(ind.shown(r.nilai, r.target, r.arah)), 1)
-                      for r in that_year.itertuples()}, dtype="float64")
+    shown = [round(float(ind.shown(r.nilai, r.target, r.arah)), 1) for r in that_year.itertuples()]
+    return pd.DataFrame({"nilai": shown, "dasar": that_year["dasar"].to_numpy()}, index=that_year["indikator"])
 
 
 def _first_year(ctx: Context) -> int:
@@ -47,10 +59,14 @@ def _first_year(ctx: Context) -> int:
 def _with_change(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
     """``sebelumnya`` (last year's annual figure as last year's page shows it) and ``perubahan``: the
     difference of the two figures as shown, so the three numbers on a row always add up."""
-    prev = _annual_shown(ctx, ctx.tahun - 1) if ctx.tahun - 1 >= _first_year(ctx) else pd.Series(dtype="float64")
-    frame["sebelumnya"] = [float(prev.get(k, float("nan"))) for k in frame["key"]]
-    frame["perubahan"] = [round(now - before, 1) for now, before in zip(frame["tahunan"], frame["sebelumnya"],
-                                                                        strict=True)]
+    if ctx.tahun - 1 >= _first_year(ctx):
+        prev = _annual_shown(ctx, ctx.tahun - 1).reindex(frame["key"])
+    else:
+        prev = pd.DataFrame({"nilai": float("nan"), "dasar": ""}, index=frame["key"])
+    frame["sebelumnya"] = prev["nilai"].to_numpy(dtype="float64")
+    same = prev["dasar"].to_numpy() == frame["dasar"].to_numpy()  # a change only between figures on one basis
+    frame["perubahan"] = [round(now - before, 1) if ok else float("nan")
+                          for now, before, ok in zip(frame["tahunan"], frame["sebelumnya"], same, strict=True)]
     return frame
 
 
@@ -59,7 +75,7 @@ def evaluation_table(ctx: Context) -> Section:
     change against the year before."""
     frame = _indicator_rows(ctx)
     last = ctx.tahun - 1
-    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"),
+    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"), Col("dasar", "Dasar"),
             Col("target", "Target", "pct", 0), Col("capaian_target", "Capaian vs target", "pct"),
             Col("band", "Status", "band"), Col("sebelumnya", f"Capaian {last}", "pct"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
@@ -67,15 +83,16 @@ def evaluation_table(ctx: Context) -> Section:
             Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("sumber_target", "Sumber target")]
     return Section(Table(frame, cols, name="evaluasi-indikator",
                          caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
-                         note="Capaian tahunan = Σ didampingi Januari–Desember ÷ Σ sasaran Januari–Desember. "
-                              "Capaian vs target = capaian ÷ target × 100 (dibalik untuk indikator yang makin rendah "
-                              f"makin baik). Perubahan = capaian {ctx.tahun} − capaian {last}, dalam poin persen."))
+                         note=f"Capaian tahunan menurut kolom Dasar. {BASIS_REACH_TEXT} {BASIS_AVERAGE_TEXT} "
+                              "Status dihitung pada dasar yang tertulis. Capaian vs target = capaian ÷ target × 100 "
+                              "(dibalik untuk indikator yang makin rendah makin baik). Perubahan = capaian "
+                              f"{ctx.tahun} − capaian {last} (dasar yang sama), dalam poin persen."))
 
 
 def _indicator_rows(ctx: Context) -> pd.DataFrame:
     """One row per indicator: the year's figures as shown (rounded toward their side of the target: statuses
     are decided unrounded), last year's, and the change."""
-    annual = ctx.own(_year(ctx)).set_index("indikator")
+    annual = ctx.own_annual.set_index("indikator")
     dec = ctx.own((f"{ctx.tahun}-12", f"{ctx.tahun}-12")).set_index("indikator")
     rows = []
     for i in ind.PENDAMPINGAN_INDICATORS:
@@ -85,6 +102,7 @@ def _indicator_rows(ctx: Context) -> pd.DataFrame:
             "key": i.key,
             "label": i.label,
             "tahunan": a["nilai"] if a is not None else float("nan"),
+            "dasar": a["dasar"] if a is not None else ind.BASIS_AVERAGE,
             "pembilang": a["pembilang"] if a is not None else float("nan"),
             "penyebut": a["penyebut"] if a is not None else float("nan"),
             "desember": d["nilai"] if d is not None else float("nan"),
@@ -99,6 +117,7 @@ def _indicator_rows(ctx: Context) -> pd.DataFrame:
     if len(kkb):
         k = kkb.iloc[0]
         rows.append({"key": "kampung_kb", "label": ind.label("kampung_kb"), "tahunan": k["nilai"],
+                     "dasar": KAMPUNG_BASIS,  # desa with a Kampung KB formed by the end of the year
                      "pembilang": k["pembilang"], "penyebut": k["penyebut"], "desember": k["nilai"],
                      "target": k["target"], "capaian_target": k["capaian_target"], "band": k["band"],
                      "warna": k["warna"], "sumber_target": k["sumber_target"]})
@@ -138,8 +157,9 @@ def regional_comparison(ctx: Context) -> Section:
         frame[f"w{n}"] = [ind.shown(values.get(i.key, float("nan")), ctx.target_of(i.key), i.direction)
                           for i in ind.PENDAMPINGAN_INDICATORS]
         cols.append(Col(f"w{n}", name, "pct"))
-    note = ("Capaian tahunan Januari–Desember, dihitung dengan cara yang sama untuk setiap wilayah (Σ didampingi ÷ "
-            "Σ sasaran setahun)." + (" " + "; ".join(notes) + "." if notes else ""))
+    note = (f"Semua kolom memakai {ind.BASIS_AVERAGE} (Σ didampingi ÷ Σ sasaran Januari–Desember), dasar yang ada "
+            "untuk setiap wilayah, supaya setara; angka wilayah ini di tabel capaian di atas bisa memakai "
+            f"{ind.BASIS_REACH}." + (" " + "; ".join(notes) + "." if notes else ""))
     return Section(Table(frame, cols, name="perbandingan-wilayah", note=note,
                          caption=f"Capaian tahunan {ctx.tahun}: {ctx.unit.label} dibandingkan wilayah di atasnya"))
 
@@ -158,8 +178,25 @@ def desa_annex(ctx: Context) -> Section:
                           caption=f"Lampiran: rapor capaian tahunan {ctx.tahun} setiap desa/kelurahan"))
 
 
+def _row_basis(bases: dict[str, str]) -> str:
+    """One unit's basis across the indicators that may use reach (``annual: reach``): one basis, or reach
+    with the exceptions named (the monthly-average-only indicators are said once, in the caption)."""
+    keys = [i.key for i in ind.PENDAMPINGAN_INDICATORS if i.annual == "reach"]
+    average = [ind.label(k) for k in keys if bases.get(k) != ind.BASIS_REACH]  # no figure: nothing on reach
+    if not average:
+        return ind.BASIS_REACH
+    if len(average) == len(keys):
+        return ind.BASIS_AVERAGE
+    return f"{ind.BASIS_REACH}; {ind.BASIS_AVERAGE}: {', '.join(average)}"
+
+
+def _always_average() -> str:
+    """The labels of the pendampingan indicators whose annual capaian is always the monthly average."""
+    return ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual != "reach")
+
+
 def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "") -> Table:
-    values = ctx.capaian(level, _year(ctx))
+    values = ctx.annual(level)
     wide = values.pivot(index="kode", columns="indikator", values="nilai")
     bands = values.pivot(index="kode", columns="indikator", values="warna")
     labels = values.pivot(index="kode", columns="indikator", values="band")
@@ -177,6 +214,8 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame[i.key] = wide.get(i.key)
         frame[f"warna_{i.key}"] = bands.get(i.key)
         frame[f"band_{i.key}"] = labels.get(i.key)
+    bases = values.pivot(index="kode", columns="indikator", values="dasar").reindex(frame.index)
+    frame["dasar"] = [_row_basis(b) for b in bases.to_dict("records")]
     if level == "desa":
         krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["penyebut"]
         small = krs.reindex(frame.index).between(0, ctx.config.privacy_min_krs, inclusive="neither")
@@ -188,15 +227,23 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
                                                                                           method="min")
         cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
-        before = ctx.capaian(level, _year(ctx, ctx.tahun - 1))
-        before = before[before["indikator"] == MAIN_INDICATOR].set_index("kode")["nilai"].round(1)
-        frame["perubahan"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").round(1) - before
+        before = ctx.annual(level, ctx.tahun - 1)
+        before = before[before["indikator"] == MAIN_INDICATOR].set_index("kode")
+        now = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["dasar"]
+        same = before["dasar"].reindex(frame.index) == now.reindex(frame.index)  # only figures on one basis
+        change = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").round(1) - before["nilai"].round(1)
+        frame["perubahan"] = change.where(same)
         cols.append(Col("perubahan", f"{ind.label(MAIN_INDICATOR)}: perubahan dari {ctx.tahun - 1} (poin)",
                         "change"))
     cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
+    cols.append(Col("dasar", "Dasar"))
+    always = _always_average()
     return Table(frame, cols, name=f"rapor-{level}", collapsed=collapsed,
                  caption=caption or f"Rapor capaian tahunan {ctx.tahun} setiap {level} "
-                                    "(warna = status terhadap target)")
+                                    "(warna = status terhadap target)",
+                 note="Kolom Dasar: jangkauan setahun atau rata-rata bulanan (lihat Metode); status dihitung pada "
+                      "dasar yang tertulis, dan angka dengan dasar berbeda tidak sebanding langsung."
+                      + (f" {always} selalu rata-rata bulanan." if always else ""))
 
 
 def semesters(ctx: Context) -> Section:
@@ -209,7 +256,7 @@ def semesters(ctx: Context) -> Section:
     frame["selisih"] = frame["s2"].round(1) - frame["s1"].round(1)  # the difference of the figures shown
     table = Table(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
                           Col("s2", "Semester 2 (Jul–Des)", "pct"), Col("selisih", "Perubahan (poin)", "change")],
-                  name="semester", caption=f"Kemajuan antarsemester {ctx.tahun}")
+                  name="semester", caption=f"Kemajuan antarsemester {ctx.tahun} (rata-rata bulanan setiap semester)")
     long = pd.concat([frame.assign(periode="Semester 1", nilai=frame["s1"]),
                       frame.assign(periode="Semester 2", nilai=frame["s2"])])[["label", "periode", "nilai"]]
     chart = Chart(charts.grouped(long, "label", "periode", "nilai", f"Semester 1 dan 2 tahun {ctx.tahun}"),
@@ -336,9 +383,22 @@ def _lokmin_meetings(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    annual = ctx.own(_year(ctx))
-    child = ctx.capaian(ctx.child_level, _year(ctx))
-    return annual, child
+    return ctx.own_annual, ctx.annual(ctx.child_level)
+
+
+def _basis_phrase(rows: pd.DataFrame) -> str:
+    """The bases of ``rows`` in one phrase: "jangkauan setahun untuk semua indikator", or the basis of fewer
+    indicators named with them and the other for the rest."""
+    by = rows.groupby("dasar")["indikator"].agg(list)
+    if len(by) <= 1:
+        return f"{by.index[0] if len(by) else ind.BASIS_AVERAGE} untuk semua indikator"
+    minor, major = sorted(by.index, key=lambda b: (len(by[b]), b))
+    return f"{minor} untuk {_and([ind.label(k) for k in by[minor]])}, {major} untuk indikator lainnya"
+
+
+def _and(words: list[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} dan {words[-1]}"
 
 
 def summary(ctx: Context) -> Section:
@@ -352,16 +412,20 @@ def summary(ctx: Context) -> Section:
                  "RAN PASTI berakhir 2024; target daerah dari RPJMD/RAD dapat ditambahkan di target.csv), jadi "
                  "statusnya belum dinilai; capaian tahunannya ada di tabel di bawah."]
     else:
+        basis = _basis_phrase(has)
         parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} "
-                 "indikator pendampingan yang bertarget, menurut capaian tahunan (lihat Metode)"]
+                 f"indikator pendampingan yang bertarget, menurut capaian tahunan ({basis}; lihat Metode)"]
         parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
     for r in lag.itertuples():
         if r.capaian_target >= 100:
             continue
         c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
-        where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v)})" for k, v in zip(c["kode"], c["nilai"], strict=True))
+        # a lower unit's figure on another basis than this unit's says so
+        where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v)}{'' if b == r.dasar else ', ' + b})"
+                          for k, v, b in zip(c["kode"], c["nilai"], c["dasar"], strict=True))
         arah = ind.INDICATORS[r.indikator].direction
-        parts.append(f"{ind.label(r.indikator)} paling tertinggal: {fmt.percent(ind.shown(r.nilai, r.target, arah))} "
+        parts.append(f"{ind.label(r.indikator)} paling tertinggal ({r.dasar}): "
+                     f"{fmt.percent(ind.shown(r.nilai, r.target, arah))} "
                      f"terhadap target {fmt.percent(r.target, 0)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
@@ -403,7 +467,8 @@ def gaps(ctx: Context) -> Section:
         names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
         gap = fmt.number(math.ceil(abs(r.target - r.nilai) * 10) / 10, 1)  # short of target: never "0,0 poin"
         arah = ind.INDICATORS[r.indikator].direction
-        items.append(f"{ind.label(r.indikator)}: {fmt.percent(ind.shown(r.nilai, r.target, arah))}, kurang {gap} poin "
+        items.append(f"{ind.label(r.indikator)} ({r.dasar}): {fmt.percent(ind.shown(r.nilai, r.target, arah))}, "
+                     f"kurang {gap} poin "
                      f"dari target {fmt.percent(r.target, 0)}; {len(below)} {ctx.child_level} di bawah target"
                      + (f" (terendah: {names})" if names else "") + ".")
     lok = ctx.lokmin_rows()
@@ -418,8 +483,9 @@ def gaps(ctx: Context) -> Section:
 
 
 def method(ctx: Context) -> Section:
-    """"Metode": the basis of the annual figures, what the December cards are, the status bands (from the
-    configuration, so a changed threshold is explained as it is applied), the target rule and the rounding."""
+    """"Metode": the two bases of the annual figures and when each applies, what the December cards are, the
+    status bands (from the configuration, so a changed threshold is explained as it is applied), the target rule
+    and the rounding."""
     bands = []
     ordered = list(ctx.config.bands)
     for n, b in enumerate(ordered):
@@ -430,5 +496,8 @@ def method(ctx: Context) -> Section:
         else:
             rule = f"{fmt.number(b.min)}% sampai di bawah {fmt.number(ordered[n - 1].min)}%"
         bands.append({"label": b.label, "rule": rule})
-    return Section(render_template("sections/method.html.j2", tahun=ctx.tahun, bands=bands))
+    reach = ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual == "reach")
+    return Section(render_template("sections/method.html.j2", tahun=ctx.tahun, bands=bands, reach=reach,
+                                   always_average=_always_average(), reach_name=ind.BASIS_REACH,
+                                   average_name=ind.BASIS_AVERAGE))
 
