@@ -419,8 +419,9 @@ def test_excel_with_merged_title_row_is_accepted(data, tmp_path):
 
 def test_indonesian_export_semicolons_decimal_commas_bom_months_and_codes(data, tmp_path):
     p = read(data, "pendampingan")
-    p.loc[0, "bulan"] = "Januari 2024"
-    p.loc[1, "bulan"] = "02/2024"
+    assert list(p.loc[:1, "bulan"]) == ["2023-01", "2023-02"]  # the sample's first rows, written as staff do
+    p.loc[0, "bulan"] = "Januari 2023"
+    p.loc[1, "bulan"] = "02/2023"
     p.loc[2, "kode_desa"] = p.loc[2, "kode_desa"].replace(".", "")  # 1605011001: no dots
     expected_code = read(data, "pendampingan").loc[3, "kode_desa"]
     parts = expected_code.split(".")
@@ -436,13 +437,13 @@ def test_indonesian_export_semicolons_decimal_commas_bom_months_and_codes(data, 
     (data / "lokmin.csv").write_bytes(lok.to_csv(index=False).encode("cp1252"))
     code, out = run(data)
     assert code == 0, out
-    for note in ("BOM UTF-8", "Windows-1252", 'kolom bulan: 2 nilai dinormalkan (mis. "Januari 2024" → "2024-01")',
+    for note in ("BOM UTF-8", "Windows-1252", 'kolom bulan: 2 nilai dinormalkan (mis. "Januari 2023" → "2023-01")',
                  "kolom kode_desa: 2 nilai dinormalkan", "kolom krs_sasaran"):
         assert note in out, note
     store, _ = ingest(data, tmp_path / "cache")
     rows = store.pendampingan(expected_code[:8])
     assert expected_code in set(rows["kode_desa"])
-    assert {"2024-01", "2024-02"} <= set(store.pendampingan(p.loc[0, "kode_desa"][:8])["bulan"])
+    assert {"2023-01", "2023-02"} <= set(store.pendampingan(p.loc[0, "kode_desa"][:8])["bulan"])
     assert 1234 in set(store.pendampingan(read(data, "kampung_kb").iloc[0, 0][:5])["krs_sasaran"]) or \
         1234 in set(store.pendampingan("16.05")["krs_sasaran"])
     assert "Café" in set(store.table("lokmin")["masalah"].str.slice(0, 60)) or \

@@ -109,6 +109,7 @@ class Col:
     header: str
     kind: str = "text"  # text | int | pct | num | change (signed) | band | bool | link (text, href) | pctband
     decimals: int = 1
+    download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)
 
 
 def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
@@ -186,7 +187,8 @@ class Table(Rich):
         return rows
 
     def records(self) -> list[list[Any]]:
-        return [[_download_value(r[c.key], c.kind, c.decimals) for c in self.cols] for r in self._records()]
+        return [[_download_value(r[c.download or c.key], c.kind, c.decimals) for c in self.cols]
+                for r in self._records()]
 
     def html(self) -> str:
         return template("sections/table.html.j2").render(

@@ -75,18 +75,25 @@ def evaluation_table(ctx: Context) -> Section:
     change against the year before."""
     frame = _indicator_rows(ctx)
     last = ctx.tahun - 1
+    # each source once under the table, a reference in its rows (the downloads keep the text): a long source
+    # in every row made each row eight lines tall on paper and on a phone
+    sources = list(dict.fromkeys(v for v in frame["sumber_target"] if v))
+    frame["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in frame["sumber_target"]]
+    listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
     cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"), Col("dasar", "Dasar"),
             Col("target", "Target", "pct", 0), Col("capaian_target", "Capaian vs target", "pct"),
             Col("band", "Status", "band"), Col("sebelumnya", f"Capaian {last}", "pct"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
             Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
-            Col("desember", f"Capaian Des {ctx.tahun}", "pct"), Col("sumber_target", "Sumber target")]
+            Col("desember", f"Capaian Des {ctx.tahun}", "pct"),
+            Col("sumber_ref", "Sumber target", download="sumber_target")]
     return Section(Table(frame, cols, name="evaluasi-indikator",
                          caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
                          note=f"Capaian tahunan menurut kolom Dasar. {BASIS_REACH_TEXT} {BASIS_AVERAGE_TEXT} "
                               "Status dihitung pada dasar yang tertulis. Capaian vs target = capaian ÷ target × 100 "
                               "(dibalik untuk indikator yang makin rendah makin baik). Perubahan = capaian "
-                              f"{ctx.tahun} − capaian {last} (dasar yang sama), dalam poin persen."))
+                              f"{ctx.tahun} − capaian {last} (dasar yang sama), dalam poin persen."
+                              + (f" Sumber target: {listed}" if listed else "")))
 
 
 def _indicator_rows(ctx: Context) -> pd.DataFrame:
