@@ -371,18 +371,25 @@ def part5(args, work: Path) -> None:
 # ---------------------------------------------------------------- part 6
 
 
-def timed_build(root: Path, out: Path, jobs: int) -> tuple[float, int]:
-    """Wall seconds and exit status of ``ranpasti build`` of the sample, from scratch, by the code in ``root``."""
+def timed_build(root: Path, out: Path, jobs: int) -> tuple[float, int, float, int]:
+    """Wall seconds, exit status, CPU seconds (the build and every kernel it ran) and pages published of
+    ``ranpasti build`` of the sample, from scratch, by the code in ``root``. Per page, because the sample of
+    one version may have more pages than the other's (issue 16 added two years of evaluations)."""
     src = root / "src"
     code = cli_from(src)
     env = {**os.environ, "PYTHONPATH": str(src)}  # the kernels import the same code
     shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, "build", "--data", str(root / "data"), "--out",
                            str(out / "site"), "--build-dir", str(out / "build"), "--cache", str(out / "cache"),
                            "--params", str(out / "params"), "--renderer", "builtin", "--jobs", str(jobs)],
                           cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start, done.returncode
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    pages = sum(1 for _ in (out / "site").rglob("notebook.ipynb")) if (out / "site").is_dir() else 0
+    return wall, done.returncode, cpu, pages
 
 
 def part6(args, work: Path) -> None:
@@ -391,15 +398,23 @@ def part6(args, work: Path) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), args.build_baseline],
                    check=True, capture_output=True)
     try:
-        runs: dict[str, list[tuple[float, int]]] = {"sekarang": [], args.build_baseline: []}
+        runs: dict[str, list[tuple[float, int, float, int]]] = {"sekarang": [], args.build_baseline: []}
         for _ in range(2):
             runs["sekarang"].append(timed_build(ROOT, work / "ab-now", args.jobs))
             runs[args.build_baseline].append(timed_build(tree, work / "ab-base", args.jobs))
+        best = {}
         for version, got in runs.items():
-            say(f"    kode {version}: {', '.join(f'{s:.1f} s' for s, _ in got)} (status {sorted({c for _, c in got})})")
-        now = min(s for s, _ in runs["sekarang"])
-        base = min(s for s, _ in runs[args.build_baseline])
-        say(f"    terbaik: sekarang {now:.1f} s, {args.build_baseline} {base:.1f} s, rasio {now / base:.3f}")
+            pages = got[0][3]
+            say(f"    kode {version}: {pages} halaman; "
+                + ", ".join(f"{s:.1f} s (CPU {c:.0f} s)" for s, _, c, _ in got)
+                + f" (status {sorted({r for _, r, _, _ in got})})")
+            wall = min(s for s, _, _, _ in got) / max(pages, 1)
+            cpu = min(c for _, _, c, _ in got) / max(pages, 1)
+            best[version] = (wall, cpu)
+            say(f"      terbaik per halaman: {wall:.3f} s, CPU {cpu:.3f} s")
+        now, base = best["sekarang"], best[args.build_baseline]
+        say(f"    rasio per halaman (sekarang / {args.build_baseline}): waktu {now[0] / base[0]:.3f}, "
+            f"CPU {now[1] / base[1]:.3f}")
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
 

@@ -125,9 +125,9 @@ def expected_pages(regions) -> list[str]:
     """Every page of the documented URL scheme for the sample data (urls.py)."""
     pages = {page_dir(regions, "ID")}
     for kab in SAMPLE_KABUPATEN:
-        pages |= {page_dir(regions, kab[:2]), page_dir(regions, kab), page_dir(regions, kab, "evaluasi", 2024)}
-        for kec in regions.children(kab).index:
-            pages |= {page_dir(regions, kec), page_dir(regions, kec, "evaluasi", 2024)}
+        for unit in (kab, *regions.children(kab).index):  # December evaluations of the complete years 2023–2025
+            pages |= {page_dir(regions, unit), *(page_dir(regions, unit, "evaluasi", y) for y in (2023, 2024, 2025))}
+        pages.add(page_dir(regions, kab[:2]))
     return sorted(pages)
 
 

@@ -94,7 +94,7 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str,
     df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
     df["nilai_teks"] = df["nilai"].map(fmt.percent)
     labels = tuple(dict.fromkeys(df["label"]))
-    tdf = pd.DataFrame([{"label": k, "target": v, "target_teks": fmt.percent(v, 0)}
+    tdf = pd.DataFrame([{"label": k, "target": v, "target_teks": fmt.target(v)}
                         for k, v in targets.items() if k in labels and not fmt.is_missing(v)])
     colors = colors or {}
     line_colors = tuple(colors.get(label) or PALETTE[n % len(PALETTE)] for n, label in enumerate(labels))

@@ -107,14 +107,16 @@ class Section(list[Rich]):
 class Col:
     key: str
     header: str
-    kind: str = "text"  # text | int | pct | num | change (signed) | band | bool | link (text, href) | pctband
+    kind: str = "text"  # text | int | pct | target | num | change (signed) | band | bool | link | pctband
     decimals: int = 1
     download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)
 
 
 def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
-    if isinstance(value, str) and kind in ("int", "pct", "num", "change"):
+    if isinstance(value, str) and kind in ("int", "pct", "target", "num", "change"):
         return value  # already suppressed or annotated ("< 5")
+    if kind == "target":
+        return fmt.target(value)
     if kind == "change":
         return fmt.change(value, decimals)
     if kind == "int":
@@ -131,6 +133,8 @@ def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
 def _download_value(value: Any, kind: str, decimals: int) -> Any:
     if isinstance(value, str) or fmt.is_missing(value):
         return None if fmt.is_missing(value) else value
+    if kind == "target":
+        return round(float(value), 2)
     if kind in ("pct", "num", "change"):
         return round(float(value), decimals)
     if kind == "int":

@@ -41,6 +41,15 @@ def percent(value: Any, decimals: int = 1) -> str:
     return f"{number(value, decimals)}%"
 
 
+def target(value: Any) -> str:
+    """A target as it is set: ``90`` → ``90%``, ``18.8`` → ``18,8%``. Never rounded to a figure it is not (the
+    RPJMN's 18,8% for 2025 read "19%" with a fixed zero decimals)."""
+    if is_missing(value):
+        return NO_DATA
+    decimals = next((d for d in (0, 1) if abs(round(float(value), d) - float(value)) < 1e-9), 2)
+    return percent(value, decimals)
+
+
 def change(value: Any, decimals: int = 1) -> str:
     """``8.25`` → ``+8,3``, ``-1.0`` → ``-1,0``, ``0`` → ``0,0``: a difference always says its direction."""
     if is_missing(value):

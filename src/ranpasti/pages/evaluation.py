@@ -81,7 +81,7 @@ def evaluation_table(ctx: Context) -> Section:
     frame["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in frame["sumber_target"]]
     listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
     cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"), Col("dasar", "Dasar"),
-            Col("target", "Target", "pct", 0), Col("capaian_target", "Capaian vs target", "pct"),
+            Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct"),
             Col("band", "Status", "band"), Col("sebelumnya", f"Capaian {last}", "pct"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
             Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
@@ -433,7 +433,7 @@ def summary(ctx: Context) -> Section:
         arah = ind.INDICATORS[r.indikator].direction
         parts.append(f"{ind.label(r.indikator)} paling tertinggal ({r.dasar}): "
                      f"{fmt.percent(ind.shown(r.nilai, r.target, arah))} "
-                     f"terhadap target {fmt.percent(r.target, 0)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
+                     f"terhadap target {fmt.target(r.target)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
     parts.append(_change_sentence(ctx))
@@ -476,7 +476,7 @@ def gaps(ctx: Context) -> Section:
         arah = ind.INDICATORS[r.indikator].direction
         items.append(f"{ind.label(r.indikator)} ({r.dasar}): {fmt.percent(ind.shown(r.nilai, r.target, arah))}, "
                      f"kurang {gap} poin "
-                     f"dari target {fmt.percent(r.target, 0)}; {len(below)} {ctx.child_level} di bawah target"
+                     f"dari target {fmt.target(r.target)}; {len(below)} {ctx.child_level} di bawah target"
                      + (f" (terendah: {names})" if names else "") + ".")
     lok = ctx.lokmin_rows()
     open_actions = lok[lok["status"] != "selesai"]

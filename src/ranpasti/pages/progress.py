@@ -53,7 +53,7 @@ def _trend_description(df: pd.DataFrame, targets: dict) -> str:
         first, last = points[0], points[-1]
         parts.append(f"{label} dari {fmt.percent(first['nilai'])} ({fmt.month(first['bulan'])}) menjadi "
                      f"{fmt.percent(last['nilai'])} ({fmt.month(last['bulan'])}), target "
-                     f"{fmt.percent(targets.get(label), 0)}")
+                     f"{fmt.target(targets.get(label))}")
     return "; ".join(parts) + "."
 
 
@@ -164,7 +164,7 @@ def prevalence(ctx: Context) -> Section:
         out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)"), name="prevalensi",
                          title="Prevalensi stunting balita (survei SSGI/SKI)",
                          description="SKI 2023 adalah survei berbeda dari SSGI: garis putus menandai pergantian seri. "
-                                     f"Target {ctx.tahun}: {fmt.percent(ctx.target_of('prevalensi_stunting'), 0)}.",
+                                     f"Target {ctx.tahun}: {fmt.target(ctx.target_of('prevalensi_stunting'))}.",
                          table=table, svg=ctx.svg))
     else:
         out.append(table)
