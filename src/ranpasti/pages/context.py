@@ -224,12 +224,15 @@ class Context:
         values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
         return ind.with_target(values, self.targets, self.tahun, self.config)
 
-    @memoised
     def kabupaten_annual(self, months: tuple[str, str]) -> pd.DataFrame:
-        """Capaian of the page's kabupaten as a whole over ``months`` (a kecamatan page's comparison)."""
-        rows = self._kabupaten_rows
-        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-        return ind.capaian(rows, "kabupaten", by_month=False)
+        """Capaian of the page's kabupaten as a whole over ``months`` (a kecamatan page's comparison), once per
+        kabupaten: every kecamatan page of it shows the same figures. Shared: not to be modified."""
+        def compute() -> pd.DataFrame:
+            rows = self._kabupaten_rows
+            rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+            return ind.capaian(rows, "kabupaten", by_month=False)
+
+        return self._kabupaten_wide(("kabupaten_annual", months), compute)
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""

@@ -18,7 +18,7 @@ from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
 from .common import empty
-from .context import MAIN_INDICATOR, Context
+from .context import MAIN_INDICATOR, Context, memoised
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
@@ -73,7 +73,7 @@ def _with_change(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
 def evaluation_table(ctx: Context) -> Section:
     """Annual (Jan–Dec) and December capaian per indicator against the year's target, with band, and the
     change against the year before."""
-    frame = _indicator_rows(ctx)
+    frame = _indicator_rows(ctx).copy()
     last = ctx.tahun - 1
     # each source once under the table, a reference in its rows (the downloads keep the text): a long source
     # in every row made each row eight lines tall on paper and on a phone
@@ -96,9 +96,11 @@ def evaluation_table(ctx: Context) -> Section:
                               + (f" Sumber target: {listed}" if listed else "")))
 
 
+@memoised
 def _indicator_rows(ctx: Context) -> pd.DataFrame:
     """One row per indicator: the year's figures as shown (rounded toward their side of the target: statuses
-    are decided unrounded), last year's, and the change."""
+    are decided unrounded), last year's, and the change. Once per page: the table and the summary's
+    sentence on the change both read it (shared: copy before changing)."""
     annual = ctx.own_annual.set_index("indikator")
     dec = ctx.own((f"{ctx.tahun}-12", f"{ctx.tahun}-12")).set_index("indikator")
     rows = []
