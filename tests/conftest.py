@@ -54,12 +54,17 @@ def sample_sites(tmp_path_factory):
     return get
 
 
+def copy_sample_data(dest: Path) -> Path:
+    """The sample data folder's files (not ``data/wilayah``, which the package reads in place) copied into
+    ``dest``, modification times kept: every test that builds from its own data starts here."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in (ROOT / "data").iterdir():
+        if f.is_file():
+            shutil.copy2(f, dest / f.name)
+    return dest
+
+
 @pytest.fixture
 def data(tmp_path) -> Path:
     """A copy of the sample data folder, for a test to break as staff exports break."""
-    d = tmp_path / "data"
-    d.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, d / f.name)
-    return d
+    return copy_sample_data(tmp_path / "data")

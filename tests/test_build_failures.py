@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_sample_data
 
 from ranpasti.build import BuildFailed, BuildOptions, build
 
@@ -33,11 +34,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def setup(tmp: Path) -> BuildOptions:
-    data = tmp / "data"
-    data.mkdir(parents=True)
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
+    data = copy_sample_data(tmp / "data")
     shutil.copytree(ROOT / "notebooks", tmp / "notebooks")
     return BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
                         cache_dir=tmp / "cache", notebooks_dir=tmp / "notebooks", renderer="builtin", jobs=1,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
+from conftest import copy_sample_data
 
 from ranpasti.cli import main
 
@@ -24,11 +24,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def project(tmp_path: Path) -> dict[str, Path]:
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
+    data = copy_sample_data(tmp_path / "data")
     site = tmp_path / "site"
     (site / "kabupaten-musi-rawas").mkdir(parents=True)
     (site / "index.html").write_text("<html><body>situs lama yang sudah terbit</body></html>")

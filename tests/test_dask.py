@@ -3,11 +3,11 @@ worker processes), each worker keeps its own warm kernel, and the workers write 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_sample_data
 
 from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
@@ -28,11 +28,7 @@ def cluster():
 
 
 def sample_jobs(tmp_path: Path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy2(f, data / f.name)
+    data = copy_sample_data(tmp_path / "data")
     store, _ = ingest(data, tmp_path / "cache")
     write_params(store, tmp_path / "params")
     jobs = plan(load_pages(tmp_path / "params", store), store, ROOT / "notebooks", tmp_path / "nb", tmp_path / "cache")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_sample_data
 
 from ranpasti import declarations, docs, schema
 from ranpasti import indicators as ind
@@ -52,11 +53,7 @@ def _definitions(tmp_path: Path, entry: str) -> Path:
 
 
 def _data(tmp_path: Path, extra: dict[str, list[int]] | None = None) -> Path:
-    d = tmp_path / "data"
-    d.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, d / f.name)
+    d = copy_sample_data(tmp_path / "data")
     if extra:
         p = pd.read_csv(d / "pendampingan.csv", dtype=str, keep_default_na=False)
         for col, values in extra.items():

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_sample_data
 from papermill.engines import Engine, papermill_engines
 
 from ranpasti.execute import Ledger, execute, plan
@@ -65,10 +66,7 @@ def sha(path: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("inkremental") / "proyek"
-    (root / "data").mkdir(parents=True)
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy2(f, root / "data" / f.name)
+    copy_sample_data(root / "data")
     store, _ = ingest(root / "data", root / "cache")
     write_params(store, root / "params")
     jobs = jobs_of(root)

@@ -8,7 +8,6 @@ starts inherits a marker in its environment; after the build is ended, none may 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "RANPASTI_UJI_PROSES"
@@ -40,11 +40,7 @@ def marked(value: str) -> list[int]:
 
 
 def started_build(tmp_path: Path) -> tuple[subprocess.Popen, str]:
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
+    data = copy_sample_data(tmp_path / "data")
     value = uuid.uuid4().hex
     env = {**os.environ, MARK: value}
     proc = subprocess.Popen(

@@ -7,7 +7,6 @@ kecamatan has no calon pengantin at all and no desa reports in December, then re
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
+from conftest import copy_sample_data
 
 from ranpasti import fmt
 from ranpasti import indicators as ind
@@ -30,10 +30,7 @@ SMALL_DESA = "16.05.01.2003"  # 3 KRS in December: could identify families, must
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("data")
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, d / f.name)
+    d = copy_sample_data(tmp_path_factory.mktemp("data"))
     pend = pd.read_csv(d / "pendampingan.csv", dtype=str)
     in_kec = pend["kode_desa"].str.startswith(EMPTY_KEC + ".")
     pend.loc[in_kec, ["catin_terdaftar", "catin_didampingi"]] = "0"

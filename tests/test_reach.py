@@ -14,7 +14,6 @@ one desa of Sanga Desa (16.06.05) leaves its catin figures blank.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -22,6 +21,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 from click.testing import CliRunner
+from conftest import copy_sample_data
 
 from ranpasti import indicators as ind
 from ranpasti import pages as p
@@ -39,21 +39,13 @@ REACH = [i for i in ind.PENDAMPINGAN_INDICATORS if i.annual == "reach"]
 AVERAGE = [i for i in ind.PENDAMPINGAN_INDICATORS if i.annual != "reach"]
 
 
-def _copy(src: Path, dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in src.iterdir():
-        if f.is_file():
-            shutil.copy(f, dest / f.name)
-    return dest
-
-
 def _first_desa(reach: pd.DataFrame, kec: str) -> str:
     return sorted(reach.loc[reach["kode_desa"].str.startswith(kec + "."), "kode_desa"])[0]
 
 
 @pytest.fixture(scope="module")
 def reach_data(tmp_path_factory) -> Path:
-    d = _copy(ROOT / "data", tmp_path_factory.mktemp("data"))
+    d = copy_sample_data(tmp_path_factory.mktemp("data"))
     j = pd.read_csv(d / "jangkauan.csv", dtype=str, keep_default_na=False)
     j = j[j["kode_desa"] != _first_desa(j, PARTIAL_KEC)]
     j.loc[j["kode_desa"] == _first_desa(j, BLANK_KEC), ["catin_terdaftar", "catin_didampingi"]] = ""

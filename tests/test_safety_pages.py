@@ -9,7 +9,6 @@ stay a string.
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
+from conftest import copy_sample_data
 
 from ranpasti.store import ingest
 
@@ -34,11 +34,7 @@ BREAKOUT = 'x"\nimport pathlib; pathlib.Path("PWNED").write_text("1")\n"'
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory) -> tuple[str, Path]:
     tmp = tmp_path_factory.mktemp("xss")
-    data = tmp / "data"
-    data.mkdir()
-    for f in (ROOT / "data").iterdir():
-        if f.is_file():
-            shutil.copy(f, data / f.name)
+    data = copy_sample_data(tmp / "data")
     lok = pd.read_csv(data / "lokmin.csv", dtype=str)
     rows = lok["kode_kecamatan"] == "16.05.01"
     for i, idx in enumerate(lok.index[rows]):
