@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -222,33 +223,51 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
     """
     from .config import NO_TARGET_BAND
 
-    t = targets[targets["tahun"] == tahun]
-    if "kode_wilayah" not in t:
-        t = t.assign(kode_wilayah="ID")
-    t = t.rename(columns={"sumber": "sumber_target"})[["indikator", "kode_wilayah", "target", "arah",
-                                                          "sumber_target"]]
+    table = _targets_of_year(targets, tahun)
     out = values.copy()
-    kode = out["kode"].astype(str)
-    found = pd.DataFrame(index=out.index, columns=["target", "arah", "sumber_target"], dtype=object)
-    for length in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"], None):  # most specific first
-        region = pd.Series("ID", index=out.index) if length is None else \
-            kode.where(kode.str.len() >= length).str.slice(0, length)
-        hit = out[["indikator"]].assign(kode_wilayah=region).merge(t, on=["indikator", "kode_wilayah"],
-                                                                   how="left").set_index(out.index)
-        fill = found["target"].isna() & hit["target"].notna()
-        found.loc[fill, ["target", "arah", "sumber_target"]] = hit.loc[fill, ["target", "arah", "sumber_target"]]
-    out["target"] = pd.to_numeric(found["target"], errors="coerce")
-    out["arah"] = found["arah"].where(found["arah"].notna(), _directions(out["indikator"]))
-    out["sumber_target"] = found["sumber_target"].fillna("")
-    naik = out["arah"] != "turun"
+    memo: dict[tuple[str, str], tuple | None] = {}
+    found = []
+    for key, kode in zip(out["indikator"].to_numpy(object), out["kode"].astype(str).to_numpy(object), strict=True):
+        pair = (key, kode[:CODE_LENGTH["kabupaten"]])  # a kabupaten prefix decides all three lookups
+        if pair not in memo:
+            memo[pair] = _most_specific(table, key, kode)
+        found.append(memo[pair])
+    out["target"] = np.array([h[0] if h else np.nan for h in found], dtype="float64")
+    arah = np.array([h[1] if h else None for h in found], dtype=object)
+    out["arah"] = np.where(pd.isna(arah), _directions(out["indikator"]).to_numpy(object), arah)
+    out["sumber_target"] = np.array([h[2] if h else "" for h in found], dtype=object)
+    naik = (out["arah"] != "turun").to_numpy()
+    nilai, target = out["nilai"].to_numpy(dtype="float64"), out["target"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["capaian_target"] = np.where(naik, out["nilai"] / out["target"] * 100.0,
-                                         out["target"] / out["nilai"] * 100.0)
-    out.loc[out["nilai"].isna() | out["target"].isna(), "capaian_target"] = np.nan
-    out["band"], out["warna"] = bands(out["capaian_target"].to_numpy(), config)
-    no_target = out["nilai"].notna() & out["target"].isna()
-    out.loc[no_target, "band"], out.loc[no_target, "warna"] = NO_TARGET_BAND.label, NO_TARGET_BAND.color
+        ct = np.where(naik, nilai / target * 100.0, target / nilai * 100.0)
+    ct[np.isnan(nilai) | np.isnan(target)] = np.nan
+    out["capaian_target"] = ct
+    band, warna = bands(ct, config)
+    no_target = ~np.isnan(nilai) & np.isnan(target)
+    out["band"] = np.where(no_target, NO_TARGET_BAND.label, band).astype(object)
+    out["warna"] = np.where(no_target, NO_TARGET_BAND.color, warna).astype(object)
     return out
+
+
+def _targets_of_year(targets: pd.DataFrame, tahun: int) -> dict[tuple[str, str], tuple[float, Any, str]]:
+    """(indikator, region code) → (target, arah, sumber) for the targets set for ``tahun`` (a few dozen rows:
+    looked up per distinct indicator and kabupaten, not merged per row, as every page asks ~10 times)."""
+    t = targets[targets["tahun"] == tahun]
+    regions = t["kode_wilayah"] if "kode_wilayah" in t else pd.Series("ID", index=t.index)
+    out = {}
+    for key, region, value, arah, sumber in zip(t["indikator"], regions, pd.to_numeric(t["target"], errors="coerce"),
+                                                t["arah"], t["sumber"], strict=True):
+        out[(str(key), str(region))] = (float(value), None if pd.isna(arah) else arah,
+                                        "" if pd.isna(sumber) else sumber)
+    return out
+
+
+def _most_specific(table: dict, key: str, kode: str) -> tuple | None:
+    """The unit's kabupaten's target, else its province's, else the national one (``ID``)."""
+    for length in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"]):
+        if len(kode) >= length and (key, kode[:length]) in table:
+            return table[(key, kode[:length])]
+    return table.get((key, "ID"))
 
 
 def shown(value: float, target: float | None, direction: str = "naik", decimals: int = 1) -> float:
