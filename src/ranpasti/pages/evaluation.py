@@ -276,8 +276,10 @@ def semesters(ctx: Context) -> Section:
     return Section(chart)
 
 
+@memoised
 def _lokmin_year(ctx: Context) -> pd.DataFrame:
-    """The year's Lokmin rows with display columns, and which follow-ups are still open or past deadline."""
+    """The year's Lokmin rows with display columns, and which follow-ups are still open or past deadline.
+    Once per page (the follow-up section and the annex both show it; shared: not to be modified)."""
     df = ctx.lokmin_rows()
     for column in ("penanggung_jawab", "tenggat"):  # optional columns of lokmin.csv
         if column not in df:
