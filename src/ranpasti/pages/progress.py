@@ -201,7 +201,7 @@ def lokmin(ctx: Context, limit: int = 10) -> Section:
     df = df[df["tanggal"].str.slice(0, 7) <= ctx.bulan]  # ISO dates: the month
     if df.empty:
         return Section(empty("Lokmin: belum ada pertemuan tercatat untuk periode ini."))
-    latest = df.sort_values("tanggal", ascending=False).head(limit).copy()
+    latest = df.sort_values("tanggal", ascending=False, kind="stable").head(limit).copy()  # ties: as listed
     latest["tanggal_teks"] = latest["tanggal"].map(fmt.date)
     cols = [Col("tanggal_teks", "Tanggal")]
     if ctx.level != "kecamatan":
