@@ -267,3 +267,19 @@ def test_a_kabupaten_evaluation_is_redone_when_the_province_or_national_figure_i
     big = {j.page: j.key for j in jobs_of(root)}
     assert big[mura[2024]] != keys[mura[2024]]
     assert big[mura[2023]] == keys[mura[2023]] and big[mura[2025]] == keys[mura[2025]]
+
+
+def test_pages_run_national_and_provinces_first_then_each_kabupaten_before_its_kecamatan(project):
+    """Each kabupaten's own pages run right before its kecamatan pages, so the figures the workers compute
+    for the kabupaten (``Store.kabupaten_memo``) serve all of them; national and province pages first."""
+    results = execute(jobs_of(project), Ledger(project / "urutan.jsonl"), engine="uji-tanpa-eksekusi",
+                      cwd=project, force=True)
+    codes = [r.kode for r in results]
+    levels = [len(k) for k in codes]  # ID 2, provinsi 2, kabupaten 5, kecamatan 8
+    first = levels.index(5)
+    assert all(n == 2 for n in levels[:first]) and codes[0] == "ID"
+    groups = [k[:5] for k in codes[first:]]
+    assert groups == sorted(groups)  # kabupaten after kabupaten, never interleaved
+    for kab in set(groups):
+        mine = [k for k in codes[first:] if k.startswith(kab)]
+        assert mine[: len(YEARS) + 1] == [kab] * (len(YEARS) + 1)  # its progress page and evaluations first

@@ -43,6 +43,16 @@ DEFAULT_ENGINE = "ranpasti-warm"  # engines.WarmKernelEngine; "nbclient" = paper
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabupaten": 2}
 
 
+def _run_order(job: Job) -> tuple:
+    """The heaviest pages (national, provinces) first, so they do not finish last on one worker; then each
+    kabupaten's own pages right before its kecamatan pages: the workers compute a kabupaten's figures once
+    (``Store.kabupaten_memo``) and every page of it reuses them. Stable: the params order within a unit."""
+    level = level_of(job.kode)
+    if level in ("nasional", "provinsi"):
+        return (LEVEL_ORDER[level], "", 0)
+    return (2, ancestor(job.kode, "kabupaten"), LEVEL_ORDER.get(level, 3))
+
+
 def unit_hash(kode: str, slices: dict[str, str]) -> str:
     """A unit's data hash: its own slice, or all kabupaten slices under a province or the country."""
     if kode in slices:
@@ -216,8 +226,7 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
         if stats is not None:
             stats.update(seconds=0.0, peak_tree_rss_mb=0.0, cpu_seconds=0.0, workers_info=[], **peak_rss())
         return results
-    # heavy pages (national, provinces, kabupaten) first, so they do not finish last on one worker
-    todo.sort(key=lambda j: LEVEL_ORDER.get(level_of(j.kode), 3))
+    todo.sort(key=_run_order)
     by_page = {j.page: j for j in todo}
     ledger.compact()
     if executor == "local" and len(todo) < SMALL_RUN:

@@ -152,7 +152,7 @@ class Context:
         if self.level == "kecamatan":
             kab = self._kabupaten_rows
             return kab[kab["kode_kecamatan"] == self.kode]
-        return self.store.pendampingan(self.kode)
+        return self._kabupaten_rows
 
     @property
     def _kabupaten_rows(self) -> pd.DataFrame:
@@ -210,9 +210,15 @@ class Context:
         band (level = own level or children). Shared: not to be modified."""
         return self._capaian_at(level, months or self.year_to_date(), by_month)
 
+    @property
+    def _in_kabupaten(self) -> bool:
+        """A kabupaten's page or one of its kecamatan pages: figures computed for the whole kabupaten once and
+        shared (a build runs a kabupaten's own pages right before its kecamatan pages, on the same workers)."""
+        return self.level in ("kabupaten", "kecamatan")
+
     @memoised
     def _capaian_at(self, level: str, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
-        if self.level == "kecamatan":  # computed for the whole kabupaten once, then this kecamatan's rows
+        if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
             whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun),
                                          lambda: self._compute_capaian(self._kabupaten_rows, level, months, by_month))
             return self._inside(whole)
@@ -252,7 +258,7 @@ class Context:
 
     @memoised
     def _annual_at(self, level: str, tahun: int) -> pd.DataFrame:
-        if self.level == "kecamatan":  # computed for the whole kabupaten once, then this kecamatan's rows
+        if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
             kab = ancestor(self.kode, "kabupaten")
             whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._compute_annual(
                 self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun))
@@ -279,7 +285,7 @@ class Context:
 
     @memoised
     def _kampung_at(self, level: str, tahun: int) -> pd.DataFrame:
-        if self.level == "kecamatan":
+        if self._in_kabupaten:
             kab = ancestor(self.kode, "kabupaten")
             whole = self._kabupaten_wide(("kampung", level, tahun, self.tahun), lambda: self._compute_kampung(
                 self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level, tahun))
@@ -296,6 +302,8 @@ class Context:
 
     def _inside(self, whole: pd.DataFrame) -> pd.DataFrame:
         """Rows of a kabupaten-wide result that belong to this unit (its own row and its desa)."""
+        if self.level == "kabupaten":
+            return whole
         codes = whole["kode"]
         return whole[(codes == self.kode) | codes.str.startswith(self.kode + ".")]
 
