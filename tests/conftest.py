@@ -6,12 +6,15 @@ nothing), so the renderers are compared on exactly the same notebooks.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from ranpasti.build import BuildOptions, build
+from ranpasti.jobs import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 # The offline Quarto kit of this workplace; `make test` installs it into .tools/quarto (scripts/setup_quarto.sh)
@@ -68,3 +71,22 @@ def copy_sample_data(dest: Path) -> Path:
 def data(tmp_path) -> Path:
     """A copy of the sample data folder, for a test to break as staff exports break."""
     return copy_sample_data(tmp_path / "data")
+
+
+# ---------------------------------------------------------------- engine tests
+
+
+def notebook(path: Path, *cells: str, params: str = "kode = 'x'") -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# uji"), p, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nbformat.write(nb, path)
+    return path
+
+
+def job(tmp_path: Path, nb: Path, name: str, **parameters) -> Job:
+    """A unit; papermill injects its parameters as cell 2, so the notebook's own cells count from 3."""
+    key = hashlib.sha256(name.encode()).hexdigest()
+    return Job(name, name, nb, tmp_path / "out" / name / "index.ipynb", {"kode": name, **parameters}, key)

@@ -3,33 +3,15 @@ crashing or hanging unit fails alone while the next one gets a fresh kernel."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import nbformat
 import papermill as pm
 import pytest
+from conftest import job, notebook
 
 from ranpasti import engines
-from ranpasti.execute import DEFAULT_ENGINE, Job, run_job
+from ranpasti.execute import run_job
 
 ENGINE = "ranpasti-warm"
-
-
-def notebook(path: Path, *cells: str, params: str = "kode = 'x'") -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbformat.v4.new_code_cell(params)
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# uji"), p, *(nbformat.v4.new_code_cell(c) for c in cells)]
-    nbformat.write(nb, path)
-    return path
-
-
-def job(tmp_path: Path, nb: Path, name: str, **parameters) -> Job:
-    """A unit; papermill injects its parameters as cell 2, so the notebook's own cells count from 3."""
-    key = hashlib.sha256(name.encode()).hexdigest()
-    return Job(name, name, nb, tmp_path / "out" / name / "index.ipynb", {"kode": name, **parameters}, key)
 
 
 @pytest.fixture(autouse=True)
@@ -40,10 +22,9 @@ def fresh_engine(monkeypatch):
     engines.shutdown()
 
 
-def test_warm_engine_is_the_default_and_registered_with_papermill():
+def test_warm_engine_is_registered_with_papermill():
     from papermill.engines import papermill_engines
 
-    assert DEFAULT_ENGINE == ENGINE
     assert papermill_engines.get_engine(ENGINE) is engines.WarmKernelEngine
 
 

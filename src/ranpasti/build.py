@@ -121,7 +121,7 @@ def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
     if not needs_ingest(opts.data_dir, opts.cache_dir, regions):
         return None
     executor = LocalExecutor(workers=workers)
-    executor.prewarm()
+    executor.prewarm(opts.engine)
     return executor
 
 

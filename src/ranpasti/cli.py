@@ -115,7 +115,8 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
               help="Pembuat HTML situs (auto: Quarto bila ada di PATH, selain itu bawaan).")
 @click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Jumlah pekerja paralel.")
-@click.option("--engine", default=None, help="Engine papermill (bawaan: ranpasti-warm; atau nbclient).")
+@click.option("--engine", default=None,
+              help="Engine papermill (bawaan: ranpasti-inprocess; atau ranpasti-warm, nbclient).")
 @click.option("--executor", type=RegistryChoice(executor_names), default=DEFAULT_EXECUTOR, show_default=True,
               help="Tempat notebook dijalankan: proses di komputer ini, atau klaster Dask.")
 @click.option("--scheduler", default=None, help="Alamat scheduler Dask, tcp://HOST:8786 (dengan --executor dask).")

@@ -434,6 +434,8 @@ def _engine_class() -> type:
     class WarmKernelEngine(NBClientEngine):
         """papermill engine: the worker process's warm kernel, user state cleared between notebooks."""
 
+        prewarm = staticmethod(prewarm)
+
         @classmethod
         def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
                              autosave_cell_every=30, **kwargs):

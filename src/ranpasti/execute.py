@@ -39,7 +39,8 @@ from .store import Store
 
 __all__ = ["DEFAULT_ENGINE", "DEFAULT_TIMEOUT", "Job", "Ledger", "Result", "execute", "plan", "run_job"]
 
-DEFAULT_ENGINE = "ranpasti-warm"  # engines.WarmKernelEngine; "nbclient" = papermill's own, a cold kernel per notebook
+DEFAULT_ENGINE = "ranpasti-inprocess"  # inprocess.InProcessEngine; "ranpasti-warm" = a warm kernel per worker
+# (engines.WarmKernelEngine); "nbclient" = papermill's own, a cold kernel per notebook
 LEVEL_ORDER = {"nasional": 0, "provinsi": 1, "kabupaten": 2}
 
 

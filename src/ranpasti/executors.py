@@ -3,12 +3,14 @@
 Both take the jobs to run and yield one ``Result`` per job as units finish (streaming: only small
 ``Result`` records cross back to the parent, never notebooks, and only a bounded window of jobs is in
 flight at a time). Both run the same function, ``jobs.run_job``, in long-lived worker processes, so the
-``ranpasti-warm`` engine's module-level kernel stays warm across units in every worker.
+engines' per-process state (the in-process shell, or ``ranpasti-warm``'s kernel) stays warm across units.
 
 ``local``
-    ``workers`` processes from a ``forkserver`` pool on this machine; ``workers <= 1`` runs in this
-    process. A worker that dies (e.g. killed by the OOM killer) breaks the pool: a new pool is started and
-    the units that were running are tried once more before they are reported as failed.
+    ``workers`` processes from a ``forkserver`` pool on this machine (``workers <= 1`` with a kernel engine
+    runs in this process; the in-process engine always runs in a worker, never in the build). A worker that
+    dies (a page that ends its process, the OOM killer) breaks the pool: a new pool is started and the
+    units that were in flight run again one at a time, so the one that ends its process on its own is
+    reported as failed and the others are published.
 
 ``dask``
     ``scheduler="tcp://HOST:PORT"`` (or a ``distributed.Client``; none starts a ``LocalCluster`` with
@@ -33,7 +35,9 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, Protocol
 
+from .engines import recycle_every
 from .errors import UsageError
+from .inprocess import ENGINE_NAME as INPROCESS
 from .jobs import Job, Result, run_job
 
 DEFAULT_EXECUTOR = "local"
@@ -76,23 +80,25 @@ def _failed(job: Job, seconds: float, error: str) -> Result:
 
 
 def worker_info() -> dict:
-    """Run inside a worker: its pid, peak RSS (self and its finished kernels) and kernels started."""
+    """Run inside a worker: its pid, peak RSS (self and its finished kernels), kernels and in-process shells
+    started (each engine warms once per worker)."""
     import resource
 
-    from . import engines
+    from . import engines, inprocess
 
     kb = 1024.0
     return {"pid": os.getpid(),
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb,
             "kernels_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb,
-            "kernels_started": engines.kernels_started()}
+            "kernels_started": engines.kernels_started(), "shells_started": inprocess.shells_started()}
 
 
 _BARRIER: Any = None  # per worker: the pool's barrier, so a call can be made once on every worker
 
 
-def _preload(kernel_name: str | None, barrier: Any, build_pid: int | None = None) -> None:
-    """Pool initializer: import the heavy modules once per worker and, when asked, start its warm kernel.
+def _preload(engine: str | None, barrier: Any, build_pid: int | None = None) -> None:
+    """Pool initializer: import the heavy modules once per worker and, when asked, warm ``engine`` (its kernel
+    or its in-process shell: the engine class's ``prewarm``).
 
     Warming here rather than in submitted tasks makes it happen once in *every* worker: a task can be picked
     up twice by the worker that started first. A kernel that fails to start is left for the first unit to
@@ -103,13 +109,15 @@ def _preload(kernel_name: str | None, barrier: Any, build_pid: int | None = None
         from .lifeline import watch_build
 
         watch_build(build_pid)  # never outlive the build (SIGKILL, OOM kill): see ``lifeline``
-    import papermill  # noqa: F401
+    from papermill.engines import papermill_engines
 
-    from . import engines
+    from . import engines, inprocess  # noqa: F401  (both register their engines)
 
-    if kernel_name:
-        with contextlib.suppress(Exception):
-            engines.prewarm(kernel_name)
+    if engine:
+        with contextlib.suppress(Exception):  # an unknown engine is reported by the first unit, not here
+            warm = getattr(papermill_engines.get_engine(engine), "prewarm", None)  # papermill's have none
+            if warm is not None:
+                warm()
 
 
 def _worker_info_once() -> dict:
@@ -131,38 +139,51 @@ class LocalExecutor:
         self.window = self.workers * 4
         self._stats: dict[int, dict] = {}
         self._pool: ProcessPoolExecutor | None = None  # started early by ``prewarm``
+        self._engine: str | None = None  # what the prewarmed pool was warmed for
 
-    def _new_pool(self, kernel_name: str | None = None) -> ProcessPoolExecutor:
+    def _new_pool(self, engine: str, warm: bool = False) -> ProcessPoolExecutor:
         ctx = get_context("forkserver")
+        # a worker running notebooks in its own process is replaced now and then, as a warm kernel is, so
+        # memory a page leaves behind cannot build up over a national build
+        recycle = recycle_every() if engine == INPROCESS else None
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_preload,
-                                   initargs=(kernel_name, ctx.Barrier(self.workers), os.getpid()))
+                                   initargs=(engine if warm else None, ctx.Barrier(self.workers), os.getpid()),
+                                   max_tasks_per_child=recycle)
 
-    def prewarm(self, kernel_name: str = "python3") -> None:
-        """Start the workers and their warm kernels now, while the caller does other work (a rebuild
-        validates its data meanwhile): for a run of a few units, kernel start-up is most of the time."""
+    def prewarm(self, engine: str) -> None:
+        """Start the workers and warm ``engine`` in each now, while the caller does other work (a rebuild
+        validates its data meanwhile): for a run of a few units, start-up is most of the time."""
         if self.workers > 1 and self._pool is None:
-            self._pool = self._new_pool(kernel_name)
+            self._engine = engine
+            self._pool = self._new_pool(engine, warm=True)
             for _ in range(self.workers):  # the pool starts a process per submitted task while none is idle
                 self._pool.submit(_started)
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
-        if self.workers <= 1:
+        if self._pool is not None and self._engine != engine:  # prewarmed for another engine
+            self.close()
+        if self.workers <= 1 and engine != INPROCESS:  # never the build's own process: a page could end it
             for job in jobs:
                 yield run_job(job, engine, cwd, timeout)
             self._stats[os.getpid()] = worker_info()
             return
         queue = deque(jobs)
-        attempts: dict[str, int] = {}
-        while queue:
+        suspects: deque = deque()  # units running when a worker died: retried one at a time to find which
+        while queue or suspects:
             broken = False
-            pool, self._pool = self._pool or self._new_pool(), None
-            running: dict[Any, Any] = {}
+            pool, self._pool = self._pool or self._new_pool(engine), None
+            running: dict[Any, tuple[Job, float]] = {}
+            alone: Job | None = None  # the suspect running by itself: if the pool breaks now, it is the cause
             try:
-                while queue or running:
-                    while queue and len(running) < self.window and not broken:
-                        job = queue.popleft()
-                        attempts[job.page] = attempts.get(job.page, 0) + 1
-                        running[pool.submit(run_job, job, engine, cwd, timeout)] = (job, time.perf_counter())
+                while queue or suspects or running:
+                    if suspects:
+                        if not running and not broken:
+                            alone = suspects.popleft()
+                            running[pool.submit(run_job, alone, engine, cwd, timeout)] = (alone, time.perf_counter())
+                    else:
+                        while queue and len(running) < self.window and not broken:
+                            job = queue.popleft()
+                            running[pool.submit(run_job, job, engine, cwd, timeout)] = (job, time.perf_counter())
                     if not running:
                         break
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -172,11 +193,12 @@ class LocalExecutor:
                             yield fut.result()
                         except BrokenProcessPool:
                             broken = True
-                            if attempts[job.page] < 2:
-                                queue.appendleft(job)
+                            if alone is not None and job is alone:
+                                yield _failed(alone, time.perf_counter() - start,
+                                              "proses pekerja berhenti mendadak saat menjalankan halaman ini "
+                                              "(kehabisan memori?)")
                             else:
-                                yield _failed(job, time.perf_counter() - start,
-                                              "proses pekerja berhenti mendadak (kehabisan memori?) dua kali")
+                                suspects.append(job)
                         except Exception as e:  # pickling or other pool failure: this unit fails, others go on
                             yield _failed(job, time.perf_counter() - start, f"{type(e).__name__}: {e}")
                     if broken and not running:

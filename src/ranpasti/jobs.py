@@ -46,7 +46,7 @@ def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> 
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from . import engines  # noqa: F401  (registers "ranpasti-warm" even without the installed entry point)
+    from . import engines, inprocess  # noqa: F401  (register their engines even without the entry points)
 
     start = time.perf_counter()
     job.output.parent.mkdir(parents=True, exist_ok=True)
