@@ -134,3 +134,19 @@ def test_a_unit_that_ends_its_process_fails_alone_and_the_build_goes_on(tmp_path
     assert all(results[n].ok for n in ("ok1", "ok2", "ok3")), [r.error for r in results.values()]
     pids = {json.loads(outputs(results[n].output)[-1][1][0]["data"]["text/plain"]) for n in ("ok1", "ok2", "ok3")}
     assert os.getpid() not in pids
+
+
+@pytest.mark.parametrize("first", ["ranpasti.inprocess", "ranpasti.engines", "papermill"])
+def test_engines_register_once_whatever_is_imported_first(first):
+    """papermill loads its entry points while it is first imported, which imports our engine modules mid-import:
+    each engine class must still exist once, be the one papermill runs, and the in-process engine extend it."""
+    import subprocess
+    import sys
+
+    code = (f"import {first}\nfrom papermill.engines import papermill_engines as r\n"
+            "from ranpasti import engines, inprocess\n"
+            "assert r.get_engine('ranpasti-inprocess') is inprocess.InProcessEngine\n"
+            "assert r.get_engine('ranpasti-warm') is engines.WarmKernelEngine\n"
+            "assert issubclass(inprocess.InProcessEngine, engines.WarmKernelEngine)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

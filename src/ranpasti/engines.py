@@ -369,6 +369,9 @@ def _engine_class() -> type:
     from papermill.engines import NBClientEngine, NotebookExecutionManager
     from papermill.utils import merge_kwargs, remove_args
 
+    if "engine" in _CLASSES:  # defined meanwhile: importing papermill loaded its entry points, and so this class
+        return _CLASSES["engine"]
+
     class _WarmClient(PapermillNotebookClient):
         """papermill's client on a warm kernel; remembers which cell runs (to name it if the kernel dies)."""
 

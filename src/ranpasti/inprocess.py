@@ -43,7 +43,8 @@ from nbformat.v4 import new_output
 from traitlets import Type
 from traitlets.config import Config
 
-from . import engines
+# ``engines`` (and through it papermill) is imported only at the end of this module: importing papermill loads
+# its entry points, which import this module; the class is then served by ``__getattr__`` below.
 
 ENGINE_NAME = "ranpasti-inprocess"
 
@@ -214,9 +215,17 @@ def run_cell(sh: _Shell, source: str, timeout: float | None) -> tuple[list, int,
 
 
 def _engine_class() -> type:
+    """Define the engine class once (its base, the warm engine, brings papermill's quieter manager)."""
+    if "engine" in _STATE:
+        return _STATE["engine"]
     from papermill.exceptions import PapermillExecutionError
 
-    class InProcessEngine(engines.WarmKernelEngine):
+    from . import engines as warm_engines
+
+    if "engine" in _STATE:  # defined meanwhile: importing papermill loaded its entry points, and so this class
+        return _STATE["engine"]
+
+    class InProcessEngine(warm_engines.WarmKernelEngine):
         """papermill engine: cells run on this process's IPython shell (see the module docstring)."""
 
         prewarm = staticmethod(prewarm)
@@ -252,6 +261,7 @@ def _engine_class() -> type:
 
     InProcessEngine.__module__ = __name__
     InProcessEngine.__qualname__ = "InProcessEngine"
+    _STATE["engine"] = InProcessEngine
     return InProcessEngine
 
 
@@ -262,6 +272,14 @@ def _language_info() -> dict:
 
     return nbformat.from_dict(IPythonKernel.language_info)
 
+
+def __getattr__(name: str):
+    if name == "InProcessEngine":  # papermill loading its entry points while this module is importing
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+from . import engines  # noqa: E402  (see the note at the top)
 
 InProcessEngine = _engine_class()
 
