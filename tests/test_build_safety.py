@@ -187,3 +187,16 @@ def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypat
     # the progress page and three December evaluations of the kecamatan and of its kabupaten: all of this build
     assert again.executed == again.pages == 8
     assert f"{total - 1:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")
+
+
+def test_build_outside_the_project_folder_says_where_the_notebooks_are(tmp_path, monkeypatch):
+    """Run from a folder without notebooks/ (staff opening a terminal elsewhere): a message, not a KeyError."""
+    p = project(tmp_path)
+    before = snapshot(p["site"])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, build_args(p))
+    assert result.exit_code != 0
+    assert "kabupaten.ipynb" in result.output and "tidak ada di folder notebooks/" in result.output, result.output
+    assert "jalankan ranpasti dari folder proyek" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, KeyError)
+    assert snapshot(p["site"]) == before

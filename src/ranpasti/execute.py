@@ -28,6 +28,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from .errors import UsageError
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
 from .fingerprint import code_fingerprint
@@ -65,10 +66,15 @@ def unit_hash(kode: str, slices: dict[str, str]) -> str:
 
 def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, cache_dir: Path) -> list[Job]:
     """Jobs for the pages to publish, each with its incremental key."""
+    specs = list(specs)
     slices = store.slice_hashes()
     global_hash = store.global_hash()
     code = code_fingerprint()  # once per build: the package as it is now, not its version number
     nb_sha = {p.stem: sha256_file(p) for p in notebooks_dir.glob("*.ipynb")}
+    missing = sorted({spec.notebook for spec in specs if spec.publish} - set(nb_sha))
+    if missing:
+        raise UsageError(f"notebook {', '.join(f'{n}.ipynb' for n in missing)} tidak ada di folder {notebooks_dir}/: "
+                         "jalankan ranpasti dari folder proyek (yang berisi notebooks/), atau kembalikan notebook itu.")
     regional = _Regional(store)
     jobs = []
     for spec in specs:
