@@ -51,15 +51,18 @@ def test_notebook_is_the_one_a_kernel_writes(tmp_path):
                   "import pandas as pd\nfrom ranpasti.display import Col, Table\n"
                   "Table(pd.DataFrame({'a': [1.5, float('nan')]}), [Col('a', 'A', 'pct')], name='t', caption='c')",
                   "x = 3\nx * 2;",
+                  "%%capture tertangkap\nprint('tersembunyi')",
+                  "    tertangkap.stdout  # an indented cell and a cell magic: IPython's transformations still apply",
                   "from ranpasti.display import Section, HTML as H\nSection(H('<p>bagian</p>'), H('<p>dua</p>'))")
     warm = run_job(job(tmp_path / "warm", nb, "u", kode="K"), engines.ENGINE_NAME, str(tmp_path))
     here = run_job(job(tmp_path / "here", nb, "u", kode="K"), ENGINE, str(tmp_path))
     assert warm.ok and here.ok, (warm.error, here.error)
     assert outputs(here.output) == outputs(warm.output)
     cells = outputs(here.output)
-    assert [n for n, _ in cells] == [1, 2, 3, 4, 5, 6]  # a kernel's counts: the injected parameters are 2
+    assert [n for n, _ in cells] == [1, 2, 3, 4, 5, 6, 7, 8]  # a kernel's counts: injected parameters are 2
     assert cells[2][1][0]["text"] == "satu\ndua\n" and cells[2][1][-1]["output_type"] == "execute_result"
     assert cells[4][1] == []  # a trailing semicolon hides the value, as in Jupyter
+    assert cells[5][1] == [] and cells[6][1][0]["data"]["text/plain"] == "'tersembunyi\\n'"
     assert nbformat.read(here.output, 4).metadata["language_info"]["name"] == "python"
 
 

@@ -70,7 +70,7 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     main["nama"] = main["kode"].map(names)
     main = main.sort_values("nilai", ascending=False, na_position="last")
     wide = df.pivot(index="kode", columns="indikator", values="nilai")
-    main = main.join(wide, on="kode", rsuffix="_w")
+    main = main.join(wide, on="kode", suffixes=("", "_w"))
     kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
     main["tautan"] = [(names[k], ctx.link(k, kind)) for k in main["kode"]]
     domain, colors = band_domain(ctx)
