@@ -75,16 +75,6 @@ def test_papermill_api_with_engine_name(tmp_path):
     assert engines.kernels_started() == started + 1
 
 
-def test_working_directory_follows_each_job(tmp_path):
-    nb = notebook(tmp_path / "cwd.ipynb", "import os\nos.getcwd()")
-    for name in ("satu", "dua"):
-        d = tmp_path / name
-        d.mkdir()
-        out = pm.execute_notebook(str(nb), str(tmp_path / f"{name}.ipynb"), engine_name=ENGINE,
-                                  progress_bar=False, cwd=str(d))
-        assert out.cells[-1].outputs[0]["data"]["text/plain"] == repr(str(d))
-
-
 def test_dead_kernel_fails_that_unit_only_and_next_gets_fresh_kernel(tmp_path):
     ok = notebook(tmp_path / "ok.ipynb", "x = 1 + 1\nx")
     crash = notebook(tmp_path / "crash.ipynb", "y = 2", "import os; os._exit(1)", "print('tidak pernah')")
@@ -150,16 +140,3 @@ def test_output_notebook_is_written_at_the_end_unless_a_cell_runs_long(tmp_path,
                         kernel_name="python3", progress_bar=False, autosave_cell_every=1)
     seen = nbformat.read(out, 4).cells[-1].outputs[0]["text"].strip()
     assert seen == ("ada" if long_cell else "belum")
-
-
-def test_printed_and_displayed_output_keep_their_order(tmp_path):
-    """The warm kernel skips stream flushes when nothing was written; what was written still comes first."""
-    nb = notebook(tmp_path / "urut.ipynb",
-                  "import sys\nfrom IPython.display import HTML, display\n"
-                  "display(HTML('<p>satu</p>'))\nprint('dua')\ndisplay(HTML('<p>tiga</p>'))\n"
-                  "print('empat', file=sys.stderr)\ndisplay(HTML('<p>lima</p>'))\nprint('enam')")
-    result = run_job(job(tmp_path, nb, "urut"), ENGINE, str(tmp_path))
-    assert result.ok, result.error
-    out = nbformat.read(tmp_path / "out" / "urut" / "index.ipynb", 4).cells[-1].outputs
-    seen = [o["data"]["text/html"] if o["output_type"] == "display_data" else o["text"] for o in out]
-    assert seen == ["<p>satu</p>", "dua\n", "<p>tiga</p>", "empat\n", "<p>lima</p>", "enam\n"]

@@ -98,22 +98,29 @@ def test_hanging_cell_times_out_and_the_next_unit_runs(tmp_path):
     assert run_job(job(tmp_path, ok, "ok"), ENGINE, str(tmp_path)).ok
 
 
-def test_working_directory_follows_each_job(tmp_path):
+BOTH = pytest.mark.parametrize("engine", [ENGINE, engines.ENGINE_NAME])  # in process, and on a warm kernel
+
+
+@BOTH
+def test_working_directory_follows_each_job(tmp_path, engine):
     nb = notebook(tmp_path / "cwd.ipynb", "import os\nos.getcwd()")
     for name in ("satu", "dua"):
         d = tmp_path / name
         d.mkdir()
-        out = pm.execute_notebook(str(nb), str(tmp_path / f"{name}.ipynb"), engine_name=ENGINE,
+        out = pm.execute_notebook(str(nb), str(tmp_path / f"{name}.ipynb"), engine_name=engine,
                                   progress_bar=False, cwd=str(d))
         assert out.cells[-1].outputs[0]["data"]["text/plain"] == repr(str(d))
 
 
-def test_printed_and_displayed_output_keep_their_order(tmp_path):
+@BOTH
+def test_printed_and_displayed_output_keep_their_order(tmp_path, engine):
+    """The warm kernel skips stream flushes when nothing was written, the in-process engine writes streams
+    into the cell as they come: what was written still comes first."""
     nb = notebook(tmp_path / "urut.ipynb",
                   "import sys\nfrom IPython.display import HTML, display\n"
                   "display(HTML('<p>satu</p>'))\nprint('dua')\ndisplay(HTML('<p>tiga</p>'))\n"
                   "print('empat', file=sys.stderr)\ndisplay(HTML('<p>lima</p>'))\nprint('enam')")
-    result = run_job(job(tmp_path, nb, "urut"), ENGINE, str(tmp_path))
+    result = run_job(job(tmp_path, nb, "urut"), engine, str(tmp_path))
     assert result.ok, result.error
     out = nbformat.read(result.output, 4).cells[-1].outputs
     seen = [o["data"]["text/html"] if o["output_type"] == "display_data" else o["text"] for o in out]
