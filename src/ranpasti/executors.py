@@ -35,9 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, Protocol
 
-from .engines import recycle_every
 from .errors import UsageError
-from .inprocess import ENGINE_NAME as INPROCESS
 from .jobs import Job, Result, run_job
 
 DEFAULT_EXECUTOR = "local"
@@ -93,6 +91,20 @@ def worker_info() -> dict:
             "kernels_started": engines.kernels_started(), "shells_started": inprocess.shells_started()}
 
 
+def _in_process(engine: str) -> bool:
+    """Whether ``engine`` runs notebooks in the worker's own process. The engine modules are imported here, not
+    at the top: they bring IPython and papermill, ~0.3 s more at the start of every ``ranpasti`` command."""
+    from .inprocess import ENGINE_NAME
+
+    return engine == ENGINE_NAME
+
+
+def _recycle_every() -> int:
+    from .engines import recycle_every
+
+    return recycle_every()
+
+
 _BARRIER: Any = None  # per worker: the pool's barrier, so a call can be made once on every worker
 
 
@@ -145,7 +157,7 @@ class LocalExecutor:
         ctx = get_context("forkserver")
         # a worker running notebooks in its own process is replaced now and then, as a warm kernel is, so
         # memory a page leaves behind cannot build up over a national build
-        recycle = recycle_every() if engine == INPROCESS else None
+        recycle = _recycle_every() if _in_process(engine) else None
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_preload,
                                    initargs=(engine if warm else None, ctx.Barrier(self.workers), os.getpid()),
                                    max_tasks_per_child=recycle)
@@ -162,7 +174,7 @@ class LocalExecutor:
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
         if self._pool is not None and self._engine != engine:  # prewarmed for another engine
             self.close()
-        if self.workers <= 1 and engine != INPROCESS:  # never the build's own process: a page could end it
+        if self.workers <= 1 and not _in_process(engine):  # never the build's own process: a page could end it
             for job in jobs:
                 yield run_job(job, engine, cwd, timeout)
             self._stats[os.getpid()] = worker_info()
