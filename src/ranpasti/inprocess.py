@@ -16,9 +16,10 @@ Isolation between units is the warm kernel's (``engines``): after warm-up the us
 and put back before and after every notebook, the execution counter restarts at 1, history is cleared and
 the working directory is the job's. A cell longer than the execution timeout is interrupted (``SIGALRM``,
 main thread only: a ProcessPool worker runs its task there) and fails its page. A notebook that kills its
-process (``os._exit``, a segfault, the OOM killer) takes the worker with it: the local executor restarts the
-pool and retries that unit once (``executors``), which is why a build never runs this engine in its own
-process. Memory is bounded by recycling each worker after ``RANPASTI_RECYCLE`` units (``executors``).
+process (``os._exit``, a segfault, the OOM killer) takes the worker with it: the local executor starts a
+new pool and runs the units that were in flight one at a time, so only that unit fails (``executors``),
+which is why a build never runs this engine in its own process. Memory is bounded by recycling each worker
+after ``RANPASTI_RECYCLE`` units (``executors``).
 
 Use ``ranpasti-warm`` (a kernel per worker) where cells must not share the worker's process, e.g. on Dask
 workers that run tasks in threads.
@@ -121,13 +122,13 @@ class _Publisher(DisplayPublisher):
 class _Hook(DisplayHook):
     """A cell's last expression as ``execute_result`` (objects with ``_ipython_display_`` publish instead)."""
 
+    shell: _Shell  # set by IPython (the shell that owns this hook)
+
     def start_displayhook(self) -> None:
         pass
 
     def write_output_prompt(self) -> None:
         pass
-
-    shell: _Shell  # set by IPython (the shell that owns this hook)
 
     def write_format_data(self, format_dict, md_dict=None) -> None:
         self.shell.cell.display("execute_result", format_dict, md_dict, execution_count=self.prompt_count)
