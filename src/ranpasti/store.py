@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -29,7 +28,7 @@ from .config import load_config
 from .fingerprint import code_fingerprint
 from .problems import DataError, Report
 from .readers import ROW, file_sha256
-from .regions import CODE_LENGTH, Regions, ancestor, ancestors, level_of, load_regions
+from .regions import Regions, ancestor, ancestors, level_of, load_regions
 from .schema import TABLES
 from .swap import swap_into_place
 from .validate import validate
@@ -266,7 +265,7 @@ class Store:
         return load_config(self.dir)
 
     @cached_property
-    def _tables(self) -> dict[str, Any]:
+    def _tables(self) -> dict[str, pd.DataFrame]:
         return {}
 
     def _small(self, name: str) -> pd.DataFrame:
@@ -283,20 +282,23 @@ class Store:
         if kode in ("ID", "") or name in ("target", "prevalensi"):
             return df
         col = "kode_desa" if "kode_desa" in df else "kode_kecamatan"
-        if len(kode) < CODE_LENGTH["kabupaten"]:  # a province
+        if level_of(kode) == "provinsi":
             return df[df[col].str.startswith(kode)]
-        part = self._by_kabupaten(name, col).get(kode[:CODE_LENGTH["kabupaten"]], df.iloc[:0])
-        return part if len(kode) == CODE_LENGTH["kabupaten"] else part[part[col].str.startswith(kode)]
+        part = self._by_kabupaten(name, col).get(ancestor(kode, "kabupaten"), df.iloc[:0])
+        return part if level_of(kode) == "kabupaten" else part[part[col].str.startswith(kode)]
+
+    @cached_property
+    def _kabupaten_parts(self) -> dict[str, dict[str, pd.DataFrame]]:
+        return {}
 
     def _by_kabupaten(self, name: str, col: str) -> dict[str, pd.DataFrame]:
         """``name``'s rows split by kabupaten, once per Store: filtering the national table by prefix on every
         page (~250,000 Lokmin rows, a few times a page) cost more than a kecamatan page's own work."""
-        key = f"{name}@kabupaten"
-        if key not in self._tables:
+        if name not in self._kabupaten_parts:
             df = self._small(name)
-            self._tables[key] = {k: part for k, part in df.groupby(df[col].str.slice(0, CODE_LENGTH["kabupaten"]),
-                                                                     sort=False, observed=True)}
-        return self._tables[key]
+            groups = df.groupby(ancestors(df[col], "kabupaten"), sort=False)
+            self._kabupaten_parts[name] = {kabupaten: part for kabupaten, part in groups}
+        return self._kabupaten_parts[name]
 
     def pendampingan(self, kode: str) -> pd.DataFrame:
         """Desa-month rows of a kecamatan or kabupaten; only that kabupaten's file is read."""
