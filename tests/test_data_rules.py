@@ -186,7 +186,7 @@ def test_personal_data_columns_are_refused(data, header, column):
     assert "Hapus kolom ini" in line
 
 
-@pytest.mark.parametrize("header", ["Nama Desa", "Jumlah KK", "jumlah RT", "bayi lahir", "keterangan"])
+@pytest.mark.parametrize("header", ["Nama Posyandu", "Jumlah KK", "jumlah RT", "bayi lahir", "keterangan"])
 def test_aggregate_columns_with_such_words_are_only_ignored(data, header):
     p = read(data, "pendampingan")
     p[header] = "1"
@@ -377,19 +377,66 @@ def test_all_errors_reported_at_once(data):
     assert "4 galat" in out
 
 
-def test_excel_with_merged_two_row_header_is_refused(data):
+def test_excel_with_merged_two_row_header_is_read_as_its_columns(data, tmp_path):
+    """The Elsimil recap's header: a merged "KRS" over "Sasaran" and "Didampingi (KK)", a title row above,
+    a vertically merged "Kode Desa", staff's own words for the rest."""
+    from openpyxl import Workbook
+
+    p = read(data, "pendampingan")
+    (data / "pendampingan.csv").unlink()
+    wb = Workbook()
+    ws = wb.active
+    groups = [("KRS", ["Sasaran", "Didampingi (KK)"], ["krs_sasaran", "krs_didampingi"]),
+              ("Catin", ["Terdaftar", "Didampingi"], ["catin_terdaftar", "catin_didampingi"]),
+              ("Ibu Hamil", ["Sasaran", "Didampingi"], ["bumil_sasaran", "bumil_didampingi"]),
+              ("Ibu Pascasalin", ["Sasaran", "Didampingi", "ber-KB"],
+               ["pascasalin_sasaran", "pascasalin_didampingi", "pascasalin_kb"]),
+              ("Baduta", ["Sasaran", "Didampingi"], ["baduta_sasaran", "baduta_didampingi"]),
+              ("TPK", ["Jumlah", "Lapor"], ["tpk_jumlah", "tpk_lapor"])]
+    ws.append(["REKAP PENDAMPINGAN KELUARGA 2024"])
+    upper, lower, columns = ["Kode Desa", "Bulan Laporan"], [None, None], ["kode_desa", "bulan"]
+    for top, subs, cols in groups:
+        upper += [top] + [None] * (len(subs) - 1)
+        lower += subs
+        columns += cols
+    ws.append(upper)
+    ws.append(lower)
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    col = 3
+    for _top, subs, _cols in groups:
+        if len(subs) > 1:
+            ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + len(subs) - 1)
+        col += len(subs)
+    for row in p[columns].itertuples(index=False):
+        ws.append([row[0], row[1], *(int(v) for v in row[2:])])
+    wb.save(data / "pendampingan.xlsx")
+    code, out = run(data)
+    assert code == 0, out
+    assert "judul kolom dua baris (baris 2 dan 3) digabung" in out
+    assert '"KRS / Didampingi (KK)" → krs_didampingi' in out
+    store, _ = ingest(data, tmp_path / "cache")
+    got = pd.concat([store.pendampingan(k) for k in store.kabupaten_codes()])
+    got = got.sort_values(["kode_desa", "bulan"]).reset_index(drop=True)
+    want = p.sort_values(["kode_desa", "bulan"]).reset_index(drop=True)
+    assert len(got) == len(want)
+    assert got["krs_didampingi"].tolist() == want["krs_didampingi"].astype(int).tolist()
+    assert got["tpk_lapor"].tolist() == want["tpk_lapor"].astype(int).tolist()
+
+
+def test_a_bad_cell_under_a_two_row_header_is_named_by_its_sheet_row(data):
     from openpyxl import Workbook
 
     (data / "kampung_kb.csv").unlink()
     wb = Workbook()
     ws = wb.active
-    ws.append(["kode", "kampung kb"])
-    ws.append(["desa", "tahun_terbentuk"])
-    ws.merge_cells("A1:A2")
+    ws.append(["Kode", "Kampung KB"])
+    ws.append(["Desa", "Tahun Terbentuk"])
     ws.append(["16.05.01.2001", 2020])
+    ws.append(["16.05.01.2002", "dua ribu"])
     wb.save(data / "kampung_kb.xlsx")
-    line = fails_with(data, "kampung_kb.xlsx", "sel gabungan")
-    assert "satu baris judul" in line
+    line = fails_with(data, "kampung_kb.xlsx, baris 4, kolom tahun_terbentuk")
+    assert "dua ribu" in line
 
 
 # ---------------------------------------------------------------- accepted, normalised, reported

@@ -34,8 +34,10 @@ _INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominat
                    "source", "glossary", "group", "table", "optional", "color", "target", "annual"}
 _INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
                        "source", "group")
-_TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file"}
-_COLUMN_KEYS = {"name", "kind", "required", "hint", "choices", "default"}
+_TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file", "names"}
+_COLUMN_KEYS = {"name", "kind", "required", "hint", "choices", "default", "aliases"}
+# ``names`` of a table: the level whose code may be given as region names instead (names.py)
+NAME_LEVELS = ("desa", "kecamatan")
 
 
 class DeclarationError(ValueError):
@@ -72,6 +74,7 @@ class ColumnDecl:
     hint: str = ""  # "" means the kind's own hint
     choices: tuple[str, ...] = ()
     default: str | None = None  # an optional column's value when the file leaves it out or blank
+    aliases: tuple[str, ...] = ()  # staff's own headers for this column ("Jumlah KRS Sasaran")
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class TableDecl:
     key: tuple[str, ...] = ()
     ratios: tuple[tuple[str, str], ...] = ()  # declared and derived (indicator) rules
     required_file: bool = True
+    names: str | None = None  # "desa" | "kecamatan": the code column may be given as region names instead
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class Declarations:
     groups: dict[str, str]
     indicators: tuple[IndicatorDecl, ...]
     tables: tuple[TableDecl, ...]
+    aliases: dict[str, tuple[str, ...]] | None = None  # indicator columns' staff headers (indikator.yml)
 
     def table(self, name: str) -> TableDecl:
         return next(t for t in self.tables if t.name == name)
@@ -121,12 +126,23 @@ def _load(folder: Path) -> Declarations:
     if len(set(keys)) != len(keys):
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         raise DeclarationError(f"{ind_path}: indikator ganda: {', '.join(dupes)}.")
-    tables = tuple(_table(in_path, name, entry, indicators) for name, entry in in_doc.items())
+    aliases = _aliases(ind_path, ind_doc.get("aliases"))
+    tables = tuple(_table(in_path, name, entry, indicators, aliases) for name, entry in in_doc.items())
     names = {t.name for t in tables}
     for i in indicators:
         if i.table not in names:
             raise DeclarationError(f"{ind_path}, indikator {i.key}: tabel {i.table!r} tidak ada di {INPUT_FILE}.")
-    return Declarations(folder, groups, indicators, tables)
+    return Declarations(folder, groups, indicators, tables, aliases)
+
+
+def _aliases(path: Path, raw: object) -> dict[str, tuple[str, ...]]:
+    """``aliases: {column: [staff header, ...]}`` of indikator.yml: the headers of the indicator columns in
+    the forms staff keep (Elsimil's recap, the Aksi-6 cakupan layanan form)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise DeclarationError(f"{path}: aliases harus pemetaan kolom → daftar judul kolom.")
+    return {str(k): tuple(str(x) for x in v) for k, v in raw.items()}
 
 
 def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> IndicatorDecl:
@@ -174,7 +190,8 @@ def _targets(where: str, raw: object) -> tuple[tuple[int, float, str], ...]:
     return tuple(sorted(out))
 
 
-def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl, ...]) -> TableDecl:
+def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl, ...],
+           aliases: dict[str, tuple[str, ...]]) -> TableDecl:
     where = f"{path}, tabel {name}"
     if not isinstance(entry, dict) or set(entry) - _TABLE_KEYS:
         raise DeclarationError(f"{where}: kunci yang dikenal hanya {sorted(_TABLE_KEYS)}.")
@@ -185,7 +202,8 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
                                    f"{sorted(_COLUMN_KEYS)}).")
         columns.append(ColumnDecl(str(c["name"]), str(c["kind"]), bool(c.get("required", True)),
                                   str(c.get("hint", "")), tuple(str(x) for x in c.get("choices") or ()),
-                                  None if c.get("default") is None else str(c["default"])))
+                                  None if c.get("default") is None else str(c["default"]),
+                                  tuple(str(x) for x in c.get("aliases") or ())))
     ratios = [tuple(map(str, r)) for r in entry.get("ratios") or []]
     mode = entry.get("indicator_columns")
     if mode not in (None, False, True, "reach"):
@@ -193,7 +211,8 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
     if mode:
         derived, derived_ratios = _indicator_columns(name, indicators, {c.name for c in columns},
                                                      reach=mode == "reach")
-        columns += derived
+        columns += [ColumnDecl(c.name, c.kind, c.required, c.hint, c.choices, c.default, aliases.get(c.name, ()))
+                    for c in derived]
         ratios = derived_ratios + ratios
     names = [c.name for c in columns]
     if len(set(names)) != len(names):
@@ -201,9 +220,12 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
     for num, den in ratios:
         if num not in names or den not in names:
             raise DeclarationError(f"{where}: rasio {num} ≤ {den} memakai kolom yang tidak dideklarasikan.")
+    names_level = entry.get("names")
+    if names_level is not None and names_level not in NAME_LEVELS:
+        raise DeclarationError(f"{where}: names harus desa atau kecamatan, bukan {names_level!r}.")
     return TableDecl(name, str(entry.get("title", name)), str(entry.get("description", "")), tuple(columns),
                      tuple(str(k) for k in entry.get("key") or ()), tuple(ratios),  # type: ignore[arg-type]
-                     bool(entry.get("required_file", True)))
+                     bool(entry.get("required_file", True)), names_level)
 
 
 def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...], declared: set[str],

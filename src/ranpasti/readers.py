@@ -22,6 +22,7 @@ import pandas as pd
 from . import fmt, privacy
 from .errors import RanpastiError
 from .files import sha256_file
+from .headers import Header, HeaderMap, find_header, header_map, normalise_header
 from .problems import Problem
 from .schema import TableSpec
 
@@ -50,10 +51,14 @@ class Source:
     notes: list[str] = field(default_factory=list)
     sha256: str = ""
     size: int = 0
+    sheet: str | None = None  # the sheet of a workbook holding several inputs (``ranpasti templat``)
+    labels: dict[str, str] = field(default_factory=dict)  # column → the header as staff wrote it
+    rows: int = 0  # data rows read (set by validation)
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """How messages name it: the file, and the sheet when one workbook holds several inputs."""
+        return f"{self.path.name} lembar {self.sheet}" if self.sheet else self.path.name
 
     @property
     def indonesian_numbers(self) -> bool:
@@ -68,19 +73,8 @@ def find_input(data_dir: Path, name: str) -> Path | None:
         raise ReadError(Problem(found[0].name, f"ada dua file untuk data yang sama ({found[0].name} dan "
                                 f"{found[1].name}). Simpan satu saja di folder data."))
     for path in found:
-        if not path.resolve().is_relative_to(Path(data_dir).resolve()):
-            # its content would be echoed in messages and published: only files of the data folder are read
-            raise ReadError(Problem(path.name, "file ini tautan (symlink) ke luar folder data. Salin file "
-                                    "aslinya ke folder data."))
-        if not path.is_file():
-            raise ReadError(Problem(path.name, "bukan file biasa (folder, pipa/FIFO atau perangkat). Ganti "
-                                    "dengan file CSV atau Excel."))
+        _check_in_folder(data_dir, path)
     return found[0] if found else None
-
-
-def normalise_header(name: object) -> str:
-    text = str(name).replace("\ufeff", "").strip().lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 file_sha256 = sha256_file  # the name store.py imports (one helper: ``files``)
@@ -150,23 +144,38 @@ def _is_cp1252(path: Path) -> int | None:
     return None
 
 
-def _find_header(rows: list[list[str]], spec: TableSpec) -> int | None:
-    """Index of the first row that names at least half of the required columns (title rows come first)."""
-    required = {c.name for c in spec.columns if c.required}
-    for i, row in enumerate(rows):
-        names = {normalise_header(c) for c in row}
-        if len(required & names) * 2 >= len(required):
-            return i
-    return None
+def _header(source: Source, rows: list[list[str]], headers: HeaderMap,
+            spans: dict[tuple[int, int], int] | None = None) -> Header:
+    """Where the header is, and what it says; title rows above it are skipped, two header rows joined."""
+    found = find_header(rows, headers, spans)
+    if found is None:  # no recognisable header: the first row, so the message lists what it holds
+        first = rows[0] if rows else []
+        found = Header(0, [headers.column(c) for c in first], [str(c) for c in first])
+    skipped = found.index + 1 - found.rows
+    if skipped:
+        source.notes.append(f"{source.name}: {skipped} baris judul di atas nama kolom dilewati.")
+    if found.rows == 2:
+        source.notes.append(f"{source.name}: judul kolom dua baris (baris {found.index} dan {found.index + 1}) "
+                            "digabung.")
+    source.header_row = found.index + 1
+    source.labels = {c: label for c, label in zip(found.columns, found.labels, strict=True) if c}
+    renamed = [f"\"{label}\" → {c}" for c, label in source.labels.items()
+               if c != normalise_header(label) and c in headers.known()]
+    if renamed:
+        source.notes.append(f"{source.name}: judul kolom dibaca sebagai {'; '.join(renamed[:12])}"
+                            f"{' …' if len(renamed) > 12 else ''}.")
+    return found
 
 
-def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS) -> tuple[Source, Iterator[pd.DataFrame]]:
-    """Sniff a file and return its description and an iterator of text chunks."""
+def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS, headers: HeaderMap | None = None,
+               sheet: str | None = None) -> tuple[Source, Iterator[pd.DataFrame]]:
+    """Sniff a file (or one sheet of a workbook) and return its description and an iterator of text chunks."""
+    headers = headers or header_map(spec)
     if path.stat().st_size == 0:
         raise ReadError(Problem(path.name, "file kosong (0 byte). Ekspor ulang datanya."))
     if path.suffix.lower() == ".xlsx":
-        source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path))
-        return source, _excel_chunks(source, spec)
+        source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path), sheet=sheet)
+        return source, _excel_chunks(source, spec, headers)
     found = survey(path)
     source = Source(path=path, size=path.stat().st_size, sha256=found.sha256)
     with open(path, "rb") as f:
@@ -174,7 +183,7 @@ def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS) -> tup
     if head[:2] == b"PK":
         raise ReadError(Problem(path.name, "file ini sebenarnya file Excel (.xlsx) dengan nama .csv. "
                                 "Ganti ekstensinya menjadi .xlsx atau simpan ulang sebagai CSV UTF-8."))
-    return source, _csv_chunks(source, spec, head, found, chunk_rows)
+    return source, _csv_chunks(source, headers, head, found, chunk_rows)
 
 
 def _decode_choice(source: Source, head: bytes, found: Survey) -> str:
@@ -210,7 +219,7 @@ def _decode_choice(source: Source, head: bytes, found: Survey) -> str:
     return "cp1252"
 
 
-def _csv_chunks(source: Source, spec: TableSpec, head: bytes, found: Survey,
+def _csv_chunks(source: Source, headers: HeaderMap, head: bytes, found: Survey,
                 chunk_rows: int) -> Iterator[pd.DataFrame]:
     source.encoding = _decode_choice(source, head, found)
     text = head.decode(source.encoding, errors="replace")
@@ -218,15 +227,10 @@ def _csv_chunks(source: Source, spec: TableSpec, head: bytes, found: Survey,
     counts = {sep: sum(line.count(sep) for line in lines[:5]) for sep in (",", ";", "\t")}
     source.sep = max(counts, key=lambda sep: counts[sep])
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=source.sep))
-    header_idx = _find_header(rows, spec)
-    if header_idx is None:
-        header_idx = 0
-    if header_idx:
-        source.notes.append(f"{source.name}: {header_idx} baris judul di atas nama kolom dilewati.")
-    source.header_row = header_idx + 1
-    width = len(rows[header_idx]) if rows else 0
+    header = _header(source, rows, headers)
+    width = len(header.columns)
     _refuse_too_wide(source, width)
-    return _iter_csv(source, header_idx, max(1, min(chunk_rows, CHUNK_CELLS // max(width, 1))))
+    return _iter_csv(source, header, max(1, min(chunk_rows, CHUNK_CELLS // max(width, 1))))
 
 
 def _refuse_too_wide(source: Source, width: int) -> None:
@@ -236,7 +240,8 @@ def _refuse_too_wide(source: Source, width: int) -> None:
                                 "baru.", row=source.header_row))
 
 
-def _iter_csv(source: Source, header_idx: int, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _iter_csv(source: Source, header: Header, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    header_idx = header.index
     reader = pd.read_csv(
         source.path, sep=source.sep, encoding=source.encoding, dtype=str, keep_default_na=False,
         skiprows=header_idx, chunksize=chunk_rows, skip_blank_lines=False, engine="c",
@@ -246,7 +251,8 @@ def _iter_csv(source: Source, header_idx: int, chunk_rows: int) -> Iterator[pd.D
     try:
         for chunk in reader:
             if not source.columns:
-                source.columns = [normalise_header(c) for c in chunk.columns]
+                width = len(chunk.columns)
+                source.columns = (header.columns + [f"unnamed_{i}" for i in range(width)])[:width]
             chunk.columns = source.columns
             chunk = chunk.fillna("")
             chunk.insert(0, ROW, range(first, first + len(chunk)))
@@ -286,11 +292,13 @@ OTHER_SHEET_ROWS = 20_000  # rows of a workbook's other sheets read for personal
 
 def _refuse_personal_sheets(source: Source, wb, read) -> None:
     """A workbook in the data folder is published data's source: a sheet holding personal data (hidden or
-    not, other than the one read) is refused as a whole, naming the sheet and the column."""
+    not, other than the ones read) is refused as a whole, naming the sheet and the column. ``read``: the
+    sheet(s) read as inputs, checked with their table's own rules."""
     from .schema import personal_column
 
+    read = read if isinstance(read, list | tuple | set) else [read]
     for ws in wb.worksheets:
-        if ws is read:
+        if any(ws is r for r in read):
             continue  # its header is checked with the table's own rules
         for n, row in enumerate(ws.iter_rows(max_row=OTHER_SHEET_ROWS, values_only=True), start=1):
             for value in row:
@@ -302,7 +310,9 @@ def _refuse_personal_sheets(source: Source, wb, read) -> None:
                                             f"atau No. KK ({privacy.mask(nik)}). File di folder data situs publik "
                                             "tidak boleh memuat data pribadi, juga di lembar lain: hapus lembar "
                                             "itu.", row=n))
-                kind = personal_column(normalise_header(value)) if n <= 30 else None
+                # a header-like cell (a few words); a sentence of instructions is not a column name
+                short = n <= 30 and len(str(value).split()) <= 4
+                kind = personal_column(normalise_header(value)) if short else None
                 if kind:
                     hidden = " (tersembunyi)" if ws.sheet_state != "visible" else ""
                     raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}'{hidden} berisi kolom data "
@@ -311,40 +321,106 @@ def _refuse_personal_sheets(source: Source, wb, read) -> None:
                                             "atau simpan lembar data saja ke file baru."))
 
 
-def _excel_chunks(source: Source, spec: TableSpec) -> Iterator[pd.DataFrame]:
+def load_workbook(path: Path):
+    """An Excel workbook, or a message saying it cannot be read."""
     import openpyxl
 
-    source.encoding, source.sep = "xlsx", "xlsx"
     try:
-        wb = openpyxl.load_workbook(source.path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many types for damaged files
-        raise ReadError(Problem(source.name, f"file Excel rusak atau terpotong ({type(e).__name__}). "
+        raise ReadError(Problem(path.name, f"file Excel rusak atau terpotong ({type(e).__name__}). "
                                 "Buka di Excel lalu simpan ulang sebagai .xlsx.")) from e
-    ws = wb[spec.name] if spec.name in wb.sheetnames else wb.worksheets[0]
-    _refuse_personal_sheets(source, wb, ws)
-    if len(wb.worksheets) > 1:
-        source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
+
+
+@dataclass
+class InputRef:
+    """Where one input is: its own file (``pendampingan.csv``), or a sheet of a workbook holding several
+    (``ranpasti templat``'s, named anything, one sheet per input named after it)."""
+
+    path: Path
+    sheet: str | None = None
+    workbook: object = None  # the loaded workbook, shared by its sheets
+
+
+def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputRef]], list[Problem]]:
+    """Every input in the data folder: ``NAME.csv``/``NAME.xlsx`` per input, and the sheets named after an
+    input in any other workbook (several kabupaten's or years' workbooks are read together). A workbook
+    with no such sheet is reported, not guessed at."""
+    found: dict[str, list[InputRef]] = {name: [] for name in names}
+    problems: list[Problem] = []
+    for name in names:
+        try:
+            path = find_input(data_dir, name)
+        except ReadError as e:
+            problems.append(e.problem)
+            continue
+        if path is not None:
+            found[name].append(InputRef(path))
+    for path in sorted(Path(data_dir).glob("*.xlsx")):
+        if path.stem in names or path.name.startswith(("~$", ".")):
+            continue  # an input's own file (above), or Excel's lock file of an open workbook
+        try:
+            _check_in_folder(data_dir, path)
+            wb = load_workbook(path)
+        except ReadError as e:
+            problems.append(e.problem)
+            continue
+        sheets = [ws for ws in wb.worksheets if normalise_header(ws.title) in names]
+        if not sheets:
+            problems.append(Problem(path.name, f"buku kerja ini tidak punya lembar bernama {', '.join(names)}, "
+                                    "jadi tidak dibaca. Beri nama lembar sesuai datanya (seperti buatan "
+                                    "`ranpasti templat`), atau simpan sebagai NAMA_DATA.xlsx.",
+                                    severity="peringatan"))
+            continue
+        try:
+            _refuse_personal_sheets(Source(path=path), wb, sheets)
+        except ReadError as e:
+            problems.append(e.problem)
+            continue
+        for ws in sheets:
+            found[normalise_header(ws.title)].append(InputRef(path, ws.title, wb))
+    return found, problems
+
+
+def _check_in_folder(data_dir: Path, path: Path) -> None:
+    if not path.resolve().is_relative_to(Path(data_dir).resolve()):
+        raise ReadError(Problem(path.name, "file ini tautan (symlink) ke luar folder data. Salin file aslinya ke "
+                                "folder data."))
+    if not path.is_file():
+        raise ReadError(Problem(path.name, "bukan file biasa (folder, pipa/FIFO atau perangkat). Ganti dengan "
+                                "file CSV atau Excel."))
+
+
+def open_input(ref: InputRef, spec: TableSpec, headers: HeaderMap,
+               chunk_rows: int = CHUNK_ROWS) -> tuple[Source, Iterator[pd.DataFrame]]:
+    """``open_table`` for an input wherever it is (its own file or a workbook's sheet)."""
+    if ref.sheet is None:
+        return open_table(ref.path, spec, chunk_rows, headers)
+    source = Source(path=ref.path, size=ref.path.stat().st_size, sha256=file_sha256(ref.path), sheet=ref.sheet)
+    return source, _excel_chunks(source, spec, headers, ref.workbook)
+
+
+def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) -> Iterator[pd.DataFrame]:
+    source.encoding, source.sep = "xlsx", "xlsx"
+    wb = wb if wb is not None else load_workbook(source.path)
+    if source.sheet:
+        ws = wb[source.sheet]
+    else:
+        ws = wb[spec.name] if spec.name in wb.sheetnames else wb.worksheets[0]
+        _refuse_personal_sheets(source, wb, ws)
+        if len(wb.worksheets) > 1:
+            source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
     # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to
     # column XFD, which would make every row 16,384 empty cells
     head = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_row=30, values_only=True)]
     used = max((max((i + 1 for i, v in enumerate(row) if v), default=0) for row in head), default=0)
     _refuse_too_wide(source, used)
     rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_col=max(used, 1), values_only=True)]
-    header_idx = _find_header(rows[:30], spec)
-    merged = [r for r in ws.merged_cells.ranges if r.min_row <= (header_idx or 30) + 1]
-    if header_idx is None or any(r.min_row <= header_idx + 1 < r.max_row + 1 and r.max_row > r.min_row
-                                 for r in merged):
-        where = ", ".join(str(r) for r in merged[:5])
-        if merged:
-            raise ReadError(Problem(source.name, f"judul kolom memakai sel gabungan (merged cells: {where}). "
-                                    "Buat satu baris judul berisi nama kolom persis seperti di data/README.md, "
-                                    "tanpa sel gabungan, lalu simpan ulang.", row=(header_idx or 0) + 1))
-        header_idx = 0
-    if header_idx:
-        source.notes.append(f"{source.name}: {header_idx} baris judul di atas nama kolom dilewati.")
-    source.header_row = header_idx + 1
-    source.columns = [normalise_header(c) for c in rows[header_idx]]
-    body = rows[header_idx + 1:]
+    # merged cells of the header rows: (row, first column) → last column, both from 0, to join two header rows
+    spans = {(r.min_row - 1, r.min_col - 1): r.max_col - 1 for r in ws.merged_cells.ranges if r.min_row <= 30}
+    header = _header(source, rows[:30], headers, spans)
+    source.columns = header.columns
+    body = rows[header.index + 1:]
     width = len(source.columns)
     frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=source.columns, dtype=str)
     frame.insert(0, ROW, range(source.header_row + 1, source.header_row + 1 + len(frame)))

@@ -74,6 +74,7 @@ class Column:
     choices: tuple[str, ...] = ()
     hint: str = ""  # what a valid value looks like, shown to staff in messages
     default: str | None = None  # an optional column's value when the file leaves it out or blank
+    aliases: tuple[str, ...] = ()  # staff's own headers for this column, as written in their forms
 
     @property
     def type(self) -> Kind:
@@ -91,6 +92,7 @@ class TableSpec:
     required_file: bool = True
     description: str = ""
     extra_columns_ok: bool = False
+    names: str | None = None  # "desa" | "kecamatan": the code may be given as region names (``names.py``)
 
     @property
     def column_names(self) -> list[str]:
@@ -112,9 +114,9 @@ def tables_from(decl: Declarations) -> dict[str, TableSpec]:
     """TableSpecs built from the declarations (``definitions/input.yml`` with the indicators' columns)."""
     return {t.name: TableSpec(
         name=t.name, title=t.title, description=t.description, key=t.key, ratios=t.ratios,
-        required_file=t.required_file,
-        columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint, c.default)
-                      for c in t.columns),
+        required_file=t.required_file, names=t.names,
+        columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint, c.default,
+                             c.aliases) for c in t.columns),
     ) for t in decl.tables}
 
 

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from .config import Config, load_config
+from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, _known, _num, check_personal_text
+from .names import NameIndex, name_levels
 from .problems import Report
-from .readers import ROW, ReadError, Source, find_input, normalise_header, open_table
+from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
 from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
 from .yamlio import YamlError
@@ -72,54 +74,70 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
         config = load_config(data_dir)
     except YamlError as e:
         report.error("konfigurasi.yml", str(e))
+    mapping, problems = load_mapping(data_dir, {t.name: set(header_map(t).known()) for t in TABLES.values()})
+    for problem in problems:
+        report.add(problem)
+    inputs, problems = find_inputs(data_dir, list(TABLES))
+    for problem in problems:
+        report.add(problem)
+    names = NameIndex(regions)
     for spec in TABLES.values():
-        try:
-            path = find_input(data_dir, spec.name)
-        except ReadError as e:
-            report.add(e.problem)
-            continue
-        if path is None:
-            if spec.required_file:
+        found = inputs.get(spec.name, [])
+        if not found:
+            if spec.required_file and not any(p.file.startswith(spec.name + ".") for p in problems):
                 report.error(f"{spec.name}.csv", f"file tidak ditemukan di {data_dir}. Setiap folder data harus "
-                             f"berisi {spec.name}.csv atau {spec.name}.xlsx ({spec.title}); lihat data/README.md.")
+                             f"berisi {spec.name}.csv atau {spec.name}.xlsx ({spec.title}), atau lembar "
+                             f"'{spec.name}' di buku kerja Excel; lihat data/README.md.")
             continue
         state = TableState()
         states[spec.name] = state
-        try:
-            kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
-            source, chunks = open_table(path, spec, **kwargs)
-            sources[spec.name] = source
-            header_ok = True
-            for chunk in chunks:
-                if state.rows == 0 and not _check_header(source, spec, chunk, report):
-                    header_ok = False
-                    break
-                clean = _check_chunk(source, spec, chunk, state, regions, today, report, config)
-                if sink is not None and report.ok and clean is not None and len(clean):
-                    sink(spec.name, clean)
-        except ReadError as e:
-            report.add(e.problem)
-            continue
-        for note in source.notes:
-            report.note(note)
-        if state.rows == 0 and spec.name in sources and header_ok:
-            report.error(path.name, "file tidak berisi satu baris data pun (hanya judul kolom atau kosong).")
+        headers = header_map(spec, mapping)
+        for ref in found:
+            key = spec.name if ref.sheet is None else f"{spec.name}@{ref.path.name}"
+            try:
+                kwargs = {"chunk_rows": chunk_rows} if chunk_rows else {}
+                source, chunks = open_input(ref, spec, headers, **kwargs)
+                sources[key] = source
+                header_ok = True
+                for chunk in chunks:
+                    chunk = _identify(source, spec, chunk, names, report)
+                    if source.rows == 0 and not _check_header(source, spec, chunk, report, headers):
+                        header_ok = False
+                        break
+                    before = state.rows
+                    clean = _check_chunk(source, spec, chunk, state, regions, today, report, config)
+                    source.rows += state.rows - before
+                    if sink is not None and report.ok and clean is not None and len(clean):
+                        sink(spec.name, clean)
+            except ReadError as e:
+                report.add(e.problem)
+                continue
+            for note in source.notes:
+                report.note(note)
+            if source.rows == 0 and key in sources and header_ok and not source.sheet:
+                report.error(ref.path.name, "file tidak berisi satu baris data pun (hanya judul kolom atau kosong).")
     _check_cross(states, regions, report)
     return Validation(report, sources, states)
 
 
-def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report) -> bool:
+def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report,
+                  headers: HeaderMap | None = None) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
-    personal = {c: kind for c in cols if c not in spec.column_names and (kind := personal_column(c))}
+    known = (headers or header_map(spec)).known()
+    personal = {c: kind for c in cols if c not in known and (kind := personal_column(c))}
     for c, kind in personal.items():
         report.error(source.name, f"kolom ini berisi data pribadi ({kind}) dan tidak boleh ada di "
                      "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     if missing:
+        found = ", ".join(f"{c} (\"{source.labels[c]}\")" if source.labels.get(c, c) != c else c for c in cols)
+        names = (f" Sebagai ganti kode_{spec.names}, boleh kolom nama wilayah: "
+                 f"{', '.join(name_levels(spec.names))}." if spec.names and f"kode_{spec.names}" in missing else "")
         report.error(source.name, f"kolom wajib tidak ada: {', '.join(missing)}. Kolom yang ditemukan di baris "
-                     f"{source.header_row}: {', '.join(cols) or '(tidak ada)'}. Nama kolom harus persis seperti di "
-                     "data/README.md.", row=source.header_row)
+                     f"{source.header_row}: {found or '(tidak ada)'}. Nama kolom seperti di data/README.md (nama lain "
+                     f"yang dikenal juga tercantum di sana, atau tambahkan di judul_kolom.yml).{names}",
+                     row=source.header_row)
     # an optional numerator without its (optional) denominator: nothing to divide it by
     lonely = [(n, d) for n, d in spec.ratios if n in cols and d not in cols and d not in missing]
     for num, den in lonely:
@@ -129,8 +147,7 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
     if dupes:
         report.error(source.name, f"nama kolom muncul lebih dari sekali: {', '.join(dupes)}.",
                      row=source.header_row)
-    extra = [c for c in cols if c not in spec.column_names and c not in personal
-             and c and not c.startswith("unnamed")]
+    extra = [c for c in cols if c not in known and c not in personal and c and not c.startswith("unnamed")]
     if extra and not spec.extra_columns_ok:
         report.warn(source.name, f"kolom tidak dikenal diabaikan: {', '.join(extra)}.", row=source.header_row)
     return not (personal or missing or dupes or lonely)
@@ -145,6 +162,15 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     if empty.any():
         report.note(f"{source.name}: {int(empty.sum())} baris kosong dilewati.")
         data = data[~empty]
+    if source.sheet:
+        # a workbook made by ``ranpasti templat`` lists every desa × month; the rows not filled in yet (only
+        # the place and period) are months not reported, not zeros
+        entry = [c for c in present if c not in _IDENTITY and c not in spec.key]
+        unfilled = (data[entry] == "").all(axis=1) if entry else pd.Series(False, index=data.index)
+        if unfilled.any():
+            report.note(f"{source.name}: {int(unfilled.sum())} baris yang belum diisi (hanya wilayah dan "
+                        "periodenya) dilewati.")
+            data = data[~unfilled]
     if data.empty:
         return None
     state.rows += len(data)
@@ -181,6 +207,85 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
+
+
+_IDENTITY = ("kode_desa", "kode_kecamatan", "kabupaten", "kecamatan", "desa")
+_TOTAL_ROW = r"^\s*(?:jumlah|total|grand total|sub ?total)\b"
+
+
+def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameIndex,
+              report: Report) -> pd.DataFrame:
+    """Rows that name their place instead of giving its code get the code from the reference regions; total
+    rows ("JUMLAH", "Total Kecamatan") that staff forms carry at the bottom are dropped."""
+    level = spec.names
+    if not level:
+        return chunk
+    code = f"kode_{level}"
+    cols = [c for c in (code, *name_levels(level)) if c in chunk.columns]
+    if not cols:
+        return chunk
+    blank_code = chunk[code].str.strip() == "" if code in chunk else pd.Series(True, index=chunk.index)
+    total = pd.Series(False, index=chunk.index)
+    for c in cols:
+        total |= chunk[c].str.contains(_TOTAL_ROW, case=False, regex=True)
+    total &= blank_code | chunk.get(code, pd.Series("", index=chunk.index)).str.contains(_TOTAL_ROW, case=False)
+    if total.any():
+        report.note(f"{source.name}: {int(total.sum())} baris jumlah/total dilewati (dihitung ulang dari baris "
+                    "desa/kecamatan).")
+        chunk = chunk[~total]
+        blank_code = blank_code[~total]
+    if level not in chunk.columns:
+        return chunk
+    todo = blank_code & (chunk[level].str.strip() != "")
+    if not todo.any():
+        return chunk
+    if "kabupaten" not in chunk.columns:
+        report.error(source.name, f"baris yang memakai nama {level} (tanpa {code}) perlu kolom kabupaten: nama "
+                     f"{level} dicari di dalam kabupatennya. Tambahkan kolom kabupaten, atau isi {code}.",
+                     row=source.header_row, column=level)
+        return chunk[~todo]
+    levels = [c for c in name_levels(level) if c in chunk.columns]
+    given = chunk.loc[todo, levels].apply(lambda s: s.str.strip())
+    codes = pd.Series("", index=given.index, dtype=object)
+    failed: dict[tuple[str, str, str], list[int]] = {}
+    for combo, rows in given.groupby(levels, sort=False).groups.items():
+        combo = combo if isinstance(combo, tuple) else (combo,)
+        found, column, problem = _resolve(names, dict(zip(levels, combo, strict=True)), level)
+        if found:
+            codes.loc[rows] = found
+        else:
+            value = dict(zip(levels, combo, strict=True))[column]
+            failed.setdefault((column, value, problem), []).extend(chunk.loc[rows, ROW].tolist())
+    for (column, value, problem), rows in failed.items():
+        report.error_cells(source.name, column, rows, [value] * len(rows),
+                           f"{problem}. Periksa ejaan nama, atau isi kolom {code}.")
+    ok = codes != ""
+    chunk = chunk.copy()
+    if code not in chunk.columns:
+        chunk.insert(1, code, "")
+    chunk.loc[codes.index[ok], code] = codes[ok]
+    if ok.any():
+        report.note(f"{source.name}: {int(ok.sum())} baris dikenali dari nama wilayah ({code} diisi dari data "
+                    "wilayah Kemendagri).")
+    bad = codes.index[~ok]
+    return chunk.drop(index=bad) if len(bad) else chunk
+
+
+def _resolve(names: NameIndex, given: dict[str, str], level: str) -> tuple[str | None, str, str]:
+    """(code, column at fault, why not) for one combination of place names."""
+    kab = names.kabupaten(given.get("kabupaten", ""))
+    if not kab.code:
+        return None, "kabupaten", kab.problem
+    kec_code = None
+    if given.get("kecamatan"):
+        kec = names.kecamatan(kab.code, given["kecamatan"])
+        if not kec.code:
+            return None, "kecamatan", kec.problem
+        kec_code = kec.code
+    if level == "kecamatan":
+        return (kec_code, "", "") if kec_code else (None, "kecamatan", "nama kecamatan kosong")
+    desa = names.desa(kab.code, given["desa"], kec_code)
+    return (desa.code, "", "") if desa.code else (None, "desa", desa.problem)
 
 
 def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: Regions, today: dt.date,
