@@ -81,6 +81,35 @@ def validate(data_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("kode_kabupaten")
+@click.option("--tahun", type=int, default=None, help="Tahun data (bawaan: tahun ini).")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="File .xlsx yang ditulis (bawaan: templat-KODE-NAMA-TAHUN.xlsx di folder data).")
+@data_option
+def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: Path) -> None:
+    """Buat buku kerja Excel untuk diisi: satu lembar per data, semua desa kabupaten sudah terisi."""
+    import datetime as dt
+
+    from .templat import default_path, make_workbook
+
+    regions = load_regions()
+    tahun = tahun or dt.date.today().year
+    try:
+        if out is None:
+            known = kode_kabupaten in regions.kabupaten.index
+            slug = str(regions.kabupaten.at[kode_kabupaten, "slug"]) if known else ""
+            out = default_path(data_dir, kode_kabupaten, slug, tahun)
+        path = make_workbook(kode_kabupaten, tahun, regions, out)
+    except RanpastiError as e:
+        click.echo(f"GAGAL: {e}", err=True)
+        sys.exit(1)
+    except OSError as e:
+        system_fail(e)
+    click.echo(f"Buku kerja ditulis: {path}. Isi sel putihnya, simpan di folder data, lalu jalankan "
+               "`ranpasti validate` (tambahkan --laporan laporan.xlsx untuk laporan Excel).")
+
+
+@main.command()
 @data_option
 @cache_option
 @params_option

@@ -35,7 +35,7 @@ from .validate import validate
 
 CACHE_FORMAT = 1
 COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
-CONFIG_FILES = ("konfigurasi.yml",)
+CONFIG_FILES = ("konfigurasi.yml", "judul_kolom.yml")
 
 
 def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
@@ -151,7 +151,7 @@ def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Region
         raise DataError(result.report)
     _finalise(staging, regions)
     sources = {name: {"file": s.name, "sha256": s.sha256, "size": s.size, "encoding": s.encoding,
-                      "sep": s.sep, "rows": result.states[name].rows,
+                      "sep": s.sep, "rows": s.rows,
                       "modified": dt.datetime.fromtimestamp(s.path.stat().st_mtime, dt.timezone.utc).isoformat()}
                for name, s in result.sources.items()}
     manifest = {"fingerprint": fingerprint, "sources": sources, "notes": result.report.notes,

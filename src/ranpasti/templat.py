@@ -1,0 +1,260 @@
+"""``ranpasti templat``: an Excel workbook made for one kabupaten and year, which staff fill and drop into the
+data folder as it is.
+
+Staff keep their data in Excel; typing our column names and dotted codes was the first wall an office hit.
+The workbook has a sheet per input that identifies places (every table in ``input.yml`` with ``names``, so
+an input added later gets its sheet without touching this module), pre-filled with what staff should not
+type: every desa (or kecamatan) of the kabupaten with its code and names, and the months or year. Those
+cells are locked; every entry cell has Excel data validation from the column's declaration (whole numbers
+≥ 0, a numerator not above its denominator, a choice from its list, a date), so most mistakes are refused
+while typing. Sheets are named after their input: ``validate`` and ``build`` read them from any workbook in
+the data folder (``readers.find_inputs``); rows left unfilled are months not reported, not zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .errors import RanpastiError
+from .regions import Regions
+from .schema import TABLES, Column, TableSpec
+
+LOKMIN_ROWS = 300  # empty rows offered in an input without a place × period grid (one row per problem)
+FIRST_YEAR = 2016  # Kampung KB began in 2016; no year of these inputs is earlier
+LOCKED_FILL = PatternFill("solid", fgColor="E8EEF4")
+HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")
+UNLOCKED = Protection(locked=False)
+TAHAP = ("Tahap 1: sosialisasi sasaran dan strategi RAN PASTI", "Tahap 2: besaran target pendampingan KRS per desa",
+         "Tahap 3: desain Kampung KB", "Tahap 4: kinerja TPK", "Tahap 5: aksi di desa",
+         "Tahap 6: evaluasi RAN PASTI Desember")
+LISTS = "daftar"  # the hidden sheet holding the drop-down lists
+
+
+class TemplateError(RanpastiError):
+    pass
+
+
+@dataclass(frozen=True)
+class Place:
+    kode: str
+    kecamatan: str
+    desa: str = ""
+
+
+def default_path(data_dir: Path, kabupaten: str, slug: str, tahun: int) -> Path:
+    return Path(data_dir) / f"templat-{kabupaten}-{slug.removeprefix('kabupaten-')}-{tahun}.xlsx"
+
+
+def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Path:
+    """Write the workbook for ``kabupaten`` and ``tahun`` to ``out`` (atomically) and return its path."""
+    kabupaten = kabupaten.strip()
+    if kabupaten not in regions.kabupaten.index:
+        raise TemplateError(f"kode kabupaten/kota {kabupaten!r} tidak ada di data wilayah Kemendagri; tulis kode "
+                            "bertitik seperti 16.05 (lihat data/wilayah/kabupaten.csv).")
+    if not FIRST_YEAR <= tahun <= dt.date.today().year + 1:
+        raise TemplateError(f"tahun {tahun} di luar {FIRST_YEAR}–{dt.date.today().year + 1}.")
+    name = str(regions.kabupaten.at[kabupaten, "nama"])
+    kecamatan = regions.kecamatan[regions.kecamatan["kode_kabupaten"] == kabupaten].sort_index()
+    desa = regions.desa[regions.desa["kode_kabupaten"] == kabupaten].sort_index()
+    kec_names = kecamatan["nama"].to_dict()
+    places = {"kecamatan": [Place(k, str(n)) for k, n in kec_names.items()],
+              "desa": [Place(k, str(kec_names.get(row.kode_kecamatan, "")), str(row.nama))
+                       for k, row in zip(desa.index, desa.itertuples(), strict=True)]}
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "Petunjuk"
+    lists = wb.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    lists_at = _write_lists(lists, [str(n) for n in kec_names.values()])
+    sheets = [spec for spec in TABLES.values() if spec.names]
+    for spec in sheets:
+        ws = wb.create_sheet(spec.name)
+        _fill_sheet(ws, spec, name, tahun, places[spec.names], lists_at)
+    _write_guide(guide, name, kabupaten, tahun, sheets)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(out)
+    return out
+
+
+def _write_lists(ws, kecamatan: list[str]) -> dict[str, str]:
+    """The drop-down lists, one column each, as ranges the validations refer to."""
+    columns = {"kecamatan": kecamatan, "tahap": list(TAHAP)}
+    at = {}
+    for n, (key, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(n)
+        ws.cell(row=1, column=n, value=key)
+        for r, v in enumerate(values, start=2):
+            ws.cell(row=r, column=n, value=v)
+        at[key] = f"{LISTS}!${letter}$2:${letter}${len(values) + 1}"
+    return at
+
+
+def _rows(spec: TableSpec, places: list[Place], tahun: int) -> list[dict[str, str | int]]:
+    """The pre-filled identification of each row: place × month, place × year, place, or none."""
+    level = spec.names
+    code = f"kode_{level}"
+    base = [{code: p.kode, "kecamatan": p.kecamatan, **({"desa": p.desa} if level == "desa" else {})}
+            for p in places]
+    if "bulan" in spec.key:
+        return [{**b, "bulan": f"{tahun}-{m:02d}"} for b in base for m in range(1, 13)]
+    if "tahun" in spec.key:
+        return [{**b, "tahun": tahun} for b in base]
+    if code in spec.key:
+        return base
+    return []
+
+
+def _columns(spec: TableSpec, prefilled: bool) -> list[tuple[str, Column | None]]:
+    """Sheet columns in order: the code and names (locked), the period, then every entry column. The code
+    column of a sheet without pre-filled places is left out: staff pick the kecamatan by name."""
+    level = spec.names
+    ident: list[tuple[str, Column | None]] = []
+    if prefilled:
+        ident.append((f"kode_{level}", spec.column(f"kode_{level}")))
+    ident.append(("kabupaten", None))
+    ident.append(("kecamatan", None))
+    if level == "desa":
+        ident.append(("desa", None))
+    skip = {f"kode_{level}", "kode_kecamatan"}
+    return ident + [(c.name, c) for c in spec.columns if c.name not in skip]
+
+
+def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Place],
+                lists_at: dict[str, str]) -> None:
+    rows = _rows(spec, places, tahun)
+    prefilled = bool(rows)
+    columns = _columns(spec, prefilled)
+    locked = {name for name, _ in columns if name in {f"kode_{spec.names}", "kabupaten", "kecamatan", "desa"}}
+    if prefilled:
+        locked |= {k for k in ("bulan", "tahun") if k in spec.key}
+    else:
+        locked = {"kabupaten"}
+        rows = [{} for _ in range(LOKMIN_ROWS)]
+    ws.append([f"{spec.title} — {kabupaten}, {tahun}. Isi sel putih; sel biru sudah terisi dan dikunci."])
+    ws.append([name for name, _ in columns])
+    bold = Font(bold=True, color="FFFFFF")
+    for n, (name, col) in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=n)
+        cell.font, cell.fill = bold, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if col is not None and col.hint:
+            cell.comment = Comment(f"{col.hint}{'' if col.required else ' (boleh kosong)'}", "ranpasti")
+        ws.column_dimensions[get_column_letter(n)].width = max(12, min(28, len(name) + 4))
+    # only the pre-filled cells are written; an entry column is unlocked as a whole (its column style, which
+    # Excel gives every cell not written): a national kabupaten's 10,000 rows × 13 counts stay unwritten
+    # cells, not 130,000 styled ones (6 s → under 3 s for the largest kabupaten)
+    filled = [(n, name) for n, (name, _) in enumerate(columns, start=1) if name in locked]
+    for r, values in enumerate(rows, start=3):
+        for n, name in filled:
+            cell = ws.cell(row=r, column=n, value=kabupaten if name == "kabupaten" else values.get(name))
+            cell.fill = LOCKED_FILL
+    last = len(rows) + 2
+    for n, (name, _) in enumerate(columns, start=1):
+        if name not in locked:
+            ws.column_dimensions[get_column_letter(n)].protection = UNLOCKED
+    _validations(ws, spec, columns, locked, last, tahun, lists_at, prefilled)
+    ws.freeze_panes = ws.cell(row=3, column=1 + sum(1 for name, _ in columns if name in locked))
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # filtering and resizing stay allowed on the protected sheet
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.insertRows = prefilled  # one row per problem (Lokmin): staff may need more rows than offered
+
+
+def _validations(ws, spec: TableSpec, columns: list[tuple[str, Column | None]], locked: set[str], last: int,
+                 tahun: int, lists_at: dict[str, str], prefilled: bool) -> None:
+    letters = {name: get_column_letter(n) for n, (name, _) in enumerate(columns, start=1)}
+    denominator = {num: den for num, den in spec.ratios}
+
+    def add(name: str, dv: DataValidation) -> None:
+        dv.error_title = "Isian tidak sah"
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letters[name]}3:{letters[name]}{last}")
+
+    if not prefilled:
+        add("kecamatan", DataValidation(type="list", formula1=lists_at["kecamatan"], allow_blank=True,
+                                        error="Pilih kecamatan dari daftar."))
+    for name, col in columns:
+        if col is None or name in locked:
+            continue
+        cell = f"{letters[name]}3"
+        kind = col.kind
+        if kind == "count":
+            den = denominator.get(name)
+            if den in letters:
+                dv = DataValidation(type="custom", allow_blank=True,
+                                    formula1=f"AND({cell}=INT({cell}),{cell}>=0,{cell}<={letters[den]}3)",
+                                    error=f"Bilangan bulat 0 atau lebih, tidak lebih dari {den} di baris yang sama.")
+            else:
+                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                    error="Bilangan bulat 0 atau lebih.")
+            add(name, dv)
+        elif kind == "percent":
+            add(name, DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
+                                     allow_blank=True, error="Persen 0 sampai 100."))
+        elif kind == "tahun":
+            add(name, DataValidation(type="whole", operator="between", formula1=str(FIRST_YEAR),
+                                     formula2=str(tahun), allow_blank=True,
+                                     error=f"Tahun empat angka, {FIRST_YEAR}–{tahun}."))
+        elif kind in ("tanggal", "tenggat"):
+            upper = f"DATE({tahun},12,31)" if kind == "tanggal" else f"DATE({tahun + 5},12,31)"
+            add(name, DataValidation(type="date", operator="between", formula1=f"DATE({tahun - 1},1,1)",
+                                     formula2=upper, allow_blank=True,
+                                     error="Tanggal (mis. 14/03/2024), dalam tahun ini."))
+        elif kind == "choice":
+            add(name, DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
+                                     error=f"Pilih salah satu: {', '.join(col.choices)}."))
+        elif name == "tahap":
+            dv = DataValidation(type="list", formula1=lists_at["tahap"], allow_blank=True)
+            dv.showErrorMessage = False  # the stages are a vocabulary; other text is allowed
+            ws.add_data_validation(dv)
+            dv.add(f"{letters[name]}3:{letters[name]}{last}")
+
+
+def _write_guide(ws, name: str, kabupaten: str, tahun: int, sheets: list[TableSpec]) -> None:
+    lines = [
+        (f"Buku kerja data RAN PASTI — {name} ({kabupaten}), tahun {tahun}", True),
+        ("Dibuat oleh `ranpasti templat`. Simpan file ini di folder data (data/) apa adanya; `ranpasti validate` "
+         "dan `ranpasti build` membacanya tanpa langkah lain.", False),
+        ("", False),
+        ("Cara mengisi", True),
+        ("1. Isi sel putih saja. Sel biru (kode, nama wilayah, bulan) sudah terisi dan dikunci agar tidak "
+         "berubah.", False),
+        ("2. Angka: bilangan bulat 0 atau lebih. Yang didampingi tidak boleh lebih dari sasarannya di baris "
+         "yang sama; Excel menolak isian yang salah.", False),
+        ("3. Bulan yang belum dilaporkan: biarkan seluruh barisnya kosong. Baris kosong dilewati, tidak dihitung "
+         "0. Isi 0 bila memang tidak ada kegiatan.", False),
+        ("4. Lokmin: satu baris per masalah. Pilih kecamatan dan status dari daftar; penanggung jawab ditulis "
+         "sebagai jabatan atau lembaga, bukan orang.", False),
+        ("5. Kampung KB: isi tahun terbentuk hanya untuk desa yang sudah punya Kampung KB. Cukup diisi di satu "
+         "buku kerja per kabupaten.", False),
+        ("6. Jangan menambah data pribadi (NIK, No. KK, orang, alamat, telepon) di lembar mana pun: file ini "
+         "menjadi sumber situs publik dan akan ditolak.", False),
+        ("", False),
+        ("Memeriksa", True),
+        ("Jalankan: ranpasti validate --laporan laporan.xlsx. Setiap sel bermasalah diberi warna dan catatan "
+         "(komentar) berisi apa yang harus diperbaiki; lembar Ringkasan mendaftar semuanya.", False),
+        ("", False),
+        ("Lembar data", True),
+        *[(f"{spec.name}: {spec.title}.", False) for spec in sheets],
+    ]
+    for text, heading in lines:
+        ws.append([text])
+        if heading:
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=13 if ws.max_row == 1 else 11)
+    ws.column_dimensions["A"].width = 120
+    for (cell,) in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=1):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,0 +1,227 @@
+"""Staff bring their own data: the workbook of ``ranpasti templat``, names instead of codes, the Excel report.
+
+The workbook is filled as staff would (typing into the white cells of each sheet, picking kecamatan by name
+on the Lokmin sheet) with the sample's own numbers for Musi Rawas 2024, and the site built from it must equal
+the one built from the same numbers as CSV files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from ranpasti.build import BuildOptions, build
+from ranpasti.regions import load_regions
+from ranpasti.validate import validate
+
+KAB = "16.05"
+YEAR = 2024
+GLOBAL = ("target.csv", "prevalensi.csv", "konfigurasi.yml")
+
+
+def sample(name: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def musi_rawas_2024() -> dict[str, pd.DataFrame]:
+    """The sample's rows of Musi Rawas for 2024, per input."""
+    p = sample("pendampingan")
+    j = sample("jangkauan")
+    k = sample("kampung_kb")
+    lm = sample("lokmin")
+    r = sample("krs_rekap")
+    return {
+        "pendampingan": p[p.kode_desa.str.startswith(KAB + ".") & p.bulan.str.startswith(str(YEAR))],
+        "jangkauan": j[j.kode_desa.str.startswith(KAB + ".") & (j.tahun == str(YEAR))],
+        "kampung_kb": k[k.kode_desa.str.startswith(KAB + ".")],
+        "lokmin": lm[lm.kode_kecamatan.str.startswith(KAB + ".") & lm.tanggal.str.startswith(str(YEAR))],
+        "krs_rekap": r[r.kode_kecamatan.str.startswith(KAB + ".") & (r.tahun == str(YEAR))],
+    }
+
+
+def csv_folder(dest: Path, frames: dict[str, pd.DataFrame]) -> Path:
+    dest.mkdir(parents=True)
+    for name in GLOBAL:
+        shutil.copy2(ROOT / "data" / name, dest / name)
+    for name, frame in frames.items():
+        frame.to_csv(dest / f"{name}.csv", index=False)
+    return dest
+
+
+def make(out: Path, kab: str = KAB, year: int = YEAR) -> Path:
+    done = subprocess.run([sys.executable, "-m", "ranpasti", "templat", kab, "--tahun", str(year), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def number(v: str):
+    return int(v) if re.fullmatch(r"\d+", v) else v
+
+
+def fill(path: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Type the sample's values into the workbook's white cells, row by row, as staff would."""
+    wb = openpyxl.load_workbook(path)
+    regions = load_regions()
+    for name, frame in frames.items():
+        ws = wb[name]
+        header = [c.value for c in ws[2]]
+        col = {h: i + 1 for i, h in enumerate(header)}
+        if name == "lokmin":  # no pre-filled rows: the kecamatan is picked by name
+            for r, row in enumerate(frame.itertuples(index=False), start=3):
+                values = row._asdict()
+                ws.cell(row=r, column=col["kecamatan"], value=regions.kecamatan.at[values["kode_kecamatan"], "nama"])
+                for h, v in values.items():
+                    if h in col and h != "kecamatan" and v != "":
+                        ws.cell(row=r, column=col[h], value=v)
+            continue
+        ident = next(h for h in ("kode_desa", "kode_kecamatan") if h in col)
+        period = next((h for h in ("bulan", "tahun") if h in col and h in frame), None)
+        where = {}
+        for r in range(3, ws.max_row + 1):
+            key = (ws.cell(row=r, column=col[ident]).value,
+                   str(ws.cell(row=r, column=col[period]).value) if period else None)
+            where[key] = r
+        for row in frame.itertuples(index=False):
+            values = row._asdict()
+            r = where[(values[ident], values[period] if period else None)]
+            for h, v in values.items():
+                if h in col and h not in (ident, period, "kode_kecamatan") and v != "":
+                    ws.cell(row=r, column=col[h], value=number(v))
+    wb.save(path)
+
+
+def pages(site: Path) -> dict[str, str]:
+    """Every page's content as a reader sees it, without the provenance footer (file names and checksums
+    differ by design) and the normalisation notes (which name the workbook's sheets)."""
+    out = {}
+    for f in sorted(site.rglob("index.html")):
+        html = f.read_text(encoding="utf-8")
+        html = html.split('class="rp-provenance"')[0]
+        html = re.sub(r"<li><strong>(Sumber|Normalisasi data):</strong>.*?</li>", "", html, flags=re.S)
+        out[str(f.relative_to(site))] = html
+    return out
+
+
+def site_from(data: Path, tmp: Path) -> Path:
+    opts = BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
+                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
+    build(opts, log=lambda _m: None)
+    return opts.out
+
+
+def test_workbook_has_every_desa_of_the_kabupaten_with_locked_codes_and_validation(tmp_path):
+    path = make(tmp_path / "mr.xlsx")
+    regions = load_regions()
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Petunjuk" and {"pendampingan", "jangkauan", "kampung_kb", "lokmin",
+                                                "krs_rekap"} <= set(wb.sheetnames)
+    ws = wb["pendampingan"]
+    header = [c.value for c in ws[2]]
+    codes = [ws.cell(row=r, column=1).value for r in range(3, ws.max_row + 1)]
+    want = sorted(regions.desa.index[regions.desa.kode_kabupaten == KAB])
+    assert sorted(set(codes)) == want and len(codes) == 12 * len(want)
+    months = {ws.cell(row=r, column=header.index("bulan") + 1).value for r in range(3, ws.max_row + 1)}
+    assert months == {f"{YEAR}-{m:02d}" for m in range(1, 13)}
+    assert ws.protection.sheet and ws.cell(row=3, column=1).protection.locked
+    entry = header.index("krs_didampingi") + 1
+    letter = openpyxl.utils.get_column_letter(entry)
+    assert ws.column_dimensions[letter].protection.locked is False  # white cells: staff type here
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    rule = rules[f"{letter}3:{letter}{ws.max_row}"]
+    sasaran = openpyxl.utils.get_column_letter(header.index("krs_sasaran") + 1)
+    assert rule.type == "custom" and f"<={sasaran}3" in rule.formula1  # didampingi ≤ sasaran
+    lokmin = wb["lokmin"]
+    kinds = {dv.type for dv in lokmin.data_validations.dataValidation}
+    assert {"list", "date"} <= kinds  # kecamatan and status from a list, dates as dates
+
+
+def test_filled_workbook_builds_the_same_pages_as_the_csv_files(tmp_path):
+    frames = musi_rawas_2024()
+    from_csv = site_from(csv_folder(tmp_path / "csv", frames), tmp_path / "a")
+    data = tmp_path / "xlsx"
+    data.mkdir()
+    for name in GLOBAL:
+        shutil.copy2(ROOT / "data" / name, data / name)
+    fill(make(data / "templat-16.05-musi-rawas-2024.xlsx"), frames)
+    result = validate(data)
+    assert result.report.ok, result.report.render()
+    assert any("dikenali dari nama wilayah" in n for n in result.report.notes)  # the Lokmin kecamatan
+    from_xlsx = site_from(data, tmp_path / "b")
+    a, b = pages(from_csv), pages(from_xlsx)
+    assert set(a) == set(b) and len(a) > 20
+    differ = [p for p in a if a[p] != b[p]]
+    assert not differ, differ[:5]
+
+
+def test_names_instead_of_codes_give_the_same_pages(tmp_path):
+    """Names as staff write them: prefixes, capitals, extra spaces; the code found is what the pages use."""
+    frames = musi_rawas_2024()
+    from_csv = site_from(csv_folder(tmp_path / "csv", frames), tmp_path / "a")
+    regions = load_regions()
+    named = {}
+    for name, frame in frames.items():
+        frame = frame.copy()
+        if "kode_desa" in frame:
+            desa = regions.desa.loc[frame.kode_desa]
+            frame.insert(0, "Kabupaten", "Kab. Musi Rawas")
+            frame.insert(1, "Kecamatan", ["KEC. " + regions.kecamatan.at[k, "nama"].upper()
+                                          for k in desa.kode_kecamatan])
+            frame.insert(2, "Desa/Kelurahan", [("Desa " if i % 2 else "kel.  ") + n.lower()
+                                               for i, n in enumerate(desa.nama)])
+            frame = frame.drop(columns=[c for c in ("kode_desa", "kode_kecamatan") if c in frame])
+        elif "kode_kecamatan" in frame:
+            frame.insert(0, "Nama Kabupaten", "KABUPATEN MUSI RAWAS")
+            frame.insert(1, "Nama Kecamatan", [regions.kecamatan.at[k, "nama"] for k in frame.kode_kecamatan])
+            frame = frame.drop(columns=["kode_kecamatan"])
+        named[name] = frame
+    from_names = site_from(csv_folder(tmp_path / "names", named), tmp_path / "b")
+    a, b = pages(from_csv), pages(from_names)
+    assert set(a) == set(b)
+    differ = [p for p in a if a[p] != b[p]]
+    assert not differ, differ[:5]
+
+
+def test_an_unknown_desa_name_is_named_with_suggestions(tmp_path):
+    frames = musi_rawas_2024()
+    regions = load_regions()
+    p = frames["pendampingan"].copy()
+    desa = regions.desa.loc[p.kode_desa]
+    p.insert(0, "kabupaten", "Musi Rawas")
+    p.insert(1, "kecamatan", [regions.kecamatan.at[k, "nama"] for k in desa.kode_kecamatan])
+    p.insert(2, "desa", list(desa.nama))
+    p = p.drop(columns=[c for c in ("kode_desa", "kode_kecamatan") if c in p])
+    first = p.index[p.desa == "B. Srikaton"][0]
+    p.loc[p.desa == "B. Srikaton", "desa"] = "Bangun Srikatonn"
+    frames["pendampingan"] = p
+    data = csv_folder(tmp_path / "d", frames)
+    out = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--data", str(data)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert out.returncode == 1
+    line = next(ln for ln in out.stdout.splitlines() if "Bangun Srikatonn" in ln)
+    row = list(p.index).index(first) + 2
+    assert f"pendampingan.csv, baris {row}, kolom desa" in line
+    assert "tidak ada di data wilayah" in line and "B. Srikaton (16.05.01.1001)" in line
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("name, why", [("Bogor", "Kabupaten Bogor atau Kota Bogor"),
+                                       ("Musi Rawass", "Kabupaten Musi Rawas (16.05)")])
+def test_an_ambiguous_or_misspelt_kabupaten_is_not_guessed(tmp_path, name, why):
+    frames = musi_rawas_2024()
+    r = frames["krs_rekap"].copy()
+    r.insert(0, "kabupaten", name)
+    r.insert(1, "kecamatan", "Tugumulyo")
+    frames["krs_rekap"] = r.drop(columns=["kode_kecamatan"])
+    result = validate(csv_folder(tmp_path / "d", frames))
+    assert not result.report.ok
+    assert any(p.column == "kabupaten" and why in p.message for p in result.report.problems), \
+        result.report.render()
