@@ -31,8 +31,9 @@ def sample(name: str) -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
-def musi_rawas_2024() -> dict[str, pd.DataFrame]:
-    """The sample's rows of Musi Rawas for 2024, per input."""
+def musi_rawas_2024(kab: str = KAB) -> dict[str, pd.DataFrame]:
+    """The sample's rows of Musi Rawas (or another sample kabupaten) for 2024, per input."""
+    KAB = kab  # the filters below read as the module's
     p = sample("pendampingan")
     j = sample("jangkauan")
     k = sample("kampung_kb")
@@ -225,3 +226,63 @@ def test_an_ambiguous_or_misspelt_kabupaten_is_not_guessed(tmp_path, name, why):
     assert not result.report.ok
     assert any(p.column == "kabupaten" and why in p.message for p in result.report.problems), \
         result.report.render()
+
+
+def test_several_kabupaten_workbooks_are_read_together_and_a_row_in_two_is_refused(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    for name in GLOBAL:
+        shutil.copy2(ROOT / "data" / name, data / name)
+    fill(make(data / "mr.xlsx"), musi_rawas_2024())
+    fill(make(data / "muba.xlsx", "16.06"), musi_rawas_2024("16.06"))
+    result = validate(data)
+    assert result.report.ok, result.report.render()
+    assert result.states["pendampingan"].kabupaten == {"16.05", "16.06"}
+    assert {s.name for s in result.sources.values()} >= {"mr.xlsx lembar pendampingan", "muba.xlsx lembar lokmin"}
+    shutil.copy2(data / "mr.xlsx", data / "mr-salinan.xlsx")  # the same workbook saved twice
+    result = validate(data)
+    line = next(str(p) for p in result.report.problems if "baris ganda" in str(p))
+    assert line.startswith("[GALAT] mr.xlsx lembar") and "sudah ada di mr-salinan.xlsx lembar" in line
+
+
+def test_laporan_marks_each_problem_cell_with_its_message(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    for name in GLOBAL:
+        shutil.copy2(ROOT / "data" / name, data / name)
+    frames = musi_rawas_2024()
+    book = make(data / "mr.xlsx")
+    fill(book, frames)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["pendampingan"]
+    header = [c.value for c in ws[2]]
+    didampingi, sasaran = header.index("krs_didampingi") + 1, header.index("krs_sasaran") + 1
+    ws.cell(row=7, column=didampingi, value=ws.cell(row=7, column=sasaran).value + 5)  # more than sasaran
+    ws.cell(row=9, column=didampingi, value="banyak")
+    lokmin = wb["lokmin"]
+    status = [c.value for c in lokmin[2]].index("status") + 1
+    lokmin.cell(row=4, column=status, value="sudah")
+    wb.save(book)
+    report = tmp_path / "laporan.xlsx"
+    out = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--data", str(data), "--laporan", str(report)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "mr.xlsx lembar pendampingan, baris 7, kolom krs_didampingi" in out.stdout  # the console as before
+    marked = openpyxl.load_workbook(report)
+    summary = [r for r in marked["Ringkasan"].iter_rows(values_only=True) if r[0] and r[1]]
+    assert {(r[0], r[1], r[2]) for r in summary} >= {("mr.xlsx lembar pendampingan", 7, "krs_didampingi"),
+                                                     ("mr.xlsx lembar pendampingan", 9, "krs_didampingi"),
+                                                     ("mr.xlsx lembar lokmin", 4, "status")}
+
+    def cell(sheet: str, row: int, column: str):
+        ws = marked[sheet]
+        names = [c.value for c in ws[2]]
+        at = next(r for r in range(3, ws.max_row + 1) if ws.cell(row=r, column=1).value == row)
+        return ws.cell(row=at, column=names.index(column) + 1)
+
+    over = cell("pendampingan", 7, "krs_didampingi")
+    assert over.fill.fgColor.rgb.endswith("F4B6B6") and "lebih besar dari krs_sasaran" in over.comment.text
+    assert "bukan angka" in cell("pendampingan", 9, "krs_didampingi").comment.text
+    assert "selesai, berjalan, belum dimulai" in cell("lokmin", 4, "status").comment.text
+    fine = cell("pendampingan", 8, "krs_didampingi")
+    assert fine.comment is None and fine.fill.fill_type is None

@@ -65,18 +65,30 @@ def main() -> None:
 
 @main.command()
 @data_option
-def validate(data_dir: Path) -> None:
+@click.option("--laporan", "laporan", type=click.Path(path_type=Path), default=None,
+              help="Tulis juga laporan Excel (.xlsx): salinan tiap file dengan sel bermasalah diwarnai dan diberi "
+                   "catatan, dan lembar Ringkasan.")
+def validate(data_dir: Path, laporan: Path | None) -> None:
     """Periksa file data; tampilkan setiap masalah dengan file, baris dan kolomnya."""
     from .validate import validate as validate_data
 
+    if laporan is not None and laporan.suffix.lower() != ".xlsx":
+        click.echo(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
+        sys.exit(2)
     try:
         result = validate_data(data_dir, regions=load_regions())
+        if laporan is not None:
+            from .laporan import write_report
+
+            write_report(result, laporan, data_dir)
     except RanpastiError as e:
         click.echo(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
     click.echo(result.report.render())
+    if laporan is not None:
+        click.echo(f"Laporan Excel ditulis: {laporan} (sel bermasalah diwarnai, catatannya di komentar sel).")
     sys.exit(0 if result.report.ok else 1)
 
 

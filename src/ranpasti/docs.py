@@ -29,12 +29,22 @@ def table_markdown(spec: TableSpec) -> str:
         out += ["Optional file: a data folder without it is valid.", ""]
     if spec.key:
         out += [f"One row per **{' + '.join(spec.key)}** (duplicates are refused).", ""]
-    out += ["| column | required | what it holds |", "|---|---|---|"]
+    out += ["| column | required | what it holds | staff headers also read as it |", "|---|---|---|---|"]
     for c in spec.columns:
         hint = c.hint
         if c.choices and ", ".join(c.choices) not in hint:
             hint = f"{hint} ({', '.join(c.choices)})"
-        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {_cell(hint)} |")
+        aliases = ", ".join(c.aliases)
+        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {_cell(hint)} | {_cell(aliases)} |")
+    if spec.names:
+        from .names import NAME_HEADERS, name_levels
+
+        levels = name_levels(spec.names)
+        read_as = "; ".join(f"`{lvl}` ({', '.join(NAME_HEADERS[lvl][1:])})" for lvl in levels)
+        out += ["", f"Instead of `kode_{spec.names}`, a row may name its place: {read_as}. The "
+                f"{spec.names} is looked up within its kabupaten in the Kemendagri reference (case, spacing, "
+                "punctuation and prefixes such as Desa/Kel./Kec./Kab. do not matter); an unknown or ambiguous name "
+                "is an error naming the closest reference names."]
     if spec.ratios:
         rules = "; ".join(f"`{n}` ≤ `{d}`" for n, d in spec.ratios)
         out += ["", f"Numerator ≤ denominator: {rules}."]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .errors import RanpastiError
 
 MAX_SHOWN = 200  # per run; beyond this staff get a count, not a wall of text
+MAX_MARKED = 100_000  # problem cells kept for the Excel report (``laporan``): every one a staff member fixes
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,16 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error_count: int = 0
+    # every problem cell up to MAX_MARKED, for the Excel report; the console shows the first MAX_SHOWN
+    marked: list[Problem] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         if problem.severity == "galat":
             self.error_count += 1
         if len(self.problems) < MAX_SHOWN or problem.severity != "galat":
             self.problems.append(problem)
+        if len(self.marked) < MAX_MARKED:
+            self.marked.append(problem)
 
     def error_cells(self, file: str, column: str | None, rows, values, message: str) -> None:
         """Many cells with the same fault: all are counted, only the first few hundred are spelled out."""
@@ -57,6 +62,9 @@ class Report:
         room = max(0, MAX_SHOWN - len(self.problems))
         for row, value in zip(rows[:room], values[:room], strict=True):
             self.problems.append(Problem(file, message, row=int(row), column=column, value=str(value)))
+        marks = max(0, MAX_MARKED - len(self.marked))
+        self.marked += [Problem(file, message, row=int(row), column=column, value=str(value))
+                        for row, value in zip(rows[:marks], values[:marks], strict=True)]
         self.error_count += len(rows)
 
     def error(self, file: str, message: str, **kw) -> None:

@@ -77,7 +77,7 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Pa
     sheets = [spec for spec in TABLES.values() if spec.names]
     for spec in sheets:
         ws = wb.create_sheet(spec.name)
-        _fill_sheet(ws, spec, name, tahun, places[spec.names], lists_at)
+        _fill_sheet(ws, spec, name, tahun, places[str(spec.names)], lists_at)
     _write_guide(guide, name, kabupaten, tahun, sheets)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,8 +104,8 @@ def _rows(spec: TableSpec, places: list[Place], tahun: int) -> list[dict[str, st
     """The pre-filled identification of each row: place × month, place × year, place, or none."""
     level = spec.names
     code = f"kode_{level}"
-    base = [{code: p.kode, "kecamatan": p.kecamatan, **({"desa": p.desa} if level == "desa" else {})}
-            for p in places]
+    base: list[dict[str, str | int]] = [
+        {code: p.kode, "kecamatan": p.kecamatan, **({"desa": p.desa} if level == "desa" else {})} for p in places]
     if "bulan" in spec.key:
         return [{**b, "bulan": f"{tahun}-{m:02d}"} for b in base for m in range(1, 13)]
     if "tahun" in spec.key:

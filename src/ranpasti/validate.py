@@ -41,6 +41,7 @@ class TableState:
     # spreadsheet rows (12 bytes per row; never merged, so no copy of everything seen so far)
     key_hashes: list[np.ndarray] = field(default_factory=list)
     key_rows: list[np.ndarray] = field(default_factory=list)
+    key_files: list[str] = field(default_factory=list)  # the source of each entry of key_hashes/key_rows
     rows: int = 0
     kecamatan: set[str] = field(default_factory=set)
     kabupaten: set[str] = field(default_factory=set)
@@ -51,6 +52,7 @@ class Validation:
     report: Report
     sources: dict[str, Source]
     states: dict[str, TableState]
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)  # the data folder's judul_kolom.yml
 
 
 def _today() -> dt.date:
@@ -117,7 +119,7 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
             if source.rows == 0 and key in sources and header_ok and not source.sheet:
                 report.error(ref.path.name, "file tidak berisi satu baris data pun (hanya judul kolom atau kosong).")
     _check_cross(states, regions, report)
-    return Validation(report, sources, states)
+    return Validation(report, sources, states, mapping)
 
 
 def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report,
@@ -367,24 +369,31 @@ def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state:
     # searched in sorted order: ~8x faster than random probes (cache-friendly), the same answer
     by_hash = np.argsort(hashes, kind="stable")
     queries = hashes[by_hash]
-    for seen_h, seen_r in zip(state.key_hashes, state.key_rows, strict=True):  # earlier chunks
+    first_file = np.full(len(hashes), -1, dtype="int64")
+    for n, (seen_h, seen_r) in enumerate(zip(state.key_hashes, state.key_rows, strict=True)):  # earlier chunks
         pos = np.clip(np.searchsorted(seen_h, queries), 0, len(seen_h) - 1)
         hit = (seen_h[pos] == queries) & (first_row[by_hash] < 0)
         first_row[by_hash[hit]] = seen_r[pos[hit]]
+        first_file[by_hash[hit]] = n
     in_chunk = pd.Series(hashes).duplicated().to_numpy() & (first_row < 0)
     if in_chunk.any():  # seen earlier in this chunk
         firsts = pd.Series(rows, index=hashes).groupby(level=0).min()
         first_row[in_chunk] = firsts.loc[hashes[in_chunk]].to_numpy()
     dup = first_row >= 0
     text = keyed[complete][dup].agg(" / ".join, axis=1).to_numpy() if dup.any() else []
-    for r, value, first in zip(rows[dup], text, first_row[dup], strict=True):
+    for r, value, first, n in zip(rows[dup], text, first_row[dup], first_file[dup], strict=True):
+        other = state.key_files[n] if n >= 0 else source.name
+        where = f"baris {first}" if other == source.name else f"{other} baris {first}"
         report.error_cells(source.name, ",".join(spec.key), [r], [value],
-                           f"baris ganda: kombinasi {' + '.join(spec.key)} ini sudah ada di baris {first}. Hapus "
+                           f"baris ganda: kombinasi {' + '.join(spec.key)} ini sudah ada di {where}. Hapus "
                            f"salah satu (satu baris per {' per '.join(spec.key)}).")
     new = ~dup & ~pd.Series(hashes).duplicated().to_numpy()
+    if not new.any():
+        return  # every key of this chunk was seen before: nothing to remember
     order = np.argsort(hashes[new], kind="stable")
     state.key_hashes.append(hashes[new][order])
     state.key_rows.append(rows[new].astype("int32")[order])
+    state.key_files.append(source.name)
 
 
 def _check_cross(states: dict[str, TableState], regions: Regions, report: Report) -> None:
