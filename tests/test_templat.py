@@ -286,3 +286,47 @@ def test_laporan_marks_each_problem_cell_with_its_message(tmp_path):
     assert "selesai, berjalan, belum dimulai" in cell("lokmin", 4, "status").comment.text
     fine = cell("pendampingan", 8, "krs_didampingi")
     assert fine.comment is None and fine.fill.fill_type is None
+
+
+@pytest.mark.parametrize("written, level, expected", [
+    ("Desa B. Srikaton", "desa", "bsrikaton"),
+    ("KEL.  b.srikaton", "desa", "bsrikaton"),
+    ("Sukakarya II", "desa", "sukakarya2"),
+    ("Sei Lilin", "desa", "sungaililin"),
+    ("Tj. Raja", "desa", "tanjungraja"),
+    ("Kec. Tugu Mulyo", "kecamatan", "tugumulyo"),
+    ("Kab. Musi Rawas", "kabupaten", "musirawas"),
+    ("Kota Lubuklinggau", "kabupaten", "kotalubuklinggau"),
+])
+def test_place_names_compare_by_a_key_tolerant_of_prefixes_case_spacing_and_variants(written, level, expected):
+    from ranpasti.names import name_key
+
+    assert name_key(written, level) == expected
+
+
+def test_a_header_mapping_file_reads_headers_nobody_could_guess(tmp_path):
+    frames = musi_rawas_2024()
+    frames["pendampingan"] = frames["pendampingan"].rename(columns={"krs_sasaran": "Jml KRS Beresiko",
+                                                                    "krs_didampingi": "KRS Dikunjungi TPK"})
+    data = csv_folder(tmp_path / "d", frames)
+    result = validate(data)
+    assert any(p.column == "krs_sasaran" or "krs_sasaran" in p.message for p in result.report.problems)
+    (data / "judul_kolom.yml").write_text('pendampingan:\n  "Jml KRS Beresiko": krs_sasaran\n'
+                                          'semua:\n  "KRS Dikunjungi TPK": krs_didampingi\n', encoding="utf-8")
+    result = validate(data)
+    assert result.report.ok, result.report.render()
+    assert any('"Jml KRS Beresiko" → krs_sasaran' in n for n in result.report.notes)
+    (data / "judul_kolom.yml").write_text('pendampingan:\n  "Jml KRS Beresiko": krs_sasaram\n', encoding="utf-8")
+    result = validate(data)
+    line = next(str(p) for p in result.report.problems if p.file == "judul_kolom.yml")
+    assert "'krs_sasaram' tidak ada di pendampingan" in line
+
+
+def test_templat_and_laporan_refuse_bad_arguments_with_a_message(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "ranpasti", "templat", "16.99", "--out", str(tmp_path / "x.xlsx")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 1 and "kode kabupaten/kota '16.99' tidak ada" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "x.xlsx").exists()
+    bad = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--laporan", str(tmp_path / "l.csv")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "--laporan harus file .xlsx" in bad.stderr

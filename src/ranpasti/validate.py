@@ -213,6 +213,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
 
 _IDENTITY = ("kode_desa", "kode_kecamatan", "kabupaten", "kecamatan", "desa")
 _TOTAL_ROW = r"^\s*(?:jumlah|total|grand total|sub ?total)\b"
+_TOTAL_FIRST = list("jtgsJTGS \t")
 
 
 def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameIndex,
@@ -229,8 +230,12 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
     blank_code = chunk[code].str.strip() == "" if code in chunk else pd.Series(True, index=chunk.index)
     total = pd.Series(False, index=chunk.index)
     for c in cols:
-        total |= chunk[c].str.contains(_TOTAL_ROW, case=False, regex=True)
-    total &= blank_code | chunk.get(code, pd.Series("", index=chunk.index)).str.contains(_TOTAL_ROW, case=False)
+        # a cheap first-letter test before the pattern: national files have millions of codes and no totals
+        maybe = chunk[c].str.slice(0, 1).isin(_TOTAL_FIRST)
+        if maybe.any():
+            total |= maybe & chunk[c].str.contains(_TOTAL_ROW, case=False, regex=True)
+    if total.any() and code in chunk.columns:
+        total &= blank_code | chunk[code].str.contains(_TOTAL_ROW, case=False, regex=True)
     if total.any():
         report.note(f"{source.name}: {int(total.sum())} baris jumlah/total dilewati (dihitung ulang dari baris "
                     "desa/kecamatan).")
