@@ -92,6 +92,9 @@ def _summary(ws, result: Validation, data_dir: Path) -> None:
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=5, min_col=5, max_col=5):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem]) -> None:

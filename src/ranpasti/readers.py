@@ -152,7 +152,7 @@ def _header(source: Source, rows: list[list[str]], headers: HeaderMap,
         first = rows[0] if rows else []
         found = Header(0, [headers.column(c) for c in first], [str(c) for c in first])
     skipped = found.index + 1 - found.rows
-    if skipped:
+    if skipped and not source.sheet:  # a workbook's sheets have our own title row: nothing to tell
         source.notes.append(f"{source.name}: {skipped} baris judul di atas nama kolom dilewati.")
     if found.rows == 2:
         source.notes.append(f"{source.name}: judul kolom dua baris (baris {found.index} dan {found.index + 1}) "
@@ -300,7 +300,7 @@ def _refuse_personal_sheets(source: Source, wb, read) -> None:
     for ws in wb.worksheets:
         if any(ws is r for r in read):
             continue  # its header is checked with the table's own rules
-        for n, row in enumerate(ws.iter_rows(max_row=OTHER_SHEET_ROWS, values_only=True), start=1):
+        for n, row in enumerate(ws.iter_rows(max_row=min(OTHER_SHEET_ROWS, ws.max_row), values_only=True), start=1):
             for value in row:
                 if value is None:
                     continue
@@ -412,7 +412,8 @@ def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) 
             source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
     # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to
     # column XFD, which would make every row 16,384 empty cells
-    head = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_row=30, values_only=True)]
+    # not past the last row: iter_rows on a normal worksheet creates the cells it visits
+    head = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_row=min(30, ws.max_row), values_only=True)]
     used = max((max((i + 1 for i, v in enumerate(row) if v), default=0) for row in head), default=0)
     _refuse_too_wide(source, used)
     rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_col=max(used, 1), values_only=True)]

@@ -150,7 +150,9 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if col is not None and col.hint:
             cell.comment = Comment(f"{col.hint}{'' if col.required else ' (boleh kosong)'}", "ranpasti")
-        ws.column_dimensions[get_column_letter(n)].width = max(12, min(28, len(name) + 4))
+        values = [len(str(v.get(name, ""))) for v in rows[:2000]] + ([len(kabupaten)] if name == "kabupaten" else [])
+        wide = 40 if col is not None and col.kind == "text" else 24 if name == "kecamatan" and not prefilled else 12
+        ws.column_dimensions[get_column_letter(n)].width = max(wide, min(36, max([len(name) + 4, *values]) + 2))
     # only the pre-filled cells are written; an entry column is unlocked as a whole (its column style, which
     # Excel gives every cell not written): a national kabupaten's 10,000 rows × 13 counts stay unwritten
     # cells, not 130,000 styled ones (6 s → under 3 s for the largest kabupaten)
@@ -171,6 +173,10 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
     ws.protection.sort = False
     ws.protection.formatColumns = False
     ws.protection.insertRows = prefilled  # one row per problem (Lokmin): staff may need more rows than offered
+    ws.page_setup.orientation = "landscape"  # printed for checking: every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "2:2"
 
 
 def _validations(ws, spec: TableSpec, columns: list[tuple[str, Column | None]], locked: set[str], last: int,
@@ -255,6 +261,6 @@ def _write_guide(ws, name: str, kabupaten: str, tahun: int, sheets: list[TableSp
         ws.append([text])
         if heading:
             ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=13 if ws.max_row == 1 else 11)
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = 100
     for (cell,) in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=1):
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -161,18 +161,17 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     data = chunk[[ROW, *present]]
     # trailing or stray empty rows (Excel leaves them) are dropped silently, with a note
     empty = (data[present] == "").all(axis=1)
-    if empty.any():
-        report.note(f"{source.name}: {int(empty.sum())} baris kosong dilewati.")
-        data = data[~empty]
     if source.sheet:
         # a workbook made by ``ranpasti templat`` lists every desa × month; the rows not filled in yet (only
         # the place and period) are months not reported, not zeros
         entry = [c for c in present if c not in _IDENTITY and c not in spec.key]
-        unfilled = (data[entry] == "").all(axis=1) if entry else pd.Series(False, index=data.index)
-        if unfilled.any():
-            report.note(f"{source.name}: {int(unfilled.sum())} baris yang belum diisi (hanya wilayah dan "
-                        "periodenya) dilewati.")
-            data = data[~unfilled]
+        empty |= (data[entry] == "").all(axis=1) if entry else False
+        if empty.any():
+            report.note(f"{source.name}: {int(empty.sum())} baris yang belum diisi dilewati (hanya wilayah dan "
+                        "periodenya, atau kosong).")
+    elif empty.any():
+        report.note(f"{source.name}: {int(empty.sum())} baris kosong dilewati.")
+    data = data[~empty]
     if data.empty:
         return None
     state.rows += len(data)
