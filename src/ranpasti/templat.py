@@ -150,9 +150,9 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if col is not None and col.hint:
             cell.comment = Comment(f"{col.hint}{'' if col.required else ' (boleh kosong)'}", "ranpasti")
-        values = [len(str(v.get(name, ""))) for v in rows[:2000]] + ([len(kabupaten)] if name == "kabupaten" else [])
+        lengths = [len(str(v.get(name, ""))) for v in rows[:2000]] + ([len(kabupaten)] if name == "kabupaten" else [])
         wide = 40 if col is not None and col.kind == "text" else 24 if name == "kecamatan" and not prefilled else 12
-        ws.column_dimensions[get_column_letter(n)].width = max(wide, min(36, max([len(name) + 4, *values]) + 2))
+        ws.column_dimensions[get_column_letter(n)].width = max(wide, min(36, max([len(name) + 4, *lengths]) + 2))
     # only the pre-filled cells are written; an entry column is unlocked as a whole (its column style, which
     # Excel gives every cell not written): a national kabupaten's 10,000 rows × 13 counts stay unwritten
     # cells, not 130,000 styled ones (6 s → under 3 s for the largest kabupaten)
