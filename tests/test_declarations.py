@@ -34,6 +34,7 @@ NEW_INDICATOR = """
     definition: Ibu hamil kurang energi kronis (KEK) yang mendapat makanan tambahan
     numerator: bumil_kek_pmt
     denominator: bumil_kek
+    counted: ibu hamil KEK sasaran
     direction: naik
     unit: "%"
     source: Kemenkes, laporan puskesmas

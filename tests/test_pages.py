@@ -120,7 +120,29 @@ def test_kabupaten_cards_show_month_capaian(kabupaten_nb, data_dir):
     value = nov["krs_didampingi"].sum() / nov["krs_sasaran"].sum() * 100
     html = html_of(kabupaten_nb)
     assert fmt.percent(value) in html
-    assert f"{fmt.number(nov['krs_didampingi'].sum())} dari {fmt.number(nov['krs_sasaran'].sum())}" in html
+    # who is counted, in public words, not a column name ("(krs sasaran)") (issue 18)
+    assert (f"{fmt.number(nov['krs_didampingi'].sum())} dari {fmt.number(nov['krs_sasaran'].sum())} keluarga "
+            "berisiko stunting sasaran") in html
+    assert "(krs sasaran)" not in html and "(tpk jumlah)" not in html
+
+
+@pytest.mark.parametrize("fixture", ["kabupaten_nb", "kecamatan_nb"])
+def test_a_progress_page_opens_with_a_verdict_that_counts_its_cards(fixture, request):
+    """Issue 18: the first screen answers "is it on track?" in one sentence, agreeing with the cards."""
+    html = html_of(request.getfixturevalue(fixture))
+    head = html[:html.index("rp-cards")]
+    verdict = re.search(r'<p class="rp-verdict">([^<]*)</p>', head)
+    assert verdict, head[:2000]
+    cards = re.findall(r'<section class="rp-card" aria-label="([^"]*)">.*?class="rp-badge"[^>]*>([^<]*)<', html, re.S)
+    met = sum(band == "Tercapai" for _label, band in cards)
+    judged = sum(band not in ("Tidak ada data", "Tidak ada target") for _label, band in cards)
+    assert len(cards) == 8
+    text = verdict.group(1)
+    month = "November 2024" if fixture == "kabupaten_nb" else "Desember 2024"
+    if all(band == "Tidak ada data" for label, band in cards if label != "Desa dengan Kampung KB"):
+        assert f"belum ada laporan pendampingan untuk {month}." in text  # the empty kecamatan of the fixture
+    else:
+        assert f"mencapai target pada {met} dari {judged} indikator, {month}." in text, (text, cards)
 
 
 def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):
@@ -267,8 +289,9 @@ def test_every_page_explains_its_terms_and_sources_from_the_declarations(kabupat
         for i in ind.INDICATORS.values():
             assert f"<dt>{escape(i.label)}" in page
             assert escape(" ".join((i.glossary or i.definition).split()), quote=False) in " ".join(page.split())
-        for t in TABLES.values():
-            assert f"{escape(t.title, quote=False)} ({t.name}.csv)" in page
+        for t in TABLES.values():  # sources as institutions, not file names (issue 18)
+            assert t.source and f"{escape(t.title, quote=False)}: {escape(t.source, quote=False)}" in page
+        assert "pendampingan.csv" not in page.split('class="rp-provenance"')[0]
 
 
 def test_the_summary_counts_what_the_status_column_shows(evaluasi_nb):

@@ -243,10 +243,11 @@ def test_sample_banner_and_provenance_on_every_page(sample, site):
         for s in sources.values():
             assert s["file"] in footer and s["sha256"][:16] in footer and s["sha256"] in footer, (r.page, s["file"])
         assert f"notebooks/{r.spec.notebook}.ipynb" in footer
-        assert f"kode=&#34;{r.kode}&#34;" in footer  # the parameter papermill injected
+        # parameters are in the notebook download, not in words a reader cannot use (issue 18)
+        assert "terbit=" not in footer and "bulan=None" not in footer
         assert 'href="notebook.ipynb"' in footer
         assert re.search(r"Dibangun \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|"
-                         r"November|Desember) \d{4}", footer), r.page
+                         r"November|Desember) \d{4} pukul \d\d\.\d\d WIB", footer), r.page
         assert "ranpasti " in footer
     assert "Data contoh (sintetis)" in (site / "cari" / "index.html").read_text(encoding="utf-8")
 
@@ -401,3 +402,27 @@ def test_render_cache_pruned_of_old_entries_at_most_daily(tmp_path):
     os.utime(svg / "lama.svg", (old, old))
     prune_cache(tmp_path)  # pruned less than a day ago: the stat of every cached file is skipped
     assert (svg / "lama.svg").exists()
+
+
+def test_national_and_province_pages_say_what_their_figures_cover(site):
+    """Issue 18: the national Kampung KB figure was over all 83.762 desa while KRS came from 3 kabupaten
+    ("0,6%, Jauh dari target"). Every figure now covers the reporting kabupaten, and the page says how many."""
+    from ranpasti.regions import load_regions
+
+    regions = load_regions()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"mencakup 3 dari {len(regions.kabupaten)} kabupaten/kota yang datanya sudah masuk" in home
+    sumsel = (site / "provinsi-sumatera-selatan" / "index.html").read_text(encoding="utf-8")
+    n = int(regions.kabupaten.index.str.startswith("16.").sum())
+    assert f"mencakup 2 dari {n} kabupaten/kota" in sumsel
+    card = re.search(r'aria-label="Desa dengan Kampung KB">.*?rp-value">([^<]*)<.*?rp-detail">([^<]*)<', home, re.S)
+    shown, detail = card.groups()
+    desa = int(regions.desa["kode_kabupaten"].isin(["16.05", "16.06", "18.13"]).sum())
+    assert detail.split(" dari ")[1].startswith(fmt_number(desa)), detail  # only the reporting kabupaten's desa
+    assert float(shown.rstrip("%").replace(",", ".")) > 5  # not the diluted national share
+
+
+def fmt_number(n: int) -> str:
+    from ranpasti import fmt
+
+    return fmt.number(n)

@@ -31,10 +31,11 @@ DIRECTIONS = ("naik", "turun")
 ANNUAL_BASES = ("reach", "average")
 
 _INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
-                   "source", "glossary", "group", "table", "optional", "color", "target", "annual"}
+                   "source", "glossary", "group", "table", "optional", "color", "target", "annual", "counted"}
 _INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
                        "source", "group")
-_TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file", "names"}
+_TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file", "names",
+               "source"}
 _COLUMN_KEYS = {"name", "kind", "required", "hint", "choices", "default", "aliases"}
 # ``names`` of a table: the level whose code may be given as region names instead (names.py)
 NAME_LEVELS = ("desa", "kecamatan")
@@ -64,6 +65,7 @@ class IndicatorDecl:
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) of every declared target
     annual: str = "average"  # ANNUAL_BASES: how the evaluation's annual capaian is computed
+    counted: str = ""  # who the denominator counts, in public words ("keluarga berisiko stunting sasaran")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class TableDecl:
     ratios: tuple[tuple[str, str], ...] = ()  # declared and derived (indicator) rules
     required_file: bool = True
     names: str | None = None  # "desa" | "kecamatan": the code column may be given as region names instead
+    source: str = ""  # who produces these numbers, in public words (pages cite it, not the file name)
 
 
 @dataclass(frozen=True)
@@ -167,12 +170,17 @@ def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> Ind
         # the fallback is the monthly average of pendampingan, so only its ratios have a reach
         raise DeclarationError(f"{where}: annual: reach hanya untuk indikator pendampingan bulanan (dengan "
                                "denominator).")
+    if entry.get("table", "pendampingan") == "pendampingan" and str(entry["denominator"]).strip() \
+            and not str(entry.get("counted", "")).strip():
+        # the cards say "123 dari 456 <counted>": a column name there ("krs sasaran") is not public words
+        raise DeclarationError(f"{where}: counted wajib untuk indikator pendampingan (siapa yang dihitung penyebutnya, "
+                               "mis. 'ibu hamil sasaran').")
     fields = {k: str(entry[k]).strip() for k in _INDICATOR_REQUIRED}
     return IndicatorDecl(**fields, glossary=str(entry.get("glossary", "")).strip(),
                          table=str(entry.get("table", "pendampingan")), optional=bool(entry.get("optional", False)),
                          color=str(entry.get("color", "")),
                          target=targets[0][1] if targets else None, target_source=targets[0][2] if targets else "",
-                         targets=targets, annual=annual)
+                         targets=targets, annual=annual, counted=str(entry.get("counted", "")).strip())
 
 
 RAN_PASTI_YEARS = (2023, 2024)  # a target declared without ``years`` is RAN PASTI's (Peraturan BKKBN 12/2021)
@@ -225,7 +233,7 @@ def _table(path: Path, name: str, entry: object, indicators: tuple[IndicatorDecl
         raise DeclarationError(f"{where}: names harus desa atau kecamatan, bukan {names_level!r}.")
     return TableDecl(name, str(entry.get("title", name)), str(entry.get("description", "")), tuple(columns),
                      tuple(str(k) for k in entry.get("key") or ()), tuple(ratios),  # type: ignore[arg-type]
-                     bool(entry.get("required_file", True)), names_level)
+                     bool(entry.get("required_file", True)), names_level, str(entry.get("source", "")).strip())
 
 
 def _indicator_columns(table: str, indicators: tuple[IndicatorDecl, ...], declared: set[str],

@@ -25,6 +25,8 @@ def table_markdown(spec: TableSpec) -> str:
     out = [f"### `{spec.name}.csv` — {spec.title}", ""]
     if spec.description:
         out += [spec.description, ""]
+    if spec.source:
+        out += [f"Pages cite it as: *{spec.source}*.", ""]
     if not spec.required_file:
         out += ["Optional file: a data folder without it is valid.", ""]
     if spec.key:

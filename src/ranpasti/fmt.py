@@ -74,5 +74,13 @@ def date(value: dt.date | dt.datetime | str) -> str:
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
 def datetime(value: dt.datetime) -> str:
-    return f"{date(value)} pukul {value:%H.%M} UTC"
+    """A moment in Western Indonesian Time, as readers here tell the time: ``1 Desember 2026 pukul 13.47 WIB``.
+    A naive value is taken as UTC (what the build records)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    value = value.astimezone(WIB)
+    return f"{date(value)} pukul {value:%H.%M} WIB"

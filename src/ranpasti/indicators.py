@@ -43,6 +43,7 @@ class Indicator:
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) declared: the sample target.csv
     annual: str = "average"  # reach | average: the basis of the evaluation's annual capaian (``annual``)
+    counted: str = ""  # who the denominator counts, in public words (cards: "123 dari 456 ibu hamil sasaran")
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -58,7 +59,8 @@ def indicators_from(decl: Declarations) -> dict[str, Indicator]:
     return {d.key: Indicator(d.key, d.label, d.group, d.numerator, d.denominator, table=d.table,
                              description=d.definition, name=d.name, direction=d.direction, unit=d.unit,
                              source=d.source, glossary=d.glossary, optional=d.optional, color=d.color,
-                             target=d.target, target_source=d.target_source, targets=d.targets, annual=d.annual)
+                             target=d.target, target_source=d.target_source, targets=d.targets, annual=d.annual,
+                             counted=d.counted)
             for d in decl.indicators}
 
 

@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import fmt
 from .headers import header_map
 from .problems import Problem
 from .readers import ROW, InputRef, ReadError, Source, load_workbook, open_input
@@ -68,8 +69,7 @@ def _summary(ws, result: Validation, data_dir: Path) -> None:
     warnings = sum(p.severity == "peringatan" for p in report.marked)
     ws.append([f"Laporan pemeriksaan data RAN PASTI — folder {data_dir}"])
     ws["A1"].font = Font(bold=True, size=13)
-    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
-    ws.append([f"Diperiksa {now:%d-%m-%Y %H.%M} WIB. " + (
+    ws.append([f"Diperiksa {fmt.datetime(dt.datetime.now(dt.timezone.utc))}. " + (
         "Data valid: tidak ada galat." if report.ok else
         f"Data TIDAK valid: {report.error_count} galat. Perbaiki sel berwarna merah di lembar tiap file, lalu "
         "periksa lagi.") + (f" {warnings} peringatan (kuning)." if warnings else "")])

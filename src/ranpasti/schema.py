@@ -93,6 +93,7 @@ class TableSpec:
     description: str = ""
     extra_columns_ok: bool = False
     names: str | None = None  # "desa" | "kecamatan": the code may be given as region names (``names.py``)
+    source: str = ""  # who produces the numbers, in public words: what a page cites
 
     @property
     def column_names(self) -> list[str]:
@@ -114,7 +115,7 @@ def tables_from(decl: Declarations) -> dict[str, TableSpec]:
     """TableSpecs built from the declarations (``definitions/input.yml`` with the indicators' columns)."""
     return {t.name: TableSpec(
         name=t.name, title=t.title, description=t.description, key=t.key, ratios=t.ratios,
-        required_file=t.required_file, names=t.names,
+        required_file=t.required_file, names=t.names, source=t.source,
         columns=tuple(Column(c.name, c.kind, c.required, c.choices, c.hint or kind(c.kind).hint, c.default,
                              c.aliases) for c in t.columns),
     ) for t in decl.tables}

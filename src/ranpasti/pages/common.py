@@ -38,12 +38,34 @@ def header(ctx: Context) -> Section:
         kicker = f"Evaluasi RAN PASTI tahun {ctx.tahun}"
         title = f"Evaluasi {ctx.tahun} — {ctx.unit.label}"
         period = f"Capaian tahunan Januari–Desember {ctx.tahun} dan capaian bulan Desember {ctx.tahun}."
+        verdict = ""
     else:
         kicker = "Kemajuan RAN PASTI (Rencana Aksi Nasional Percepatan Penurunan Angka Stunting Indonesia)"
         title = ctx.unit.label if ctx.level != "nasional" else "Indonesia — ringkasan nasional"
         period = f"Bulan laporan: {fmt.month(ctx.bulan)} · tren Januari–{fmt.month(ctx.bulan)}."
+        verdict = monthly_verdict(ctx)
     return Section(render_template("sections/header.html.j2", kicker=kicker, title=title, period=period,
-                                   sample=ctx.config.sample, catatan=ctx.catatan, document=ctx.document))
+                                   sample=ctx.config.sample, catatan=ctx.catatan, document=ctx.document,
+                                   verdict=verdict))
+
+
+def monthly_verdict(ctx: Context) -> str:
+    """The progress page's answer in one sentence, on the first screen: "Tugumulyo mencapai target pada 7 dari
+    8 indikator, Desember 2024." Counted from the same rows as the cards below it (the month's own capaian
+    against the year's target, decided on the unrounded value), so the two never disagree."""
+    own = ctx.own((ctx.bulan, ctx.bulan))
+    rows = own[own["indikator"].isin([i.key for i in ind.PENDAMPINGAN_INDICATORS])]
+    kkb = ctx.kampung(ctx.level)
+    kkb = kkb[kkb["kode"] == ctx.own_code]  # the Kampung KB card, as ``cards`` shows it
+    has = pd.concat([rows, kkb])["capaian_target"].dropna() if len(kkb) else rows["capaian_target"].dropna()
+    name = ctx.unit.label if ctx.level != "nasional" else "Indonesia"
+    month = fmt.month(ctx.bulan)
+    if rows.dropna(subset=["nilai"]).empty:
+        return f"{name}: belum ada laporan pendampingan untuk {month}."
+    if has.empty:
+        return f"{name}: belum ada target untuk {ctx.tahun}, jadi capaian {month} belum dinilai terhadap target."
+    reached = int((has >= 100).sum())
+    return f"{name} mencapai target pada {reached} dari {len(has)} indikator, {month}."
 
 
 def _card(row: pd.Series, detail: str) -> dict:
@@ -71,8 +93,7 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
                                 ctx.targets, ctx.tahun, ctx.config)
         row = r.iloc[0]
         indicator = ind.INDICATORS[key]
-        detail = (f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} "
-                  f"({indicator.denominator.replace('_', ' ')})")
+        detail = f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} {indicator.counted}"
         items.append(_card(row, detail))
     kkb = ctx.kampung(ctx.level)
     kkb = kkb[kkb["kode"] == ctx.own_code]
@@ -81,8 +102,18 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
         items.append(_card(row, f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} desa/kelurahan "
                                 f"(akhir {ctx.tahun})"))
     note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
-                    f"{period_label(months)}. Sumber: pendampingan.csv dan kampung_kb.csv (lihat Catatan data).")
+                    f"{period_label(months)}. Sumber: {source('pendampingan')}; Kampung KB: {source('kampung_kb')} "
+                    "(lihat Catatan data).")
+    if ctx.level in ("nasional", "provinsi"):
+        note += (f" Semua angka di halaman ini mencakup {len(ctx.reporting_kabupaten())} dari {ctx.all_kabupaten()} "
+                 "kabupaten/kota yang datanya sudah masuk; desa kabupaten/kota lain tidak dihitung.")
     return Section(render_template("sections/cards.html.j2", cards=items, note=note))
+
+
+def source(table: str) -> str:
+    """Who produces an input's numbers, in public words (``source`` in ``definitions/input.yml``): pages cite
+    institutions, not file names."""
+    return TABLES[table].source
 
 
 def data_notes(ctx: Context) -> Section:

@@ -290,7 +290,21 @@ class Context:
             whole = self._kabupaten_wide(("kampung", level, tahun, self.tahun), lambda: self._compute_kampung(
                 self.store.table("kampung_kb", kab), self.regions.desa_of(kab), level, tahun))
             return self._inside(whole)
-        return self._compute_kampung(self.store.table("kampung_kb", self.kode), self.desa_ref, level, tahun)
+        # national and province figures cover the kabupaten that report, as every other figure on those pages
+        # does: Kampung KB over all 83,762 desa of the country read "0,6%, jauh dari target" for 3 reporting
+        desa = self.desa_ref
+        desa = desa[desa["kode_kabupaten"].isin(self.reporting_kabupaten())]
+        return self._compute_kampung(self.store.table("kampung_kb", self.kode), desa, level, tahun)
+
+    def reporting_kabupaten(self) -> list[str]:
+        """The kabupaten/kota inside this unit whose pendampingan data is in (what its figures cover)."""
+        codes = self.store.kabupaten_codes()
+        return [k for k in codes if self.level == "nasional" or ancestor(k, self.level) == self.kode]
+
+    def all_kabupaten(self) -> int:
+        """How many kabupaten/kota this unit has in the reference (for "3 dari 514 kabupaten/kota")."""
+        kab = self.regions.kabupaten
+        return len(kab) if self.level == "nasional" else int(kab.index.str.startswith(self.kode + ".").sum())
 
     def _compute_kampung(self, kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
         values = ind.kampung_kb(kkb, desa_ref, level, tahun)

@@ -17,16 +17,17 @@ from .. import charts, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
-from .common import empty
+from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
 
 BASIS_REACH_TEXT = (f"{ind.BASIS_REACH.capitalize()} = keluarga/orang yang didampingi sedikitnya sekali dalam setahun "
-                    "÷ sasaran setahun, masing-masing dihitung sekali (jangkauan.csv).")
+                    "÷ sasaran setahun, masing-masing dihitung sekali (rekap tahunan Tim Pendamping Keluarga).")
 BASIS_AVERAGE_TEXT = (f"{ind.BASIS_AVERAGE.capitalize()} = Σ didampingi Januari–Desember ÷ Σ sasaran "
-                      "Januari–Desember (pendampingan.csv): yang didampingi tiap bulan terhitung tiap bulan, jadi "
+                      "Januari–Desember (laporan bulanan Tim Pendamping Keluarga): yang didampingi tiap bulan "
+                      "terhitung tiap bulan, jadi "
                       "kolom didampingi dan sasaran menjumlahkan 12 laporan bulanan.")
 
 
@@ -370,7 +371,8 @@ def lokmin_annex(ctx: Context) -> Section:
                             Col("rencana_tindak_lanjut", "Tindak lanjut"), Col("penanggung_jawab", "Penanggung jawab"),
                             Col("tenggat_teks", "Tenggat"), Col("status", "Status")],
                        name="lokmin-tindak-lanjut", collapsed=True,
-                       caption=f"Lampiran {number}: semua tindak lanjut Lokmin {ctx.tahun}, urut tanggal (lokmin.csv)"))
+                       caption=f"Lampiran {number}: semua tindak lanjut Lokmin {ctx.tahun}, urut tanggal "
+                               f"(sumber: {source('lokmin')})"))
     return Section(*parts)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
-from .common import band_domain, empty, period_label
+from .common import band_domain, empty, period_label, source
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table
 
@@ -92,8 +92,11 @@ def _ranking_description(main: pd.DataFrame, label: str) -> str:
     if d.empty:
         return f"{label}: tidak ada data."
     top, low = d.iloc[0], d.iloc[-1]
+    met = f"{int((d['band'] == 'Tercapai').sum())} dari {len(main)} mencapai target."
+    if len(d) == 1:  # "tertinggi X, terendah X" reads as a mistake
+        return f"Hanya {top['nama']} yang punya data ({fmt.percent(top['nilai'])}); {met}"
     return (f"Tertinggi {top['nama']} ({fmt.percent(top['nilai'])}), terendah {low['nama']} "
-            f"({fmt.percent(low['nilai'])}); {int((d['band'] == 'Tercapai').sum())} dari {len(main)} mencapai target.")
+            f"({fmt.percent(low['nilai'])}); {met}")
 
 
 def overview_table(ctx: Context) -> Section:
@@ -130,10 +133,10 @@ def krs_profile(ctx: Context) -> Section:
                           keluarga=fmt.number(totals["jumlah_keluarga"]))
     t1 = Table(factors, [Col("faktor", "Faktor risiko"), Col("jumlah", "Jumlah KRS", "int"),
                          Col("persen", "% dari KRS", "pct")], name="krs-faktor",
-               caption=f"Faktor risiko KRS {year} (sumber: krs_rekap.csv)")
+               caption=f"Faktor risiko KRS {year} (sumber: {source('krs_rekap')})")
     t2 = Table(welfare, [Col("kelompok", "Kelompok kesejahteraan"), Col("jumlah", "Jumlah KRS", "int"),
                          Col("persen", "% dari KRS", "pct")], name="krs-kesejahteraan",
-               caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: krs_rekap.csv)")
+               caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: {source('krs_rekap')})")
     c1 = Chart(charts.bars(factors, "faktor", "jumlah", f"Faktor risiko KRS {year}", "Jumlah KRS"), name="krs-faktor",
                title=f"Faktor risiko KRS {year}", description="Jumlah KRS per faktor risiko; tidak dijumlahkan.",
                table=t1, svg=ctx.svg)
@@ -159,7 +162,7 @@ def prevalence(ctx: Context) -> Section:
     out = Section()
     table = Table(d, [Col("wilayah", "Wilayah"), Col("tahun", "Tahun"), Col("sumber", "Sumber"),
                       Col("prevalensi", "Prevalensi (%)", "num"), Col("keterangan", "Keterangan sumber")],
-                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber (prevalensi.csv)")
+                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber survei")
     if not survey.empty:
         out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)"), name="prevalensi",
                          title="Prevalensi stunting balita (survei SSGI/SKI)",
@@ -186,7 +189,8 @@ def kampung_kb(ctx: Context) -> Section:
                                   Col("penyebut", "Jumlah desa/kelurahan", "int"), Col("nilai", "Cakupan", "pct"),
                                   Col("band", "Status", "band")],
                              name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, akhir {ctx.tahun} "
-                                                        "(kampung_kb.csv; data wilayah Kemendagri)"))
+                                                        f"(sumber: {source('kampung_kb')}; jumlah desa: data wilayah "
+                                                        "Kemendagri)"))
     df = ctx.kampung("kecamatan")
     if df.empty:
         return Section()
@@ -209,4 +213,5 @@ def lokmin(ctx: Context, limit: int = 10) -> Section:
     cols += [Col("tahap", "Tahap"), Col("masalah", "Masalah prioritas"),
              Col("rencana_tindak_lanjut", "Rencana tindak lanjut"), Col("status", "Status")]
     return Section(Table(latest, cols, name="lokmin-terbaru",
-                         caption=f"{len(latest)} pembahasan Lokmin terbaru s.d. {fmt.month(ctx.bulan)} (lokmin.csv)"))
+                         caption=f"{len(latest)} pembahasan Lokmin terbaru s.d. {fmt.month(ctx.bulan)} "
+                                 f"(sumber: {source('lokmin')})"))

@@ -38,7 +38,6 @@ from .context import RenderContext
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
 SEARCH_PAGE = "cari/"  # not a region slug: those start with provinsi-/kabupaten-/kota-
-SHOWN_PARAMS = ("kode", "bulan", "tahun", "catatan", "terbit")
 SVG_WIDTH = 640  # px, width of the static chart images (scaled to the column by CSS)
 
 # Indonesian d3 locales: the same objects are used by assets/charts.js in the browser.
@@ -335,22 +334,10 @@ def source_files(ctx: RenderContext) -> list[dict]:
     return files
 
 
-def page_params(record: PageRecord, nb: dict) -> list[tuple[str, str]]:
-    """The parameters papermill injected (as recorded in the executed notebook), for the footer."""
-    params = nb.get("metadata", {}).get("papermill", {}).get("parameters") or record.spec.params
-    shown = []
-    for k in SHOWN_PARAMS:
-        if k in params:
-            v = params[k]
-            shown.append((k, "None" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, str)
-                           else str(v)))
-    return shown
-
-
 def footer(record: PageRecord, nb: dict, site: SiteInfo) -> str:
     """The provenance footer of one page (HTML fragment, the same in both renderers)."""
     return env().get_template("footer.html.j2").render(
-        files=site.files, notebook=record.spec.notebook, params=page_params(record, nb), download=True,
+        files=site.files, notebook=record.spec.notebook, download=True,
         sample=site.sample, built_at=site.built_at, version=site.version)
 
 
