@@ -78,11 +78,11 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
         children = _children(s, regions, progress, below)
         related = []
         if s.kind == "progres":
-            related = [Link(f"Evaluasi Desember {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
+            related = [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)]
         else:  # the unit's monthly progress, then its evaluations of the other years
             related = [Link(f"Kemajuan bulanan {label}", progress[s.kode])] if s.kode in progress else []
-            related += [Link(f"Evaluasi Desember {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
+            related += [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)
                         if e.tahun != s.tahun]
         records.append(PageRecord(s, executed[s.page], title, desc, crumbs, children, related))

@@ -40,7 +40,7 @@ def header(ctx: Context) -> Section:
         period = f"Capaian tahunan Januari–Desember {ctx.tahun} dan capaian bulan Desember {ctx.tahun}."
         verdict = ""
     else:
-        kicker = "Kemajuan RAN PASTI (Rencana Aksi Nasional Percepatan Penurunan Angka Stunting Indonesia)"
+        kicker = "Kemajuan RAN PASTI, rencana aksi percepatan penurunan stunting"  # one line or two on a phone
         title = ctx.unit.label if ctx.level != "nasional" else "Indonesia — ringkasan nasional"
         period = f"Bulan laporan: {fmt.month(ctx.bulan)} · tren Januari–{fmt.month(ctx.bulan)}."
         verdict = monthly_verdict(ctx)
@@ -63,7 +63,7 @@ def monthly_verdict(ctx: Context) -> str:
     if rows.dropna(subset=["nilai"]).empty:
         return f"{name}: belum ada laporan pendampingan untuk {month}."
     if has.empty:
-        return f"{name}: belum ada target untuk {ctx.tahun}, jadi capaian {month} belum dinilai terhadap target."
+        return f"{name}: belum ada target untuk {ctx.tahun}; capaian {month} ada di bawah, belum dinilai."
     reached = int((has >= 100).sum())
     return f"{name} mencapai target pada {reached} dari {len(has)} indikator, {month}."
 

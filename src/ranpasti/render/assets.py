@@ -325,6 +325,20 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
 # ---------------------------------------------------------------- provenance
 
 
+def jump_box_at(html: str) -> int:
+    """Where the home page's region jump box goes in a block of page HTML: after the headline cards and their
+    note, so the first screen of a phone shows the verdict and the first figures (issue 18); after the page
+    header when the block has no cards; -1 when it has neither."""
+    cards = html.find('class="rp-cards"')
+    if cards >= 0:
+        note = html.find('class="rp-note"', cards)
+        end = html.find("</p>", note) if note >= 0 else -1
+        if end >= 0:
+            return end + len("</p>")
+    at = html.find("</header>")
+    return at + len("</header>") if at >= 0 else -1
+
+
 def source_files(ctx: RenderContext) -> list[dict]:
     """The input data files of this build, from the store manifest (same for every page)."""
     files = []

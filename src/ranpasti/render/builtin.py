@@ -30,6 +30,7 @@ from .assets import (
     SiteInfo,
     env,
     footer,
+    jump_box_at,
     nav,
     place_page_files,
     read_notebook,
@@ -100,12 +101,11 @@ def body_html(nb: dict, sha: str, cache_dir: Path, code: str = "") -> str:
 
 
 def with_jump_box(body: str, root: str) -> str:
-    """The home page's region jump box, right after the page header block of the notebook."""
+    """The home page's region jump box, after the headline cards (``assets.jump_box_at``)."""
     box = env().get_template("jump.html.j2").render(root=root)
-    at = body.find("</header>")
+    at = jump_box_at(body)
     if at < 0:
         return box + body
-    at += len("</header>")
     return body[:at] + "\n" + box + body[at:]
 
 

@@ -68,6 +68,7 @@ from .assets import (
     SiteInfo,
     env,
     footer,
+    jump_box_at,
     nav,
     place_page_files,
     read_notebook,
@@ -198,13 +199,14 @@ def reader_blocks(nb: dict) -> list[tuple[str, str]]:
 
 
 def with_jump_box(blocks: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
-    """The home page's region jump box right after the notebook's header block, as in the built-in site."""
+    """The home page's region jump box after the headline cards (``assets.jump_box_at``), as in the built-in
+    site; after the header block when no block has cards."""
     box = env().get_template("jump.html.j2").render(root=root)
-    for i, (kind, text) in enumerate(blocks):
-        at = text.find("</header>") if kind == "html" else -1
-        if at >= 0:
-            at += len("</header>")
-            return [*blocks[:i], ("html", text[:at] + "\n" + box + text[at:]), *blocks[i + 1:]]
+    for marker in ('class="rp-cards"', "</header>"):
+        for i, (kind, text) in enumerate(blocks):
+            if kind == "html" and marker in text:
+                at = jump_box_at(text)
+                return [*blocks[:i], ("html", text[:at] + "\n" + box + text[at:]), *blocks[i + 1:]]
     return [("html", box), *blocks]
 
 
