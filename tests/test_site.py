@@ -423,3 +423,43 @@ def test_targets_after_2024_are_the_regions_own_or_none(site):
     assert "Belum ada target indikator pendampingan untuk Kabupaten Pesisir Barat tahun 2025" in html
     assert "mencapai target pada 0 dari 0" not in html
     assert "Target 2025: 18,8%" in html  # prevalence: the RPJMN 2025–2029 target for 2025
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/",
+                                  "kabupaten-musi-rawas/evaluasi-2024/"])
+def test_no_table_hides_its_status_column_on_a_phone(page, server, path):
+    """Issue 18: at 360 px the evaluation table showed 2 of 9 columns and the desa table 1 of 11 ("B. Srikaton |
+    ya"). Rows are stacked as cards on a phone: every status cell is inside the screen, under its column name,
+    and nothing is clipped sideways."""
+    page.goto(server + path)
+    checked = page.evaluate("""() => {
+      const out = [];
+      for (const table of document.querySelectorAll('table.rp-table')) {
+        const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+        const at = heads.indexOf('Status');
+        if (at < 1) continue;
+        for (const tr of [...table.querySelectorAll('tbody tr')].slice(0, 20)) {
+          const cell = tr.children[at];
+          const box = cell.getBoundingClientRect();
+          const label = getComputedStyle(cell, '::before').content;
+          out.push({table: table.dataset.table, left: box.left, right: box.right, width: box.width, label});
+        }
+      }
+      return {cells: out, page: document.documentElement.scrollWidth};
+    }""")
+    cells = checked["cells"]
+    assert cells, f"no table with a Status column on {path}"
+    for c in cells:
+        assert c["width"] > 0 and c["left"] >= 0 and c["right"] <= 360, c
+        assert "Status" in c["label"], c  # the column's name shown beside the value
+    assert checked["page"] <= 360  # the page itself never scrolls sideways
+
+
+@pytest.mark.browser
+def test_every_scrolling_table_region_is_focusable_and_labelled(page, server):
+    page.goto(server + "kabupaten-musi-rawas/evaluasi-2024/")
+    regions = page.evaluate("""() => [...document.querySelectorAll('.rp-table-wrap')].map(w => ({
+        tab: w.getAttribute('tabindex'), label: w.getAttribute('aria-label') || '', role: w.getAttribute('role')}))""")
+    assert len(regions) >= 5
+    assert all(r["tab"] == "0" and r["role"] == "region" and r["label"].strip() for r in regions), regions
