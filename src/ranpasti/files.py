@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 BLOCK = 1 << 20  # bytes read at a time: a national CSV is hashed without holding it in memory
@@ -54,3 +55,17 @@ def link_tree(src: Path, dst: Path) -> None:
     """Link every file of the folder ``src`` into ``dst`` (created), as ``link_or_copy`` does per file."""
     if src.is_dir():
         shutil.copytree(src, dst, copy_function=lambda s, d: link_or_copy(s, d, replace=True), dirs_exist_ok=True)
+
+
+def write_atomically(out: Path | str, write: Callable[[Path], object]) -> Path:
+    """``write(tmp)`` into a hidden file beside ``out``, then rename it over ``out``: a reader (Excel, a build)
+    never sees half a file, and an error leaves the previous one."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

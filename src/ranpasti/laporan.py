@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import fmt
+from .files import write_atomically
 from .headers import header_map
 from .problems import Problem
 from .readers import ROW, InputRef, ReadError, Source, load_workbook, open_input
@@ -48,12 +49,7 @@ def write_report(result: Validation, out: Path, data_dir: Path) -> Path:
         spec = TABLES[key.split("@")[0]]
         ws = wb.create_sheet(_title(spec.name, used))
         _copy(ws, source, spec, result, by_file.get(source.name, []))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
-    return out
+    return write_atomically(out, wb.save)
 
 
 def _title(name: str, used: set[str]) -> str:

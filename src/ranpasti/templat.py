@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import RanpastiError
+from .files import write_atomically
 from .regions import Regions
 from .schema import TABLES, Column, TableSpec
 
@@ -79,12 +80,7 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Pa
         ws = wb.create_sheet(spec.name)
         _fill_sheet(ws, spec, name, tahun, places[str(spec.names)], lists_at)
     _write_guide(guide, name, kabupaten, tahun, sheets)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
-    return out
+    return write_atomically(out, wb.save)
 
 
 def _write_lists(ws, kecamatan: list[str]) -> dict[str, str]:
