@@ -45,10 +45,11 @@ def write_report(result: Validation, out: Path, data_dir: Path) -> Path:
         by_file[p.file].append(p)
     _summary(summary, result, data_dir)
     used = {"Ringkasan"}
+    books: dict[Path, object] = {}  # a workbook holding several inputs is loaded once, not once per sheet
     for key, source in result.sources.items():
         spec = TABLES[key.split("@")[0]]
         ws = wb.create_sheet(_title(spec.name, used))
-        _copy(ws, source, spec, result, by_file.get(source.name, []))
+        _copy(ws, source, spec, result, by_file.get(source.name, []), books)
     return write_atomically(out, wb.save)
 
 
@@ -93,14 +94,16 @@ def _summary(ws, result: Validation, data_dir: Path) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
-def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem]) -> None:
+def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem], books: dict[Path, object]) -> None:
     """The input as read, at its own row numbers, its problem cells coloured and commented."""
     cells: dict[int, dict[str | None, list[Problem]]] = defaultdict(lambda: defaultdict(list))
     for p in problems:
         if p.row is not None:
             cells[p.row][p.column].append(p)
     try:
-        wb = load_workbook(source.path) if source.sheet else None
+        if source.sheet and source.path not in books:
+            books[source.path] = load_workbook(source.path)
+        wb = books.get(source.path) if source.sheet else None
         copy, chunks = open_input(InputRef(source.path, source.sheet, wb), spec, header_map(spec, result.mapping))
         whole = source.rows <= FULL_COPY_ROWS
         frames = list(chunks) if whole else list(_problem_rows(chunks, cells))  # read here: a ReadError is caught

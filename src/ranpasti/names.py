@@ -88,15 +88,13 @@ class NameIndex:
             kota = self._name("kabupaten", twin[0])
             return Found(None, f"nama ini bisa berarti {self._name('kabupaten', codes[0])} atau {kota}; tulis "
                          "\"Kabupaten ...\" atau \"Kota ...\"")
-        return self._one(codes or twin if not codes and not explicit else codes, "kabupaten", name,
-                         self.regions.kabupaten.index)
+        return self._one(codes or twin if not codes and not explicit else codes, "kabupaten", name, None)
 
     def kecamatan(self, kabupaten: str, name: str) -> Found:
         index = self._kecamatan.get(kabupaten)
         if index is None:
             index = self._kecamatan[kabupaten] = self._build(self._in(self.regions.kecamatan, kabupaten), "kecamatan")
-        return self._one(index.get(name_key(name, "kecamatan")), "kecamatan", name,
-                         self._in(self.regions.kecamatan, kabupaten).index)
+        return self._one(index.get(name_key(name, "kecamatan")), "kecamatan", name, kabupaten)
 
     def desa(self, kabupaten: str, name: str, kecamatan: str | None = None) -> Found:
         index = self._desa.get(kabupaten)
@@ -105,8 +103,7 @@ class NameIndex:
         codes = index.get(name_key(name, "desa")) or []
         if kecamatan:
             codes = [c for c in codes if c.startswith(kecamatan + ".")]
-        pool = self._in(self.regions.desa, kecamatan or kabupaten).index
-        return self._one(codes, "desa", name, pool)
+        return self._one(codes, "desa", name, kecamatan or kabupaten)
 
     @staticmethod
     def _in(table, code: str):
@@ -122,14 +119,15 @@ class NameIndex:
     def _name(self, level: str, code: str) -> str:
         return str(getattr(self.regions, level).at[code, "nama"])
 
-    def _one(self, codes: list[str] | None, level: str, name: str, pool) -> Found:
+    def _one(self, codes: list[str] | None, level: str, name: str, within: str | None) -> Found:
+        """The one code found, or why not; ``within``: the area whose names are suggested (None: the country)."""
         if codes and len(codes) == 1:
             return Found(codes[0])
         if codes:
             where = "; ".join(f"{self._name(level, c)} ({c}{self._parent_of(level, c)})" for c in codes[:5])
             return Found(None, f"nama ini cocok dengan lebih dari satu {level}: {where}. Isi kolom kode atau "
                          f"{'kecamatan' if level == 'desa' else 'kabupaten'} untuk membedakannya")
-        return Found(None, self._unknown(level, name, pool))
+        return Found(None, self._unknown(level, name, within))
 
     def _parent_of(self, level: str, code: str) -> str:
         if level != "desa":
@@ -137,9 +135,11 @@ class NameIndex:
         kec = code.rsplit(".", 1)[0]
         return f", Kec. {self._name('kecamatan', kec)}"
 
-    def _unknown(self, level: str, name: str, pool) -> str:
+    def _unknown(self, level: str, name: str, within: str | None) -> str:
+        """Only for a name not found: the reference names of the area, compared for the closest three."""
         table = getattr(self.regions, level)
-        names = {str(table.at[c, "nama"]): c for c in pool}
+        pool = table if within is None else self._in(table, within)
+        names = {str(n): c for c, n in pool["nama"].items()}
         keys = {name_key(n, level): n for n in names}
         close = difflib.get_close_matches(name_key(name, level), list(keys), n=3, cutoff=0.6)
         hint = (f"; yang paling mirip: {', '.join(f'{keys[k]} ({names[keys[k]]})' for k in close)}" if close

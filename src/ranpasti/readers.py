@@ -167,14 +167,14 @@ def _header(source: Source, rows: list[list[str]], headers: HeaderMap,
     return found
 
 
-def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS, headers: HeaderMap | None = None,
-               sheet: str | None = None) -> tuple[Source, Iterator[pd.DataFrame]]:
-    """Sniff a file (or one sheet of a workbook) and return its description and an iterator of text chunks."""
+def open_table(path: Path, spec: TableSpec, chunk_rows: int = CHUNK_ROWS,
+               headers: HeaderMap | None = None) -> tuple[Source, Iterator[pd.DataFrame]]:
+    """Sniff a file and return its description and an iterator of text chunks (a workbook's sheet: ``open_input``)."""
     headers = headers or header_map(spec)
     if path.stat().st_size == 0:
         raise ReadError(Problem(path.name, "file kosong (0 byte). Ekspor ulang datanya."))
     if path.suffix.lower() == ".xlsx":
-        source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path), sheet=sheet)
+        source = Source(path=path, size=path.stat().st_size, sha256=file_sha256(path))
         return source, _excel_chunks(source, spec, headers)
     found = survey(path)
     source = Source(path=path, size=path.stat().st_size, sha256=found.sha256)
@@ -290,13 +290,12 @@ def _cell_text(value: object) -> str:
 OTHER_SHEET_ROWS = 20_000  # rows of a workbook's other sheets read for personal data
 
 
-def _refuse_personal_sheets(source: Source, wb, read) -> None:
+def _refuse_personal_sheets(source: Source, wb, read: list) -> None:
     """A workbook in the data folder is published data's source: a sheet holding personal data (hidden or
     not, other than the ones read) is refused as a whole, naming the sheet and the column. ``read``: the
     sheet(s) read as inputs, checked with their table's own rules."""
     from .schema import personal_column
 
-    read = read if isinstance(read, list | tuple | set) else [read]
     for ws in wb.worksheets:
         if any(ws is r for r in read):
             continue  # its header is checked with the table's own rules
@@ -407,7 +406,7 @@ def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) 
         ws = wb[source.sheet]
     else:
         ws = wb[spec.name] if spec.name in wb.sheetnames else wb.worksheets[0]
-        _refuse_personal_sheets(source, wb, ws)
+        _refuse_personal_sheets(source, wb, [ws])
         if len(wb.worksheets) > 1:
             source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
     # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to

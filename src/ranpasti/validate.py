@@ -42,7 +42,6 @@ class TableState:
     key_hashes: list[np.ndarray] = field(default_factory=list)
     key_rows: list[np.ndarray] = field(default_factory=list)
     key_files: list[str] = field(default_factory=list)  # the source of each entry of key_hashes/key_rows
-    rows: int = 0
     kecamatan: set[str] = field(default_factory=set)
     kabupaten: set[str] = field(default_factory=set)
 
@@ -106,9 +105,7 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
                     if source.rows == 0 and not _check_header(source, spec, chunk, report, headers):
                         header_ok = False
                         break
-                    before = state.rows
                     clean = _check_chunk(source, spec, chunk, state, regions, today, report, config)
-                    source.rows += state.rows - before
                     if sink is not None and report.ok and clean is not None and len(clean):
                         sink(spec.name, clean)
             except ReadError as e:
@@ -123,9 +120,9 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
 
 
 def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: Report,
-                  headers: HeaderMap | None = None) -> bool:
+                  headers: HeaderMap) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
-    known = (headers or header_map(spec)).known()
+    known = headers.known()
     personal = {c: kind for c in cols if c not in known and (kind := personal_column(c))}
     for c, kind in personal.items():
         report.error(source.name, f"kolom ini berisi data pribadi ({kind}) dan tidak boleh ada di "
@@ -174,7 +171,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
     data = data[~empty]
     if data.empty:
         return None
-    state.rows += len(data)
+    source.rows += len(data)
     out = pd.DataFrame({ROW: data[ROW].to_numpy()}, index=data.index)
     rows = data[ROW]
     for col in spec.columns:
@@ -255,12 +252,12 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
     codes = pd.Series("", index=given.index, dtype=object)
     failed: dict[tuple[str, str, str], list[int]] = {}
     for combo, rows in given.groupby(levels, sort=False).groups.items():
-        combo = combo if isinstance(combo, tuple) else (combo,)
-        found, column, problem = _resolve(names, dict(zip(levels, combo, strict=True)), level)
+        place = dict(zip(levels, combo if isinstance(combo, tuple) else (combo,), strict=True))
+        found, column, problem = _resolve(names, place, level)
         if found:
             codes.loc[rows] = found
         else:
-            value = dict(zip(levels, combo, strict=True))[column]
+            value = place[column]
             failed.setdefault((column, value, problem), []).extend(chunk.loc[rows, ROW].tolist())
     for (column, value, problem), rows in failed.items():
         report.error_cells(source.name, column, rows, [value] * len(rows),

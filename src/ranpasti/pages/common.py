@@ -55,8 +55,7 @@ def monthly_verdict(ctx: Context) -> str:
     against the year's target, decided on the unrounded value), so the two never disagree."""
     own = ctx.own((ctx.bulan, ctx.bulan))
     rows = own[own["indikator"].isin([i.key for i in ind.PENDAMPINGAN_INDICATORS])]
-    kkb = ctx.kampung(ctx.level)
-    kkb = kkb[kkb["kode"] == ctx.own_code]  # the Kampung KB card, as ``cards`` shows it
+    kkb = _own_kampung(ctx)  # the Kampung KB card
     has = pd.concat([rows, kkb])["capaian_target"].dropna() if len(kkb) else rows["capaian_target"].dropna()
     name = ctx.unit.label if ctx.level != "nasional" else "Indonesia"
     month = fmt.month(ctx.bulan)
@@ -80,6 +79,12 @@ def _card(row: pd.Series, detail: str) -> dict:
             "band": row["band"], "color": row["warna"], "vs": vs}
 
 
+def _own_kampung(ctx: Context) -> pd.DataFrame:
+    """The unit's own Kampung KB row at the end of the page's year: its card, and its count in the verdict."""
+    kkb = ctx.kampung(ctx.level)
+    return kkb[kkb["kode"] == ctx.own_code]
+
+
 def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None = None) -> Section:
     """Headline cards: each indicator for the period, its numerator/denominator and capaian vs target."""
     months = months or (ctx.bulan, ctx.bulan)
@@ -95,8 +100,7 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
         indicator = ind.INDICATORS[key]
         detail = f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} {indicator.counted}"
         items.append(_card(row, detail))
-    kkb = ctx.kampung(ctx.level)
-    kkb = kkb[kkb["kode"] == ctx.own_code]
+    kkb = _own_kampung(ctx)
     if not kkb.empty:
         row = kkb.iloc[0]
         items.append(_card(row, f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} desa/kelurahan "

@@ -348,7 +348,7 @@ def source_files(ctx: RenderContext) -> list[dict]:
     return files
 
 
-def footer(record: PageRecord, nb: dict, site: SiteInfo) -> str:
+def footer(record: PageRecord, site: SiteInfo) -> str:
     """The provenance footer of one page (HTML fragment, the same in both renderers)."""
     return env().get_template("footer.html.j2").render(
         files=site.files, notebook=record.spec.notebook, download=True,

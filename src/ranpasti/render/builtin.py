@@ -122,7 +122,7 @@ def render_page(record: PageRecord, site: SiteInfo, out: Path) -> list[str]:
         title=record.title, search_title=search_title(record), description=record.description,
         version=site.version, charts="rp-chart" in body,
         notice=site.notices.get(record.page), body_index=True, body=Markup(body),
-        sample_banner=sample_banner_needed(site, body), footer=Markup(footer(record, nb, site)), **links)
+        sample_banner=sample_banner_needed(site, body), footer=Markup(footer(record, site)), **links)
     (out / record.page / "index.html").write_text(html, encoding="utf-8")
     return ["index.html", *files]
 

@@ -250,7 +250,7 @@ def reader_notebook(record: PageRecord, site: SiteInfo) -> tuple[dict, list[str]
         blocks = with_jump_box(blocks, links["root"])
     head = env().get_template("_nav.html.j2").render(
         notice=site.notices.get(record.page), sample_banner=sample_banner_needed(site, body), **links)
-    tail = env().get_template("_children.html.j2").render(**links) + footer(record, nb, site)
+    tail = env().get_template("_children.html.j2").render(**links) + footer(record, site)
     if links["home"]:
         tail += f'\n<script src="{links["root"]}assets/jump.js"></script>'
     front = front_matter(links["root"], "rp-chart" in body)
