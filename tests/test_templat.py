@@ -330,3 +330,19 @@ def test_templat_and_laporan_refuse_bad_arguments_with_a_message(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--laporan", str(tmp_path / "l.csv")],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "--laporan harus file .xlsx" in bad.stderr
+
+
+def test_laporan_never_turns_a_staff_value_into_a_formula(tmp_path):
+    frames = musi_rawas_2024()
+    lokmin = frames["lokmin"].copy()
+    lokmin.iloc[0, lokmin.columns.get_loc("status")] = '=HYPERLINK("http://contoh.invalid","klik")'
+    frames["lokmin"] = lokmin
+    data = csv_folder(tmp_path / "d", frames)
+    report = tmp_path / "laporan.xlsx"
+    out = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--data", str(data), "--laporan", str(report)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1
+    book = openpyxl.load_workbook(report)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert len(cells) >= 2 and all(c.data_type == "s" for c in cells)  # the summary's value and the copy

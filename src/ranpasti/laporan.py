@@ -53,6 +53,15 @@ def write_report(result: Validation, out: Path, data_dir: Path) -> Path:
     return write_atomically(out, wb.save)
 
 
+def _append(ws, values: list) -> None:
+    """A row of staff's own values, as text: openpyxl writes a string starting with "=" as a formula, and a
+    cell of an input ("=HYPERLINK(…)") must not become one in the report staff open in Excel."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def _title(name: str, used: set[str]) -> str:
     title, n = name[:28], 2
     while title in used:
@@ -77,7 +86,7 @@ def _summary(ws, result: Validation, data_dir: Path) -> None:
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for p in sorted(report.marked, key=lambda p: (p.file, p.row or 0)):
-        ws.append([p.file, p.row, p.column, p.value, p.message, SEVERITY.get(p.severity, p.severity)])
+        _append(ws, [p.file, p.row, p.column, p.value, p.message, SEVERITY.get(p.severity, p.severity)])
         ws.cell(row=ws.max_row, column=6).fill = FILLS.get(p.severity, FILLS["galat"])
     if report.notes:
         ws.append([])
@@ -114,7 +123,7 @@ def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem],
     ws.append([f"{source.name} — " + ("salinan lengkap" if whole else
                                        f"hanya baris bermasalah (file ini {source.rows} baris)")
                + ". Sel merah: galat; kuning: peringatan; arahkan kursor ke sel untuk membaca catatannya."])
-    ws.append(["baris", *(copy.labels.get(c, c) for c in columns)])
+    _append(ws, ["baris", *(copy.labels.get(c, c) for c in columns)])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     index = {c: n for n, c in enumerate(columns, start=2)}
@@ -122,7 +131,7 @@ def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem],
     for frame in frames:
         for values in frame[[ROW, *columns]].itertuples(index=False):
             row = int(values[0])
-            ws.append([row, *values[1:]])
+            _append(ws, [row, *values[1:]])
             for column, found in cells.get(row, {}).items():
                 at = _column_of(column, columns)
                 n = index.get(at, 1) if at else 1
