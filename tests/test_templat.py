@@ -346,3 +346,22 @@ def test_laporan_never_turns_a_staff_value_into_a_formula(tmp_path):
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert len(cells) >= 2 and all(c.data_type == "s" for c in cells)  # the summary's value and the copy
+
+
+def test_a_nik_typed_into_a_place_name_is_refused_and_never_echoed(tmp_path):
+    frames = musi_rawas_2024()
+    regions = load_regions()
+    p = frames["pendampingan"].copy()
+    desa = regions.desa.loc[p.kode_desa]
+    p.insert(0, "kabupaten", "Musi Rawas")
+    p.insert(1, "kecamatan", [regions.kecamatan.at[k, "nama"] for k in desa.kode_kecamatan])
+    p.insert(2, "desa", list(desa.nama))
+    p = p.drop(columns=[c for c in ("kode_desa", "kode_kecamatan") if c in p])
+    p.iloc[0, 2] = "Srikaton 1605014107900001"
+    frames["pendampingan"] = p
+    data = csv_folder(tmp_path / "d", frames)
+    out = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--data", str(data)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1
+    assert "1605014107900001" not in out.stdout + out.stderr
+    assert "pendampingan.csv, baris 2, kolom desa" in out.stdout and "berbentuk NIK" in out.stdout

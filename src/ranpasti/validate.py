@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import privacy
 from .config import Config, load_config
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, _known, _num, check_personal_text
@@ -260,6 +261,9 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
             value = place[column]
             failed.setdefault((column, value, problem), []).extend(chunk.loc[rows, ROW].tolist())
     for (column, value, problem), rows in failed.items():
+        if privacy.find_nik(value):  # a NIK typed into a place name: said masked, as in any free text
+            check_personal_text(source, column, pd.Series(rows), pd.Series([value] * len(rows)), report)
+            continue
         report.error_cells(source.name, column, rows, [value] * len(rows),
                            f"{problem}. Periksa ejaan nama, atau isi kolom {code}.")
     ok = codes != ""
