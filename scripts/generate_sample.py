@@ -367,8 +367,6 @@ ambang_capaian:
 # batas_jumlah: {bawaan: 1000000, krs_sasaran: 50000}
 # Jumlah KRS di bawah angka ini ditampilkan sebagai "< 5" di halaman publik (melindungi keluarga).
 batas_privasi_krs: 5
-# Tingkat halaman yang diberi gambar SVG statis untuk pembaca tanpa JavaScript.
-grafik_svg_tingkat: [nasional, provinsi, kabupaten]
 """
 
 

@@ -104,11 +104,11 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     edit(templates / "footer.html.j2", "</", "<!-- templat-diubah --></")
     tpl = build(opts, log=quiet)
     assert tpl.executed == 0 and tpl.rendering["pages_rendered"] == 23 and tpl.rendering["pages_reused"] == 0
-    pages = [p for p in opts.out.rglob("index.html") if not p.parent.name.startswith(("cari", "pagefind"))]
+    pages = [p for p in opts.out.rglob("index.html") if not p.parent.name.startswith(("cari", "istilah", "pagefind"))]
     assert len(pages) >= 23 and all("templat-diubah" in p.read_text(encoding="utf-8") for p in pages)
 
     # an edit to rendering code only: no notebook runs again, every page is rendered again
-    edit(package / "render" / "assets.py", "SVG_WIDTH = 640", "SVG_WIDTH = 640  # diubah")
+    edit(package / "render" / "assets.py", "SVG_WIDTH = 360", "SVG_WIDTH = 360  # diubah")
     render = build(opts, log=quiet)
     assert render.executed == 0 and render.rendering["pages_rendered"] == 23
 

@@ -40,7 +40,6 @@ NEW_INDICATOR = """
     source: Kemenkes, laporan puskesmas
     glossary: Ibu hamil dengan lingkar lengan atas kurang dari 23,5 cm yang menerima makanan tambahan.
     group: keluarga
-    color: "#be123c"
     target: {value: 90, source: Perpres 72/2021}
 """
 
@@ -113,7 +112,7 @@ def test_schema_and_indicators_come_from_the_declarations():
     for i in ind.PENDAMPINGAN_INDICATORS:
         assert (i.numerator, i.denominator) in pend.ratios
         assert pend.column(i.numerator).kind == pend.column(i.denominator).kind == "count"
-        assert i.direction in ("naik", "turun") and i.unit and i.source and i.glossary and i.color
+        assert i.direction in ("naik", "turun") and i.unit and i.source and i.glossary
     # each denominator followed by its numerators: the column order of staff's exports and the sample
     header = pd.read_csv(ROOT / "data" / "pendampingan.csv", nrows=0).columns
     assert [c for c in pend.column_names if c in header] == list(header)

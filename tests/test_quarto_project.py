@@ -93,7 +93,7 @@ def test_pages_are_split_across_cores_each_exactly_once():
 def test_render_list_covers_every_page_at_the_builtin_urls(project):
     config = yaml.safe_load((project["dirs"][0] / "_quarto.yml").read_text(encoding="utf-8"))
     expected = sorted(f"{r.page}index.ipynb" for r in project["records"])
-    assert sorted(config["project"]["render"]) == sorted([*expected, "cari/index.qmd"])  # and the search page
+    assert sorted(config["project"]["render"]) == sorted([*expected, "cari/index.qmd", "istilah/index.qmd"])
     for entry in expected:
         assert (project["dirs"][0] / entry).exists(), entry  # <page>/index.ipynb → <page>/index.html
 
@@ -124,8 +124,9 @@ def test_reader_notebooks_hold_what_readers_see_as_lines(project):
         assert 'href="notebook.ipynb"' in text and "rp-provenance" in text  # footer
         assert not {MIME_TABLE, MIME_CHART, MIME_VEGALITE} & set(text.split('"'))
         root = nav(record)["root"]
-        assert (f'src="{root}assets/vendor/vega.min.js"' in meta.get("include-in-header", {}).get("text", "")) == \
-            ("rp-chart" in text)  # chart scripts only where there are charts
+        head = meta.get("include-in-header", {}).get("text", "")
+        assert (f'src="{root}assets/charts.js"' in head) == ("rp-chart" in text)  # only where there are charts
+        assert "vega" not in head  # Vega is loaded when a reader asks for an interactive chart
     home = json.loads((project["dirs"][0] / BLOCKS_FILE).read_text(encoding="utf-8"))
     assert any('id="rp-jump"' in block for block in home)
 
@@ -172,7 +173,7 @@ def test_a_failing_copy_stops_the_copies_running_beside_it(project, tmp_path, mo
 
     # a healthy copy of 60 pages (half a minute of Quarto) beside a copy that fails at once
     healthy = tmp_path / "sehat"
-    render = q.write_project(project["records"], q.site_info(project["ctx"]), healthy, with_search=False)
+    render = q.write_project(project["records"], q.site_info(project["ctx"]), healthy, [])
     pages = [p for p in render if p != "index.ipynb"]
     for i in range(10):
         for page in pages:

@@ -140,7 +140,7 @@ def pages(site: Path) -> set[str]:
 def test_same_urls(sites):
     builtin, quarto = pages(sites["builtin"]["site"]), pages(sites["quarto"]["site"])
     assert builtin == quarto
-    assert len(quarto) == 176  # 175 pages and the search page
+    assert len(quarto) == 177  # 175 pages, the search page and the glossary
     assert sites["quarto"]["report"].renderer == "quarto" and sites["quarto"]["report"].published
 
 
@@ -159,7 +159,7 @@ def test_same_headings_numbers_tables_crumbs_and_banner_on_every_page(sites):
 
 
 def test_same_provenance_footer(sites):
-    for page in sorted(pages(sites["builtin"]["site"]) - {"cari"}):
+    for page in sorted(pages(sites["builtin"]["site"]) - {"cari", "istilah"}):
         b = visible(sites["builtin"]["site"] / page / "index.html")
         q = visible(sites["quarto"]["site"] / page / "index.html")
         assert q.footer_rows == b.footer_rows and len(q.footer_rows) >= 4, page  # files, SHA-256, dates, rows
@@ -169,7 +169,7 @@ def test_same_provenance_footer(sites):
 
 def test_same_downloads_byte_for_byte(sites):
     checked = 0
-    for page in sorted(pages(sites["builtin"]["site"]) - {"cari"}):
+    for page in sorted(pages(sites["builtin"]["site"]) - {"cari", "istilah"}):
         b_dir, q_dir = sites["builtin"]["site"] / page, sites["quarto"]["site"] / page
         b_files = {f.name for f in b_dir.iterdir() if f.is_file() and f.name != "index.html" and f.name[0] != "."}
         q_files = {f.name for f in q_dir.iterdir() if f.is_file() and f.name != "index.html" and f.name[0] != "."}
@@ -183,7 +183,7 @@ def test_same_downloads_byte_for_byte(sites):
 
 def test_header_search_box_on_every_page(sites):
     site = sites["quarto"]["site"]
-    for page in sorted(pages(site) - {"cari"}):
+    for page in sorted(pages(site) - {"cari", "istilah"}):
         forms = visible(site / page / "index.html").search_forms
         assert len(forms) == 1, page
         base = f"http://x/{page}/" if page != "." else "http://x/"
@@ -201,7 +201,8 @@ def test_nothing_quarto_specific_leaks_into_the_pages(sites):
         assert "cdn.jsdelivr.net" not in html and "require.min.js" not in html, page
         scripts = visible(path).scripts
         assert len(scripts) == len(set(scripts)), page  # each script once
-        assert ("rp-chart" in html) == any(s.endswith("vega.min.js") for s in scripts), page
+        assert ("rp-chart" in html) == any(s.endswith("charts.js") for s in scripts), page
+        assert not any("vega" in s for s in scripts), page  # Vega only when a reader asks for it
     assert sites["quarto"]["report"].rendering["warnings"] == []  # no "Unable to resolve link target"
     assert not any("peringatan" in line for line in sites["quarto"]["log"])
 

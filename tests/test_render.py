@@ -198,7 +198,7 @@ def test_downloads_equal_the_notebook_bundles(sample, site):
                 assert cells[0] == b["columns"]
                 assert cells[1:] == [list(row) for row in b["rows"]], b["name"]
                 tables += 1
-            if data.get(MIME_CHART, {}).get("svg"):
+            if MIME_CHART in data:  # every chart is a static SVG beside its page
                 svg = (folder / f"{data[MIME_CHART]['name']}.svg").read_text(encoding="utf-8")
                 assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
                 assert MIME_VEGALITE in data
@@ -212,9 +212,48 @@ def test_svg_fallbacks_use_indonesian_number_format(site):
     assert labels and not any(re.fullmatch(r"\d{1,3}(,\d{3})+", x) for x in labels), labels
 
 
+def _spec(site: Path, page: str, name: str) -> dict:
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    m = re.search(rf'id="grafik-{re.escape(name)}".*?class="rp-spec">(.*?)</script>', html, re.S)
+    assert m, (page, name)
+    return json.loads(m.group(1))
+
+
+def test_charts_are_legible_on_a_phone(site):
+    """What a reader of the 360 px image would trip over: a count axis at 0,5; four targets drawn as one
+    line; a bar without colour (a band missing from the scale); a kabupaten name cut on the axis."""
+    status = (site / "kabupaten-musi-rawas" / "tugumulyo" / "evaluasi-2025" / "lokmin-status.svg").read_text("utf-8")
+    ticks = re.findall(r">([\d.,]+)</text>", status)
+    assert ticks and all(re.fullmatch(r"\d+", t) for t in ticks), ticks  # whole numbers of plans
+    assert len(ticks) == len(set(ticks)), ticks  # and no "1, 1, 2, 2" from rounding half steps
+    trend = _spec(site, "kabupaten-musi-rawas/tugumulyo/", "tren")
+    rows = trend["datasets"]["utama"]
+    with_target = {r["label"] for r in rows if r.get("target") is not None}
+    svg = (site / "kabupaten-musi-rawas" / "tugumulyo" / "tren.svg").read_text(encoding="utf-8")
+    assert len(with_target) >= 6 and svg.count('stroke-dasharray="5,3"') == len(with_target)  # a line each
+    for page in ("provinsi-lampung/", "", "kabupaten-musi-rawas/"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        name = re.search(r'id="grafik-(peringkat-[a-z]+)"', html).group(1)
+        spec = _spec(site, page, name)
+        bars = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+        assert {r["band"] for r in spec["datasets"]["utama"]} <= set(bars), page  # every bar has its colour
+        assert not any(r["nama"].startswith("Kabupaten ") for r in spec["datasets"]["utama"]), page
+
+
+def test_prevalence_chart_draws_the_target_its_caption_names(site):
+    html = (site / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
+    spec = _spec(site, "kabupaten-musi-rawas/", "prevalensi")
+    caption = re.search(r'id="grafik-prevalensi">\s*<figcaption>(.*?)</figcaption>', html, re.S).group(1)
+    drawn = {r["tahun_s"]: r["teks"] for r in spec["datasets"]["target"]}
+    assert "target nasional" in caption and drawn
+    alt = re.search(r'<img class="rp-static" src="prevalensi.svg"[^>]*alt="([^"]*)"', html).group(1)
+    for year, text in drawn.items():
+        assert f"{year}: {text}" in alt  # the text alternative names each target the chart draws
+
+
 def test_no_cdn_anywhere(site):
     pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts]
-    assert len(pages) == 176  # 175 pages and the search page
+    assert len(pages) == 177  # 175 pages, the search page and the glossary
     for page in pages:
         for tag, src in parse(page).sources:
             assert not re.match(r"(https?:)?//", src), (page, tag, src)

@@ -20,7 +20,10 @@ import pandas as pd
 from . import fmt
 
 WIDTH = "container"
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+# Arial-metric fonts first: vl-convert lays out the static images with its bundled Liberation Sans (fast: a
+# font it has to look up, such as DejaVu Sans, made every image 2-3 times slower), and a browser draws them
+# with Liberation/Arimo/Arial or, on Android, Roboto, all of the same width, so labels fit as measured.
+FONT = "Liberation Sans, Arimo, Arial, Helvetica, Roboto, system-ui, sans-serif"
 PALETTE = ("#1f5fa8", "#c2410c", "#0f766e", "#7e22ce", "#a16207", "#be123c", "#334155")
 THEME = "ranpasti"
 MAIN, EXTRA = alt.NamedData("utama"), alt.NamedData("tambahan")
@@ -37,9 +40,26 @@ def _theme() -> alt.theme.ThemeConfig:
             "legend": {"orient": "bottom", "direction": "vertical", "labelFontSize": 12, "titleFontSize": 12,
                        "labelLimit": 300},
             "axisX": {"labelOverlap": True},
+            "padding": {"left": 4, "right": 8, "top": 6, "bottom": 4},
             "view": {"stroke": None},
         }
     }
+
+
+# A capaian axis on a 360 px image: three labels, so "80" and "100" never run together ("80100").
+PERCENT_AXIS = alt.Axis(values=[0, 50, 100])
+
+
+def count_axis(channel: str) -> alt.Axis:
+    """A count axis: whole numbers only ("0,5 rencana" is not a thing), thousands with a dot. No more ticks
+    than the largest count (``tickMinStep`` is not applied by the Vega in vl-convert: 0, 0,5, 1, 1,5 ...)."""
+    return alt.Axis(format=",d", tickCount={"expr": f"min(5, ceil(domain('{channel}')[1]))"})
+
+
+def short_name(name: str) -> str:
+    """A region's name for a chart's axis: "Kabupaten " dropped ("Kota " kept: Kota Bogor is not Kabupaten
+    Bogor), so long names are not cut on a phone; the table beside the chart has the full names."""
+    return name.removeprefix("Kabupaten ")
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -64,42 +84,47 @@ def _bind(template: dict, main: pd.DataFrame, extra: pd.DataFrame | None = None)
 # ---------------------------------------------------------------- trend
 
 
-@lru_cache(maxsize=512)
-def _trend(labels: tuple[str, ...], months: tuple[str, ...], has_targets: bool, title: str,
-           colors: tuple[str, ...]) -> dict:
-    color = alt.Color("label:N", title="Indikator", scale=alt.Scale(domain=list(labels), range=list(colors)))
-    x = alt.X("bulan_label:O", sort=list(months), title=None, axis=alt.Axis(labelAngle=0))
-    lines = alt.Chart(MAIN).mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y=alt.Y("nilai:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100])), color=color,
-        tooltip=[alt.Tooltip("label:N", title="Indikator"), alt.Tooltip("bulan_label:N", title="Bulan"),
-                 alt.Tooltip("nilai_teks:N", title="Capaian")],
-    )
-    layers = [lines]
-    if has_targets:
-        layers.append(alt.Chart(EXTRA).mark_rule(strokeDash=[6, 4], strokeWidth=1.5).encode(
-            y="target:Q", color=color,
-            tooltip=[alt.Tooltip("label:N", title="Indikator"), alt.Tooltip("target_teks:N", title="Target")]))
-    return _spec(alt.layer(*layers), 260, title)
+@lru_cache(maxsize=256)
+def _trend(labels: tuple[str, ...], months: tuple[str, ...], title: str) -> dict:
+    x = alt.X("bulan_label:O", sort=list(months), title=None,
+              axis=alt.Axis(labelAngle=0, values=[months[0], months[-1]] if len(months) > 1 else list(months)))
+    y = alt.Y("nilai:Q", title=None, scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS)
+    base = alt.Chart(MAIN)
+    # a month without data is a gap in the line, never a zero and never bridged
+    line = base.mark_line(point=alt.OverlayMarkDef(size=22), strokeWidth=2, color=PALETTE[0],
+                          invalid="break-paths-show-domains").encode(
+        x=x, y=y, tooltip=[alt.Tooltip("label:N", title="Indikator"), alt.Tooltip("bulan_label:N", title="Bulan"),
+                           alt.Tooltip("nilai_teks:N", title="Capaian"), alt.Tooltip("target_teks:N", title="Target")])
+    rule = base.mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#111827").encode(y="mean(target):Q")
+    panels = alt.layer(line, rule).properties(width=TREND_PANEL_WIDTH, height=80).facet(
+        facet=alt.Facet("label:N", title=None, sort=list(labels), header=alt.Header(labelFontSize=12, labelLimit=155,
+                                                                                    labelFontWeight="bold")),
+        columns=2, spacing={"row": 14, "column": 18})
+    del title  # the figure's caption carries it
+    spec = panels.to_dict(validate=False)
+    spec["autosize"] = {"type": "pad"}  # panels have a fixed width: "fit" does not apply to a facet
+    return spec
 
 
-def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str,
-          colors: dict[str, str] | None = None) -> dict:
-    """Monthly capaian per indicator, January → reporting month, with dashed target lines.
+TREND_PANEL_WIDTH = 128  # two panels side by side in the 360 px image
 
-    ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros. ``colors`` maps a label
-    to its line colour (each indicator's ``color`` in ``definitions/indikator.yml``); a label without one
-    takes the palette colour of its position.
+
+def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -> dict:
+    """Monthly capaian, January → reporting month, one small panel per indicator with its own dashed target
+    line (small multiples: on a phone, several indicators in one plot and their targets drawn on top of each
+    other read as one unlabelled line).
+
+    ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros; ``targets`` maps a label
+    to its target for the year (None: no line in that panel).
     """
     df = monthly[["bulan", "label", "nilai"]].copy()
     df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
     df["nilai_teks"] = df["nilai"].map(fmt.percent)
+    df["target"] = df["label"].map(lambda k: None if fmt.is_missing(targets.get(k)) else targets.get(k))
+    df["target_teks"] = df["target"].map(fmt.target)
     labels = tuple(dict.fromkeys(df["label"]))
-    tdf = pd.DataFrame([{"label": k, "target": v, "target_teks": fmt.target(v)}
-                        for k, v in targets.items() if k in labels and not fmt.is_missing(v)])
-    colors = colors or {}
-    line_colors = tuple(colors.get(label) or PALETTE[n % len(PALETTE)] for n, label in enumerate(labels))
-    template = _trend(labels, tuple(dict.fromkeys(df["bulan_label"])), not tdf.empty, title, line_colors)
-    return _bind(template, df, tdf if not tdf.empty else None)
+    months = tuple(fmt.BULAN_SINGKAT[int(b[5:7]) - 1] for b in sorted(set(df["bulan"])))
+    return _bind(_trend(labels, months, title), df)
 
 
 # ---------------------------------------------------------------- ranking
@@ -109,8 +134,8 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str,
 def _ranking(title: str, has_target: bool, height: int, band_domain: tuple[str, ...],
              band_range: tuple[str, ...]) -> dict:
     bars = alt.Chart(MAIN).mark_bar().encode(
-        y=alt.Y("nama:N", sort="-x", title=None, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("nilai:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("nama:N", sort="-x", title=None, axis=alt.Axis(labelLimit=150)),
+        x=alt.X("nilai:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
         color=alt.Color("band:N", title="Capaian vs target",
                         scale=alt.Scale(domain=list(band_domain), range=list(band_range))),
         tooltip=[alt.Tooltip("nama:N", title="Wilayah"), alt.Tooltip("nilai_teks:N", title="Capaian"),
@@ -126,6 +151,7 @@ def ranking(df: pd.DataFrame, title: str, target: float | None, band_domain: lis
             band_range: list[str]) -> dict:
     """Horizontal bars of units ranked by capaian, coloured by achievement band."""
     d = df[["nama", "nilai", "band"]].copy()
+    d["nama"] = d["nama"].map(short_name)
     d["nilai_teks"] = d["nilai"].map(fmt.percent)
     has_target = target is not None and not fmt.is_missing(target)
     template = _ranking(title, has_target, max(120, 22 * len(d)), tuple(band_domain), tuple(band_range))
@@ -138,8 +164,8 @@ def ranking(df: pd.DataFrame, title: str, target: float | None, band_domain: lis
 @lru_cache(maxsize=256)
 def _bars(category: str, value: str, title: str, x_title: str, color: str, height: int) -> dict:
     chart = alt.Chart(MAIN).mark_bar(color=color).encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X(f"{value}:Q", title=x_title),
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)),
+        x=alt.X(f"{value}:Q", title=x_title, axis=count_axis("x")),
         tooltip=[alt.Tooltip(f"{category}:N", title="Kategori"), alt.Tooltip("teks:N", title="Jumlah")],
     )
     return _spec(chart, height, title)
@@ -156,32 +182,44 @@ def bars(df: pd.DataFrame, category: str, value: str, title: str, x_title: str, 
 
 
 @lru_cache(maxsize=256)
-def _prevalence(wilayah: tuple[str, ...], series_break: bool, title: str) -> dict:
+def _prevalence(wilayah: tuple[str, ...], series_break: bool, has_target: bool, title: str) -> dict:
     color = alt.Color("wilayah:N", title="Wilayah",
                       scale=alt.Scale(domain=list(wilayah), range=list(PALETTE[: len(wilayah)])))
-    base = alt.Chart(MAIN).encode(x=alt.X("tahun_s:O", title="Tahun", axis=alt.Axis(labelAngle=0)),
-                                  y=alt.Y("prevalensi:Q", title="Prevalensi stunting (%)"), color=color)
+    x = alt.X("tahun_s:O", title="Tahun", axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(MAIN).encode(x=x, y=alt.Y("prevalensi:Q", title="Prevalensi stunting (%)"), color=color)
     lines = base.mark_line(strokeWidth=2).encode(detail="wilayah:N")
     points = base.mark_point(size=90, filled=True).encode(
-        shape=alt.Shape("sumber:N", title="Sumber"),
+        # above the plot, in one line: beside the region legend under it, the labels collided at 360 px
+        shape=alt.Shape("sumber:N", title="Sumber", legend=alt.Legend(orient="top", direction="horizontal")),
         tooltip=[alt.Tooltip("wilayah:N", title="Wilayah"), alt.Tooltip("tahun_s:N", title="Tahun"),
                  alt.Tooltip("sumber:N", title="Sumber"), alt.Tooltip("teks:N", title="Prevalensi")])
     layers = [lines, points]
-    if series_break:
-        layers.append(alt.Chart(EXTRA).mark_rule(strokeDash=[2, 3], color="#6b7280").encode(x="tahun_s:O"))
-        layers.append(alt.Chart(EXTRA).mark_text(dy=-6, align="left", dx=4, color="#374151", fontSize=11).encode(
-            x="tahun_s:O", y=alt.value(8), text="teks:N"))
+    if has_target:  # the national target of each year drawn in the chart, as its caption says
+        target = alt.Chart(alt.NamedData("target")).encode(x=x, y="target:Q")
+        layers.append(target.mark_line(strokeDash=[6, 4], color="#111827", strokeWidth=1.5))
+        layers.append(target.mark_point(shape="stroke", size=120, color="#111827").encode(
+            tooltip=[alt.Tooltip("tahun_s:N", title="Tahun"), alt.Tooltip("teks:N", title="Target nasional")]))
+    if series_break:  # a dotted rule at 2023, named at the foot of the chart, clear of the lines above
+        rule = alt.Chart(EXTRA).encode(x="tahun_s:O")
+        layers.append(rule.mark_rule(strokeDash=[2, 3], color="#6b7280"))
+        layers.append(rule.mark_text(baseline="bottom", dy=-4, color="#374151", fontSize=11).encode(
+            y=alt.value(252), text="teks:N"))
     return _spec(alt.layer(*layers), 260, title)
 
 
-def prevalence(df: pd.DataFrame, title: str) -> dict:
-    """Prevalence over time per wilayah; survey source as point shape, the SSGI→SKI 2023 break marked."""
+def prevalence(df: pd.DataFrame, title: str, targets: dict[int, float] | None = None) -> dict:
+    """Prevalence over time per wilayah; survey source as point shape, the SSGI→SKI 2023 break marked, the
+    national target of each year shown (``targets``: year → %, the years to draw), as a dashed black line."""
     d = df[["wilayah", "tahun", "sumber", "prevalensi"]].copy()
     d["teks"] = d["prevalensi"].map(fmt.percent)
     d["tahun_s"] = d["tahun"].astype(str)
     series_break = "2023" in set(d["tahun_s"]) and bool((d["sumber"] == "SKI").any())
-    brk = pd.DataFrame({"tahun_s": ["2023"], "teks": ["SKI 2023: survei berbeda"]}) if series_break else None
-    return _bind(_prevalence(tuple(dict.fromkeys(d["wilayah"])), series_break, title), d, brk)
+    brk = pd.DataFrame({"tahun_s": ["2023"], "teks": ["ganti survei"]}) if series_break else None
+    tdf = pd.DataFrame([{"tahun_s": str(y), "target": v, "teks": fmt.target(v)}
+                        for y, v in sorted((targets or {}).items())])
+    spec = _bind(_prevalence(tuple(dict.fromkeys(d["wilayah"])), series_break, not tdf.empty, title), d, brk)
+    spec["datasets"]["target"] = records(tdf)
+    return spec
 
 
 # ---------------------------------------------------------------- grouped bars, status
@@ -190,9 +228,9 @@ def prevalence(df: pd.DataFrame, title: str) -> dict:
 @lru_cache(maxsize=256)
 def _grouped(category: str, group: str, value: str, groups: tuple[str, ...], title: str, height: int) -> dict:
     chart = alt.Chart(MAIN).mark_bar().encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)),
         yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
-        x=alt.X(f"{value}:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X(f"{value}:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
         color=alt.Color(f"{group}:N", title=None, scale=alt.Scale(domain=list(groups),
                                                                    range=list(PALETTE[: len(groups)]))),
         tooltip=[alt.Tooltip(f"{category}:N", title="Indikator"), alt.Tooltip(f"{group}:N", title="Periode"),
@@ -216,7 +254,7 @@ STATUS_ORDER = ("selesai", "berjalan", "belum dimulai")
 def _status(months: tuple[str, ...], title: str) -> dict:
     chart = alt.Chart(MAIN).mark_bar().encode(
         x=alt.X("bulan_label:O", sort=list(months), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("jumlah:Q", title="Jumlah rencana tindak lanjut"),
+        y=alt.Y("jumlah:Q", title="Rencana tindak lanjut", axis=count_axis("y")),
         color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=list(STATUS_ORDER),
                                                                    range=["#18794e", "#a16207", "#b42318"])),
         order=alt.Order("urut:Q"),

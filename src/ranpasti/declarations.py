@@ -31,7 +31,7 @@ DIRECTIONS = ("naik", "turun")
 ANNUAL_BASES = ("reach", "average")
 
 _INDICATOR_KEYS = {"key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
-                   "source", "glossary", "group", "table", "optional", "color", "target", "annual", "counted"}
+                   "source", "glossary", "group", "table", "optional", "target", "annual", "counted"}
 _INDICATOR_REQUIRED = ("key", "name", "label", "definition", "numerator", "denominator", "direction", "unit",
                        "source", "group")
 _TABLE_KEYS = {"title", "description", "key", "columns", "indicator_columns", "ratios", "required_file", "names",
@@ -60,7 +60,6 @@ class IndicatorDecl:
     glossary: str = ""
     table: str = "pendampingan"
     optional: bool = False
-    color: str = ""
     target: float | None = None  # reference target, for the sample target.csv and the README
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) of every declared target
@@ -178,7 +177,6 @@ def _indicator(path: Path, n: int, entry: object, groups: dict[str, str]) -> Ind
     fields = {k: str(entry[k]).strip() for k in _INDICATOR_REQUIRED}
     return IndicatorDecl(**fields, glossary=str(entry.get("glossary", "")).strip(),
                          table=str(entry.get("table", "pendampingan")), optional=bool(entry.get("optional", False)),
-                         color=str(entry.get("color", "")),
                          target=targets[0][1] if targets else None, target_source=targets[0][2] if targets else "",
                          targets=targets, annual=annual, counted=str(entry.get("counted", "")).strip())
 

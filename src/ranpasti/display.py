@@ -215,14 +215,15 @@ class Table(Rich):
 
 @dataclass
 class Chart(Rich):
-    """An Altair chart drawn by vendored Vega on the site, with its data as a table for screen readers."""
+    """An Altair chart: a static SVG on the site (drawn at build time from the same spec), interactive Vega on
+    request, its data as a table for screen readers."""
 
     chart: Any  # a Vega-Lite spec dict (from ``charts``) or an Altair chart
     name: str
     title: str
-    description: str = ""
+    description: str = ""  # the full text alternative: the image's alt, read by screen readers
     table: Table | None = None
-    svg: bool = False
+    key: str = ""  # how to read the chart, in a line under its title ("garis putus-putus: target")
     _spec: dict | None = field(default=None, repr=False)
 
     def spec(self) -> dict:
@@ -235,8 +236,8 @@ class Chart(Rich):
     def html(self) -> str:
         table = Markup(self.table.html()) if self.table is not None else ""
         return template("sections/chart.html.j2").render(
-            name=self.name, title=self.title, description=self.description, spec=safe_json(self.spec()),
-            svg=self.svg, table=table)
+            name=self.name, title=self.title, description=self.description, key=self.key,
+            spec=safe_json(self.spec()), table=table)
 
     def text(self) -> str:
         return f"Grafik: {self.title}"
@@ -244,7 +245,7 @@ class Chart(Rich):
     def extra(self) -> dict:
         spec = self.spec()
         # the spec travels once as Vega-Lite (Jupyter draws it); the chart bundle only names the files
-        out = {MIME_VEGALITE: spec, MIME_CHART: {"name": self.name, "title": self.title, "svg": self.svg}}
+        out = {MIME_VEGALITE: spec, MIME_CHART: {"name": self.name, "title": self.title}}
         if self.table is not None:
             out.update(self.table.extra())
         return out

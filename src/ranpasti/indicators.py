@@ -38,7 +38,6 @@ class Indicator:
     source: str = ""  # institution and report the numbers come from
     glossary: str = ""
     optional: bool = False  # its columns may be missing from the input (then shown as no data)
-    color: str = ""  # line colour in its group's trend chart
     target: float | None = None  # reference target (sample target.csv, README)
     target_source: str = ""
     targets: tuple[tuple[int, float, str], ...] = ()  # (year, value, source) declared: the sample target.csv
@@ -58,7 +57,7 @@ def indicators_from(decl: Declarations) -> dict[str, Indicator]:
     """Indicators built from the declarations, in declaration order (the order pages show them)."""
     return {d.key: Indicator(d.key, d.label, d.group, d.numerator, d.denominator, table=d.table,
                              description=d.definition, name=d.name, direction=d.direction, unit=d.unit,
-                             source=d.source, glossary=d.glossary, optional=d.optional, color=d.color,
+                             source=d.source, glossary=d.glossary, optional=d.optional,
                              target=d.target, target_source=d.target_source, targets=d.targets, annual=d.annual,
                              counted=d.counted)
             for d in decl.indicators}

@@ -81,7 +81,7 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
             related = [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)]
         else:  # the unit's monthly progress, then its evaluations of the other years
-            related = [Link(f"Kemajuan bulanan {label}", progress[s.kode])] if s.kode in progress else []
+            related = [Link("Kemajuan bulanan", progress[s.kode])] if s.kode in progress else []  # the crumbs name it
             related += [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)
                         if e.tahun != s.tahun]

@@ -10,8 +10,9 @@ import pandas as pd
 
 from .. import fmt
 from .. import indicators as ind
-from ..config import NO_DATA_BAND
+from ..config import NO_DATA_BAND, NO_TARGET_BAND
 from ..display import HTML, Section, render_template
+from ..glossary import link_terms
 from ..schema import TABLES
 from .context import Context
 
@@ -27,8 +28,9 @@ def empty(text: str) -> HTML:
 
 
 def band_domain(ctx: Context) -> tuple[list[str], list[str]]:
-    """Band labels and colours in order, "no data" last: one colour scale for every ranking chart."""
-    bands = [*ctx.config.bands, NO_DATA_BAND]
+    """Band labels and colours in order, "no target" and "no data" last: one colour scale for every ranking
+    chart (a band missing here draws its bars with no colour at all)."""
+    bands = [*ctx.config.bands, NO_TARGET_BAND, NO_DATA_BAND]
     return [b.label for b in bands], [b.color for b in bands]
 
 
@@ -108,6 +110,9 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
     note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
                     f"{period_label(months)}. Sumber: {source('pendampingan')}; Kampung KB: {source('kampung_kb')} "
                     "(lihat Catatan data).")
+    seen: set[str] = set()
+    for item in items:  # each term linked to the glossary where the reader first meets it
+        item["label_html"] = link_terms(item["label"], ctx.glossary_link, seen)
     if ctx.level in ("nasional", "provinsi"):
         note += (f" Semua angka di halaman ini mencakup {len(ctx.reporting_kabupaten())} dari {ctx.all_kabupaten()} "
                  "kabupaten/kota yang datanya sudah masuk; desa kabupaten/kota lain tidak dihitung.")
@@ -142,4 +147,4 @@ def data_notes(ctx: Context) -> Section:
     return Section(render_template("sections/data_notes.html.j2", period=period, month=fmt.month(ctx.bulan),
                                missing=missing, notes=ctx.store.manifest.get("notes", [])[:10],
                                source_note=ctx.config.source_note, inputs=list(TABLES.values()),
-                               terms=list(ind.INDICATORS.values())))
+                               terms=list(ind.INDICATORS.values()), glossary=ctx.glossary_link))

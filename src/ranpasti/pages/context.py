@@ -19,6 +19,7 @@ import pandas as pd
 from .. import fmt
 from .. import indicators as ind
 from ..config import Config
+from ..glossary import GLOSSARY_PAGE
 from ..regions import Regions, Unit, ancestor, load_regions
 from ..store import Store, ingest, input_fingerprint
 from ..urls import page_dir, relative
@@ -124,14 +125,14 @@ class Context:
                 "kecamatan": "desa"}[self.level]
 
     @property
-    def svg(self) -> bool:
-        """Whether this page's charts get an SVG fallback (configured per level: costly on 15,000 pages)."""
-        return self.level in self.config.svg_fallback_levels
-
-    @property
     @memoised
     def page(self) -> str:
         return page_dir(self.regions, self.kode, self.kind, self.tahun)
+
+    @property
+    def glossary_link(self) -> str:
+        """This page's link to the glossary page."""
+        return relative(self.page, GLOSSARY_PAGE)
 
     def child_name(self, kode: str) -> str:
         if self.child_level == "desa":

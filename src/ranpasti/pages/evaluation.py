@@ -271,7 +271,7 @@ def semesters(ctx: Context) -> Section:
                   name="semester", title=f"Capaian semester 1 dan 2 tahun {ctx.tahun}",
                   description="; ".join(f"{r.label}: {fmt.percent(r.s1)} → {fmt.percent(r.s2)}"
                                         for r in frame.itertuples()),
-                  table=table, svg=ctx.svg)
+                  key="batang atas semester 1, batang bawah semester 2", table=table)
     return Section(chart)
 
 
@@ -342,10 +342,10 @@ def lokmin_followup(ctx: Context) -> Section:
     status_table = Table(counts.assign(bulan_teks=counts["bulan"].map(fmt.month)),
                          [Col("bulan_teks", "Bulan"), Col("status", "Status"), Col("jumlah", "Jumlah", "int")],
                          name="lokmin-status", caption="Status tindak lanjut per bulan pertemuan")
+    said = f"{total['selesai']} selesai, {total['berjalan']} berjalan, {total['belum dimulai']} belum dimulai."
     parts.append(Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
-                       title="Status tindak lanjut Lokmin per bulan pertemuan",
-                       description=f"{total['selesai']} selesai, {total['berjalan']} berjalan, "
-                                   f"{total['belum dimulai']} belum dimulai.", table=status_table, svg=ctx.svg))
+                       title="Status tindak lanjut Lokmin per bulan pertemuan", description=said, key=said,
+                       table=status_table))
     return Section(*parts)
 
 

@@ -17,26 +17,26 @@ from .desa import desa_table
 
 
 def trends(ctx: Context) -> Section:
-    """One trend chart per indicator group, January → reporting month, target lines dashed."""
+    """Every indicator's monthly capaian, January → reporting month, as small panels (one per indicator, its
+    target dashed) in one chart: one image to draw and to download instead of one per indicator group."""
     monthly = ctx.own(by_month=True)
-    out = Section()
-    groups: dict[str, list[str]] = {}
-    for i in ind.PENDAMPINGAN_INDICATORS:
-        groups.setdefault(i.group, []).append(i.key)
-    for group, keys in groups.items():
-        df = monthly[monthly["indikator"].isin(keys)].copy()
-        df["label"] = df["indikator"].map(ind.label)
-        targets = {ind.label(k): ctx.target_of(k) for k in keys}
-        title = ind.GROUPS[group]
-        table = Table(df.assign(bulan_teks=df["bulan"].map(fmt.month)),
-                      [Col("bulan_teks", "Bulan"), Col("label", "Indikator"), Col("pembilang", "Didampingi", "int"),
-                       Col("penyebut", "Sasaran", "int"), Col("nilai", "Capaian", "pct")],
-                      name=f"tren-{group}", caption=f"{title}: capaian bulanan")
-        desc = _trend_description(df, targets)
-        colors = {ind.label(k): ind.INDICATORS[k].color for k in keys}
-        out.append(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title, colors), name=f"tren-{group}",
-                         title=title, description=desc, table=table, svg=ctx.svg))
-    return out
+    keys = [i.key for i in ind.PENDAMPINGAN_INDICATORS]
+    df = monthly[monthly["indikator"].isin(keys)].copy()
+    df["urut"] = df["indikator"].map(keys.index)
+    df = df.sort_values(["urut", "bulan"], kind="stable")
+    df["label"] = df["indikator"].map(ind.label)
+    targets = {ind.label(k): ctx.target_of(k) for k in keys}
+    df["target"] = df["label"].map(targets)
+    title = f"Capaian bulanan {ctx.tahun} per indikator"
+    table = Table(df.assign(bulan_teks=df["bulan"].map(fmt.month)),
+                  [Col("label", "Indikator"), Col("bulan_teks", "Bulan"), Col("pembilang", "Didampingi", "int"),
+                   Col("penyebut", "Sasaran", "int"), Col("nilai", "Capaian", "pct"),
+                   Col("target", "Target", "target")],
+                  name="tren", caption=f"{title}: angka di balik grafik")
+    desc = ("Satu panel per indikator; garis putus-putus adalah target tahun ini. "
+            + _trend_description(df, targets))
+    return Section(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title), name="tren", title=title,
+                         description=desc, key="garis putus-putus: target tahun ini", table=table))
 
 
 def _trend_description(df: pd.DataFrame, targets: dict) -> str:
@@ -83,7 +83,7 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     chart = Chart(charts.ranking(main[["nama", "nilai", "band"]], f"{label} per {level}, {period}",
                                  ctx.target_of(key), domain, colors),
                   name=f"peringkat-{level}", title=f"{label} per {level} — {period}",
-                  description=_ranking_description(main, label), svg=ctx.svg)
+                  description=_ranking_description(main, label), key=_ranking_description(main, label))
     return Section(chart, table)
 
 
@@ -139,11 +139,12 @@ def krs_profile(ctx: Context) -> Section:
                caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: {source('krs_rekap')})")
     c1 = Chart(charts.bars(factors, "faktor", "jumlah", f"Faktor risiko KRS {year}", "Jumlah KRS"), name="krs-faktor",
                title=f"Faktor risiko KRS {year}", description="Jumlah KRS per faktor risiko; tidak dijumlahkan.",
-               table=t1, svg=ctx.svg)
+               key="satu keluarga bisa punya beberapa faktor, jadi angkanya tidak dijumlahkan",
+               table=t1)
     c2 = Chart(charts.bars(welfare, "kelompok", "jumlah", f"KRS menurut kesejahteraan {year}", "Jumlah KRS",
                            color="#0f766e"), name="krs-kesejahteraan",
                title=f"KRS menurut kelompok kesejahteraan {year}",
-               description="Jumlah KRS per desil kesejahteraan.", table=t2, svg=ctx.svg)
+               description="Jumlah KRS per desil kesejahteraan.", table=t2)
     return Section(summary, c1, c2)
 
 
@@ -164,11 +165,22 @@ def prevalence(ctx: Context) -> Section:
                       Col("prevalensi", "Prevalensi (%)", "num"), Col("keterangan", "Keterangan sumber")],
                   name="prevalensi", caption="Prevalensi stunting balita menurut sumber survei")
     if not survey.empty:
-        out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)"), name="prevalensi",
+        t = ctx.targets
+        t = t[(t["indikator"] == "prevalensi_stunting") & (t["kode_wilayah"] == "ID")]
+        first = int(survey["tahun"].min())  # from the first survey to the page's year, which may have none yet
+        targets = {int(y): float(v) for y, v in zip(t["tahun"], t["target"], strict=True)
+                   if first <= int(y) <= ctx.tahun}
+        shown = sorted(targets)
+        said = ("Garis hitam putus-putus: target nasional tiap tahun ("
+                + "; ".join(f"{y}: {fmt.target(targets[y])}" for y in shown) + "). ") if shown else ""
+        out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)", targets), name="prevalensi",
                          title="Prevalensi stunting balita (survei SSGI/SKI)",
-                         description="SKI 2023 adalah survei berbeda dari SSGI: garis putus menandai pergantian seri. "
-                                     f"Target {ctx.tahun}: {fmt.target(ctx.target_of('prevalensi_stunting'))}.",
-                         table=table, svg=ctx.svg))
+                         description=f"{said}SKI 2023 adalah survei yang berbeda dari SSGI; garis titik-titik "
+                                     "di 2023 menandai pergantian survei, jadi angka sebelum dan sesudahnya tidak "
+                                     "sepenuhnya sebanding.",
+                         key=("garis hitam putus-putus: target nasional; " if shown else "")
+                         + "garis titik-titik di 2023: ganti survei (SSGI ke SKI)",
+                         table=table))
     else:
         out.append(table)
     if not admin.empty:

@@ -38,7 +38,9 @@ from .context import RenderContext
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SITE_NAME = "RAN PASTI — Kemajuan dan Evaluasi"
 SEARCH_PAGE = "cari/"  # not a region slug: those start with provinsi-/kabupaten-/kota-
-SVG_WIDTH = 640  # px, width of the static chart images (scaled to the column by CSS)
+# px, width of the static chart images: drawn for a phone's column (360 px less margins, scaled by CSS), so
+# their text stays at its designed size where most readers read; wider screens show them somewhat larger.
+SVG_WIDTH = 360
 
 # Indonesian d3 locales: the same objects are used by assets/charts.js in the browser.
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -49,8 +51,7 @@ TIME_FORMAT_LOCALE = {
     "months": fmt.BULAN,
     "shortMonths": fmt.BULAN_SINGKAT,
 }
-VENDOR_SCRIPTS = ("assets/vendor/vega.min.js", "assets/vendor/vega-lite.min.js", "assets/vendor/vega-embed.min.js",
-                  "assets/charts.js")
+CHART_SCRIPT = "assets/charts.js"  # small; loads assets/vendor/vega*.js only when a reader asks for interaction
 
 
 @dataclass(frozen=True)
@@ -267,8 +268,9 @@ def table_xlsx(bundle: dict) -> bytes:
 
 
 def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
-    """SVG fallback through vl-convert (Indonesian formats, no network), cached by the spec's hash and the
-    source fingerprint ``code``."""
+    """The chart's static SVG through vl-convert (Indonesian formats, no network), cached by the spec's hash
+    and the source fingerprint ``code``. ARIA attributes are left out: the image's ``alt`` and the data table
+    are its text alternative, and per-mark labels only add bytes to an ``<img>``."""
     key = sha256_bytes(json.dumps(spec, sort_keys=True) + code)
     path = cache / key[:2] / f"{key}.svg"
     if path.exists():
@@ -276,8 +278,9 @@ def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
         return path.read_text(encoding="utf-8")
     import vl_convert
 
-    if spec.get("width") == "container":  # no container outside a browser: draw at a typical column width
-        spec = {**spec, "width": SVG_WIDTH}
+    spec = {**spec, "config": {**spec.get("config", {}), "aria": False}}
+    if spec.get("width") == "container":  # no container outside a browser: draw at a phone's column width
+        spec["width"] = SVG_WIDTH
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE, time_format_locale=TIME_FORMAT_LOCALE,
                                      allowed_base_urls=[])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,7 +289,8 @@ def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
 
 
 def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list[Path]:
-    """Write this notebook's downloads and SVGs into ``cache`` (once per notebook hash); return the files."""
+    """Write this notebook's downloads and chart images into ``cache`` (once per notebook hash); return the
+    files."""
     done = cache / ".lengkap"
     if done.exists():
         os.utime(done)
@@ -302,7 +306,7 @@ def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list
                 write_atomic(path, writer(bundle))
                 files.append(path)
         chart = data.get(MIME_CHART)
-        if chart and chart.get("svg") and MIME_VEGALITE in data:
+        if chart and MIME_VEGALITE in data:
             path = cache / f"{chart['name']}.svg"
             write_atomic(path, chart_svg(data[MIME_VEGALITE], svg_cache, code).encode("utf-8"))
             files.append(path)
@@ -311,7 +315,7 @@ def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list
 
 
 def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out: Path) -> list[str]:
-    """Downloads, SVG fallbacks and the executed notebook next to the page; returns the file names."""
+    """Downloads, chart images and the executed notebook next to the page; returns the file names."""
     folder = page_folder(out, record)
     cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{site.code[:16]}"
     names = []
@@ -320,6 +324,29 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
         names.append(f.name)
     link_or_copy(record.notebook, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]
+
+
+_CHART_IMG = re.compile(r'data-rp-grafik="([^"]+)"')
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def size_charts(html: str, folder: Path) -> str:
+    """Give each chart image on the page the size of its SVG (beside the page in ``folder``), so the browser
+    reserves the space before the image arrives and nothing below it moves (no layout shift)."""
+
+    def sized(m: re.Match) -> str:
+        path = folder / f"{m.group(1)}.svg"
+        try:
+            with path.open(encoding="utf-8") as f:
+                size = _SVG_SIZE.search(f.read(2048))
+        except OSError:
+            size = None
+        if size is None:
+            return m.group(0)
+        w, h = (round(float(v)) for v in size.groups())
+        return f'width="{w}" height="{h}"'
+
+    return _CHART_IMG.sub(sized, html)
 
 
 # ---------------------------------------------------------------- provenance

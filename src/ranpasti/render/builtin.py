@@ -37,6 +37,7 @@ from .assets import (
     reader_cells,
     sample_banner_needed,
     search_title,
+    size_charts,
 )
 from .base import Renderer, register
 from .context import RenderContext
@@ -115,6 +116,7 @@ def render_page(record: PageRecord, site: SiteInfo, out: Path) -> list[str]:
     sha = sha256_file(record.notebook)
     body = body_html(nb, sha, site.build_dir / "render-cache" / "html", site.code)
     files = place_page_files(record, nb, sha, site, out)
+    body = size_charts(body, out / record.page)
     links = nav(record)
     if links["home"]:
         body = with_jump_box(body, links["root"])

@@ -63,8 +63,8 @@ from ..files import link_tree, sha256_bytes, sha256_file
 from ..sitemap import PageRecord
 from .assets import (
     ASSETS,
+    CHART_SCRIPT,
     SEARCH_PAGE,
-    VENDOR_SCRIPTS,
     SiteInfo,
     env,
     footer,
@@ -76,12 +76,13 @@ from .assets import (
     sample_banner_needed,
     search_title,
     site_info,
+    size_charts,
 )
 from .base import Renderer, register
 from .context import RenderContext
 from .incremental import MANIFEST, Previous, page_key
 from .search_index import ShardRuns
-from .site import finish_site, search_body
+from .site import STATIC_PAGES, StaticPage, finish_site, header_flags
 
 MIN_VERSION = (1, 9)
 PROJECT_TEMPLATE = Path(__file__).resolve().parents[3] / "_quarto.yml"  # the repository's documented config
@@ -216,7 +217,6 @@ def with_jump_box(blocks: list[tuple[str, str]], root: str) -> list[tuple[str, s
 # data: nothing from data goes through Quarto.
 TITLE_TOKEN = "rpjudulhalaman"
 DESCRIPTION_TOKEN = "rpdeskripsihalaman"
-SEARCH_TITLE = ("Cari halaman", "Cari halaman kemajuan dan evaluasi RAN PASTI.")
 
 
 def front_matter(root: str, charts: bool) -> str:
@@ -225,16 +225,15 @@ def front_matter(root: str, charts: bool) -> str:
     there are charts."""
     meta: dict = {"pagetitle": TITLE_TOKEN, "description": DESCRIPTION_TOKEN}
     if charts:
-        meta["include-in-header"] = {"text": "".join(f'<script defer src="{root}{s}"></script>'
-                                                     for s in VENDOR_SCRIPTS)}
+        meta["include-in-header"] = {"text": f'<script defer src="{root}{CHART_SCRIPT}"></script>'}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
-def site_header(root: str, home: bool, search_page: bool = False) -> str:
+def site_header(root: str, home: bool, page: str = "") -> str:
     """The skip link and the site's header (name, Beranda, search box), as on built-in pages. Added after
     Quarto (``finish_page``): Quarto puts ``include-before-body`` inside ``<main>``, and a site header
     belongs before it."""
-    header = env().get_template("_header.html.j2").render(root=root, home=home, search_page=search_page)
+    header = env().get_template("_header.html.j2").render(root=root, home=home, **header_flags(page))
     return f'<a class="rp-skip" href="{SKIP_TARGET}">Langsung ke isi</a>\n{header}'
 
 
@@ -266,17 +265,17 @@ def reader_notebook(record: PageRecord, site: SiteInfo) -> tuple[dict, list[str]
     return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}, html
 
 
-def search_page(site: SiteInfo) -> str:
-    """``cari/index.qmd``: the search page, with the same breadcrumbs and sample banner as the built-in one."""
-    crumbs = [{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}]
-    head = env().get_template("_nav.html.j2").render(crumbs=crumbs, sample_banner=site.sample, related=[],
-                                                     children=[])
+def static_page(site: SiteInfo, page: StaticPage) -> str:
+    """``cari/index.qmd`` or ``istilah/index.qmd``: the page with the same breadcrumbs as the built-in one."""
+    crumbs = [{"label": "Indonesia", "href": "../"}, {"label": page.crumb, "href": "./"}]
+    head = env().get_template("_nav.html.j2").render(
+        crumbs=crumbs, sample_banner=site.sample and page.page == SEARCH_PAGE, related=[], children=[])
     front = front_matter("../", False)
-    return f"{front}\n```{{=html}}\n{head}\n{search_body('../')}\n```\n"
+    return f"{front}\n```{{=html}}\n{head}\n{page.body('../')}\n```\n"
 
 
-def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with_search: bool) -> list[str]:
-    """Write one project copy rendering ``records`` (and the search page); return its render list."""
+def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, statics: list[str]) -> list[str]:
+    """Write one project copy rendering ``records`` (and the ``statics`` pages); return its render list."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     render_list = []
@@ -287,10 +286,10 @@ def write_project(records: list[PageRecord], site: SiteInfo, workdir: Path, with
         (folder / "index.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         (folder / BLOCKS_FILE).write_text(json.dumps(html, ensure_ascii=False), encoding="utf-8")
         render_list.append(f"{r.page}index.ipynb")
-    if with_search:
-        (workdir / SEARCH_PAGE).mkdir(parents=True, exist_ok=True)
-        (workdir / SEARCH_PAGE / "index.qmd").write_text(search_page(site), encoding="utf-8")
-        render_list.append(f"{SEARCH_PAGE}index.qmd")
+    for page in statics:
+        (workdir / page).mkdir(parents=True, exist_ok=True)
+        (workdir / page / "index.qmd").write_text(static_page(site, STATIC_PAGES[page]), encoding="utf-8")
+        render_list.append(f"{page}index.qmd")
     (workdir / "assets").mkdir()
     for name in ("site.css", "favicon.svg"):  # what _quarto.yml names; the rest is copied into the site after
         shutil.copyfile(ASSETS / name, workdir / "assets" / name)
@@ -463,7 +462,7 @@ class QuartoRenderer(Renderer):
         return True, f"quarto {text} ditemukan di PATH"
 
     def prepare(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo | None = None,
-                with_search: bool = True) -> dict[Path, list[PageRecord]]:
+                statics: list[str] | None = None) -> dict[Path, list[PageRecord]]:
         """Write the project copies for ``records``; return each copy's folder and pages."""
         site = site or site_info(ctx)
         base = Path(ctx.build_dir).resolve() / "quarto"
@@ -471,7 +470,7 @@ class QuartoRenderer(Renderer):
         copies = {}
         for n, shard in enumerate(plan_shards(records, ctx.jobs) if records else [[]]):
             workdir = base / f"proyek-{n:03d}"
-            write_project(shard, site, workdir, with_search=with_search and n == 0)
+            write_project(shard, site, workdir, list(STATIC_PAGES) if statics is None else statics if n == 0 else [])
             copies[workdir] = shard
         return copies
 
@@ -487,16 +486,17 @@ class QuartoRenderer(Renderer):
         """Quarto renders whole project copies (its own search page among them) and shares its libraries
         between pages, so it links and renders in its own order; keys and manifest stay ``Renderer``'s."""
         ident = self.identity()
-        keys[SEARCH_PAGE] = page_key([ident, "cari", site.sample])
-        search = ShardRuns(records, out, {p: k for p, k in keys.items() if p != SEARCH_PAGE}, previous)
+        for page in STATIC_PAGES:
+            keys[page] = page_key([ident, page, site.sample, site.code])
+        search = ShardRuns(records, out, {p: k for p, k in keys.items() if p not in STATIC_PAGES}, previous)
         files = previous.link_pages(keys, out)
         todo = [r for r in records if r.page not in files]
-        with_search = SEARCH_PAGE not in files
+        statics = [p for p in STATIC_PAGES if p not in files]
         if files and previous.root is not None:
             link_tree(previous.root / SITE_LIBS, out / SITE_LIBS)  # Quarto's libraries of the reused pages
         warnings: list[str] = []
-        if todo or with_search:
-            copies = self.prepare(todo, ctx, site, with_search=with_search)
+        if todo or statics:
+            copies = self.prepare(todo, ctx, site, statics=statics)
             runs = QuartoRuns(ctx.jobs)
             finished: list[Path] = []
             ctx.log(f"Quarto merender {len(todo)} halaman dalam {len(copies)} salinan proyek, "
@@ -514,11 +514,11 @@ class QuartoRenderer(Renderer):
                     rel = page.parent.relative_to(rendered).as_posix()
                     rel = "" if rel == "." else rel + "/"
                     record = mine.get(rel)
-                    if record is None and rel != SEARCH_PAGE:
+                    if record is None and rel not in STATIC_PAGES:
                         raise QuartoFailed(f"quarto menulis halaman yang tidak diminta: {rel}index.html")
                     if record is None:
-                        header, blocks = site_header("../", home=False, search_page=True), None
-                        title = SEARCH_TITLE
+                        header, blocks = site_header("../", home=False, page=rel), None
+                        title = (STATIC_PAGES[rel].title, STATIC_PAGES[rel].description)
                     else:
                         links = nav(record)
                         header = site_header(links["root"], links["home"])
@@ -550,10 +550,12 @@ class QuartoRenderer(Renderer):
                 raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
             files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), sha256_file(r.notebook),
                                                               site, out)]
-        if with_search:
-            files[SEARCH_PAGE] = ["index.html"]
+            written = out / r.page / "index.html"
+            written.write_text(size_charts(written.read_text(encoding="utf-8"), written.parent), encoding="utf-8")
+        for page in statics:
+            files[page] = ["index.html"]
         ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings,
-                         rendered_pages=[r.page for r in todo] + ([SEARCH_PAGE] if with_search else []))
+                         rendered_pages=[r.page for r in todo] + statics)
         search.start(ctx.jobs)
-        shard_keys = finish_site(records, site, out, search_page=False, jobs=ctx.jobs, search=search)
+        shard_keys = finish_site(records, site, out, static_pages=False, jobs=ctx.jobs, search=search)
         return files, shard_keys

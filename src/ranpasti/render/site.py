@@ -1,6 +1,7 @@
 """Renderer-independent site steps that run after the pages: the same files whichever renderer made them.
 
-The vendored scripts and styles, the region list for the home page jump box, the search page, the Pagefind
+The vendored scripts and styles, the region list for the home page jump box, the search and glossary pages,
+the Pagefind
 index over the finished folder (``search_index``) and the pruning of the build folder's render caches.
 Its own module (not ``assets``, which serves single pages) so that ``incremental`` and ``search_index`` can
 use page helpers without a cycle back to the finishing steps that use them.
@@ -12,10 +13,14 @@ import contextlib
 import json
 import shutil
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
+from ..glossary import GLOSSARY_PAGE, terms
+from ..indicators import INDICATORS
 from ..sitemap import PageRecord
 from .assets import ASSETS, SEARCH_PAGE, SiteInfo, env
 from .incremental import Previous
@@ -52,16 +57,46 @@ def search_body(root: str) -> Markup:
     return Markup(env().get_template("search.html.j2").render(root=root))
 
 
-def write_search_page(site: SiteInfo, out: Path) -> None:
-    """``cari/index.html`` in the built-in layout (the Quarto renderer renders its own from the same body)."""
-    folder = out / SEARCH_PAGE
-    folder.mkdir(parents=True, exist_ok=True)
-    html = env().get_template("page.html.j2").render(
-        title="Cari halaman", description="Cari halaman kemajuan dan evaluasi RAN PASTI.", version=site.version,
-        root="../", page=SEARCH_PAGE, charts=False, body=search_body("../"), body_index=False, search_page=True,
-        crumbs=[{"label": "Indonesia", "href": "../"}, {"label": "Cari", "href": "./"}], related=[], children=[],
-        sample_banner=site.sample, footer=Markup(""))
-    (folder / "index.html").write_text(html, encoding="utf-8")
+def glossary_body(root: str) -> Markup:
+    del root  # the glossary links nowhere but to itself
+    return Markup(env().get_template("glossary.html.j2").render(terms=terms(), indicators=list(INDICATORS.values())))
+
+
+@dataclass(frozen=True)
+class StaticPage:
+    """A page of the site that is not a notebook: the same in both renderers (Quarto renders its own copy)."""
+
+    page: str
+    title: str
+    description: str
+    crumb: str
+    body: Callable[[str], Markup]  # the page body, given the link back to the site root
+
+
+STATIC_PAGES = {p.page: p for p in (
+    StaticPage(SEARCH_PAGE, "Cari halaman", "Cari halaman kemajuan dan evaluasi RAN PASTI.", "Cari", search_body),
+    StaticPage(GLOSSARY_PAGE, "Daftar istilah", "Arti singkatan dan istilah di halaman RAN PASTI: KRS, TPK, catin, "
+               "baduta, 4T, KEK, PMT, desil, Lokmin dan lainnya.", "Istilah", glossary_body),
+)}
+
+
+def header_flags(page: str) -> dict[str, bool]:
+    """Which site-header link is the current page (and no search box on the search page itself)."""
+    return {"search_page": page == SEARCH_PAGE, "glossary_page": page == GLOSSARY_PAGE}
+
+
+def write_static_pages(site: SiteInfo, out: Path) -> None:
+    """``cari/`` and ``istilah/`` in the built-in layout (the Quarto renderer renders its own from the same
+    bodies)."""
+    for p in STATIC_PAGES.values():
+        folder = out / p.page
+        folder.mkdir(parents=True, exist_ok=True)
+        html = env().get_template("page.html.j2").render(
+            title=p.title, description=p.description, version=site.version, root="../", page=p.page, charts=False,
+            body=p.body("../"), body_index=False, **header_flags(p.page),
+            crumbs=[{"label": "Indonesia", "href": "../"}, {"label": p.crumb, "href": "./"}], related=[],
+            children=[], sample_banner=site.sample and p.page == SEARCH_PAGE, footer=Markup(""))
+        (folder / "index.html").write_text(html, encoding="utf-8")
 
 
 def prune_cache(build_dir: Path) -> None:
@@ -90,7 +125,7 @@ def prune_cache(build_dir: Path) -> None:
                 f.unlink(missing_ok=True)
 
 
-def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_page: bool = True, jobs: int = 1,
+def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, static_pages: bool = True, jobs: int = 1,
                 keys: dict[str, str] | None = None, previous: Previous | None = None,
                 search: ShardRuns | None = None) -> dict[str, str]:
     """Site-wide steps both renderers run last (Pagefind indexes only the pages, so it may run alongside).
@@ -99,8 +134,8 @@ def finish_site(records: list[PageRecord], site: SiteInfo, out: Path, search_pag
     given, is the search indexing the renderer already started. Returns the shard keys for the manifest."""
     copy_static(out)
     write_region_index(records, out)
-    if search_page:
-        write_search_page(site, out)
+    if static_pages:
+        write_static_pages(site, out)
     shard_keys = search.finish() if search is not None else build_index(records, out, jobs=jobs, keys=keys,
                                                                          previous=previous)
     prune_cache(site.build_dir)
