@@ -17,7 +17,7 @@ import socketserver
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pandas as pd
 import pytest
@@ -513,3 +513,30 @@ def test_every_scrolling_table_region_is_focusable_and_labelled(page, server):
         tab: w.getAttribute('tabindex'), label: w.getAttribute('aria-label') || '', role: w.getAttribute('role')}))""")
     assert len(regions) >= 5
     assert all(r["tab"] == "0" and r["role"] == "region" and r["label"].strip() for r in regions), regions
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["", "kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/",
+                                  "kabupaten-musi-rawas/evaluasi-2024/"])
+def test_map_fits_a_phone_and_its_areas_are_reached_by_keyboard(page, server, path):
+    """Issue 19: the map is on the phone's screen whole, with JavaScript or without, and a keyboard user
+    tabs through its areas (each a link named with its figure) to open a kecamatan's page."""
+    page.goto(server + path)
+    box = page.locator("svg.rp-map-svg").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] > 100, box
+    links = page.locator("svg.rp-map-svg a")
+    if path.endswith("tugumulyo/"):  # desa have no pages: named shapes, no links
+        assert links.count() == 0 and page.locator("svg.rp-map-svg path title").count() > 10
+        return
+    assert links.count() >= 3
+    for _ in range(120):  # Tab from the top of the page until the focus is on the map
+        page.keyboard.press("Tab")
+        name = page.evaluate("() => document.activeElement.closest('svg.rp-map-svg') && "
+                             "document.activeElement.getAttribute('aria-label')")
+        if name:
+            break
+    assert name and re.search(r": ([\d.,]+%, |tidak ada data)", name), name
+    href = page.evaluate("() => document.activeElement.getAttribute('href')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == urlsplit(urljoin(server + path, href)).path, (page.url, href)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, privacy
+from . import __version__, batas, privacy
 from .errors import PersonalDataRefused, RanpastiError
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
@@ -62,6 +62,7 @@ class BuildReport:
     execution: dict = field(default_factory=dict)  # figures from execute(): wall, CPU, peak memory
     rendering: dict = field(default_factory=dict)  # figures from the renderer: pages rendered, reused
     notes: list[str] = field(default_factory=list)
+    map_warnings: list[str] = field(default_factory=list)  # boundaries and reference regions that disagree
 
 
 class BuildFailed(RanpastiError):
@@ -135,6 +136,9 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     if written:
         log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
     specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
+    report.map_warnings = map_warnings(regions, store.kabupaten_codes())
+    for warning in report.map_warnings:
+        log(f"[peringatan peta] {warning}")
     if opts.only:
         specs = [s for s in specs if s.kode in opts.only]
     jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.cache_dir)
@@ -196,6 +200,27 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
 
 
 SITE_WIDE = ("index.html", "assets/wilayah.json", "assets/wilayah.js", "cari/index.html")
+
+
+def map_warnings(regions: Regions, kabupaten: list[str]) -> list[str]:
+    """Where the maps' boundaries and the reference regions disagree, for the maps this build draws: the
+    country's kabupaten/kota, and the kecamatan and desa of every kabupaten in the data. Kabupaten with no
+    desa boundaries at all (most of the country: the source has desa for a few) are one line, not hundreds."""
+    checks = [("kabupaten", "", regions.kabupaten["nama"])]
+    no_desa = []
+    for kab in kabupaten:
+        checks.append(("kecamatan", kab, regions.children(kab)["nama"]))
+        if batas.shapes(regions.dir, "desa", kab):
+            checks.append(("desa", kab, regions.desa_of(kab)["nama"]))
+        else:
+            no_desa.append(kab)
+    found = [batas.coverage_warning(regions.dir, level, parent, names.to_dict()) for level, parent, names in checks]
+    warnings = [w for w in found if w]
+    if no_desa:
+        shown = ", ".join(no_desa[:20]) + (f" dan {len(no_desa) - 20} lainnya" if len(no_desa) > 20 else "")
+        warnings.append(f"batas desa belum ada untuk {len(no_desa)} kabupaten/kota ({shown}): halaman "
+                        "kecamatannya tampil tanpa peta desa, dengan catatan.")
+    return warnings
 
 
 def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions) -> None:

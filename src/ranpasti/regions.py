@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .batas import fingerprint as batas_fingerprint
 from .files import sha256_bytes, sha256_file
 from .slugs import kabupaten_slug, provinsi_slug, sibling_slugs
 
@@ -95,7 +96,9 @@ class Regions:
         self.dir = d
         # what the reference data is, by content: part of the validated cache's key and of every page's
         # key, so a renamed kecamatan re-validates and re-executes (its old name stayed on its kabupaten page)
-        self.fingerprint = sha256_bytes("\0".join(f"{name}={sha256_file(d / name)}" for name in self.FILES))
+        # (the map boundaries of ``batas/`` included: a redrawn border re-draws the pages' maps)
+        self.fingerprint = sha256_bytes("\0".join([*(f"{name}={sha256_file(d / name)}" for name in self.FILES),
+                                                    batas_fingerprint(d)]))
         read = lambda name: pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")  # noqa: E731
         prov = read("provinsi.csv")
         prov["slug"] = prov["nama"].map(provinsi_slug)

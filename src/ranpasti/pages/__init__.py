@@ -33,6 +33,7 @@ from .evaluation import (
     semesters,
     summary,
 )
+from .maps import area_map
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
 
 # Text columns as pandas' ``str`` dtype held in Python objects rather than Arrow arrays, in every process that
@@ -48,6 +49,7 @@ __all__ = [
     "STATUS_ORDER",
     "Context",
     "Section",
+    "area_map",
     "cards",
     "comparison",
     "data_notes",

@@ -1,0 +1,139 @@
+"""A map of areas coloured by status, drawn as inline SVG with a link and a name on every area.
+
+Why inline SVG drawn here rather than a chart image: an area of the map is a link to its page, and links in
+an ``<img>`` do not work. The drawing itself is Altair's ``mark_geoshape`` through vl-convert (the same
+engine as the charts, offline); what Vega writes is then made into a clean, small, accessible document:
+
+- every area is ``<a href="…" aria-label="Tugumulyo: 72,4% (Hampir tercapai)"><title>…</title><path/></a>``
+  (an area without a page is a ``<path>`` with its ``<title>``); Vega's own roles and labels on groups
+  are dropped, so a screen reader meets the areas and nothing else;
+- coordinates are rounded to one decimal of a pixel (the file shrinks by a third, nothing visible moves);
+- links and names are set here from Python values and escaped by the XML writer: nothing of the data is
+  pasted into markup.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+import vl_convert
+from shapely.geometry import MultiPolygon, mapping, shape
+
+WIDTH = 340
+MIN_HEIGHT, MAX_HEIGHT = 160, 440
+STROKE = "#ffffff"
+SVG, XLINK = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+_TAG = "#rp-"  # what Vega is given as an area's link: only the code, the real link is set afterwards
+_NUMBER = re.compile(r"(\d+\.\d)\d+")
+
+
+@dataclass(frozen=True)
+class Area:
+    kode: str
+    label: str  # what a reader hears and sees on hover: name, figure and status
+    fill: str
+    href: str | None  # its page, relative to the page drawing the map; None: no page
+    geometry: dict[str, Any]
+
+
+def fit(areas: list[Area]) -> tuple[list[Area], int]:
+    """The areas simplified to what ``WIDTH`` pixels can show, and the map's height.
+
+    The height follows the areas' extent (Mercator near the equator: a degree of latitude and of longitude
+    about the same length), so a tall kabupaten is not squeezed and a wide one has no blank band. Outlines
+    are simplified to half a pixel and islands smaller than a pixel dropped (an area keeps its largest part
+    whatever its size): the whole country's 514 kabupaten come to a fraction of their detail, and no one can
+    see the difference at this size."""
+    geoms = [shape(a.geometry) for a in areas]
+    x0, y0, x1, y1 = unary_bounds(geoms)
+    per_pixel = ((x1 - x0) or 1.0) / WIDTH
+    height = int(max(MIN_HEIGHT, min(MAX_HEIGHT, round(WIDTH * ((y1 - y0) or 1.0) / ((x1 - x0) or 1.0)))))
+    out = []
+    for a, g in zip(areas, geoms, strict=True):
+        parts = sorted(getattr(g, "geoms", [g]), key=lambda p: p.area, reverse=True)
+        kept = [parts[0], *(p for p in parts[1:] if p.area >= per_pixel ** 2)]
+        simple = MultiPolygon(kept).simplify(per_pixel / 2, preserve_topology=True)
+        out.append(replace(a, geometry=mapping(simple)))
+    return out, height
+
+
+def unary_bounds(geoms: list) -> tuple[float, float, float, float]:
+    bounds = [g.bounds for g in geoms]
+    return (min(b[0] for b in bounds), min(b[1] for b in bounds), max(b[2] for b in bounds),
+            max(b[3] for b in bounds))
+
+
+@lru_cache(maxsize=16)
+def _spec(height: int) -> dict:
+    """The map's Vega-Lite spec without its data, once per size per process (building Altair objects costs
+    more than binding data)."""
+    chart = alt.Chart(alt.NamedData("wilayah")).mark_geoshape(stroke=STROKE, strokeWidth=0.6).encode(
+        color=alt.Color("properties.fill:N", scale=None, legend=None),
+        href=alt.Href("properties.tag:N"),
+    ).project(type="mercator").properties(width=WIDTH, height=height)
+    spec = chart.to_dict()
+    spec.pop("config", None)
+    spec["autosize"] = {"type": "none"}
+    spec["padding"] = 2
+    spec["background"] = None
+    return spec
+
+
+def draw(areas: list[Area], title: str) -> str:
+    """The map as an inline ``<svg>`` element (no XML declaration), sized by its viewBox."""
+    areas, height = fit(areas)
+    spec = dict(_spec(height))
+    spec["datasets"] = {"wilayah": [
+        {"type": "Feature", "geometry": a.geometry, "properties": {"fill": a.fill, "tag": _TAG + a.kode}}
+        for a in areas]}
+    svg = vl_convert.vegalite_to_svg(spec)
+    return clean(svg, {a.kode: a for a in areas}, title)
+
+
+def _code(href: str) -> str:
+    return href.rsplit(_TAG, 1)[-1] if _TAG in href else ""
+
+
+def clean(svg: str, areas: dict[str, Area], title: str) -> str:
+    """Vega's SVG made into the map the page shows (see the module's docstring)."""
+    root = ET.fromstring(svg)
+    root.attrib.pop("class", None)
+    root.set("class", "rp-map-svg")
+    for el in root.iter():
+        for attr in ("role", "aria-roledescription", "aria-label"):
+            el.attrib.pop(attr, None)
+        if el.tag == f"{{{SVG}}}path" and "d" in el.attrib:
+            el.set("d", _NUMBER.sub(r"\1", el.attrib["d"]))
+    root.set("role", "group")
+    root.set("aria-label", title)
+    for parent in list(root.iter()):
+        for i, child in enumerate(list(parent)):
+            if child.tag != f"{{{SVG}}}a":
+                continue
+            area = areas.get(_code(child.get(f"{{{XLINK}}}href", "")))
+            child.attrib.pop(f"{{{XLINK}}}href", None)
+            if area is None:
+                parent.remove(child)
+                continue
+            name = ET.Element(f"{{{SVG}}}title")
+            name.text = area.label
+            if area.href:
+                child.set("href", area.href)
+                child.set("aria-label", area.label)
+                child.insert(0, name)
+            else:  # no page: the shape alone, named
+                parent.remove(child)
+                for j, shape in enumerate(child):
+                    shape.insert(0, name)
+                    parent.insert(i + j, shape)
+    for rect in root.iter(f"{{{SVG}}}rect"):  # Vega's white background: the page's own shows through
+        if rect.get("fill") == "white":
+            rect.set("fill", "none")
+    return ET.tostring(root, encoding="unicode")
