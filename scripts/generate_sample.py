@@ -219,6 +219,8 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
     counts["jangkauan"] = _jangkauan(frame, seed).pipe(
         lambda df: (df.to_csv(out / "jangkauan.csv", index=False), len(df))[1])
+    counts["cakupan_layanan"] = _layanan(desa, size[:, 0], effect[:, 0], seed, first_year, last_month).pipe(
+        lambda df: (df.to_csv(out / "cakupan_layanan.csv", index=False), len(df))[1])
 
     prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=TABLES["prevalensi"].column_names)
     if scale != "national":
@@ -256,6 +258,37 @@ def _declared_only(cols: dict[str, np.ndarray], seed: int, n_desa: int, n_month:
         den = cols[i.denominator]
         level = cover if i.direction == "naik" else 1.0 - cover
         cols[i.numerator] = rng.binomial(den, np.clip(level + rng.normal(0, 0.05, den.shape), 0.0, 1.0))
+
+
+# Service coverage (cakupan_layanan.csv): sasaran per 100 of a desa's size and a typical coverage, from which each
+# desa's figure scatters with its kecamatan's performance. Sasaran per desa per year, rough orders of magnitude
+# for a desa of ~1,500 people.
+LAYANAN_SAMPLE = {  # indicator key: (sasaran per unit of size, typical coverage)
+    "bumil_kek_pmt": (3, 0.88), "bumil_ttd90": (28, 0.79), "remaja_putri_ttd": (120, 0.58),
+    "asi_eksklusif": (14, 0.76), "mpasi": (40, 0.80), "balita_dipantau": (130, 0.84),
+    "imunisasi_dasar": (26, 0.89), "air_minum_layak": (420, 0.86), "sanitasi_layak": (420, 0.74),
+}
+
+
+def _layanan(desa: pd.DataFrame, size: np.ndarray, effect: np.ndarray, seed: int, first_year: int,
+             last_month: str) -> pd.DataFrame:
+    """One row per desa per complete year (its December in the data), every declared service-coverage column;
+    its own generator, so the other files stay byte-identical."""
+    rng = np.random.default_rng([seed, 21])
+    last_full = int(last_month[:4]) - (0 if last_month.endswith("-12") else 1)
+    frames = []
+    for year in range(first_year, last_full + 1):
+        out = pd.DataFrame({"kode_desa": desa.index.to_numpy(), "tahun": year})
+        for i in INDICATORS.values():
+            if i.table != "cakupan_layanan":
+                continue
+            per_size, typical = LAYANAN_SAMPLE.get(i.key, (20, 0.75))
+            if i.denominator not in out:
+                out[i.denominator] = rng.poisson(np.clip(per_size * size, 1, None))
+            level = np.clip(typical + 0.03 * (year - first_year) + effect + rng.normal(0, 0.05, len(out)), 0, 1)
+            out[i.numerator] = rng.binomial(out[i.denominator].to_numpy(), level)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _jangkauan(pend: pd.DataFrame, seed: int) -> pd.DataFrame:

@@ -28,17 +28,17 @@ from ranpasti.kinds import KINDS, CountKind
 ROOT = Path(__file__).resolve().parents[1]
 
 NEW_INDICATOR = """
-  - key: bumil_kek_pmt
-    name: Ibu hamil KEK yang mendapat tambahan asupan gizi
-    label: Bumil KEK dapat PMT
-    definition: Ibu hamil kurang energi kronis (KEK) yang mendapat makanan tambahan
-    numerator: bumil_kek_pmt
-    denominator: bumil_kek
-    counted: ibu hamil KEK sasaran
+  - key: bumil_anemia_ttd
+    name: Ibu hamil anemia yang mendapat tablet tambah darah
+    label: Bumil anemia dapat TTD
+    definition: Ibu hamil dengan anemia yang mendapat tablet tambah darah
+    numerator: bumil_anemia_ttd
+    denominator: bumil_anemia
+    counted: ibu hamil anemia sasaran
     direction: naik
     unit: "%"
     source: Kemenkes, laporan puskesmas
-    glossary: Ibu hamil dengan lingkar lengan atas kurang dari 23,5 cm yang menerima makanan tambahan.
+    glossary: Ibu hamil dengan kadar hemoglobin rendah yang menerima tablet tambah darah.
     group: keluarga
     target: {value: 90, source: Perpres 72/2021}
 """
@@ -64,7 +64,7 @@ def _data(tmp_path: Path, extra: dict[str, list[int]] | None = None) -> Path:
 
 def _new_columns(n: int) -> dict[str, list[int]]:
     den = [3 + (i * 7) % 11 for i in range(n)]
-    return {"bumil_kek": den, "bumil_kek_pmt": [d // 2 + (i % 2) for i, d in enumerate(den)]}
+    return {"bumil_anemia": den, "bumil_anemia_ttd": [d // 2 + (i % 2) for i, d in enumerate(den)]}
 
 
 def _ranpasti(defs: Path, *args: str) -> subprocess.CompletedProcess:
@@ -130,7 +130,7 @@ def test_kinds_are_objects():
 
 def test_a_broken_declaration_is_named(tmp_path):
     d = _definitions(tmp_path, NEW_INDICATOR.replace("group: keluarga", "group: tidak_ada"))
-    with pytest.raises(declarations.DeclarationError, match=r"bumil_kek_pmt.*tidak_ada"):
+    with pytest.raises(declarations.DeclarationError, match=r"bumil_anemia_ttd.*tidak_ada"):
         declarations.load(d)
 
 
@@ -142,12 +142,12 @@ def test_new_indicator_is_one_entry_plus_data(tmp_path):
     decl = declarations.load(defs)
     tables = schema.tables_from(decl)
     pend = tables["pendampingan"]
-    assert pend.column_names[-2:] == ["bumil_kek", "bumil_kek_pmt"]
-    assert ("bumil_kek_pmt", "bumil_kek") in pend.ratios and pend.column("bumil_kek").required
-    new = ind.indicators_from(decl)["bumil_kek_pmt"]
-    assert (new.label, new.group, new.target) == ("Bumil KEK dapat PMT", "keluarga", 90.0)
-    assert "| `bumil_kek_pmt` | yes | bilangan bulat 0 atau lebih |" in docs.inputs_markdown(tables.values())
-    assert "`bumil_kek_pmt` ÷ `bumil_kek`" in docs.indicators_markdown(ind.indicators_from(decl).values())
+    assert pend.column_names[-2:] == ["bumil_anemia", "bumil_anemia_ttd"]
+    assert ("bumil_anemia_ttd", "bumil_anemia") in pend.ratios and pend.column("bumil_anemia").required
+    new = ind.indicators_from(decl)["bumil_anemia_ttd"]
+    assert (new.label, new.group, new.target) == ("Bumil anemia dapat TTD", "keluarga", 90.0)
+    assert "| `bumil_anemia_ttd` | yes | bilangan bulat 0 atau lebih |" in docs.inputs_markdown(tables.values())
+    assert "`bumil_anemia_ttd` ÷ `bumil_anemia`" in docs.indicators_markdown(ind.indicators_from(decl).values())
 
     n = len(pd.read_csv(ROOT / "data" / "pendampingan.csv", usecols=["bulan"]))
     cols = _new_columns(n)
@@ -158,42 +158,42 @@ def test_new_indicator_is_one_entry_plus_data(tmp_path):
 
     # capaian for the new indicator, from the cache: Σ numerator ÷ Σ denominator
     got = _capaian(defs, data, tmp_path / "cache")
-    assert "bumil_kek_pmt" in got["keys"] and {"bumil_kek", "bumil_kek_pmt"} <= set(got["columns"])
+    assert "bumil_anemia_ttd" in got["keys"] and {"bumil_anemia", "bumil_anemia_ttd"} <= set(got["columns"])
     frame = pd.read_csv(data / "pendampingan.csv", dtype={"kode_desa": str})
     mine = frame[frame["kode_desa"].str.startswith("16.05.")]
-    row = next(r for r in got["kab"] if r["indikator"] == "bumil_kek_pmt")
-    assert row["pembilang"] == mine["bumil_kek_pmt"].sum() and row["penyebut"] == mine["bumil_kek"].sum()
-    assert row["nilai"] == pytest.approx(mine["bumil_kek_pmt"].sum() / mine["bumil_kek"].sum() * 100)
-    national = next(r for r in got["nasional"] if r["indikator"] == "bumil_kek_pmt")
-    assert national["pembilang"] == frame["bumil_kek_pmt"].sum()
+    row = next(r for r in got["kab"] if r["indikator"] == "bumil_anemia_ttd")
+    assert row["pembilang"] == mine["bumil_anemia_ttd"].sum() and row["penyebut"] == mine["bumil_anemia"].sum()
+    assert row["nilai"] == pytest.approx(mine["bumil_anemia_ttd"].sum() / mine["bumil_anemia"].sum() * 100)
+    national = next(r for r in got["nasional"] if r["indikator"] == "bumil_anemia_ttd")
+    assert national["pembilang"] == frame["bumil_anemia_ttd"].sum()
 
     # numerator above its denominator: refused, naming file, spreadsheet row and column
     p = pd.read_csv(data / "pendampingan.csv", dtype=str, keep_default_na=False)
-    p.loc[4, "bumil_kek"], p.loc[4, "bumil_kek_pmt"] = "3", "5"
+    p.loc[4, "bumil_anemia"], p.loc[4, "bumil_anemia_ttd"] = "3", "5"
     p.to_csv(data / "pendampingan.csv", index=False)
     r = _ranpasti(defs, "validate", "--data", str(data))
     assert r.returncode == 1
-    line = next(ln for ln in r.stdout.splitlines() if "kolom bumil_kek_pmt" in ln)
-    assert "pendampingan.csv, baris 6" in line and '"5 > bumil_kek 3"' in line
+    line = next(ln for ln in r.stdout.splitlines() if "kolom bumil_anemia_ttd" in ln)
+    assert "pendampingan.csv, baris 6" in line and '"5 > bumil_anemia 3"' in line
     assert "tidak boleh melebihi sasarannya" in line
 
     # a required indicator's columns missing from the file: refused as a missing required column
-    p.drop(columns=["bumil_kek", "bumil_kek_pmt"]).to_csv(data / "pendampingan.csv", index=False)
+    p.drop(columns=["bumil_anemia", "bumil_anemia_ttd"]).to_csv(data / "pendampingan.csv", index=False)
     r = _ranpasti(defs, "validate", "--data", str(data))
-    assert r.returncode == 1 and "kolom wajib tidak ada: bumil_kek, bumil_kek_pmt" in r.stdout
+    assert r.returncode == 1 and "kolom wajib tidak ada: bumil_anemia, bumil_anemia_ttd" in r.stdout
 
 
 def test_optional_indicator_columns_may_be_missing(tmp_path):
     optional = NEW_INDICATOR.replace("    group: keluarga\n", "    group: keluarga\n    optional: true\n")
     defs = _definitions(tmp_path, optional)
-    assert not schema.tables_from(declarations.load(defs))["pendampingan"].column("bumil_kek").required
-    data = _data(tmp_path)  # the sample as it is: no bumil_kek columns
+    assert not schema.tables_from(declarations.load(defs))["pendampingan"].column("bumil_anemia").required
+    data = _data(tmp_path)  # the sample as it is: no bumil_anemia columns
     r = _ranpasti(defs, "validate", "--data", str(data))
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     got = _capaian(defs, data, tmp_path / "cache")
-    row = next(r for r in got["kab"] if r["indikator"] == "bumil_kek_pmt")
+    row = next(r for r in got["kab"] if r["indikator"] == "bumil_anemia_ttd")
     assert math.isnan(row["nilai"]) and row["penyebut"] == 0  # shown as "tidak ada data", never 0 %
-    national = next(r for r in got["nasional"] if r["indikator"] == "bumil_kek_pmt")
+    national = next(r for r in got["nasional"] if r["indikator"] == "bumil_anemia_ttd")
     assert math.isnan(national["nilai"])
     krs = next(r for r in got["kab"] if r["indikator"] == "krs_didampingi")
     assert krs["nilai"] > 0
@@ -201,16 +201,16 @@ def test_optional_indicator_columns_may_be_missing(tmp_path):
     # present, the optional columns are validated like any other
     n = len(pd.read_csv(data / "pendampingan.csv", usecols=["bulan"]))
     cols = _new_columns(n)
-    cols["bumil_kek_pmt"][2] = cols["bumil_kek"][2] + 1
-    cols["bumil_kek"][7] = -1
+    cols["bumil_anemia_ttd"][2] = cols["bumil_anemia"][2] + 1
+    cols["bumil_anemia"][7] = -1
     p = pd.read_csv(data / "pendampingan.csv", dtype=str, keep_default_na=False)
     for c, v in cols.items():
         p[c] = v
     p.to_csv(data / "pendampingan.csv", index=False)
     r = _ranpasti(defs, "validate", "--data", str(data))
     assert r.returncode == 1
-    assert any("baris 4" in ln and "kolom bumil_kek_pmt" in ln for ln in r.stdout.splitlines()), r.stdout[-2000:]
-    assert any("baris 9" in ln and "kolom bumil_kek" in ln and "angka negatif" in ln for ln in r.stdout.splitlines())
+    assert any("baris 4" in ln and "kolom bumil_anemia_ttd" in ln for ln in r.stdout.splitlines()), r.stdout[-2000:]
+    assert any("baris 9" in ln and "kolom bumil_anemia" in ln and "angka negatif" in ln for ln in r.stdout.splitlines())
 
 
 def test_sample_generator_follows_the_declarations(tmp_path):
@@ -227,11 +227,11 @@ def test_sample_generator_follows_the_declarations(tmp_path):
             assert f.read_bytes() == (ROOT / "data" / f.name).read_bytes(), f.name
     new = pd.read_csv(out / "pendampingan.csv", dtype=str, keep_default_na=False)
     old = pd.read_csv(ROOT / "data" / "pendampingan.csv", dtype=str, keep_default_na=False)
-    assert list(new.columns) == [*old.columns, "bumil_kek", "bumil_kek_pmt"]
+    assert list(new.columns) == [*old.columns, "bumil_anemia", "bumil_anemia_ttd"]
     pd.testing.assert_frame_equal(new[old.columns], old)
-    assert (new["bumil_kek_pmt"].astype(int) <= new["bumil_kek"].astype(int)).all()
+    assert (new["bumil_anemia_ttd"].astype(int) <= new["bumil_anemia"].astype(int)).all()
     targets = pd.read_csv(out / "target.csv")
-    assert set(targets.loc[targets["indikator"] == "bumil_kek_pmt", "target"]) == {90}
+    assert set(targets.loc[targets["indikator"] == "bumil_anemia_ttd", "target"]) == {90}
     r = _ranpasti(defs, "validate", "--data", str(out))
     assert r.returncode == 0, r.stdout[-3000:]
 
@@ -242,10 +242,10 @@ def test_an_indicator_judged_on_reach_gets_its_yearly_columns(tmp_path):
     reach = NEW_INDICATOR.replace("    group: keluarga\n", "    group: keluarga\n    annual: reach\n")
     tables = schema.tables_from(declarations.load(_definitions(tmp_path / "a", reach)))
     yearly = tables[ind.REACH_TABLE]
-    assert yearly.column_names[-2:] == ["bumil_kek", "bumil_kek_pmt"]
-    assert not yearly.column("bumil_kek").required and ("bumil_kek_pmt", "bumil_kek") in yearly.ratios
-    assert "Bumil KEK dapat PMT" in yearly.column("bumil_kek_pmt").hint
-    assert "bumil_kek" not in schema.TABLES[ind.REACH_TABLE].column_names  # the package's own: unchanged
+    assert yearly.column_names[-2:] == ["bumil_anemia", "bumil_anemia_ttd"]
+    assert not yearly.column("bumil_anemia").required and ("bumil_anemia_ttd", "bumil_anemia") in yearly.ratios
+    assert "Bumil anemia dapat TTD" in yearly.column("bumil_anemia_ttd").hint
+    assert "bumil_anemia" not in schema.TABLES[ind.REACH_TABLE].column_names  # the package's own: unchanged
     broken = _definitions(tmp_path / "b", reach.replace("annual: reach", "annual: setahun"))
-    with pytest.raises(declarations.DeclarationError, match=r"bumil_kek_pmt.*annual"):
+    with pytest.raises(declarations.DeclarationError, match=r"bumil_anemia_ttd.*annual"):
         declarations.load(broken)

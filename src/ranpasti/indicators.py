@@ -69,6 +69,8 @@ for _ind in indicators_from(_DECLARATIONS).values():
     register(_ind)
 
 PENDAMPINGAN_INDICATORS = [i for i in INDICATORS.values() if i.table == "pendampingan"]
+SERVICE_TABLE = "cakupan_layanan"  # Perpres 72/2021 Lampiran A services, yearly per desa (Aksi 6)
+SERVICE_INDICATORS = [i for i in INDICATORS.values() if i.table == SERVICE_TABLE]
 REACH_TABLE = "jangkauan"  # the yearly reach figures (input.yml: ``indicator_columns: reach``)
 # how a page names the basis of an annual figure (``annual``'s column ``dasar``)
 BASIS_REACH = "jangkauan setahun"

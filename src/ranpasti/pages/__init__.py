@@ -35,6 +35,7 @@ from .evaluation import (
 )
 from .maps import area_map
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
+from .services import service_coverage
 
 # Text columns as pandas' ``str`` dtype held in Python objects rather than Arrow arrays, in every process that
 # computes pages. A page filters, joins and pivots hundreds of small frames; on Arrow-backed text each of
@@ -71,6 +72,7 @@ __all__ = [
     "regional_comparison",
     "scorecard",
     "semesters",
+    "service_coverage",
     "summary",
     "trends",
 ]

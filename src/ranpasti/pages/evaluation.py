@@ -19,6 +19,7 @@ from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
 from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
+from .services import service_values
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
@@ -427,6 +428,13 @@ def summary(ctx: Context) -> Section:
         parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} "
                  f"indikator pendampingan yang bertarget, menurut capaian tahunan ({basis}; lihat Metode)"]
         parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
+    year, services = service_values(ctx)  # the year's service coverage counts with the others, on its own basis
+    rated = services.dropna(subset=["capaian_target"]) if year == ctx.tahun else services.iloc[:0]
+    if len(rated):
+        met = int((rated["capaian_target"] >= 100).sum())
+        parts.append(f"Cakupan layanan (data Aksi 6, setahun): target tercapai pada {met} dari {len(rated)} layanan "
+                     f"yang bertarget; seluruhnya {len(reached) + met} dari {len(has) + len(rated)} indikator "
+                     "yang bertarget.")
     for r in lag.itertuples():
         if r.capaian_target >= 100:
             continue

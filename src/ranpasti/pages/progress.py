@@ -114,6 +114,15 @@ _WELFARE = [("kesejahteraan_1", "Desil 1"), ("kesejahteraan_2", "Desil 2"), ("ke
             ("kesejahteraan_4", "Desil 4"), ("kesejahteraan_lebih_4", "Desil > 4")]
 
 
+def _poorest(totals: pd.Series) -> dict[str, str]:
+    """KRS in welfare deciles 1–2 (the poorest fifth, where extreme poverty is counted): the seed reports from
+    Musi Rawas and Musi Banyuasin tie stunting to it, so the recap's figure is shown on its own."""
+    if not {"kesejahteraan_1", "kesejahteraan_2"} <= set(totals.index) or not totals["total_krs"]:
+        return {}
+    poorest = totals["kesejahteraan_1"] + totals["kesejahteraan_2"]
+    return {"poorest": fmt.number(poorest), "poorest_pct": fmt.percent(ind.ratio([poorest], [totals["total_krs"]])[0])}
+
+
 def krs_profile(ctx: Context) -> Section:
     """KRS recap (Pendataan Keluarga): risk factors side by side (4T sub-counts overlap: never summed)."""
     rekap = ctx.store.table("krs_rekap", "" if ctx.level == "nasional" else ctx.kode)
@@ -130,7 +139,7 @@ def krs_profile(ctx: Context) -> Section:
     summary = render_template("sections/krs_summary.html.j2", year=year, krs=fmt.number(totals["total_krs"]),
                           sasaran=fmt.number(totals["jumlah_keluarga_sasaran"]),
                           pct=fmt.percent(ind.ratio([totals["total_krs"]], [totals["jumlah_keluarga_sasaran"]])[0]),
-                          keluarga=fmt.number(totals["jumlah_keluarga"]))
+                          keluarga=fmt.number(totals["jumlah_keluarga"]), **_poorest(totals))
     t1 = Table(factors, [Col("faktor", "Faktor risiko"), Col("jumlah", "Jumlah KRS", "int"),
                          Col("persen", "% dari KRS", "pct")], name="krs-faktor",
                caption=f"Faktor risiko KRS {year} (sumber: {source('krs_rekap')})")

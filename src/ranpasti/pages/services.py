@@ -1,0 +1,71 @@
+"""Service coverage (cakupan layanan): the specific and sensitive interventions of Perpres 72/2021 Lampiran A
+as staff keep them in the Aksi-6 "data cakupan layanan" (``cakupan_layanan.csv``, one row per desa per year).
+
+An optional input: without it a page says in one line that the data is not yet provided, never 0%. Figures
+are Σ served ÷ Σ sasaran over the unit's desa for one year (the page's year on an evaluation page, the latest
+year up to the page's on a progress page), against the year's target where one is set (``target.csv``,
+declared in ``indikator.yml``), in the evaluator's order: the verdict, then the figures against target.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import fmt
+from .. import indicators as ind
+from ..display import Col, Section, Table, render_template
+from .common import empty, source
+from .context import Context, memoised
+
+
+@memoised
+def service_values(ctx: Context) -> tuple[int | None, pd.DataFrame]:
+    """(year, one row per service indicator of the page's unit with target and band), or (None, empty) when
+    the unit has no service data up to the page's year. Shared: copy before changing."""
+    rows = ctx.store.table(ind.SERVICE_TABLE, "" if ctx.level == "nasional" else ctx.kode)
+    if rows.empty or "tahun" not in rows:
+        return None, pd.DataFrame()
+    years = rows["tahun"].astype(int)
+    upto = years[years <= ctx.tahun]
+    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
+    if year is None or not (years == year).any():
+        return None, pd.DataFrame()
+    rows = rows[years == year].assign(kode_unit=ctx.kode)
+    values = ind.capaian(rows, "desa", by_month=False, indicators=ind.SERVICE_INDICATORS, code_col="kode_unit")
+    return year, ind.with_target(values, ctx.targets, year, ctx.config)
+
+
+def service_coverage(ctx: Context) -> Section:
+    """The unit's service coverage for one year: one sentence, then every service against its target."""
+    year, values = service_values(ctx)
+    if year is None:
+        when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
+        return Section(empty(f"Data cakupan layanan (Aksi 6) untuk {ctx.unit.label} {when} belum disediakan."))
+    frame = values.copy()
+    frame["label"] = frame["indikator"].map(ind.label)
+    frame["dilayani"] = frame["pembilang"].where(frame["penyebut"] > 0)
+    frame["sasaran"] = frame["penyebut"].where(frame["penyebut"] > 0)
+    has = frame.dropna(subset=["capaian_target"])
+    reached = has[has["capaian_target"] >= 100]
+    no_data = frame[frame["nilai"].isna()]
+    untargeted = len(frame) - len(has) - len(no_data)
+    if len(has):
+        sentence = f"Tahun {year}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} layanan yang " \
+                   "bertarget" + (f"; {untargeted} layanan lain tanpa target" if untargeted else "")
+    else:
+        sentence = (f"Belum ada target cakupan layanan untuk tahun {year} (target Perpres 72/2021 berlaku s.d. 2024; "
+                    "target daerah bisa ditambahkan), jadi statusnya belum dinilai")
+    sentence += f"; tidak ada data untuk {len(no_data)} layanan" if len(no_data) else ""
+    lowest = has[has["capaian_target"] < 100].sort_values("capaian_target").head(1)
+    for r in lowest.itertuples():
+        sentence += (f". Paling jauh dari target: {ind.label(r.indikator)}, {fmt.percent(r.nilai)} terhadap target "
+                     f"{fmt.target(r.target)}")
+    table = Table(frame, [Col("label", "Layanan"), Col("nilai", "Cakupan", "pct"), Col("target", "Target", "target"),
+                          Col("band", "Status", "band"), Col("dilayani", "Mendapat layanan", "int"),
+                          Col("sasaran", "Sasaran", "int"), Col("sumber_target", "Sumber target")],
+                  name="cakupan-layanan",
+                  caption=f"Cakupan layanan {ctx.unit.label} tahun {year} (sumber: {source(ind.SERVICE_TABLE)})",
+                  note="Cakupan = jumlah yang mendapat layanan ÷ jumlah sasaran, dijumlahkan atas semua desa yang "
+                       "datanya masuk. Layanan tanpa target ditulis \"Tidak ada target\"; target daerah bisa "
+                       "ditambahkan di target.csv.")
+    return Section(render_template("sections/summary.html.j2", text=sentence + "."), table)
