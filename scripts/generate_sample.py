@@ -210,6 +210,7 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
     years = np.where(mura, np.minimum(years, 2022), years)
     formed |= mura
     kkb = pd.DataFrame({"kode_desa": desa.index[formed], "tahun_terbentuk": years[formed]})
+    _kampung_classes(kkb, int(last_month[:4]), seed)
     kkb.to_csv(out / "kampung_kb.csv", index=False)
     counts["kampung_kb"] = len(kkb)
 
@@ -289,6 +290,20 @@ def _layanan(desa: pd.DataFrame, size: np.ndarray, effect: np.ndarray, seed: int
             out[i.numerator] = rng.binomial(out[i.denominator].to_numpy(), level)
         frames.append(out)
     return pd.concat(frames, ignore_index=True)
+
+
+def _kampung_classes(kkb: pd.DataFrame, year: int, seed: int) -> None:
+    """Class and instruments of each Kampung KB (Peraturan BKKBN 20/2023): older ones further along; a few not
+    yet classified (blank). Its own generator, so the other columns and files stay byte-identical."""
+    rng = np.random.default_rng([seed, 31])
+    age = year - kkb["tahun_terbentuk"].to_numpy()
+    step = np.clip(np.round(age / 3 + rng.normal(0, 0.8, len(kkb))), 0, 3).astype(int)
+    kkb["klasifikasi"] = np.array(["dasar", "berkembang", "mandiri", "berkelanjutan"])[step]
+    kkb.loc[rng.random(len(kkb)) < 0.05, "klasifikasi"] = ""
+    data = np.clip(step + rng.integers(-1, 2, len(kkb)), 0, 3)
+    kkb["rumah_dataku"] = np.array(["belum ada", "sederhana", "lengkap", "paripurna"])[data]
+    kkb["dashat"] = np.where(rng.random(len(kkb)) < 0.35 + 0.15 * step, "ya", "tidak")
+    kkb["bkb"] = np.where(rng.random(len(kkb)) < 0.6 + 0.1 * step, "ya", "tidak")
 
 
 def _jangkauan(pend: pd.DataFrame, seed: int) -> pd.DataFrame:

@@ -211,13 +211,60 @@ def kampung_kb(ctx: Context) -> Section:
                                   Col("band", "Status", "band")],
                              name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, akhir {ctx.tahun} "
                                                         f"(sumber: {source('kampung_kb')}; jumlah desa: data wilayah "
-                                                        "Kemendagri)"))
+                                                        "Kemendagri)"),
+                       *kampung_classes(ctx))
     df = ctx.kampung("kecamatan")
     if df.empty:
         return Section()
     row = df.iloc[0]
     return Section(render_template("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
-                               d=fmt.number(row["penyebut"]), p=fmt.percent(row["nilai"]), y=ctx.tahun))
+                               d=fmt.number(row["penyebut"]), p=fmt.percent(row["nilai"]), y=ctx.tahun),
+                   *kampung_classes(ctx))
+
+
+KAMPUNG_CLASSES = ("dasar", "berkembang", "mandiri", "berkelanjutan")  # Peraturan BKKBN 20/2023, lowest first
+RUMAH_DATAKU = ("sederhana", "lengkap", "paripurna")
+
+
+def kampung_classes(ctx: Context) -> list:
+    """How far the unit's Kampung KB have come (class, Peraturan BKKBN 20/2023) and what they run (Rumah
+    DataKu, Dashat, BKB), where kampung_kb.csv has those optional columns; else one line saying so. The
+    columns hold each Kampung KB's state as staff last recorded it, not a yearly history: the caption says so."""
+    kkb = ctx.store.table("kampung_kb", "" if ctx.level == "nasional" else ctx.kode)
+    kkb = kkb[kkb["tahun_terbentuk"].astype(int) <= ctx.tahun]
+    given = lambda col: kkb[col].fillna("").astype(str).str.strip() if col in kkb else pd.Series(dtype=str)  # noqa: E731
+    classes = given("klasifikasi")
+    if kkb.empty or not (classes != "").any():
+        return [empty("Klasifikasi Kampung KB (dasar, berkembang, mandiri, berkelanjutan) belum disediakan di "
+                      "data Kampung KB.")]
+    n = len(kkb)
+    rows = [{"kelas": c.capitalize(), "jumlah": int((classes == c).sum())} for c in KAMPUNG_CLASSES]
+    rows.append({"kelas": "Belum diklasifikasi", "jumlah": int((classes == "").sum())})
+    frame = pd.DataFrame(rows)
+    frame["persen"] = 100 * frame["jumlah"] / n
+    up = int(classes.isin(["mandiri", "berkelanjutan"]).sum())
+    lead = (f"{fmt.number(up)} dari {fmt.number(n)} Kampung KB ({fmt.percent(100 * up / n)}) sudah mandiri atau "
+            "berkelanjutan.")
+    classes_table = Table(frame, [Col("kelas", "Klasifikasi"), Col("jumlah", "Kampung KB", "int"),
+                                  Col("persen", "% dari Kampung KB", "pct")], name="kampung-kb-klasifikasi",
+                          caption=f"Kampung KB menurut klasifikasi, {ctx.unit.label} (sumber: {source('kampung_kb')}; "
+                                  "keadaan terakhir yang dicatat, bukan per tahun)")
+    tools = []
+    data = given("rumah_dataku")
+    if (data != "").any():
+        tools += [{"instrumen": f"Rumah DataKu {c}", "jumlah": int((data == c).sum())} for c in RUMAH_DATAKU]
+    for col, label in (("dashat", "Dashat (Dapur Sehat Atasi Stunting)"), ("bkb", "Bina Keluarga Balita (BKB)")):
+        values = given(col)
+        if (values != "").any():
+            tools.append({"instrumen": label, "jumlah": int((values == "ya").sum())})
+    parts: list = [render_template("sections/summary.html.j2", text=lead), classes_table]
+    if tools:
+        t = pd.DataFrame(tools)
+        t["persen"] = 100 * t["jumlah"] / n
+        parts.append(Table(t, [Col("instrumen", "Instrumen"), Col("jumlah", "Kampung KB yang punya", "int"),
+                               Col("persen", "% dari Kampung KB", "pct")], name="kampung-kb-instrumen",
+                           caption=f"Instrumen Kampung KB, {ctx.unit.label} (keadaan terakhir yang dicatat)"))
+    return parts
 
 
 def lokmin(ctx: Context, limit: int = 10) -> Section:
