@@ -220,6 +220,8 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
     counts["jangkauan"] = _jangkauan(frame, seed).pipe(
         lambda df: (df.to_csv(out / "jangkauan.csv", index=False), len(df))[1])
+    counts["aksi_konvergensi"] = _aksi(kabs, first_year, last_month, seed).pipe(
+        lambda df: (df.to_csv(out / "aksi_konvergensi.csv", index=False), len(df))[1])
     counts["cakupan_layanan"] = _layanan(desa, size[:, 0], effect[:, 0], seed, first_year, last_month).pipe(
         lambda df: (df.to_csv(out / "cakupan_layanan.csv", index=False), len(df))[1])
 
@@ -290,6 +292,37 @@ def _layanan(desa: pd.DataFrame, size: np.ndarray, effect: np.ndarray, seed: int
             out[i.numerator] = rng.binomial(out[i.denominator].to_numpy(), level)
         frames.append(out)
     return pd.concat(frames, ignore_index=True)
+
+
+AKSI_BUKTI = {  # synthetic document names for the sample (the words staff would write), by aksi
+    "analisis situasi": "Dokumen analisis situasi {year}",
+    "rencana kegiatan": "Rencana kegiatan konvergensi {year}",
+    "rembuk stunting": "Berita acara rembuk stunting {year}",
+    "peraturan bupati/wali kota": "Peraturan bupati tentang kewenangan desa dalam penurunan stunting",
+    "pembinaan desa": "Laporan pembinaan kader pembangunan manusia {year}",
+    "sistem manajemen data": "Laporan sistem manajemen data stunting {year}",
+    "pengukuran dan publikasi": "Publikasi data stunting kabupaten {year}",
+    "reviu kinerja tahunan": "Laporan reviu kinerja tahunan {year}",
+}
+
+
+def _aksi(kabs: list[str], first_year: int, last_month: str, seed: int) -> pd.DataFrame:
+    """The 8 aksi konvergensi per kabupaten per complete year: most done, the later aksi of the year often still
+    running, scores around 70-90. Its own generator, so the other files stay byte-identical."""
+    rng = np.random.default_rng([seed, 41])
+    last_full = int(last_month[:4]) - (0 if last_month.endswith("-12") else 1)
+    rows = []
+    for kab in kabs:
+        skill = rng.uniform(-0.15, 0.1)
+        for year in range(first_year, last_full + 1):
+            for n, (aksi, bukti) in enumerate(AKSI_BUKTI.items()):
+                done = rng.random() < 0.85 + skill - 0.04 * n + 0.05 * (year - first_year)
+                status = "selesai" if done else ("berjalan" if rng.random() < 0.7 else "belum dimulai")
+                score = np.clip(rng.normal(82 + 40 * skill, 6), 40, 100) if status != "belum dimulai" else None
+                rows.append({"kode_kabupaten": kab, "tahun": year, "aksi": aksi, "status": status,
+                             "nilai": "" if score is None else f"{score:.1f}",
+                             "bukti": bukti.format(year=year) if status == "selesai" else ""})
+    return pd.DataFrame(rows)
 
 
 def _kampung_classes(kkb: pd.DataFrame, year: int, seed: int) -> None:

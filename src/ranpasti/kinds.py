@@ -232,6 +232,8 @@ KINDS: dict[str, Kind] = {
                                   "Periksa kodenya; desa hasil pemekaran baru perlu data wilayah terbaru."),
     "kode_kecamatan": KodeKind("kecamatan", "kode kecamatan tidak ada di data wilayah Kemendagri "
                                             "(data/wilayah/kecamatan.csv)."),
+    "kode_kabupaten": KodeKind("kabupaten", "kode kabupaten/kota tidak ada di data wilayah Kemendagri "
+                                            "(data/wilayah/kabupaten.csv)."),
     "kode_wilayah": KodeWilayahKind(),
     "bulan": BulanKind(),
     "tanggal": TanggalKind(),

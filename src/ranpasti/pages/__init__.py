@@ -19,6 +19,7 @@ import pandas as pd
 from ..display import Section
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
+from .convergence import convergence_actions
 from .desa import desa_table
 from .evaluation import (
     STATUS_ORDER,
@@ -53,6 +54,7 @@ __all__ = [
     "area_map",
     "cards",
     "comparison",
+    "convergence_actions",
     "data_notes",
     "desa_annex",
     "desa_table",

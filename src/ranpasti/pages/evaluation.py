@@ -19,6 +19,7 @@ from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
 from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
+from .convergence import convergence_rows
 from .services import service_values
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
@@ -448,6 +449,10 @@ def summary(ctx: Context) -> Section:
                      f"terhadap target {fmt.target(r.target)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
+    aksi_year, aksi = convergence_rows(ctx)
+    if aksi_year == ctx.tahun:
+        done = int((aksi["status"] == "selesai").sum())
+        parts.append(f"Aksi konvergensi: {done} dari {len(aksi)} selesai tahun ini.")
     parts.append(_change_sentence(ctx))
     missing = annual[annual["nilai"].isna()]
     if len(missing):
