@@ -222,6 +222,8 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
         lambda df: (df.to_csv(out / "jangkauan.csv", index=False), len(df))[1])
     counts["aksi_konvergensi"] = _aksi(kabs, first_year, last_month, seed).pipe(
         lambda df: (df.to_csv(out / "aksi_konvergensi.csv", index=False), len(df))[1])
+    counts["audit_kasus"] = _audit(kabs, first_year, last_month, seed).pipe(
+        lambda df: (df.to_csv(out / "audit_kasus.csv", index=False), len(df))[1])
     counts["cakupan_layanan"] = _layanan(desa, size[:, 0], effect[:, 0], seed, first_year, last_month).pipe(
         lambda df: (df.to_csv(out / "cakupan_layanan.csv", index=False), len(df))[1])
 
@@ -322,6 +324,41 @@ def _aksi(kabs: list[str], first_year: int, last_month: str, seed: int) -> pd.Da
                 rows.append({"kode_kabupaten": kab, "tahun": year, "aksi": aksi, "status": status,
                              "nilai": "" if score is None else f"{score:.1f}",
                              "bukti": bukti.format(year=year) if status == "selesai" else ""})
+    return pd.DataFrame(rows)
+
+
+AKS_RECOMMENDATIONS = [
+    ("PMT lokal untuk ibu hamil KEK yang ditemukan dalam audit", "Dinas Kesehatan"),
+    ("Rujukan balita gizi buruk ke rumah sakit daerah tanpa biaya", "Dinas Kesehatan"),
+    ("Bantuan jamban sehat untuk keluarga kasus yang belum punya jamban", "Dinas Perkim"),
+    ("Pendampingan TPK setiap minggu untuk keluarga kasus", "OPD KB"),
+    ("Bantuan sosial untuk keluarga kasus di desil 1", "Dinas Sosial"),
+    ("Kelas ibu balita di posyandu desa kasus", "Puskesmas"),
+]
+
+
+def _audit(kabs: list[str], first_year: int, last_month: str, seed: int) -> pd.DataFrame:
+    """Audit kasus stunting: two rounds a year per kabupaten (one in a few years), three or four
+    recommendations each, the newer ones still in progress. Its own generator (other files unchanged)."""
+    rng = np.random.default_rng([seed, 51])
+    last_full = int(last_month[:4]) - (0 if last_month.endswith("-12") else 1)
+    rows = []
+    for kab in kabs:
+        for year in range(first_year, last_full + 1):
+            rounds = 1 if rng.random() < 0.25 else 2
+            for r in range(1, rounds + 1):
+                month = 5 if r == 1 else 10
+                audit = f"{year}-{month:02d}-{int(rng.integers(3, 25)):02d}"
+                spread = f"{year}-{month + 1:02d}-{int(rng.integers(3, 25)):02d}"
+                cases = int(rng.integers(6, 20))
+                for i in rng.choice(len(AKS_RECOMMENDATIONS), size=int(rng.integers(3, 5)), replace=False):
+                    text, who = AKS_RECOMMENDATIONS[i]
+                    late = year == last_full and r == rounds
+                    status = "selesai" if rng.random() < (0.4 if late else 0.8) else (
+                        "berjalan" if rng.random() < 0.7 else "belum dimulai")
+                    rows.append({"kode_kabupaten": kab, "tahun": year, "putaran": r, "tanggal_audit": audit,
+                                 "kasus_diaudit": cases, "tanggal_diseminasi": spread, "rekomendasi": text,
+                                 "status": status, "penanggung_jawab": who})
     return pd.DataFrame(rows)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..display import Section
+from .audit import audit_cases
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
 from .convergence import convergence_actions
@@ -52,6 +53,7 @@ __all__ = [
     "Context",
     "Section",
     "area_map",
+    "audit_cases",
     "cards",
     "comparison",
     "convergence_actions",

@@ -49,7 +49,8 @@ def convergence_actions(ctx: Context) -> Section:
     """The verdict (aksi done of 8, mean score), then the 8 aksi with status, score and evidence."""
     if ctx.level == "kecamatan":
         kab = ancestor(ctx.kode, "kabupaten")
-        return Section(render_template("sections/convergence_parent.html.j2", kabupaten=ctx.regions.unit(kab).label,
+        return Section(render_template("sections/kabupaten_duty.html.j2", what="Delapan aksi konvergensi",
+                                       kabupaten=ctx.regions.unit(kab).label,
                                        href=ctx.link(kab, "evaluasi" if ctx.kind == "evaluasi" else "progres")))
     year, frame = convergence_rows(ctx)
     if year is None:

@@ -17,6 +17,7 @@ from .. import charts, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
+from .audit import ROUNDS_EXPECTED, audit_rows
 from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
 from .convergence import convergence_rows
@@ -453,6 +454,11 @@ def summary(ctx: Context) -> Section:
     if aksi_year == ctx.tahun:
         done = int((aksi["status"] == "selesai").sum())
         parts.append(f"Aksi konvergensi: {done} dari {len(aksi)} selesai tahun ini.")
+    aks_year, aks = audit_rows(ctx)
+    if aks_year == ctx.tahun:
+        parts.append(f"Audit kasus stunting: {aks['putaran'].nunique()} putaran (dianjurkan sedikitnya "
+                     f"{ROUNDS_EXPECTED}); {int((aks['status'] == 'selesai').sum())} dari {len(aks)} rekomendasi "
+                     "selesai ditindaklanjuti.")
     parts.append(_change_sentence(ctx))
     missing = annual[annual["nilai"].isna()]
     if len(missing):
