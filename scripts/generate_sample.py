@@ -222,6 +222,8 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
         lambda df: (df.to_csv(out / "jangkauan.csv", index=False), len(df))[1])
     counts["aksi_konvergensi"] = _aksi(kabs, first_year, last_month, seed).pipe(
         lambda df: (df.to_csv(out / "aksi_konvergensi.csv", index=False), len(df))[1])
+    counts["tpps"] = _tpps(kabs, kec_codes, first_year, last_month, seed).pipe(
+        lambda df: (df.to_csv(out / "tpps.csv", index=False), len(df))[1])
     counts["audit_kasus"] = _audit(kabs, first_year, last_month, seed).pipe(
         lambda df: (df.to_csv(out / "audit_kasus.csv", index=False), len(df))[1])
     counts["cakupan_layanan"] = _layanan(desa, size[:, 0], effect[:, 0], seed, first_year, last_month).pipe(
@@ -324,6 +326,35 @@ def _aksi(kabs: list[str], first_year: int, last_month: str, seed: int) -> pd.Da
                 rows.append({"kode_kabupaten": kab, "tahun": year, "aksi": aksi, "status": status,
                              "nilai": "" if score is None else f"{score:.1f}",
                              "bukti": bukti.format(year=year) if status == "selesai" else ""})
+    return pd.DataFrame(rows)
+
+
+TPPS_KECAMATAN_UNSUR = ["Puskesmas", "Koordinator Lapangan KB", "Koramil", "Polsek", "KUA", "UPT Pendidikan",
+                        "TP PKK"]
+TPPS_KABUPATEN_UNSUR = ["Bappeda", "Dinas Kesehatan", "OPD KB", "Dinas PMD", "Dinas Sosial", "Dinas PUPR",
+                        "Kementerian Agama", "TP PKK"]
+
+
+def _tpps(kabs: list[str], kec_codes: list[str], first_year: int, last_month: str, seed: int) -> pd.DataFrame:
+    """TPPS of each kabupaten and kecamatan per year (the current year too): most with a decree, a few
+    kecamatan without one yet, a few with fewer unsur. Its own generator (other files unchanged)."""
+    rng = np.random.default_rng([seed, 61])
+    rows = []
+    for year in range(first_year, int(last_month[:4]) + 1):
+        months = 12 if year < int(last_month[:4]) else int(last_month[5:])
+        for kab in kabs:
+            rows.append({"kode_unit": kab, "tahun": year, "nomor_sk": f"{100 + int(rng.integers(0, 800))}/KPTS/{year}",
+                         "tanggal_sk": f"{year}-01-{int(rng.integers(5, 28)):02d}", "ketua": "Wakil Bupati",
+                         "unsur": "; ".join(TPPS_KABUPATEN_UNSUR), "jumlah_anggota": int(rng.integers(20, 35)),
+                         "rapat": int(rng.integers(2, 5) * months / 12) + 1})
+        for kec in kec_codes:
+            has_sk = rng.random() < 0.85 + 0.04 * (year - first_year)
+            unsur = [u for u in TPPS_KECAMATAN_UNSUR if rng.random() < 0.9]
+            rows.append({"kode_unit": kec, "tahun": year,
+                         "nomor_sk": f"{int(rng.integers(10, 99))}/SK/KEC/{year}" if has_sk else "",
+                         "tanggal_sk": f"{year}-02-{int(rng.integers(1, 28)):02d}" if has_sk else "", "ketua": "Camat",
+                         "unsur": "; ".join(unsur), "jumlah_anggota": len(unsur) + int(rng.integers(2, 6)),
+                         "rapat": int(rng.integers(0, 5) * months / 12)})
     return pd.DataFrame(rows)
 
 

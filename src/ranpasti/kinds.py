@@ -227,6 +227,21 @@ class IndikatorKind(ChoiceKind):
         return tuple(INDICATORS)
 
 
+class KodeUnitKind(Kind):
+    """A kabupaten/kota or kecamatan code (a team that exists at both levels, like TPPS)."""
+
+    name = "kode_unit"
+    what = "bukan kode kabupaten/kota atau kecamatan yang sah"
+    reader = staticmethod(normalize.kode_wilayah)
+
+    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+        known = _known(values, ctx.regions.kabupaten.index) | _known(values, ctx.regions.kecamatan.index)
+        if (~known).any():
+            ctx.report.error_cells(ctx.name, column.name, ctx.rows[~known], values[~known],
+                                   "harus kode kabupaten/kota (mis. 16.05) atau kecamatan (mis. 16.05.01) yang ada "
+                                   "di data wilayah Kemendagri.")
+
+
 KINDS: dict[str, Kind] = {
     "kode_desa": KodeKind("desa", "kode desa tidak ada di data wilayah Kemendagri (data/wilayah/desa.csv). "
                                   "Periksa kodenya; desa hasil pemekaran baru perlu data wilayah terbaru."),
@@ -235,6 +250,7 @@ KINDS: dict[str, Kind] = {
     "kode_kabupaten": KodeKind("kabupaten", "kode kabupaten/kota tidak ada di data wilayah Kemendagri "
                                             "(data/wilayah/kabupaten.csv)."),
     "kode_wilayah": KodeWilayahKind(),
+    "kode_unit": KodeUnitKind(),
     "bulan": BulanKind(),
     "tanggal": TanggalKind(),
     "tenggat": TenggatKind(),

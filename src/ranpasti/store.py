@@ -281,7 +281,7 @@ class Store:
         df = self._small(name)
         if kode in ("ID", "") or name in ("target", "prevalensi"):
             return df
-        col = next(c for c in ("kode_desa", "kode_kecamatan", "kode_kabupaten") if c in df)
+        col = next(c for c in ("kode_desa", "kode_kecamatan", "kode_kabupaten", "kode_unit") if c in df)
         if level_of(kode) == "provinsi":
             return df[df[col].str.startswith(kode)]
         part = self._by_kabupaten(name, col).get(ancestor(kode, "kabupaten"), df.iloc[:0])

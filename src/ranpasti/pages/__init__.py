@@ -38,6 +38,7 @@ from .evaluation import (
 from .maps import area_map
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
 from .services import service_coverage
+from .tpps import tpps
 
 # Text columns as pandas' ``str`` dtype held in Python objects rather than Arrow arrays, in every process that
 # computes pages. A page filters, joins and pivots hundreds of small frames; on Arrow-backed text each of
@@ -78,5 +79,6 @@ __all__ = [
     "semesters",
     "service_coverage",
     "summary",
+    "tpps",
     "trends",
 ]

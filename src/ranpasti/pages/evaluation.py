@@ -22,6 +22,7 @@ from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
 from .convergence import convergence_rows
 from .services import service_values
+from .tpps import has_decree, tpps_rows
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
@@ -454,6 +455,18 @@ def summary(ctx: Context) -> Section:
     if aksi_year == ctx.tahun:
         done = int((aksi["status"] == "selesai").sum())
         parts.append(f"Aksi konvergensi: {done} dari {len(aksi)} selesai tahun ini.")
+    tpps_year, teams = tpps_rows(ctx)
+    if tpps_year == ctx.tahun:
+        if ctx.kode in teams.index:
+            own = teams.loc[ctx.kode]
+            said = f"TPPS {ctx.unit.label}: {'ber-SK' if has_decree(own) else 'belum ber-SK'}, " \
+                   f"{fmt.number(own['rapat'])} rapat"
+        else:
+            said = f"TPPS {ctx.unit.label}: tanpa data"
+        if ctx.level == "kabupaten":
+            sk = sum(has_decree(r) for k, r in teams.iterrows() if k != ctx.kode)
+            said += f"; {sk} dari {len(ctx.regions.children(ctx.kode))} TPPS kecamatan ber-SK"
+        parts.append(said + ".")
     aks_year, aks = audit_rows(ctx)
     if aks_year == ctx.tahun:
         parts.append(f"Audit kasus stunting: {aks['putaran'].nunique()} putaran (dianjurkan sedikitnya "
