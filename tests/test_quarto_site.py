@@ -205,5 +205,6 @@ def test_nothing_quarto_specific_leaks_into_the_pages(sites):
         assert ("rp-chart" in html) == any(s.endswith("charts.js") for s in scripts), page
         assert not any("vega" in s for s in scripts), page  # Vega only when a reader asks for it
     assert sites["quarto"]["report"].rendering["warnings"] == []  # no "Unable to resolve link target"
-    assert not any("peringatan" in line for line in sites["quarto"]["log"])
+    # nothing to warn about but the sample's boundaries (two desa the upstream has no polygon for: test_maps)
+    assert not any("peringatan" in line and "[peringatan peta]" not in line for line in sites["quarto"]["log"])
 
