@@ -16,10 +16,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_sample_data
 
 from ranpasti.build import BuildOptions, build
+from ranpasti.pages import open_context
 from ranpasti.regions import load_regions
+from ranpasti.schema import TABLES
 from ranpasti.validate import validate
 
 KAB = "16.05"
@@ -365,3 +367,45 @@ def test_a_nik_typed_into_a_place_name_is_refused_and_never_echoed(tmp_path):
     assert out.returncode == 1
     assert "1605014107900001" not in out.stdout + out.stderr
     assert "pendampingan.csv, baris 2, kolom desa" in out.stdout and "berbentuk NIK" in out.stdout
+
+
+def test_workbook_has_the_kabupatens_own_inputs_prefilled_and_they_read_back(tmp_path):
+    """Issue 20: TPPS (the kabupaten and each kecamatan), the 8 aksi konvergensi and the audit's
+    recommendations get sheets too, their codes locked with the place's name as the cell's comment; what staff
+    type is read back like any input, and the rows left empty are skipped."""
+    data = copy_sample_data(tmp_path / "data")
+    for name in ("tpps.csv", "aksi_konvergensi.csv", "audit_kasus.csv"):  # from the workbook only
+        (data / name).unlink()
+    path = make(data / "templat-16.05-musi-rawas-2024.xlsx")
+    wb = openpyxl.load_workbook(path)
+    kecamatan = load_regions().children(KAB)
+    tpps = wb["tpps"]
+    codes = [tpps.cell(row=r, column=1).value for r in range(3, tpps.max_row + 1)]
+    assert codes == [KAB, *kecamatan.index]
+    assert tpps.cell(row=4, column=1).comment.text.startswith(f"Kecamatan {kecamatan['nama'].iloc[0]}")
+    assert tpps.cell(row=3, column=1).protection.locked and tpps.protection.sheet
+    aksi = wb["aksi_konvergensi"]
+    header = [c.value for c in aksi[2]]
+    listed = [aksi.cell(row=r, column=header.index("aksi") + 1).value for r in range(3, aksi.max_row + 1)]
+    assert listed == list(TABLES["aksi_konvergensi"].column("aksi").choices)
+    assert wb["audit_kasus"].max_row >= 3 + 30
+    # staff fill the kabupaten's team, one kecamatan's and two aksi; the rest stays empty
+    col = {h: i + 1 for i, h in enumerate(c.value for c in tpps[2])}
+    for r, (ketua, anggota, rapat) in ((3, ("Wakil Bupati", 25, 4)), (4, ("Camat", 9, 3))):
+        tpps.cell(row=r, column=col["ketua"], value=ketua)
+        tpps.cell(row=r, column=col["jumlah_anggota"], value=anggota)
+        tpps.cell(row=r, column=col["rapat"], value=rapat)
+    for r in (3, 4):
+        aksi.cell(row=r, column=header.index("status") + 1, value="selesai")
+    wb.save(path)
+    result = validate(data)
+    assert result.report.ok, result.report.render()
+    ctx = open_context(KAB, kind="evaluasi", tahun=YEAR, data_dir=data, cache_dir=tmp_path / "cache")
+    from ranpasti.pages import convergence_actions
+    from ranpasti.pages import tpps as tpps_section
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", "".join(p.html() for p in tpps_section(ctx))).split())
+    assert "TPPS Kabupaten Musi Rawas: belum ada SK pembentukan, diketuai Wakil Bupati, 25 anggota, 4 rapat." in text
+    assert f"{len(kecamatan) - 1} kecamatan tanpa data" in text
+    text = " ".join(re.sub(r"<[^>]+>", " ", "".join(p.html() for p in convergence_actions(ctx))).split())
+    assert "menyelesaikan 2 dari 8 aksi konvergensi (6 tidak ada data)" in text

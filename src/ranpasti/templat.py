@@ -29,6 +29,10 @@ from .regions import Regions
 from .schema import TABLES, Column, TableSpec
 
 LOKMIN_ROWS = 300  # empty rows offered in an input without a place × period grid (one row per problem)
+OPEN_ROWS = 40  # rows offered per year in a kabupaten input of one row per item (audit recommendations)
+# Inputs about the kabupaten's own bodies (no ``names``: a team or an assessment is not a desa or kecamatan):
+# their code column and the places it is pre-filled with (the kabupaten; the kabupaten and its kecamatan)
+REGIONAL = {"kode_kabupaten": "kabupaten", "kode_unit": "unit"}
 FIRST_YEAR = 2016  # Kampung KB began in 2016; no year of these inputs is earlier
 LOCKED_FILL = PatternFill("solid", fgColor="E8EEF4")
 HEADER_FILL = PatternFill("solid", fgColor="1F5FA8")
@@ -66,7 +70,9 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Pa
     kecamatan = regions.kecamatan[regions.kecamatan["kode_kabupaten"] == kabupaten].sort_index()
     desa = regions.desa[regions.desa["kode_kabupaten"] == kabupaten].sort_index()
     kec_names = kecamatan["nama"].to_dict()
-    places = {"kecamatan": [Place(k, str(n)) for k, n in kec_names.items()],
+    places = {"kabupaten": [Place(kabupaten, name)],
+              "unit": [Place(kabupaten, name), *(Place(k, f"Kecamatan {n}") for k, n in kec_names.items())],
+              "kecamatan": [Place(k, str(n)) for k, n in kec_names.items()],
               "desa": [Place(k, str(kec_names.get(row.kode_kecamatan, "")), str(row.nama))
                        for k, row in zip(desa.index, desa.itertuples(), strict=True)]}
     wb = Workbook()
@@ -75,10 +81,10 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Pa
     lists = wb.create_sheet(LISTS)
     lists.sheet_state = "hidden"
     lists_at = _write_lists(lists, [str(n) for n in kec_names.values()])
-    sheets = [spec for spec in TABLES.values() if spec.names]
+    sheets = [spec for spec in TABLES.values() if spec.names or _regional(spec)]
     for spec in sheets:
         ws = wb.create_sheet(spec.name)
-        _fill_sheet(ws, spec, name, tahun, places[str(spec.names)], lists_at)
+        _fill_sheet(ws, spec, name, tahun, places[str(spec.names or _regional(spec))], lists_at)
     _write_guide(guide, name, kabupaten, tahun, sheets)
     return write_atomically(out, wb.save)
 
@@ -96,8 +102,29 @@ def _write_lists(ws, kecamatan: list[str]) -> dict[str, str]:
     return at
 
 
+def _regional(spec: TableSpec) -> str | None:
+    """``kabupaten`` or ``unit`` for an input keyed by a kabupaten's (or its kecamatan's) own code, else None."""
+    return None if spec.names else REGIONAL.get(spec.key[0])
+
+
+def _regional_rows(spec: TableSpec, places: list[Place], tahun: int) -> list[dict[str, str | int]]:
+    """A regional input's rows: each place × year, × each choice of a key column that has choices (the 8
+    aksi), or ``OPEN_ROWS`` rows for one row per item (an audit's recommendations). ``_nama`` is the place's
+    name, shown as the code cell's comment (not a column: the file keeps only the declared ones)."""
+    code = spec.key[0]
+    rows: list[dict[str, str | int]] = [{code: p.kode, "_nama": p.kecamatan, "tahun": tahun} for p in places]
+    for col in spec.key[2:]:
+        if spec.column(col).choices:
+            rows = [{**r, col: c} for r in rows for c in spec.column(col).choices]
+    if any(not spec.column(col).choices for col in spec.key[2:]):
+        rows = [dict(r) for r in rows for _ in range(OPEN_ROWS)]
+    return rows
+
+
 def _rows(spec: TableSpec, places: list[Place], tahun: int) -> list[dict[str, str | int]]:
     """The pre-filled identification of each row: place × month, place × year, place, or none."""
+    if _regional(spec):
+        return _regional_rows(spec, places, tahun)
     level = spec.names
     code = f"kode_{level}"
     base: list[dict[str, str | int]] = [
@@ -114,6 +141,8 @@ def _rows(spec: TableSpec, places: list[Place], tahun: int) -> list[dict[str, st
 def _columns(spec: TableSpec, prefilled: bool) -> list[tuple[str, Column | None]]:
     """Sheet columns in order: the code and names (locked), the period, then every entry column. The code
     column of a sheet without pre-filled places is left out: staff pick the kecamatan by name."""
+    if _regional(spec):
+        return [(c.name, c) for c in spec.columns]
     level = spec.names
     ident: list[tuple[str, Column | None]] = []
     if prefilled:
@@ -132,6 +161,8 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
     prefilled = bool(rows)
     columns = _columns(spec, prefilled)
     locked = {name for name, _ in columns if name in {f"kode_{spec.names}", "kabupaten", "kecamatan", "desa"}}
+    if _regional(spec):  # the code, the year and a key column pre-filled with its choices
+        locked = {spec.key[0], "tahun", *(k for k in spec.key[2:] if spec.column(k).choices)}
     if prefilled:
         locked |= {k for k in ("bulan", "tahun") if k in spec.key}
     else:
@@ -157,6 +188,8 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
         for n, name in filled:
             cell = ws.cell(row=r, column=n, value=kabupaten if name == "kabupaten" else values.get(name))
             cell.fill = LOCKED_FILL
+            if n == 1 and values.get("_nama"):
+                cell.comment = Comment(str(values["_nama"]), "ranpasti")
     last = len(rows) + 2
     for n, (name, _) in enumerate(columns, start=1):
         if name not in locked:
@@ -168,7 +201,8 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
     ws.protection.autoFilter = False  # filtering and resizing stay allowed on the protected sheet
     ws.protection.sort = False
     ws.protection.formatColumns = False
-    ws.protection.insertRows = prefilled  # one row per problem (Lokmin): staff may need more rows than offered
+    # one row per item (a Lokmin problem, an audit recommendation): staff may need more rows than offered
+    ws.protection.insertRows = not prefilled or any(k in spec.key for k in ("putaran",))
     ws.page_setup.orientation = "landscape"  # printed for checking: every column on the page's width
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -243,7 +277,10 @@ def _write_guide(ws, name: str, kabupaten: str, tahun: int, sheets: list[TableSp
          "sebagai jabatan atau lembaga, bukan orang.", False),
         ("5. Kampung KB: isi tahun terbentuk hanya untuk desa yang sudah punya Kampung KB. Cukup diisi di satu "
          "buku kerja per kabupaten.", False),
-        ("6. Jangan menambah data pribadi (NIK, No. KK, orang, alamat, telepon) di lembar mana pun: file ini "
+        ("6. TPPS, aksi konvergensi dan audit kasus stunting (opsional): kode kabupaten/kecamatan sudah terisi; "
+         "arahkan kursor ke kodenya untuk melihat nama wilayahnya. Audit: satu baris per rekomendasi; ketua dan "
+         "penanggung jawab ditulis sebagai jabatan.", False),
+        ("7. Jangan menambah data pribadi (NIK, No. KK, orang, alamat, telepon) di lembar mana pun: file ini "
          "menjadi sumber situs publik dan akan ditolak.", False),
         ("", False),
         ("Memeriksa", True),

@@ -102,6 +102,11 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
                 sources[key] = source
                 header_ok = True
                 for chunk in chunks:
+                    if source.sheet and source.rows == 0 and _unfilled(spec, chunk):
+                        # a workbook sheet nobody has filled yet (an optional input, or Lokmin later in the
+                        # year): skipped, not refused for lacking the codes its empty name cells would give
+                        report.note(f"{source.name}: lembar belum diisi, dilewati.")
+                        continue
                     chunk = _identify(source, spec, chunk, names, report)
                     if source.rows == 0 and not _check_header(source, spec, chunk, report, headers):
                         header_ok = False
@@ -209,6 +214,12 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
 
 
 _IDENTITY = ("kode_desa", "kode_kecamatan", "kabupaten", "kecamatan", "desa")
+
+
+def _unfilled(spec: TableSpec, chunk: pd.DataFrame) -> bool:
+    """Whether a workbook chunk has nothing typed in: only the places and periods the workbook pre-fills."""
+    entry = [c for c in chunk.columns if c != ROW and c not in _IDENTITY and c not in spec.key]
+    return bool(entry) and bool((chunk[entry].fillna("").astype(str) == "").all(axis=None))
 _TOTAL_ROW = r"^\s*(?:jumlah|total|grand total|sub ?total)\b"
 _TOTAL_FIRST = list("jtgsJTGS \t")
 

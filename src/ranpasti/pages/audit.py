@@ -13,8 +13,7 @@ import pandas as pd
 
 from .. import fmt
 from ..display import Col, Section, Table, render_template
-from ..regions import ancestor
-from .common import empty, source
+from .common import kabupaten_duty, not_provided, source, yearly_rows
 from .context import Context, memoised
 
 TABLE = "audit_kasus"
@@ -27,28 +26,16 @@ def audit_rows(ctx: Context) -> tuple[int | None, pd.DataFrame]:
     """(year, that year's recommendation rows) for the page's kabupaten, or (None, empty)."""
     if ctx.level != "kabupaten":
         return None, pd.DataFrame()
-    rows = ctx.store.table(TABLE, ctx.kode)
-    if rows.empty:
-        return None, pd.DataFrame()
-    years = rows["tahun"].astype(int)
-    upto = years[years <= ctx.tahun]
-    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
-    if year is None or not (years == year).any():
-        return None, pd.DataFrame()
-    return year, rows[years == year]
+    return yearly_rows(ctx, TABLE)
 
 
 def audit_cases(ctx: Context) -> Section:
     """The verdict (rounds held against two, cases, recommendations done), the rounds, the recommendations."""
     if ctx.level == "kecamatan":
-        kab = ancestor(ctx.kode, "kabupaten")
-        return Section(render_template("sections/kabupaten_duty.html.j2", what="Audit kasus stunting",
-                                       kabupaten=ctx.regions.unit(kab).label,
-                                       href=ctx.link(kab, "evaluasi" if ctx.kind == "evaluasi" else "progres")))
+        return kabupaten_duty(ctx, "Audit kasus stunting")
     year, rows = audit_rows(ctx)
     if year is None:
-        when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
-        return Section(empty(f"Data audit kasus stunting {ctx.unit.label} {when} belum disediakan."))
+        return not_provided(ctx, "audit kasus stunting")
     if "tanggal_diseminasi" not in rows:  # an optional column: a round without one says "belum"
         rows = rows.assign(tanggal_diseminasi="")
     rounds = (rows.groupby("putaran", sort=True)

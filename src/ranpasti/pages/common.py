@@ -13,6 +13,7 @@ from .. import indicators as ind
 from ..config import NO_DATA_BAND, NO_TARGET_BAND
 from ..display import HTML, Section, render_template
 from ..glossary import link_terms
+from ..regions import ancestor
 from ..schema import TABLES
 from .context import Context
 
@@ -25,6 +26,35 @@ def period_label(months: tuple[str, str]) -> str:
 def empty(text: str) -> HTML:
     """The one sentence a section shows when it has nothing to show."""
     return render_template("sections/empty.html.j2", text=text)
+
+
+def yearly_rows(ctx: Context, table: str) -> tuple[int | None, pd.DataFrame]:
+    """An optional yearly input's rows for the page: its year on an evaluation page, the latest year up to
+    the page's on a progress page; ``(None, empty)`` when the unit has none. One rule for every such input
+    (service coverage, TPPS, aksi konvergensi, audit kasus stunting), so their sections agree on the year."""
+    rows = ctx.store.table(table, "" if ctx.level == "nasional" else ctx.kode)
+    if rows.empty:
+        return None, rows
+    years = rows["tahun"].astype(int)
+    upto = years[years <= ctx.tahun]
+    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
+    if year is None or not (years == year).any():
+        return None, rows.iloc[:0]
+    return year, rows[years == year]
+
+
+def not_provided(ctx: Context, what: str) -> Section:
+    """The one line an optional input's section shows without data: never an error, never 0%."""
+    when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
+    return Section(empty(f"Data {what} {ctx.unit.label} {when} belum disediakan."))
+
+
+def kabupaten_duty(ctx: Context, what: str) -> Section:
+    """A kecamatan page's pointer to a duty of its kabupaten (the aksi konvergensi, audit kasus stunting)."""
+    kab = ancestor(ctx.kode, "kabupaten")
+    return Section(render_template("sections/kabupaten_duty.html.j2", what=what,
+                                   kabupaten=ctx.regions.unit(kab).label,
+                                   href=ctx.link(kab, "evaluasi" if ctx.kind == "evaluasi" else "progres")))
 
 
 def band_domain(ctx: Context) -> tuple[list[str], list[str]]:

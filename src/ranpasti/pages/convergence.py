@@ -12,9 +12,8 @@ import pandas as pd
 
 from .. import fmt
 from ..display import Col, Section, Table, render_template
-from ..regions import ancestor
 from ..schema import TABLES
-from .common import empty, source
+from .common import kabupaten_duty, not_provided, source, yearly_rows
 from .context import Context, memoised
 
 TABLE = "aksi_konvergensi"
@@ -27,15 +26,10 @@ def convergence_rows(ctx: Context) -> tuple[int | None, pd.DataFrame]:
     or (None, empty) without data up to the page's year. Shared: copy before changing."""
     if ctx.level != "kabupaten":
         return None, pd.DataFrame()
-    rows = ctx.store.table(TABLE, ctx.kode)
-    if rows.empty:
-        return None, pd.DataFrame()
-    years = rows["tahun"].astype(int)
-    upto = years[years <= ctx.tahun]
-    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
-    if year is None or not (years == year).any():
-        return None, pd.DataFrame()
-    mine = rows[years == year].set_index("aksi")
+    year, rows = yearly_rows(ctx, TABLE)
+    if year is None:
+        return None, rows
+    mine = rows.set_index("aksi")
     frame = pd.DataFrame({"no": range(1, len(ACTIONS) + 1), "aksi": [a[0].upper() + a[1:] for a in ACTIONS]},
                          index=list(ACTIONS))
     frame["status"] = mine["status"].reindex(frame.index).fillna("tidak ada data")
@@ -48,14 +42,10 @@ def convergence_rows(ctx: Context) -> tuple[int | None, pd.DataFrame]:
 def convergence_actions(ctx: Context) -> Section:
     """The verdict (aksi done of 8, mean score), then the 8 aksi with status, score and evidence."""
     if ctx.level == "kecamatan":
-        kab = ancestor(ctx.kode, "kabupaten")
-        return Section(render_template("sections/kabupaten_duty.html.j2", what="Delapan aksi konvergensi",
-                                       kabupaten=ctx.regions.unit(kab).label,
-                                       href=ctx.link(kab, "evaluasi" if ctx.kind == "evaluasi" else "progres")))
+        return kabupaten_duty(ctx, "Delapan aksi konvergensi")
     year, frame = convergence_rows(ctx)
     if year is None:
-        when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
-        return Section(empty(f"Data 8 aksi konvergensi {ctx.unit.label} {when} belum disediakan."))
+        return not_provided(ctx, "8 aksi konvergensi")
     counts = frame["status"].value_counts()
     scored = frame["nilai"].dropna()
     text = (f"Tahun {year}, {ctx.unit.label} menyelesaikan {int(counts.get('selesai', 0))} dari {len(ACTIONS)} aksi "

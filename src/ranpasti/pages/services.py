@@ -14,7 +14,7 @@ import pandas as pd
 from .. import fmt
 from .. import indicators as ind
 from ..display import Col, Section, Table, render_template
-from .common import empty, source
+from .common import not_provided, source, yearly_rows
 from .context import Context, memoised
 
 
@@ -22,15 +22,10 @@ from .context import Context, memoised
 def service_values(ctx: Context) -> tuple[int | None, pd.DataFrame]:
     """(year, one row per service indicator of the page's unit with target and band), or (None, empty) when
     the unit has no service data up to the page's year. Shared: copy before changing."""
-    rows = ctx.store.table(ind.SERVICE_TABLE, "" if ctx.level == "nasional" else ctx.kode)
-    if rows.empty or "tahun" not in rows:
-        return None, pd.DataFrame()
-    years = rows["tahun"].astype(int)
-    upto = years[years <= ctx.tahun]
-    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
-    if year is None or not (years == year).any():
-        return None, pd.DataFrame()
-    rows = rows[years == year].assign(kode_unit=ctx.kode)
+    year, rows = yearly_rows(ctx, ind.SERVICE_TABLE)
+    if year is None:
+        return None, rows
+    rows = rows.assign(kode_unit=ctx.kode)
     values = ind.capaian(rows, "desa", by_month=False, indicators=ind.SERVICE_INDICATORS, code_col="kode_unit")
     return year, ind.with_target(values, ctx.targets, year, ctx.config)
 
@@ -39,8 +34,7 @@ def service_coverage(ctx: Context) -> Section:
     """The unit's service coverage for one year: one sentence, then every service against its target."""
     year, values = service_values(ctx)
     if year is None:
-        when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
-        return Section(empty(f"Data cakupan layanan (Aksi 6) untuk {ctx.unit.label} {when} belum disediakan."))
+        return not_provided(ctx, "cakupan layanan (Aksi 6)")
     frame = values.copy()
     frame["label"] = frame["indikator"].map(ind.label)
     frame["dilayani"] = frame["pembilang"].where(frame["penyebut"] > 0)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import fmt
 from ..display import Col, Section, Table, render_template
-from .common import empty, source
+from .common import not_provided, source, yearly_rows
 from .context import Context, memoised
 
 TABLE = "tpps"
@@ -24,15 +24,10 @@ def tpps_rows(ctx: Context) -> tuple[int | None, pd.DataFrame]:
     """(year, the rows of the page's unit and the units inside it for that year), or (None, empty)."""
     if ctx.level not in ("kabupaten", "kecamatan"):
         return None, pd.DataFrame()
-    rows = ctx.store.table(TABLE, ctx.kode)
-    if rows.empty:
-        return None, pd.DataFrame()
-    years = rows["tahun"].astype(int)
-    upto = years[years <= ctx.tahun]
-    year = ctx.tahun if ctx.kind == "evaluasi" else (int(upto.max()) if len(upto) else None)
-    if year is None or not (years == year).any():
-        return None, pd.DataFrame()
-    return year, rows[years == year].set_index("kode_unit")
+    year, rows = yearly_rows(ctx, TABLE)
+    if year is None:
+        return None, rows
+    return year, rows.set_index("kode_unit")
 
 
 def _given(row: pd.Series, col: str) -> str:
@@ -60,8 +55,7 @@ def tpps(ctx: Context) -> Section:
     """The page's TPPS (and its kecamatan's on a kabupaten page) for one year."""
     year, rows = tpps_rows(ctx)
     if year is None:
-        when = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. tahun {ctx.tahun}"
-        return Section(empty(f"Data TPPS {ctx.unit.label} {when} belum disediakan."))
+        return not_provided(ctx, "TPPS")
     own = rows.loc[ctx.kode] if ctx.kode in rows.index else None
     text = (f"Tahun {year}. " + (_sentence(ctx.unit.label, own) if own is not None
                                  else f"TPPS {ctx.unit.label}: tidak ada data."))
