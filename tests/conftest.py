@@ -7,6 +7,7 @@ nothing), so the renderers are compared on exactly the same notebooks.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -55,6 +56,33 @@ def sample_sites(tmp_path_factory):
         return sites[renderer]
 
     return get
+
+
+@pytest.fixture(scope="module", params=RENDERERS)
+def built(request, sample_sites) -> dict:
+    """The sample site built with each renderer in turn: a module's tests run against both."""
+    return sample_sites(request.param)
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built["site"]
+
+
+def section_text(section) -> str:
+    """A page section's words as a reader sees them: markup dropped, white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", "".join(part.html() for part in section)).split())
+
+
+def validate_folder(d: Path) -> tuple[int, str]:
+    """``ranpasti validate --data d`` as staff run it: (exit code, what it printed), never a traceback."""
+    from click.testing import CliRunner
+
+    from ranpasti.cli import main
+
+    result = CliRunner().invoke(main, ["validate", "--data", str(d)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
 
 
 def copy_sample_data(dest: Path) -> Path:

@@ -7,29 +7,20 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from click.testing import CliRunner
+from conftest import section_text, validate_folder
 
-from ranpasti.cli import main
 from ranpasti.pages import audit_cases, open_context, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _text(section) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", "".join(p.html() for p in section)).split())
-
-
-def _validate(d: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["validate", "--data", str(d)])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def test_rounds_cases_and_recommendations_are_counted_from_the_file(tmp_path):
     rows = pd.read_csv(ROOT / "data" / "audit_kasus.csv", dtype={"kode_kabupaten": str})
     mine = rows[(rows["kode_kabupaten"] == "16.06") & (rows["tahun"] == 2025)]
     ctx = open_context("16.06", data_dir=ROOT / "data", cache_dir=tmp_path / "c")  # October 2026: latest is 2025
-    text = _text(audit_cases(ctx))
+    text = section_text(audit_cases(ctx))
     cases = mine.groupby("putaran")["kasus_diaudit"].max().sum()
     done = (mine["status"] == "selesai").sum()
     assert (f"Tahun 2025, Kabupaten Musi Banyuasin mengadakan {mine['putaran'].nunique()} putaran audit kasus "
@@ -44,17 +35,18 @@ def test_the_summary_counts_rounds_and_follow_up(tmp_path):
     rows = pd.read_csv(ROOT / "data" / "audit_kasus.csv", dtype={"kode_kabupaten": str})
     mine = rows[(rows["kode_kabupaten"] == "16.05") & (rows["tahun"] == 2024)]
     ctx = open_context("16.05", kind="evaluasi", tahun=2024, data_dir=ROOT / "data", cache_dir=tmp_path / "c")
-    text = _text(summary(ctx))
+    text = section_text(summary(ctx))
     assert (f"Audit kasus stunting: {mine['putaran'].nunique()} putaran (dianjurkan sedikitnya 2); "
             f"{(mine['status'] == 'selesai').sum()} dari {len(mine)} rekomendasi selesai ditindaklanjuti.") in text
 
 
 def test_without_the_file_one_line_and_a_kecamatan_points_to_its_kabupaten(data, tmp_path):
     (data / "audit_kasus.csv").unlink()
-    assert _validate(data)[0] == 0
+    assert validate_folder(data)[0] == 0
     ctx = open_context("16.05", kind="evaluasi", tahun=2024, data_dir=data, cache_dir=tmp_path / "c")
-    assert "Data audit kasus stunting Kabupaten Musi Rawas tahun 2024 belum disediakan." in _text(audit_cases(ctx))
-    assert "Audit kasus stunting:" not in _text(summary(ctx))
+    said = section_text(audit_cases(ctx))
+    assert "Data audit kasus stunting Kabupaten Musi Rawas tahun 2024 belum disediakan." in said
+    assert "Audit kasus stunting:" not in section_text(summary(ctx))
     kec = open_context("16.05.01", kind="evaluasi", tahun=2024, data_dir=data, cache_dir=tmp_path / "c")
     assert 'href="../../evaluasi-2024/"' in "".join(p.html() for p in audit_cases(kec))
 
@@ -65,7 +57,7 @@ def test_bad_rows_are_refused_naming_row_and_column(data):
     rows.loc[1, "tanggal_audit"] = "31-02-2024"
     rows.loc[2, "kasus_diaudit"] = "-3"
     rows.to_csv(data / "audit_kasus.csv", index=False)
-    code, out = _validate(data)
+    code, out = validate_folder(data)
     assert code == 1
     for row, col in ((2, "status"), (3, "tanggal_audit"), (4, "kasus_diaudit")):
         found = [ln for ln in out.splitlines() if f"audit_kasus.csv, baris {row}" in ln and f"kolom {col}" in ln]

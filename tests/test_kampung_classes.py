@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
+from conftest import section_text
 
 from ranpasti.cli import main
 from ranpasti.pages import kampung_kb, open_context
@@ -15,15 +16,12 @@ from ranpasti.pages import kampung_kb, open_context
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _text(section) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", "".join(p.html() for p in section)).split())
-
 
 def test_classes_and_instruments_are_counted_from_the_file(tmp_path):
     ctx = open_context("16.05.01", data_dir=ROOT / "data", cache_dir=tmp_path / "c")
     kkb = pd.read_csv(ROOT / "data" / "kampung_kb.csv", dtype=str, keep_default_na=False)
     mine = kkb[kkb["kode_desa"].str.startswith("16.05.01.")]
-    text = _text(kampung_kb(ctx))
+    text = section_text(kampung_kb(ctx))
     for c in ("dasar", "berkembang", "mandiri", "berkelanjutan"):
         assert re.search(rf"{c.capitalize()} {(mine['klasifikasi'] == c).sum()} ", text), (c, text[-600:])
     assert re.search(rf"Belum diklasifikasi {(mine['klasifikasi'] == '').sum()} ", text)
@@ -39,7 +37,7 @@ def test_without_the_class_columns_the_section_says_so(data, tmp_path):
     kkb[["kode_desa", "tahun_terbentuk"]].to_csv(data / "kampung_kb.csv", index=False)
     result = CliRunner().invoke(main, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
-    text = _text(kampung_kb(open_context("16.05", data_dir=data, cache_dir=tmp_path / "c")))
+    text = section_text(kampung_kb(open_context("16.05", data_dir=data, cache_dir=tmp_path / "c")))
     assert "Klasifikasi Kampung KB (dasar, berkembang, mandiri, berkelanjutan) belum disediakan" in text
     assert "Cakupan Kampung KB per kecamatan" in text  # the coverage is still there
 

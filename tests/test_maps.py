@@ -9,9 +9,6 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-from conftest import RENDERERS
-
 from ranpasti import batas, choropleth
 from ranpasti.build import map_warnings
 from ranpasti.config import DEFAULT_BANDS, NO_TARGET_BAND
@@ -84,14 +81,6 @@ def areas_of(page: Path) -> MapAreas:
     return parser
 
 
-@pytest.fixture(scope="module", params=RENDERERS)
-def built(request, sample_sites) -> dict:
-    return sample_sites(request.param)
-
-
-@pytest.fixture(scope="module")
-def site(built) -> Path:
-    return built["site"]
 
 
 # ---------------------------------------------------------------- the committed boundaries

@@ -8,28 +8,19 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from click.testing import CliRunner
+from conftest import section_text, validate_folder
 
 from ranpasti import indicators as ind
-from ranpasti.cli import main
 from ranpasti.pages import open_context, service_coverage, summary
 from ranpasti.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _validate(d: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["validate", "--data", str(d)])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
 
 def _html(section) -> str:
     return "".join(part.html() for part in section)
 
-
-def _text(section) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", _html(section)).split())
 
 
 def test_the_input_is_declared_once_with_every_service_of_perpres_72():
@@ -51,7 +42,7 @@ def test_served_above_sasaran_is_refused_naming_file_row_and_column(data):
     c = pd.read_csv(data / "cakupan_layanan.csv", dtype=str, keep_default_na=False)
     c.loc[4, "anak_idl"] = str(int(c.loc[4, "bayi_12_23"]) + 3)
     c.to_csv(data / "cakupan_layanan.csv", index=False)
-    code, out = _validate(data)
+    code, out = validate_folder(data)
     assert code == 1 and "Data TIDAK valid" in out
     line = next(ln for ln in out.splitlines() if "cakupan_layanan.csv, baris 6" in ln)
     assert "kolom anak_idl" in line and "tidak boleh melebihi sasarannya" in line
@@ -62,7 +53,7 @@ def test_a_negative_count_and_a_duplicate_desa_year_are_refused(data):
     c.loc[0, "balita"] = "-5"
     c = pd.concat([c, c.iloc[[7]]], ignore_index=True)
     c.to_csv(data / "cakupan_layanan.csv", index=False)
-    code, out = _validate(data)
+    code, out = validate_folder(data)
     assert code == 1
     assert any("cakupan_layanan.csv, baris 2" in ln and "kolom balita" in ln for ln in out.splitlines()), out
     assert any("cakupan_layanan.csv" in ln and "ganda" in ln.lower() for ln in out.splitlines()), out
@@ -71,10 +62,10 @@ def test_a_negative_count_and_a_duplicate_desa_year_are_refused(data):
 def test_only_some_services_may_be_given(data, tmp_path):
     c = pd.read_csv(data / "cakupan_layanan.csv", dtype=str, keep_default_na=False)
     c[["kode_desa", "tahun", "balita", "balita_dipantau"]].to_csv(data / "cakupan_layanan.csv", index=False)
-    code, out = _validate(data)
+    code, out = validate_folder(data)
     assert code == 0, out
     ctx = open_context("16.06", kind="evaluasi", tahun=2024, data_dir=data, cache_dir=tmp_path / "cache")
-    text = _text(service_coverage(ctx))
+    text = section_text(service_coverage(ctx))
     assert "tidak ada data untuk 8 layanan" in text
     assert re.search(r"Balita dipantau tumbuh kembang [\d.,]+% 80%", text), text
 
@@ -94,32 +85,32 @@ def test_section_figures_are_the_sums_over_the_units_desa(tmp_path):
 
 def test_without_the_file_the_section_says_so_in_one_line_never_zero(data, tmp_path):
     (data / "cakupan_layanan.csv").unlink()
-    assert _validate(data)[0] == 0
+    assert validate_folder(data)[0] == 0
     for kw in ({}, {"kind": "evaluasi", "tahun": 2024}):
         ctx = open_context("16.05", data_dir=data, cache_dir=tmp_path / "cache", **kw)
         section = service_coverage(ctx)
-        assert len(section) == 1 and "belum disediakan" in _text(section) and "0%" not in _text(section)
+        assert len(section) == 1 and "belum disediakan" in section_text(section) and "0%" not in section_text(section)
         assert "rp-table" not in _html(section)
     ctx = open_context("16.05", kind="evaluasi", tahun=2024, data_dir=data, cache_dir=tmp_path / "cache")
-    assert "Cakupan layanan" not in _text(summary(ctx))
+    assert "Cakupan layanan" not in section_text(summary(ctx))
 
 
 def test_the_evaluation_summary_counts_services_with_the_others(tmp_path):
     ctx = open_context("16.06.01", kind="evaluasi", tahun=2024, data_dir=ROOT / "data", cache_dir=tmp_path / "c")
-    text = _text(summary(ctx))
+    text = section_text(summary(ctx))
     m = re.search(r"mencapai target pada (\d+) dari (\d+) indikator pendampingan", text)
     s = re.search(r"target tercapai pada (\d+) dari (\d+) layanan yang bertarget; seluruhnya (\d+) dari (\d+) "
                   r"indikator yang bertarget", text)
     assert m and s, text
     assert int(s[2]) == 7  # the seven services with a 2024 target
     assert int(s[3]) == int(m[1]) + int(s[1]) and int(s[4]) == int(m[2]) + int(s[2])
-    section = _text(service_coverage(ctx))
+    section = section_text(service_coverage(ctx))
     assert f"mencapai target pada {s[1]} dari 7 layanan yang bertarget" in section  # the section agrees
 
 
 def test_progress_page_shows_the_latest_year_with_service_data(tmp_path):
     ctx = open_context("16.05", data_dir=ROOT / "data", cache_dir=tmp_path / "c")  # October 2026: no 2026 yet
-    text = _text(service_coverage(ctx))
+    text = section_text(service_coverage(ctx))
     assert "tahun 2025" in text and "Belum ada target cakupan layanan untuk tahun 2025" in text
 
 
@@ -132,5 +123,5 @@ def test_krs_in_the_poorest_deciles_are_a_highlighted_figure(tmp_path):
     mine = mine[mine["tahun"] == mine["tahun"].max()]
     poorest = int(mine["kesejahteraan_1"].sum() + mine["kesejahteraan_2"].sum())
     pct = f"{100 * poorest / mine['total_krs'].sum():.1f}".replace(".", ",")
-    text = _text(krs_profile(ctx))
+    text = section_text(krs_profile(ctx))
     assert f"{poorest:,}".replace(",", ".") + f" KRS ({pct}%)" in text and "desil 1–2" in text, text[:600]

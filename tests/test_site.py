@@ -21,7 +21,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pandas as pd
 import pytest
-from conftest import RENDERERS
 
 from ranpasti import indicators as ind
 from ranpasti.privacy import SCANNED_SUFFIXES, scan_site
@@ -33,14 +32,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ("16.05", "16.06", "18.13")
 
 
-@pytest.fixture(scope="module", params=RENDERERS)
-def built(request, sample_sites) -> dict:
-    return sample_sites(request.param)
-
-
-@pytest.fixture(scope="module")
-def site(built) -> Path:
-    return built["site"]
 
 
 # the sample runs January 2023 to October 2026: a December evaluation for each complete year, none for 2026

@@ -7,22 +7,13 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from click.testing import CliRunner
+from conftest import section_text, validate_folder
 
-from ranpasti.cli import main
 from ranpasti.pages import open_context, summary, tpps
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _text(section) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", "".join(p.html() for p in section)).split())
-
-
-def _validate(d: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["validate", "--data", str(d)])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def _rows() -> pd.DataFrame:
@@ -34,7 +25,7 @@ def test_a_kabupaten_page_lists_every_kecamatan_team(tmp_path):
     year = rows[rows["tahun"] == "2024"]
     kec = year[year["kode_unit"].str.startswith("16.05.")]
     ctx = open_context("16.05", kind="evaluasi", tahun=2024, data_dir=ROOT / "data", cache_dir=tmp_path / "c")
-    text = _text(tpps(ctx))
+    text = section_text(tpps(ctx))
     own = year[year["kode_unit"] == "16.05"].iloc[0]
     assert f"TPPS Kabupaten Musi Rawas: SK nomor {own['nomor_sk']}" in text and "diketuai Wakil Bupati" in text
     with_sk = (kec["nomor_sk"] != "").sum()
@@ -42,7 +33,7 @@ def test_a_kabupaten_page_lists_every_kecamatan_team(tmp_path):
     for name in ("Tugumulyo", "Muara Lakitan", "Selangit"):
         assert name in text
     said = re.search(r"TPPS Kabupaten Musi Rawas: ber-SK, (\d+) rapat; (\d+) dari 14 TPPS kecamatan ber-SK\.",
-                     _text(summary(ctx)))
+                     section_text(summary(ctx)))
     assert said and said[1] == own["rapat"] and int(said[2]) == with_sk
 
 
@@ -51,18 +42,18 @@ def test_a_kecamatan_without_a_decree_says_so(data, tmp_path):
     at = rows.index[(rows["kode_unit"] == "16.05.01") & (rows["tahun"] == "2024")][0]
     rows.loc[at, ["nomor_sk", "tanggal_sk"]] = ""
     rows.to_csv(data / "tpps.csv", index=False)
-    assert _validate(data)[0] == 0
+    assert validate_folder(data)[0] == 0
     ctx = open_context("16.05.01", kind="evaluasi", tahun=2024, data_dir=data, cache_dir=tmp_path / "c")
-    assert "TPPS Kecamatan Tugumulyo: belum ada SK pembentukan, diketuai Camat" in _text(tpps(ctx))
-    assert "TPPS Kecamatan Tugumulyo: belum ber-SK" in _text(summary(ctx))
+    assert "TPPS Kecamatan Tugumulyo: belum ada SK pembentukan, diketuai Camat" in section_text(tpps(ctx))
+    assert "TPPS Kecamatan Tugumulyo: belum ber-SK" in section_text(summary(ctx))
 
 
 def test_without_the_file_one_line(data, tmp_path):
     (data / "tpps.csv").unlink()
-    assert _validate(data)[0] == 0
+    assert validate_folder(data)[0] == 0
     for kode in ("16.05", "16.05.01"):
         ctx = open_context(kode, data_dir=data, cache_dir=tmp_path / "c")
-        text = _text(tpps(ctx))
+        text = section_text(tpps(ctx))
         assert text.startswith("Data TPPS") and "belum disediakan" in text
 
 
@@ -71,7 +62,7 @@ def test_a_province_code_or_a_negative_count_is_refused(data):
     rows.loc[0, "kode_unit"] = "16"
     rows.loc[1, "rapat"] = "-1"
     rows.to_csv(data / "tpps.csv", index=False)
-    code, out = _validate(data)
+    code, out = validate_folder(data)
     assert code == 1
     for row, col in ((2, "kode_unit"), (3, "rapat")):
         found = [ln for ln in out.splitlines() if f"tpps.csv, baris {row}" in ln and f"kolom {col}" in ln]
