@@ -43,13 +43,14 @@ def audit_cases(ctx: Context) -> Section:
                    diseminasi=("tanggal_diseminasi", "first"), rekomendasi=("rekomendasi", "size"),
                    selesai=("status", lambda s: int((s == "selesai").sum())))
               .reset_index())
+    rounds["putaran_teks"] = [f"Putaran {n}" for n in rounds["putaran"]]  # a card's title on a phone
     rounds["audit_teks"] = rounds["tanggal_audit"].map(fmt.date)
     rounds["diseminasi_teks"] = [fmt.date(d) if isinstance(d, str) and d else "belum" for d in rounds["diseminasi"]]
     done = int((rows["status"] == "selesai").sum())
     text = (f"Tahun {year}, {ctx.unit.label} mengadakan {len(rounds)} putaran audit kasus stunting (dianjurkan "
             f"sedikitnya {ROUNDS_EXPECTED} kali setahun) atas {fmt.number(rounds['kasus'].sum())} kasus; "
             f"{done} dari {len(rows)} rekomendasi sudah selesai ditindaklanjuti.")
-    round_table = Table(rounds, [Col("putaran", "Putaran", "int"), Col("audit_teks", "Tanggal audit"),
+    round_table = Table(rounds, [Col("putaran_teks", "Putaran"), Col("audit_teks", "Tanggal audit"),
                                  Col("kasus", "Kasus diaudit", "int"), Col("diseminasi_teks", "Diseminasi"),
                                  Col("rekomendasi", "Rekomendasi", "int"), Col("selesai", "Selesai", "int")],
                         name="aks-putaran",
