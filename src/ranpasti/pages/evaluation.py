@@ -22,7 +22,7 @@ from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised
 from .convergence import convergence_rows
 from .services import service_values
-from .tpps import has_decree, tpps_rows
+from .tpps import decree_count, has_decree, kecamatan_teams, tpps_rows
 
 STATUS_ORDER = ["selesai", "berjalan", "belum dimulai"]
 KAMPUNG_BASIS = "akhir tahun"  # Kampung KB: desa with one formed by the end of the year
@@ -464,8 +464,8 @@ def summary(ctx: Context) -> Section:
         else:
             said = f"TPPS {ctx.unit.label}: tanpa data"
         if ctx.level == "kabupaten":
-            sk = sum(has_decree(r) for k, r in teams.iterrows() if k != ctx.kode)
-            said += f"; {sk} dari {len(ctx.regions.children(ctx.kode))} TPPS kecamatan ber-SK"
+            kecamatan = kecamatan_teams(ctx, teams)
+            said += f"; {decree_count(kecamatan)} dari {len(kecamatan)} TPPS kecamatan ber-SK"
         parts.append(said + ".")
     aks_year, aks = audit_rows(ctx)
     if aks_year == ctx.tahun:

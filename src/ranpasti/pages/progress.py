@@ -11,6 +11,7 @@ import pandas as pd
 from .. import charts, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
+from ..schema import TABLES
 from .common import band_domain, empty, period_label, source
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table
@@ -222,8 +223,9 @@ def kampung_kb(ctx: Context) -> Section:
                    *kampung_classes(ctx))
 
 
-KAMPUNG_CLASSES = ("dasar", "berkembang", "mandiri", "berkelanjutan")  # Peraturan BKKBN 20/2023, lowest first
-RUMAH_DATAKU = ("sederhana", "lengkap", "paripurna")
+# declared once, in order, with kampung_kb.csv's columns (input.yml): Peraturan BKKBN 20/2023, lowest first
+KAMPUNG_CLASSES = TABLES["kampung_kb"].column("klasifikasi").choices
+RUMAH_DATAKU = tuple(c for c in TABLES["kampung_kb"].column("rumah_dataku").choices if c != "belum ada")
 
 
 def kampung_classes(ctx: Context) -> list:

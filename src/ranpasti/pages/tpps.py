@@ -40,12 +40,29 @@ def has_decree(row: pd.Series) -> bool:
     return bool(_given(row, "nomor_sk"))
 
 
+def _unsur(row: pd.Series | None) -> list[str]:
+    """A team's unsur, as listed (separated by semicolons)."""
+    return [u.strip() for u in _given(row, "unsur").split(";") if u.strip()] if row is not None else []
+
+
+def kecamatan_teams(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
+    """Every kecamatan of the page's kabupaten with its team's row for the year (blank without one): the
+    section's table and the evaluation summary count the same teams."""
+    kec = ctx.regions.children(ctx.kode)
+    return pd.DataFrame({"nama": kec["nama"]}, index=kec.index).join(rows, how="left")
+
+
+def decree_count(frame: pd.DataFrame) -> int:
+    """How many of ``frame``'s teams have an SK."""
+    return sum(has_decree(r) for _, r in frame.iterrows())
+
+
 def _sentence(name: str, row: pd.Series) -> str:
     """"TPPS Kecamatan Tugumulyo: SK nomor 12/SK/KEC/2024 (3 Februari 2024), diketuai Camat, 9 anggota dari 6
     unsur, 3 rapat tahun ini." """
     sk, when = _given(row, "nomor_sk"), _given(row, "tanggal_sk")
     decree = f"SK nomor {sk}" + (f" ({fmt.date(when)})" if when else "") if sk else "belum ada SK pembentukan"
-    unsur = [u.strip() for u in _given(row, "unsur").split(";") if u.strip()]
+    unsur = _unsur(row)
     members = f"{fmt.number(row['jumlah_anggota'])} anggota" + (f" dari {len(unsur)} unsur" if unsur else "")
     return f"TPPS {name}: {decree}, diketuai {_given(row, 'ketua') or 'tidak disebut'}, {members}, " \
            f"{fmt.number(row['rapat'])} rapat."
@@ -61,16 +78,14 @@ def tpps(ctx: Context) -> Section:
                                  else f"TPPS {ctx.unit.label}: tidak ada data."))
     parts: list = []
     if ctx.level == "kecamatan":
-        unsur = [u.strip() for u in _given(own, "unsur").split(";") if u.strip()] if own is not None else []
+        unsur = _unsur(own)
         if unsur:
             text += " Unsur anggota: " + ", ".join(unsur) + "."
         return Section(render_template("sections/summary.html.j2", text=text))
-    kec = ctx.regions.children(ctx.kode)
-    frame = pd.DataFrame({"nama": kec["nama"]}, index=kec.index)
-    frame = frame.join(rows, how="left")
+    frame = kecamatan_teams(ctx, rows)
     frame["sk"] = [(_given(r, "nomor_sk") or "belum ada SK") if not fmt.is_missing(r.get("ketua")) else "tidak ada data"
                    for _, r in frame.iterrows()]
-    with_sk = sum(has_decree(r) for _, r in frame.iterrows())
+    with_sk = decree_count(frame)
     reported = int(frame["ketua"].notna().sum())
     met = pd.to_numeric(frame["rapat"], errors="coerce")
     text += (f" Kecamatan: {with_sk} dari {len(frame)} TPPS kecamatan punya SK pembentukan; "
