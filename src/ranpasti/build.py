@@ -22,10 +22,11 @@ from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .lock import exclusive
 from .params import load_pages, write_params
+from .phases import PhaseClock
 from .regions import Regions, load_regions
 from .render import RenderContext, choose
 from .sitemap import build_sitemap
-from .store import ingest, needs_ingest
+from .store import Store, ingest, needs_ingest
 from .swap import recover, swap_into_place
 
 
@@ -63,6 +64,8 @@ class BuildReport:
     rendering: dict = field(default_factory=dict)  # figures from the renderer: pages rendered, reused
     notes: list[str] = field(default_factory=list)
     map_warnings: list[str] = field(default_factory=list)  # boundaries and reference regions that disagree
+    phases: dict = field(default_factory=dict)  # phase -> {"wall": s, "cpu": s} (``phases.PhaseClock``)
+    peak_mb: float = 0.0  # the whole process tree's peak resident memory over the build (sampled)
 
 
 class BuildFailed(RanpastiError):
@@ -103,13 +106,21 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     start = time.perf_counter()
     recover(opts.out)  # a previous build killed mid-publish left only <site>.old
     report = BuildReport()
-    regions = load_regions()
-    warm = _prewarm(opts, regions)
-    try:
-        return _build_with(opts, log, start, report, regions, warm)
-    finally:
-        if warm is not None:
-            warm.close()  # no-op once execute() has used it
+    with PhaseClock() as clock:
+        try:
+            with clock.phase("ingest"):
+                regions = load_regions()
+                warm = _prewarm(opts, regions)
+            try:
+                return _build_with(opts, log, start, report, regions, warm, clock)
+            finally:
+                if warm is not None:
+                    warm.close()  # no-op once execute() has used it
+        finally:
+            clock.__exit__(None, None, None)
+            report.phases, report.peak_mb = clock.figures(), clock.peak_mb
+            if report.published:
+                log(phase_line(report))
 
 
 def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
@@ -127,29 +138,19 @@ def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
 
 
 def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, report: BuildReport, regions: Regions,
-                warm: LocalExecutor | None) -> BuildReport:
-    store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
-    report.notes = vreport.notes
-    for note in vreport.notes:
-        log(f"[catatan data] {note}")
-    written, _kept = write_params(store, opts.params_dir)
-    if written:
-        log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
-    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
-    report.map_warnings = map_warnings(regions, store.kabupaten_codes())
-    for warning in report.map_warnings:
-        log(f"[peringatan peta] {warning}")
-    if opts.only:
-        specs = [s for s in specs if s.kode in opts.only]
-    jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.cache_dir)
-    report.pages = len(jobs)
+                warm: LocalExecutor | None, clock: PhaseClock) -> BuildReport:
+    with clock.phase("ingest"):
+        store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
+    with clock.phase("params"):
+        specs, jobs = _plan(opts, log, report, regions, store, vreport)
     renderer, reason = choose(opts.renderer)
     report.renderer, report.reason = renderer.name, reason
     log(f"Renderer: {renderer.name} — {reason}")
     ledger = Ledger(opts.build_dir / "ledger.jsonl")
-    results = execute(jobs, ledger, engine=opts.engine, workers=opts.jobs, cwd=Path.cwd(), force=opts.force,
-                      on_result=_progress(len(jobs)), executor=opts.executor, scheduler=opts.scheduler,
-                      stats=report.execution, prewarmed=warm)
+    with clock.phase("execute"):
+        results = execute(jobs, ledger, engine=opts.engine, workers=opts.jobs, cwd=Path.cwd(), force=opts.force,
+                          on_result=_progress(len(jobs)), executor=opts.executor, scheduler=opts.scheduler,
+                          stats=report.execution, prewarmed=warm)
     report.skipped = sum(r.skipped for r in results)
     report.executed = sum(not r.skipped for r in results)
     report.failures = sorted((r for r in results if not r.ok), key=lambda r: r.page)
@@ -174,10 +175,14 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     shutil.rmtree(staging, ignore_errors=True)
     rendering = time.perf_counter()
     try:
-        staging.mkdir(parents=True)
-        renderer.render(records, ctx, staging)
-        _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
-        publish(staging, opts.out)
+        with clock.phase("render"):
+            staging.mkdir(parents=True)
+            renderer.render(records, ctx, staging)
+        clock.inside("charts", ctx.stats.get("chart_cpu_seconds", 0.0))
+        clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
+        with clock.phase("publish"):
+            _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
+            publish(staging, opts.out)
     except BaseException as e:
         # a half-written site must not stay beside the real one: on a full disk it holds the space that the
         # next build needs, and it is never published
@@ -197,6 +202,35 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     if report.failures:
         raise BuildFailed(report, _failure_text(report, opts, published=True))
     return report
+
+
+def phase_line(report: BuildReport) -> str:
+    """The build's last line: CPU seconds per phase (what a page costs whatever the machine's speed)."""
+    parts = [f"{name} {fig['cpu']:.1f}" for name, fig in report.phases.items()]
+    total = sum(fig["cpu"] for fig in report.phases.values())
+    per_page = f"; {total / report.pages:.3f} per halaman" if report.pages else ""
+    return (f"CPU per tahap (detik): {', '.join(parts)}; jumlah {total:.1f}{per_page}; memori puncak "
+            f"{report.peak_mb:.0f} MB.")
+
+
+def _plan(opts: BuildOptions, log: Callable[[str], None], report: BuildReport, regions: Regions, store: Store,
+          vreport) -> tuple[list, list]:
+    """Params, page specs, map checks and the jobs to run, with their keys (the ``params`` phase)."""
+    report.notes = vreport.notes
+    for note in vreport.notes:
+        log(f"[catatan data] {note}")
+    written, _kept = write_params(store, opts.params_dir)
+    if written:
+        log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
+    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
+    report.map_warnings = map_warnings(regions, store.kabupaten_codes())
+    for warning in report.map_warnings:
+        log(f"[peringatan peta] {warning}")
+    if opts.only:
+        specs = [s for s in specs if s.kode in opts.only]
+    jobs = plan(specs, store, opts.notebooks_dir, opts.build_dir / "notebooks", opts.cache_dir)
+    report.pages = len(jobs)
+    return specs, jobs
 
 
 SITE_WIDE = ("index.html", "assets/wilayah.json", "assets/wilayah.js", "cari/index.html")

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from .errors import UsageError
 from .jobs import Job, Result, run_job
@@ -323,8 +323,13 @@ class MemoryMonitor:
     ``getrusage`` only knows finished children one at a time (and forkserver workers are not even our
     children); a build's memory is the sum of the parent, the workers and their kernels running together,
     so this samples the process tree with psutil. It also sums the CPU time the tree used while it ran
-    (``cpu_seconds``): a figure that does not depend on what else the machine is doing.
+    (``cpu_seconds``): a figure that does not depend on what else the machine is doing. Each process is
+    counted once (the fork server is this process's child *and* found through ``_forkserver_children``), and
+    processes whose command line names ``label_when`` (the search indexer, which runs beside rendering) are
+    kept apart in ``cpu_seconds_of`` so a build can say which phase their CPU belongs to.
     """
+
+    LABELS: ClassVar[dict[str, str]] = {"index": "pagefind"}  # label -> word in the command line
 
     def __init__(self, interval: float = 0.5, on_sample: Callable[[float], None] | None = None):
         self.interval = interval
@@ -334,30 +339,50 @@ class MemoryMonitor:
         self._thread: threading.Thread | None = None
         self._cpu: dict[tuple[int, float], float] = {}
         self._base: dict[tuple[int, float], float] = {}
+        self._label: dict[tuple[int, float], str] = {}
+        self._lock = threading.Lock()  # the sampling thread and a caller's ``sample`` (a phase boundary)
 
     @property
     def cpu_seconds(self) -> float:
         return sum(v - self._base.get(k, 0.0) for k, v in self._cpu.items())
 
+    def cpu_seconds_of(self, label: str) -> float:
+        """CPU of the processes carrying ``label`` (``""``: every other process)."""
+        return sum(v - self._base.get(k, 0.0) for k, v in self._cpu.items() if self._label.get(k, "") == label)
+
+    def _label_of(self, p) -> str:
+        try:
+            line = " ".join(p.cmdline())
+        except Exception:
+            return ""
+        return next((label for label, word in self.LABELS.items() if word in line), "")
+
     def sample(self) -> float:
         import psutil
 
-        total = 0
-        me = psutil.Process()
-        first = not self._cpu
-        for p in [me, *me.children(recursive=True), *_forkserver_children()]:
-            try:
-                with p.oneshot():
-                    total += p.memory_info().rss
-                    t = p.cpu_times()
-                    key = (p.pid, p.create_time())
-                    self._cpu[key] = t.user + t.system
-                    if first:
-                        self._base[key] = self._cpu[key]
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-        mb = total / 2**20
-        self.peak_mb = max(self.peak_mb, mb)
+        with self._lock:
+            total = 0
+            me = psutil.Process()
+            first = not self._cpu
+            seen = set()
+            for p in [me, *me.children(recursive=True), *_forkserver_children()]:
+                if p.pid in seen:
+                    continue
+                seen.add(p.pid)
+                try:
+                    with p.oneshot():
+                        total += p.memory_info().rss
+                        t = p.cpu_times()
+                        key = (p.pid, p.create_time())
+                        if key not in self._label:
+                            self._label[key] = self._label_of(p)
+                        self._cpu[key] = t.user + t.system
+                        if first:
+                            self._base[key] = self._cpu[key]
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+            mb = total / 2**20
+            self.peak_mb = max(self.peak_mb, mb)
         if self.on_sample:
             self.on_sample(mb)
         return mb

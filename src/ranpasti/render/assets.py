@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -267,6 +268,9 @@ def table_xlsx(bundle: dict) -> bytes:
     return buf.getvalue()
 
 
+CHART_CPU = {"seconds": 0.0}  # this process's CPU in vl-convert: the build reports it as its own phase (``phases``)
+
+
 def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
     """The chart's static SVG through vl-convert (Indonesian formats, no network), cached by the spec's hash
     and the source fingerprint ``code``. ARIA attributes are left out: the image's ``alt`` and the data table
@@ -281,8 +285,10 @@ def chart_svg(spec: dict, cache: Path, code: str = "") -> str:
     spec = {**spec, "config": {**spec.get("config", {}), "aria": False}}
     if spec.get("width") == "container":  # no container outside a browser: draw at a phone's column width
         spec["width"] = SVG_WIDTH
+    cpu = time.process_time()
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE, time_format_locale=TIME_FORMAT_LOCALE,
                                      allowed_base_urls=[])
+    CHART_CPU["seconds"] += time.process_time() - cpu
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, svg.encode("utf-8"))
     return svg

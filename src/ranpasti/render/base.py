@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..sitemap import PageRecord
-from .assets import SiteInfo, site_info
+from .assets import CHART_CPU, SiteInfo, site_info
 from .context import RenderContext
 from .incremental import Previous, page_keys, write_manifest
 from .search_index import ShardRuns
@@ -81,7 +81,9 @@ class Renderer:
                     search.start(ctx.jobs)
                 files.update(previous.link_pages({r.page: keys[r.page] for r in group}, out))
                 todo = [r for r in group if r.page not in files]
+                charts = CHART_CPU["seconds"]  # charts drawn in this process (workers report their own)
                 files.update(self.render_pages(todo, ctx, site, out))
+                ctx.stats["chart_cpu_seconds"] = ctx.stats.get("chart_cpu_seconds", 0.0) + CHART_CPU["seconds"] - charts
                 rendered += len(todo)
                 ctx.stats.setdefault("rendered_pages", []).extend(r.page for r in todo)
         except BaseException:
@@ -89,6 +91,7 @@ class Renderer:
             raise
         ctx.stats.update(pages_rendered=rendered, pages_reused=len(records) - rendered)
         shard_keys = finish_site(records, site, out, jobs=ctx.jobs, keys=keys, previous=previous, search=search)
+        ctx.stats["index_wait_seconds"] = search.waited
         return files, shard_keys
 
     def render_pages(self, records: list[PageRecord], ctx: RenderContext, site: SiteInfo,

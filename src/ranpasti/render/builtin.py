@@ -27,6 +27,7 @@ from ..errors import RenderFailed
 from ..files import sha256_file
 from ..sitemap import PageRecord
 from .assets import (
+    CHART_CPU,
     SiteInfo,
     env,
     footer,
@@ -141,8 +142,11 @@ def _init(site: SiteInfo, out: Path) -> None:
     _worker.update(site=site, out=out)
 
 
-def _render_chunk(records: list[PageRecord]) -> dict[str, list[str]]:
-    return {r.page: render_page(r, _worker["site"], _worker["out"]) for r in records}
+def _render_chunk(records: list[PageRecord]) -> tuple[dict[str, list[str]], float]:
+    """The chunk's pages, and the CPU its charts took (``phases``: reported apart from rendering)."""
+    before = CHART_CPU["seconds"]
+    files = {r.page: render_page(r, _worker["site"], _worker["out"]) for r in records}
+    return files, CHART_CPU["seconds"] - before
 
 
 @register
@@ -170,8 +174,9 @@ class BuiltinRenderer(Renderer):
             chunks = [absolute[i::n] for i in range(n)]
             with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=get_context("forkserver"),
                                      initializer=_init, initargs=(site, out)) as pool:
-                for part in pool.map(_render_chunk, chunks):
+                for part, charts in pool.map(_render_chunk, chunks):
                     files.update(part)
+                    ctx.stats["chart_cpu_seconds"] = ctx.stats.get("chart_cpu_seconds", 0.0) + charts
             if len(files) != len(records):
                 raise RenderFailed(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
         return files

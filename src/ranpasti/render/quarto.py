@@ -63,6 +63,7 @@ from ..files import link_tree, sha256_bytes, sha256_file
 from ..sitemap import PageRecord
 from .assets import (
     ASSETS,
+    CHART_CPU,
     CHART_SCRIPT,
     SEARCH_PAGE,
     SiteInfo,
@@ -568,6 +569,7 @@ class QuartoRenderer(Renderer):
                 raise RenderFailed(str(e)) from None
             warnings = runs.warnings
             ctx.stats.update(quarto_seconds=round(time.perf_counter() - started, 2), quarto_processes=len(copies))
+        charts = CHART_CPU["seconds"]
         for r in todo:
             if not (out / r.page / "index.html").exists():
                 raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
@@ -575,10 +577,12 @@ class QuartoRenderer(Renderer):
                                                               site, out)]
             written = out / r.page / "index.html"
             written.write_text(size_charts(written.read_text(encoding="utf-8"), written.parent), encoding="utf-8")
+        ctx.stats["chart_cpu_seconds"] = CHART_CPU["seconds"] - charts
         for page in statics:
             files[page] = ["index.html"]
         ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings,
                          rendered_pages=[r.page for r in todo] + statics)
         search.start(ctx.jobs)
         shard_keys = finish_site(records, site, out, static_pages=False, jobs=ctx.jobs, search=search)
+        ctx.stats["index_wait_seconds"] = search.waited
         return files, shard_keys

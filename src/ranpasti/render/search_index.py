@@ -19,6 +19,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +118,7 @@ class ShardRuns:
         self.pages: set[str] = set()  # pages the shards to index need in place before ``start``
         self._pool: ThreadPoolExecutor | None = None
         self._runs: list = []
+        self.waited = 0.0  # wall seconds ``finish`` waited for Pagefind after the pages were rendered
         for folder, pages in self.groups.items():
             key = shard_key(folder, pages, keys)
             if key is not None and previous.link_shard(folder, key, out):
@@ -140,11 +142,13 @@ class ShardRuns:
             self.start()
         pool = self._pool
         assert pool is not None  # start() made it
+        start = time.perf_counter()
         try:
             for run in self._runs:
                 run.result()  # a failed shard fails the build
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self.waited = time.perf_counter() - start
         self.done.update({folder: key for folder, _g, key in self.todo if key is not None})
         merged = sorted(f for f in self.groups if f != PRIMARY)
         (self.out / SHARD_LIST).parent.mkdir(parents=True, exist_ok=True)
