@@ -8,6 +8,7 @@ the cycle at import time); now both import this one and neither imports the othe
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -37,13 +38,61 @@ class Result:
     skipped: bool = False
 
 
+_INPUTS: dict[tuple[str, int, int], object] = {}  # this worker's parsed input notebooks, by path and mtime
+
+
+def _input_notebook(path: Path):
+    """The input notebook, read and validated once per worker (papermill reads it again for every unit: on a
+    national build that is 31,000 reads of five files). ``parameterize_notebook`` copies it before use."""
+    from papermill.iorw import load_notebook_node
+
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _INPUTS:
+        _INPUTS.clear()  # a notebook changed under a long-lived worker: drop the old copies
+        _INPUTS[key] = load_notebook_node(str(path))
+    return _INPUTS[key]
+
+
+def execute_page(job: Job, engine: str, cwd: str, timeout: int, output: Path) -> None:
+    """papermill's ``execute_notebook`` step by step, with its own functions, minus two costs per unit: the
+    input notebook is parsed once per worker (``_input_notebook``), and the executed notebook is written
+    without validating it against the schema again (its cells are the input's and its outputs the engine's
+    own; validation was ~10% of a page's CPU) by ``write_notebook``. Raises papermill's
+    ``PapermillExecutionError`` for a failed cell, after writing the notebook with the error marked."""
+    from papermill.engines import papermill_engines
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+    from papermill.parameterize import parameterize_notebook
+    from papermill.utils import chdir
+
+    nb = parameterize_notebook(_input_notebook(job.notebook), job.parameters, kernel_name="python3",
+                               engine_name=engine)  # a deep copy
+    nb = remove_error_markers(prepare_notebook_metadata(nb, str(job.notebook), str(output)))
+    with chdir(cwd):
+        nb = papermill_engines.execute_notebook_with_engine(
+            engine, nb, input_path=str(job.notebook), output_path=None, kernel_name="python3", progress_bar=False,
+            log_output=False, start_timeout=60, execution_timeout=timeout)
+    raise_for_execution_errors(nb, str(output))
+    write_notebook(nb, output)
+
+
+def write_notebook(nb, path: Path) -> None:
+    """The executed notebook as nbformat's writer would save it, but in one line: with ``indent`` Python's
+    ``json`` falls back from its C encoder to the pure-Python one, which took ~10 ms per page on the
+    national build. Strings stay whole (nbformat allows a string or a list of lines); no copy is made: the
+    notebook is this unit's own and is not used after this."""
+    from nbformat.v4.nbjson import strip_transient
+
+    path.write_text(json.dumps(strip_transient(nb), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n",
+                    encoding="utf-8")
+
+
 def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> Result:
     """Execute one notebook; never raises (a failure is a Result naming the cell and the error).
 
     Runs in a worker process (local pool or Dask worker) and returns only a small ``Result``: the executed
     notebook goes to ``job.output`` (written by the worker, so that path must be shared with the parent).
     """
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from . import engines, inprocess  # noqa: F401  (register their engines even without the entry points)
@@ -53,9 +102,7 @@ def run_job(job: Job, engine: str, cwd: str, timeout: int = DEFAULT_TIMEOUT) -> 
     tmp = job.output.with_suffix(f".tmp-{os.getpid()}.ipynb")
     failed = job.output.with_suffix(".gagal.ipynb")
     try:
-        pm.execute_notebook(str(job.notebook), str(tmp), parameters=job.parameters, engine_name=engine,
-                            kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
-                            execution_timeout=timeout, request_save_on_cell_execute=False)
+        execute_page(job, engine, cwd, timeout, tmp)
     except PapermillExecutionError as e:
         if tmp.exists():
             os.replace(tmp, failed)
