@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -86,15 +87,37 @@ def _spec(height: int) -> dict:
     return spec
 
 
-def draw(areas: list[Area], title: str) -> str:
-    """The map as an inline ``<svg>`` element (no XML declaration), sized by its viewBox."""
-    areas, height = fit(areas)
+_OUTLINES: OrderedDict[tuple, tuple[str, list[dict]]] = OrderedDict()
+OUTLINES_KEPT = 64  # a kabupaten's kecamatan (its pages run together on a worker), with room to spare
+
+
+def _outline(areas: list[Area]) -> str:
+    """Vega's SVG of these areas' outlines, every area filled black: drawn once per set of areas per process.
+
+    A unit's map is the same outlines on its progress page and on each year's evaluation page; only the
+    fills, links and names change, and ``clean`` sets those. Simplifying (``fit``) and drawing (vl-convert)
+    were ~60% of a map's cost. The key is the areas' codes and their geometry objects (``batas.shapes``
+    hands out the same objects while its file is cached); the entry keeps those objects alive, so a key
+    can never be met again by other geometry."""
+    key = tuple((a.kode, id(a.geometry)) for a in areas)
+    if key in _OUTLINES:
+        _OUTLINES.move_to_end(key)
+        return _OUTLINES[key][0]
+    fitted, height = fit(areas)
     spec = dict(_spec(height))
     spec["datasets"] = {"wilayah": [
-        {"type": "Feature", "geometry": a.geometry, "properties": {"fill": a.fill, "tag": _TAG + a.kode}}
-        for a in areas]}
+        {"type": "Feature", "geometry": a.geometry, "properties": {"fill": "#000000", "tag": _TAG + a.kode}}
+        for a in fitted]}
     svg = vl_convert.vegalite_to_svg(spec)
-    return clean(svg, {a.kode: a for a in areas}, title)
+    _OUTLINES[key] = (svg, [a.geometry for a in areas])
+    while len(_OUTLINES) > OUTLINES_KEPT:
+        _OUTLINES.popitem(last=False)
+    return svg
+
+
+def draw(areas: list[Area], title: str) -> str:
+    """The map as an inline ``<svg>`` element (no XML declaration), sized by its viewBox."""
+    return clean(_outline(areas), {a.kode: a for a in areas}, title)
 
 
 def _code(href: str) -> str:
@@ -122,6 +145,8 @@ def clean(svg: str, areas: dict[str, Area], title: str) -> str:
             if area is None:
                 parent.remove(child)
                 continue
+            for outline in child.iter(f"{{{SVG}}}path"):
+                outline.set("fill", area.fill)
             name = ET.Element(f"{{{SVG}}}title")
             name.text = area.label
             if area.href:
