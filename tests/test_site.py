@@ -110,6 +110,36 @@ def test_build_reports_every_page_and_renderer(built):
     assert not report.failures
 
 
+def test_build_says_what_each_phase_cost(built):
+    """The build's last line and its report: CPU seconds per phase, the figure issue 21's targets are in."""
+    report = built["report"]
+    phases = report.phases
+    assert list(phases) == ["ingest", "params", "execute", "charts", "render", "index", "publish"]
+    assert all(fig["cpu"] >= 0 and fig["wall"] >= 0 for fig in phases.values())
+    # every phase that did work on 175 pages shows it (a phase read as 0 would mean the clock missed it); the
+    # second renderer's build reuses the first one's executed notebooks and chart images
+    assert phases["execute"]["cpu"] > 1.0 if report.executed else phases["execute"]["cpu"] < 1.0, phases
+    assert phases["charts"]["cpu"] == pytest.approx(report.rendering.get("chart_cpu_seconds", 0), abs=0.01)
+    if report.executed:  # a first build draws every chart
+        assert phases["charts"]["cpu"] > 1.0, phases
+    assert phases["index"]["cpu"] > 1.0 and phases["render"]["cpu"] > 0.1, phases
+    assert 100 < report.peak_mb < 6000
+    last = [line for line in built["log"] if line.startswith("CPU per tahap")]
+    assert len(last) == 1 and "per halaman" in last[0] and "charts" in last[0], built["log"][-3:]
+
+
+def test_executed_notebooks_are_valid_notebooks(built):
+    """They are written without nbformat's validation (``jobs.write_notebook``): check them here, as Jupyter,
+    nbconvert and Quarto will read them."""
+    import nbformat
+
+    opts = built["opts"]
+    notebooks = sorted((opts.build_dir / "notebooks").rglob("index.ipynb"))
+    assert len(notebooks) >= 175
+    for path in notebooks[::7]:
+        nbformat.validate(nbformat.read(path, as_version=4))
+
+
 def test_every_documented_url_exists(site):
     for page in expected_pages():
         assert (site / page / "index.html").exists(), page
