@@ -125,6 +125,21 @@ def test_the_build_refuses_to_publish_a_nik_that_validation_could_not_see(tmp_pa
     assert snapshot(opts.out) == published
 
 
+def test_a_phone_number_in_audit_data_stops_build_and_leaves_site_untouched(tmp_path):
+    p = project(tmp_path)
+    before = snapshot(p["site"])
+    audit = pd.read_csv(p["data"] / "audit_kasus.csv", dtype=str, keep_default_na=False)
+    audit.loc[0, "penanggung_jawab"] = "Bidan Ani HP 081234567890"
+    audit.to_csv(p["data"] / "audit_kasus.csv", index=False)
+    result = CliRunner().invoke(main, build_args(p))
+    assert result.exit_code == 1, result.output
+    assert "audit_kasus.csv, baris 2, kolom penanggung_jawab" in result.output
+    assert "nomor telepon" in result.output and "Situs tidak diubah" in result.output
+    assert "081234567890" not in result.output and "Traceback" not in result.output
+    assert snapshot(p["site"]) == before
+    assert not (p["build"] / "notebooks").exists()  # nothing was executed from bad data
+
+
 def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
     """Issue 14, item 10: the cache was keyed on size and modification time, so a file edited to the same
     size with its time restored was published from the old cache while ``validate`` refused it."""

@@ -273,6 +273,50 @@ def test_a_disguised_nik_in_lokmin_text_is_refused(data, disguised):
     assert '"160501…02"' in line
 
 
+def test_a_phone_number_in_lokmin_text_is_refused_without_echoing_it(data):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = "Kader kurang; hubungi 0812-3456-7890 untuk jadwal"
+    lok.loc[3, "rencana_tindak_lanjut"] = "Koordinasi dengan Bu Ani (+62 813 9876 5432)"
+    write(data, "lokmin", lok)
+    line = fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "nomor telepon")
+    assert '"0812…7890"' in line and "tidak boleh terbit" in line and "tulis jabatan atau nama unit" in line
+    fails_with(data, "lokmin.csv", "baris 5", "kolom rencana_tindak_lanjut", "nomor telepon")
+    out = run(data)[1]
+    assert "0812-3456-7890" not in out and "813 9876 5432" not in out
+
+
+@pytest.mark.parametrize("disguised", ["081234567890", "62812345678901", "0812\u200b3456\u200b7890",
+                                       full_width("0812-3456-7890")])
+def test_a_disguised_phone_number_in_lokmin_text_is_refused(data, disguised):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = f"Hubungi {disguised}"
+    write(data, "lokmin", lok)
+    fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "nomor telepon")
+
+
+def test_a_phone_number_in_an_ignored_column_or_another_sheet_is_refused(data):
+    import openpyxl
+
+    p = read(data, "pendampingan")
+    p["kontak"] = ""
+    p.loc[5, "kontak"] = "0812 3456 7890"
+    write(data, "pendampingan", p)
+    fails_with(data, "pendampingan.csv", "baris 7", "kolom kontak", "nomor telepon")
+    p = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "kampung_kb"
+    wb.active.append(list(p.columns))
+    for row in p.itertuples(index=False):
+        wb.active.append(list(row))
+    notes = wb.create_sheet("Kontak")
+    notes.append(["Operator"])
+    notes.append(["PKB Kecamatan, HP 0813-9876-5432"])
+    wb.save(data / "kampung_kb.xlsx")
+    fails_with(data, "kampung_kb.xlsx", "baris 2", "lembar (sheet) 'Kontak'", "nomor telepon (0813…5432)")
+    assert "0813-9876-5432" not in run(data)[1]
+
+
 def test_site_scan_finds_disguised_numbers(tmp_path):
     from ranpasti.privacy import scan_site
 
