@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from ranpasti.cli import main
 from ranpasti.fmt import number as fmt_number
+from ranpasti.privacy import Found
 from ranpasti.problems import DataError
 from ranpasti.store import ingest
 
@@ -326,7 +327,30 @@ def test_site_scan_finds_disguised_numbers(tmp_path):
     assert list(scan_site(tmp_path)) == []  # a digest, counts, and digits split across table cells
     for planted in ("NIK 1605 0112 0387 0002", "1.605.011.203.870.002", "1605\u200b011203870002"):
         page.write_text(f"<p>Keluarga {planted}</p>", encoding="utf-8")
-        assert list(scan_site(tmp_path)) == [(page, "1605011203870002")], planted
+        assert list(scan_site(tmp_path)) == [(page, Found("nik", "1605011203870002"))], planted
+
+
+def test_site_scan_finds_phone_numbers_and_says_so(tmp_path):
+    from ranpasti.privacy import scan_site
+
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    # what the site is made of: fractions, percentages, coordinates, counts, dates, codes, digests
+    page.write_text('<svg><path d="M0,256.6666666666667h192.44680851071098v15.5h-192.44680851071098Z"/></svg>'
+                    '<script type="application/json">{"nilai": 62.8571428571, "x": 0.0833333333333}</script>'
+                    '<p title="3b38c2113c350664106533330812345678901aa">1.081.234 dari 1.097 (2024-08-12), '
+                    'kode 16.05.08.2001</p><td>0812</td><td>3456 7890</td>')
+    assert list(scan_site(tmp_path)) == []  # ... and digits split across table cells
+    for planted, number in (("Bidan Ani HP 081234567890", "081234567890"),
+                            ("hubungi 0812-3456-7890", "081234567890"),
+                            ("WA +62 812 3456 7890", "+6281234567890"),
+                            ("62812345678901", "62812345678901"),
+                            ("0812\u200b3456\u200b7890", "081234567890"),
+                            ("HP " + full_width("0812 3456 7890"), "081234567890")):
+        page.write_text(f"<p>Penanggung jawab: {planted}</p>", encoding="utf-8")
+        found = list(scan_site(tmp_path))
+        assert found == [(page, Found("telepon", number))], planted
+        assert found[0][1].what == "nomor telepon"
 
 
 @pytest.mark.parametrize(("text", "found"), [
