@@ -62,3 +62,15 @@ def test_bad_rows_are_refused_naming_row_and_column(data):
     for row, col in ((2, "status"), (3, "tanggal_audit"), (4, "kasus_diaudit")):
         found = [ln for ln in out.splitlines() if f"audit_kasus.csv, baris {row}" in ln and f"kolom {col}" in ln]
         assert found, (row, col, out)
+
+
+def test_a_phone_number_for_the_person_in_charge_is_refused(data):
+    rows = pd.read_csv(data / "audit_kasus.csv", dtype=str, keep_default_na=False)
+    rows.loc[0, "penanggung_jawab"] = "Bidan Ani HP 081234567890"
+    rows.to_csv(data / "audit_kasus.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 1
+    line = next((ln for ln in out.splitlines() if "audit_kasus.csv, baris 2, kolom penanggung_jawab" in ln), "")
+    assert '"0812…7890"' in line and "nomor telepon" in line and "tulis jabatan" in line, out
+    assert "081234567890" not in out
+

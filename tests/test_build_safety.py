@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from conftest import copy_sample_data
 
@@ -99,9 +100,14 @@ def test_second_build_on_same_site_refuses(tmp_path):
     assert os.path.exists(p["site"].with_name(".site.lock"))
 
 
-def test_the_build_refuses_to_publish_a_nik_that_validation_could_not_see(tmp_path):
-    """Issue 14, item 6: a NIK in a configuration text (shown on every page) reaches no page: the build scans
-    what it is about to publish and stops, naming the file, with the number masked."""
+@pytest.mark.parametrize(("planted", "said", "never"), [
+    ("1605 0112 0387 0002", "nomor berbentuk NIK atau No. KK (160501…02)", ("1605011203870002", "0112 0387")),
+    ("+62 812-3456-7890", "nomor telepon (+628…7890)", ("812-3456", "81234567890")),
+], ids=["nik", "telepon"])
+def test_the_build_refuses_to_publish_a_personal_number_that_validation_could_not_see(tmp_path, planted, said,
+                                                                                       never):
+    """Issue 14, item 6: a NIK (or a phone number) in a configuration text (shown on every page) reaches no
+    page: the build scans what it is about to publish and stops, naming the file, with the number masked."""
     from dataclasses import replace
 
     from test_build_failures import setup as setup_failures
@@ -113,16 +119,30 @@ def test_the_build_refuses_to_publish_a_nik_that_validation_could_not_see(tmp_pa
     published = snapshot(opts.out)
     config = opts.data_dir / "konfigurasi.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("keterangan_sumber: >-\n", "keterangan_sumber: >-\n  Kontak 1605 0112 0387 0002;\n"),
+    config.write_text(text.replace("keterangan_sumber: >-\n", f"keterangan_sumber: >-\n  Kontak {planted};\n"),
                       encoding="utf-8")
-    import pytest
-
     with pytest.raises(RuntimeError) as err:
         build(opts, log=lambda _m: None)
     message = str(err.value)
-    assert "NIK atau No. KK (160501…02)" in message and "TIDAK diubah" in message
-    assert "1605011203870002" not in message and "0112 0387" not in message
+    assert f"akan memuat {said}" in message and "TIDAK diubah" in message, message
+    assert message.split(" akan memuat")[0].endswith(".html")  # the file is named
+    assert not any(n in message for n in never)
     assert snapshot(opts.out) == published
+
+
+def test_a_phone_number_in_audit_data_stops_build_and_leaves_site_untouched(tmp_path):
+    p = project(tmp_path)
+    before = snapshot(p["site"])
+    audit = pd.read_csv(p["data"] / "audit_kasus.csv", dtype=str, keep_default_na=False)
+    audit.loc[0, "penanggung_jawab"] = "Bidan Ani HP 081234567890"
+    audit.to_csv(p["data"] / "audit_kasus.csv", index=False)
+    result = CliRunner().invoke(main, build_args(p))
+    assert result.exit_code == 1, result.output
+    assert "audit_kasus.csv, baris 2, kolom penanggung_jawab" in result.output
+    assert "nomor telepon" in result.output and "Situs tidak diubah" in result.output
+    assert "081234567890" not in result.output and "Traceback" not in result.output
+    assert snapshot(p["site"]) == before
+    assert not (p["build"] / "notebooks").exists()  # nothing was executed from bad data
 
 
 def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
@@ -130,7 +150,6 @@ def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
     size with its time restored was published from the old cache while ``validate`` refused it."""
     from dataclasses import replace
 
-    import pytest
     from test_build_failures import setup as setup_failures
 
     from ranpasti.build import build

@@ -17,6 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from ranpasti.cli import main
+from ranpasti.fmt import number as fmt_number
+from ranpasti.privacy import Found
 from ranpasti.problems import DataError
 from ranpasti.store import ingest
 
@@ -258,6 +260,10 @@ def test_nik_typed_into_lokmin_text_is_refused_without_echoing_it(data):
 FULL_WIDTH = "".join(chr(0xFF10 + int(d)) for d in "1605011203870002")
 
 
+def full_width(text: str) -> str:
+    return "".join(chr(0xFF10 + int(ch)) if ch.isdigit() else ch for ch in text)
+
+
 @pytest.mark.parametrize("disguised", ["NIK 1605 0112 0387 0002", "NIK1605-0112-0387-0002x",
                                        "1605\u200b011203870002", FULL_WIDTH])
 def test_a_disguised_nik_in_lokmin_text_is_refused(data, disguised):
@@ -266,6 +272,50 @@ def test_a_disguised_nik_in_lokmin_text_is_refused(data, disguised):
     write(data, "lokmin", lok)
     line = fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "NIK atau No. KK")
     assert '"160501…02"' in line
+
+
+def test_a_phone_number_in_lokmin_text_is_refused_without_echoing_it(data):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = "Kader kurang; hubungi 0812-3456-7890 untuk jadwal"
+    lok.loc[3, "rencana_tindak_lanjut"] = "Koordinasi dengan Bu Ani (+62 813 9876 5432)"
+    write(data, "lokmin", lok)
+    line = fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "nomor telepon")
+    assert '"0812…7890"' in line and "tidak boleh terbit" in line and "tulis jabatan atau nama unit" in line
+    fails_with(data, "lokmin.csv", "baris 5", "kolom rencana_tindak_lanjut", "nomor telepon")
+    out = run(data)[1]
+    assert "0812-3456-7890" not in out and "813 9876 5432" not in out
+
+
+@pytest.mark.parametrize("disguised", ["081234567890", "62812345678901", "0812\u200b3456\u200b7890",
+                                       full_width("0812-3456-7890")])
+def test_a_disguised_phone_number_in_lokmin_text_is_refused(data, disguised):
+    lok = read(data, "lokmin")
+    lok.loc[2, "masalah"] = f"Hubungi {disguised}"
+    write(data, "lokmin", lok)
+    fails_with(data, "lokmin.csv", "baris 4", "kolom masalah", "nomor telepon")
+
+
+def test_a_phone_number_in_an_ignored_column_or_another_sheet_is_refused(data):
+    import openpyxl
+
+    p = read(data, "pendampingan")
+    p["kontak"] = ""
+    p.loc[5, "kontak"] = "0812 3456 7890"
+    write(data, "pendampingan", p)
+    fails_with(data, "pendampingan.csv", "baris 7", "kolom kontak", "nomor telepon")
+    p = read(data, "kampung_kb")
+    (data / "kampung_kb.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "kampung_kb"
+    wb.active.append(list(p.columns))
+    for row in p.itertuples(index=False):
+        wb.active.append(list(row))
+    notes = wb.create_sheet("Kontak")
+    notes.append(["Operator"])
+    notes.append(["PKB Kecamatan, HP 0813-9876-5432"])
+    wb.save(data / "kampung_kb.xlsx")
+    fails_with(data, "kampung_kb.xlsx", "baris 2", "lembar (sheet) 'Kontak'", "nomor telepon (0813…5432)")
+    assert "0813-9876-5432" not in run(data)[1]
 
 
 def test_site_scan_finds_disguised_numbers(tmp_path):
@@ -277,7 +327,30 @@ def test_site_scan_finds_disguised_numbers(tmp_path):
     assert list(scan_site(tmp_path)) == []  # a digest, counts, and digits split across table cells
     for planted in ("NIK 1605 0112 0387 0002", "1.605.011.203.870.002", "1605\u200b011203870002"):
         page.write_text(f"<p>Keluarga {planted}</p>", encoding="utf-8")
-        assert list(scan_site(tmp_path)) == [(page, "1605011203870002")], planted
+        assert list(scan_site(tmp_path)) == [(page, Found("nik", "1605011203870002"))], planted
+
+
+def test_site_scan_finds_phone_numbers_and_says_so(tmp_path):
+    from ranpasti.privacy import scan_site
+
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    # what the site is made of: fractions, percentages, coordinates, counts, dates, codes, digests
+    page.write_text('<svg><path d="M0,256.6666666666667h192.44680851071098v15.5h-192.44680851071098Z"/></svg>'
+                    '<script type="application/json">{"nilai": 62.8571428571, "x": 0.0833333333333}</script>'
+                    '<p title="3b38c2113c350664106533330812345678901aa">1.081.234 dari 1.097 (2024-08-12), '
+                    'kode 16.05.08.2001</p><td>0812</td><td>3456 7890</td>')
+    assert list(scan_site(tmp_path)) == []  # ... and digits split across table cells
+    for planted, number in (("Bidan Ani HP 081234567890", "081234567890"),
+                            ("hubungi 0812-3456-7890", "081234567890"),
+                            ("WA +62 812 3456 7890", "+6281234567890"),
+                            ("62812345678901", "62812345678901"),
+                            ("0812\u200b3456\u200b7890", "081234567890"),
+                            ("HP " + full_width("0812 3456 7890"), "081234567890")):
+        page.write_text(f"<p>Penanggung jawab: {planted}</p>", encoding="utf-8")
+        found = list(scan_site(tmp_path))
+        assert found == [(page, Found("telepon", number))], planted
+        assert found[0][1].what == "nomor telepon"
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -311,6 +384,90 @@ def test_nik_shape(text, found):
     from ranpasti.privacy import find_nik
 
     assert find_nik(text) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # Indonesian mobile numbers as staff type them
+    ("Bidan Ani HP 081234567890", "081234567890"),
+    ("hubungi 0812-3456-7890", "081234567890"),
+    ("WA 0812.3456.7890 (Bu Ani)", "081234567890"),
+    ("+62 812 3456 7890", "+6281234567890"),
+    ("+62-812-3456-7890", "+6281234567890"),
+    ("(+62) 812-3456-7890", "+6281234567890"),
+    ("+62 (0)812 3456 7890", "+62081234567890"),  # the trunk 0 kept after the country code
+    ("62812345678901", "62812345678901"),
+    ("62 812 3456 7890", "6281234567890"),
+    ("0812345678", "0812345678"),  # 10 digits, the shortest
+    ("0812345678901", "0812345678901"),  # 13 digits, the longest
+    ("HP0812345678, WA:081398765432", "0812345678"),  # glued to a word that is not hex
+    ("Telp.081234567890.", "081234567890"),
+    ("Posyandu Melati 2 0812 3456 7890", "081234567890"),  # after a small number, not part of it
+    ("NIK 1605011203870002 HP 081234567890", "081234567890"),
+    # written to slip past a check: hidden characters, other scripts' digits
+    ("0812\u200b3456\u200d7890", "081234567890"),
+    ("HP " + full_width("0812-3456-7890"), "081234567890"),
+    ("+62 " + "".join(chr(0x0660 + int(d)) for d in "81234567890"), "+6281234567890"),
+    # not a mobile number
+    ("sha256 3b38c2113c35066410653333081234567890aa13c35", None),  # inside a hex digest
+    ("id beef0812345678", None), ("id 0812345678abcd", None),  # the tail or head of a short hex string
+    ("a1b2c3d4-0812-3456-7890-123456789abc", None),  # inside a UUID
+    ("x=0.0812345678901", None),  # a decimal fraction
+    ("h192.44680851071098v15", None),  # a coordinate in a chart's path
+    ("M0812.34,56.7", None),
+    ('"nilai": 62.8571428571', None),  # a percentage: 62 and a dot are not +62
+    ("Rp 62.812.345.678", None), ("62 812 345 678", None),  # amounts with thousands dots or spaces
+    ("1.081.234", None), ("1.081.234.567.890", None),  # counts
+    ("kode 16.05.08.2001", None),  # a Kemendagri code
+    ("2024-08-12", None), ("08-12-2024 10-12-2024", None), ("08.15-09.30", None),  # dates and times
+    ("1605081203870002", None),  # a NIK (refused as a NIK)
+    ("1605 0812 0387 0002", None),  # a NIK in groups, one of them 0812
+    ("0812", None), ("0812 345", None), ("0812-3456-7", None),  # too short
+    ("08123456789012345", None), ("10812345678", None),  # a longer number
+    ("0800 1234 5678", None),  # a toll-free service number
+    ("0711 123456", None), ("(021) 5551234", None),  # landlines: not read (see privacy.py)
+])
+def test_phone_shape(text, found):
+    from ranpasti.privacy import find_phone
+
+    assert find_phone(text) == found
+
+
+def test_numbers_the_site_is_made_of_are_never_read_as_phone_numbers():
+    """Seeded samples of what pages, charts and downloads hold: float fractions and percentages as JSON and
+    SVG paths write them, counts and amounts with thousands dots, dates and times, digests, UUIDs, and every
+    Kemendagri desa code with its name. (A bare 12-digit run such as 081220231630, a date and time written
+    without separators, is read as a phone number: nothing tells them apart.)"""
+    import hashlib
+    import json
+    import random
+    import uuid
+
+    from ranpasti.privacy import find_phone
+
+    rng = random.Random(20)
+    texts = []
+    for _ in range(20_000):
+        x = rng.random() * 10 ** rng.randint(-3, 9)
+        texts += [json.dumps({"nilai": x, "y": -x}), f"M{x},{rng.random() * 500}h{x}v15.5Z",
+                  fmt_number(x), fmt_number(x, 2), f"{x:.12f}", f"{x:e}"]
+    for i in range(5_000):
+        d = f"{rng.randint(2000, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        texts += [f"sha256 {hashlib.sha256(str(i).encode()).hexdigest()}", str(uuid.UUID(int=rng.getrandbits(128))),
+                  f"{d} s/d {d}", f"{d}T08:{rng.randint(10, 59)}:12.345678Z", f"{d[8:]}-{d[5:7]}-{d[:4]} 08.15"]
+    desa = pd.read_csv(ROOT / "data" / "wilayah" / "desa.csv", dtype=str, keep_default_na=False)
+    texts += [" ".join(row) for row in desa.itertuples(index=False)]
+    assert [t for t in texts if find_phone(t)] == []
+
+
+def test_a_found_phone_is_echoed_masked():
+    from ranpasti.privacy import find_personal, mask_phone
+
+    assert mask_phone("081234567890") == "0812…7890"
+    found = find_personal("hubungi 0812-3456-7890")
+    assert found is not None and found.kind == "telepon" and found.masked == "0812…7890"
+    assert found.what == "nomor telepon"
+    both = find_personal("NIK 1605011203870002 HP 081234567890")
+    assert both is not None and both.kind == "nik" and both.masked == "160501…02"
 
 
 def test_krs_recap_consistency(data):

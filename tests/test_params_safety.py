@@ -61,6 +61,10 @@ REFUSED = [
     (EVAL, "terbit: true", "terbit: true\ntanggal_evaluasi: 20 Desember", ["tanggal_evaluasi harus tanggal"]),
     (EVAL, "terbit: true", "terbit: true\ntim_evaluasi: [a, b]", ["tim_evaluasi harus teks", "bukan nama orang"]),
     (EVAL, "terbit: true", "terbit: true\ndisahkan_oleh: Kepala 1605011203870002", ["disahkan_oleh berisi nomor"]),
+    (PAGE, "catatan: ''", "catatan: 'Pertanyaan: Bu Ani, 0812-3456-7890'",
+     ["catatan berisi nomor telepon (0812…7890)", "tulis jabatan atau nama unit"]),
+    (EVAL, "terbit: true", "terbit: true\ntim_evaluasi: 'Sekretariat TPPS, WA +62 813 9876 5432'",
+     ["tim_evaluasi berisi nomor telepon (+628…5432)"]),
 ]
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from ranpasti import indicators as ind
-from ranpasti.privacy import SCANNED_SUFFIXES, scan_site
+from ranpasti.privacy import SCANNED_SUFFIXES, Found, scan_site
 from ranpasti.regions import load_regions
 from ranpasti.store import Store
 
@@ -241,8 +241,8 @@ def test_every_page_offers_its_notebook_and_provenance(site, built):
 
 
 def test_no_personal_data_shaped_like_nik(site):
-    # NIK/KK-shaped numbers standing alone: not a run of digits inside a SHA-256 (the page manifest and
-    # footers are full of them) or the fraction of a coordinate such as 1.3999999999999915
+    # NIK/KK-shaped numbers and mobile numbers standing alone: not a run of digits inside a SHA-256 (the page
+    # manifest and footers are full of them) or the fraction of a coordinate such as 1.3999999999999915
     assert list(scan_site(site)) == []
     assert sum(1 for f in site.rglob("*") if f.suffix in SCANNED_SUFFIXES) > 3 * len(expected_pages())
 
@@ -253,7 +253,7 @@ def test_site_scan_finds_a_planted_nik(tmp_path):
     (tmp_path / "a" / "pagefind" / "x.json").write_text("1605011203870002")  # Pagefind's index is skipped
     assert list(scan_site(tmp_path)) == []
     (tmp_path / "a" / "tabel-1.csv").write_text("desa,catatan\nSukamaju,NIK 1605011203870002\n")
-    assert list(scan_site(tmp_path)) == [(tmp_path / "a" / "tabel-1.csv", "1605011203870002")]
+    assert list(scan_site(tmp_path)) == [(tmp_path / "a" / "tabel-1.csv", Found("nik", "1605011203870002"))]
 
 
 # ---------------------------------------------------------------- in the browser

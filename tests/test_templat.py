@@ -350,7 +350,11 @@ def test_laporan_never_turns_a_staff_value_into_a_formula(tmp_path):
     assert len(cells) >= 2 and all(c.data_type == "s" for c in cells)  # the summary's value and the copy
 
 
-def test_a_nik_typed_into_a_place_name_is_refused_and_never_echoed(tmp_path):
+@pytest.mark.parametrize(("planted", "number", "said"), [
+    ("Srikaton 1605014107900001", "1605014107900001", "berbentuk NIK"),
+    ("Srikaton HP 081234567890", "081234567890", "nomor telepon"),
+], ids=["nik", "telepon"])
+def test_a_nik_typed_into_a_place_name_is_refused_and_never_echoed(tmp_path, planted, number, said):
     frames = musi_rawas_2024()
     regions = load_regions()
     p = frames["pendampingan"].copy()
@@ -359,14 +363,14 @@ def test_a_nik_typed_into_a_place_name_is_refused_and_never_echoed(tmp_path):
     p.insert(1, "kecamatan", [regions.kecamatan.at[k, "nama"] for k in desa.kode_kecamatan])
     p.insert(2, "desa", list(desa.nama))
     p = p.drop(columns=[c for c in ("kode_desa", "kode_kecamatan") if c in p])
-    p.iloc[0, 2] = "Srikaton 1605014107900001"
+    p.iloc[0, 2] = planted
     frames["pendampingan"] = p
     data = csv_folder(tmp_path / "d", frames)
     out = subprocess.run([sys.executable, "-m", "ranpasti", "validate", "--data", str(data)],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 1
-    assert "1605014107900001" not in out.stdout + out.stderr
-    assert "pendampingan.csv, baris 2, kolom desa" in out.stdout and "berbentuk NIK" in out.stdout
+    assert number not in out.stdout + out.stderr
+    assert "pendampingan.csv, baris 2, kolom desa" in out.stdout and said in out.stdout
 
 
 def test_workbook_has_the_kabupatens_own_inputs_prefilled_and_they_read_back(tmp_path):

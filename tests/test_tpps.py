@@ -67,3 +67,14 @@ def test_a_province_code_or_a_negative_count_is_refused(data):
     for row, col in ((2, "kode_unit"), (3, "rapat")):
         found = [ln for ln in out.splitlines() if f"tpps.csv, baris {row}" in ln and f"kolom {col}" in ln]
         assert found, (row, col, out)
+
+
+def test_a_phone_number_for_the_chair_is_refused(data):
+    rows = pd.read_csv(data / "tpps.csv", dtype=str, keep_default_na=False)
+    rows.loc[0, "ketua"] = "Wakil Bupati (ajudan: +62 812-3456-7890)"
+    rows.to_csv(data / "tpps.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 1
+    line = next((ln for ln in out.splitlines() if "tpps.csv, baris 2, kolom ketua" in ln), "")
+    assert '"+628…7890"' in line and "nomor telepon" in line, out
+

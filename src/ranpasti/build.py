@@ -258,18 +258,19 @@ def map_warnings(regions: Regions, kabupaten: list[str]) -> list[str]:
 
 
 def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions) -> None:
-    """The last check before publishing: no NIK- or KK-shaped number in what this build wrote (every file
-    of each page rendered now, and the site-wide lists). Validation refuses them in every input it knows
-    of; this catches the ones it cannot (a number typed into a count column, a configuration text, a name
-    in reference data). Pages reused from the published site were checked when they were published."""
+    """The last check before publishing: no NIK- or KK-shaped number and no mobile number in what this build
+    wrote (every file of each page rendered now, and the site-wide lists). Validation refuses them in every
+    input it knows of; this catches the ones it cannot (a number typed into a count column, a configuration
+    text, a name in reference data). Pages reused from the published site were checked when they were
+    published."""
     paths = {staging / name: None for name in SITE_WIDE}
     for page in pages:
         folder = staging / page
         if folder.is_dir():
             paths.update((f, None) for f in folder.iterdir() if f.is_file())
-    for path, number in privacy.scan_paths(paths, jobs=opts.jobs):
+    for path, found in privacy.scan_paths(paths, jobs=opts.jobs):
         raise PersonalDataRefused(
-            f"{path.relative_to(staging)} akan memuat nomor berbentuk NIK atau No. KK ({privacy.mask(number)}). "
+            f"{path.relative_to(staging)} akan memuat {found.what} ({found.masked}). "
             "Data pribadi tidak boleh terbit: cari nomor itu di data/ (kolom angka, nama wilayah, "
             f"konfigurasi.yml) atau di params/, hapus, lalu bangun lagi. Situs di {opts.out}/ TIDAK diubah.")
 

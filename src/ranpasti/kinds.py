@@ -272,17 +272,26 @@ def kind(name: str) -> Kind:
 
 
 def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report) -> None:
-    """Free text is published as written, so a NIK or family card number typed into it would be too."""
+    """Free text is published as written, so a NIK, family card number or phone number typed into it would
+    be too."""
     values = values.astype(str)
-    # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 16 digits in any form, anywhere
-    maybe = values.str.count(privacy.DIGIT_CLASS) >= 16
+    # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 10 digits in any form, anywhere (a mobile
+    # number has 10 to 13, a NIK 16)
+    digits = values.str.count(privacy.DIGIT_CLASS)
+    maybe = digits >= 10
     if not maybe.any():
         return
-    found = values[maybe].map(privacy.find_nik).dropna()
-    if len(found):
-        report.error_cells(source.name, column, rows[found.index], [privacy.mask(n) for n in found],
+    nik = values[digits >= 16].map(privacy.find_nik).dropna()
+    if len(nik):
+        report.error_cells(source.name, column, rows[nik.index], [privacy.mask(n) for n in nik],
                            "berisi nomor 16 digit berbentuk NIK atau No. KK. Teks ini tampil di situs publik: "
                            "hapus nomor itu (sebut keluarga tanpa identitas, mis. 'satu keluarga di Desa X').")
+    phone = values[maybe & ~values.index.isin(nik.index)].map(privacy.find_phone).dropna()
+    if len(phone):
+        report.error_cells(source.name, column, rows[phone.index], [privacy.mask_phone(n) for n in phone],
+                           "berisi nomor telepon. Teks ini tampil di situs publik dan nomor telepon pribadi tidak "
+                           "boleh terbit: hapus nomornya; tulis jabatan atau nama unit saja (mis. 'Bidan Desa', "
+                           "'PKB Kecamatan').")
 
 
 _VALUE_SETS: dict[int, tuple[pd.Index, pa.Array]] = {}

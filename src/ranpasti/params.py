@@ -248,10 +248,12 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         if kind == "evaluasi" and int(str(params.get("tahun") or tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
         for key in ("catatan", *DOCUMENT_KEYS):
-            nik = privacy.find_nik(str(params.get(key) or ""))
-            if nik:
-                raise ParamsError(f"{path}: {key} berisi nomor berbentuk NIK atau No. KK ({privacy.mask(nik)}). "
-                                  "Teks ini tampil di situs publik: hapus nomor itu.")
+            found = privacy.find_personal(str(params.get(key) or ""))
+            if found:
+                fix = "hapus nomor itu." if found.kind == "nik" else \
+                    "nomor telepon pribadi tidak boleh terbit. Hapus nomornya; tulis jabatan atau nama unit saja."
+                raise ParamsError(f"{path}: {key} berisi {found.what} ({found.masked}). Teks ini tampil di situs "
+                                  f"publik: {fix}")
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")

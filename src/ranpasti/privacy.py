@@ -1,15 +1,26 @@
-"""Numbers that identify a person: the 16-digit NIK and the family card number (No. KK).
+"""Numbers that identify a person: the 16-digit NIK, the family card number (No. KK) and mobile numbers.
 
 Personal-data *columns* are refused by name in ``schema.py``; this module catches the same numbers typed
-into free text (a Lokmin ``masalah`` such as "keluarga NIK 1605…", a ``catatan`` in params), where no
-column name gives them away. One reader (``find_nik``) serves validation, params and the scan of the built
-site, so the three agree on what a NIK looks like.
+into free text (a Lokmin ``masalah`` such as "keluarga NIK 1605…", a ``penanggung_jawab`` such as "Bidan Ani
+HP 0812…", a ``catatan`` in params), where no column name gives them away. One reader per kind of number
+(``find_nik``, ``find_phone``) serves validation, params and the scan of the built site, so the three agree
+on what such a number looks like.
 
 A bare "16 digits" test is not enough on a site full of SHA-256 checksums and float fractions: a hex
 digest holds a run of 16 decimal digits often enough to fail a national build by chance. So a match must
 stand alone (not inside a word, hex string or decimal fraction) *and* have a NIK's structure, which a
 No. KK shares: province code (2) · kabupaten (2) · kecamatan (2) · day of birth, +40 for women (2) ·
 month (2) · year (2) · serial (4, never 0000). Every real NIK and KK number passes; random runs rarely do.
+
+Phone numbers: only Indonesian *mobile* numbers are read, by their shape: ``08`` and 8 to 11 more digits,
+or the country code (``+62``, ``62``, ``(+62)``) in place of the leading 0 (``+62 812…``, ``62812…``),
+in groups joined by a space, dash or dot. The site is full of numbers that share a few digits with one
+(fractions such as ``0.0833…``, percentages such as ``62.857…``, counts such as ``1.081.234``, dates,
+Kemendagri codes, digests, coordinates in chart paths), so a mobile number must stand alone: not after a
+digit, a decimal point or a thousands dot, not glued to a hex string, not in the middle of a grouped NIK.
+Landline numbers (``0711 123456``, ``(021) 5551234``) are not read: an area code and 5 to 8 digits is
+the shape of too many other numbers (years and counts, SK numbers, codes) to refuse on sight, and an
+office's landline is usually public anyway.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 # Kemendagri province codes, including the ones old NIKs still carry after the 2022 Papua split.
@@ -129,34 +141,179 @@ def mask(number: str) -> str:
     return number[:6] + "…" + number[-2:]
 
 
+# Where a mobile number starts: the trunk 0 of "08…", or the country code written "+62", "(+62)", "(62)" or
+# "62", then at most a space or dash (never a dot: "62.857…" is a percentage) and sometimes the trunk 0 kept
+# ("+62 (0)812…", "+62 0812…"). The subscriber part starts 8[1-9]: 080x are toll-free and premium service
+# numbers, not a person's.
+_PHONE = re.compile(r"(?P<cc>\+62|\(\+?62\)|62)[ \-]?(?:\(0\)[ \-]?|0)?(?=8[1-9])|0(?=8[1-9])")
+_PHONE_REST = re.compile(r"8[1-9][0-9]*(?:[ .\-][0-9]+)*")  # digit groups joined by one space, dash or dot
+_NUMBER = re.compile(r"[0-9]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_IN_CHAIN = frozenset("0123456789 -./_")  # what a grouped number (a NIK, a date, a code) is made of
+
+
+def _glued(text: str, start: int, step: int) -> str:
+    """The ASCII letters and digits touching ``text`` at ``start`` going left (step -1) or right (step 1)."""
+    i = start
+    while 0 <= i < len(text) and text[i].isascii() and text[i].isalnum():
+        i += step
+    return text[i + 1:start + 1] if step < 0 else text[start:i]
+
+
+def _chain(text: str, start: int, end: int) -> str:
+    """The grouped number around ``text[start:end]``: digits and the marks that join their groups."""
+    while start > 0 and text[start - 1] in _IN_CHAIN:
+        start -= 1
+    while end < len(text) and text[end] in _IN_CHAIN:
+        end += 1
+    return text[start:end]
+
+
+def _phone_at(text: str, m: re.Match[str]) -> str | None:
+    """The mobile number whose prefix ``m`` matched, as written without its separators, or None where the
+    prefix is part of something else."""
+    start, cc = m.start(), m.group("cc")
+    before = text[start - 1] if start else ""
+    if before.isdigit() or (before in (".", ",") and not (start > 1 and text[start - 2].isalpha())):
+        return None  # inside a longer number, a decimal fraction (0.0812…, .0812…), a count (1.081.234), a code
+    if cc == "62" and before in ("+", "("):
+        return None  # "+62…" and "(62)…" are read from their first character
+    glued = _glued(text, start - 1, -1) if text[start].isdigit() else ""
+    if glued and set(glued) <= _HEX:
+        return None  # the tail of a hex string ("HP0812…" is read: H and P are not hex)
+    rest = _PHONE_REST.match(text, m.end())
+    if rest is None:
+        return None
+    # the subscriber number: the digit groups after the prefix until there are 9 digits (the first group
+    # at least 2: "08 12 2024" is a date), and at most 12: a longer run is another number
+    digits, end, sizes = "", rest.start(), set()
+    for group in _NUMBER.finditer(rest.group()):
+        if digits and len(group.group()) < 2:
+            break
+        digits += group.group()
+        sizes.add(len(group.group()))
+        end = rest.start() + group.end()
+        if len(digits) >= 9:
+            break
+    if not 9 <= len(digits) <= 12:
+        return None
+    if cc == "62" and sizes == {3}:
+        return None  # "62 858 590 800": a count grouped in thousands by spaces, not 62 and a number
+    glued = _glued(text, end, 1)
+    if glued and set(glued) <= _HEX:
+        return None  # the head of a hex string
+    chain = _chain(text, start, end)
+    if len(chain) >= 16 and find_nik(chain):
+        return None  # digits of a NIK written in groups ("1605 0812 0387 0002"): refused as a NIK
+    prefix = "+" if text[start] == "+" or text[start:start + 2] == "(+" else ""
+    return prefix + "".join(ch for ch in text[start:m.end()] if ch.isdigit()) + digits
+
+
+def find_phone(text: str) -> str | None:
+    """The first Indonesian mobile number in ``text`` (its digits as written, "+" kept), or None.
+
+    ``08`` and 8 to 11 more digits, or ``+62``/``62``/``(+62)`` and ``8`` and 8 to 11 more, in groups
+    joined by a space, dash or dot ("0812-3456-7890", "+62 812 3456 7890", "62812345678901"), read past
+    hidden characters and in other scripts' digits as ``find_nik`` is. It must stand alone: not inside a
+    longer number, a decimal fraction, a thousands-dotted count, a code, a hex string or a grouped NIK."""
+    if sum(ch.isdigit() for ch in text) < 10 or ("8" not in text and text.isascii()):
+        return None
+    text = normalise(text)
+    if "8" not in text:
+        return None
+    text = _UUID.sub(" ", _HEX_TOKEN.sub(" ", text))
+    pos = 0
+    while (m := _PHONE.search(text, pos)) is not None:
+        found = _phone_at(text, m)
+        if found:
+            return found
+        pos = m.start() + 1
+    return None
+
+
+def mask_phone(number: str) -> str:
+    """A found phone number as echoed back: its first and last four digits."""
+    return number[:4] + "…" + number[-4:]
+
+
 _CANDIDATE = re.compile(rb"[0-9][0-9 \-./_]{15,}")  # a run that may hold 16 digits however grouped (fast)
+# a run that may hold a mobile number's subscriber part; it starts with a literal, which Python's regular
+# expressions find far faster than a class (~10x on the sample site): its prefix is looked at afterwards
+_PHONE_CANDIDATE = re.compile(rb"8[1-9][0-9 .\-]{7,}")
+_PHONE_PREFIXES = (b"0", b"62", b")", b"62 ", b"62-", b") ", b")-")  # what comes before that 8: see _PHONE
 # what makes a file worth reading whole, as UTF-8 bytes: other digits, and format characters
 _UNUSUAL = _bytes_pattern(FORMAT_RANGES + OTHER_DIGIT_RANGES)
 _TAG = re.compile(r"<[^>]*>")
 
 
-def scan_file(path: Path) -> str | None:
-    """The first NIK-shaped number in a file, in any of the forms ``find_nik`` reads; markup is read as
-    text between tags (a number split across two table cells is two numbers). A cheap byte-level pass
-    finds the few places worth reading: 16 ASCII digits in a chain, or other digits at all."""
+@dataclass(frozen=True)
+class Found:
+    """A personal number found in text: a NIK or No. KK (``kind`` "nik") or a mobile number ("telepon")."""
+
+    kind: str
+    number: str
+
+    @property
+    def what(self) -> str:
+        """The number's name in a message: "... akan memuat nomor telepon (0812…7890)"."""
+        return "nomor telepon" if self.kind == "telepon" else "nomor berbentuk NIK atau No. KK"
+
+    @property
+    def masked(self) -> str:
+        return mask_phone(self.number) if self.kind == "telepon" else mask(self.number)
+
+
+def find_personal(text: str) -> Found | None:
+    """The first NIK or No. KK in ``text``, else its first mobile number, else None."""
+    nik = find_nik(text)
+    if nik:
+        return Found("nik", nik)
+    phone = find_phone(text)
+    return Found("telepon", phone) if phone else None
+
+
+_IN_WORD = frozenset(b"0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _around(data: bytes, m: re.Match[bytes]) -> list[str]:
+    """The text around a candidate, as the readers judge it: 40 bytes either side, and further left to the
+    start of the word or number it is in, up to 200 bytes (a mobile number's candidate starts at its 8: a
+    fraction such as 192.44680851071098 cut just before its 0 would read as one)."""
+    lo, hi = max(0, m.start() - 40), m.end() + 40
+    stop = max(0, m.start() - 200)
+    while lo > stop and data[lo - 1] in _IN_WORD:
+        lo -= 1
+    return _TAG.split(data[lo:hi].decode("utf-8", errors="replace"))
+
+
+def scan_file(path: Path) -> Found | None:
+    """The first NIK-shaped or mobile number in a file, in any of the forms ``find_nik`` and ``find_phone``
+    read; markup is read as text between tags (a number split across two table cells is two numbers). A
+    cheap byte-level pass finds the few places worth reading: 16 ASCII digits in a chain, a mobile number's
+    prefix and 9 digits, or other digits at all."""
     data = path.read_bytes()
     if _UNUSUAL.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0):  # (a CSV's BOM is expected)
         parts = _TAG.split(data.decode("utf-8", errors="replace"))
+        niks, phones = parts, parts
     else:
-        parts = []
-        for m in _CANDIDATE.finditer(data):
-            if len(m.group().translate(None, b" -./_")) < 16:
-                continue
-            lo, hi = max(0, m.start() - 40), m.end() + 40  # the context a NIK's neighbours are judged by
-            parts += _TAG.split(data[lo:hi].decode("utf-8", errors="replace"))
-    for part in parts:
-        found = find_nik(part)
-        if found:
-            return found
+        niks = [part for m in _CANDIDATE.finditer(data) if len(m.group().translate(None, b" -./_")) >= 16
+                for part in _around(data, m)]
+        phones = [part for m in _PHONE_CANDIDATE.finditer(data)
+                  if data[max(0, m.start() - 3):m.start()].endswith(_PHONE_PREFIXES)
+                  and len(m.group().translate(None, b" .-")) >= 9 for part in _around(data, m)]
+    for part in niks:
+        nik = find_nik(part)
+        if nik:
+            return Found("nik", nik)
+    for part in phones:
+        phone = find_phone(part)
+        if phone:
+            return Found("telepon", phone)
     return None
 
 
-def _scan_chunk(paths: list[Path]) -> list[tuple[Path, str]]:
+def _scan_chunk(paths: list[Path]) -> list[tuple[Path, Found]]:
     found = []
     for f in paths:
         if f.suffix in SCANNED_SUFFIXES and f.is_file():
@@ -170,8 +327,8 @@ def _scan_chunk(paths: list[Path]) -> list[tuple[Path, str]]:
 POOL_MIN_FILES = 5000
 
 
-def scan_paths(paths, jobs: int = 1) -> Iterator[tuple[Path, str]]:
-    """``(file, number)`` for every file holding a NIK-shaped number; with many files, in ``jobs``
+def scan_paths(paths, jobs: int = 1) -> Iterator[tuple[Path, Found]]:
+    """``(file, number)`` for every file holding a NIK-shaped or mobile number; with many files, in ``jobs``
     processes (the scan is CPU-bound regular expressions)."""
     paths = list(paths)
     if jobs <= 1 or len(paths) < POOL_MIN_FILES:
@@ -186,8 +343,8 @@ def scan_paths(paths, jobs: int = 1) -> Iterator[tuple[Path, str]]:
             yield from found
 
 
-def scan_site(site: Path) -> Iterator[tuple[Path, str]]:
-    """Every published file holding a NIK-shaped number (Pagefind's binary index is skipped: it is built
+def scan_site(site: Path) -> Iterator[tuple[Path, Found]]:
+    """Every published file holding a NIK-shaped or mobile number (Pagefind's binary index is skipped: it is built
     from the HTML pages, which are scanned)."""
     files = (f for f in sorted(site.rglob("*"))
              if not any(p.startswith("pagefind") for p in f.relative_to(site).parts))

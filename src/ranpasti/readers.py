@@ -303,12 +303,12 @@ def _refuse_personal_sheets(source: Source, wb, read: list) -> None:
             for value in row:
                 if value is None:
                     continue
-                nik = privacy.find_nik(str(value))
-                if nik:
-                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' berisi nomor berbentuk NIK "
-                                            f"atau No. KK ({privacy.mask(nik)}). File di folder data situs publik "
-                                            "tidak boleh memuat data pribadi, juga di lembar lain: hapus lembar "
-                                            "itu.", row=n))
+                found = privacy.find_personal(str(value))
+                if found:
+                    fix = "hapus lembar itu." if found.kind == "nik" else "hapus nomor itu (atau lembar itu)."
+                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' berisi {found.what} "
+                                            f"({found.masked}). File di folder data situs publik tidak boleh "
+                                            f"memuat data pribadi, juga di lembar lain: {fix}", row=n))
                 # a header-like cell (a few words); a sentence of instructions is not a column name
                 short = n <= 30 and len(str(value).split()) <= 4
                 kind = personal_column(normalise_header(value)) if short else None

@@ -272,7 +272,7 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
             value = place[column]
             failed.setdefault((column, value, problem), []).extend(chunk.loc[rows, ROW].tolist())
     for (column, value, problem), rows in failed.items():
-        if privacy.find_nik(value):  # a NIK typed into a place name: said masked, as in any free text
+        if privacy.find_personal(value):  # a NIK or phone typed into a place name: said masked, as in free text
             check_personal_text(source, column, pd.Series(rows), pd.Series([value] * len(rows)), report)
             continue
         report.error_cells(source.name, column, rows, [value] * len(rows),
