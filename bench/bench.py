@@ -9,6 +9,8 @@
     python bench/bench.py --work DIR --quarto-national  # part 4 on the national site of part 2 (~1.5 h more)
     python bench/bench.py --validate-only --baseline 6d54162   # part 5: validation, against an older commit
     python bench/bench.py --ab-only --build-baseline 495b772   # part 6: whole sample build, against an older commit
+    python bench/bench.py --phases-only          # part 7: CPU per page by phase on the sample, naive s/page beside it
+    python bench/bench.py --phases-national      # part 7 on one province of the national data, projected
 
 1. Naive vs ranpasti. ``--units`` pages (default 60) of the sample data, built twice:
    the naive way, one notebook at a time: ``papermill`` CLI (a cold kernel per notebook) then
@@ -37,11 +39,19 @@
 6. Same-run A/B of the whole build. With ``--build-baseline REV``: the sample built from scratch (validate,
    params, every notebook, built-in renderer) by today's code and by the code at REV (a worktree, its own
    notebooks), alternating, twice each; prints wall times and the ratio. ``--ab-only`` runs only this part.
+7. CPU per page by phase. The whole sample built from scratch (fresh params, cache and build folders, as
+   after a fresh clone), with the CPU seconds of each phase (ingest, params, execute, charts, render, index,
+   publish: ``ranpasti.phases``) per page next to the wall time; and the naive way (part 1's) on ``--naive-pages``
+   of the same pages, so the machine's naive s/page and the ratio are from the same run. ``--phases-only``
+   runs only this part; ``--phases-national`` does the same for one province of the national data of part 2
+   (``--province``, default 16) and projects the whole country from its per-page figures. Parts 2 and 3
+   print their phases too.
 
 Everything runs in a work folder (``--work``, default a temporary folder removed at the end). The
 machine's load matters for wall times: CPU seconds are printed too, which do not depend on what else runs.
-Targets on a 2-core machine: ratio >= 25x; national site <= 30 min; one-kecamatan rebuild <= 15 s; Quarto
-<= 0.6 s/page on the sample; one kecamatan republished through Quarto on the national site <= 60 s.
+Targets on a 2-core machine: national site <= 30 min and <= 0.1 CPU-s per page; whole sample from scratch >= 30x
+faster than the naive way; one-kecamatan rebuild <= 8 s; peak memory <= 3 GB; Quarto <= 0.6 s/page on the
+sample; one kecamatan republished through Quarto on the national site <= 60 s.
 """
 
 from __future__ import annotations
@@ -118,6 +128,18 @@ def log_with_time(start: float):
     def log(line: str) -> None:
         say(f"    [{time.perf_counter() - start:7.1f} s] {line}")
     return log
+
+
+def say_phases(report, pages: int | None = None) -> float:
+    """The build's CPU per phase (``report.phases``), in seconds and per page; returns CPU-s per page."""
+    pages = pages or report.pages or 1
+    total = sum(f["cpu"] for f in report.phases.values())
+    say("    tahap      CPU s   CPU ms/halaman   dinding s")
+    for name, f in report.phases.items():
+        say(f"    {name:9} {f['cpu']:7.1f}   {f['cpu'] / pages * 1000:10.1f}   {f['wall']:9.1f}")
+    say(f"    {'jumlah':9} {total:7.1f}   {total / pages * 1000:10.1f}      (target <= 100 ms/halaman)  "
+        f"memori puncak {report.peak_mb:,.0f} MB (target <= 3.072)")
+    return total / pages
 
 
 # ---------------------------------------------------------------- part 1
@@ -209,6 +231,7 @@ def national(args, work: Path) -> tuple[BuildOptions, Path]:
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"    CPU: {t.cpu:.0f} s ({t.cpu / pages:.3f} s/halaman)  MEMORI PUNCAK: {t.peak_mb:,.0f} MB "
         f"(jumlah RSS semua proses build)  maxrss induk {parent:,.0f} MB")
+    say_phases(report)
     return opts, data
 
 
@@ -240,8 +263,9 @@ def part3(opts: BuildOptions, data: Path) -> None:
     say(f"== 3. Satu kecamatan berubah ({kode}: satu baris pendampingan.csv), build ulang")
     with Timed() as t:
         report = build(opts, log=log_with_time(time.perf_counter()))
-    say(f"    WAKTU: {t.seconds:.1f} s (target <= 15)  DIJALANKAN ULANG: {report.executed} halaman "
+    say(f"    WAKTU: {t.seconds:.1f} s (target <= 8)  DIJALANKAN ULANG: {report.executed} halaman "
         f"(diharapkan 6), tidak berubah: {report.skipped}  CPU {t.cpu:.0f} s  puncak {t.peak_mb:,.0f} MB")
+    say("    " + "  ".join(f"{name} {f['wall']:.1f} s" for name, f in report.phases.items()) + " (dinding per tahap)")
     r = report.rendering
     if r:
         say(f"    DIRENDER ULANG: {r.get('pages_rendered')} halaman, ditautkan dari situs sebelumnya: "
@@ -390,6 +414,51 @@ def templat_largest(work: Path) -> None:
 # ---------------------------------------------------------------- part 6
 
 
+def part7(args, work: Path) -> None:
+    say("== 7. CPU per halaman per tahap: situs contoh dari nol, dan cara naif pada halaman yang sama")
+    root = work / "phases"
+    data = copy_data(ROOT / "data", root / "data")
+    opts = BuildOptions(data_dir=data, params_dir=root / "params", out=root / "site", build_dir=root / "build",
+                        cache_dir=root / "cache", renderer="builtin", jobs=args.jobs)
+    with Timed() as t:
+        report = build(opts, log=lambda s: None)
+    say(f"    {report.pages} halaman dalam {t.seconds:.1f} s dinding (jobs={args.jobs})")
+    say_phases(report)
+    if args.skip_naive:
+        return
+    store, _ = ingest(data, opts.cache_dir)
+    specs = pick_pages(store, opts.params_dir, args.naive_pages)
+    with Timed() as slow:
+        naive(specs, opts.params_dir, data, opts.cache_dir, root)
+    per_page = slow.seconds / len(specs)
+    say(f"    cara naif: {per_page:.2f} s/halaman ({len(specs)} halaman; mesin ini)")
+    say(f"    RASIO situs contoh: {per_page * report.pages:.0f} s naif / {t.seconds:.1f} s = "
+        f"{per_page * report.pages / t.seconds:.1f}x (target >= 30x)")
+
+
+def part7_national(args, work: Path) -> None:
+    """Part 7 on one province of the national data: the national per-page figures without a 1-hour build."""
+    from ranpasti.regions import load_regions as regions_of
+
+    data = national_data(work)
+    root = work / f"phases-{args.province}"
+    r = regions_of()
+    codes = tuple(k for table in (r.kabupaten, r.kecamatan) for k in table.index if k.startswith(args.province + "."))
+    say(f"== 7n. CPU per halaman per tahap: provinsi {args.province} dari data nasional ({len(codes)} wilayah)")
+    opts = BuildOptions(data_dir=data, params_dir=root / "params", out=root / "site", build_dir=root / "build",
+                        cache_dir=root / "cache", renderer="builtin", jobs=args.jobs, only=codes)
+    with Timed() as t:
+        report = build(opts, log=lambda s: None)
+    say(f"    {report.pages} halaman dalam {t.seconds:.1f} s dinding (jobs={args.jobs})")
+    say_phases(report)
+    once = sum(report.phases[p]["cpu"] for p in ("ingest", "params") if p in report.phases)
+    per_page = sum(f["cpu"] for n, f in report.phases.items() if n not in ("ingest", "params")) / report.pages
+    national_pages = len(load_pages(root / "params", ingest(data, root / "cache")[0]))
+    cpu = once + per_page * national_pages
+    say(f"    PROYEKSI NASIONAL: {national_pages:,} halaman x {per_page * 1000:.0f} ms + ingest/params {once:.0f} s = "
+        f"{cpu:,.0f} CPU-s = {cpu / args.jobs / 60:.0f} menit pada {args.jobs} core bila CPU penuh (target <= 30)")
+
+
 def timed_build(root: Path, out: Path, jobs: int) -> tuple[float, int, float, int]:
     """Wall seconds, exit status, CPU seconds (the build and every kernel it ran) and pages published of
     ``ranpasti build`` of the sample, from scratch, by the code in ``root``. Per page, because the sample of
@@ -450,12 +519,18 @@ def main() -> None:
     ap.add_argument("--ab-only", action="store_true", help="hanya bagian 6 (A/B build situs contoh)")
     ap.add_argument("--build-baseline", help="revisi git pembanding untuk bagian 6 (mis. 495b772)")
     ap.add_argument("--baseline", help="revisi git pembanding untuk bagian 5 (mis. 6d54162)")
+    ap.add_argument("--phases-only", action="store_true", help="hanya bagian 7 (CPU per tahap, situs contoh)")
+    ap.add_argument("--phases-national", action="store_true",
+                    help="hanya bagian 7 pada satu provinsi data nasional, dengan proyeksi nasional")
+    ap.add_argument("--province", default="16", help="provinsi untuk --phases-national (bawaan 16)")
+    ap.add_argument("--naive-pages", type=int, default=10, help="halaman cara naif di bagian 7 (bawaan 10)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ranpasti-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     say(f"ranpasti bench {dt.datetime.now():%Y-%m-%d %H:%M} · {os.cpu_count()} core · jobs={args.jobs} · "
         f"beban {os.getloadavg()[0]:.1f} · folder {work}")
-    single = {"ab_only": part6, "validate_only": part5, "quarto_only": part4}  # one part, then clean up
+    single = {"ab_only": part6, "validate_only": part5, "quarto_only": part4, "phases_only": part7,
+              "phases_national": part7_national}  # one part, then clean up
     for flag, part in single.items():
         if getattr(args, flag):
             if flag == "ab_only" and not args.build_baseline:
@@ -489,6 +564,7 @@ def main() -> None:
         if args.quarto_national and not args.skip_national:
             part4(args, work, root=work / "national")
         part5(args, work)
+        part7(args, work)
         if args.build_baseline:
             part6(args, work)
     finally:

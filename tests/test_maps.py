@@ -109,6 +109,22 @@ def test_build_warns_about_units_without_a_shape_and_names_them():
     assert any("batas desa belum ada untuk 1 kabupaten/kota (11.01)" in w for w in national), national
 
 
+def test_map_warnings_are_remembered_until_what_they_check_changes(tmp_path, monkeypatch):
+    """A rebuild does not decode every boundary file again for the same warnings; other kabupaten, or a
+    damaged cache file, and they are checked again."""
+    from ranpasti import build as build_module
+
+    cache = tmp_path / "build" / "map-warnings.json"
+    first = build_module.map_warnings_cached(load_regions(), list(SAMPLE), cache)
+    assert first == map_warnings(load_regions(), list(SAMPLE)) and cache.exists()
+    calls = []
+    monkeypatch.setattr(build_module, "map_warnings", lambda regions, kab: calls.append(kab) or ["baru"])
+    assert build_module.map_warnings_cached(load_regions(), list(SAMPLE), cache) == first and not calls
+    assert build_module.map_warnings_cached(load_regions(), ["11.01"], cache) == ["baru"] and calls == [["11.01"]]
+    cache.write_text("{rusak", encoding="utf-8")
+    assert build_module.map_warnings_cached(load_regions(), ["11.01"], cache) == ["baru"] and len(calls) == 2
+
+
 # ---------------------------------------------------------------- the pages
 
 def test_every_kecamatan_is_a_linked_area_with_its_band_colour(site):

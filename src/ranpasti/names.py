@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .regions import Regions
+from .regions import Regions, inside
 
 # the place-name columns a table with ``names`` (input.yml) may carry, and the headers read as each
 NAME_HEADERS: dict[str, tuple[str, ...]] = {
@@ -93,21 +93,18 @@ class NameIndex:
     def kecamatan(self, kabupaten: str, name: str) -> Found:
         index = self._kecamatan.get(kabupaten)
         if index is None:
-            index = self._kecamatan[kabupaten] = self._build(self._in(self.regions.kecamatan, kabupaten), "kecamatan")
+            index = self._kecamatan[kabupaten] = self._build(inside(self.regions.kecamatan, kabupaten), "kecamatan")
         return self._one(index.get(name_key(name, "kecamatan")), "kecamatan", name, kabupaten)
 
     def desa(self, kabupaten: str, name: str, kecamatan: str | None = None) -> Found:
         index = self._desa.get(kabupaten)
         if index is None:
-            index = self._desa[kabupaten] = self._build(self._in(self.regions.desa, kabupaten), "desa")
+            index = self._desa[kabupaten] = self._build(inside(self.regions.desa, kabupaten), "desa")
         codes = index.get(name_key(name, "desa")) or []
         if kecamatan:
             codes = [c for c in codes if c.startswith(kecamatan + ".")]
         return self._one(codes, "desa", name, kecamatan or kabupaten)
 
-    @staticmethod
-    def _in(table, code: str):
-        return table.iloc[table.index.searchsorted(code + "."):table.index.searchsorted(code + "/")]
 
     @staticmethod
     def _build(table, level: str) -> dict[str, list[str]]:
@@ -138,7 +135,7 @@ class NameIndex:
     def _unknown(self, level: str, name: str, within: str | None) -> str:
         """Only for a name not found: the reference names of the area, compared for the closest three."""
         table = getattr(self.regions, level)
-        pool = table if within is None else self._in(table, within)
+        pool = table if within is None else inside(table, within)
         names = {str(n): c for c, n in pool["nama"].items()}
         keys = {name_key(n, level): n for n in names}
         close = difflib.get_close_matches(name_key(name, level), list(keys), n=3, cutoff=0.6)
