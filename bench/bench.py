@@ -236,14 +236,19 @@ def national(args, work: Path) -> tuple[BuildOptions, Path]:
     return opts, data
 
 
-def sample_full(args, work: Path) -> tuple[BuildOptions, Path]:
-    say("== 3a. Situs contoh lengkap (dasar untuk bagian 3)")
-    root = work / "sample3"
+def sample_from_scratch(args, root: Path) -> tuple[BuildOptions, Path, object, Timed]:
+    """The whole sample built into fresh folders under ``root`` (as after a fresh clone)."""
     data = copy_data(ROOT / "data", root / "data")
     opts = BuildOptions(data_dir=data, params_dir=root / "params", out=root / "site", build_dir=root / "build",
                         cache_dir=root / "cache", renderer="builtin", jobs=args.jobs)
     with Timed() as t:
         report = build(opts, log=lambda s: None)
+    return opts, data, report, t
+
+
+def sample_full(args, work: Path) -> tuple[BuildOptions, Path]:
+    say("== 3a. Situs contoh lengkap (dasar untuk bagian 3)")
+    opts, data, report, t = sample_from_scratch(args, work / "sample3")
     say(f"    {report.pages} halaman dalam {t.seconds:.1f} s (CPU {t.cpu:.0f} s, puncak {t.peak_mb:,.0f} MB)")
     return opts, data
 
@@ -418,11 +423,7 @@ def templat_largest(work: Path) -> None:
 def part7(args, work: Path) -> None:
     say("== 7. CPU per halaman per tahap: situs contoh dari nol, dan cara naif pada halaman yang sama")
     root = work / "phases"
-    data = copy_data(ROOT / "data", root / "data")
-    opts = BuildOptions(data_dir=data, params_dir=root / "params", out=root / "site", build_dir=root / "build",
-                        cache_dir=root / "cache", renderer="builtin", jobs=args.jobs)
-    with Timed() as t:
-        report = build(opts, log=lambda s: None)
+    opts, data, report, t = sample_from_scratch(args, root)
     say(f"    {report.pages} halaman dalam {t.seconds:.1f} s dinding (jobs={args.jobs})")
     say_phases(report)
     if args.skip_naive:

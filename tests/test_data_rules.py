@@ -205,7 +205,8 @@ def test_a_nik_in_an_ignored_column_is_refused_too(data):
     fails_with(data, "pendampingan.csv", "baris 7", "kolom keterangan", "NIK atau No. KK")
 
 
-def test_a_nik_in_another_sheet_is_refused_whatever_its_header(data):
+def kampung_kb_workbook_with(data: Path, sheet: str, rows: list[list[str]]) -> None:
+    """``kampung_kb.csv`` moved into ``kampung_kb.xlsx``, with one more sheet of staff notes (``rows``)."""
     import openpyxl
 
     p = read(data, "kampung_kb")
@@ -215,11 +216,14 @@ def test_a_nik_in_another_sheet_is_refused_whatever_its_header(data):
     wb.active.append(list(p.columns))
     for row in p.itertuples(index=False):
         wb.active.append(list(row))
-    notes = wb.create_sheet("Catatan")
-    notes.append(["Keterangan"])
-    notes.append(["rapat"])
-    notes.append(["keluarga 1605011203870002"])
+    notes = wb.create_sheet(sheet)
+    for row in rows:
+        notes.append(row)
     wb.save(data / "kampung_kb.xlsx")
+
+
+def test_a_nik_in_another_sheet_is_refused_whatever_its_header(data):
+    kampung_kb_workbook_with(data, "Catatan", [["Keterangan"], ["rapat"], ["keluarga 1605011203870002"]])
     line = fails_with(data, "kampung_kb.xlsx", "baris 3", "lembar (sheet) 'Catatan'", "NIK atau No. KK")
     assert "160501…02" in line
 
@@ -296,24 +300,12 @@ def test_a_disguised_phone_number_in_lokmin_text_is_refused(data, disguised):
 
 
 def test_a_phone_number_in_an_ignored_column_or_another_sheet_is_refused(data):
-    import openpyxl
-
     p = read(data, "pendampingan")
     p["kontak"] = ""
     p.loc[5, "kontak"] = "0812 3456 7890"
     write(data, "pendampingan", p)
     fails_with(data, "pendampingan.csv", "baris 7", "kolom kontak", "nomor telepon")
-    p = read(data, "kampung_kb")
-    (data / "kampung_kb.csv").unlink()
-    wb = openpyxl.Workbook()
-    wb.active.title = "kampung_kb"
-    wb.active.append(list(p.columns))
-    for row in p.itertuples(index=False):
-        wb.active.append(list(row))
-    notes = wb.create_sheet("Kontak")
-    notes.append(["Operator"])
-    notes.append(["PKB Kecamatan, HP 0813-9876-5432"])
-    wb.save(data / "kampung_kb.xlsx")
+    kampung_kb_workbook_with(data, "Kontak", [["Operator"], ["PKB Kecamatan, HP 0813-9876-5432"]])
     fails_with(data, "kampung_kb.xlsx", "baris 2", "lembar (sheet) 'Kontak'", "nomor telepon (0813…5432)")
     assert "0813-9876-5432" not in run(data)[1]
 
