@@ -206,3 +206,22 @@ def test_slugify_is_deterministic():
     assert slugify("Lawe Sigala-Gala") == "lawe-sigala-gala"
     assert slugify("BTS. Ulu") == "bts-ulu"
     assert re.fullmatch(r"[a-z0-9-]+", slugify("Soka'an Ja\"an Café"))
+
+
+def test_units_inside_a_unit_are_the_block_a_string_scan_finds():
+    """``regions.inside`` binary-searches a copy of the codes it keeps per table: it must find exactly the rows
+    a plain prefix scan finds, at every level, at the ends of a table, and for a code without children; and
+    a stream of other tables must not make it keep them all."""
+    from ranpasti import regions as regions_module
+    from ranpasti.regions import inside, load_regions
+
+    r = load_regions()
+    cases = [(r.kabupaten, "16"), (r.kecamatan, "16.05"), (r.desa, "16.05.01"), (r.desa, r.kecamatan.index[0]),
+             (r.desa, r.kecamatan.index[-1]), (r.desa, "99.99.99"), (r.kecamatan, "11"), (r.desa, "16.05.0")]
+    for table, kode in cases:
+        expected = table[table.index.str.startswith(kode + ".")]
+        assert list(inside(table, kode).index) == list(expected.index), kode
+    for n in range(3 * regions_module.SEARCH_KEYS_KEPT):
+        other = pd.DataFrame({"nama": ["a", "b"]}, index=[f"{n}.1", f"{n}.2"])
+        assert list(inside(other, str(n)).index) == [f"{n}.1", f"{n}.2"]
+    assert len(regions_module._SEARCH_KEYS) <= regions_module.SEARCH_KEYS_KEPT

@@ -201,6 +201,8 @@ def load_regions(wilayah_dir: str | None = None) -> Regions:
 
 
 _SEARCH_KEYS: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
+SEARCH_KEYS_KEPT = 8  # the reference tables (provinsi … desa) of a process or two: a short-lived table passed
+# here by mistake can never pile up
 
 
 def _search_keys(table: pd.DataFrame) -> np.ndarray:
@@ -209,6 +211,8 @@ def _search_keys(table: pd.DataFrame) -> np.ndarray:
     every page (~7% of a kecamatan page). The entry holds the table, so its ``id`` cannot be reused."""
     hit = _SEARCH_KEYS.get(id(table))
     if hit is None or hit[0] is not table:
+        while len(_SEARCH_KEYS) >= SEARCH_KEYS_KEPT:
+            del _SEARCH_KEYS[next(iter(_SEARCH_KEYS))]  # the oldest
         hit = _SEARCH_KEYS[id(table)] = (table, np.asarray(table.index.astype(object)))
     return hit[1]
 
