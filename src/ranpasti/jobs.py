@@ -38,20 +38,22 @@ class Result:
     skipped: bool = False
 
 
-_INPUTS: dict[tuple[str, int, int], object] = {}  # this worker's parsed input notebooks, by path and mtime
+_INPUTS: dict[str, tuple[tuple[int, int], object]] = {}  # path -> (mtime, size), this worker's parsed notebook
 
 
 def _input_notebook(path: Path):
     """The input notebook, read and validated once per worker (papermill reads it again for every unit: on a
-    national build that is 31,000 reads of five files). ``parameterize_notebook`` copies it before use."""
+    national build that is 31,000 reads of five files). ``parameterize_notebook`` copies it before use. A
+    notebook changed under a long-lived worker is read again; the other notebooks stay (a worker alternates
+    between a kecamatan's progress and evaluation notebooks)."""
     from papermill.iorw import load_notebook_node
 
     st = path.stat()
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    if key not in _INPUTS:
-        _INPUTS.clear()  # a notebook changed under a long-lived worker: drop the old copies
-        _INPUTS[key] = load_notebook_node(str(path))
-    return _INPUTS[key]
+    version = (st.st_mtime_ns, st.st_size)
+    held = _INPUTS.get(str(path))
+    if held is None or held[0] != version:
+        held = _INPUTS[str(path)] = (version, load_notebook_node(str(path)))
+    return held[1]
 
 
 def execute_page(job: Job, engine: str, cwd: str, timeout: int, output: Path) -> None:
