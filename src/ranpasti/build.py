@@ -29,6 +29,7 @@ from .params import load_pages, write_params
 from .phases import PhaseClock
 from .regions import Regions, load_regions
 from .render import RenderContext, choose
+from .render.assets import CHART_STAT
 from .sitemap import build_sitemap
 from .store import Store, ingest, needs_ingest
 from .swap import recover, swap_into_place
@@ -110,21 +111,21 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     start = time.perf_counter()
     recover(opts.out)  # a previous build killed mid-publish left only <site>.old
     report = BuildReport()
-    with PhaseClock() as clock:
+    clock = PhaseClock().start()
+    try:
+        with clock.phase("ingest"):
+            regions = load_regions()
+            warm = _prewarm(opts, regions)
         try:
-            with clock.phase("ingest"):
-                regions = load_regions()
-                warm = _prewarm(opts, regions)
-            try:
-                return _build_with(opts, log, start, report, regions, warm, clock)
-            finally:
-                if warm is not None:
-                    warm.close()  # no-op once execute() has used it
+            return _build_with(opts, log, start, report, regions, warm, clock)
         finally:
-            clock.__exit__(None, None, None)
-            report.phases, report.peak_mb = clock.figures(), clock.peak_mb
-            if report.published:
-                log(phase_line(report))
+            if warm is not None:
+                warm.close()  # no-op once execute() has used it
+    finally:
+        clock.stop()  # the figures go into the report whether the build published or failed
+        report.phases, report.peak_mb = clock.figures(), clock.peak_mb
+        if report.published:
+            log(phase_line(report))
 
 
 def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
@@ -182,7 +183,7 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
         with clock.phase("render"):
             staging.mkdir(parents=True)
             renderer.render(records, ctx, staging)
-        clock.inside("charts", ctx.stats.get("chart_cpu_seconds", 0.0))
+        clock.inside("charts", ctx.stats.get(CHART_STAT, 0.0))
         clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
         with clock.phase("publish"):
             _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)

@@ -325,7 +325,7 @@ class MemoryMonitor:
     so this samples the process tree with psutil. It also sums the CPU time the tree used while it ran
     (``cpu_seconds``): a figure that does not depend on what else the machine is doing. Each process is
     counted once (the fork server is this process's child *and* found through ``_forkserver_children``), and
-    processes whose command line names ``label_when`` (the search indexer, which runs beside rendering) are
+    processes whose command line holds a word of ``LABELS`` (the search indexer, which runs beside rendering) are
     kept apart in ``cpu_seconds_of`` so a build can say which phase their CPU belongs to.
     """
 

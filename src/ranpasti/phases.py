@@ -38,14 +38,15 @@ class PhaseClock:
     phases: dict[str, Phase] = field(default_factory=dict)
     monitor: MemoryMonitor | None = None
 
-    def __enter__(self) -> PhaseClock:
+    def start(self) -> PhaseClock:
         self.monitor = MemoryMonitor(interval=self.interval)
         self.monitor.__enter__()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def stop(self) -> None:
+        """Stop sampling and settle the index's CPU (its processes' own, wherever it fell)."""
         if self.monitor is not None:
-            self.monitor.__exit__(*exc)
+            self.monitor.__exit__(None, None, None)
             self.phases["index"] = Phase(self.phases.get("index", Phase()).wall, self.monitor.cpu_seconds_of("index"))
 
     def _cpu(self) -> float:
