@@ -25,6 +25,7 @@ import pytest
 from ranpasti import indicators as ind
 from ranpasti.privacy import SCANNED_SUFFIXES, Found, scan_site
 from ranpasti.regions import load_regions
+from ranpasti.render.assets import CHART_STAT
 from ranpasti.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +120,7 @@ def test_build_says_what_each_phase_cost(built):
     # every phase that did work on 175 pages shows it (a phase read as 0 would mean the clock missed it); the
     # second renderer's build reuses the first one's executed notebooks and chart images
     assert phases["execute"]["cpu"] > 1.0 if report.executed else phases["execute"]["cpu"] < 1.0, phases
-    assert phases["charts"]["cpu"] == pytest.approx(report.rendering.get("chart_cpu_seconds", 0), abs=0.01)
+    assert phases["charts"]["cpu"] == pytest.approx(report.rendering.get(CHART_STAT, 0), abs=0.01)
     if report.executed:  # a first build draws every chart
         assert phases["charts"]["cpu"] > 1.0, phases
     assert phases["index"]["cpu"] > 1.0 and phases["render"]["cpu"] > 0.1, phases

@@ -21,6 +21,8 @@ import re
 import time
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -269,6 +271,21 @@ def table_xlsx(bundle: dict) -> bytes:
 
 
 CHART_CPU = {"seconds": 0.0}  # this process's CPU in vl-convert: the build reports it as its own phase (``phases``)
+CHART_STAT = "chart_cpu_seconds"  # where a renderer reports it (``RenderContext.stats``)
+
+
+def add_chart_cpu(stats: dict, seconds: float) -> None:
+    stats[CHART_STAT] = stats.get(CHART_STAT, 0.0) + seconds
+
+
+@contextmanager
+def charts_counted(stats: dict) -> Iterator[None]:
+    """Add the CPU this process spends drawing charts inside the block to ``stats`` (``add_chart_cpu``)."""
+    before = CHART_CPU["seconds"]
+    try:
+        yield
+    finally:
+        add_chart_cpu(stats, CHART_CPU["seconds"] - before)
 
 
 @lru_cache(maxsize=64)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..sitemap import PageRecord
-from .assets import CHART_CPU, SiteInfo, site_info
+from .assets import SiteInfo, charts_counted, site_info
 from .context import RenderContext
 from .incremental import Previous, page_keys, write_manifest
 from .search_index import ShardRuns
@@ -81,9 +81,8 @@ class Renderer:
                     search.start(ctx.jobs)
                 files.update(previous.link_pages({r.page: keys[r.page] for r in group}, out))
                 todo = [r for r in group if r.page not in files]
-                charts = CHART_CPU["seconds"]  # charts drawn in this process (workers report their own)
-                files.update(self.render_pages(todo, ctx, site, out))
-                ctx.stats["chart_cpu_seconds"] = ctx.stats.get("chart_cpu_seconds", 0.0) + CHART_CPU["seconds"] - charts
+                with charts_counted(ctx.stats):  # charts drawn in this process (pool workers report their own)
+                    files.update(self.render_pages(todo, ctx, site, out))
                 rendered += len(todo)
                 ctx.stats.setdefault("rendered_pages", []).extend(r.page for r in todo)
         except BaseException:

@@ -27,8 +27,10 @@ from ..errors import RenderFailed
 from ..files import sha256_file
 from ..sitemap import PageRecord
 from .assets import (
-    CHART_CPU,
+    CHART_STAT,
     SiteInfo,
+    add_chart_cpu,
+    charts_counted,
     env,
     footer,
     jump_box_at,
@@ -151,9 +153,10 @@ def _init(site: SiteInfo, out: Path) -> None:
 
 def _render_chunk(records: list[PageRecord]) -> tuple[dict[str, list[str]], float]:
     """The chunk's pages, and the CPU its charts took (``phases``: reported apart from rendering)."""
-    before = CHART_CPU["seconds"]
-    files = {r.page: render_page(r, _worker["site"], _worker["out"]) for r in records}
-    return files, CHART_CPU["seconds"] - before
+    tally: dict = {}
+    with charts_counted(tally):
+        files = {r.page: render_page(r, _worker["site"], _worker["out"]) for r in records}
+    return files, tally[CHART_STAT]
 
 
 @register
@@ -183,7 +186,7 @@ class BuiltinRenderer(Renderer):
                                      initializer=_init, initargs=(site, out)) as pool:
                 for part, charts in pool.map(_render_chunk, chunks):
                     files.update(part)
-                    ctx.stats["chart_cpu_seconds"] = ctx.stats.get("chart_cpu_seconds", 0.0) + charts
+                    add_chart_cpu(ctx.stats, charts)
             if len(files) != len(records):
                 raise RenderFailed(f"renderer bawaan: {len(files)} dari {len(records)} halaman ditulis")
         return files

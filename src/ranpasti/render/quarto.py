@@ -63,10 +63,10 @@ from ..files import link_tree, sha256_bytes, sha256_file
 from ..sitemap import PageRecord
 from .assets import (
     ASSETS,
-    CHART_CPU,
     CHART_SCRIPT,
     SEARCH_PAGE,
     SiteInfo,
+    charts_counted,
     env,
     footer,
     jump_box_at,
@@ -569,15 +569,15 @@ class QuartoRenderer(Renderer):
                 raise RenderFailed(str(e)) from None
             warnings = runs.warnings
             ctx.stats.update(quarto_seconds=round(time.perf_counter() - started, 2), quarto_processes=len(copies))
-        charts = CHART_CPU["seconds"]
-        for r in todo:
-            if not (out / r.page / "index.html").exists():
-                raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
-            files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook), sha256_file(r.notebook),
-                                                              site, out)]
-            written = out / r.page / "index.html"
-            written.write_text(size_charts(written.read_text(encoding="utf-8"), written.parent), encoding="utf-8")
-        ctx.stats["chart_cpu_seconds"] = CHART_CPU["seconds"] - charts
+        with charts_counted(ctx.stats):
+            for r in todo:
+                if not (out / r.page / "index.html").exists():
+                    raise RenderFailed(f"quarto tidak menulis {r.page}index.html")
+                files[r.page] = ["index.html", *place_page_files(r, read_notebook(r.notebook),
+                                                                  sha256_file(r.notebook), site, out)]
+                written = out / r.page / "index.html"
+                written.write_text(size_charts(written.read_text(encoding="utf-8"), written.parent),
+                                   encoding="utf-8")
         for page in statics:
             files[page] = ["index.html"]
         ctx.stats.update(pages_rendered=len(todo), pages_reused=len(records) - len(todo), warnings=warnings,
