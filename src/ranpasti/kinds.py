@@ -289,9 +289,7 @@ def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd
     phone = values[maybe & ~values.index.isin(nik.index)].map(privacy.find_phone).dropna()
     if len(phone):
         report.error_cells(source.name, column, rows[phone.index], [privacy.mask_phone(n) for n in phone],
-                           "berisi nomor telepon. Teks ini tampil di situs publik dan nomor telepon pribadi tidak "
-                           "boleh terbit: hapus nomornya; tulis jabatan atau nama unit saja (mis. 'Bidan Desa', "
-                           "'PKB Kecamatan').")
+                           f"berisi nomor telepon. Teks ini tampil di situs publik dan {privacy.PHONE_FIX}")
 
 
 _VALUE_SETS: dict[int, tuple[pd.Index, pa.Array]] = {}

@@ -250,10 +250,9 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         for key in ("catatan", *DOCUMENT_KEYS):
             found = privacy.find_personal(str(params.get(key) or ""))
             if found:
-                fix = "hapus nomor itu." if found.kind == "nik" else \
-                    "nomor telepon pribadi tidak boleh terbit. Hapus nomornya; tulis jabatan atau nama unit saja."
+                fix = ": hapus nomor itu." if found.kind == "nik" else f" dan {privacy.PHONE_FIX}"
                 raise ParamsError(f"{path}: {key} berisi {found.what} ({found.masked}). Teks ini tampil di situs "
-                                  f"publik: {fix}")
+                                  f"publik{fix}")
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")

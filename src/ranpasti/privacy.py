@@ -232,6 +232,11 @@ def find_phone(text: str) -> str | None:
     return None
 
 
+# what staff are told to do with a phone number in published text (validation and params say it alike)
+PHONE_FIX = ("nomor telepon pribadi tidak boleh terbit: hapus nomornya; tulis jabatan atau nama unit saja (mis. "
+             "'Bidan Desa', 'PKB Kecamatan').")
+
+
 def mask_phone(number: str) -> str:
     """A found phone number as echoed back: its first and last four digits."""
     return number[:4] + "…" + number[-4:]
