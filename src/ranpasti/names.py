@@ -105,7 +105,6 @@ class NameIndex:
             codes = [c for c in codes if c.startswith(kecamatan + ".")]
         return self._one(codes, "desa", name, kecamatan or kabupaten)
 
-
     @staticmethod
     def _build(table, level: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

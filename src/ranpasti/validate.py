@@ -220,6 +220,8 @@ def _unfilled(spec: TableSpec, chunk: pd.DataFrame) -> bool:
     """Whether a workbook chunk has nothing typed in: only the places and periods the workbook pre-fills."""
     entry = [c for c in chunk.columns if c != ROW and c not in _IDENTITY and c not in spec.key]
     return bool(entry) and bool((chunk[entry].fillna("").astype(str) == "").all(axis=None))
+
+
 _TOTAL_ROW = r"^\s*(?:jumlah|total|grand total|sub ?total)\b"
 _TOTAL_FIRST = list("jtgsJTGS \t")
 
