@@ -85,6 +85,22 @@ def validate_folder(d: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def refused_cells(data: Path, table: str, cells: dict[tuple[int, str], str]) -> tuple[dict, str]:
+    """Type ``cells`` ((row index, column) -> text) into ``data/<table>.csv`` and validate it as staff do; it
+    must be refused. Returns the line naming each cell (file row = index + 2; "" if none) and the output."""
+    import pandas as pd
+
+    rows = pd.read_csv(data / f"{table}.csv", dtype=str, keep_default_na=False)
+    for (index, column), text in cells.items():
+        rows.loc[index, column] = text
+    rows.to_csv(data / f"{table}.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 1, out
+    lines = {cell: next((ln for ln in out.splitlines() if f"{table}.csv, baris {cell[0] + 2}," in ln
+                         and f"kolom {cell[1]}" in ln), "") for cell in cells}
+    return lines, out
+
+
 def copy_sample_data(dest: Path) -> Path:
     """The sample data folder's files (not ``data/wilayah``, which the package reads in place) copied into
     ``dest``, modification times kept: every test that builds from its own data starts here."""

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+from conftest import refused_cells, section_text, validate_folder
 
 from ranpasti.pages import audit_cases, open_context, summary
 
@@ -52,25 +52,15 @@ def test_without_the_file_one_line_and_a_kecamatan_points_to_its_kabupaten(data,
 
 
 def test_bad_rows_are_refused_naming_row_and_column(data):
-    rows = pd.read_csv(data / "audit_kasus.csv", dtype=str, keep_default_na=False)
-    rows.loc[0, "status"] = "tuntas"
-    rows.loc[1, "tanggal_audit"] = "31-02-2024"
-    rows.loc[2, "kasus_diaudit"] = "-3"
-    rows.to_csv(data / "audit_kasus.csv", index=False)
-    code, out = validate_folder(data)
-    assert code == 1
-    for row, col in ((2, "status"), (3, "tanggal_audit"), (4, "kasus_diaudit")):
-        found = [ln for ln in out.splitlines() if f"audit_kasus.csv, baris {row}" in ln and f"kolom {col}" in ln]
-        assert found, (row, col, out)
+    lines, out = refused_cells(data, "audit_kasus", {(0, "status"): "tuntas", (1, "tanggal_audit"): "31-02-2024",
+                                                     (2, "kasus_diaudit"): "-3"})
+    for cell, line in lines.items():
+        assert line, (cell, out)
 
 
 def test_a_phone_number_for_the_person_in_charge_is_refused(data):
-    rows = pd.read_csv(data / "audit_kasus.csv", dtype=str, keep_default_na=False)
-    rows.loc[0, "penanggung_jawab"] = "Bidan Ani HP 081234567890"
-    rows.to_csv(data / "audit_kasus.csv", index=False)
-    code, out = validate_folder(data)
-    assert code == 1
-    line = next((ln for ln in out.splitlines() if "audit_kasus.csv, baris 2, kolom penanggung_jawab" in ln), "")
+    lines, out = refused_cells(data, "audit_kasus", {(0, "penanggung_jawab"): "Bidan Ani HP 081234567890"})
+    line = lines[0, "penanggung_jawab"]
     assert '"0812…7890"' in line and "nomor telepon" in line and "tulis jabatan" in line, out
     assert "081234567890" not in out
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+from conftest import refused_cells, section_text, validate_folder
 
 from ranpasti.pages import open_context, summary, tpps
 
@@ -58,23 +58,13 @@ def test_without_the_file_one_line(data, tmp_path):
 
 
 def test_a_province_code_or_a_negative_count_is_refused(data):
-    rows = pd.read_csv(data / "tpps.csv", dtype=str, keep_default_na=False)
-    rows.loc[0, "kode_unit"] = "16"
-    rows.loc[1, "rapat"] = "-1"
-    rows.to_csv(data / "tpps.csv", index=False)
-    code, out = validate_folder(data)
-    assert code == 1
-    for row, col in ((2, "kode_unit"), (3, "rapat")):
-        found = [ln for ln in out.splitlines() if f"tpps.csv, baris {row}" in ln and f"kolom {col}" in ln]
-        assert found, (row, col, out)
+    lines, out = refused_cells(data, "tpps", {(0, "kode_unit"): "16", (1, "rapat"): "-1"})
+    for cell, line in lines.items():
+        assert line, (cell, out)
 
 
 def test_a_phone_number_for_the_chair_is_refused(data):
-    rows = pd.read_csv(data / "tpps.csv", dtype=str, keep_default_na=False)
-    rows.loc[0, "ketua"] = "Wakil Bupati (ajudan: +62 812-3456-7890)"
-    rows.to_csv(data / "tpps.csv", index=False)
-    code, out = validate_folder(data)
-    assert code == 1
-    line = next((ln for ln in out.splitlines() if "tpps.csv, baris 2, kolom ketua" in ln), "")
+    lines, out = refused_cells(data, "tpps", {(0, "ketua"): "Wakil Bupati (ajudan: +62 812-3456-7890)"})
+    line = lines[0, "ketua"]
     assert '"+628…7890"' in line and "nomor telepon" in line, out
 
