@@ -18,8 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, batas, privacy
-from .errors import PersonalDataRefused, RanpastiError
+import pandas as pd
+
+from . import __version__, batas, disclosure, privacy
+from .display import MIME_FIGURES
+from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .files import sha256_bytes, write_atomically
@@ -173,6 +176,8 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
                "yang berhasil." for r in report.failures if r.output.exists()}
     executed = {p: o for p, o in executed.items() if p in ok_pages or p in notices}
     records = build_sitemap(specs, regions, executed)
+    with clock.phase("disclosure"):
+        _refuse_disclosure(records, store, opts, report)
     ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
                         built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
                         previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
@@ -278,6 +283,48 @@ def map_warnings(regions: Regions, kabupaten: list[str]) -> list[str]:
         warnings.append(f"batas desa belum ada untuk {len(no_desa)} kabupaten/kota ({shown}): halaman "
                         "kecamatannya tampil tanpa peta desa, dengan catatan.")
     return warnings
+
+
+def published_figures(records: list) -> pd.DataFrame:
+    """Every page's record of the figures under disclosure control it published (its hidden last cell,
+    ``pages.published_figures``), with the page named: what the audit reads."""
+    frames = []
+    for record in records:
+        try:
+            nb = json.loads(Path(record.notebook).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a page without its notebook is not published
+        for cell in nb.get("cells", []):
+            for out in cell.get("outputs", []):
+                bundle = out.get("data", {}).get(MIME_FIGURES)
+                if bundle and bundle.get("rows"):
+                    frames.append(pd.DataFrame(bundle["rows"]).assign(halaman=record.page or "(beranda)"))
+    if not frames:
+        return pd.DataFrame()
+    figures = pd.concat(frames, ignore_index=True)
+    for col in ("bawah", "atas"):
+        figures[col] = pd.to_numeric(figures[col], errors="coerce")
+    figures["atas"] = figures["atas"].fillna(float("inf"))  # JSON carries no infinity
+    figures["samar"] = figures["samar"].fillna("")
+    return figures
+
+
+def _refuse_disclosure(records: list, store: Store, opts: BuildOptions, report: BuildReport) -> None:
+    """Before anything is rendered: the linear-programming audit over every figure under disclosure control
+    that the pages publish, across pages (a kecamatan's figures are on its own page, its kabupaten's and the
+    evaluations). Any masked count a reader could narrow below the protection stops the build."""
+    figures = published_figures(records)
+    if figures.empty:
+        return
+    rule = disclosure.Rule(store.config.privacy_min_krs, store.config.privacy_protection)
+    breaches = disclosure.audit(figures, rule)
+    if breaches:
+        shown = "\n".join(f"- {b.message(rule)}" for b in breaches[:10])
+        more = f"\n- dan {len(breaches) - 10} lainnya" if len(breaches) > 10 else ""
+        raise DisclosureRefused(
+            f"Audit penyamaran gagal: {len(breaches)} angka yang disamarkan bisa dihitung kembali.\n{shown}{more}\n"
+            "Periksa angka KRS desa tersebut di data/ (desa dengan sasaran sangat kecil di kecamatan atau "
+            f"kabupaten yang kecil). Situs di {opts.out}/ TIDAK diubah.")
 
 
 def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions) -> None:

@@ -34,6 +34,7 @@ class Config:
     bands: tuple[Band, ...] = DEFAULT_BANDS
     sample: bool = False
     privacy_min_krs: int = 5
+    privacy_protection: int | None = None  # whole numbers a masked count spans for a reader (None: threshold - 1)
     source_note: str = ""
     lokmin_per_year: int = 12  # Lokmin meetings a kecamatan is expected to hold in a year (monthly)
     count_limit: int = 1_000_000  # most a count may be in one row (a desa's month, a kecamatan's year)
@@ -91,6 +92,8 @@ def load_config(data_dir: Path) -> Config:
         count_limits=limits,
         sample=bool(raw.get("data_contoh", False)),
         privacy_min_krs=int(raw.get("batas_privasi_krs", 5)),
+        privacy_protection=(int(raw["lebar_perlindungan_privasi"]) if raw.get("lebar_perlindungan_privasi")
+                            is not None else None),
         source_note=str(raw.get("keterangan_sumber", "")),
         lokmin_per_year=_positive(raw.get("lokmin_per_tahun"), Config.lokmin_per_year),
         extra=raw,

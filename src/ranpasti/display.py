@@ -26,6 +26,7 @@ from . import fmt
 MIME_TABLE = "application/vnd.ranpasti.table+json"
 MIME_CHART = "application/vnd.ranpasti.chart+json"
 MIME_VEGALITE = "application/vnd.vegalite.v6+json"  # Altair 6 writes Vega-Lite 6
+MIME_FIGURES = "application/vnd.ranpasti.figures+json"  # what a page published of masked figures (audit)
 
 # Section markup lives in ``templates/sections/`` (autoescaped like everything here). Not reloaded on change:
 # a warm kernel renders thousands of pages and would otherwise stat each template file at every use.
@@ -98,6 +99,25 @@ class Section(list[Rich]):
         from IPython.display import display
 
         display(*self)
+
+
+@dataclass
+class Figures(Rich):
+    """A page's record of the figures under disclosure control it published (masked counts blank), read by
+    the build's audit across every page (``disclosure.audit``); readers never see it (its cell is hidden)."""
+
+    frame: pd.DataFrame
+
+    def html(self) -> str:
+        return ""
+
+    def extra(self) -> dict:
+        records = self.frame.astype(object).where(self.frame.notna(), None).to_dict("records")
+        for r in records:  # JSON has no infinity
+            for k, v in r.items():
+                if isinstance(v, float) and v in (float("inf"), float("-inf")):
+                    r[k] = None
+        return {MIME_FIGURES: {"rows": records}}
 
 
 # ---------------------------------------------------------------- tables

@@ -26,5 +26,9 @@ class RenderFailed(RanpastiError, RuntimeError):
     """The site could not be rendered or indexed (renderer unavailable, Quarto or Pagefind failed)."""
 
 
+class DisclosureRefused(RanpastiError, RuntimeError):
+    """A masked count could be worked out from what the pages publish; the site is left as it was."""
+
+
 class PersonalDataRefused(RanpastiError, RuntimeError):
     """A NIK- or KK-shaped number would have been published; the site is left as it was."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..display import Section
+from ..display import Figures, Section
 from .audit import audit_cases
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
@@ -39,6 +39,12 @@ from .maps import area_map
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
 from .services import service_coverage
 from .tpps import tpps
+
+def published_figures(ctx: Context) -> Section:
+    """The page's last, hidden cell: the figures under disclosure control it published, for the build's audit
+    across all pages (``Context.published_figures``)."""
+    return Section(Figures(ctx.published_figures()))
+
 
 # Text columns as pandas' ``str`` dtype held in Python objects rather than Arrow arrays, in every process that
 # computes pages. A page filters, joins and pivots hundreds of small frames; on Arrow-backed text each of
@@ -74,6 +80,7 @@ __all__ = [
     "open_store",
     "overview_table",
     "prevalence",
+    "published_figures",
     "regional_comparison",
     "scorecard",
     "semesters",

@@ -130,6 +130,11 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
                                 ctx.targets, ctx.tahun, ctx.config)
         row = r.iloc[0]
         indicator = ind.INDICATORS[key]
+        if row.get("samar"):  # masked (disclosure): no count, no percentage, no status that tells its range
+            items.append({"label": ind.label(key), "value": row["samar"], "band": row["band"], "color": row["warna"],
+                          "detail": f"angka {indicator.counted} disamarkan agar keluarga tidak dapat dikenali",
+                          "vs": ""})
+            continue
         detail = f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} {indicator.counted}"
         items.append(_card(row, detail))
     kkb = _own_kampung(ctx)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from .. import fmt
+from .. import disclosure, fmt
 from .. import indicators as ind
 from ..config import Config
 from ..glossary import GLOSSARY_PAGE
@@ -25,6 +25,7 @@ from ..store import Store, ingest, input_fingerprint
 from ..urls import page_dir, relative
 
 MAIN_INDICATOR = "krs_didampingi"  # what rankings sort by and what privacy masks first
+MASKED_BAND = ("Disamarkan", "#9aa3ad")  # the status of a masked figure: its band would tell its range
 
 _STORES: dict[tuple, Store] = {}
 
@@ -94,6 +95,7 @@ class Context:
     catatan: str = ""
     document: tuple[tuple[str, str], ...] = ()  # an evaluation report's cover block: (label, value), from params
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+    _served: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
 
     # ------------------------------------------------------------ the unit
 
@@ -220,10 +222,91 @@ class Context:
     @memoised
     def _capaian_at(self, level: str, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
         if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
-            whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun),
-                                         lambda: self._compute_capaian(self._kabupaten_rows, level, months, by_month))
+            whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun), lambda: self._masked(
+                self._compute_capaian(self._kabupaten_rows, level, months, by_month), months, by_month))
+            periods = sorted(set(whole["bulan"])) if by_month and "bulan" in whole else [_period(months)]
+            self._served.update((level, m) for m in periods)
             return self._inside(whole)
-        return self._compute_capaian(self.rows, level, months, by_month)
+        return self._compute_capaian(self.rows, level, months, by_month).assign(samar="")
+
+    # ------------------------------------------------------------ disclosure control
+
+    def disclosure(self, months: tuple[str, str]) -> pd.DataFrame:
+        """The kabupaten's masking decision for the main indicator over ``months`` (one month, a range or a
+        year; on a year every basis), for its desa, kecamatan and itself (``disclosure.decide``): the one
+        decision every view of these figures reads. Once per kabupaten. Shared: not to be modified."""
+        return self._kabupaten_wide(("disclosure", months), lambda: self._decide(months))
+
+    def _decide(self, months: tuple[str, str]) -> pd.DataFrame:
+        main = ind.INDICATORS[MAIN_INDICATOR]
+        t = self.config.privacy_min_krs
+        rows = self._kabupaten_rows
+        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+        small_month = rows.loc[(rows[main.denominator] > 0) & (rows[main.denominator] < t), "kode_desa"].unique()
+        whole_year = months[0].endswith("-01") and months[1] == f"{months[0][:4]}-12"
+        frames = []
+        for level in ("desa", "kecamatan", "kabupaten"):
+            if whole_year:
+                kab = ancestor(self.kode, "kabupaten")
+                reach = self.store.table(ind.REACH_TABLE, kab)
+                values = ind.annual(rows, reach[reach["tahun"] == int(months[0][:4])], level, indicators=[main])
+                average = ind.capaian(rows, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
+                values = pd.concat([average, values[values["dasar"] == ind.BASIS_REACH]], ignore_index=True)
+            else:
+                values = ind.capaian(rows, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
+            values["tingkat"] = level
+            values["induk"] = values["kode"].map(lambda k, lv=level: _parent(k, lv))
+            frames.append(values)
+        figures = pd.concat(frames, ignore_index=True)
+        figures["periode"] = _period(months)
+        monthly = pd.Series(figures["kode"].isin(small_month).to_numpy(), index=figures.index)
+        figures["kecil"] = disclosure.small_cells(figures["penyebut"], monthly, t) & (figures["tingkat"] == "desa")
+        return disclosure.decide(figures[disclosure.FIGURE_COLUMNS], self.disclosure_rule)
+
+    @property
+    def disclosure_rule(self) -> disclosure.Rule:
+        return disclosure.Rule(self.config.privacy_min_krs, self.config.privacy_protection)
+
+    def _masked(self, values: pd.DataFrame, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
+        """``values`` with the main indicator's masked figures blanked and labelled (``samar``)."""
+        values = values.copy()
+        values["samar"] = ""
+        if by_month and "bulan" in values:
+            decisions = [self.disclosure((m, m)) for m in sorted(set(values["bulan"]))]
+            decided = pd.concat(decisions, ignore_index=True) if decisions else None
+            period = values["bulan"]
+        else:
+            decided = self.disclosure(months)
+            period = pd.Series(_period(months), index=values.index)
+        if decided is None or not (decided["samar"] != "").any():
+            return values
+        hidden = decided[decided["samar"] != ""]
+        basis = values["dasar"] if "dasar" in values else pd.Series(ind.BASIS_AVERAGE, index=values.index)
+        keys = pd.MultiIndex.from_arrays([values["kode"], period, basis])
+        found = pd.Series(hidden["samar"].to_numpy(), index=pd.MultiIndex.from_frame(
+            hidden[["kode", "periode", "dasar"]]))
+        samar = found.reindex(keys).to_numpy()
+        on = (values["indikator"] == MAIN_INDICATOR).to_numpy() & pd.notna(samar)
+        if not on.any():
+            return values
+        rule = self.disclosure_rule
+        values.loc[on, "samar"] = [rule.label(s, p) for s, p in zip(samar[on], period[on], strict=True)]
+        values.loc[on, ["pembilang", "penyebut", "nilai", "capaian_target"]] = float("nan")
+        values.loc[on, "band"], values.loc[on, "warna"] = MASKED_BAND
+        return values
+
+    def published_figures(self) -> pd.DataFrame:
+        """The main indicator's figures this page read, as published (masked counts blank), with the
+        decision's flags: the record the build's disclosure audit reads from every page."""
+        if not self._in_kabupaten or not self._served:
+            return pd.DataFrame(columns=[*disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])
+        frames = []
+        for level, periode in sorted(self._served):
+            months = tuple(periode.split("..")) if disclosure.is_range(periode) else (periode, periode)
+            d = disclosure.masked_view(self.disclosure(months))
+            d = d[d["tingkat"] == level]
+            frames.append(self._inside(d))
+        return pd.concat(frames, ignore_index=True)
 
     def _compute_capaian(self, rows: pd.DataFrame, level: str, months: tuple[str, str],
                          by_month: bool) -> pd.DataFrame:
@@ -261,11 +344,13 @@ class Context:
     def _annual_at(self, level: str, tahun: int) -> pd.DataFrame:
         if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
             kab = ancestor(self.kode, "kabupaten")
-            whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._compute_annual(
-                self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun))
+            year = (f"{tahun}-01", f"{tahun}-12")
+            whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._masked(self._compute_annual(
+                self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun), year, False))
+            self._served.add((level, _period(year)))
             return self._inside(whole)
         reach = self.store.table(ind.REACH_TABLE, "" if self.level == "nasional" else self.kode)
-        return self._compute_annual(self.rows, reach, level, tahun)
+        return self._compute_annual(self.rows, reach, level, tahun).assign(samar="")
 
     def _compute_annual(self, rows: pd.DataFrame, reach: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
         rows = rows[(rows["bulan"] >= f"{tahun}-01") & (rows["bulan"] <= f"{tahun}-12")]
@@ -321,6 +406,15 @@ class Context:
             return whole
         codes = whole["kode"]
         return whole[(codes == self.kode) | codes.str.startswith(self.kode + ".")]
+
+
+def _period(months: tuple[str, str]) -> str:
+    """A decision's period key: the month, or ``first..last``."""
+    return months[0] if months[0] == months[1] else f"{months[0]}..{months[1]}"
+
+
+def _parent(kode: str, level: str) -> str:
+    return "" if level == "kabupaten" else kode.rsplit(".", 1)[0]
 
 
 def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, kind: str = "progres",

@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from .. import charts, fmt
+from .. import charts, disclosure, fmt
 from .. import indicators as ind
 from ..display import Chart, Col, Section, Table, render_template
 from ..regions import ancestor
@@ -228,11 +228,10 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame[f"band_{i.key}"] = labels.get(i.key)
     bases = pivoted["dasar"].reindex(frame.index)
     frame["dasar"] = [_row_basis(b) for b in bases.to_dict("records")]
-    if level == "desa":
-        krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["penyebut"]
-        small = krs.reindex(frame.index).between(0, ctx.config.privacy_min_krs, inclusive="neither")
+    masked = values[(values["indikator"] == MAIN_INDICATOR) & (values["samar"] != "")].set_index("kode")["samar"]
+    if len(masked):  # the decision every view reads (disclosure), at any level (a kecamatan's own total too)
         frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
-        frame.loc[small, MAIN_INDICATOR] = "disamarkan"
+        frame.loc[masked.index.intersection(frame.index), MAIN_INDICATOR] = disclosure.MASKED_WORD
     frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     cols = [Col("nama", level.capitalize(), "link" if kind else "text")]
     if level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)

