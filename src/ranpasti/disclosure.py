@@ -216,9 +216,13 @@ def audit(published: pd.DataFrame, rule: Rule) -> list[Breach]:
         pub["halaman"] = ""
     pub["_shown"] = pub["samar"] == ""
     key = ["kode", "tingkat", "periode", "dasar"]
+    # the pages to name: those showing a figure exactly where another masks it (the leak), else all
+    pub = pub.sort_values("_shown", ascending=False)
+    exact = pub[pub["_shown"]].groupby(key)["halaman"].agg(lambda s: tuple(sorted({p for p in s if p})))
     pages = pub.groupby(key)["halaman"].agg(lambda s: tuple(sorted({p for p in s if p})))
+    pages.update(exact)
     # exact wins over masked: a figure shown on one page is known whatever another page does
-    pub = pub.sort_values("_shown", ascending=False).drop_duplicates(key)
+    pub = pub.drop_duplicates(key)
     pub = pub.drop(columns=["halaman"]).merge(pages.rename("halaman").reset_index(), on=key, how="left")
     kab = np.where(pub["tingkat"] == "kabupaten", pub["kode"],
                    np.where(pub["tingkat"] == "kecamatan", pub["induk"], pub["induk"].str.rsplit(".", n=1).str[0]))

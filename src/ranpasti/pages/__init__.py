@@ -40,6 +40,7 @@ from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_tabl
 from .services import service_coverage
 from .tpps import tpps
 
+
 def published_figures(ctx: Context) -> Section:
     """The page's last, hidden cell: the figures under disclosure control it published, for the build's audit
     across all pages (``Context.published_figures``)."""
