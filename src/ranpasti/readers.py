@@ -54,6 +54,9 @@ class Source:
     sheet: str | None = None  # the sheet of a workbook holding several inputs (``ranpasti templat``)
     labels: dict[str, str] = field(default_factory=dict)  # column → the header as staff wrote it
     rows: int = 0  # data rows read (set by validation)
+    # cells that cannot be read as they are, and why (a workbook's formula without a saved result, a merged
+    # cell): column → {spreadsheet row → message}; the validator refuses them instead of reading them blank
+    unreadable: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -189,16 +189,22 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
             text = data[col.name].astype(str)
             if col.default is not None:
                 text = text.where(text.str.strip() != "", col.default)
-        blank = text.str.strip() == ""
+        kind = col.type
+        unread = _unreadable_cells(source, col.name, rows, text, kind, report)
+        if unread.any():
+            text = text.where(~unread, "")
+        blank = (text.str.strip() == "") & ~unread
         if col.required and blank.any():
             report.error_cells(source.name, col.name, rows[blank], [""] * int(blank.sum()),
                                f"sel kosong; harus diisi ({col.hint}).")
-        kind = col.type
         parsed = kind.parse(text, col, source)
+        kind.settle(text, parsed, regions)
         kind.inspect(text, parsed, col.name, rows, source, report)
         if parsed.bad.any():
-            report.error_cells(source.name, col.name, rows[parsed.bad], text[parsed.bad],
-                               kind.bad_message(col.hint))
+            why = parsed.why if parsed.why is not None else pd.Series("", index=text.index)
+            for reason, cells in why[parsed.bad].groupby(why[parsed.bad], sort=False):
+                report.error_cells(source.name, col.name, rows[cells.index], text[cells.index],
+                                   reason or kind.bad_message(col.hint))
         if parsed.changed.any():
             example = text[parsed.changed].iloc[0]
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
@@ -214,6 +220,29 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
 
 
 _IDENTITY = ("kode_desa", "kode_kecamatan", "kabupaten", "kecamatan", "desa")
+
+HIDDEN_CHARACTERS = ("berisi karakter tak terlihat (ditulis di sini sebagai <U+…>), biasanya terbawa saat menyalin "
+                     "dari web atau aplikasi pesan; dengan karakter itu nilai yang tampak benar bisa dibaca lain. "
+                     "Ketik ulang isi sel ini.")
+
+
+def _unreadable_cells(source: Source, column: str, rows: pd.Series, text: pd.Series, kind, report: Report) -> pd.Series:
+    """Cells that cannot be read as written, whatever their kind, each refused with why: a formula without a
+    saved result or a merged cell (said by the reader, ``Source.unreadable``), and, in codes, counts, dates and
+    choices, invisible characters (free text drops them with a note: it is published as words, not read)."""
+    out = pd.Series(False, index=text.index)
+    flagged = source.unreadable.get(column)
+    if flagged:
+        at = rows.map(flagged).dropna()
+        for reason, cells in at.groupby(at, sort=False):
+            report.error_cells(source.name, column, rows[cells.index], text[cells.index], reason)
+        out[at.index] = True
+    if kind.name != "text":
+        hidden = text.str.contains(privacy.FORMAT.pattern, regex=True).fillna(False).astype(bool) & ~out
+        if hidden.any():
+            report.error_cells(source.name, column, rows[hidden], text[hidden], HIDDEN_CHARACTERS)
+            out |= hidden
+    return out
 
 
 def _unfilled(spec: TableSpec, chunk: pd.DataFrame) -> bool:
