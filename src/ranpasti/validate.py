@@ -24,7 +24,7 @@ from . import privacy
 from .config import Config, load_config
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, _known, _num, check_personal_text
-from .names import NameIndex, name_levels
+from .names import NameIndex, name_key, name_levels
 from .problems import Report
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
 from .regions import Regions, ancestors, load_regions
@@ -129,10 +129,15 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
                   headers: HeaderMap) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
     known = headers.known()
-    personal = {c: kind for c in cols if c not in known and (kind := personal_column(c))}
+    # by the header as staff wrote it, also when it is read as one of our columns (an alias, or a line of
+    # judul_kolom.yml mapping "Nama Ibu Hamil" onto penanggung_jawab would publish names)
+    personal = {c: kind for c in cols if c and (kind := personal_column(source.labels.get(c, c)))}
     for c, kind in personal.items():
+        label = source.labels.get(c, c)
+        mapped = (f" Judul \"{label}\" dipetakan ke kolom {c} (judul_kolom.yml), tetapi judulnya menyebut data "
+                  "pribadi." if c in known and normalise_header(label) != c else "")
         report.error(source.name, f"kolom ini berisi data pribadi ({kind}) dan tidak boleh ada di "
-                     "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
+                     f"folder data situs publik.{mapped} Hapus kolom ini dari file (cukup data agregat per desa).",
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     if missing:
@@ -214,6 +219,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         # ignored columns are not published, but the file is kept in the data folder: no NIK there either
         check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
     _check_values(source, spec, out, regions, today, report, config)
+    _check_names(source, spec, chunk.loc[data.index], out, regions, report)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
@@ -320,6 +326,39 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
     return chunk.drop(index=bad) if len(bad) else chunk
 
 
+def _check_names(source: Source, spec: TableSpec, chunk: pd.DataFrame, out: pd.DataFrame, regions: Regions,
+                 report: Report) -> None:
+    """A row that gives both a code and a place name must name the place the code is: "16.05.01.2001" with
+    "Desa Sukamaju" when that code is Desa Bumi Agung is a typo in one of the two, and which one cannot be
+    known. Names are compared as ``names.name_key`` compares them (case, spacing, "Desa"/"Kel."/"Kab."
+    prefixes, common abbreviations), never more loosely."""
+    level = spec.names
+    code_col = f"kode_{level}" if level else None
+    if not code_col or code_col not in out:
+        return
+    codes = out[code_col].astype(str)
+    for name_level in name_levels(level):
+        if name_level not in chunk.columns:
+            continue
+        given = chunk[name_level].astype(str).str.strip()
+        table = getattr(regions, name_level)
+        at = ancestors(codes, name_level) if name_level != level else codes
+        mask = (given != "") & at.isin(table.index)
+        if not mask.any():
+            continue
+        pairs = pd.DataFrame({"code": at[mask], "given": given[mask]})
+        for (code, name), group in pairs.groupby(["code", "given"], sort=False):
+            ref = str(table.at[code, "nama"])
+            key, ref_key = name_key(name, name_level), name_key(ref, name_level)
+            explicit = name.lower().startswith(("kab ", "kab.", "kabupaten"))
+            if key == ref_key or (name_level == "kabupaten" and ref_key == "kota" + key and not explicit):
+                continue  # "Lubuklinggau" for Kota Lubuklinggau, as names.NameIndex reads it
+            report.error_cells(source.name, name_level, out.loc[group.index, ROW], [name] * len(group),
+                               f"nama {name_level} ini tidak sama dengan nama untuk {code_col} "
+                               f"{out.at[group.index[0], code_col]} di data wilayah Kemendagri: kode {code} adalah "
+                               f"{ref}. Salah satunya keliru; periksa kode dan nama {name_level} di baris ini.")
+
+
 def _resolve(names: NameIndex, given: dict[str, str], level: str) -> tuple[str | None, str, str]:
     """(code, column at fault, why not) for one combination of place names."""
     kab = names.kabupaten(given.get("kabupaten", ""))
@@ -405,11 +444,18 @@ def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
 
 
 def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state: TableState, report: Report) -> None:
-    """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row."""
-    if not spec.key or not all(k in out for k in spec.key):
+    """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row.
+
+    A table without a key (Lokmin: one row per problem discussed, two alike are allowed) is keyed by all its
+    columns, and only a row read from another file is refused: the same rows in lokmin.csv and a workbook's
+    lokmin sheet would count every problem twice."""
+    keyless = not spec.key
+    key = list(spec.key) if spec.key else spec.column_names
+    if not keyless and not all(k in out for k in key):
         return
-    keyed = out[list(spec.key)].astype(str)
-    complete = (keyed != "").all(axis=1).to_numpy()
+    keyed = pd.DataFrame({k: out[k].astype(str) if k in out else "" for k in key}, index=out.index)
+    keyed = keyed.replace("nan", "")
+    complete = ((keyed != "").all(axis=1) if not keyless else (keyed != "").any(axis=1)).to_numpy()
     hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy()[complete]
     rows = out[ROW].to_numpy()[complete]
     first_row = np.full(len(hashes), -1, dtype="int64")
@@ -423,14 +469,23 @@ def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state:
         first_row[by_hash[hit]] = seen_r[pos[hit]]
         first_file[by_hash[hit]] = n
     in_chunk = pd.Series(hashes).duplicated().to_numpy() & (first_row < 0)
-    if in_chunk.any():  # seen earlier in this chunk
+    if in_chunk.any() and not keyless:  # seen earlier in this chunk
         firsts = pd.Series(rows, index=hashes).groupby(level=0).min()
         first_row[in_chunk] = firsts.loc[hashes[in_chunk]].to_numpy()
+    if keyless:  # only what another file holds
+        same_file = np.array([n >= 0 and state.key_files[n] == source.name for n in first_file], dtype=bool)
+        first_row[same_file] = -1
     dup = first_row >= 0
     text = keyed[complete][dup].agg(" / ".join, axis=1).to_numpy() if dup.any() else []
     for r, value, first, n in zip(rows[dup], text, first_row[dup], first_file[dup], strict=True):
         other = state.key_files[n] if n >= 0 else source.name
         where = f"baris {first}" if other == source.name else f"{other} baris {first}"
+        if keyless:
+            report.error_cells(source.name, None, [r], [value[:80]],
+                               f"baris ganda: baris yang sama persis sudah ada di {where}, jadi data ini terbaca dua "
+                               f"kali dari dua file. Simpan setiap baris di satu file saja (hapus dari {other} atau "
+                               f"dari {source.name}).")
+            continue
         report.error_cells(source.name, ",".join(spec.key), [r], [value],
                            f"baris ganda: kombinasi {' + '.join(spec.key)} ini sudah ada di {where}. Hapus "
                            f"salah satu (satu baris per {' per '.join(spec.key)}).")
