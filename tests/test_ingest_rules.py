@@ -335,7 +335,7 @@ def styled(words: str, style: str, sep: str) -> str:
 @FAST
 @given(concept=st.sampled_from(sorted(CONCEPTS)), data=st.data(),
        style=st.sampled_from(["as is", "upper", "lower", "camel"]), sep=st.sampled_from([" ", "_", ".", "-", "  "]),
-       suffix=st.sampled_from(["", "2", " *", " (wajib)", " Ibu", " Sasaran", ":", " 1"]))
+       suffix=st.sampled_from(["", "2", " *", " (wajib)", " Ibu", " Suami", ":", " 1"]))
 def test_personal_headers_are_refused_in_any_wording(concept, data, style, sep, suffix):
     wording = data.draw(st.sampled_from(CONCEPTS[concept]))
     header = styled(wording, style, sep) + suffix
@@ -359,7 +359,8 @@ def test_every_declared_header_and_alias_is_accepted():
 @FAST
 @given(st.sampled_from(["Jumlah KK", "Jumlah Kepala Keluarga", "jumlah RT", "bayi lahir", "Nama Posyandu",
                         "Nama Desa", "Village name", "Number of families", "KK Jamban Sehat", "Nomor SK",
-                        "Jumlah Kelahiran", "Nama Kegiatan", "Keterangan", "Total KK"]),
+                        "Jumlah Kelahiran", "Nama Kegiatan", "Keterangan", "Total KK", "KK Sasaran",
+                        "Kelahiran Bayi", "RT Sasaran Dashat"]),
        st.sampled_from(["as is", "upper", "lower", "camel"]), st.sampled_from([" ", "_", "."]))
 def test_aggregate_headers_with_such_words_are_not_personal(header, style, sep):
     assert personal_column(styled(header, style, sep)) is None
@@ -369,7 +370,8 @@ def test_aggregate_headers_with_such_words_are_not_personal(header, style, sep):
 
 
 @pytest.mark.parametrize(("table", "column"), [("pendampingan", "kode_desa"), ("pendampingan", "krs_sasaran"),
-                                               ("pendampingan", "bulan"), ("lokmin", "tanggal")])
+                                               ("pendampingan", "bulan"), ("lokmin", "tanggal"),
+                                               ("lokmin", "kode_kecamatan"), ("tpps", "kode_unit")])
 def test_b46_a_nik_typed_into_a_code_count_or_date_is_echoed_masked(data, table, column):
     lines, out = refused_cells(data, table, {(2, column): NIK})
     assert "160501…02" in lines[(2, column)] and NIK not in out

@@ -116,6 +116,7 @@ class PersonalVocabulary:
     in_context: dict[str, tuple[str, frozenset[str]]]  # word → (what, words that make it personal)
     counting: frozenset[str]
     not_a_person: frozenset[str]
+    qualifiers: frozenset[str]  # words that leave a word of ``in_context`` alone ("RT (wajib)", "KK Ibu")
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +136,11 @@ def personal_vocabulary() -> PersonalVocabulary:
         return PersonalVocabulary(
             abbreviations, phrases, {str(k): str(v) for k, v in doc["personal"].items()},
             {str(k): (str(v[0]), frozenset(map(str, v[1]))) for k, v in doc["in_context"].items()},
-            frozenset(map(str, doc["counting"])), frozenset(map(str, doc["not_a_person"])))
+            frozenset(map(str, doc["counting"])), frozenset(map(str, doc["not_a_person"])),
+            frozenset(map(str, doc["qualifiers"])))
     except (KeyError, TypeError, IndexError, AttributeError) as e:
-        raise DeclarationError(f"{path}: harus berisi abbreviations, phrases, personal, in_context, counting dan "
-                               f"not_a_person ({e}).") from e
+        raise DeclarationError(f"{path}: harus berisi abbreviations, phrases, personal, in_context, counting, "
+                               f"not_a_person dan qualifiers ({e}).") from e
 
 
 def directory() -> Path:

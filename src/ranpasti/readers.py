@@ -396,7 +396,7 @@ def _stream_sheet(ws, formulas: list[tuple[int, int]] | None = None):
 
 def read_sheet(ws, width: int | None = None) -> SheetCells:
     """Every row of a sheet as text, ``width`` columns at most (None: as wide as the first 30 rows' filled
-    cells, refused past ``MAX_COLUMNS`` by the caller)."""
+    cells, which the caller refuses past ``MAX_COLUMNS``)."""
     from openpyxl.utils.cell import range_boundaries
 
     formulas: list[tuple[int, int]] = []
@@ -406,7 +406,7 @@ def read_sheet(ws, width: int | None = None) -> SheetCells:
             rows.append([])
         if width is None and n > TITLE_ROWS_READ:
             width = max((len(r) for r in rows), default=0)
-        limit = width if width is not None else MAX_COLUMNS + 1
+        limit = width if width is not None else 16_384  # Excel's last column: the caller refuses past MAX_COLUMNS
         row = [""] * min(max((c for c, _ in cells), default=0), limit)
         for c, v in cells:
             if c <= limit:
@@ -527,7 +527,9 @@ def _unread_files(data_dir: Path, names: list[str]) -> list[Problem]:
         lower = path.name.lower()
         if lower in inputs or lower in HELPER_FILES or lower.endswith(".xlsx") or path.name.startswith(("~$", ".")):
             continue
-        if path.suffix.lower() in (".xls", ".xlsm", ".ods", ".numbers"):
+        if path.is_dir() and not path.is_symlink():
+            why = "folder ini tidak dibaca: data dibaca dari file di folder data itu sendiri (dan data/wilayah)."
+        elif path.suffix.lower() in (".xls", ".xlsm", ".ods", ".numbers"):
             why = (f"format {path.suffix} tidak dibaca. Buka di Excel/LibreOffice lalu simpan sebagai .xlsx (atau CSV) "
                    "dengan nama datanya, mis. pendampingan.xlsx.")
         else:
@@ -558,6 +560,7 @@ def open_input(ref: InputRef, spec: TableSpec, headers: HeaderMap,
 
 def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) -> Iterator[pd.DataFrame]:
     source.encoding, source.sep = "xlsx", "xlsx"
+    own = wb is None
     wb = wb if wb is not None else load_workbook(source.path)
     if source.sheet:
         ws = wb[source.sheet]
@@ -571,6 +574,9 @@ def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) 
     except Exception as e:  # a damaged sheet part: openpyxl and the XML parser raise many types
         raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' rusak ({type(e).__name__}). Buka di Excel "
                                 "lalu simpan ulang sebagai .xlsx.")) from e
+    finally:
+        if own:
+            wb.close()  # a read-only workbook keeps its file open until closed
     # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to
     # column XFD, which would make every row 16,384 empty cells
     used = max((len(row) for row in sheet.rows[:TITLE_ROWS_READ]), default=0)

@@ -26,7 +26,7 @@ def header_words(header: object) -> list[str]:
     """A header as the vocabulary reads it: its words, folded, abbreviations written out, phrases as one word."""
     vocab = PERSONAL_HEADERS
     text = unicodedata.normalize("NFKC", str(header))
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower()
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)).lower()
     words: list[str] = []
     letters = ""
     for w in re.findall(r"[a-z]+", text):
@@ -65,7 +65,7 @@ def personal_column(header: object) -> str | None:
             return vocab.personal[w]
         elif w in vocab.in_context and not counting:
             what, context = vocab.in_context[w]
-            if len(words) == 1 or present & context:
+            if present - vocab.qualifiers == {w} or present & context:
                 return what
     return None
 

@@ -25,7 +25,7 @@ from .config import Config, load_config
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, _known, _num, check_personal_text
 from .names import NameIndex, name_key, name_levels
-from .problems import Report
+from .problems import Report, echo
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
 from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
@@ -232,6 +232,15 @@ HIDDEN_CHARACTERS = ("berisi karakter tak terlihat (ditulis di sini sebagai <U+â
                      "Ketik ulang isi sel ini.")
 
 
+def _all_ascii(text: pd.Series) -> bool:
+    """Whether every cell is plain ASCII (nearly every code and count column): Arrow's check, no regex."""
+    import pyarrow.compute as pc
+
+    from .normalize import arrow_text
+
+    return bool(pc.all(pc.string_is_ascii(arrow_text(text))).as_py() is not False)
+
+
 def _unreadable_cells(source: Source, column: str, rows: pd.Series, text: pd.Series, kind, report: Report) -> pd.Series:
     """Cells that cannot be read as written, whatever their kind, each refused with why: a formula without a
     saved result or a merged cell (said by the reader, ``Source.unreadable``), and, in codes, counts, dates and
@@ -243,7 +252,7 @@ def _unreadable_cells(source: Source, column: str, rows: pd.Series, text: pd.Ser
         for reason, cells in at.groupby(at, sort=False):
             report.error_cells(source.name, column, rows[cells.index], text[cells.index], reason)
         out[at.index] = True
-    if kind.name != "text":
+    if kind.name != "text" and not _all_ascii(text):
         hidden = text.str.contains(privacy.FORMAT.pattern, regex=True).fillna(False).astype(bool) & ~out
         if hidden.any():
             report.error_cells(source.name, column, rows[hidden], text[hidden], HIDDEN_CHARACTERS)
@@ -355,8 +364,8 @@ def _check_names(source: Source, spec: TableSpec, chunk: pd.DataFrame, out: pd.D
                 continue  # "Lubuklinggau" for Kota Lubuklinggau, as names.NameIndex reads it
             report.error_cells(source.name, name_level, out.loc[group.index, ROW], [name] * len(group),
                                f"nama {name_level} ini tidak sama dengan nama untuk {code_col} "
-                               f"{out.at[group.index[0], code_col]} di data wilayah Kemendagri: kode {code} adalah "
-                               f"{ref}. Salah satunya keliru; periksa kode dan nama {name_level} di baris ini.")
+                               f"{echo(out.at[group.index[0], code_col])} di data wilayah Kemendagri: kode {code} "
+                               f"adalah {ref}. Salah satunya keliru; periksa kode dan nama {name_level} di baris ini.")
 
 
 def _resolve(names: NameIndex, given: dict[str, str], level: str) -> tuple[str | None, str, str]:
@@ -388,7 +397,8 @@ def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: R
         desa_ok = _known(out["kode_desa"], regions.desa.index) & (out["kode_desa"] != "")
         ref = out.loc[desa_ok, "kode_desa"].map(regions.desa["kode_kecamatan"])
         given = out.loc[desa_ok, "kode_kecamatan"]
-        moved = (given != "") & (ref != given)
+        # a kecamatan code that is not one is reported by its own check (and is not repeated in a message)
+        moved = (given != "") & (ref != given) & _known(given, regions.kecamatan.index)
         if moved.any():
             for r, d, g, f in zip(rows[desa_ok][moved], out.loc[desa_ok, "kode_desa"][moved], given[moved],
                                   ref[moved], strict=True):
