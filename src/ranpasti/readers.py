@@ -445,7 +445,7 @@ def _refuse_personal_sheets(source: Source, wb, read: list) -> None:
                                             f"({found.masked}). File di folder data situs publik tidak boleh "
                                             f"memuat data pribadi, juga di lembar lain: {fix}", row=n))
                 # a header-like cell (a few words); a sentence of instructions is not a column name
-                kind = personal_column(text) if len(text.split()) <= 5 else None
+                kind = personal_column(text) if isinstance(value, str) and len(text.split()) <= 5 else None
                 if kind:
                     raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}'{hidden} berisi kolom data "
                                             f"pribadi '{text}' ({kind}). File di folder data situs publik tidak "
