@@ -406,3 +406,12 @@ def test_b56_a_file_nothing_reads_is_named(data):
     assert code == 0, out
     assert "format .xls tidak dibaca" in line_with(out, "tpps.xls", "PERINGATAN")
     assert "tidak dibaca" in line_with(out, "pendampingan 2024.csv", "PERINGATAN")
+
+
+def test_b46_a_nik_in_other_digits_is_masked_in_notes_too(data):
+    """Full-width digits are read as the digits they show, with a note giving an example: the example is
+    masked like every echoed value."""
+    wide = "".join(chr(0xFF10 + int(d)) for d in NIK)
+    lines, out = refused_cells(data, "pendampingan", {(2, "krs_sasaran"): wide})
+    assert "160501…02" in lines[(2, "krs_sasaran")]
+    assert NIK not in out and wide not in out

@@ -23,7 +23,7 @@ from . import fmt, privacy
 from .errors import RanpastiError
 from .files import sha256_file
 from .headers import Header, HeaderMap, find_header, header_map, normalise_header
-from .problems import Problem
+from .problems import Problem, echo
 from .schema import TableSpec
 
 CHUNK_ROWS = 100_000
@@ -171,7 +171,7 @@ def _header(source: Source, rows: list[list[str]], headers: HeaderMap,
                             "digabung.")
     source.header_row = found.index + 1
     source.labels = {c: label for c, label in zip(found.columns, found.labels, strict=True) if c}
-    renamed = [f"\"{label}\" → {c}" for c, label in source.labels.items()
+    renamed = [f"\"{echo(label)}\" → {c}" for c, label in source.labels.items()
                if c != normalise_header(label) and c in headers.known()]
     if renamed:
         source.notes.append(f"{source.name}: judul kolom dibaca sebagai {'; '.join(renamed[:12])}"

@@ -141,7 +141,8 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     if missing:
-        found = ", ".join(f"{c} (\"{source.labels[c]}\")" if source.labels.get(c, c) != c else c for c in cols)
+        found = ", ".join(f"{echo(c)} (\"{echo(source.labels[c])}\")" if source.labels.get(c, c) != c else echo(c)
+                          for c in cols)
         names = (f" Sebagai ganti kode_{spec.names}, boleh kolom nama wilayah: "
                  f"{', '.join(name_levels(spec.names))}." if spec.names and f"kode_{spec.names}" in missing else "")
         report.error(source.name, f"kolom wajib tidak ada: {', '.join(missing)}. Kolom yang ditemukan di baris "
@@ -212,8 +213,10 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
                                    reason or kind.bad_message(col.hint))
         if parsed.changed.any():
             example = text[parsed.changed].iloc[0]
+            result = parsed.values[parsed.changed].iloc[0]
+            result = _num(result) if isinstance(result, float) else result
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
-                        f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
+                        f"(mis. \"{echo(example)}\" → \"{echo(result)}\").")
         out[col.name] = parsed.values
     for extra in (c for c in chunk.columns if c != ROW and c not in spec.column_names):
         # ignored columns are not published, but the file is kept in the data folder: no NIK there either
