@@ -103,6 +103,46 @@ class Declarations:
         return next(t for t in self.tables if t.name == name)
 
 
+PERSONAL_FILE = "kolom_pribadi.yml"
+
+
+@dataclass(frozen=True)
+class PersonalVocabulary:
+    """``definitions/kolom_pribadi.yml``: the words of column headers that announce personal data."""
+
+    abbreviations: dict[str, str]  # word as written → word as read
+    phrases: tuple[tuple[tuple[str, ...], str], ...]  # words → one word, longest first
+    personal: dict[str, str]  # word → what it announces
+    in_context: dict[str, tuple[str, frozenset[str]]]  # word → (what, words that make it personal)
+    counting: frozenset[str]
+    not_a_person: frozenset[str]
+    qualifiers: frozenset[str]  # words that leave a word of ``in_context`` alone ("RT (wajib)", "KK Ibu")
+
+
+@lru_cache(maxsize=1)
+def personal_vocabulary() -> PersonalVocabulary:
+    """The package's own vocabulary (never ``$RANPASTI_DEFINITIONS``: what is personal is not a setting)."""
+    path = DEFAULT_DIR / PERSONAL_FILE
+    doc = load_untrusted(path) or {}
+    try:
+        abbreviations = {v: str(k) for k, vs in doc["abbreviations"].items() for v in vs}
+        if not all(isinstance(v, str) for v in abbreviations):  # YAML reads a bare no as false: quote it
+            raise DeclarationError(f"{path}: setiap singkatan harus teks (tulis \"no\" dengan tanda kutip).")
+
+        def read(text: str) -> tuple[str, ...]:
+            return tuple(abbreviations.get(w, w) for w in str(text).split())
+
+        phrases = tuple(sorted(((read(k), str(v)) for k, v in doc["phrases"].items()), key=lambda p: -len(p[0])))
+        return PersonalVocabulary(
+            abbreviations, phrases, {str(k): str(v) for k, v in doc["personal"].items()},
+            {str(k): (str(v[0]), frozenset(map(str, v[1]))) for k, v in doc["in_context"].items()},
+            frozenset(map(str, doc["counting"])), frozenset(map(str, doc["not_a_person"])),
+            frozenset(map(str, doc["qualifiers"])))
+    except (KeyError, TypeError, IndexError, AttributeError) as e:
+        raise DeclarationError(f"{path}: harus berisi abbreviations, phrases, personal, in_context, counting, "
+                               f"not_a_person dan qualifiers ({e}).") from e
+
+
 def directory() -> Path:
     """Where the declarations are read from: ``$RANPASTI_DEFINITIONS`` when set, else the package's."""
     env = os.environ.get(ENV_VAR, "").strip()

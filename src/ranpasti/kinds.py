@@ -64,6 +64,10 @@ class Kind:
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         """Checks on the parsed values (range, known codes, not in the future)."""
 
+    def settle(self, text: pd.Series, parsed: normalize.Parsed, regions: Regions) -> None:
+        """Readings that need the reference regions to be certain (a code Excel shortened); may mark cells
+        bad with why (``parsed.why``)."""
+
 
 class TextKind(Kind):
     name = "text"
@@ -71,6 +75,31 @@ class TextKind(Kind):
     def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
                 report: Report) -> None:
         check_personal_text(source, column, rows, parsed.values, report)
+
+
+LEVEL_NAMES = {"provinsi": "provinsi", "kabupaten": "kabupaten/kota", "kecamatan": "kecamatan", "desa": "desa"}
+
+
+def code_level(code: str, regions: Regions) -> tuple[str, str] | None:
+    """(level, name) of a well-formed code known to the reference regions at whatever level, else None."""
+    parts = code.split(".")
+    if not all(p.isdigit() and len(p) == w for p, w in zip(parts, normalize.CODE_WIDTHS, strict=False)) \
+            or not 1 <= len(parts) <= 4:
+        return None
+    level = ("provinsi", "kabupaten", "kecamatan", "desa")[len(parts) - 1]
+    table = getattr(regions, level)
+    return (level, str(table.at[code, "nama"])) if code in table.index else None
+
+
+def wrong_level(code: str, regions: Regions, wanted: str) -> str:
+    """The message for a known code of another level than a column takes ("" when it is not one): "not in
+    the reference regions" would send staff looking for a code that is there."""
+    found = code_level(code, regions)
+    if found is None:
+        return ""
+    level, nama = found
+    return (f"ini kode {LEVEL_NAMES[level]} ({nama}), padahal kolom ini berisi kode {wanted}. Isi kode {wanted} "
+            "(lihat data/README.md), atau pindahkan baris ini ke data yang dicatat per " + LEVEL_NAMES[level] + ".")
 
 
 class KodeKind(Kind):
@@ -84,6 +113,28 @@ class KodeKind(Kind):
 
     def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
         return normalize.kode(text, self.level)
+
+    def settle(self, text: pd.Series, parsed: normalize.Parsed, regions: Regions) -> None:
+        """A code with zeros lost is read only when exactly one reference code fits it. Excel drops a number's
+        trailing zeros (kode_kabupaten 18.10 typed into a number cell shows 18.1) and staff drop leading ones
+        (16.5.1): "18.1" may be 18.01 or 18.10, both real, so it is refused naming both, never padded to one."""
+        reference = getattr(regions, self.level).index
+        short = normalize.shortened_codes(text, self.level)
+        why = parsed.why if parsed.why is not None else pd.Series("", index=text.index, dtype=object)
+        for i, candidates in short.items():
+            known = [c for c in candidates if c in reference]
+            if len(known) == 1:
+                parsed.values.at[i] = known[0]
+            elif len(known) > 1:
+                table = getattr(regions, self.level)
+                names = " atau ".join(f"{c} ({table.at[c, 'nama']})" for c in known)
+                parsed.bad.at[i] = True
+                parsed.changed.at[i] = False
+                why.at[i] = (f"kode ini terpotong (angka nol hilang, biasanya karena Excel membacanya sebagai angka): "
+                             f"bisa berarti {names}. Tulis kode lengkap dengan format sel Teks, mis. {known[-1]}.")
+        for i in parsed.bad[parsed.bad & (why == "")].index:
+            why.at[i] = wrong_level(str(text.at[i]).strip(), regions, LEVEL_NAMES[self.level])
+        parsed.why = why
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         known = _known(values, getattr(ctx.regions, self.level).index)
@@ -101,8 +152,8 @@ class KodeWilayahKind(Kind):
         known = (values == "ID") | _known(values, r.provinsi.index) | _known(values, r.kabupaten.index) | \
             _known(values, r.kecamatan.index)
         if (~known).any():
-            ctx.report.error_cells(ctx.name, column.name, ctx.rows[~known], values[~known],
-                                   "kode wilayah tidak ada di data wilayah Kemendagri.")
+            _report_unknown(values[~known], column, ctx, "nasional (ID), provinsi, kabupaten/kota atau kecamatan",
+                            "kode wilayah tidak ada di data wilayah Kemendagri.")
 
 
 class BulanKind(Kind):
@@ -160,17 +211,8 @@ class CountKind(NumberKind):
     dtype = "int64"
     hint = "bilangan bulat 0 atau lebih"
 
-    def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
-                report: Report) -> None:
-        if source.indonesian_numbers:
-            return
-        # "2.000" in a comma-separated file read as 2: to Indonesian staff it is two thousand
-        dotted = normalize.dotted_thousands(text)
-        if dotted.any():
-            report.error_cells(source.name, column, rows[dotted], text[dotted],
-                               "titik di sini bisa berarti ribuan (2.000 = dua ribu) atau desimal. Tulis "
-                               "jumlah tanpa titik, mis. 2000.")
-            parsed.bad[dotted] = False  # one message per cell
+    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+        return normalize.count(text, source.indonesian_numbers)
 
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         name, rows, col = ctx.name, ctx.rows, column.name
@@ -237,9 +279,16 @@ class KodeUnitKind(Kind):
     def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
         known = _known(values, ctx.regions.kabupaten.index) | _known(values, ctx.regions.kecamatan.index)
         if (~known).any():
-            ctx.report.error_cells(ctx.name, column.name, ctx.rows[~known], values[~known],
-                                   "harus kode kabupaten/kota (mis. 16.05) atau kecamatan (mis. 16.05.01) yang ada "
-                                   "di data wilayah Kemendagri.")
+            _report_unknown(values[~known], column, ctx, "kabupaten/kota atau kecamatan",
+                            "harus kode kabupaten/kota (mis. 16.05) atau kecamatan (mis. 16.05.01) yang ada "
+                            "di data wilayah Kemendagri.")
+
+
+def _report_unknown(values: pd.Series, column: Column, ctx: CheckContext, wanted: str, unknown: str) -> None:
+    """Codes a column does not take: a known code of another level said as such, the rest as unknown."""
+    why = values.map(lambda c: wrong_level(str(c), ctx.regions, wanted))
+    for reason, cells in why.groupby(why, sort=False):
+        ctx.report.error_cells(ctx.name, column.name, ctx.rows[cells.index], values[cells.index], reason or unknown)
 
 
 KINDS: dict[str, Kind] = {

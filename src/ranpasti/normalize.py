@@ -30,6 +30,9 @@ class Parsed:
     values: pd.Series
     bad: pd.Series  # True where the text could not be read
     changed: pd.Series  # True where a readable non-standard form was normalised
+    # why a bad cell could not be read, where a parser can say it better than the kind's own message ("" where
+    # it cannot); None: every bad cell gets the kind's message
+    why: pd.Series | None = None
 
 
 def _result(values: pd.Series, bad: pd.Series, text: pd.Series, standard: pd.Series) -> Parsed:
@@ -70,6 +73,29 @@ def kode(text: pd.Series, level: str) -> Parsed:
     return _result(out.where(ok, s), bad, s, standard)
 
 
+def shortened_codes(text: pd.Series, level: str) -> dict[object, list[str]]:
+    """The cells of ``text`` written as a ``level`` code with zeros lost, each with every full code it may
+    stand for: each part padded with leading zeros (16.5.1 → 16.05.01) and, for a code with one dot (which
+    Excel takes for a decimal number and drops its trailing zeros: 18.10 → 18.1), the last part padded with
+    trailing zeros too (18.1 → 18.01 or 18.10). Which ones exist is the reference regions' to say."""
+    parts_n = LEVEL_PARTS[level]
+    widths = CODE_WIDTHS[:parts_n]
+    s = text.str.strip()
+    standard = s.str.fullmatch(r"\.".join(rf"\d{{{w}}}" for w in widths)).fillna(False).astype(bool)
+    short = ~standard & s.str.fullmatch(r"\.".join([r"[0-9]{1,4}"] * parts_n)).fillna(False).astype(bool)
+    out: dict[object, list[str]] = {}
+    for i, code in s[short].items():
+        parts = code.split(".")
+        if any(len(p) > w for p, w in zip(parts, widths, strict=True)):
+            continue
+        left = ".".join(p.zfill(w) for p, w in zip(parts, widths, strict=True))
+        candidates = [left]
+        if parts_n == 2 and len(parts[1]) < widths[1]:
+            candidates.append(parts[0].zfill(widths[0]) + "." + parts[1].ljust(widths[1], "0"))
+        out[i] = list(dict.fromkeys(candidates))
+    return out
+
+
 def kode_wilayah(text: pd.Series) -> Parsed:
     """Any level, or ``ID`` for the whole country; only the standard dotted form (levels are ambiguous)."""
     s = text.str.strip()
@@ -107,8 +133,10 @@ def _bulan_slow(text: pd.Series) -> Parsed:
         year[free] = pd.to_numeric(y[free], errors="coerce")
         month[free] = pd.to_numeric(m[free], errors="coerce")
 
-    iso = s.str.extract(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2}(?:[ T][\d:.]+)?)?$")
-    take(iso[0].notna(), iso[0], iso[1])
+    iso = s.str.extract(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2})(?:[ T][\d:.]+)?)?$")
+    # a day, when given, must be a day of that month: "2025-02-30" is a typo, not February
+    real = iso[2].isna() | real_dates(iso[0], iso[1], iso[2])
+    take(iso[0].notna() & real, iso[0], iso[1])
     mmyyyy = s.str.extract(r"^(\d{1,2})[-/.](\d{4})$")
     take(mmyyyy[0].notna(), mmyyyy[1], mmyyyy[0])
     named = s.str.lower().str.extract(r"^([a-z]+)[\s\-/.,]+(\d{4})$")
@@ -122,11 +150,21 @@ def _bulan_slow(text: pd.Series) -> Parsed:
     return _result(out.astype(str), bad, s, standard)
 
 
+def real_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """Whether each (year, month, day) text triple is a day of the calendar (``2025-02-30`` is not): the one
+    rule every date and month with a day is held to."""
+    text = year.fillna("") + "-" + month.fillna("").str.zfill(2) + "-" + day.fillna("").str.zfill(2)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").notna()
+
+
 def tanggal(text: pd.Series) -> Parsed:
-    """Meeting date as ``YYYY-MM-DD``; accepts ``14/03/2024`` (day first, as Indonesia writes) and names."""
+    """Meeting date as ``YYYY-MM-DD``; accepts ``14/03/2024`` (day first, as Indonesia writes) and names.
+    Only real calendar days (``2025-02-30`` is refused, never moved to March)."""
     s = text.str.strip()
     standard = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    iso = pd.to_datetime(s.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    # an Excel date cell reads as "2024-03-14T00:00:00": the time of day is dropped, nothing else is
+    iso_text = s.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")[0]
+    iso = pd.to_datetime(iso_text, format="%Y-%m-%d", errors="coerce")
     dmy = pd.to_datetime(s.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
     named = s.str.lower().str.extract(r"^(\d{1,2})\s+([a-z]+)\s+(\d{4})$")
     named_m = named[1].map(_MONTHS)
@@ -226,7 +264,8 @@ def _number_slow(text: pd.Series, indonesian: bool) -> Parsed:
     # full-width or other scripts' digits, zero-width characters: read as the digits they show (a note
     # says so); the patterns below then see ASCII digits only
     text = text.astype(object).map(lambda t: privacy.normalise(t) if isinstance(t, str) else t)
-    s = text.str.strip().str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
+    # only the cell's ends are trimmed: a space inside ("4 5", "2 1,9") makes it two numbers, not one
+    s = text.str.strip().str.rstrip("%").str.strip()
     standard = s.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?").astype(bool)
     cleaned = s.copy()
     comma_decimal = s.str.fullmatch(r"-?[0-9]+,[0-9]+").astype(bool)
@@ -242,9 +281,55 @@ def _number_slow(text: pd.Series, indonesian: bool) -> Parsed:
     return Parsed(values.astype("float64"), bad, ~bad & (s != ""))
 
 
+# What a count may look like, and why anything else is refused. A count is read only when its reading is
+# certain: digits (in any script: full-width and Arabic-Indic read as the digits they show), a leading minus
+# (refused later with its own message) and, in a `;`-separated (Indonesian-locale) file only, dots between
+# groups of three (1.234.567), where a decimal would be written with a comma. Everything else is refused
+# with what is wrong, never guessed: "2,000" (two thousand in an English export, two in an Indonesian one),
+# "2.000" in a comma-separated file, "4 5" (one number or two?), "150%" (a share, not a count), decimals.
+COUNT_WHY = {
+    "dotted": "titik di sini bisa berarti ribuan (2.000 = dua ribu) atau desimal. Tulis jumlah tanpa titik, mis. 2000.",
+    "comma": "koma di sini bisa berarti ribuan (2,000 = dua ribu) atau desimal (2,000 = dua). Tulis jumlah tanpa "
+             "pemisah, mis. 2000.",
+    "space": "ada spasi di antara angka, jadi tidak jelas satu angka atau dua (4 5 = 45 atau 4 dan 5?). Tulis "
+             "satu bilangan bulat tanpa spasi.",
+    "percent": "berisi tanda %; kolom ini jumlah orang/keluarga/tim, bukan persen. Tulis jumlahnya.",
+    "decimal": "bukan bilangan bulat; jumlah orang/keluarga harus bilangan bulat tanpa desimal.",
+}
+_COUNT_SHAPES = (  # (pattern, reason), the first that matches decides; "" = read
+    (r"-?[0-9]+", ""),
+    (r"-?[0-9]{1,3}(?:\.[0-9]{3})+", "dotted"),  # read in `;` files (below)
+    (r"-?[0-9]{1,3}(?:,[0-9]{3})+", "comma"),
+    (r".*[0-9].*%.*|.*%.*[0-9].*", "percent"),
+    (r"[-+]?[0-9]+(?:[\s\u00a0\u202f]+[0-9]+)+", "space"),
+    (r"-?[0-9]*[.,][0-9]+", "decimal"),
+)
+
+
 def count(text: pd.Series, indonesian: bool) -> Parsed:
-    """Whole number ≥ 0 (sign and wholeness are checked by the validator, which words the message)."""
-    return number(text, indonesian)
+    """A whole number of people, families or teams, as ``COUNT_WHY`` says (sign and size are checked by the
+    validator, which words those messages)."""
+    whole = _all_whole_numbers(text)
+    no = pd.Series(False, index=text.index)
+    if whole is not None:  # the usual column: every cell plain digits, one Arrow cast, no regex
+        return Parsed(whole, no, no.copy())
+    s = text.astype(object).map(lambda t: privacy.normalise(t) if isinstance(t, str) else "").str.strip()
+    why = pd.Series("", index=text.index, dtype=object)
+    shape = pd.Series("other", index=text.index, dtype=object)
+    shape[s == ""] = ""
+    for pattern, reason in _COUNT_SHAPES:
+        hit = (shape == "other") & s.str.fullmatch(pattern).fillna(False).astype(bool)
+        shape[hit] = reason
+    if indonesian:
+        shape[shape == "dotted"] = ""  # 1.234 in an Indonesian export: one thousand two hundred thirty-four
+    read = shape == ""
+    values = pd.to_numeric(s.where(read & (s != ""), None).str.replace(".", "", regex=False),
+                           errors="coerce").astype("float64")
+    bad = ~read
+    why[bad] = shape[bad].map(lambda r: COUNT_WHY.get(r, ""))
+    plain = s.str.fullmatch(r"-?[0-9]+").fillna(False).astype(bool)
+    changed = read & (s != "") & (~plain | (s != text.astype(str)))
+    return Parsed(values, bad, changed, why)
 
 
 def free_text(text: pd.Series) -> Parsed:

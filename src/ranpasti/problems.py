@@ -6,8 +6,10 @@ expected, in Bahasa Indonesia: staff fix their export from this text alone, with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from . import privacy
 from .errors import RanpastiError
 
 MAX_SHOWN = 200  # per run; beyond this staff get a count, not a wall of text
@@ -23,6 +25,10 @@ class Problem:
     value: str | None = None
     severity: str = "galat"  # galat (blocks the build) | peringatan (shown, build goes on)
 
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            object.__setattr__(self, "value", echo(self.value))
+
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
@@ -33,8 +39,32 @@ class Problem:
         return f"[{self.severity.upper()}] {', '.join(where)}:{shown} {self.message}"
 
 
+# Characters that do not show, or show as something else: format characters (zero-width space, bidi
+# controls, soft hyphen), control characters, and other separators than the plain space. Echoed as written
+# they make a refused value look valid ("16.05.01.2001" with a zero-width space inside).
+_UNSEEN_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+                  (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), *privacy.FORMAT_RANGES)
+_UNSEEN = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _UNSEEN_RANGES) + "]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that does not show written as its code point: ``16.05<U+200B>.01``."""
+    return _UNSEEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def echo(value: object) -> str:
+    """How any value from staff data is shown in a message or report: a NIK, No. KK or mobile number in it
+    only masked (``160501…02``, ``0812…7890``), whatever column it was typed into, and invisible characters
+    made visible. The one way values reach staff's screen: ``Problem`` puts every value through it."""
+    text = str(value)
+    found = privacy.find_personal(text)
+    if found:
+        return found.masked
+    return visible(text) if _UNSEEN.search(text) else text
+
+
 def _clip(value: str, limit: int = 60) -> str:
-    value = str(value).replace("\n", " ")
+    value = str(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

@@ -23,7 +23,7 @@ from . import fmt, privacy
 from .errors import RanpastiError
 from .files import sha256_file
 from .headers import Header, HeaderMap, find_header, header_map, normalise_header
-from .problems import Problem
+from .problems import Problem, echo
 from .schema import TableSpec
 
 CHUNK_ROWS = 100_000
@@ -54,6 +54,9 @@ class Source:
     sheet: str | None = None  # the sheet of a workbook holding several inputs (``ranpasti templat``)
     labels: dict[str, str] = field(default_factory=dict)  # column → the header as staff wrote it
     rows: int = 0  # data rows read (set by validation)
+    # cells that cannot be read as they are, and why (a workbook's formula without a saved result, a merged
+    # cell): column → {spreadsheet row → message}; the validator refuses them instead of reading them blank
+    unreadable: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -66,9 +69,18 @@ class Source:
         return self.sep == ";"
 
 
+INPUT_SUFFIXES = (".csv", ".xlsx")
+# what else the data folder holds by design: read by other parts (configuration, header mapping, the
+# reference regions), or documentation
+HELPER_FILES = ("konfigurasi.yml", "judul_kolom.yml", "readme.md", "wilayah")
+
+
 def find_input(data_dir: Path, name: str) -> Path | None:
-    """``name.csv`` or ``name.xlsx`` in the data folder (both present is ambiguous and refused)."""
-    found = [p for p in (data_dir / f"{name}.csv", data_dir / f"{name}.xlsx") if p.exists()]
+    """``name.csv`` or ``name.xlsx`` in the data folder, in any case (``tpps.CSV``: Windows and Excel do not tell
+    case apart, so neither do we); two of them (``tpps.csv`` and ``tpps.xlsx``) are ambiguous and refused."""
+    wanted = {f"{name}{suffix}" for suffix in INPUT_SUFFIXES}
+    found = sorted(p for p in Path(data_dir).iterdir() if p.name.lower() in wanted and
+                   (p.exists() or p.is_symlink()))
     if len(found) > 1:
         raise ReadError(Problem(found[0].name, f"ada dua file untuk data yang sama ({found[0].name} dan "
                                 f"{found[1].name}). Simpan satu saja di folder data."))
@@ -159,7 +171,7 @@ def _header(source: Source, rows: list[list[str]], headers: HeaderMap,
                             "digabung.")
     source.header_row = found.index + 1
     source.labels = {c: label for c, label in zip(found.columns, found.labels, strict=True) if c}
-    renamed = [f"\"{label}\" → {c}" for c, label in source.labels.items()
+    renamed = [f"\"{echo(label)}\" → {c}" for c, label in source.labels.items()
                if c != normalise_header(label) and c in headers.known()]
     if renamed:
         source.notes.append(f"{source.name}: judul kolom dibaca sebagai {'; '.join(renamed[:12])}"
@@ -287,45 +299,168 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-OTHER_SHEET_ROWS = 20_000  # rows of a workbook's other sheets read for personal data
+# A workbook is a zip of XML files. Its sheets are checked by their unpacked size before anything is parsed:
+# a 100 MB sheet of "1 1 1" took 3.8 GB and ended in MemoryError. 64 MiB of sheet XML is about two million
+# filled cells, ten times a province's monthly pendampingan; larger data belongs in a CSV, which is streamed.
+MAX_SHEET_BYTES = 64 << 20
+MAX_WORKBOOK_BYTES = 256 << 20
+FORMULA_WITHOUT_RESULT = ("sel berisi rumus (formula) tanpa hasil tersimpan: file ini disimpan oleh program yang tidak "
+                          "menghitung rumus, jadi nilainya tidak diketahui (bukan kosong, bukan 0). Buka file di Excel "
+                          "atau LibreOffice lalu simpan ulang (rumus dihitung saat disimpan), atau ketik angkanya.")
+
+
+def _merged_message(ref: str) -> str:
+    return (f"sel ini bagian dari sel gabungan (merge) {ref}: nilainya hanya ada di sel pertama gabungan, jadi sel ini "
+            "terbaca kosong. Pisahkan gabungan (Unmerge / Pisahkan Sel) dan isi setiap baris.")
+
+
+def _sheet_names(zf) -> dict[str, str]:
+    """Zip member → the sheet's name as staff see it (from the workbook's own small index files)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            out[member] = sheet.get("name", "")
+    return out
+
+
+def _refuse_too_large(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than a sheet can sensibly hold, before parsing."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            big = next((i for i in infos if i.file_size > MAX_SHEET_BYTES), None)
+            total = sum(i.file_size for i in infos)
+            if big is None and total <= MAX_WORKBOOK_BYTES:
+                return
+            names = _sheet_names(zf)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ReadError(Problem(path.name, f"file Excel rusak atau terpotong ({type(e).__name__}). Buka di Excel "
+                                "lalu simpan ulang sebagai .xlsx.")) from e
+    if big is not None:
+        what = f"lembar (sheet) '{names[big.filename]}'" if big.filename in names else f"bagian {big.filename}"
+        size = big.file_size
+    else:
+        what, size = "isi buku kerja ini", total
+    raise ReadError(Problem(path.name, f"{what} berukuran {fmt.number(size // (1 << 20))} MB setelah dibuka; paling "
+                            f"besar {MAX_SHEET_BYTES >> 20} MB per lembar dan {MAX_WORKBOOK_BYTES >> 20} MB per buku "
+                            "kerja (termasuk lembar tersembunyi), jadi tidak dibaca. Hapus lembar yang tidak dipakai, "
+                            "atau simpan data besar sebagai CSV."))
+
+
+@dataclass
+class SheetCells:
+    """A sheet as read: the text of every row from row 1 (empty rows included), and the cells that cannot be
+    read as they are."""
+
+    rows: list[list[str]]
+    formulas: list[tuple[int, int]]  # (row, column), from 1: formulas without a saved result
+    merged: list[tuple[int, int, int, int, str]]  # min row, min column, max row, max column, "A2:A13"
+
+
+def _stream_sheet(ws, formulas: list[tuple[int, int]] | None = None):
+    """(row number, [(column, value)]) for each row the sheet's XML holds, streamed: memory stays that of one
+    row whatever the sheet's size. openpyxl's own sheet parser, reading the saved results of formulas, with
+    the formulas that have none noted in ``formulas`` (read as blank they passed as "Data valid"). The
+    parser's ``merged_cells`` is set once the whole sheet is read (the merges follow the cells in the XML)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if formulas is not None and cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                formulas.append((cell["row"], cell["column"]))
+            return cell
+
+    wb = ws.parent
+    with wb._archive.open(ws._worksheet_path) as src:  # a read-only sheet's XML (openpyxl 3.1)
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
+                        timedelta_formats=wb._timedelta_formats)
+        for n, cells in parser.parse():
+            yield n, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
+        ws._merged = [str(r) for r in parser.merged_cells.mergeCell] if parser.merged_cells else []
+
+
+def read_sheet(ws, width: int | None = None) -> SheetCells:
+    """Every row of a sheet as text, ``width`` columns at most (None: as wide as the first 30 rows' filled
+    cells, which the caller refuses past ``MAX_COLUMNS``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    formulas: list[tuple[int, int]] = []
+    rows: list[list[str]] = []
+    for n, cells in _stream_sheet(ws, formulas):
+        while len(rows) < n - 1:
+            rows.append([])
+        if width is None and n > TITLE_ROWS_READ:
+            width = max((len(r) for r in rows), default=0)
+        limit = width if width is not None else 16_384  # Excel's last column: the caller refuses past MAX_COLUMNS
+        row = [""] * min(max((c for c, _ in cells), default=0), limit)
+        for c, v in cells:
+            if c <= limit:
+                row[c - 1] = _cell_text(v)
+        while row and not row[-1]:
+            row.pop()
+        rows.append(row)
+    merged = []
+    for ref in getattr(ws, "_merged", []):
+        c0, r0, c1, r1 = range_boundaries(ref)
+        merged.append((r0, c0, r1, c1, ref))
+    return SheetCells(rows, formulas, merged)
+
+
+TITLE_ROWS_READ = 30  # the rows whose filled cells set a sheet's width (header rows are looked for among them)
 
 
 def _refuse_personal_sheets(source: Source, wb, read: list) -> None:
     """A workbook in the data folder is published data's source: a sheet holding personal data (hidden or
     not, other than the ones read) is refused as a whole, naming the sheet and the column. ``read``: the
-    sheet(s) read as inputs, checked with their table's own rules."""
+    sheet(s) read as inputs, checked with their table's own rules. Every row of every other sheet is read,
+    streamed (no row limit to hide past: a NIK at row 20,001, a personal header at row 31)."""
     from .schema import personal_column
 
     for ws in wb.worksheets:
-        if any(ws is r for r in read):
+        if any(ws.title == r.title for r in read):
             continue  # its header is checked with the table's own rules
-        for n, row in enumerate(ws.iter_rows(max_row=min(OTHER_SHEET_ROWS, ws.max_row), values_only=True), start=1):
-            for value in row:
-                if value is None:
-                    continue
-                found = privacy.find_personal(str(value))
+        hidden = " (tersembunyi)" if ws.sheet_state != "visible" else ""
+        for n, cells in _stream_sheet(ws):
+            for _, value in cells:
+                text = str(value)
+                found = privacy.find_personal(text)
                 if found:
                     fix = "hapus lembar itu." if found.kind == "nik" else "hapus nomor itu (atau lembar itu)."
-                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' berisi {found.what} "
+                    raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}'{hidden} berisi {found.what} "
                                             f"({found.masked}). File di folder data situs publik tidak boleh "
                                             f"memuat data pribadi, juga di lembar lain: {fix}", row=n))
                 # a header-like cell (a few words); a sentence of instructions is not a column name
-                short = n <= 30 and len(str(value).split()) <= 4
-                kind = personal_column(normalise_header(value)) if short else None
+                kind = personal_column(text) if isinstance(value, str) and len(text.split()) <= 5 else None
                 if kind:
-                    hidden = " (tersembunyi)" if ws.sheet_state != "visible" else ""
                     raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}'{hidden} berisi kolom data "
-                                            f"pribadi '{value}' ({kind}). File di folder data situs publik tidak "
+                                            f"pribadi '{text}' ({kind}). File di folder data situs publik tidak "
                                             "boleh memuat data pribadi, juga di lembar lain: hapus lembar itu, "
-                                            "atau simpan lembar data saja ke file baru."))
+                                            "atau simpan lembar data saja ke file baru.", row=n))
 
 
 def load_workbook(path: Path):
-    """An Excel workbook, or a message saying it cannot be read."""
+    """An Excel workbook opened for streaming (read-only: a sheet is parsed when it is read, one row at a
+    time), after its size is checked; or a message saying it cannot be read."""
     import openpyxl
 
+    _refuse_too_large(path)
     try:
-        return openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for damaged files
         raise ReadError(Problem(path.name, f"file Excel rusak atau terpotong ({type(e).__name__}). "
                                 "Buka di Excel lalu simpan ulang sebagai .xlsx.")) from e
@@ -355,8 +490,9 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
             continue
         if path is not None:
             found[name].append(InputRef(path))
-    for path in sorted(Path(data_dir).glob("*.xlsx")):
-        if path.stem in names or path.name.startswith(("~$", ".")):
+    problems += _unread_files(data_dir, names)
+    for path in sorted(p for p in Path(data_dir).iterdir() if p.suffix.lower() == ".xlsx"):
+        if path.stem.lower() in names or path.name.startswith(("~$", ".")):
             continue  # an input's own file (above), or Excel's lock file of an open workbook
         try:
             _check_in_folder(data_dir, path)
@@ -381,6 +517,29 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
     return found, problems
 
 
+def _unread_files(data_dir: Path, names: list[str]) -> list[Problem]:
+    """A warning for every file of the data folder that nothing reads (an input's file, a workbook's sheets,
+    the helper files): a misnamed export (``pendampingan 2024.csv``, ``tpps.xls``) must not be left out
+    silently."""
+    out = []
+    inputs = {f"{n}{s}" for n in names for s in INPUT_SUFFIXES}
+    for path in sorted(Path(data_dir).iterdir()):
+        lower = path.name.lower()
+        if lower in inputs or lower in HELPER_FILES or lower.endswith(".xlsx") or path.name.startswith(("~$", ".")):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            why = "folder ini tidak dibaca: data dibaca dari file di folder data itu sendiri (dan data/wilayah)."
+        elif path.suffix.lower() in (".xls", ".xlsm", ".ods", ".numbers"):
+            why = (f"format {path.suffix} tidak dibaca. Buka di Excel/LibreOffice lalu simpan sebagai .xlsx (atau CSV) "
+                   "dengan nama datanya, mis. pendampingan.xlsx.")
+        else:
+            why = (f"file ini tidak dibaca: namanya bukan nama data ({', '.join(f'{n}.csv' for n in names[:3])}, …; "
+                   "daftar lengkap di data/README.md). Bila berisi data, ganti namanya; bila tidak, pindahkan dari "
+                   "folder data.")
+        out.append(Problem(path.name, why, severity="peringatan"))
+    return out
+
+
 def _check_in_folder(data_dir: Path, path: Path) -> None:
     if not path.resolve().is_relative_to(Path(data_dir).resolve()):
         raise ReadError(Problem(path.name, "file ini tautan (symlink) ke luar folder data. Salin file aslinya ke "
@@ -401,6 +560,7 @@ def open_input(ref: InputRef, spec: TableSpec, headers: HeaderMap,
 
 def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) -> Iterator[pd.DataFrame]:
     source.encoding, source.sep = "xlsx", "xlsx"
+    own = wb is None
     wb = wb if wb is not None else load_workbook(source.path)
     if source.sheet:
         ws = wb[source.sheet]
@@ -409,19 +569,45 @@ def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) 
         _refuse_personal_sheets(source, wb, [ws])
         if len(wb.worksheets) > 1:
             source.notes.append(f"{source.name}: dibaca dari lembar (sheet) '{ws.title}'.")
+    try:
+        sheet = read_sheet(ws)
+    except Exception as e:  # a damaged sheet part: openpyxl and the XML parser raise many types
+        raise ReadError(Problem(source.name, f"lembar (sheet) '{ws.title}' rusak ({type(e).__name__}). Buka di Excel "
+                                "lalu simpan ulang sebagai .xlsx.")) from e
+    finally:
+        if own:
+            wb.close()  # a read-only workbook keeps its file open until closed
     # the used width from the title and header rows: Excel often marks whole formatted rows as used, out to
     # column XFD, which would make every row 16,384 empty cells
-    # not past the last row: iter_rows on a normal worksheet creates the cells it visits
-    head = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_row=min(30, ws.max_row), values_only=True)]
-    used = max((max((i + 1 for i, v in enumerate(row) if v), default=0) for row in head), default=0)
+    used = max((len(row) for row in sheet.rows[:TITLE_ROWS_READ]), default=0)
     _refuse_too_wide(source, used)
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(max_col=max(used, 1), values_only=True)]
+    rows = [row[:used] for row in sheet.rows]
     # merged cells of the header rows: (row, first column) → last column, both from 0, to join two header rows
-    spans = {(r.min_row - 1, r.min_col - 1): r.max_col - 1 for r in ws.merged_cells.ranges if r.min_row <= 30}
-    header = _header(source, rows[:30], headers, spans)
+    spans = {(r0 - 1, c0 - 1): c1 - 1 for r0, c0, _, c1, _ in sheet.merged if r0 <= TITLE_ROWS_READ}
+    header = _header(source, rows[:TITLE_ROWS_READ], headers, spans)
     source.columns = header.columns
     body = rows[header.index + 1:]
     width = len(source.columns)
+    first = source.header_row + 1  # the sheet row of the first data row
+    _mark_unreadable(source, sheet, first, width)
     frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=source.columns, dtype=str)
-    frame.insert(0, ROW, range(source.header_row + 1, source.header_row + 1 + len(frame)))
+    frame.insert(0, ROW, range(first, first + len(frame)))
     return iter([frame])
+
+
+def _mark_unreadable(source: Source, sheet: SheetCells, first: int, width: int) -> None:
+    """The data cells that read blank but are not: formulas without a saved result, and every cell of a merge
+    but its first (a merge's value is stored once); the validator refuses them with that reason."""
+    def mark(row: int, column: int, message: str) -> None:
+        if row >= first and column <= width and source.columns[column - 1]:
+            source.unreadable.setdefault(source.columns[column - 1], {})[row] = message
+
+    for row, column in sheet.formulas:
+        mark(row, column, FORMULA_WITHOUT_RESULT)
+    for r0, c0, r1, c1, ref in sheet.merged:
+        if r1 < first:
+            continue  # a merged title or header cell
+        for row in range(max(r0, first), min(r1, len(sheet.rows)) + 1):
+            for column in range(c0, min(c1, width) + 1):
+                if (row, column) != (r0, c0):
+                    mark(row, column, _merged_message(ref))

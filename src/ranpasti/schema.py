@@ -8,61 +8,65 @@ columns of the indicators in ``definitions/indikator.yml``): the validator, the 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import declarations
 from .declarations import Declarations
 from .kinds import Kind, kind
 
-# Column names that would carry personal data (NIK, names, addresses, birth dates, family card numbers).
-# Refused outright: nothing below desa level is ever published, and such a file should not even be stored.
-PERSONAL_COLUMNS = {
-    "nik": "NIK", "no_nik": "NIK", "nomor_nik": "NIK",
-    "nama": "nama orang", "nama_lengkap": "nama orang", "nama_ibu": "nama orang", "nama_anak": "nama orang",
-    "nama_balita": "nama orang", "nama_kepala_keluarga": "nama orang", "nama_kk": "nama orang",
-    "nama_suami": "nama orang", "nama_istri": "nama orang",
-    "alamat": "alamat", "alamat_lengkap": "alamat", "rt": "alamat (RT)", "rw": "alamat (RW)",
-    "tanggal_lahir": "tanggal lahir", "tgl_lahir": "tanggal lahir", "tempat_tanggal_lahir": "tanggal lahir",
-    "ttl": "tanggal lahir",
-    "no_kk": "nomor KK", "nomor_kk": "nomor KK", "kk": "nomor KK", "no_kartu_keluarga": "nomor KK",
-    "no_hp": "nomor telepon", "telepon": "nomor telepon",
-}
-
-# The same, recognised by the words in a column's name, whatever surrounds them ("NIK Ibu",
-# "nik_kepala_keluarga", "N.I.K", "no_telp", "nama_kader"): a column is refused when one of its words is
-# one of these. "nama" names a person unless the next word names a place, a team or a thing.
-PERSONAL_WORDS = {
-    "nik": "NIK", "ktp": "NIK", "identitas": "nomor identitas", "nkk": "nomor KK",
-    "alamat": "alamat", "ttl": "tanggal lahir",
-    "telp": "nomor telepon", "tlp": "nomor telepon", "telepon": "nomor telepon", "telpon": "nomor telepon",
-    "hp": "nomor telepon", "ponsel": "nomor telepon", "wa": "nomor telepon", "whatsapp": "nomor telepon",
-    "email": "alamat email", "surel": "alamat email",
-}
-# Words that are personal only in context: "Jumlah KK" counts families, "bayi lahir" births, "jumlah RT"
-# neighbourhoods; "No. KK", "tanggal lahir", "RT" alone are personal.
-CONTEXT_WORDS = {"kk": ("nomor KK", {"no", "nomor", "nmr"}), "rt": ("alamat (RT)", {"no", "nomor", "alamat"}),
-                 "rw": ("alamat (RW)", {"no", "nomor", "alamat"}),
-                 "lahir": ("tanggal lahir", {"tanggal", "tgl", "tempat", "tmp", "tpt"})}
-NOT_A_PERSON = {"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "provinsi", "wilayah", "kegiatan", "posyandu",
-                "tim", "tpk", "kampung", "indikator", "program", "instansi", "opd", "sumber", "file", "lembaga",
-                "puskesmas", "dusun", "lembar"}
+# Column headers that announce personal data (NIK, No. KK, names, phone numbers, addresses, birth dates): refused
+# outright, nothing below desa level is ever published and such a file should not even be stored. The words
+# are declared in ``definitions/kolom_pribadi.yml`` (read there how a header is read); the rule is here.
+PERSONAL_HEADERS = declarations.personal_vocabulary()
 
 
-def personal_column(name: str) -> str | None:
-    """What personal data a (normalised) column name announces, or None. Single letters are read together,
-    so ``n_i_k`` (from "N.I.K") is ``nik``."""
-    if name in PERSONAL_COLUMNS:
-        return PERSONAL_COLUMNS[name]
-    words = [w for w in name.split("_") if w]
-    if len(words) > 1 and all(len(w) == 1 for w in words):
-        words = ["".join(words)]
+def header_words(header: object) -> list[str]:
+    """A header as the vocabulary reads it: its words, folded, abbreviations written out, phrases as one word."""
+    vocab = PERSONAL_HEADERS
+    text = unicodedata.normalize("NFKC", str(header))
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)).lower()
+    words: list[str] = []
+    letters = ""
+    for w in re.findall(r"[a-z]+", text):
+        if len(w) == 1:
+            letters += w  # letters written apart are one word: N.I.K, K K
+            continue
+        if letters:
+            words.append(letters)
+            letters = ""
+        words.append(w)
+    if letters:
+        words.append(letters)
+    words = [vocab.abbreviations.get(w, w) for w in words]
+    for phrase, word in vocab.phrases:  # longest first
+        n = len(phrase)
+        i = 0
+        while i + n <= len(words):
+            if tuple(words[i:i + n]) == phrase:
+                words[i:i + n] = [word]
+            i += 1
+    return words
+
+
+def personal_column(header: object) -> str | None:
+    """What personal data a column header announces (as written or normalised), or None."""
+    vocab = PERSONAL_HEADERS
+    words = header_words(header)
+    present = set(words)
+    counting = bool(present & vocab.counting)
     for i, w in enumerate(words):
-        if w in PERSONAL_WORDS:
-            return PERSONAL_WORDS[w]
-        if w in CONTEXT_WORDS and (len(words) == 1 or (i and words[i - 1] in CONTEXT_WORDS[w][1])):
-            return CONTEXT_WORDS[w][0]
-        if w == "nama" and (i + 1 == len(words) or words[i + 1] not in NOT_A_PERSON):
-            return "nama orang"
+        if w == "nama":
+            neighbours = set(words[max(0, i - 1):i] + words[i + 1:i + 2])
+            if not neighbours & vocab.not_a_person:
+                return vocab.personal["nama"]
+        elif w in vocab.personal:
+            return vocab.personal[w]
+        elif w in vocab.in_context and not counting:
+            what, context = vocab.in_context[w]
+            if present - vocab.qualifiers == {w} or present & context:
+                return what
     return None
 
 

@@ -24,8 +24,8 @@ from . import privacy
 from .config import Config, load_config
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, _known, _num, check_personal_text
-from .names import NameIndex, name_levels
-from .problems import Report
+from .names import NameIndex, name_key, name_levels
+from .problems import Report, echo
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
 from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
@@ -129,14 +129,20 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
                   headers: HeaderMap) -> bool:
     cols = [c for c in chunk.columns if c != ROW]
     known = headers.known()
-    personal = {c: kind for c in cols if c not in known and (kind := personal_column(c))}
+    # by the header as staff wrote it, also when it is read as one of our columns (an alias, or a line of
+    # judul_kolom.yml mapping "Nama Ibu Hamil" onto penanggung_jawab would publish names)
+    personal = {c: kind for c in cols if c and (kind := personal_column(source.labels.get(c, c)))}
     for c, kind in personal.items():
+        label = source.labels.get(c, c)
+        mapped = (f" Judul \"{label}\" dipetakan ke kolom {c} (judul_kolom.yml), tetapi judulnya menyebut data "
+                  "pribadi." if c in known and normalise_header(label) != c else "")
         report.error(source.name, f"kolom ini berisi data pribadi ({kind}) dan tidak boleh ada di "
-                     "folder data situs publik. Hapus kolom ini dari file (cukup data agregat per desa).",
+                     f"folder data situs publik.{mapped} Hapus kolom ini dari file (cukup data agregat per desa).",
                      row=source.header_row, column=c)
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     if missing:
-        found = ", ".join(f"{c} (\"{source.labels[c]}\")" if source.labels.get(c, c) != c else c for c in cols)
+        found = ", ".join(f"{echo(c)} (\"{echo(source.labels[c])}\")" if source.labels.get(c, c) != c else echo(c)
+                          for c in cols)
         names = (f" Sebagai ganti kode_{spec.names}, boleh kolom nama wilayah: "
                  f"{', '.join(name_levels(spec.names))}." if spec.names and f"kode_{spec.names}" in missing else "")
         report.error(source.name, f"kolom wajib tidak ada: {', '.join(missing)}. Kolom yang ditemukan di baris "
@@ -189,31 +195,72 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
             text = data[col.name].astype(str)
             if col.default is not None:
                 text = text.where(text.str.strip() != "", col.default)
-        blank = text.str.strip() == ""
+        kind = col.type
+        unread = _unreadable_cells(source, col.name, rows, text, kind, report)
+        if unread.any():
+            text = text.where(~unread, "")
+        blank = (text.str.strip() == "") & ~unread
         if col.required and blank.any():
             report.error_cells(source.name, col.name, rows[blank], [""] * int(blank.sum()),
                                f"sel kosong; harus diisi ({col.hint}).")
-        kind = col.type
         parsed = kind.parse(text, col, source)
+        kind.settle(text, parsed, regions)
         kind.inspect(text, parsed, col.name, rows, source, report)
         if parsed.bad.any():
-            report.error_cells(source.name, col.name, rows[parsed.bad], text[parsed.bad],
-                               kind.bad_message(col.hint))
+            why = parsed.why if parsed.why is not None else pd.Series("", index=text.index)
+            for reason, cells in why[parsed.bad].groupby(why[parsed.bad], sort=False):
+                report.error_cells(source.name, col.name, rows[cells.index], text[cells.index],
+                                   reason or kind.bad_message(col.hint))
         if parsed.changed.any():
             example = text[parsed.changed].iloc[0]
+            result = parsed.values[parsed.changed].iloc[0]
+            result = _num(result) if isinstance(result, float) else result
             report.note(f"{source.name} kolom {col.name}: {int(parsed.changed.sum())} nilai dinormalkan "
-                        f"(mis. \"{example}\" → \"{parsed.values[parsed.changed].iloc[0]}\").")
+                        f"(mis. \"{echo(example)}\" → \"{echo(result)}\").")
         out[col.name] = parsed.values
     for extra in (c for c in chunk.columns if c != ROW and c not in spec.column_names):
         # ignored columns are not published, but the file is kept in the data folder: no NIK there either
         check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
     _check_values(source, spec, out, regions, today, report, config)
+    _check_names(source, spec, chunk.loc[data.index], out, regions, report)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
     return out
 
 
 _IDENTITY = ("kode_desa", "kode_kecamatan", "kabupaten", "kecamatan", "desa")
+
+HIDDEN_CHARACTERS = ("berisi karakter tak terlihat (ditulis di sini sebagai <U+…>), biasanya terbawa saat menyalin "
+                     "dari web atau aplikasi pesan; dengan karakter itu nilai yang tampak benar bisa dibaca lain. "
+                     "Ketik ulang isi sel ini.")
+
+
+def _all_ascii(text: pd.Series) -> bool:
+    """Whether every cell is plain ASCII (nearly every code and count column): Arrow's check, no regex."""
+    import pyarrow.compute as pc
+
+    from .normalize import arrow_text
+
+    return bool(pc.all(pc.string_is_ascii(arrow_text(text))).as_py() is not False)
+
+
+def _unreadable_cells(source: Source, column: str, rows: pd.Series, text: pd.Series, kind, report: Report) -> pd.Series:
+    """Cells that cannot be read as written, whatever their kind, each refused with why: a formula without a
+    saved result or a merged cell (said by the reader, ``Source.unreadable``), and, in codes, counts, dates and
+    choices, invisible characters (free text drops them with a note: it is published as words, not read)."""
+    out = pd.Series(False, index=text.index)
+    flagged = source.unreadable.get(column)
+    if flagged:
+        at = rows.map(flagged).dropna()
+        for reason, cells in at.groupby(at, sort=False):
+            report.error_cells(source.name, column, rows[cells.index], text[cells.index], reason)
+        out[at.index] = True
+    if kind.name != "text" and not _all_ascii(text):
+        hidden = text.str.contains(privacy.FORMAT.pattern, regex=True).fillna(False).astype(bool) & ~out
+        if hidden.any():
+            report.error_cells(source.name, column, rows[hidden], text[hidden], HIDDEN_CHARACTERS)
+            out |= hidden
+    return out
 
 
 def _unfilled(spec: TableSpec, chunk: pd.DataFrame) -> bool:
@@ -291,6 +338,39 @@ def _identify(source: Source, spec: TableSpec, chunk: pd.DataFrame, names: NameI
     return chunk.drop(index=bad) if len(bad) else chunk
 
 
+def _check_names(source: Source, spec: TableSpec, chunk: pd.DataFrame, out: pd.DataFrame, regions: Regions,
+                 report: Report) -> None:
+    """A row that gives both a code and a place name must name the place the code is: "16.05.01.2001" with
+    "Desa Sukamaju" when that code is Desa Bumi Agung is a typo in one of the two, and which one cannot be
+    known. Names are compared as ``names.name_key`` compares them (case, spacing, "Desa"/"Kel."/"Kab."
+    prefixes, common abbreviations), never more loosely."""
+    level = spec.names
+    code_col = f"kode_{level}" if level else None
+    if not code_col or code_col not in out:
+        return
+    codes = out[code_col].astype(str)
+    for name_level in name_levels(level):
+        if name_level not in chunk.columns:
+            continue
+        given = chunk[name_level].astype(str).str.strip()
+        table = getattr(regions, name_level)
+        at = ancestors(codes, name_level) if name_level != level else codes
+        mask = (given != "") & at.isin(table.index)
+        if not mask.any():
+            continue
+        pairs = pd.DataFrame({"code": at[mask], "given": given[mask]})
+        for (code, name), group in pairs.groupby(["code", "given"], sort=False):
+            ref = str(table.at[code, "nama"])
+            key, ref_key = name_key(name, name_level), name_key(ref, name_level)
+            explicit = name.lower().startswith(("kab ", "kab.", "kabupaten"))
+            if key == ref_key or (name_level == "kabupaten" and ref_key == "kota" + key and not explicit):
+                continue  # "Lubuklinggau" for Kota Lubuklinggau, as names.NameIndex reads it
+            report.error_cells(source.name, name_level, out.loc[group.index, ROW], [name] * len(group),
+                               f"nama {name_level} ini tidak sama dengan nama untuk {code_col} "
+                               f"{echo(out.at[group.index[0], code_col])} di data wilayah Kemendagri: kode {code} "
+                               f"adalah {ref}. Salah satunya keliru; periksa kode dan nama {name_level} di baris ini.")
+
+
 def _resolve(names: NameIndex, given: dict[str, str], level: str) -> tuple[str | None, str, str]:
     """(code, column at fault, why not) for one combination of place names."""
     kab = names.kabupaten(given.get("kabupaten", ""))
@@ -320,7 +400,8 @@ def _check_values(source: Source, spec: TableSpec, out: pd.DataFrame, regions: R
         desa_ok = _known(out["kode_desa"], regions.desa.index) & (out["kode_desa"] != "")
         ref = out.loc[desa_ok, "kode_desa"].map(regions.desa["kode_kecamatan"])
         given = out.loc[desa_ok, "kode_kecamatan"]
-        moved = (given != "") & (ref != given)
+        # a kecamatan code that is not one is reported by its own check (and is not repeated in a message)
+        moved = (given != "") & (ref != given) & _known(given, regions.kecamatan.index)
         if moved.any():
             for r, d, g, f in zip(rows[desa_ok][moved], out.loc[desa_ok, "kode_desa"][moved], given[moved],
                                   ref[moved], strict=True):
@@ -376,11 +457,18 @@ def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
 
 
 def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state: TableState, report: Report) -> None:
-    """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row."""
-    if not spec.key or not all(k in out for k in spec.key):
+    """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row.
+
+    A table without a key (Lokmin: one row per problem discussed, two alike are allowed) is keyed by all its
+    columns, and only a row read from another file is refused: the same rows in lokmin.csv and a workbook's
+    lokmin sheet would count every problem twice."""
+    keyless = not spec.key
+    key = list(spec.key) if spec.key else spec.column_names
+    if not keyless and not all(k in out for k in key):
         return
-    keyed = out[list(spec.key)].astype(str)
-    complete = (keyed != "").all(axis=1).to_numpy()
+    keyed = pd.DataFrame({k: out[k].astype(str) if k in out else "" for k in key}, index=out.index)
+    keyed = keyed.replace("nan", "")
+    complete = ((keyed != "").all(axis=1) if not keyless else (keyed != "").any(axis=1)).to_numpy()
     hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy()[complete]
     rows = out[ROW].to_numpy()[complete]
     first_row = np.full(len(hashes), -1, dtype="int64")
@@ -394,14 +482,23 @@ def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state:
         first_row[by_hash[hit]] = seen_r[pos[hit]]
         first_file[by_hash[hit]] = n
     in_chunk = pd.Series(hashes).duplicated().to_numpy() & (first_row < 0)
-    if in_chunk.any():  # seen earlier in this chunk
+    if in_chunk.any() and not keyless:  # seen earlier in this chunk
         firsts = pd.Series(rows, index=hashes).groupby(level=0).min()
         first_row[in_chunk] = firsts.loc[hashes[in_chunk]].to_numpy()
+    if keyless:  # only what another file holds
+        same_file = np.array([n >= 0 and state.key_files[n] == source.name for n in first_file], dtype=bool)
+        first_row[same_file] = -1
     dup = first_row >= 0
     text = keyed[complete][dup].agg(" / ".join, axis=1).to_numpy() if dup.any() else []
     for r, value, first, n in zip(rows[dup], text, first_row[dup], first_file[dup], strict=True):
         other = state.key_files[n] if n >= 0 else source.name
         where = f"baris {first}" if other == source.name else f"{other} baris {first}"
+        if keyless:
+            report.error_cells(source.name, None, [r], [value[:80]],
+                               f"baris ganda: baris yang sama persis sudah ada di {where}, jadi data ini terbaca dua "
+                               f"kali dari dua file. Simpan setiap baris di satu file saja (hapus dari {other} atau "
+                               f"dari {source.name}).")
+            continue
         report.error_cells(source.name, ",".join(spec.key), [r], [value],
                            f"baris ganda: kombinasi {' + '.join(spec.key)} ini sudah ada di {where}. Hapus "
                            f"salah satu (satu baris per {' per '.join(spec.key)}).")

@@ -1,0 +1,417 @@
+"""Issue 32, class 3 and its neighbours: a number, code, date or header is read only when its reading is
+certain; anything else is refused with file, row, column and what to fix, and nothing staff typed is echoed
+in a form that hides what it is (a NIK in full, an invisible character).
+
+Each B-item is reproduced as staff meet it, through ``ranpasti validate``; the classes are generated with
+Hypothesis: malformed counts, personal-data headers in any wording, shortened codes, hidden characters.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import refused_cells, validate_folder
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ranpasti import normalize, readers
+from ranpasti.declarations import load
+from ranpasti.names import NAME_HEADERS
+from ranpasti.problems import Problem
+from ranpasti.schema import TABLES, personal_column
+
+FAST = settings(max_examples=200, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+NIK = "1605011203870002"
+
+
+def read(d: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def line_with(out: str, *parts: str) -> str:
+    line = next((ln for ln in out.splitlines() if all(p in ln for p in parts)), "")
+    assert line, f"no line with {parts}:\n{out[:3000]}"
+    return line
+
+
+def refused(d: Path, *parts: str) -> str:
+    code, out = validate_folder(d)
+    assert code == 1 and "Data TIDAK valid" in out, out
+    return line_with(out, *parts)
+
+
+def to_workbook(d: Path, name: str, frame: pd.DataFrame, path: Path | None = None) -> tuple[openpyxl.Workbook, Path]:
+    """``frame`` as sheet ``name`` of a new workbook (saved by the caller, after its own changes)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = name
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    return wb, path or d / f"{name}.xlsx"
+
+
+# ---------------------------------------------------------------- counts (B19, B26, B57)
+
+
+def test_b19_a_comma_grouped_count_in_a_semicolon_file_is_refused_not_read_as_2(data):
+    p = read(data, "pendampingan")
+    p.loc[0, "krs_sasaran"] = "2,000"
+    (data / "pendampingan.csv").write_text(p.to_csv(index=False, sep=";"), encoding="utf-8")
+    line = refused(data, "pendampingan.csv", "baris 2", "kolom krs_sasaran", '"2,000"')
+    assert "ribuan" in line and "desimal" in line and "2000" in line
+
+
+@pytest.mark.parametrize(("cell", "words"), [("4 5", "spasi"), ("150%", "%"), ("2,5", "bilangan bulat"),
+                                             ("+5", "bukan angka"), ("12.0", "bilangan bulat")])
+def test_b26_b57_a_count_that_is_not_plain_digits_is_refused_with_why(data, cell, words):
+    lines, _ = refused_cells(data, "pendampingan", {(3, "krs_didampingi"): cell})
+    assert f'"{cell}"' in lines[(3, "krs_didampingi")] and words in lines[(3, "krs_didampingi")]
+
+
+def test_b57_a_day_that_is_not_in_the_calendar_is_refused(data):
+    lines, _ = refused_cells(data, "pendampingan", {(0, "bulan"): "2025-02-30"})
+    assert "bukan bulan yang bisa dibaca" in lines[(0, "bulan")]
+    lines, _ = refused_cells(data, "lokmin", {(1, "tanggal"): "2025-02-30", (2, "tenggat"): "31/04/2024"})
+    assert all("bukan tanggal yang bisa dibaca" in line for line in lines.values()), lines
+
+
+SEPARATORS = [",", ".", " ", "\u00a0", "%", "+", "-", "'", "_"]
+CELL = st.lists(st.one_of(st.text("0123456789", min_size=1, max_size=4), st.sampled_from(SEPARATORS)),
+                min_size=1, max_size=7).map("".join)
+
+
+@FAST
+@given(cells=st.lists(CELL, min_size=1, max_size=40), indonesian=st.booleans())
+def test_a_count_is_read_only_in_its_documented_forms(cells, indonesian):
+    """Any mix of digits, separators, spaces, signs and %: read exactly when it is digits (a leading minus is
+    read and then refused as negative) or, in a `;` file, dots between groups of three; refused otherwise."""
+    parsed = normalize.count(pd.Series([*cells, "x"]), indonesian)
+    for i, cell in enumerate(cells):
+        text = cell.strip()
+        plain = re.fullmatch(r"-?[0-9]+", text)
+        grouped = indonesian and re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", text)
+        if text == "":
+            assert not parsed.bad[i]
+        elif plain or grouped:
+            assert not parsed.bad[i] and parsed.values[i] == int(text.replace(".", "")), cell
+        else:
+            assert parsed.bad[i], cell
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=10**12), min_size=1, max_size=40))
+def test_a_well_formed_count_is_read_exactly(numbers):
+    grouped = [f"{n:,}".replace(",", ".") for n in numbers]
+    assert normalize.count(pd.Series([str(n) for n in numbers] + ["x"]), False).values[:-1].tolist() == numbers
+    assert normalize.count(pd.Series([*grouped, "x"]), True).values[:-1].tolist() == numbers
+
+
+# ---------------------------------------------------------------- codes (B20, B54, B55, B27)
+
+
+def test_b20_a_code_excel_shortened_is_refused_when_two_codes_fit(data):
+    a = read(data, "aksi_konvergensi")
+    row = a.index[a["kode_kabupaten"] == "18.13"][0]
+    lines, _ = refused_cells(data, "aksi_konvergensi", {(row, "kode_kabupaten"): "18.1"})
+    line = lines[(row, "kode_kabupaten")]
+    assert "18.01" in line and "18.10" in line and "terpotong" in line
+
+
+def test_a_shortened_code_is_read_when_only_one_code_fits(data):
+    a = read(data, "aksi_konvergensi")
+    a.loc[a["kode_kabupaten"] == "16.05", "kode_kabupaten"] = "16.5"  # 16.50 does not exist
+    a.to_csv(data / "aksi_konvergensi.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0 and "16.5" in out and "dinormalkan" in out, out
+
+
+@FAST
+@given(st.data())
+def test_a_shortened_kabupaten_code_is_never_padded_to_a_guess(data):
+    """Excel keeps a code typed into a number cell as a decimal: 18.10 → 18.1. Read only when exactly one
+    reference code fits, and then as that code."""
+    from ranpasti.kinds import KINDS
+    from ranpasti.regions import load_regions
+
+    regions = load_regions()
+    code = data.draw(st.sampled_from(list(regions.kabupaten.index)))
+    shown = str(float(code))  # what Excel displays
+    kind = KINDS["kode_kabupaten"]
+    text = pd.Series([shown])
+    parsed = normalize.kode(text, "kabupaten")
+    kind.settle(text, parsed, regions)
+    fits = {c for c in {code, code[:3] + shown.split(".")[1].zfill(2)} if c in regions.kabupaten.index}
+    if len(fits) == 1:
+        assert not parsed.bad[0] and parsed.values[0] == code
+    else:
+        assert parsed.bad[0] and all(c in parsed.why[0] for c in fits)
+
+
+def test_b54_an_invisible_character_in_a_code_is_refused_and_shown(data):
+    p = read(data, "pendampingan")
+    code = p.loc[4, "kode_desa"]
+    lines, out = refused_cells(data, "pendampingan", {(4, "kode_desa"): code[:5] + "\u200b" + code[5:]})
+    line = lines[(4, "kode_desa")]
+    assert f'"{code[:5]}<U+200B>{code[5:]}"' in line and "tak terlihat" in line
+    assert "\u200b" not in out
+
+
+@FAST
+@given(char=st.sampled_from([chr(c) for a, b in __import__("ranpasti.privacy").privacy.FORMAT_RANGES
+                             for c in range(a, b + 1)][:80]),
+       at=st.integers(min_value=0, max_value=13))
+def test_any_format_character_in_a_value_is_echoed_visibly(char, at):
+    value = "16.05.01.2001"[:at] + char + "16.05.01.2001"[at:]
+    shown = str(Problem("x.csv", "m", value=value))
+    assert char not in shown and f"<U+{ord(char):04X}>" in shown
+
+
+def test_b55_a_code_of_the_wrong_level_says_its_level(data):
+    p = read(data, "prevalensi")
+    desa = read(data, "pendampingan").loc[0, "kode_desa"]
+    lines, _ = refused_cells(data, "prevalensi", {(len(p) - 1, "kode_wilayah"): desa})
+    line = lines[(len(p) - 1, "kode_wilayah")]
+    assert "kode desa" in line and "tidak ada di data wilayah" not in line
+    lines, _ = refused_cells(data, "aksi_konvergensi", {(0, "kode_kabupaten"): "16.05.01"})
+    assert "ini kode kecamatan" in lines[(0, "kode_kabupaten")]
+
+
+def test_b27_a_desa_name_that_is_not_the_codes_is_refused(data):
+    from ranpasti.regions import load_regions
+
+    regions = load_regions()
+    p = read(data, "pendampingan")
+    p.insert(1, "desa", [f"Desa {regions.desa.at[c, 'nama'].upper()}" for c in p["kode_desa"]])  # tolerated
+    mine = p.loc[6, "kode_desa"]
+    other = next(c for c in regions.desa.index if c.startswith(mine[:8]) and c != mine)
+    p.loc[6, "desa"] = regions.desa.at[other, "nama"]
+    p.to_csv(data / "pendampingan.csv", index=False)
+    line = refused(data, "pendampingan.csv", "baris 8", "kolom desa")
+    assert p.loc[6, "kode_desa"] in line and "tidak sama" in line
+    _, out = validate_folder(data)
+    assert out.count("tidak sama") == 1, out
+
+
+# ---------------------------------------------------------------- workbooks (B21, B47, B48, B38, B43, B44)
+
+
+def tpps_workbook(data: Path) -> tuple[openpyxl.Workbook, Path]:
+    t = read(data, "tpps")
+    (data / "tpps.csv").unlink()
+    return to_workbook(data, "tpps", t)
+
+
+def test_b21_b47_a_formula_without_a_saved_result_is_refused_with_that_reason(data):
+    wb, path = tpps_workbook(data)
+    ws = wb["tpps"]
+    ws["G3"] = "=B3*0+24"  # jumlah_anggota, required (B47); openpyxl saves no result, as scripts do
+    ws["C4"] = "=\"SK \"&B4"  # nomor_sk, optional (B21: read blank, "Data valid")
+    wb.save(path)
+    code, out = validate_folder(data)
+    assert code == 1, out
+    for row, column in ((3, "jumlah_anggota"), (4, "nomor_sk")):
+        line = line_with(out, "tpps.xlsx", f"baris {row}", f"kolom {column}")
+        assert "rumus (formula) tanpa hasil tersimpan" in line and "sel kosong" not in line
+
+
+def test_b48_merged_data_cells_are_named_as_merged(data):
+    wb, path = tpps_workbook(data)
+    wb["tpps"].merge_cells("E5:E7")  # ketua, the same position over three rows
+    wb.save(path)
+    code, out = validate_folder(data)
+    assert code == 1
+    for row in (6, 7):
+        line = line_with(out, "tpps.xlsx", f"baris {row}", "kolom ketua")
+        assert "sel gabungan (merge) E5:E7" in line and "sel kosong" not in line
+
+
+def kampung_kb_with_sheet(data: Path, title: str, rows, state: str = "hidden") -> Path:
+    wb, path = to_workbook(data, "kampung_kb", read(data, "kampung_kb"))
+    (data / "kampung_kb.csv").unlink()
+    ws = wb.create_sheet(title)
+    for row in rows:
+        ws.append(row)
+    ws.sheet_state = state
+    wb.save(path)
+    return path
+
+
+def test_b38_a_sheet_too_large_is_refused_by_its_size_before_it_is_read(data, monkeypatch):
+    monkeypatch.setattr(readers, "MAX_SHEET_BYTES", 1 << 20)  # the rule at a test's scale: 1 MiB
+    kampung_kb_with_sheet(data, "Arsip", ([f"1 1 {i}"] * 10 for i in range(20_000)))
+    read_sheets = []
+    monkeypatch.setattr(readers, "read_sheet", lambda *a, **k: read_sheets.append(a))
+    line = refused(data, "kampung_kb.xlsx", "lembar (sheet) 'Arsip'", "MB")
+    assert "paling besar 1 MB" in line and not read_sheets
+
+
+def test_b43_a_nik_anywhere_in_a_hidden_sheet_is_refused(data):
+    rows = [["Keterangan"]] + [["rapat"]] * 20_000 + [[f"keluarga {NIK}"]]
+    kampung_kb_with_sheet(data, "Arsip", rows)
+    line = refused(data, "kampung_kb.xlsx", "baris 20002", "lembar (sheet) 'Arsip' (tersembunyi)")
+    assert "160501…02" in line and NIK not in validate_folder(data)[1]
+
+
+def test_b44_a_personal_header_far_down_a_hidden_sheet_is_refused(data):
+    rows = [["catatan rapat"]] * 30 + [["No", "Nomor Induk Kependudukan", "Jumlah"]]
+    kampung_kb_with_sheet(data, "Rekap", rows)
+    refused(data, "kampung_kb.xlsx", "baris 31", "lembar (sheet) 'Rekap' (tersembunyi)", "data pribadi")
+
+
+# ---------------------------------------------------------------- Lokmin read twice (B22)
+
+
+def test_b22_the_same_lokmin_rows_in_two_files_are_refused_naming_both(data):
+    lok = read(data, "lokmin")
+    wb, _ = to_workbook(data, "lokmin", lok.iloc[:3])
+    wb.save(data / "rekap-kecamatan.xlsx")
+    line = refused(data, "lokmin.csv", "baris 2", "baris ganda")
+    assert "rekap-kecamatan.xlsx lembar lokmin baris 2" in line or "lokmin.csv baris 2" in line
+    _, out = validate_folder(data)
+    assert out.count("baris ganda") == 3, out
+
+
+def test_two_alike_lokmin_rows_in_one_file_are_still_allowed(data):
+    lok = read(data, "lokmin")
+    pd.concat([lok, lok.iloc[[0]]]).to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0, out
+
+
+# ---------------------------------------------------------------- personal headers (B24, B45)
+
+B45 = ["Nomor Induk Kependudukan", "Nomor Kartu Keluarga", "Kepala Keluarga", "No. Handphone", "Domisili",
+       "Tanggal Kelahiran", "Name", "Phone", "Date of birth", "Nama2 Sasaran"]
+
+
+@pytest.mark.parametrize("header", B45)
+def test_b45_a_personal_column_in_any_wording_is_an_error(data, header):
+    p = read(data, "pendampingan")
+    p[header] = "x"
+    p.to_csv(data / "pendampingan.csv", index=False)
+    line = refused(data, "pendampingan.csv", "baris 1", "data pribadi")
+    assert line.startswith("[GALAT]")
+
+
+def test_b24_a_personal_header_mapped_onto_our_column_is_refused(data):
+    (data / "judul_kolom.yml").write_text('lokmin:\n  "Nama Ibu Hamil": penanggung_jawab\n', encoding="utf-8")
+    lok = read(data, "lokmin").rename(columns={"penanggung_jawab": "Nama Ibu Hamil"})
+    lok.to_csv(data / "lokmin.csv", index=False)
+    line = refused(data, "lokmin.csv", "baris 1", "kolom penanggung_jawab", "data pribadi")
+    assert "Nama Ibu Hamil" in line
+
+
+CONCEPTS = {  # wordings of each kind of personal column, as forms write them
+    "NIK": ["NIK", "N.I.K", "No KTP", "Nomor Induk Kependudukan", "No. Induk Kependudukan", "National ID",
+            "ID Number", "Nomor Identitas", "NIK Ibu"],
+    "KK": ["No KK", "Nomor Kartu Keluarga", "No. K.K", "Family Card Number", "NKK"],
+    "nama": ["Nama", "Nm", "Name", "Full Name", "Nama Lengkap", "Nama Ibu", "Nama Kepala Keluarga", "Kepala Keluarga",
+             "Nama Balita", "Mother's Name", "Head of Household"],
+    "telepon": ["No HP", "No. HP/WA", "Nomor Handphone", "Telp", "Telepon", "Phone", "Mobile Number", "WhatsApp",
+                "Kontak", "No. Telp.", "Hand Phone"],
+    "alamat": ["Alamat", "Domisili", "Address", "Tempat Tinggal", "RT", "No. RT", "Alamat Lengkap"],
+    "lahir": ["Tanggal Lahir", "Tgl Lahir", "Tgl. Kelahiran", "Date of Birth", "DOB", "Birthday", "Tempat/Tgl Lahir",
+              "TTL", "Place of Birth", "Tanggal Kelahiran"],
+    "email": ["Email", "E-mail", "Surel"],
+}
+
+
+def styled(words: str, style: str, sep: str) -> str:
+    if style == "upper":
+        return words.upper().replace(" ", sep)
+    if style == "lower":
+        return words.lower().replace(" ", sep)
+    if style == "camel":
+        return "".join(w[:1].upper() + w[1:] for w in words.split())
+    return words.replace(" ", sep)
+
+
+@FAST
+@given(concept=st.sampled_from(sorted(CONCEPTS)), data=st.data(),
+       style=st.sampled_from(["as is", "upper", "lower", "camel"]), sep=st.sampled_from([" ", "_", ".", "-", "  "]),
+       suffix=st.sampled_from(["", "2", " *", " (wajib)", " Ibu", " Suami", ":", " 1"]))
+def test_personal_headers_are_refused_in_any_wording(concept, data, style, sep, suffix):
+    wording = data.draw(st.sampled_from(CONCEPTS[concept]))
+    header = styled(wording, style, sep) + suffix
+    assert personal_column(header), header
+
+
+def declared_headers() -> list[str]:
+    decl = load()
+    out = [c.name for t in decl.tables for c in t.columns] + [a for t in decl.tables for c in t.columns
+                                                               for a in c.aliases]
+    out += [a for v in (decl.aliases or {}).values() for a in v] + [h for v in NAME_HEADERS.values() for h in v]
+    out += [name for spec in TABLES.values() for name in spec.column_names]
+    return sorted(set(out))
+
+
+def test_every_declared_header_and_alias_is_accepted():
+    """The rule must not refuse our own words: every column name and alias the declarations give."""
+    assert [h for h in declared_headers() if personal_column(h)] == []
+
+
+@FAST
+@given(st.sampled_from(["Jumlah KK", "Jumlah Kepala Keluarga", "jumlah RT", "bayi lahir", "Nama Posyandu",
+                        "Nama Desa", "Village name", "Number of families", "KK Jamban Sehat", "Nomor SK",
+                        "Jumlah Kelahiran", "Nama Kegiatan", "Keterangan", "Total KK", "KK Sasaran",
+                        "Kelahiran Bayi", "RT Sasaran Dashat"]),
+       st.sampled_from(["as is", "upper", "lower", "camel"]), st.sampled_from([" ", "_", "."]))
+def test_aggregate_headers_with_such_words_are_not_personal(header, style, sep):
+    assert personal_column(styled(header, style, sep)) is None
+
+
+# ---------------------------------------------------------------- echo masked (B46)
+
+
+@pytest.mark.parametrize(("table", "column"), [("pendampingan", "kode_desa"), ("pendampingan", "krs_sasaran"),
+                                               ("pendampingan", "bulan"), ("lokmin", "tanggal"),
+                                               ("lokmin", "kode_kecamatan"), ("tpps", "kode_unit")])
+def test_b46_a_nik_typed_into_a_code_count_or_date_is_echoed_masked(data, table, column):
+    lines, out = refused_cells(data, table, {(2, column): NIK})
+    assert "160501…02" in lines[(2, column)] and NIK not in out
+
+
+@FAST
+@given(before=st.text(max_size=8), after=st.text(max_size=8),
+       sep=st.sampled_from(["", " ", "-", "."]))
+def test_no_problem_ever_shows_a_whole_nik(before, after, sep):
+    nik = sep.join([NIK[:4], NIK[4:8], NIK[8:12], NIK[12:]])
+    shown = str(Problem("x.csv", "m", row=2, column="c", value=before + " " + nik + " " + after))
+    assert NIK not in re.sub(r"\D", "", shown) or "160501…02" in shown
+    assert nik not in shown
+
+
+# ---------------------------------------------------------------- files in the data folder (B56)
+
+
+@pytest.mark.parametrize("name", ["tpps.CSV", "TPPS.csv", "tpps.Csv"])
+def test_b56_an_input_in_upper_case_is_read(data, name):
+    t = read(data, "tpps")
+    t.loc[1, "rapat"] = "banyak"
+    (data / "tpps.csv").unlink()
+    t.to_csv(data / name, index=False)
+    refused(data, name, "baris 3", "kolom rapat", '"banyak"')
+
+
+def test_b56_a_file_nothing_reads_is_named(data):
+    (data / "tpps.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (data / "pendampingan 2024.csv").write_text("kode_desa,bulan\n", encoding="utf-8")
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert "format .xls tidak dibaca" in line_with(out, "tpps.xls", "PERINGATAN")
+    assert "tidak dibaca" in line_with(out, "pendampingan 2024.csv", "PERINGATAN")
+
+
+def test_b46_a_nik_in_other_digits_is_masked_in_notes_too(data):
+    """Full-width digits are read as the digits they show, with a note giving an example: the example is
+    masked like every echoed value."""
+    wide = "".join(chr(0xFF10 + int(d)) for d in NIK)
+    lines, out = refused_cells(data, "pendampingan", {(2, "krs_sasaran"): wide})
+    assert "160501…02" in lines[(2, "krs_sasaran")]
+    assert NIK not in out and wide not in out
