@@ -135,12 +135,11 @@ def normalise(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- the reader
 
-_GROUP = re.compile(r"[0-9O]*[0-9][0-9O]*")  # on the translated text: digits, and O where it stands for 0
+_GROUP = re.compile(r"[0-9O]+")  # on the translated text: digits, and O where it stands for 0
 # a chain that may hold 10 digits: digit-like characters joined by runs of anything but letters and digits,
 # at least 10 characters long (so short numbers, most of a page's, never reach Python code)
 _CHAIN = re.compile(r"[0-9O](?=(?:[0-9O]|[\W_]){9})(?:[0-9O]|[\W_]+(?=[0-9O]))*")
 _NOT_DIGIT = re.compile(r"[^0-9O]+")
-_WORD = re.compile(r"[^\W_]")  # a letter or a digit: what ends a chain
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{20,}(?![0-9A-Za-z])")
 _HEX_LETTERS = frozenset("abcdefABCDEF")  # what a digest or UUID glues to a run of digits
@@ -218,12 +217,7 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
         for g in _GROUP.finditer(part):
             start = g.start()
             if chain.digits:
-                sep = part[end:start]
-                if _WORD.search(sep):  # a group of O only: letters, so the chain ends there
-                    yield chain
-                    chain = _Chain([], [], [])
-                else:
-                    chain.seps.append(sep)
+                chain.seps.append(part[end:start])
             chain.digits.append(g.group().replace("O", "0"))
             before = text[lo + start - 2:lo + start] if lo + start >= 2 else text[:lo + start]
             chain.plus.append(before.endswith("+") or before == "+(")
@@ -242,13 +236,11 @@ class _Values:
 
     inner: set[int]  # groups that continue a formatted value: a personal number never starts there
     value_of: dict[int, int]  # group -> the date, time, count or code it is part of (numbered)
-    dates: set[int]  # groups that start a date or time
-    decimal_points: set[int]  # separator indexes that are a decimal point
-    counts: set[int]  # groups in a thousands count
+    starts: set[int]  # groups that start a date, time, count or decimal: a mobile number never starts there
 
 
 def _values(chain: _Chain) -> _Values:
-    v = _Values(set(), {}, set(), set(), set())
+    v = _Values(set(), {}, set())
     seps, lens, n = chain.seps, [len(d) for d in chain.digits], len(chain.digits)
     i = 0
     while i < n - 1:
@@ -263,9 +255,9 @@ def _values(chain: _Chain) -> _Values:
         kind = None
         if c in ".," and len(groups) >= 3 and 1 <= sizes[0] <= 3 and all(s == 3 for s in sizes[1:]):
             kind = "count"
-            v.counts.update(range(i, j + 1))
+            v.starts.add(i)
         elif c in ".," and len(groups) == 2:
-            v.decimal_points.add(i)
+            v.starts.add(i)
             v.inner.add(j)  # the fraction
         elif c == "." and sizes == [2, 2, 2, 4]:
             kind = "code"
@@ -280,7 +272,7 @@ def _values(chain: _Chain) -> _Values:
             v.inner.update(range(i + 1, j + 1))
             v.value_of.update((k, i) for k in range(i, j + 1))
             if kind == "date":
-                v.dates.add(i)
+                v.starts.add(i)
         i = j
     return v
 
@@ -307,15 +299,15 @@ def _phones(chain: _Chain, v: _Values, taken: set[int]) -> Iterator[str]:
     n = len(chain.digits)
     for i in range(n):
         first = chain.digits[i]
-        if i in v.inner or i in v.dates or i in taken or not first.startswith(("0", "6")):
+        if i in v.inner or i in v.starts or i in taken or not first.startswith(("0", "6")):
             continue
         digits, sizes, longest = "", [], None
         for j in range(i, n):
-            if j in taken or j in v.counts or (j > i and j - 1 in v.decimal_points):
+            if j in taken:
                 break
             digits += chain.digits[j]
             sizes.append(len(chain.digits[j]))
-            if len(digits) > 14:
+            if len(digits) > 15:  # +62 (0) 8xx and 11 more
                 break
             if _PHONE.fullmatch(digits) and not (
                     first == "62" and not chain.plus[i] and len(sizes) > 2 and set(sizes[1:]) == {3}):
@@ -490,6 +482,9 @@ _SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.S | re.I)
 _JSON_LINES = re.compile(r'\\n",\s*"')
 _JSON_ESCAPES = ("\\\\", '\\"', "\\/", "\\b", "\\f", "\\n", "\\r", "\\t")  # the escaped backslash first
 _JSON_UNICODE = re.compile(r"\\u(d[89abAB][0-9a-fA-F]{2})\\u(d[c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+# a number with a fraction or an exponent: never a NIK typed into a count (that is a whole number), and the
+# float a chart's data is full of (16 significant digits of one would be read as a NIK's one time in forty)
+_JSON_FRACTION = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|-?[0-9]+\.[0-9]+")
 _JSON_STRUCTURE = str.maketrans(",:[]{}", "xxxxxx")
 
 
@@ -505,8 +500,9 @@ def _json_text(data: str) -> str:
     """A JSON document as text in which no two values touch: the structure between values (``, : [ ] {}``,
     outside strings) and every quote become words; a notebook's text stored one line per item is joined
     back into one text; escapes are read as what they stand for (digits of another script can hide in a
-    ``\\u`` escape; ``\\n``, ``\\t`` are spaces). Done by whole-text operations: a chart's data is thousands
-    of values, and one Python step per value would make the scan ten times slower."""
+    ``\\u`` escape; ``\\n``, ``\\t`` are spaces); a number with a fraction is a value of its own. Done by
+    whole-text operations: a chart's data is thousands of values, and one Python step per value would make
+    the scan ten times slower."""
     if "\\" in data:
         data = _JSON_LINES.sub("  ", data)
         if "\\u" in data:
@@ -514,7 +510,8 @@ def _json_text(data: str) -> str:
         for escape in _JSON_ESCAPES:
             data = data.replace(escape, "  ")
     parts = data.split('"')
-    parts[::2] = [part.translate(_JSON_STRUCTURE) for part in parts[::2]]
+    outside = _JSON_FRACTION.sub(" x ", "\0".join(parts[::2])).translate(_JSON_STRUCTURE)
+    parts[::2] = outside.split("\0")
     return " x ".join(parts)
 
 
