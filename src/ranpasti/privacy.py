@@ -135,11 +135,11 @@ def normalise(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- the reader
 
-_GROUP = re.compile(r"[0-9O]+")  # on the translated text: digits, and O where it stands for 0
-# a chain that may hold 10 digits: digit-like characters joined by runs of anything but letters and digits,
-# at least 10 characters long (so short numbers, most of a page's, never reach Python code)
-_CHAIN = re.compile(r"[0-9O](?=(?:[0-9O]|[\W_]){9})(?:[0-9O]|[\W_]+(?=[0-9O]))*")
-_NOT_DIGIT = re.compile(r"[^0-9O]+")
+_GROUP = re.compile(r"[0-9Oo]+")  # on the translated text: digits, and O where it stands for 0
+# a chain of at least 10 digit-like characters joined by runs of anything but letters and digits (so short
+# numbers, most of a page's, never reach Python code)
+_CHAIN = re.compile(r"[0-9Oo](?=(?:[\W_]*[0-9Oo]){9})(?:[0-9Oo]|[\W_]+(?=[0-9Oo]))*")
+_NOT_DIGIT = re.compile(r"[^0-9Oo]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{20,}(?![0-9A-Za-z])")
 _HEX_LETTERS = frozenset("abcdefABCDEF")  # what a digest or UUID glues to a run of digits
@@ -190,7 +190,7 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
     for identifiers (a UUID, a digest around the chain): most of a page has none."""
     if len(text) < _MIN_DIGITS:
         return
-    text = _translated(text).replace("o", "O")
+    text = _translated(text)
     pos, clean_until = 0, 0
     while (m := _CHAIN.search(text, pos)) is not None:
         lo, hi = m.span()
@@ -205,9 +205,9 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
         if markup and _in_geometry(text, lo):
             continue
         # an O touching a word's letters is a letter
-        while text[lo] == "O" and lo and text[lo - 1].isalpha():
+        while text[lo] in "Oo" and lo and text[lo - 1].isalpha():
             lo += 1
-        while text[hi - 1] == "O" and hi < len(text) and text[hi].isalpha():
+        while text[hi - 1] in "Oo" and hi < len(text) and text[hi].isalpha():
             hi -= 1
         part = text[lo:hi]
         if len(_NOT_DIGIT.sub("", part)) < _MIN_DIGITS:
@@ -218,7 +218,7 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
             start = g.start()
             if chain.digits:
                 chain.seps.append(part[end:start])
-            chain.digits.append(g.group().replace("O", "0"))
+            chain.digits.append(g.group().replace("O", "0").replace("o", "0"))
             before = text[lo + start - 2:lo + start] if lo + start >= 2 else text[:lo + start]
             chain.plus.append(before.endswith("+") or before == "+(")
             end = g.end()
