@@ -408,3 +408,27 @@ def test_b12_a_desa_name_holding_a_nik_is_refused_naming_file_and_row(tmp_path):
     with pytest.raises(PersonalDataRefused) as err:
         Regions(wilayah)
     assert f"desa.csv baris {row + 2}, kolom nama berisi nomor berbentuk NIK atau No. KK (181301…03)" in str(err.value)
+
+
+def test_b12_validate_says_so_without_a_traceback(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ranpasti import regions
+    from ranpasti.cli import main
+
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(ROOT / "data" / "wilayah", wilayah)
+    lines = (wilayah / "desa.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if line.startswith("18.13."))
+    code, kecamatan, _ = lines[row].split(",")
+    lines[row] = f"{code},{kecamatan},Pekon (1813) 0145-0690–0003\n"
+    (wilayah / "desa.csv").write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(regions, "default_wilayah_dir", lambda: wilayah)
+    regions.load_regions.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["validate", "--data", str(ROOT / "data")])
+    finally:
+        regions.load_regions.cache_clear()
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"desa.csv baris {row + 1}, kolom nama berisi nomor berbentuk NIK atau No. KK (181301…03)" in result.output
+    assert "1813014506900003" not in result.output
