@@ -27,17 +27,22 @@ a number by rule, not by the disguises seen so far:
 
 What is *not* a personal number is just as much a rule, since the site is full of numbers and a loose "any
 separator" reading would glue neighbours: **formatted values** are read first and stay one value: a date
-(d/m/yyyy, yyyy-m-d with one separator, a real day and month, year 1900–2099), a time (h:mm[:ss]), a count
-with thousands separators (1.234.567), a desa code (16.05.01.2001) and a decimal (87,5 — 0.0833). A
-personal number never starts inside one of them (on a decimal's fraction, a count's later groups), and
-never spans two dates, times, counts or codes (that is a list of values: "31/12/2024 12:30 - 14:00"). A
-mobile number also never holds a decimal point or a thousands count ("62.857…", "0.812…", "Rp
-62.812.345.678", "62 812 345 678") and never starts with a date or time. Digests and UUIDs are
+(d/m/yyyy, yyyy-m-d with one separator among ``- / .`` or a space, a real day and month, year 1900–2099), a
+time (h:mm[:ss]), a count with thousands separators (1.234.567), a desa code (16.05.01.2001) and a decimal
+(two groups joined by one "." or ","). A personal number never starts inside one of them (on a decimal's
+fraction, a count's later groups), never spans two dates, times, counts or codes (that is a list of values:
+"31/12/2024 12:30 - 14:00"), and a mobile number never starts with one ("62.857…", "0,812…", "Rp
+62.812.345.678", "08-12-2024 10:00"; "62 812 345 678" is a count grouped by spaces). Digests and UUIDs are
 identifiers, not numbers: a hex string of 20+ characters alternating letters and digits, or a UUID, is
 read as a word. And the *structure of a file* is respected, never weakened into text: the scan reads a
-CSV cell by cell, JSON value by value, markup text node by text node and attribute by attribute (inline
-tags such as ``<b>`` do not split a number, as a reader would not see them), so values that merely sit
-next to each other in a row, an array or a table are never glued into one number.
+CSV cell by cell, JSON value by value (a number with a fraction or exponent is a chart's float, never a
+NIK typed into a count), markup with every tag's name as a word between texts (inline tags such as
+``<b>`` do not split a number, as a reader would not see them) and a chart's geometry attributes left out,
+so values that merely sit next to each other in a row, an array or a table are never glued into one number.
+
+The rule's limit, by design: digits that read as two formatted values (a NIK typed "31/01/2001 12:30…")
+or a mobile number that starts like a date, time, count or decimal ("08:12 3456 7890") are read as those
+values; the property tests generate every other disguise.
 """
 
 from __future__ import annotations
