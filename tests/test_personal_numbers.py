@@ -432,3 +432,16 @@ def test_b12_validate_says_so_without_a_traceback(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert f"desa.csv baris {row + 1}, kolom nama berisi nomor berbentuk NIK atau No. KK (181301…03)" in result.output
     assert "1813014506900003" not in result.output
+
+
+def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
+    from click.testing import CliRunner
+
+    from ranpasti.cli import main
+
+    with (data / "konfigurasi.yml").open("a", encoding="utf-8") as f:
+        f.write("\nketerangan_sumber: 'Dinas PPKB, kontak (0812) 3456-7890'\n")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "konfigurasi.yml: keterangan_sumber berisi nomor telepon (0812…7890)" in result.output
+    assert "3456-7890" not in result.output
