@@ -445,3 +445,17 @@ def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "konfigurasi.yml: keterangan_sumber berisi nomor telepon (0812…7890)" in result.output
     assert "3456-7890" not in result.output
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.html", '<td><span class="n" title="t">1813</span>0145<a href="#x">0690</a> 0003</td>'),  # inline tags
+    ("a.html", '<td><span title="NIK 1813 0145 0690 0003">x</span></td>'),  # an attribute is published
+    ("a.html", "<p>&#49;&#56;&#x31;&#51; 0145 0690 0003</p>"),  # character references
+    ("a.ipynb", json.dumps({"cells": [{"outputs": [{"data": {"text/html": ["<p>&#49;&#56;&#49;&#51;0145\n",
+                                                                          "0690 0003</p>"]}}]}]})),
+    ("a.json", json.dumps({"masalah": "NIK " + in_script(NIK, 0x0966)})),  # \\u escapes
+    ("a.csv", f'kode,catatan\n16.05.01,"NIK {NIK[:8]},\n{NIK[8:]}"\n'),  # a comma and a line break in a cell
+])
+def test_the_scan_reads_markup_and_documents_as_a_reader_sees_them(tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert scan_file(tmp_path / name) == privacy.Found("nik", NIK)

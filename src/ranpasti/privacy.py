@@ -454,12 +454,15 @@ def find_in_column(values: list[str]) -> tuple[int, Found] | None:
 
 # Markup is read as a reader sees it, by a few whole-text substitutions (a page has thousands of tags: one
 # Python step per tag would make the scan ten times slower): a tag's name is a word, so it ends a chain, except
-# for the tags that do not split what a reader sees ("<b>1605</b>0112…" reads as one number), whose name is
-# dropped; attribute values are read as text (their names are words, so each value is a text of its own),
+# for the tags that do not split what a reader sees ("<b>1605</b>0112…", "<span class=x>…" read as one
+# number), which are dropped (their attributes read after the text); attribute values are read as text (their
+# names are words, so each value is a text of its own),
 # except the ones that hold a chart's geometry (computed numbers, never anyone's text); an embedded document
 # (a chart's JSON spec in a <script>) is read value by value.
-_INLINE_NAME = re.compile(r"</?(?:a|abbr|b|bdi|bdo|br|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|"
-                          r"small|span|strong|sub|sup|time|tt|u|var|wbr)(?=[\s/>])", re.I)
+_INLINE_NAMES = ("(?:a|abbr|b|bdi|bdo|br|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+                 "strong|sub|sup|time|tt|u|var|wbr)")
+_INLINE_BARE = re.compile(rf"</?{_INLINE_NAMES}\s*/?>", re.I)
+_INLINE_WITH_ATTRIBUTES = re.compile(rf"<{_INLINE_NAMES}(\s[^>]*)>", re.I)
 _GEOMETRY = frozenset(("d", "points", "viewbox", "transform", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r",
                        "rx", "ry", "dx", "dy", "width", "height", "stroke-dasharray", "stroke-dashoffset",
                        "stroke-width", "font-size", "opacity", "fill-opacity", "stroke-opacity", "offset"))
@@ -501,6 +504,11 @@ def _unicode_escape(m: re.Match[str]) -> str:
     return " " if ch in "\"\\" else ch
 
 
+def _entity_in_json(m: re.Match[str]) -> str:
+    ch = html.unescape(m.group())
+    return " " if ch in ('"', "\\") else ch
+
+
 def _json_text(data: str) -> str:
     """A JSON document as text in which no two values touch: the structure between values (``, : [ ] {}``,
     outside strings) and every quote become words; a notebook's text stored one line per item is joined
@@ -508,6 +516,8 @@ def _json_text(data: str) -> str:
     ``\\u`` escape; ``\\n``, ``\\t`` are spaces); a number with a fraction is a value of its own. Done by
     whole-text operations: a chart's data is thousands of values, and one Python step per value would make
     the scan ten times slower."""
+    if "&" in data:  # HTML in a notebook's output: its entities ("&#49;") read as what they stand for
+        data = _ENTITY.sub(_entity_in_json, data)
     if "\\" in data:
         data = _JSON_LINES.sub("  ", data)
         if "\\u" in data:
@@ -527,7 +537,9 @@ def _markup_text(data: str) -> str:
     for long_values in _PATH_DATA:  # the bulk of a chart's geometry, removed at once (literal search: fast)
         if long_values.pattern[:-7] in data:
             data = long_values.sub(" x ", data)
-    data = _INLINE_NAME.sub("<", data)
+    attributes: list[str] = []
+    data = _INLINE_BARE.sub("", _INLINE_WITH_ATTRIBUTES.sub(lambda m: attributes.append(m.group(1)) or "", data))
+    data = " x ".join([data, *attributes])
     if "&" in data:
         data = _ENTITY.sub(lambda m: html.unescape(m.group()), data)
     return data
