@@ -104,9 +104,9 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
 
     from .templat import default_path, make_workbook
 
-    regions = load_regions()
     tahun = tahun or dt.date.today().year
     try:
+        regions = load_regions()  # (reference data is refused when it holds a personal number)
         if out is None:
             known = kode_kabupaten in regions.kabupaten.index
             slug = str(regions.kabupaten.at[kode_kabupaten, "slug"]) if known else ""

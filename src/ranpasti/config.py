@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import privacy
 from .yamlio import YamlError, load_untrusted
 
 
@@ -79,6 +80,7 @@ def load_config(data_dir: Path) -> Config:
     raw = raw or {}
     if not isinstance(raw, dict):
         raise YamlError(f"{path}: harus berisi pengaturan `nama: nilai`, bukan {type(raw).__name__}.")
+    privacy.refuse_personal_in(raw, str(path))  # keterangan_sumber, labels…: published on every page
     bands: tuple[Band, ...] = DEFAULT_BANDS
     if raw.get("ambang_capaian"):
         items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))

@@ -247,12 +247,11 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(str(params.get("tahun") or tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
-        for key in ("catatan", *DOCUMENT_KEYS):
-            found = privacy.find_personal(str(params.get(key) or ""))
+        for key, text in privacy.texts_in(params):  # every text (catatan, tim_evaluasi, …): all are published
+            found = privacy.find_personal(text)
             if found:
-                fix = ": hapus nomor itu." if found.kind == "nik" else f" dan {privacy.PHONE_FIX}"
                 raise ParamsError(f"{path}: {key} berisi {found.what} ({found.masked}). Teks ini tampil di situs "
-                                  f"publik{fix}")
+                                  f"publik{found.fix}")
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")

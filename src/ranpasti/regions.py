@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import privacy
 from .batas import fingerprint as batas_fingerprint
 from .files import sha256_bytes, sha256_file
 from .slugs import kabupaten_slug, provinsi_slug, sibling_slugs
@@ -100,7 +101,10 @@ class Regions:
         # (the map boundaries of ``batas/`` included: a redrawn border re-draws the pages' maps)
         self.fingerprint = sha256_bytes("\0".join([*(f"{name}={sha256_file(d / name)}" for name in self.FILES),
                                                     batas_fingerprint(d)]))
-        read = lambda name: pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")  # noqa: E731
+        def read(name: str) -> pd.DataFrame:
+            table = pd.read_csv(d / name, dtype=str, keep_default_na=False, engine="pyarrow")
+            return _refuse_personal(d / name, table)
+
         prov = read("provinsi.csv")
         prov["slug"] = prov["nama"].map(provinsi_slug)
         kab = read("kabupaten.csv")
@@ -193,6 +197,16 @@ class Regions:
         if u.tingkat == "kecamatan":
             return f"{self.parent(u).slug}/{u.slug}"
         raise ValueError(f"desa tidak punya halaman sendiri: {kode}")
+
+
+def _refuse_personal(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """Reference names are published on every page: a NIK or phone number in one (a desa name edited by
+    hand) is refused, naming the file, row and column. (Codes are checked for their shape elsewhere.)"""
+    for column in (c for c in table.columns if not c.startswith("kode")):
+        found = privacy.find_in_column(table[column].tolist())
+        if found:
+            privacy.refuse_personal(table[column].iloc[found[0]], f"{path} baris {found[0] + 2}, kolom {column}")
+    return table
 
 
 @cache

@@ -1,0 +1,461 @@
+"""Personal numbers (NIK, No. KK, mobile numbers) are found by rule in every place text is published from:
+the reader itself, validation of data (a Lokmin ``masalah``), params (``catatan``, ``tim_evaluasi``…),
+``konfigurasi.yml``, reference names (``data/wilayah``) and the scan of every built file. Hypothesis
+generates the numbers and their disguises (digit scripts, separators, grouping, letter O, glue), and the
+values a site is made of (dates, times, codes, counts, fractions, rows of numbers) that must never be read
+as one. Issue 32, class 1: B1–B12.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import refused_cells
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from ranpasti import privacy
+from ranpasti.config import load_config
+from ranpasti.errors import PersonalDataRefused
+from ranpasti.params import ParamsError, load_pages, write_params
+from ranpasti.privacy import find_nik, find_personal, find_phone, scan_file
+from ranpasti.regions import Regions
+from ranpasti.store import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = settings(max_examples=300, deadline=None, derandomize=True)
+SLOW = settings(max_examples=3, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+NIK = "1813014506900003"  # Pesisir Barat, a woman born 05-06-1990 (day + 40), serial 0003
+PHONE = "081234567890"
+
+# ------------------------------------------------------------------------------------------ generated cases
+
+PROVINSI = [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
+            71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96]
+# the zero of a run of ten digits in some of the scripts Unicode has, besides ASCII
+ZEROS = [0x30, 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0E50, 0x0ED0, 0x1040, 0x17E0, 0x1D7CE,
+         0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E950]
+SUPERSCRIPT, SUBSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉"
+O_LETTERS = ["O", "o", "Ｏ", "О", "о", "Ο"]  # Latin, full-width, Cyrillic, Greek
+SEPARATORS = [" ", "  ", "-", " - ", "–", " – ", "—", "−", ",", ", ", ":", ": ", "+", "#", "/", " / ", "_", ".",
+              "\t", "\n", "\r\n", "\u200b", "\u200e", "\u2060", "\u00ad", "·", "•", "*", "~", "|", "'", '"',
+              ") (", ")-(", "][", "\u00a0", "\u3000", "\u0301"]
+PREFIXES = ["", "NIK ", "NIK", "NIK: ", "No. KK ", "nik=", "keluarga ", "(", "[", "HP ", "HP", "WA:", "Telp. ",
+            "hubungi ", "«", "no.hp "]
+SUFFIXES = ["", " belum didampingi", ".", ")", "]", ",", "a", "/Bu Ani", " (WA)", "»"]
+
+
+@st.composite
+def niks(draw) -> str:
+    """A NIK or No. KK with the structure every real one has (province, kabupaten, kecamatan, day of birth
+    or issue, +40 for women on a NIK, month, year, serial 0001–9999)."""
+    day = draw(st.integers(1, 31)) + draw(st.sampled_from([0, 40]))
+    return (f"{draw(st.sampled_from(PROVINSI)):02d}{draw(st.integers(1, 99)):02d}{draw(st.integers(1, 99)):02d}"
+            f"{day:02d}{draw(st.integers(1, 12)):02d}{draw(st.integers(0, 99)):02d}{draw(st.integers(1, 9999)):04d}")
+
+
+@st.composite
+def phones(draw) -> tuple[str, str]:
+    """A mobile number: (its digits as the reader returns them, how it starts as written)."""
+    rest = f"8{draw(st.integers(1, 9))}" + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=7,
+                                                                     max_size=10)))
+    start = draw(st.sampled_from(["0", "62", "+62", "(+62)", "+62 (0)", "(0"]))
+    digits = {"0": "0", "(0": "0", "62": "62", "+62": "+62", "(+62)": "+62", "+62 (0)": "+620"}[start] + rest
+    return digits, start
+
+
+def _digit(draw, d: str, glued_to_letter: bool) -> str:
+    style = draw(st.integers(0, 4))
+    if style == 0 and d == "0" and not glued_to_letter:
+        return draw(st.sampled_from(O_LETTERS))
+    if style == 1:
+        return (SUPERSCRIPT if draw(st.booleans()) else SUBSCRIPT)[int(d)]
+    return chr(draw(st.sampled_from(ZEROS)) + int(d))
+
+
+@st.composite
+def disguised(draw, digits: str, head: str = "") -> str:
+    """``digits`` written to slip past a check: each digit in any script (or O for 0), in groups of any
+    size joined by any separators, inside brackets, glued to words. ``head`` is written before them as is
+    (a mobile number's "+62 (0)")."""
+    prefix, suffix = draw(st.sampled_from(PREFIXES)), draw(st.sampled_from(SUFFIXES))
+    cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=len(digits) - 1)))
+    groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+    text = head
+    for n, group in enumerate(groups):
+        if n:
+            text += draw(st.sampled_from(SEPARATORS))
+        for k, d in enumerate(group):
+            at_edge = (n == 0 and k == 0 and not head and prefix[-1:].isalpha()) or (
+                n == len(groups) - 1 and k == len(group) - 1 and suffix[:1].isalpha())
+            text += _digit(draw, d, at_edge)
+    assume(not two_values(text))
+    if head or digits.startswith("0"):  # a mobile number (a NIK starts with a province, never a value's start)
+        assume(not STARTS_WITH_VALUE.match(ascii_shape(text)))
+    return prefix + text + suffix
+
+
+def ascii_shape(text: str) -> str:
+    """The disguise with ASCII digits, to tell when it reads as two formatted values (see below)."""
+    table = {c: "0" for c in O_LETTERS} | {ord(c): str(i) for i, c in enumerate(SUPERSCRIPT)} | {
+        ord(c): str(i) for i, c in enumerate(SUBSCRIPT)}
+    table |= {z + i: str(i) for z in ZEROS for i in range(10)}
+    return text.translate({ord(k) if isinstance(k, str) else k: v for k, v in table.items()})
+
+
+VALUE = re.compile(r"(?<![\d.,:/-])(?:\d{1,2}([-/. ])\d{1,2}\1\d{4}|\d{4}([-/. ])\d{1,2}\2\d{1,2}"
+                   r"|\d{1,2}:\d\d(?::\d\d)?"
+                   r"|\d{1,3}([.,])\d{3}(?:\3\d{3})+|\d\d\.\d\d\.\d\d\.\d{4})(?![\d.,:/-]?\d)")
+
+
+def two_values(text: str) -> bool:
+    """The one disguise the rule leaves alone: digits that read as two or more dates, times, counts or
+    codes (a list of values such as "31/12/2024 12:30 - 14:00" is not a number). Rare in generated cases."""
+    return len(VALUE.findall(ascii_shape(text))) >= 2
+
+
+# ... and for a mobile number, digits that start with a date, a time, a count or a decimal ("0,81…", "08:15")
+STARTS_WITH_VALUE = re.compile(r"\D*(?:\d{1,2}([-/. ])\d{1,2}\1\d{4}|\d{4}([-/. ])\d{1,2}\2\d{1,2}|\d{1,2}:\d\d"
+                               r"|\d{1,3}([.,])\d{3}\3\d{3}|\d+[.,]\d+(?![.,]\d))")
+
+
+@st.composite
+def disguised_niks(draw) -> tuple[str, str]:
+    nik = draw(niks())
+    return "nik", nik, draw(disguised(nik))
+
+
+@st.composite
+def disguised_phones(draw) -> tuple[str, str]:
+    digits, start = draw(phones())
+    written = digits.removeprefix("+").removeprefix("62") if "62" in start else digits[1:]
+    head = {"0": "", "(0": "(0", "62": "62", "+62": "+62", "(+62)": "(+62)", "+62 (0)": "+62 (0)"}[start]
+    if start == "0":
+        written = digits
+    return "telepon", digits, draw(disguised(written if start != "+62 (0)" else written[1:], head=head))
+
+
+# ------------------------------------------------------------------------------------------ the reader
+
+
+@FAST
+@given(disguised_niks())
+def test_a_nik_in_any_disguise_is_found(case):
+    _, nik, text = case
+    found = find_personal(text)
+    assert found is not None and found.kind == "nik" and found.number == nik, (text, found)
+    assert find_nik(text) == nik
+
+
+@FAST
+@given(disguised_phones())
+def test_a_mobile_number_in_any_disguise_is_found(case):
+    _, digits, text = case
+    found = find_personal(text)
+    assert found is not None and found.kind == "telepon", (text, found)
+    assert found.number.lstrip("+") == digits.lstrip("+"), (text, found)
+    assert found.masked == f"{found.number[:4]}…{found.number[-4:]}"
+
+
+def dates():
+    return st.tuples(st.integers(1, 31), st.integers(1, 12), st.integers(1950, 2035), st.sampled_from("-/."),
+                     st.booleans()).map(lambda t: f"{t[2]}{t[3]}{t[1]:02d}{t[3]}{t[0]:02d}" if t[4]
+                                        else f"{t[0]:02d}{t[3]}{t[1]:02d}{t[3]}{t[2]}")
+
+
+def times():
+    return st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}")
+
+
+def codes():
+    return st.tuples(st.sampled_from(PROVINSI), st.integers(1, 99), st.integers(1, 99), st.integers(1001, 2099)).map(
+        lambda t: f"{t[0]}.{t[1]:02d}.{t[2]:02d}.{t[3]}")
+
+
+def counts():
+    return st.integers(1000, 10**13).map(lambda n: f"{n:,}".replace(",", "."))
+
+
+def fractions():
+    return st.floats(0, 1000, allow_nan=False).map(lambda x: f"{x:.1f}".replace(".", ",") + " %")
+
+
+VALUES = st.one_of(dates(), times(), codes(), counts(), fractions())
+JOINS = st.sampled_from([" ", ", ", " - ", " – ", "; ", " / ", "\n", " s/d "])
+
+
+@FAST
+@given(st.lists(VALUES, min_size=2, max_size=6), JOINS)
+def test_lists_of_dates_times_codes_counts_and_fractions_are_not_personal_numbers(values, join):
+    text = join.join(values)
+    assert find_personal(text) is None, text
+
+
+@FAST
+@given(st.one_of(dates(), times(), codes(), counts(), fractions()))
+def test_a_single_value_is_not_a_personal_number(value):
+    assert find_personal(value) is None, value
+
+
+@FAST
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20))
+def test_a_charts_floats_in_json_are_values_not_numbers_to_read(tmp_path_factory, values):
+    """Floats as JSON writes them (16 significant digits, exponents) in a chart's data or a notebook."""
+    folder = tmp_path_factory.mktemp("floats")
+    (folder / "a.json").write_text(json.dumps({"data": {"values": [{"x": v, "y": -v} for v in values]}}))
+    (folder / "a.html").write_text(f'<script type="application/json">{json.dumps(values)}</script>')
+    assert scan_file(folder / "a.json") is None and scan_file(folder / "a.html") is None
+
+
+@FAST
+@given(st.lists(st.one_of(codes(), st.integers(0, 10**6).map(str), st.floats(0, 10**4).map(lambda x: f"{x:.1f}"),
+                          dates()), min_size=3, max_size=12))
+def test_rows_arrays_and_tables_of_numbers_are_read_value_by_value(tmp_path_factory, cells):
+    """A CSV row, a JSON array and an HTML table row hold neighbouring values a loose "any separator" reading
+    would glue into one number: the scan reads each file by its structure."""
+    folder = tmp_path_factory.mktemp("values")
+    files = {
+        "a.csv": ",".join(cells) + "\n",
+        "a.json": json.dumps({"nilai": [float(c) if re.fullmatch(r"[\d.]+", c) and c.count(".") <= 1 else c
+                                        for c in cells]}),
+        "a.html": "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>",
+        "a.svg": "<svg>" + "".join(f'<text x="{i}">{c}</text>' for i, c in enumerate(cells)) + "</svg>",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        assert scan_file(folder / name) is None, (name, text)
+
+
+# ------------------------------------------------------------------------------------------ every place
+
+
+@FAST
+@given(st.one_of(disguised_niks(), disguised_phones()), st.sampled_from(["html", "csv", "json", "ipynb", "svg"]))
+def test_the_pre_publish_scan_finds_them_in_every_kind_of_file(tmp_path_factory, case, kind):
+    _, number, text = case
+    page = tmp_path_factory.mktemp("scan") / f"a.{kind}"
+    if kind == "html":
+        content = f"<html><body><p title=\"x\">Masalah: <b>{escape(text)}</b></p><td>12</td></body></html>"
+    elif kind == "svg":
+        content = f'<svg><path d="M0,1h2"/><title>{escape(text)}</title></svg>'
+    elif kind == "csv":
+        content = 'kode,masalah\n16.05.01,"' + text.replace('"', '""') + '"\n'
+    elif kind == "json":
+        content = json.dumps({"masalah": text, "n": [1, 2]})
+    else:
+        lines = text.splitlines(keepends=True) or [text]
+        content = json.dumps({"cells": [{"outputs": [{"text": lines}]}]}, ensure_ascii=False, indent=1)
+    page.write_text(content, encoding="utf-8")
+    found = scan_file(page)
+    assert found is not None and found.number.lstrip("+") == number.lstrip("+"), (kind, content, found)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+@FAST
+@given(st.one_of(disguised_niks(), disguised_phones()))
+def test_konfigurasi_text_is_refused(tmp_path_factory, case):
+    """B11: ``keterangan_sumber`` (published on every page) holding a NIK or phone stops loading, naming
+    the file and key, the number masked."""
+    kind, number, text = case
+    folder = tmp_path_factory.mktemp("config")
+    (folder / "konfigurasi.yml").write_text(yaml.safe_dump({"keterangan_sumber": text}, allow_unicode=True),
+                                            encoding="utf-8")
+    with pytest.raises(PersonalDataRefused) as err:
+        load_config(folder)
+    message = str(err.value)
+    assert f"konfigurasi.yml: keterangan_sumber berisi {masked(kind, number)}" in message
+    assert number.lstrip("+") not in message.replace("+", "")
+
+
+def masked(kind: str, number: str) -> str:
+    """How a generated number is echoed: what it is and its ends."""
+    found = privacy.Found(kind, number)
+    return f"{found.what} ({found.masked})"
+
+
+@pytest.fixture(scope="module")
+def params_sample(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("params")
+    store, _ = ingest(ROOT / "data", tmp / "cache")
+    write_params(store, tmp / "params")
+    return store, tmp / "params"
+
+
+PAGE = Path("kabupaten-musi-rawas") / "tugumulyo" / "index.yml"
+EVAL = Path("kabupaten-musi-rawas") / "tugumulyo" / "evaluasi-2024.yml"
+
+
+def refused_params(sample, tmp_path: Path, rel: Path, old: str, new: str) -> str:
+    copy = tmp_path / "params"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(sample[1], copy)
+    path = copy / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_pages(copy, sample[0])
+    return str(err.value)
+
+
+@SLOW
+@given(st.one_of(disguised_niks(), disguised_phones()))
+def test_params_catatan_is_refused(params_sample, tmp_path, case):
+    kind, number, text = case
+    line = yaml.safe_dump({"catatan": text}, allow_unicode=True, width=10**6).strip()
+    message = refused_params(params_sample, tmp_path, PAGE, "catatan: ''", line)
+    assert f"catatan berisi {masked(kind, number)}" in message
+
+
+@SLOW
+@given(st.lists(st.one_of(disguised_niks(), disguised_phones()), min_size=8, max_size=8))
+def test_lokmin_masalah_is_refused_row_by_row(tmp_path_factory, cases):
+    from conftest import copy_sample_data
+
+    data = copy_sample_data(tmp_path_factory.mktemp("lokmin") / "data")
+    lines, out = refused_cells(data, "lokmin", {(i, "masalah"): text for i, (_, _, text) in enumerate(cases)})
+    for (row, _), line in lines.items():
+        kind, number, _ = cases[row]
+        found = privacy.Found(kind, number)
+        assert found.masked in line and ("NIK atau No. KK" in line or "nomor telepon" in line), (cases[row], out)
+        assert number.lstrip("+") not in line.replace("+", "")
+
+
+# ------------------------------------------------------------------------------------------ B1–B12
+
+
+def in_script(digits: str, zero: int) -> str:
+    return "".join(chr(zero + int(d)) for d in digits)
+
+
+B1 = [in_script(NIK, z) for z in (0x0966, 0x09E6, 0x0E50, 0x1D7CE)] + [
+    "".join(SUPERSCRIPT[int(d)] for d in NIK)]
+B2 = [NIK[:15] + in_script(NIK[15], 0x1D7CE)]
+B3 = ["1813 - 0145 - 0690 - 0003"]
+B4 = [f"{NIK[:8]} {NIK[8:]}", f"{NIK[:6]} {NIK[6:]}", f"{NIK[:10]} {NIK[10:]}"]
+B5 = [NIK[:8] + sep + NIK[8:] for sep in ("–", "−", ",", ", ", ":", "+", "#", " / ", "\t", "\n")]
+B6 = ["(1813) 0145 0690 0003", "(1813) O145 O69O OOO3", "18l3 0145".replace("l", "1") + " O69O OOO3"]
+B7 = ["(0812) 3456-7890", "0812 - 3456 - 7890", "0812/3456/7890", "0812_3456_7890", "0812–3456–7890",
+      "+62 (812) 3456 7890", "O812-3456-7890", "08-12-3456-7890", "0 8 1 2 3 4 5 6 7 8 9 0"]
+B8 = [in_script(PHONE, 0x1D7CE), in_script(PHONE, 0x0966)]
+
+
+@pytest.mark.parametrize("text", B1 + B2 + B3 + B4 + B5 + B6, ids=lambda t: repr(t)[:30])
+def test_b1_to_b6_nik_disguises_are_found(text):
+    found = find_personal(f"keluarga NIK {text} belum didampingi")
+    assert found == privacy.Found("nik", NIK)
+    assert found.masked == "181301…03"
+
+
+@pytest.mark.parametrize("text", B7 + B8, ids=lambda t: repr(t)[:30])
+def test_b7_b8_mobile_disguises_are_found(text):
+    found = find_phone(f"Bidan Ani {text}")
+    assert found is not None and found.lstrip("+").endswith("81234567890")
+    assert find_personal(text).masked.endswith("…7890")
+
+
+def test_b1_b5_b7_in_a_lokmin_masalah_each_row_is_refused(data):
+    texts = [f"keluarga NIK {t}" for t in B1 + B2 + B3 + B4 + B5 + B6] + [f"hubungi {t}" for t in B7 + B8]
+    lines, out = refused_cells(data, "lokmin", {(i, "masalah"): t for i, t in enumerate(texts)})
+    missing = [texts[row] for (row, _), line in lines.items() if not line]
+    assert not missing, out
+    assert all("181301…03" in line or "0812…7890" in line or "+628…7890" in line for line in lines.values())
+    assert NIK not in out and "3456" not in out
+
+
+@pytest.mark.parametrize(("rel", "old", "key"), [
+    (PAGE, "catatan: ''", "catatan"),  # B9
+    (EVAL, "terbit: true", "tim_evaluasi"),  # B10
+    (EVAL, "terbit: true", "disahkan_oleh"),  # B10
+])
+@pytest.mark.parametrize(("text", "masked"), [("18130145 06900003", "181301…03"), ("(0812) 3456-7890", "0812…7890")])
+def test_b9_b10_params_texts_are_refused(params_sample, tmp_path, rel, old, key, text, masked):
+    new = f"catatan: '{text}'" if key == "catatan" else f"terbit: true\n{key}: 'Tim TPPS {text}'"
+    message = refused_params(params_sample, tmp_path, rel, old, new)
+    assert f"{key} berisi" in message and masked in message and str(rel) in message
+
+
+@pytest.mark.parametrize(("text", "masked"), [("18130145 06900003", "181301…03"), ("(0812) 3456-7890", "0812…7890")])
+def test_b11_konfigurasi_keterangan_sumber_is_refused_and_scanned(tmp_path, text, masked):
+    shutil.copy(ROOT / "data" / "konfigurasi.yml", tmp_path / "konfigurasi.yml")
+    with (tmp_path / "konfigurasi.yml").open("a", encoding="utf-8") as f:
+        f.write(f"\nketerangan_sumber: 'Dinas, kontak {text}'\n")
+    with pytest.raises(PersonalDataRefused) as err:
+        load_config(tmp_path)
+    assert "keterangan_sumber berisi" in str(err.value) and masked in str(err.value)
+    # and the last check before publishing finds it on a page (where the 52 files once went out)
+    page = tmp_path / "index.html"
+    page.write_text(f"<footer><p>Sumber: Dinas, kontak {text}</p></footer>", encoding="utf-8")
+    assert scan_file(page).masked == masked
+
+
+def test_b12_a_desa_name_holding_a_nik_is_refused_naming_file_and_row(tmp_path):
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(ROOT / "data" / "wilayah", wilayah)
+    desa = pd.read_csv(wilayah / "desa.csv", dtype=str, keep_default_na=False)
+    row = int(desa.index[desa["kode"].str.startswith("18.13")][0])
+    desa.loc[row, "nama"] = "Pekon 1813 - 0145 - 0690 - 0003"
+    desa.to_csv(wilayah / "desa.csv", index=False)
+    with pytest.raises(PersonalDataRefused) as err:
+        Regions(wilayah)
+    assert f"desa.csv baris {row + 2}, kolom nama berisi nomor berbentuk NIK atau No. KK (181301…03)" in str(err.value)
+
+
+def test_b12_validate_says_so_without_a_traceback(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ranpasti import regions
+    from ranpasti.cli import main
+
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(ROOT / "data" / "wilayah", wilayah)
+    lines = (wilayah / "desa.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if line.startswith("18.13."))
+    code, kecamatan, _ = lines[row].split(",")
+    lines[row] = f"{code},{kecamatan},Pekon (1813) 0145-0690–0003\n"
+    (wilayah / "desa.csv").write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(regions, "default_wilayah_dir", lambda: wilayah)
+    regions.load_regions.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["validate", "--data", str(ROOT / "data")])
+    finally:
+        regions.load_regions.cache_clear()
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"desa.csv baris {row + 1}, kolom nama berisi nomor berbentuk NIK atau No. KK (181301…03)" in result.output
+    assert "1813014506900003" not in result.output
+
+
+def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
+    from click.testing import CliRunner
+
+    from ranpasti.cli import main
+
+    with (data / "konfigurasi.yml").open("a", encoding="utf-8") as f:
+        f.write("\nketerangan_sumber: 'Dinas PPKB, kontak (0812) 3456-7890'\n")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "konfigurasi.yml: keterangan_sumber berisi nomor telepon (0812…7890)" in result.output
+    assert "3456-7890" not in result.output
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.html", '<td><span class="n" title="t">1813</span>0145<a href="#x">0690</a> 0003</td>'),  # inline tags
+    ("a.html", '<td><span title="NIK 1813 0145 0690 0003">x</span></td>'),  # an attribute is published
+    ("a.html", "<p>&#49;&#56;&#x31;&#51; 0145 0690 0003</p>"),  # character references
+    ("a.ipynb", json.dumps({"cells": [{"outputs": [{"data": {"text/html": ["<p>&#49;&#56;&#49;&#51;0145\n",
+                                                                          "0690 0003</p>"]}}]}]})),
+    ("a.json", json.dumps({"masalah": "NIK " + in_script(NIK, 0x0966)})),  # \\u escapes
+    ("a.csv", f'kode,catatan\n16.05.01,"NIK {NIK[:8]},\n{NIK[8:]}"\n'),  # a comma and a line break in a cell
+])
+def test_the_scan_reads_markup_and_documents_as_a_reader_sees_them(tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert scan_file(tmp_path / name) == privacy.Found("nik", NIK)
