@@ -224,10 +224,11 @@ def _plan(opts: BuildOptions, log: Callable[[str], None], report: BuildReport, r
     report.notes = vreport.notes
     for note in vreport.notes:
         log(f"[catatan data] {note}")
-    written, _kept = write_params(store, opts.params_dir)
+    written, _kept = write_params(store, opts.params_dir, log=log)
     if written:
         log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
-    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
+    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle",
+                       warn=lambda text: log(f"[peringatan params] {text}"))
     report.map_warnings = map_warnings_cached(regions, store.kabupaten_codes(), opts.build_dir / "map-warnings.json")
     for warning in report.map_warnings:
         log(f"[peringatan peta] {warning}")

@@ -1,7 +1,8 @@
 """Settings staff may change without touching code: achievement bands, privacy threshold, sample flag.
 
 Read from ``konfigurasi.yml`` in the data folder, typed by its schema (``settings.Konfigurasi``); anything
-missing falls back to the defaults below, which follow the regional-dashboard convention described in ``domain.md`` (no official RAN PASTI scheme exists).
+missing falls back to the defaults below, which follow the regional-dashboard convention described in
+``domain.md`` (no official RAN PASTI scheme exists).
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ def _key_text(loc: tuple) -> str:
         if isinstance(part, int) and parts:
             parts[-1] += f" (butir ke-{part + 1})"
         else:
-            parts.append(str(part))
+            parts.append(repr(part) if isinstance(part, str) else str(part))
     return "kunci " + " › ".join(parts) if parts else ""
 
 
@@ -262,11 +262,13 @@ def _problem(err: Any, model: type[BaseModel], loc: tuple) -> str:
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         names = ", ".join(parent.model_fields) if parent is not None else ""
-        return f"kunci tidak dikenal; yang boleh: {names}. Hapus atau perbaiki ejaannya" if names else \
-            "kunci tidak dikenal"
+        return f"kunci tidak dikenal; yang boleh: {names}. Hapus kunci itu atau perbaiki ejaannya" if names \
+            else "kunci tidak dikenal"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
+    if kind == "too_long" and isinstance(value, str):
+        kind = "string_too_long"
     texts = {
         "missing": "wajib ada",
         "bool_type": f"harus true atau false, bukan {_kind(value)}",
