@@ -77,11 +77,14 @@ class SiteInfo:
 # a value that reaches a page (a colour, a name) can then not make readers' browsers call another address,
 # whatever it holds. Images may be data: URIs (SVG charts); styles may be inline (the bands' colours, which
 # the settings schema keeps to #rrggbb); scripts only the site's own files, plus the inline scripts a
-# renderer writes itself, each allowed by its hash (``content_security_policy``); Pagefind's search runs
-# WebAssembly, which needs 'wasm-unsafe-eval' (not eval of JavaScript).
+# renderer writes itself, each allowed by its hash (``content_security_policy``). Pagefind's search runs
+# WebAssembly ('wasm-unsafe-eval'), and Vega compiles a chart's expressions with ``new Function`` ('unsafe-eval';
+# vega-interpreter would avoid it, and is not vendored): neither can reach outside the site, which
+# default-src, connect-src and img-src forbid.
 CSP_SOURCES = {"default-src": "'self'", "img-src": "'self' data:", "style-src": "'self' 'unsafe-inline'",
-               "script-src": "'self' 'wasm-unsafe-eval'", "connect-src": "'self'", "font-src": "'self' data:",
-               "object-src": "'none'", "base-uri": "'none'", "form-action": "'none'", "frame-src": "'none'"}
+               "script-src": "'self' 'unsafe-eval' 'wasm-unsafe-eval'", "connect-src": "'self'",
+               "font-src": "'self' data:", "object-src": "'none'", "base-uri": "'none'",
+               "form-action": "'self'", "frame-src": "'none'"}  # the jump box's form opens the search page
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>"
                             r"(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
