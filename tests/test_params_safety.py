@@ -52,13 +52,15 @@ REFUSED = [
     (PAGE, "terbit: true", "terbit: 'false'", ["'terbit': harus true atau false", "'false'"]),
     (PAGE, "terbit: true", "terbit: 0", ["'terbit': harus true atau false", "bukan bilangan bulat"]),
     (PAGE, "bulan: null", "bulan: '2099-01'", ["tidak punya bulan 2099-01", "2023-01 s.d. 2026-10"]),
-    (PAGE, "bulan: null", "bulan: 2024-06-01", ["'bulan': harus teks", "bulan \"YYYY-MM\""]),  # YAML reads a date, not text
+    # YAML reads a date, not text
+    (PAGE, "bulan: null", "bulan: 2024-06-01", ["'bulan': harus teks, bukan tanggal", "bulan \"YYYY-MM\""]),
     (PAGE, "bulan: null", "bulan: Juni", ["'bulan': bentuknya tidak sesuai", "bulan \"YYYY-MM\""]),
     (PAGE, "catatan: ''", "catatan: [1, 2]", ["'catatan': harus teks"]),
     (PAGE, "catatan: ''", "catatan: '" + "a" * 2001 + "'", ["'catatan': terlalu panjang"]),
     (EVAL, "tahun: 2024", "tahun: '2024'", ["'tahun': harus bilangan bulat, bukan teks", "angka tahun"]),
     (EVAL, "terbit: true", "terbit: true\nbulan: '2024-06'", ["'bulan'", "kode, tahun, catatan, terbit"]),
-    (EVAL, "terbit: true", "terbit: true\ntanggal_evaluasi: 20 Desember", ["'tanggal_evaluasi': harus tanggal", "YYYY-MM-DD"]),
+    (EVAL, "terbit: true", "terbit: true\ntanggal_evaluasi: 20 Desember",
+     ["'tanggal_evaluasi': harus tanggal", "YYYY-MM-DD"]),
     (EVAL, "terbit: true", "terbit: true\ntim_evaluasi: [a, b]", ["'tim_evaluasi': harus teks", "bukan nama orang"]),
     (EVAL, "terbit: true", "terbit: true\ndisahkan_oleh: Kepala 1605011203870002", ["'disahkan_oleh': berisi nomor"]),
     (PAGE, "catatan: ''", "catatan: 'Pertanyaan: Bu Ani, 0812-3456-7890'",

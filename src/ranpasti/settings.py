@@ -227,7 +227,7 @@ def _line(lines: Lines, loc: tuple) -> int | None:
 
 
 def _key_text(loc: tuple) -> str:
-    parts = []
+    parts: list[str] = []
     for part in loc:
         if isinstance(part, int) and parts:
             parts[-1] += f" (butir ke-{part + 1})"
@@ -238,7 +238,8 @@ def _key_text(loc: tuple) -> str:
 
 def _kind(value: Any) -> str:
     return {bool: "true/false", int: "bilangan bulat", float: "angka pecahan", str: "teks", list: "daftar",
-            dict: "kumpulan `nama: nilai`", type(None): "kosong"}.get(type(value), type(value).__name__)
+            dict: "kumpulan `nama: nilai`", type(None): "kosong", dt.date: "tanggal",
+            dt.datetime: "tanggal dan jam"}.get(type(value), type(value).__name__)
 
 
 def _shown(value: Any) -> str:
@@ -311,7 +312,7 @@ def _unwrap(annotation: Any) -> Any:
 
 def _walk(model: type[BaseModel], loc: tuple) -> tuple[Any, Any]:
     """(the field whose value holds ``loc``, the type at ``loc``) walking models, lists and dicts."""
-    field, current = None, model
+    field, current = None, typing.cast(Any, model)
     for part in loc:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):

@@ -130,7 +130,7 @@ def publishable_notebook(text: str, paths: tuple[str, ...]) -> str:
     for path in paths:
         name = "…/" + re.split(r"[/\\]", path)[-1]
         for form in {path, json.dumps(path)[1:-1]}:
-            text = re.sub(re.escape(form) + r"(?![^/\\\s\"'])", lambda _m, name=name: name, text)
+            text = re.sub(re.escape(form) + r"(?![^/\\\s\"'])", name.replace("\\", "\\\\"), text)
     return text
 
 
