@@ -179,6 +179,27 @@ def test_any_wrong_value_of_any_key_is_a_message_naming_file_line_and_key(tmp_pa
     assert f"'{name}'" in message, message
 
 
+@hsettings(max_examples=30, deadline=None, derandomize=True,
+           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(slot=st.sampled_from([s for s in SLOTS if s[0] is settings.Konfigurasi]), value=ANY_VALUE)
+def test_validate_exits_1_on_any_wrong_konfigurasi_value_without_traceback(tmp_path_factory, slot, value):
+    """The same generated cases through ``ranpasti validate``: exit status 1, the key and its line in the
+    output, no traceback."""
+    model, path, name = slot
+    doc = put(BASES[model], path, value)
+    try:
+        model.model_validate(doc)
+        assume(False)
+    except ValidationError:
+        pass
+    folder = tmp_path_factory.mktemp("data")
+    (folder / "konfigurasi.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--data", str(folder)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert re.search(rf"konfigurasi.yml, baris \d+: kunci [^\n]*'{re.escape(name)}'", result.output), result.output
+
+
 @FAST
 @given(value=ANY_VALUE, name=st.sampled_from(["pendampingan", "semua", "lokmin"]))
 def test_judul_kolom_takes_only_text_to_text(tmp_path_factory, value, name):
