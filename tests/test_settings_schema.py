@@ -499,3 +499,24 @@ def test_the_schema_declares_what_staff_are_told(sample):
         for name, field in model.model_fields.items():
             assert field.description, (model.__name__, name)
     assert typing.get_type_hints(settings.Konfigurasi)
+
+
+def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
+    """B60 through a build: Tugumulyo set ``terbit: false`` is not built, and its kabupaten's table, map and
+    navigation no longer link to it (they gave a 404); its siblings stay linked."""
+    from test_build_failures import setup as setup_failures
+
+    from ranpasti.build import build
+
+    opts = dataclasses.replace(setup_failures(tmp_path), only=("16.05", "16.05.01", "16.05.02"))
+    store, _ = ingest(opts.data_dir, opts.cache_dir)
+    write_params(store, opts.params_dir)
+    hidden = opts.params_dir / PAGE
+    hidden.write_text(hidden.read_text(encoding="utf-8").replace("terbit: true", "terbit: false"), encoding="utf-8")
+    build(opts, log=lambda _m: None)
+    assert not (opts.out / "kabupaten-musi-rawas" / "tugumulyo" / "index.html").exists()
+    html = (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'href="(\./)?tugumulyo/"', html)
+    assert "Tugumulyo" in html  # still named in its row and on the map, only not linked
+    sibling = store.regions.unit("16.05.02").slug
+    assert f'href="{sibling}/"' in html
