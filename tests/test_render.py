@@ -29,7 +29,15 @@ from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ranpasti.params import load_pages
 from ranpasti.regions import load_regions
 from ranpasti.render import RENDERERS, RenderContext
-from ranpasti.render.assets import SiteInfo, outputs, read_notebook, table_csv, table_xlsx
+from ranpasti.render.assets import (
+    SiteInfo,
+    build_paths,
+    outputs,
+    publishable_notebook,
+    read_notebook,
+    table_csv,
+    table_xlsx,
+)
 from ranpasti.render.builtin import render_page
 from ranpasti.sitemap import build_sitemap
 from ranpasti.store import Store
@@ -178,10 +186,17 @@ def test_downloads_equal_the_notebook_bundles(sample, site):
     from openpyxl import load_workbook
 
     tables = charts = 0
+    opts = sample["opts"]
+    ctx = RenderContext(store=sample["store"], build_dir=opts.build_dir, project_root=ROOT, version="0",
+                        built_at=dt.datetime(2024, 12, 31, tzinfo=dt.timezone.utc), jobs=1)
+    paths = build_paths(ctx)
     for r in sample["records"]:
         folder = site / r.page
         nb = read_notebook(r.notebook)
-        assert (folder / "notebook.ipynb").read_bytes() == r.notebook.read_bytes()  # the audit record, unchanged
+        # the audit record, unchanged but for the build machine's folders (issue 32, B61)
+        published = (folder / "notebook.ipynb").read_text(encoding="utf-8")
+        assert published == publishable_notebook(r.notebook.read_text(encoding="utf-8"), paths)
+        assert str(sample["opts"].cache_dir.resolve()) not in published
         assert json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"][
             "parameters"]["kode"] == r.kode
         for out in outputs(nb):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import __version__, batas, disclosure, privacy
 from .display import MIME_FIGURES
-from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError
+from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError, RenderFailed
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
 from .files import sha256_bytes, write_atomically
@@ -32,8 +32,8 @@ from .params import load_pages, write_params
 from .phases import PhaseClock
 from .regions import Regions, load_regions
 from .render import RenderContext, choose
-from .render.assets import CHART_STAT
-from .sitemap import build_sitemap
+from .render.assets import CHART_STAT, build_paths
+from .sitemap import build_sitemap, unlink_unpublished
 from .store import Store, ingest, needs_ingest
 from .swap import recover, swap_into_place
 
@@ -191,7 +191,10 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
         clock.inside("charts", ctx.stats.get(CHART_STAT, 0.0))
         clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
         with clock.phase("publish"):
+            published = {r.page for r in records}
+            unlink_unpublished(staging, published, {s.page for s in specs} - published)
             _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
+            _refuse_build_paths(staging, ctx.stats.get("rendered_pages", []), build_paths(ctx), opts)
             publish(staging, opts.out)
     except BaseException as e:
         # a half-written site must not stay beside the real one: on a full disk it holds the space that the
@@ -229,10 +232,11 @@ def _plan(opts: BuildOptions, log: Callable[[str], None], report: BuildReport, r
     report.notes = vreport.notes
     for note in vreport.notes:
         log(f"[catatan data] {note}")
-    written, _kept = write_params(store, opts.params_dir)
+    written, _kept = write_params(store, opts.params_dir, log=log)
     if written:
         log(f"{written} file parameter baru ditulis ke {opts.params_dir}/")
-    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle")
+    specs = load_pages(opts.params_dir, store, cache_file=opts.build_dir / "params-cache.pickle",
+                       warn=lambda text: log(f"[peringatan params] {text}"))
     report.map_warnings = map_warnings_cached(regions, store.kabupaten_codes(), opts.build_dir / "map-warnings.json")
     for warning in report.map_warnings:
         log(f"[peringatan peta] {warning}")
@@ -343,6 +347,21 @@ def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions
             f"{path.relative_to(staging)} akan memuat {found.what} ({found.masked}). "
             "Data pribadi tidak boleh terbit: cari nomor itu di data/ (kolom angka, nama wilayah, "
             f"konfigurasi.yml) atau di params/, hapus, lalu bangun lagi. Situs di {opts.out}/ TIDAK diubah.")
+
+
+def _refuse_build_paths(staging: Path, pages: list[str], paths: tuple[str, ...], opts: BuildOptions) -> None:
+    """The build machine's folders are never published (issue 32, B61): notebooks are published through
+    ``publishable_notebook``; this refuses any file of a page rendered now that still names one."""
+    needles = [p.encode("utf-8") for p in paths]
+    for page in pages:
+        folder = staging / page
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            data = path.read_bytes() if path.is_file() else b""
+            hit = next((n for n in needles if n in data), None)
+            if hit is not None:
+                raise RenderFailed(f"{path.relative_to(staging)} akan memuat alamat folder komputer build "
+                                   f"({hit.decode('utf-8', 'replace')}); alamat itu tidak boleh terbit. Laporkan "
+                                   f"ke pengelola ranpasti. Situs di {opts.out}/ TIDAK diubah.")
 
 
 def _failure_text(report: BuildReport, opts: BuildOptions, published: bool = False) -> str:

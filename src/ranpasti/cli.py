@@ -133,7 +133,7 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 
     try:
         store, _ = ingest(data_dir, cache_dir)
-        written, kept = write_params(store, params_dir, overwrite=overwrite)
+        written, kept = write_params(store, params_dir, overwrite=overwrite, log=click.echo)
     except DataError as e:
         fail(e)
     except RanpastiError as e:

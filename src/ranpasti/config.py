@@ -1,7 +1,8 @@
 """Settings staff may change without touching code: achievement bands, privacy threshold, sample flag.
 
-Read from ``konfigurasi.yml`` in the data folder; anything missing falls back to the defaults below, which
-follow the regional-dashboard convention described in ``domain.md`` (no official RAN PASTI scheme exists).
+Read from ``konfigurasi.yml`` in the data folder, typed by its schema (``settings.Konfigurasi``); anything
+missing falls back to the defaults below, which follow the regional-dashboard convention described in
+``domain.md`` (no official RAN PASTI scheme exists).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import privacy
-from .yamlio import YamlError, load_untrusted
+from . import settings
 
 
 @dataclass(frozen=True)
@@ -51,52 +51,28 @@ class Config:
         return next(b for b in self.bands if capaian_target >= b.min)
 
 
-# A count above this is never plausible and no longer exact as a float: the configured bounds stop here.
-COUNT_LIMIT_MAX = 10**12
-
-
-def _whole(value, default: int) -> int:
-    """A configured whole number as written, or ``default`` when it is not one."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _limit(value) -> int:
-    """A configured bound, as a whole number in [1, COUNT_LIMIT_MAX] (else the default)."""
-    return min(max(_whole(value, Config.count_limit), 1), COUNT_LIMIT_MAX)
-
-
-def _positive(value, default: int) -> int:
-    """A configured whole number of at least 1 (else the default)."""
-    n = _whole(value, default)
-    return n if n >= 1 else default
+COUNT_LIMIT_MAX = settings.COUNT_LIMIT_MAX
 
 
 def load_config(data_dir: Path) -> Config:
+    """``konfigurasi.yml`` read through its schema (``settings.Konfigurasi``): a wrong value is a message
+    naming the file, line and key, never a silent default or a traceback."""
     path = Path(data_dir) / "konfigurasi.yml"
-    raw = load_untrusted(path) if path.exists() or path.is_symlink() else {}
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        raise YamlError(f"{path}: harus berisi pengaturan `nama: nilai`, bukan {type(raw).__name__}.")
-    privacy.refuse_personal_in(raw, str(path))  # keterangan_sumber, labels…: published on every page
+    doc = settings.read(path, settings.Konfigurasi, missing_ok=True)
     bands: tuple[Band, ...] = DEFAULT_BANDS
-    if raw.get("ambang_capaian"):
-        items = sorted(raw["ambang_capaian"], key=lambda b: -float(b.get("min", float("-inf"))))
-        bands = tuple(Band(float(b.get("min", float("-inf"))), str(b["label"]), str(b["warna"])) for b in items)
+    if doc.ambang_capaian:
+        items = sorted(doc.ambang_capaian, key=lambda b: -b.min)
+        bands = tuple(Band(b.min, b.label, b.warna) for b in items)
         bands = (*bands[:-1], Band(float("-inf"), bands[-1].label, bands[-1].color))
-    limits = raw.get("batas_jumlah") or {}
-    limits = {str(k): _limit(v) for k, v in limits.items()} if isinstance(limits, dict) else {}
+    limits = dict(doc.batas_jumlah)
     return Config(
         bands=bands,
         count_limit=limits.pop("bawaan", Config.count_limit),
         count_limits=limits,
-        sample=bool(raw.get("data_contoh", False)),
-        privacy_min_krs=int(raw.get("batas_privasi_krs", 5)),
-        privacy_protection=(int(raw["lebar_perlindungan_privasi"]) if raw.get("lebar_perlindungan_privasi")
-                            is not None else None),
-        source_note=str(raw.get("keterangan_sumber", "")),
-        lokmin_per_year=_positive(raw.get("lokmin_per_tahun"), Config.lokmin_per_year),
-        extra=raw,
+        sample=doc.data_contoh,
+        privacy_min_krs=doc.batas_privasi_krs,
+        privacy_protection=doc.lebar_perlindungan_privasi,
+        source_note=doc.keterangan_sumber,
+        lokmin_per_year=doc.lokmin_per_tahun,
+        extra=doc.model_dump(mode="json"),
     )

@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import settings
 from .names import NAME_HEADERS, name_levels
 from .problems import Problem
 from .schema import TableSpec
-from .yamlio import YamlError, load_untrusted
+from .yamlio import YamlError, load_with_lines
 
 MAPPING_FILE = "judul_kolom.yml"
 ALL_TABLES = "semua"  # the mapping file's section that applies to every input
@@ -78,20 +79,18 @@ def header_map(spec: TableSpec, mapping: dict[str, dict[str, str]] | None = None
 def load_mapping(data_dir: Path, known: dict[str, set[str]]) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     """The data folder's ``judul_kolom.yml``: ``{input or "semua": {staff header: column}}``. Every target is
     checked against the columns of its input (``known``: input → its columns), so a typo is a message, not a
-    column silently not found."""
+    column silently not found; its shape (sections of text → text) is its schema, ``settings.JudulKolom``."""
     path = Path(data_dir) / MAPPING_FILE
     if not path.is_file():
         return {}, []
     try:
-        doc = load_untrusted(path)
-    except YamlError as e:
+        doc, lines = load_with_lines(path)
+        if doc is None:
+            return {}, []
+        doc = settings.check(settings.JudulKolom, doc, path, lines, wrap=("sections",)).sections
+    except YamlError as e:  # the schema's messages too (settings.SettingsError): file, line, key
         return {}, [Problem(MAPPING_FILE, str(e))]
-    if doc is None:
-        return {}, []
     problems: list[Problem] = []
-    if not isinstance(doc, dict):
-        return {}, [Problem(MAPPING_FILE, f"harus berisi bagian per data (mis. pendampingan:) atau {ALL_TABLES}:, "
-                            "masing-masing berisi baris \"Judul kolom di file Anda\": nama_kolom.")]
     out: dict[str, dict[str, str]] = {}
     every = set().union(*known.values()) if known else set()
     for section, entries in doc.items():
@@ -99,10 +98,6 @@ def load_mapping(data_dir: Path, known: dict[str, set[str]]) -> tuple[dict[str, 
         if section != ALL_TABLES and section not in known:
             problems.append(Problem(MAPPING_FILE, f"bagian '{section}' tidak dikenal; yang ada: {ALL_TABLES}, "
                                     f"{', '.join(sorted(known))}."))
-            continue
-        if not isinstance(entries, dict):
-            problems.append(Problem(MAPPING_FILE, f"bagian '{section}' harus berisi baris \"Judul kolom di file "
-                                    "Anda\": nama_kolom."))
             continue
         columns = every if section == ALL_TABLES else known[section]
         for header, column in entries.items():

@@ -9,22 +9,22 @@ add a ``catatan`` shown on the page, or set ``terbit: false`` to leave a page ou
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import pickle
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from . import privacy
+from . import settings
 from .errors import RanpastiError
 from .regions import ancestor, level_of
 from .store import Store
 from .urls import page_dir
-from .yamlio import YamlError, load_untrusted
+from .yamlio import Lines, YamlError, load_with_lines
 
 # libyaml's dumper when PyYAML has it (its wheels do); files are read by ``yamlio`` (libyaml's loader too)
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -69,7 +69,7 @@ def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
     regions = store.regions
     kabs = store.kabupaten_codes()
     # a December evaluation for every year whose December is in the data; the current year waits for it
-    years = sorted({int(m[:4]) for m in store.months() if m.endswith("-12")})
+    years = evaluation_years(store)
     out: list[tuple[str, str, int | None, dict]] = [("ID", "progres", None, {"kode": "ID", "bulan": None})]
     for prov in sorted({ancestor(k, "provinsi") for k in kabs}):
         out.append((prov, "progres", None, {"kode": prov, "bulan": None}))
@@ -82,102 +82,174 @@ def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
     return out
 
 
-def write_params(store: Store, params_dir: Path, overwrite: bool = False) -> tuple[int, int]:
-    """Write missing params files; return (written, kept). Existing files are kept: they may be edited."""
+def write_params(store: Store, params_dir: Path, overwrite: bool = False,
+                 log: Callable[[str], None] | None = None) -> tuple[int, int]:
+    """Write missing params files; return (written, kept). Existing files are kept: they may be edited.
+
+    A file left at a place no page has any more (a kecamatan renamed in ``data/wilayah``, so its slug and
+    folder changed) is moved with its page when it is still as this function wrote it; an edited one stays
+    where it is, its new place is not filled with a default (that would publish a page staff had set
+    ``terbit: false``, or drop their ``catatan``), and ``load_pages`` tells staff what to do."""
     written = kept = 0
     existing = {rel for rel, _, _ in _yml_files(params_dir)} if params_dir.is_dir() else set()
-    for kode, kind, tahun, params in planned_pages(store):
+    planned = planned_pages(store)
+    reserved: set[str] = set()
+    for stale in stale_files(params_dir, store, existing, planned):
+        if stale.unedited and not overwrite:
+            (params_dir / stale.rel).unlink()
+            _remove_empty_folders(params_dir, (params_dir / stale.rel).parent)
+            existing.discard(stale.rel)
+            if log is not None:
+                log(f"{params_dir / stale.rel} dipindahkan ke {params_dir / stale.target} (nama wilayah di "
+                    "data/wilayah berubah; file itu belum pernah diubah).")
+        else:
+            reserved.add(stale.target)
+    for kode, kind, tahun, params in planned:
         page = page_dir(store.regions, kode, kind, tahun)
         rel = _params_rel(page, kind, tahun)
         path = params_dir / rel
-        if rel in existing and not overwrite:
-            kept += 1
+        if (rel in existing and not overwrite) or (rel in reserved and rel not in existing):
+            kept += rel in existing
             continue
-        unit = store.regions.unit(kode)
-        label = "Evaluasi " + str(tahun) + " " if kind == "evaluasi" else ""
-        body = {**params, "catatan": "", "terbit": True}
-        head = (f"# Halaman: site/{page}index.html ({label}{unit.label})\n"
-                "# Dibuat oleh `ranpasti params`. Boleh diubah: catatan (tampil di halaman), terbit (false = tidak\n"
-                "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n"
-                + ("# Sampul laporan (boleh ditambahkan): tim_evaluasi, tanggal_evaluasi (YYYY-MM-DD), disahkan_oleh;\n"
-                   "# tulis lembaga/jabatan, bukan nama orang.\n" if kind == "evaluasi" else ""))
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = yaml.dump(body, Dumper=SafeDumper, allow_unicode=True, sort_keys=False)
-        path.write_text(head + text, encoding="utf-8")
+        path.write_text(_written_text(store, page, kode, kind, tahun, params), encoding="utf-8")
         written += 1
     return written, kept
+
+
+def _default_body(params: dict) -> dict:
+    """What ``write_params`` writes for a page (also how an unedited file is recognised)."""
+    return {**params, "catatan": "", "terbit": True}
+
+
+def _written_text(store: Store, page: str, kode: str, kind: str, tahun: int | None, params: dict) -> str:
+    unit = store.regions.unit(kode)
+    label = "Evaluasi " + str(tahun) + " " if kind == "evaluasi" else ""
+    head = (f"# Halaman: site/{page}index.html ({label}{unit.label})\n"
+            "# Dibuat oleh `ranpasti params`. Boleh diubah: catatan (tampil di halaman), terbit (false = tidak\n"
+            "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n"
+            + ("# Sampul laporan (boleh ditambahkan): tim_evaluasi, tanggal_evaluasi (YYYY-MM-DD), disahkan_oleh;\n"
+               "# tulis lembaga/jabatan, bukan nama orang.\n" if kind == "evaluasi" else ""))
+    return head + yaml.dump(_default_body(params), Dumper=SafeDumper, allow_unicode=True, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class StaleFile:
+    """A params file at a place that is no page any more, and the place its ``kode``'s page has now."""
+
+    rel: str
+    target: str
+    unedited: bool
+
+
+def stale_files(params_dir: Path, store: Store, existing: set[str] | None = None,
+                planned: list | None = None) -> list[StaleFile]:
+    """Params files in a folder that is no page's (a renamed kecamatan's old slug) whose ``kode`` is a
+    page today. Unreadable or invalid files are left to ``load_pages``, which names their problem."""
+    if not params_dir.is_dir():
+        return []
+    existing = existing if existing is not None else {rel for rel, _, _ in _yml_files(params_dir)}
+    planned = planned if planned is not None else planned_pages(store)
+    defaults = {}
+    for kode, kind, tahun, params in planned:
+        defaults[_params_rel(page_dir(store.regions, kode, kind, tahun), kind, tahun)] = params
+    folders = {rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in defaults}
+    out = []
+    for rel in sorted(existing - defaults.keys()):
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if folder in folders:
+            continue  # a page's own folder: a file there is judged by load_pages
+        stem = rel.rsplit("/", 1)[-1].removesuffix(".yml")
+        kind = "evaluasi" if stem.startswith("evaluasi-") else "progres"
+        try:
+            params = load_with_lines(params_dir / rel, max_bytes=PARAMS_MAX_BYTES)[0]
+            tahun = int(stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
+            target = _params_rel(page_dir(store.regions, str(params["kode"]), kind, tahun), kind, tahun)
+        except (YamlError, KeyError, ValueError, TypeError):
+            continue
+        if target in defaults:
+            out.append(StaleFile(rel, target, params == _default_body(defaults[target])))
+    return out
+
+
+def _remove_empty_folders(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 class ParamsError(RanpastiError):
     pass
 
 
-# The keys a params file may hold, per kind of page. Papermill writes every key it is given into the
-# notebook's parameters cell as ``key = value`` code, so a key is never passed on unchecked: an unknown or
-# non-identifier key (``"x = __import__('os').system(...) #"``) would be code that runs.
-ALLOWED_KEYS = {"progres": ("kode", "bulan", "catatan", "terbit"),
-                "evaluasi": ("kode", "tahun", "catatan", "terbit", "tim_evaluasi", "tanggal_evaluasi",
-                             "disahkan_oleh")}
-# An evaluation report's cover block: offices and positions, not people's names (the page is public)
-DOCUMENT_KEYS = ("tim_evaluasi", "disahkan_oleh")
-DOCUMENT_MAX = 200
-_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
-CATATAN_MAX = 2000  # characters of a page note
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# The keys a params file may hold, per kind of page, are the fields of its schema (``settings``). Papermill
+# writes every key it is given into the notebook's parameters cell as ``key = value`` code, so a key is never
+# passed on unchecked: an unknown or non-identifier key (``"x = __import__('os').system(...) #"``) would be
+# code that runs.
+ALLOWED_KEYS = {kind: tuple(model.model_fields) for kind, model in settings.PARAMS_MODELS.items()}
+DOCUMENT_KEYS = ("tim_evaluasi", "disahkan_oleh")  # an evaluation cover: offices and positions, not names
+CATATAN_MAX = settings.CATATAN_MAX
 
 
-def check_params(path: Path, params: dict, kind: str, store: Store) -> dict:
-    """The params of one file, typed and checked; a ``ParamsError`` naming the file and key otherwise.
+def check_params(path: Path, params: dict, kind: str, store: Store, lines: Lines | None = None) -> dict:
+    """The params of one file, typed by its schema (``settings.PARAMS_MODELS``) and checked against the
+    data; a ``ParamsError`` naming the file, line and key otherwise.
 
     ``terbit: tidak`` or ``terbit: 'false'`` is a string, and ``bool("tidak")`` published the page: only
     YAML's true/false are accepted. ``bulan`` must be a month the data has (a page for a month without data
-    showed every desa as not reporting)."""
-    allowed = ALLOWED_KEYS[kind]
-    for key in params:
-        if key not in allowed:
-            raise ParamsError(f"{path}: kunci {str(key)!r} tidak dikenal. Yang boleh di file ini: "
-                              f"{', '.join(allowed)}. Hapus kunci itu.")
-    out = dict(params)
-    kode = params.get("kode")
-    if isinstance(kode, bool) or not isinstance(kode, (str, int)):
-        raise ParamsError(f"{path}: kode harus teks dalam tanda kutip, mis. kode: \"16.05.01\" (tertulis {kode!r}).")
-    out["kode"] = str(kode)
-    if "terbit" in params and not isinstance(params["terbit"], bool):
-        raise ParamsError(f"{path}: terbit harus true atau false (tertulis {params['terbit']!r}).")
-    catatan = params.get("catatan")
-    if catatan is not None and not isinstance(catatan, str):
-        raise ParamsError(f"{path}: catatan harus teks (tertulis {type(catatan).__name__}).")
-    if isinstance(catatan, str) and len(catatan) > CATATAN_MAX:
-        raise ParamsError(f"{path}: catatan terlalu panjang ({len(catatan)} karakter, paling banyak {CATATAN_MAX}).")
-    if kind == "progres" and params.get("bulan") is not None:
-        bulan = params["bulan"]
-        if not isinstance(bulan, str) or not _MONTH.fullmatch(bulan):
-            raise ParamsError(f"{path}: bulan harus \"YYYY-MM\" dalam tanda kutip, mis. bulan: \"2024-06\", "
-                              f"atau kosong untuk bulan terakhir di data (tertulis {bulan!r}).")
+    showed every desa as not reporting); an evaluation's ``tahun`` a year whose December the data has."""
+    if lines is None:  # parsed from the cache: the lines are read again only to explain a problem
+        try:
+            return check_params(path, params, kind, store, {})
+        except ParamsError:
+            lines = _lines_of(path)
+    try:
+        model = settings.check(settings.PARAMS_MODELS[kind], params, path, lines)
+    except settings.SettingsError as e:
+        raise ParamsError(str(e)) from None
+    out = model.model_dump(exclude_unset=True)
+    if kind == "progres" and out.get("bulan") is not None:
         months = store.months()
-        if bulan not in months:
-            raise ParamsError(f"{path}: data tidak punya bulan {bulan} (data: {months[0]} s.d. {months[-1]}). "
-                              "Perbaiki bulan atau kosongkan.")
-    if kind == "evaluasi":
-        tahun = params.get("tahun")
-        if isinstance(tahun, bool) or not isinstance(tahun, int):
-            raise ParamsError(f"{path}: tahun harus angka tahun, mis. tahun: 2024 (tertulis {tahun!r}).")
-        for key in DOCUMENT_KEYS:
-            value = params.get(key)
-            if value is not None and (not isinstance(value, str) or len(value) > DOCUMENT_MAX):
-                raise ParamsError(f"{path}: {key} harus teks paling banyak {DOCUMENT_MAX} karakter, mis. "
-                                  f"\"Kepala DPPKB Kabupaten ...\" (jabatan, bukan nama orang).")
-        when = params.get("tanggal_evaluasi")
-        if isinstance(when, dt.date):  # YAML reads 2024-12-20 as a date
-            out["tanggal_evaluasi"] = when.isoformat()
-        elif when not in (None, "") and not (isinstance(when, str) and _DATE.fullmatch(when)):
-            raise ParamsError(f"{path}: tanggal_evaluasi harus tanggal YYYY-MM-DD, mis. 2024-12-20 "
-                              f"(tertulis {when!r}).")
+        if out["bulan"] not in months:
+            raise ParamsError(f"{path}{_at(lines, 'bulan')}: data tidak punya bulan {out['bulan']} (data: "
+                              f"{months[0]} s.d. {months[-1]}). Perbaiki bulan atau kosongkan.")
+    if kind == "evaluasi" and out["tahun"] not in evaluation_years(store):
+        months = store.months()
+        raise ParamsError(f"{path}{_at(lines, 'tahun')}: data tidak punya bulan Desember {out['tahun']}, jadi "
+                          f"evaluasi tahun itu tidak bisa dibuat (data: {months[0]} s.d. {months[-1]}). Hapus "
+                          "file ini, atau tambahkan data tahun itu.")
     return out
 
 
+def evaluation_years(store: Store) -> list[int]:
+    """The years an evaluation page can be made for: those whose December is in the data."""
+    return sorted({int(m[:4]) for m in store.months() if m.endswith("-12")})
+
+
+def _at(lines: Lines | None, key: str) -> str:
+    line = (lines or {}).get((key,))
+    return f", baris {line}" if line else ""
+
+
+def _lines_of(path: Path) -> Lines:
+    try:
+        return load_with_lines(path, max_bytes=PARAMS_MAX_BYTES)[1]
+    except YamlError:
+        return {}
+
+
+PARAMS_MAX_BYTES = 64 * 1024
+_YAML_NAME = re.compile(r".*\.ya?ml", re.IGNORECASE)
+
+
 def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime_ns) of every params file, sorted; scandir is ~5× faster than rglob."""
+    """(relative path, size, mtime_ns) of every params file, sorted; scandir is ~5× faster than rglob.
+
+    A YAML file under another spelling (``index.yaml``, ``INDEX.YML``) is refused rather than skipped: a
+    page whose ``terbit: false`` sat in ``index.yaml`` was published (issue 32, B51)."""
     found = []
 
     def walk(folder: str, prefix: str) -> None:
@@ -188,19 +260,24 @@ def _yml_files(params_dir: Path) -> list[tuple[str, int, int]]:
                 elif e.name.endswith(".yml"):
                     st = e.stat()
                     found.append((prefix + e.name, st.st_size, st.st_mtime_ns))
+                elif _YAML_NAME.fullmatch(e.name):
+                    stem = e.name.rsplit(".", 1)[0]
+                    raise ParamsError(f"{e.path}: file parameter harus bernama *.yml (huruf kecil), jadi file ini "
+                                      f"tidak akan dibaca. Ganti namanya menjadi {stem.lower()}.yml (bila file itu "
+                                      "sudah ada, pindahkan isinya ke sana), lalu hapus file ini.")
 
     walk(str(params_dir), "")
     return sorted(found)
 
 
-def _read_params(path: Path) -> dict:
+def _read_params(path: Path) -> tuple[dict, Lines]:
     try:
-        params = load_untrusted(path, max_bytes=64 * 1024) or {}
+        params, lines = load_with_lines(path, max_bytes=PARAMS_MAX_BYTES)
     except YamlError as e:
         raise ParamsError(f"{e} Atau hapus file ini lalu jalankan `ranpasti params`.") from e
     if not isinstance(params, dict) or "kode" not in params:
         raise ParamsError(f"{path}: harus berisi setidaknya `kode: ...`.")
-    return params
+    return params, lines
 
 
 def _has_data(kabs: frozenset[str], kode: str) -> bool:
@@ -212,13 +289,17 @@ def _has_data(kabs: frozenset[str], kode: str) -> bool:
     return ancestor(kode, "kabupaten") in kabs
 
 
-def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -> list[PageSpec]:
+def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None,
+               warn: Callable[[str], None] | None = None) -> list[PageSpec]:
     """Read every params file; its location must match the page its ``kode`` belongs to.
 
     With ``cache_file`` the parsed YAML of each file is kept between builds, keyed by size and
     modification time (as make and git do): a national rebuild reads ~15,600 files, of which staff edited
     a handful, and re-parsing them all costs more than the one-kecamatan page it rebuilds. The checks
-    below run on every file every time; only the parsing is saved."""
+    below run on every file every time; only the parsing is saved.
+
+    A file edited by staff and left behind by a renamed kecamatan (``stale_files``) does not stop the build:
+    ``warn`` says which file, where its page is now and what to do, and that page waits for it."""
     cached: dict[str, tuple[int, int, dict]] = {}
     if cache_file is not None and cache_file.exists():
         with contextlib.suppress(Exception):  # a damaged or older cache is only a slower build
@@ -227,15 +308,23 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
     racy = time.time_ns() - 2_000_000_000
     kabs = frozenset(store.kabupaten_codes())
     pages = []
+    stale = {f.rel: f for f in stale_files(params_dir, store)}
     for rel_name, size, mtime in _yml_files(params_dir):
+        if rel_name in stale:
+            _warn_stale(params_dir, stale[rel_name], warn)
+            continue
         path = params_dir / rel_name
         stem = rel_name.rsplit("/", 1)[-1].removesuffix(".yml")
         hit = cached.get(rel_name)
-        params = dict(hit[2]) if hit and hit[:2] == (size, mtime) else _read_params(path)
+        lines: Lines | None = None
+        if hit and hit[:2] == (size, mtime):
+            params = dict(hit[2])
+        else:
+            params, lines = _read_params(path)
         if mtime < racy:  # as git does: a file changed just now might change again within the same tick
             fresh[rel_name] = (size, mtime, dict(params))
         kind = "evaluasi" if stem.startswith("evaluasi-") else "progres"
-        params = check_params(path, params, kind, store)
+        params = check_params(path, params, kind, store, lines)
         kode = params["kode"]
         tahun = int(stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
         try:
@@ -247,11 +336,6 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
                               "Pindahkan file atau perbaiki kodenya.")
         if kind == "evaluasi" and int(str(params.get("tahun") or tahun)) != tahun:
             raise ParamsError(f"{path}: tahun di dalam file ({params.get('tahun')}) tidak sama dengan nama file.")
-        for key, text in privacy.texts_in(params):  # every text (catatan, tim_evaluasi, …): all are published
-            found = privacy.find_personal(text)
-            if found:
-                raise ParamsError(f"{path}: {key} berisi {found.what} ({found.masked}). Teks ini tampil di situs "
-                                  f"publik{found.fix}")
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")
@@ -263,3 +347,17 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None) -
         tmp.write_bytes(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, cache_file)
     return pages
+
+
+def _warn_stale(params_dir: Path, stale: StaleFile, warn: Callable[[str], None] | None) -> None:
+    if warn is None:
+        return
+    target = params_dir / stale.target
+    if target.exists():
+        todo = (f"halaman itu sekarang memakai {target}: salin suntingan dari file lama ke sana (catatan, "
+                "terbit, sampul), lalu hapus file lama")
+    else:
+        todo = (f"periksa isinya lalu pindahkan ke {target}; sampai itu, halamannya tidak diterbitkan (agar "
+                "terbit: false dan catatan di file itu tidak hilang)")
+    warn(f"{params_dir / stale.rel}: kode di file ini sekarang punya halaman lain (nama wilayah di data/wilayah "
+         f"berubah) dan file ini sudah diubah, jadi tidak dipindahkan otomatis: {todo}.")

@@ -2,11 +2,15 @@
 
 Breadcrumbs (Indonesia → provinsi → kabupaten → kecamatan), links from each unit to the units below it and
 from each progress page to its evaluations come from here, so the Quarto site and the built-in site cannot
-disagree about what links where.
+disagree about what links where; ``unlink_unpublished`` removes, before publishing, every link to a page the
+site does not carry.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,3 +99,46 @@ def _children(s: PageSpec, regions: Regions, progress: dict[str, str], below: di
     if s.kind != "progres" or level_of(s.kode) == "kecamatan":
         return []
     return [Link(regions.unit(k).label, progress[k]) for k in sorted(below.get(s.kode, []))]
+
+
+# A link as the templates, tables and maps (SVG) write it: a relative href to a page folder (ending in "/")
+_PAGE_LINK = re.compile(r'<a\b[^>]*?\bhref="(?![a-z]+:|/|#)([^"#?]*/)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def unlink_unpublished(site: Path, published: set[str], dead: set[str]) -> int:
+    """Unwrap every link, in the ``published`` pages of ``site``, to a ``dead`` page (a known page folder the
+    site does not carry); returns how many pages changed.
+
+    The published set is the one source of truth for links (issue 32, B60): a notebook links every unit
+    below its own (tables, maps) without knowing which of them are published, a page reused from the
+    previous site links what was published then, and a page with ``terbit: false`` or a failed page is
+    still a known page folder. ``dead`` (known pages left out of this site) decides which HTML files are
+    read at all, so a build that leaves nothing out reads nothing. A changed file is written anew and
+    renamed into place: pages hard-linked from the published site are never written through."""
+    if not dead:
+        return 0
+    needles = {("/" + p.rstrip("/").rsplit("/", 1)[-1] + "/").encode() for p in dead}
+    needles |= {(p.rstrip("/").rsplit("/", 1)[-1] + "/").encode() for p in dead}
+    changed = 0
+    for page in sorted(published):
+        path = site / page / "index.html"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not any(n in data for n in needles):
+            continue
+        text = data.decode("utf-8")
+
+        def unwrap(m: re.Match[str], page: str = page) -> str:
+            target = posixpath.normpath(posixpath.join("/" + page, m.group(1))).strip("/")
+            target = target + "/" if target else ""
+            return m.group(2) if target in dead else m.group(0)
+
+        new = _PAGE_LINK.sub(unwrap, text)
+        if new != text:
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(new, encoding="utf-8")
+            os.replace(tmp, path)
+            changed += 1
+    return changed

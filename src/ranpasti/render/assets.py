@@ -13,7 +13,9 @@ are hard-linked into the new site.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
 import os
@@ -68,13 +70,68 @@ class SiteInfo:
     files: tuple[dict, ...]  # input data files for the provenance footer
     notices: dict[str, str] = field(default_factory=dict)
     code: str = ""  # ``fingerprint.source_fingerprint()``, computed once in the build (workers do not rehash)
+    build_paths: tuple[str, ...] = ()  # the build machine's folders, never published (``publishable_notebook``)
+
+
+# Every page says, in its own head, that the browser may fetch nothing from outside the site (issue 32, B25):
+# a value that reaches a page (a colour, a name) can then not make readers' browsers call another address,
+# whatever it holds. Images may be data: URIs (SVG charts); styles may be inline (the bands' colours, which
+# the settings schema keeps to #rrggbb); scripts only the site's own files, plus the inline scripts a
+# renderer writes itself, each allowed by its hash (``content_security_policy``). Pagefind's search runs
+# WebAssembly ('wasm-unsafe-eval'), and Vega compiles a chart's expressions with ``new Function`` ('unsafe-eval';
+# vega-interpreter would avoid it, and is not vendored): neither can reach outside the site, which
+# default-src, connect-src and img-src forbid.
+CSP_SOURCES = {"default-src": "'self'", "img-src": "'self' data:", "style-src": "'self' 'unsafe-inline'",
+               "script-src": "'self' 'unsafe-eval' 'wasm-unsafe-eval'", "connect-src": "'self'",
+               "font-src": "'self' data:", "object-src": "'none'", "base-uri": "'none'",
+               "form-action": "'self'", "frame-src": "'none'"}  # the jump box's form opens the search page
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>"
+                            r"(.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+def content_security_policy(html: str = "") -> str:
+    """The policy of a page: ``CSP_SOURCES``, with the hash of each inline script ``html`` holds."""
+    sources = dict(CSP_SOURCES)
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode()
+                     + "'" for m in _INLINE_SCRIPT.finditer(html)})
+    if hashes:
+        sources["script-src"] += " " + " ".join(hashes)
+    return "; ".join(f"{k} {v}" for k, v in sources.items())
+
+
+def csp_meta(html: str = "") -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
 
 
 def site_info(ctx: RenderContext) -> SiteInfo:
     return SiteInfo(build_dir=Path(ctx.build_dir).resolve(), version=ctx.version,
                     built_at=fmt.datetime(ctx.built_at), sample=bool(ctx.store.config.sample),
                     files=tuple(source_files(ctx)), notices=dict(ctx.notices),
-                    code=source_fingerprint())
+                    code=source_fingerprint(), build_paths=build_paths(ctx))
+
+
+def build_paths(ctx: RenderContext) -> tuple[str, ...]:
+    """The absolute paths of the build's folders (project, cache, build), longest first, as given and
+    resolved: a notebook's parameters and papermill's metadata carry them (issue 32, B61)."""
+    folders = [ctx.project_root, ctx.build_dir, ctx.store.dir]
+    found: set[str] = set()
+    for folder in folders:
+        for form in (Path(folder).absolute(), Path(folder).resolve()):
+            text = str(form).rstrip("/\\")
+            if len(text) > 3:  # never "/" or "C:\\" alone
+                found.add(text)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def publishable_notebook(text: str, paths: tuple[str, ...]) -> str:
+    """The executed notebook as it may be published: every absolute path under the build's folders
+    (``SiteInfo.build_paths``, in the JSON text as written and JSON-escaped) is cut to the folder's name, so
+    ``cache_dir = "/home/staf/proyek/.ranpasti/cache"`` is published as ``cache_dir = "…/cache"``."""
+    for path in paths:
+        name = "…/" + re.split(r"[/\\]", path)[-1]
+        for form in {path, json.dumps(path)[1:-1]}:
+            text = re.sub(re.escape(form) + r"(?![^/\\\s\"'])", name.replace("\\", "\\\\"), text)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +139,7 @@ def env() -> Environment:
     """The site's templates, compiled once per process."""
     e = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
                     lstrip_blocks=True)
-    e.globals.update(site_name=SITE_NAME, sample_label=SAMPLE_LABEL)
+    e.globals.update(site_name=SITE_NAME, sample_label=SAMPLE_LABEL, csp=content_security_policy())
     return e
 
 
@@ -367,7 +424,12 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
     for f in export_files(nb, cache, site.build_dir / "svg-cache", site.code):
         link_or_copy(f, folder / f.name, replace=True)
         names.append(f.name)
-    link_or_copy(record.notebook, folder / "notebook.ipynb", replace=True)
+    published = cache / "notebook.ipynb"
+    if not published.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        text = publishable_notebook(record.notebook.read_text(encoding="utf-8"), site.build_paths)
+        write_atomic(published, text.encode("utf-8"))
+    link_or_copy(published, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]
 
 

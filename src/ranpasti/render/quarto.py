@@ -67,6 +67,7 @@ from .assets import (
     SEARCH_PAGE,
     SiteInfo,
     charts_counted,
+    csp_meta,
     env,
     footer,
     jump_box_at,
@@ -401,6 +402,9 @@ def fill_markers(html: str, blocks: list[str]) -> str:
     return html
 
 
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+
+
 def finish_page(path: Path, header: str, title: tuple[str, str], search_title: str | None,
                 blocks: list[str] | None = None) -> list[str]:
     """Put the page's title, description and HTML blocks in, add the site header, mark the page body for
@@ -417,6 +421,7 @@ def finish_page(path: Path, header: str, title: tuple[str, str], search_title: s
         meta = htmlmod.escape(search_title, quote=True)
         html = _MAIN.sub(lambda m: f'<main{m.group(1)} data-pagefind-body data-pagefind-meta="title:{meta}">',
                          html, count=1)
+    html = _HEAD.sub(lambda m: f"{m.group(0)}\n{csp_meta(html)}", html, count=1)  # first in <head>: covers all
     path.write_text(html, encoding="utf-8")
     return [m.group(0) for m in _EXTERNAL.finditer(html)] + [m.group(0) for m in _CSS_EXTERNAL.finditer(html)]
 
