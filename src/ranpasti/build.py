@@ -11,14 +11,13 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, batas, privacy
+from . import __version__, batas, owned, privacy
 from .errors import PersonalDataRefused, RanpastiError
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
 from .executors import LocalExecutor
@@ -31,7 +30,7 @@ from .regions import Regions, load_regions
 from .render import RenderContext, choose
 from .render.assets import CHART_STAT
 from .sitemap import build_sitemap
-from .store import Store, ingest, needs_ingest
+from .store import Store, cache_lock, ingest, needs_ingest
 from .swap import recover, swap_into_place
 
 
@@ -97,13 +96,29 @@ def _progress(total: int) -> Callable[[Result], None]:
 
 def publish(staging: Path, out: Path) -> None:
     """Swap a complete staging folder into place (atomically where the OS allows)."""
-    swap_into_place(staging, out)
+    swap_into_place(staging, out, what="folder situs (--out)")
+
+
+def check_places(opts: BuildOptions) -> None:
+    """Refuse, before anything is written, folders the build would write into but must not (``owned``): a site
+    folder that is not a previous site nor empty, and any of --out, --build-dir, --cache that is, holds or sits
+    inside the data, params or notebooks folders, the program's source, or one another."""
+    inputs = {"folder data (--data)": opts.data_dir, "folder params (--params)": opts.params_dir,
+              "folder notebooks": opts.notebooks_dir, "kode program ranpasti": owned.src_folder()}
+    places = {"--out": opts.out, "--build-dir": opts.build_dir, "--cache": opts.cache_dir}
+    for option, folder in places.items():
+        others = {f"folder {o}": f for o, f in places.items() if o != option}
+        owned.refuse_overlap(folder, option, {**inputs, **others})
+    owned.require_replaceable(opts.out, "folder situs (--out)")
+    owned.require_replaceable(opts.out.with_name(opts.out.name + ".staging"), "folder sementara situs")
 
 
 def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
-    """Run the whole pipeline under a lock on the site folder and the build folder."""
+    """Run the whole pipeline under a lock on the site folder, the build folder and the cache (its pages read
+    the cache until the site is published: ``params`` must not replace it meanwhile)."""
+    check_places(opts)
     with exclusive(opts.out.with_name(f".{opts.out.name}.lock"), f"situs {opts.out}/"), \
-            exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"):
+            exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"), cache_lock(opts.cache_dir):
         return _build(opts, log)
 
 
@@ -177,11 +192,12 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
                         built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
                         previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
     staging = opts.out.with_name(opts.out.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
+    owned.clear(staging, "folder sementara situs")  # left by a build killed while rendering
     rendering = time.perf_counter()
     try:
         with clock.phase("render"):
             staging.mkdir(parents=True)
+            owned.mark(staging, "situs")  # published with the site: the next build knows it may replace it
             renderer.render(records, ctx, staging)
         clock.inside("charts", ctx.stats.get(CHART_STAT, 0.0))
         clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
@@ -191,7 +207,8 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     except BaseException as e:
         # a half-written site must not stay beside the real one: on a full disk it holds the space that the
         # next build needs, and it is never published
-        shutil.rmtree(staging, ignore_errors=True)
+        if os.path.lexists(staging) and owned.replaceable(staging):
+            owned.remove(staging)
         if isinstance(e, OSError) and e.filename is None:
             e.filename = str(opts.out)
         raise

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt, privacy
+from . import fmt, owned, privacy
 from .errors import RanpastiError
 from .files import sha256_file
 from .headers import Header, HeaderMap, find_header, header_map, normalise_header
@@ -353,11 +353,13 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
         except ReadError as e:
             problems.append(e.problem)
             continue
-        if path is not None:
+        if path is not None and not _report(path, problems):
             found[name].append(InputRef(path))
     for path in sorted(Path(data_dir).glob("*.xlsx")):
         if path.stem in names or path.name.startswith(("~$", ".")):
             continue  # an input's own file (above), or Excel's lock file of an open workbook
+        if _report(path, problems):
+            continue
         try:
             _check_in_folder(data_dir, path)
             wb = load_workbook(path)
@@ -379,6 +381,17 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
         for ws in sheets:
             found[normalise_header(ws.title)].append(InputRef(path, ws.title, wb))
     return found, problems
+
+
+def _report(path: Path, problems: list[Problem]) -> bool:
+    """True (with a note) for a ``validate --laporan`` report copied into the data folder: its sheets copy the
+    inputs with row numbers added, and read as data they doubled every row and gave thousands of errors."""
+    if path.suffix.lower() != ".xlsx" or not owned.is_report(path):
+        return False
+    problems.append(Problem(path.name, "ini laporan pemeriksaan buatan `ranpasti validate --laporan`, bukan data, "
+                            "jadi tidak dibaca. Pindahkan dari folder data (perbaikannya dibuat di file data "
+                            "aslinya).", severity="peringatan"))
+    return True
 
 
 def _check_in_folder(data_dir: Path, path: Path) -> None:
