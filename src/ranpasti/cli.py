@@ -72,6 +72,9 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
     """Periksa file data; tampilkan setiap masalah dengan file, baris dan kolomnya."""
     from .validate import validate as validate_data
 
+    if laporan is not None and laporan.suffix.lower() != ".xlsx":
+        click.echo(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
+        sys.exit(2)
     note = ""
     try:
         if laporan is not None:

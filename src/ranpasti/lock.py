@@ -9,12 +9,17 @@ tell staff which build is running.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import RanpastiError
+from .owned import NotOwnedError
+
+HOLDER = re.compile(r"PID \d+, mulai ")  # what a lock file holds (written below)
 
 
 class LockedError(RanpastiError, RuntimeError):
@@ -39,16 +44,27 @@ def exclusive(path: Path, what: str):
             _held[key] -= 1
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise NotOwnedError(f"{path} adalah tautan (symlink), bukan berkas kunci ranpasti; tidak ditulis. Hapus "
+                            "tautan itu lalu jalankan lagi.") from None
+    try:
+        content = os.read(fd, 200).decode("utf-8", errors="replace").strip()
+        if content and not HOLDER.match(content):  # a staff file that happens to have the lock's name
+            raise NotOwnedError(f"{path} sudah ada dan bukan berkas kunci ranpasti; tidak ditimpa. Ganti nama atau "
+                                "pindahkan file itu, lalu jalankan lagi.")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = Path(path).read_text(encoding="utf-8").strip() or "tidak diketahui"
+            holder = content or "tidak diketahui"
             raise LockedError(f"proses ranpasti lain sedang berjalan untuk {what} ({holder}). Tunggu sampai "
                               "selesai, lalu jalankan lagi. (Kunci dilepas otomatis bila proses itu berhenti.)"
                               ) from None
         os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)  # past what was read above
         os.write(fd, f"PID {os.getpid()}, mulai {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode())
         _held[key] = 1
         try:

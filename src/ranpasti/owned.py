@@ -188,8 +188,8 @@ def write_file(out: Path, write: Callable[[Path], object], what: str, protected:
             break
         except FileExistsError:
             continue  # made by someone else between the check and the write: the next name
-    note = "" if candidate == out else (f"{out} sudah ada dan bukan buatan ranpasti untuk ini, jadi tidak ditimpa: "
-                                        f"ditulis ke {candidate}.")
+    note = "" if candidate == out else (f"{out} sudah ada dan tidak ditimpa (ranpasti tidak menimpa file yang "
+                                        f"tidak dibuatnya): ditulis ke {candidate}.")
     return candidate, note
 
 

@@ -353,7 +353,7 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
         except ReadError as e:
             problems.append(e.problem)
             continue
-        if path is not None and not _report(path, problems):
+        if path is not None and not _report(path, problems, name):
             found[name].append(InputRef(path))
     for path in sorted(Path(data_dir).glob("*.xlsx")):
         if path.stem in names or path.name.startswith(("~$", ".")):
@@ -383,14 +383,16 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
     return found, problems
 
 
-def _report(path: Path, problems: list[Problem]) -> bool:
+def _report(path: Path, problems: list[Problem], name: str = "") -> bool:
     """True (with a note) for a ``validate --laporan`` report copied into the data folder: its sheets copy the
-    inputs with row numbers added, and read as data they doubled every row and gave thousands of errors."""
+    inputs with row numbers added, and read as data they doubled every row and gave thousands of errors.
+    Under an input's own name (``name``) the input itself is then missing: an error, not a note."""
     if path.suffix.lower() != ".xlsx" or not owned.is_report(path):
         return False
+    missing = (f" Data {name} sendiri tidak ada: simpan sebagai {name}.csv atau {name}.xlsx." if name else "")
     problems.append(Problem(path.name, "ini laporan pemeriksaan buatan `ranpasti validate --laporan`, bukan data, "
                             "jadi tidak dibaca. Pindahkan dari folder data (perbaikannya dibuat di file data "
-                            "aslinya).", severity="peringatan"))
+                            f"aslinya).{missing}", severity="galat" if name else "peringatan"))
     return True
 
 

@@ -45,6 +45,19 @@ def journal_of(target: Path) -> Path:
     return target.with_name(f".{target.name}.sedang-ditukar")
 
 
+JOURNAL_TEXT = "ranpasti: pertukaran situs sedang berjalan"
+
+
+def _our_journal(journal: Path) -> bool:
+    """The journal the fallback wrote (a file of that name staff made is left alone)."""
+    if journal.is_symlink() or not journal.is_file():
+        return False
+    try:
+        return journal.read_text(encoding="utf-8", errors="replace").startswith(JOURNAL_TEXT)
+    except OSError:
+        return False
+
+
 def trash_prefix(target: Path) -> str:
     return f".{target.name}.dihapus-"
 
@@ -55,12 +68,13 @@ def recover(target: Path) -> None:
     touched: ``<name>.old`` while the journal says a swap was under way and it carries the marker, trash
     folders carrying the marker (or left empty by a deletion that removed it last)."""
     old, journal = old_of(target), journal_of(target)
-    if journal.is_file() and owned.owned(old):
-        if not os.path.lexists(target):
-            old.rename(target)
-        else:
-            discard(old, target, background=False)  # killed after the second rename: the new version is in place
-    journal.unlink(missing_ok=True)
+    if _our_journal(journal):
+        if owned.owned(old):
+            if not os.path.lexists(target):
+                old.rename(target)
+            else:
+                discard(old, target, background=False)  # killed after the second rename: the new one is in place
+        journal.unlink()
     if target.parent.is_dir():
         for leftover in target.parent.glob(trash_prefix(target) + "*"):
             if owned.owned(leftover):
@@ -99,7 +113,10 @@ def swap_into_place(staging: Path, target: Path, background: bool = True, what: 
     owned.require_replaceable(old, f"tempat sementara versi lama {target.name}")
     if os.path.lexists(old):
         owned.remove(old)
-    journal.write_text(f"{staging} -> {target}\n", encoding="utf-8")
+    if os.path.lexists(journal) and not _our_journal(journal):
+        raise owned.NotOwnedError(f"{journal} sudah ada dan bukan buatan ranpasti; tidak ditimpa. Ganti nama atau "
+                                  "pindahkan file itu, lalu jalankan lagi.")
+    journal.write_text(f"{JOURNAL_TEXT}: {staging} -> {target}\n", encoding="utf-8")
     if target.exists():
         target.rename(old)
     staging.rename(target)
