@@ -465,8 +465,10 @@ def trees(draw):
 
 
 def make_tree(root: Path, layout: dict[str, str], files: list[str], nested: str) -> None:
-    data = copy_sample_data(root / "data")
-    (data / "pendampingan.csv").write_text("rusak\n")  # a build stops at validation: quick, after recovery
+    data = root / "data"  # staff's data, broken: a build stops at validation (quickly), after recovery ran
+    data.mkdir()
+    (data / "pendampingan.csv").write_text("kode_desa,bulan\nrusak\n")
+    (data / "konfigurasi.yml").write_text("judul: Situs kami\n")
     for role, kind in layout.items():
         path = root / role
         if kind == "absent":

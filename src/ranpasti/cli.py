@@ -47,13 +47,24 @@ def renderer_names() -> list[str]:
 
     return names()
 
+class FilePath(click.Path):
+    """``click.Path`` that refuses, as a usage error, a name no file system can hold: a NUL byte (``%00``,
+    pasted from a web form) made every command a ``ValueError`` traceback."""
+
+    def convert(self, value, param, ctx):
+        if "\x00" in str(value):
+            self.fail(f"{value!r}: nama file atau folder tidak boleh memuat karakter NUL (\\x00).", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+PATH = FilePath(path_type=Path)
 DEFAULT_DATA = Path("data")
 
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+data_option = click.option("--data", "data_dir", type=PATH, default=DEFAULT_DATA,
                            show_default=True, help="Folder data masukan (CSV/Excel).")
-cache_option = click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".ranpasti/cache"),
+cache_option = click.option("--cache", "cache_dir", type=PATH, default=Path(".ranpasti/cache"),
                             show_default=True, help="Folder cache Parquet hasil validasi.")
-params_option = click.option("--params", "params_dir", type=click.Path(path_type=Path), default=Path("params"),
+params_option = click.option("--params", "params_dir", type=PATH, default=Path("params"),
                              show_default=True, help="Folder parameter halaman (YAML).")
 
 
@@ -65,7 +76,7 @@ def main() -> None:
 
 @main.command()
 @data_option
-@click.option("--laporan", "laporan", type=click.Path(path_type=Path), default=None,
+@click.option("--laporan", "laporan", type=PATH, default=None,
               help="Tulis juga laporan Excel (.xlsx): salinan tiap file dengan sel bermasalah diwarnai dan diberi "
                    "catatan, dan lembar Ringkasan.")
 def validate(data_dir: Path, laporan: Path | None) -> None:
@@ -100,7 +111,7 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
 @main.command()
 @click.argument("kode_kabupaten")
 @click.option("--tahun", type=int, default=None, help="Tahun data, 2016 sampai tahun depan (bawaan: tahun ini).")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+@click.option("--out", "out", type=PATH, default=None,
               help="File .xlsx yang ditulis (bawaan: templat-KODE-NAMA-TAHUN.xlsx di folder data).")
 @data_option
 def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: Path) -> None:
@@ -156,9 +167,9 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 @data_option
 @cache_option
 @params_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--out", type=PATH, default=Path("site"), show_default=True,
               help="Folder situs hasil build.")
-@click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+@click.option("--build-dir", type=PATH, default=Path("build"), show_default=True,
               help="Folder kerja: notebook hasil eksekusi dan catatan build.")
 @click.option("--renderer", type=RegistryChoice(renderer_names), default="auto", show_default=True,
               help="Pembuat HTML situs (auto: Quarto bila ada di PATH, selain itu bawaan).")
@@ -196,7 +207,7 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
 
 
 @main.command()
-@click.option("--dir", "site_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--dir", "site_dir", type=PATH, default=Path("site"), show_default=True,
               help="Folder situs yang sudah dibangun.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Nomor port 1–65535 (0: pilih port yang bebas).")
