@@ -489,9 +489,10 @@ def make_tree(root: Path, layout: dict[str, str], files: list[str], nested: str)
 
 
 @FAST
-@given(tree=trees(), out=st.sampled_from(["site", "data", "lain", "site/dalam", "data/situs", "."]))
+@given(tree=trees(), out=st.sampled_from(["site", "data", "lain", "site/dalam", "data/situs", "."]),
+       build_dir=st.sampled_from(["build", "lain", "site", "data/build"]))
 def test_property_build_never_deletes_or_changes_what_ranpasti_did_not_make(tmp_path_factory, monkeypatch, tree,
-                                                                          out):
+                                                                          out, build_dir):
     """Whatever ``ranpasti build --out`` is pointed at, among whatever staff and interrupted runs left beside
     it, every file ranpasti did not make is still there, unchanged, afterwards."""
     layout, files, nested, exchange = tree
@@ -501,7 +502,7 @@ def test_property_build_never_deletes_or_changes_what_ranpasti_did_not_make(tmp_
     if not exchange:
         monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
     before = staff_files(root, layout)
-    code, _said = run("build", "--data", "data", "--params", "params", "--build-dir", "build", "--cache", "cache",
+    code, _said = run("build", "--data", "data", "--params", "params", "--build-dir", build_dir, "--cache", "cache",
                       "--out", out, "--renderer", "builtin", "--jobs", 1)
     assert code == 1  # refused, or stopped by the broken data
     lost = kept(before, snapshot(root))

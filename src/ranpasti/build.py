@@ -110,6 +110,7 @@ def check_places(opts: BuildOptions) -> None:
         others = {f"folder {o}": f for o, f in places.items() if o != option}
         owned.refuse_overlap(folder, option, {**inputs, **others})
     owned.require_replaceable(opts.out, "folder situs (--out)")
+    owned.require_replaceable(opts.build_dir, "folder build (--build-dir)")  # its files are overwritten
     owned.require_replaceable(opts.out.with_name(opts.out.name + ".staging"), "folder sementara situs")
 
 
@@ -119,6 +120,8 @@ def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport
     check_places(opts)
     with exclusive(opts.out.with_name(f".{opts.out.name}.lock"), f"situs {opts.out}/"), \
             exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"), cache_lock(opts.cache_dir):
+        if not owned.owned(opts.build_dir):
+            owned.mark(opts.build_dir, "build")
         return _build(opts, log)
 
 

@@ -12,14 +12,11 @@ import datetime as dt
 import errno
 import fcntl
 import os
-import re
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import RanpastiError
-from .owned import NotOwnedError
-
-HOLDER = re.compile(r"PID \d+, mulai ")  # what a lock file holds (written below)
+from .owned import LOCK_TEXT, NotOwnedError
 
 
 class LockedError(RanpastiError, RuntimeError):
@@ -53,7 +50,7 @@ def exclusive(path: Path, what: str):
                             "tautan itu lalu jalankan lagi.") from None
     try:
         content = os.read(fd, 200).decode("utf-8", errors="replace").strip()
-        if content and not HOLDER.match(content):  # a staff file that happens to have the lock's name
+        if content and not LOCK_TEXT.match(content):  # a staff file that happens to have the lock's name
             raise NotOwnedError(f"{path} sudah ada dan bukan berkas kunci ranpasti; tidak ditimpa. Ganti nama atau "
                                 "pindahkan file itu, lalu jalankan lagi.")
         try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,8 @@ MARKER = ".ranpasti-dibuat"  # in every folder the project makes: site, cache, t
 # Folders made before the marker existed, recognised by the manifest each already carried (a site by its page
 # manifest, render.incremental.MANIFEST; a validated cache by store's manifest) and the key it always held.
 LEGACY = {".ranpasti-halaman.json": "pages", "manifest.json": "fingerprint"}
+LOCK_TEXT = re.compile(r"PID \d+, mulai ")  # what a lock file of ``lock.exclusive`` holds
+LEGACY_LOCK = "build.lock"  # a build folder made before the marker existed holds its lock file
 REPORT_CATEGORY = "ranpasti: laporan pemeriksaan data"  # the document property marking a --laporan workbook
 SHOWN = 5  # names of staff files quoted in a refusal
 
@@ -52,6 +55,12 @@ def owned(folder: Path) -> bool:
         return False
     if _regular_file(folder / MARKER):
         return True
+    if _regular_file(folder / LEGACY_LOCK):
+        try:
+            if LOCK_TEXT.match((folder / LEGACY_LOCK).read_text(encoding="utf-8", errors="replace")):
+                return True
+        except OSError:
+            pass
     for name, key in LEGACY.items():
         if _regular_file(folder / name):
             try:
