@@ -175,9 +175,28 @@ def test_b52_publishing_beside_a_staff_site_old_never_touches_it(tmp_path, monke
         swap.swap_into_place(staging, site, background=False)
         assert (site / "index.html").read_text() == "baru"
     else:
-        with pytest.raises(owned.NotOwnedError, match=r"site\.old berisi file yang bukan buatan ranpasti"):
+        with pytest.raises(owned.NotOwnedError, match=r"site\.old sudah ada dan bukan sisa build ranpasti"):
             swap.swap_into_place(staging, site, background=False)
     assert not kept(before, snapshot(tmp_path))
+
+
+def test_b52_a_staff_copy_of_the_site_named_site_old_is_not_deleted_either(tmp_path, monkeypatch):
+    """A backup made with ``cp -r site site.old`` carries the site's marker; without the journal of a swap
+    under way it is still staff's: recovery leaves it, and the fallback refuses to reuse its name."""
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    site = tmp_path / "site"
+    site.mkdir()
+    owned.mark(site, "situs")
+    (site / "index.html").write_text("terbit")
+    shutil.copytree(site, tmp_path / "site.old")
+    (tmp_path / "site.old" / "CADANGAN.txt").write_text("cadangan")
+    staging = tmp_path / "site.staging"
+    staging.mkdir()
+    owned.mark(staging, "situs")
+    before = snapshot(tmp_path)
+    with pytest.raises(owned.NotOwnedError, match="mungkin cadangan staf"):
+        swap.swap_into_place(staging, site, background=False)
+    assert snapshot(tmp_path) == before
 
 
 def test_an_interrupted_publish_is_still_recovered(tmp_path, monkeypatch):
@@ -535,7 +554,7 @@ def test_property_publishing_replaces_only_the_projects_folders(tmp_path_factory
         swap.swap_into_place(new, root / "site", background=False)
         assert (root / "site" / "index.html").read_text() == "situs baru"
     except owned.NotOwnedError as e:
-        assert "bukan buatan ranpasti" in str(e) or "tautan" in str(e) or "sebuah file" in str(e)
+        assert str(root) in str(e)  # the refusal names what it left alone
     assert not kept(before, snapshot(root))
 
 

@@ -109,17 +109,20 @@ def swap_into_place(staging: Path, target: Path, background: bool = True, what: 
     if target.exists() and _exchange(staging, target):
         discard(staging, target, background)  # staging now holds the previous version
         return
+    if not os.path.lexists(target):
+        staging.rename(target)  # nothing to replace: one rename
+        return
     old, journal = old_of(target), journal_of(target)
-    owned.require_replaceable(old, f"tempat sementara versi lama {target.name}")
-    if os.path.lexists(old):
-        owned.remove(old)
+    if os.path.lexists(old):  # recover() consumed the project's own: this one is someone else's (a backup)
+        raise owned.NotOwnedError(f"{old} sudah ada dan bukan sisa build ranpasti (mungkin cadangan staf). ranpasti "
+                                  "tidak menghapus atau menimpanya, dan memerlukan nama itu untuk mengganti "
+                                  f"{target.name}: ganti nama atau pindahkan folder itu, lalu jalankan lagi. "
+                                  f"{target.name} tidak diubah.")
     if os.path.lexists(journal) and not _our_journal(journal):
         raise owned.NotOwnedError(f"{journal} sudah ada dan bukan buatan ranpasti; tidak ditimpa. Ganti nama atau "
                                   "pindahkan file itu, lalu jalankan lagi.")
     journal.write_text(f"{JOURNAL_TEXT}: {staging} -> {target}\n", encoding="utf-8")
-    if target.exists():
-        target.rename(old)
+    target.rename(old)
     staging.rename(target)
-    if old.exists():
-        discard(old, target, background)
+    discard(old, target, background)
     journal.unlink(missing_ok=True)
