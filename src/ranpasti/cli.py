@@ -54,7 +54,12 @@ class FilePath(click.Path):
     def convert(self, value, param, ctx):
         if "\x00" in str(value):
             self.fail(f"{value!r}: nama file atau folder tidak boleh memuat karakter NUL (\\x00).", param, ctx)
-        return super().convert(value, param, ctx)
+        path = super().convert(value, param, ctx)
+        if path.name in ("", "..") and isinstance(path, Path):  # "", ".", "..": named by where they lead
+            path = path.resolve()  # (the site's lock and staging folders are named after the folder)
+            if not path.name:
+                self.fail(f"{value!r}: folder akar (/) tidak bisa dipakai di sini.", param, ctx)
+        return path
 
 
 PATH = FilePath(path_type=Path)
