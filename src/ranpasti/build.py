@@ -194,27 +194,15 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
                         built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
                         previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
-    staging = opts.out.with_name(opts.out.name + ".staging")
-    owned.clear(staging, "folder sementara situs")  # left by a build killed while rendering
     rendering = time.perf_counter()
-    try:
-        with clock.phase("render"):
-            staging.mkdir(parents=True)
-            owned.mark(staging, "situs")  # published with the site: the next build knows it may replace it
-            renderer.render(records, ctx, staging)
+
+    def render(staging: Path) -> None:
+        renderer.render(records, ctx, staging)
         clock.inside("charts", ctx.stats.get(CHART_STAT, 0.0))
         clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
-        with clock.phase("publish"):
-            _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
-            publish(staging, opts.out)
-    except BaseException as e:
-        # a half-written site must not stay beside the real one: on a full disk it holds the space that the
-        # next build needs, and it is never published
-        if os.path.lexists(staging) and owned.replaceable(staging):
-            owned.remove(staging)
-        if isinstance(e, OSError) and e.filename is None:
-            e.filename = str(opts.out)
-        raise
+
+    stage_and_publish(opts, render, lambda staging: _refuse_personal_numbers(
+        staging, ctx.stats.get("rendered_pages", []), opts), clock)
     report.published = True
     report.rendering = ctx.stats
     for warning in ctx.stats.get("warnings", []):
@@ -227,6 +215,30 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     if report.failures:
         raise BuildFailed(report, _failure_text(report, opts, published=True))
     return report
+
+
+def stage_and_publish(opts: BuildOptions, render: Callable[[Path], None], check: Callable[[Path], None],
+                      clock: PhaseClock) -> None:
+    """Render the site into a staging folder the build makes and marks beside ``--out`` (``render``), check it
+    (``check``), and swap it into place; on any failure the staging folder goes and ``--out`` is as it was."""
+    staging = opts.out.with_name(opts.out.name + ".staging")
+    owned.clear(staging, "folder sementara situs")  # left by a build killed while rendering
+    try:
+        with clock.phase("render"):
+            staging.mkdir(parents=True)
+            owned.mark(staging, "situs")  # published with the site: the next build knows it may replace it
+            render(staging)
+        with clock.phase("publish"):
+            check(staging)
+            publish(staging, opts.out)
+    except BaseException as e:
+        # a half-written site must not stay beside the real one: on a full disk it holds the space that the
+        # next build needs, and it is never published
+        if os.path.lexists(staging) and owned.replaceable(staging):
+            owned.remove(staging)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(opts.out)
+        raise
 
 
 def phase_line(report: BuildReport) -> str:
