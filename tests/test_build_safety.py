@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import copy_sample_data
 
 from ranpasti.cli import main
+from ranpasti.owned import mark
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +31,7 @@ def project(tmp_path: Path) -> dict[str, Path]:
     (site / "kabupaten-musi-rawas").mkdir(parents=True)
     (site / "index.html").write_text("<html><body>situs lama yang sudah terbit</body></html>")
     (site / "kabupaten-musi-rawas" / "index.html").write_text("<html><body>halaman lama</body></html>")
+    mark(site, "situs")  # a site a previous build published (the build replaces nothing else)
     return {"data": data, "site": site, "build": tmp_path / "build", "cache": tmp_path / "cache",
             "params": tmp_path / "params"}
 
@@ -86,7 +88,7 @@ def test_second_build_on_same_site_refuses(tmp_path):
         assert holder.stdout.readline().strip() == "locked"
         result = CliRunner().invoke(main, build_args(p))
         assert result.exit_code == 1
-        assert "build lain sedang berjalan" in result.output
+        assert "ranpasti lain sedang berjalan untuk situs" in result.output
         assert f"PID {holder.pid}" in result.output
         assert snapshot(p["site"]) == before
     finally:

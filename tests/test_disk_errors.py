@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from ranpasti.owned import MARKER
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,7 +44,9 @@ def ranpasti(*args: object) -> str:
 
 
 def old_site(folder: Path) -> str:
-    return f"mkdir -p {folder} && echo 'situs lama yang sudah terbit' > {folder}/index.html"
+    """A site a previous build published: its page and the marker the build leaves (``owned.MARKER``)."""
+    return (f"mkdir -p {folder} && echo 'situs lama yang sudah terbit' > {folder}/index.html && "
+            f"echo '{{}}' > {folder}/{MARKER}")
 
 
 def test_a_full_disk_while_writing_the_site_is_a_message_and_the_half_site_is_removed(mounts, sample_sites,

@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, batas, disclosure, privacy
+from . import __version__, batas, disclosure, owned, privacy
 from .display import MIME_FIGURES
 from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError, RenderFailed
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
@@ -34,7 +33,7 @@ from .regions import Regions, load_regions
 from .render import RenderContext, choose
 from .render.assets import CHART_STAT, build_paths
 from .sitemap import build_sitemap, unlink_unpublished
-from .store import Store, ingest, needs_ingest
+from .store import Store, cache_lock, ingest, needs_ingest
 from .swap import recover, swap_into_place
 
 
@@ -100,13 +99,32 @@ def _progress(total: int) -> Callable[[Result], None]:
 
 def publish(staging: Path, out: Path) -> None:
     """Swap a complete staging folder into place (atomically where the OS allows)."""
-    swap_into_place(staging, out)
+    swap_into_place(staging, out, what="folder situs (--out)")
+
+
+def check_places(opts: BuildOptions) -> None:
+    """Refuse, before anything is written, folders the build would write into but must not (``owned``): a site
+    folder that is not a previous site nor empty, and any of --out, --build-dir, --cache that is, holds or sits
+    inside the data, params or notebooks folders, the program's source, or one another."""
+    inputs = {"folder data (--data)": opts.data_dir, "folder params (--params)": opts.params_dir,
+              "folder notebooks": opts.notebooks_dir, "kode program ranpasti": owned.src_folder()}
+    places = {"--out": opts.out, "--build-dir": opts.build_dir, "--cache": opts.cache_dir}
+    for option, folder in places.items():
+        others = {f"folder {o}": f for o, f in places.items() if o != option}
+        owned.refuse_overlap(folder, option, {**inputs, **others})
+    owned.require_replaceable(opts.out, "folder situs (--out)")
+    owned.require_replaceable(opts.build_dir, "folder build (--build-dir)")  # its files are overwritten
+    owned.require_replaceable(opts.out.with_name(opts.out.name + ".staging"), "folder sementara situs")
 
 
 def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
-    """Run the whole pipeline under a lock on the site folder and the build folder."""
+    """Run the whole pipeline under a lock on the site folder, the build folder and the cache (its pages read
+    the cache until the site is published: ``params`` must not replace it meanwhile)."""
+    check_places(opts)
     with exclusive(opts.out.with_name(f".{opts.out.name}.lock"), f"situs {opts.out}/"), \
-            exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"):
+            exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"), cache_lock(opts.cache_dir):
+        if not owned.owned(opts.build_dir):
+            owned.mark(opts.build_dir, "build")
         return _build(opts, log)
 
 
@@ -181,28 +199,20 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     ctx = RenderContext(store=store, build_dir=opts.build_dir, project_root=Path.cwd(), version=__version__,
                         built_at=dt.datetime.now(dt.timezone.utc), jobs=opts.jobs, notices=notices,
                         previous=opts.out if opts.out.is_dir() else None, force=opts.force, log=log)
-    staging = opts.out.with_name(opts.out.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
     rendering = time.perf_counter()
-    try:
-        with clock.phase("render"):
-            staging.mkdir(parents=True)
-            renderer.render(records, ctx, staging)
+
+    def render(staging: Path) -> None:
+        renderer.render(records, ctx, staging)
         clock.inside("charts", ctx.stats.get(CHART_STAT, 0.0))
         clock.inside("index", 0.0, wall=ctx.stats.get("index_wait_seconds", 0.0))
-        with clock.phase("publish"):
-            published = {r.page for r in records}
-            unlink_unpublished(staging, published, {s.page for s in specs} - published)
-            _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
-            _refuse_build_paths(staging, ctx.stats.get("rendered_pages", []), build_paths(ctx), opts)
-            publish(staging, opts.out)
-    except BaseException as e:
-        # a half-written site must not stay beside the real one: on a full disk it holds the space that the
-        # next build needs, and it is never published
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(e, OSError) and e.filename is None:
-            e.filename = str(opts.out)
-        raise
+
+    def check(staging: Path) -> None:
+        published = {r.page for r in records}
+        unlink_unpublished(staging, published, {s.page for s in specs} - published)
+        _refuse_personal_numbers(staging, ctx.stats.get("rendered_pages", []), opts)
+        _refuse_build_paths(staging, ctx.stats.get("rendered_pages", []), build_paths(ctx), opts)
+
+    stage_and_publish(opts, render, check, clock)
     report.published = True
     report.rendering = ctx.stats
     for warning in ctx.stats.get("warnings", []):
@@ -215,6 +225,30 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     if report.failures:
         raise BuildFailed(report, _failure_text(report, opts, published=True))
     return report
+
+
+def stage_and_publish(opts: BuildOptions, render: Callable[[Path], None], check: Callable[[Path], None],
+                      clock: PhaseClock) -> None:
+    """Render the site into a staging folder the build makes and marks beside ``--out`` (``render``), check it
+    (``check``), and swap it into place; on any failure the staging folder goes and ``--out`` is as it was."""
+    staging = opts.out.with_name(opts.out.name + ".staging")
+    owned.clear(staging, "folder sementara situs")  # left by a build killed while rendering
+    try:
+        with clock.phase("render"):
+            staging.mkdir(parents=True)
+            owned.mark(staging, "situs")  # published with the site: the next build knows it may replace it
+            render(staging)
+        with clock.phase("publish"):
+            check(staging)
+            publish(staging, opts.out)
+    except BaseException as e:
+        # a half-written site must not stay beside the real one: on a full disk it holds the space that the
+        # next build needs, and it is never published
+        if os.path.lexists(staging) and owned.replaceable(staging):
+            owned.remove(staging)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(opts.out)
+        raise
 
 
 def phase_line(report: BuildReport) -> str:

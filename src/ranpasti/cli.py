@@ -47,13 +47,29 @@ def renderer_names() -> list[str]:
 
     return names()
 
+class FilePath(click.Path):
+    """``click.Path`` that refuses, as a usage error, a name no file system can hold: a NUL byte (``%00``,
+    pasted from a web form) made every command a ``ValueError`` traceback."""
+
+    def convert(self, value, param, ctx):
+        if "\x00" in str(value):
+            self.fail(f"{value!r}: nama file atau folder tidak boleh memuat karakter NUL (\\x00).", param, ctx)
+        path = super().convert(value, param, ctx)
+        if path.name in ("", "..") and isinstance(path, Path):  # "", ".", "..": named by where they lead
+            path = path.resolve()  # (the site's lock and staging folders are named after the folder)
+            if not path.name:
+                self.fail(f"{value!r}: folder akar (/) tidak bisa dipakai di sini.", param, ctx)
+        return path
+
+
+PATH = FilePath(path_type=Path)
 DEFAULT_DATA = Path("data")
 
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+data_option = click.option("--data", "data_dir", type=PATH, default=DEFAULT_DATA,
                            show_default=True, help="Folder data masukan (CSV/Excel).")
-cache_option = click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".ranpasti/cache"),
+cache_option = click.option("--cache", "cache_dir", type=PATH, default=Path(".ranpasti/cache"),
                             show_default=True, help="Folder cache Parquet hasil validasi.")
-params_option = click.option("--params", "params_dir", type=click.Path(path_type=Path), default=Path("params"),
+params_option = click.option("--params", "params_dir", type=PATH, default=Path("params"),
                              show_default=True, help="Folder parameter halaman (YAML).")
 
 
@@ -65,7 +81,7 @@ def main() -> None:
 
 @main.command()
 @data_option
-@click.option("--laporan", "laporan", type=click.Path(path_type=Path), default=None,
+@click.option("--laporan", "laporan", type=PATH, default=None,
               help="Tulis juga laporan Excel (.xlsx): salinan tiap file dengan sel bermasalah diwarnai dan diberi "
                    "catatan, dan lembar Ringkasan.")
 def validate(data_dir: Path, laporan: Path | None) -> None:
@@ -75,18 +91,23 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
     if laporan is not None and laporan.suffix.lower() != ".xlsx":
         click.echo(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
         sys.exit(2)
+    note = ""
     try:
+        if laporan is not None:
+            from .laporan import check_out, write_report
+
+            check_out(laporan, data_dir)  # before a validation that may take minutes
         result = validate_data(data_dir, regions=load_regions())
         if laporan is not None:
-            from .laporan import write_report
-
-            write_report(result, laporan, data_dir)
+            laporan, note = write_report(result, laporan, data_dir)
     except RanpastiError as e:
         click.echo(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
     click.echo(result.report.render())
+    if note:
+        click.echo(f"CATATAN: {note}")
     if laporan is not None:
         click.echo(f"Laporan Excel ditulis: {laporan} (sel bermasalah diwarnai, catatannya di komentar sel).")
     sys.exit(0 if result.report.ok else 1)
@@ -94,8 +115,8 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
 
 @main.command()
 @click.argument("kode_kabupaten")
-@click.option("--tahun", type=int, default=None, help="Tahun data (bawaan: tahun ini).")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+@click.option("--tahun", type=int, default=None, help="Tahun data, 2016 sampai tahun depan (bawaan: tahun ini).")
+@click.option("--out", "out", type=PATH, default=None,
               help="File .xlsx yang ditulis (bawaan: templat-KODE-NAMA-TAHUN.xlsx di folder data).")
 @data_option
 def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: Path) -> None:
@@ -104,19 +125,21 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
 
     from .templat import default_path, make_workbook
 
-    tahun = tahun or dt.date.today().year
+    tahun = dt.date.today().year if tahun is None else tahun  # 0 is a wrong year, not "this year" (B58)
     try:
         regions = load_regions()  # (reference data is refused when it holds a personal number)
         if out is None:
             known = kode_kabupaten in regions.kabupaten.index
             slug = str(regions.kabupaten.at[kode_kabupaten, "slug"]) if known else ""
             out = default_path(data_dir, kode_kabupaten, slug, tahun)
-        path = make_workbook(kode_kabupaten, tahun, regions, out)
+        path, note = make_workbook(kode_kabupaten, tahun, regions, out)
     except RanpastiError as e:
         click.echo(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
+    if note:
+        click.echo(f"CATATAN: {note}")
     click.echo(f"Buku kerja ditulis: {path}. Isi sel putihnya, simpan di folder data, lalu jalankan "
                "`ranpasti validate` (tambahkan --laporan laporan.xlsx untuk laporan Excel).")
 
@@ -129,11 +152,12 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
 def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -> None:
     """Buat file parameter untuk setiap halaman dari wilayah yang ada di data."""
     from .params import write_params
-    from .store import ingest
+    from .store import cache_lock, ingest
 
     try:
-        store, _ = ingest(data_dir, cache_dir)
-        written, kept = write_params(store, params_dir, overwrite=overwrite, log=click.echo)
+        with cache_lock(cache_dir):  # a build on this cache is reading it: wait for it, never replace its data
+            store, _ = ingest(data_dir, cache_dir)
+            written, kept = write_params(store, params_dir, overwrite=overwrite, log=click.echo)
     except DataError as e:
         fail(e)
     except RanpastiError as e:
@@ -148,9 +172,9 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
 @data_option
 @cache_option
 @params_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--out", type=PATH, default=Path("site"), show_default=True,
               help="Folder situs hasil build.")
-@click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+@click.option("--build-dir", type=PATH, default=Path("build"), show_default=True,
               help="Folder kerja: notebook hasil eksekusi dan catatan build.")
 @click.option("--renderer", type=RegistryChoice(renderer_names), default="auto", show_default=True,
               help="Pembuat HTML situs (auto: Quarto bila ada di PATH, selain itu bawaan).")
@@ -188,17 +212,32 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
 
 
 @main.command()
-@click.option("--dir", "site_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--dir", "site_dir", type=PATH, default=Path("site"), show_default=True,
               help="Folder situs yang sudah dibangun.")
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Nomor port 1–65535 (0: pilih port yang bebas).")
 def serve(site_dir: Path, port: int) -> None:
     """Pratinjau situs yang sudah dibangun di http://127.0.0.1:PORT (hanya komputer ini)."""
+    import errno
+
     from .serve import serve as run_serve
 
-    if not (site_dir / "index.html").exists():
+    if not (site_dir / "index.html").is_file():
         click.echo(f"{site_dir}/index.html belum ada. Jalankan `ranpasti build` dahulu.", err=True)
         sys.exit(1)
-    run_serve(site_dir, port)
+    try:
+        run_serve(site_dir, port)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            other = port + 1 if 0 < port < 65535 else 8001
+            click.echo(f"GAGAL: port {port} sudah dipakai program lain (mungkin `ranpasti serve` yang masih "
+                       f"berjalan). Tutup program itu, atau pilih port lain: ranpasti serve --port {other}.", err=True)
+        elif e.errno in (errno.EACCES, errno.EPERM):
+            click.echo(f"GAGAL: port {port} hanya boleh dipakai administrator. Pilih port 1024 ke atas, misalnya "
+                       "--port 8000.", err=True)
+        else:
+            system_fail(e)
+        sys.exit(1)
 
 
 def system_fail(err: OSError, site: Path | None = None) -> None:

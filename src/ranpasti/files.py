@@ -9,9 +9,11 @@ the link crosses file systems) and the same refusal to write through an existing
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +68,27 @@ def write_atomically(out: Path | str, write: Callable[[Path], object]) -> Path:
     try:
         write(tmp)
         tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def write_new(out: Path | str, write: Callable[[Path], object]) -> Path:
+    """``write_atomically`` that never replaces: the finished file is hard-linked to ``out``, which fails with
+    ``FileExistsError`` when anything (a file staff made meanwhile, a link) already has that name."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.tmp")  # a name no one else has
+    try:
+        write(tmp)
+        try:
+            os.link(tmp, out)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: the check and the rename are two steps there
+            if os.path.lexists(out):
+                raise FileExistsError(errno.EEXIST, "sudah ada", str(out)) from None
+            os.rename(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return out

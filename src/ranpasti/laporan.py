@@ -16,12 +16,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import fmt
-from .files import write_atomically
+from . import fmt, owned
+from .errors import RanpastiError
 from .headers import header_map
 from .problems import Problem
 from .readers import ROW, InputRef, ReadError, Source, load_workbook, open_input
@@ -34,10 +35,33 @@ FILLS = {"galat": PatternFill("solid", fgColor="F4B6B6"), "peringatan": PatternF
 SEVERITY = {"galat": "Galat (harus diperbaiki)", "peringatan": "Peringatan"}
 
 
-def write_report(result: Validation, out: Path, data_dir: Path) -> Path:
-    """Write the report of ``result`` (a validation of ``data_dir``) to ``out``, atomically."""
+def protected(data_dir: Path) -> dict[str, Path]:
+    """Where a report is never written: among the inputs it reports on (it would be read as data, or replace
+    one), or into the program."""
+    return {"folder data (--data)": Path(data_dir), "kode program ranpasti": owned.src_folder()}
+
+
+def check_out(out: Path, data_dir: Path) -> None:
+    """Refuse a report path before validating (a national validation takes minutes): not .xlsx, or in the
+    data folder."""
+    if out.suffix.lower() != ".xlsx":
+        raise LaporanError(f"--laporan harus file .xlsx (diberi {out}).")
+    owned.refuse_overlap(out, "--laporan", protected(data_dir))
+
+
+class LaporanError(RanpastiError):
+    pass
+
+
+def write_report(result: Validation, out: Path, data_dir: Path) -> tuple[Path, str]:
+    """Write the report of ``result`` (a validation of ``data_dir``) as ``out``, atomically; return where it went
+    and a note for staff. Only an earlier report is replaced: a file staff made keeps its name and the report
+    takes the next free one (``owned.write_file``); the workbook is marked so the reader never takes it for
+    data."""
+    check_out(out, data_dir)
     report = result.report
     wb = Workbook()
+    owned.mark_report(wb)
     summary = wb.active
     summary.title = "Ringkasan"
     by_file: dict[str, list[Problem]] = defaultdict(list)
@@ -50,16 +74,28 @@ def write_report(result: Validation, out: Path, data_dir: Path) -> Path:
         spec = TABLES[key.split("@")[0]]
         ws = wb.create_sheet(_title(spec.name, used))
         _copy(ws, source, spec, result, by_file.get(source.name, []), books)
-    return write_atomically(out, wb.save)
+    return owned.write_file(out, wb.save, "--laporan", protected(data_dir), replaces=owned.is_report)
 
 
-def _append(ws, values: list) -> None:
+def _append(ws, values: list) -> int:
     """A row of staff's own values, as text: openpyxl writes a string starting with "=" as a formula, and a
     cell of an input ("=HYPERLINK(…)") must not become one in the report staff open in Excel."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
+    cells = []
+    for value in values:
+        cell = Cell(ws, value=visible(value))
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"
+        cells.append(cell)
+    ws.append(cells)  # not values then ``ws[ws.max_row]``: max_row scans every cell (40 s for 3,000 rows)
+    return cells[0].row
+
+
+def visible(value):
+    """Text with the control characters a worksheet cannot hold (a vertical tab pasted into a Lokmin problem)
+    written as ``\\x0b``, so staff see where they are instead of the report failing."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
 
 
 def _title(name: str, used: set[str]) -> str:
@@ -73,7 +109,7 @@ def _title(name: str, used: set[str]) -> str:
 def _summary(ws, result: Validation, data_dir: Path) -> None:
     report = result.report
     warnings = sum(p.severity == "peringatan" for p in report.marked)
-    ws.append([f"Laporan pemeriksaan data RAN PASTI — folder {data_dir}"])
+    _append(ws, [f"Laporan pemeriksaan data RAN PASTI — folder {data_dir}"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"Diperiksa {fmt.datetime(dt.datetime.now(dt.timezone.utc))}. " + (
         "Data valid: tidak ada galat." if report.ok else
@@ -86,14 +122,14 @@ def _summary(ws, result: Validation, data_dir: Path) -> None:
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for p in sorted(report.marked, key=lambda p: (p.file, p.row or 0)):
-        _append(ws, [p.file, p.row, p.column, p.value, p.message, SEVERITY.get(p.severity, p.severity)])
-        ws.cell(row=ws.max_row, column=6).fill = FILLS.get(p.severity, FILLS["galat"])
+        row = _append(ws, [p.file, p.row, p.column, p.value, p.message, SEVERITY.get(p.severity, p.severity)])
+        ws.cell(row=row, column=6).fill = FILLS.get(p.severity, FILLS["galat"])
     if report.notes:
         ws.append([])
         ws.append(["Catatan (data sudah dinormalkan, tidak perlu diperbaiki)"])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         for note in report.notes:
-            ws.append([note])
+            _append(ws, [note])
     for letter, width in zip("ABCDEF", (34, 8, 22, 22, 90, 22), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=5, min_col=5, max_col=5):
@@ -117,10 +153,10 @@ def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem],
         whole = source.rows <= FULL_COPY_ROWS
         frames = list(chunks) if whole else list(_problem_rows(chunks, cells))  # read here: a ReadError is caught
     except ReadError:
-        ws.append([f"{source.name}: file ini tidak bisa dibaca ulang; lihat Ringkasan."])
+        _append(ws, [f"{source.name}: file ini tidak bisa dibaca ulang; lihat Ringkasan."])
         return
     columns = copy.columns
-    ws.append([f"{source.name} — " + ("salinan lengkap" if whole else
+    _append(ws, [f"{source.name} — " + ("salinan lengkap" if whole else
                                        f"hanya baris bermasalah (file ini {source.rows} baris)")
                + ". Sel merah: galat; kuning: peringatan; arahkan kursor ke sel untuk membaca catatannya."])
     _append(ws, ["baris", *(copy.labels.get(c, c) for c in columns)])
@@ -131,15 +167,16 @@ def _copy(ws, source: Source, spec, result: Validation, problems: list[Problem],
     for frame in frames:
         for values in frame[[ROW, *columns]].itertuples(index=False):
             row = int(values[0])
-            _append(ws, [row, *values[1:]])
+            at_row = _append(ws, [row, *values[1:]])
             for column, found in cells.get(row, {}).items():
                 at = _column_of(column, columns)
                 n = index.get(at, 1) if at else 1
-                cell = ws.cell(row=ws.max_row, column=n)
+                cell = ws.cell(row=at_row, column=n)
                 worst = "galat" if any(p.severity == "galat" for p in found) else "peringatan"
                 cell.fill = FILLS[worst]
                 if comments < MAX_COMMENTS:
-                    cell.comment = Comment("\n".join(dict.fromkeys(p.message for p in found))[:2000], "ranpasti")
+                    text = "\n".join(dict.fromkeys(visible(p.message) for p in found))[:2000]
+                    cell.comment = Comment(text, "ranpasti")
                     comments += 1
     ws.freeze_panes = "B3"
     for n in range(1, len(columns) + 2):

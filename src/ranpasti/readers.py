@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt, privacy
+from . import fmt, owned, privacy
 from .errors import RanpastiError
 from .files import sha256_file
 from .headers import Header, HeaderMap, find_header, header_map, normalise_header
@@ -488,12 +488,14 @@ def find_inputs(data_dir: Path, names: list[str]) -> tuple[dict[str, list[InputR
         except ReadError as e:
             problems.append(e.problem)
             continue
-        if path is not None:
+        if path is not None and not _report(path, problems, name):
             found[name].append(InputRef(path))
     problems += _unread_files(data_dir, names)
     for path in sorted(p for p in Path(data_dir).iterdir() if p.suffix.lower() == ".xlsx"):
         if path.stem.lower() in names or path.name.startswith(("~$", ".")):
             continue  # an input's own file (above), or Excel's lock file of an open workbook
+        if _report(path, problems):
+            continue
         try:
             _check_in_folder(data_dir, path)
             wb = load_workbook(path)
@@ -538,6 +540,19 @@ def _unread_files(data_dir: Path, names: list[str]) -> list[Problem]:
                    "folder data.")
         out.append(Problem(path.name, why, severity="peringatan"))
     return out
+
+
+def _report(path: Path, problems: list[Problem], name: str = "") -> bool:
+    """True (with a note) for a ``validate --laporan`` report copied into the data folder: its sheets copy the
+    inputs with row numbers added, and read as data they doubled every row and gave thousands of errors.
+    Under an input's own name (``name``) the input itself is then missing: an error, not a note."""
+    if path.suffix.lower() != ".xlsx" or not owned.is_report(path):
+        return False
+    missing = (f" Data {name} sendiri tidak ada: simpan sebagai {name}.csv atau {name}.xlsx." if name else "")
+    problems.append(Problem(path.name, "ini laporan pemeriksaan buatan `ranpasti validate --laporan`, bukan data, "
+                            "jadi tidak dibaca. Pindahkan dari folder data (perbaikannya dibuat di file data "
+                            f"aslinya).{missing}", severity="galat" if name else "peringatan"))
+    return True
 
 
 def _check_in_folder(data_dir: Path, path: Path) -> None:

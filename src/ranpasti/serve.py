@@ -37,6 +37,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")  # a rebuild shows at once
         super().end_headers()
 
+    def send_head(self):
+        """A path the file system cannot name (``%00`` decodes to a NUL byte, which ``open`` refuses with a
+        ``ValueError``) is a bad request, answered as such instead of a traceback in the log."""
+        try:
+            return super().send_head()
+        except ValueError:
+            self.send_error(400, "Alamat tidak sah")
+            return None
+
     def list_directory(self, path):
         """No directory listings: a folder without index.html is "not found", as on a static host."""
         self.send_error(404, "Halaman tidak ditemukan")

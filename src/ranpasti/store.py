@@ -24,8 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import owned
 from .config import load_config
 from .fingerprint import code_fingerprint
+from .lock import exclusive
 from .problems import DataError, Report
 from .readers import ROW, file_sha256
 from .regions import Regions, ancestor, ancestors, level_of, load_regions
@@ -122,22 +124,34 @@ def needs_ingest(data_dir: Path, cache_dir: Path, regions: Regions) -> bool:
 def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, force: bool = False,
            today: dt.date | None = None) -> tuple[Store, Report]:
     """Validate ``data_dir`` into ``cache_dir``; raise ``DataError`` (cache untouched) when data is bad."""
-    regions = regions or load_regions()
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
-    old = None if force else _current_manifest(data_dir, cache_dir, regions)
-    if old is not None:
-        return Store(cache_dir, regions), Report(notes=list(old.get("notes", [])))
-    fingerprint = input_fingerprint(data_dir, regions)
-    staging = cache_dir.with_name(cache_dir.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        return _ingest_into(staging, data_dir, cache_dir, regions, fingerprint, today)
-    except BaseException as e:
-        shutil.rmtree(staging, ignore_errors=True)  # bad data, a full disk or Ctrl+C: no half cache left behind
-        if isinstance(e, OSError) and e.filename is None:
-            e.filename = str(cache_dir)  # pyarrow's write errors name no file: the message should
-        raise
+    owned.refuse_overlap(cache_dir, "--cache", {"folder data": data_dir, "kode program ranpasti": owned.src_folder()})
+    with cache_lock(cache_dir):
+        regions = regions or load_regions()
+        old = None if force else _current_manifest(data_dir, cache_dir, regions)
+        if old is not None:
+            return Store(cache_dir, regions), Report(notes=list(old.get("notes", [])))
+        fingerprint = input_fingerprint(data_dir, regions)
+        owned.require_replaceable(cache_dir, "folder cache (--cache)")
+        staging = cache_dir.with_name(cache_dir.name + ".staging")
+        owned.clear(staging, "folder sementara cache")
+        staging.mkdir(parents=True)
+        owned.mark(staging, "cache")
+        try:
+            return _ingest_into(staging, data_dir, cache_dir, regions, fingerprint, today)
+        except BaseException as e:
+            if staging.exists():
+                owned.remove(staging)  # bad data, a full disk or Ctrl+C: no half cache left behind
+            if isinstance(e, OSError) and e.filename is None:
+                e.filename = str(cache_dir)  # pyarrow's write errors name no file: the message should
+            raise
+
+
+def cache_lock(cache_dir: Path):
+    """The cache's lock (``lock.exclusive``, beside it): held while ``ingest`` writes it and by a build for its
+    whole run, so ``params`` or a second build never replaces the data a running build is publishing."""
+    cache_dir = Path(cache_dir)
+    return exclusive(cache_dir.with_name(f".{cache_dir.name}.lock"), f"cache {cache_dir}/")
 
 
 def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Regions, fingerprint: dict,
@@ -160,7 +174,7 @@ def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Region
     config_src = data_dir / "konfigurasi.yml"
     if config_src.exists():
         shutil.copyfile(config_src, staging / "konfigurasi.yml")
-    swap_into_place(staging, cache_dir, background=False)  # small; tests look at the folder next to it
+    swap_into_place(staging, cache_dir, background=False, what="folder cache (--cache)")  # small; tests look beside it
     return Store(cache_dir, regions), result.report
 
 

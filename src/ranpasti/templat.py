@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import owned
 from .errors import RanpastiError
-from .files import write_atomically
 from .regions import Regions
 from .schema import TABLES, Column, TableSpec
 
@@ -58,14 +58,30 @@ def default_path(data_dir: Path, kabupaten: str, slug: str, tahun: int) -> Path:
     return Path(data_dir) / f"templat-{kabupaten}-{slug.removeprefix('kabupaten-')}-{tahun}.xlsx"
 
 
-def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Path:
-    """Write the workbook for ``kabupaten`` and ``tahun`` to ``out`` (atomically) and return its path."""
+def check_out(out: Path) -> None:
+    """Refuse an ``--out`` the data reader would take for an input of its own (``lokmin.xlsx``, ``tpps.csv``:
+    the workbook's guide sheet would be read as the data), or that is not an Excel workbook."""
+    if out.suffix.lower() != ".xlsx":
+        raise TemplateError(f"--out {out}: buku kerja templat harus berakhiran .xlsx, misalnya "
+                            "templat-16.05-2025.xlsx. Tidak ada file yang ditulis.")
+    if out.stem.strip().lower() in TABLES:
+        raise TemplateError(f"--out {out}: nama {out.stem} adalah nama file data {out.stem} sendiri, jadi templat itu "
+                            f"akan dibaca sebagai data (atau menimpanya). Beri nama lain, misalnya "
+                            f"templat-{out.stem}.xlsx. Tidak ada file yang ditulis.")
+
+
+def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> tuple[Path, str]:
+    """Write the workbook for ``kabupaten`` and ``tahun`` as a new file at ``out`` (atomically); return where it
+    went and a note for staff. A file already at ``out`` (a workbook staff may have filled) is never replaced:
+    the new one takes the next free name (``owned.write_file``)."""
+    check_out(Path(out))
     kabupaten = kabupaten.strip()
     if kabupaten not in regions.kabupaten.index:
         raise TemplateError(f"kode kabupaten/kota {kabupaten!r} tidak ada di data wilayah Kemendagri; tulis kode "
                             "bertitik seperti 16.05 (lihat data/wilayah/kabupaten.csv).")
     if not FIRST_YEAR <= tahun <= dt.date.today().year + 1:
-        raise TemplateError(f"tahun {tahun} di luar {FIRST_YEAR}–{dt.date.today().year + 1}.")
+        raise TemplateError(f"--tahun {tahun} di luar {FIRST_YEAR}–{dt.date.today().year + 1}: tulis tahun data "
+                            f"empat angka, misalnya --tahun {dt.date.today().year}. Tidak ada file yang ditulis.")
     name = str(regions.kabupaten.at[kabupaten, "nama"])
     kecamatan = regions.kecamatan[regions.kecamatan["kode_kabupaten"] == kabupaten].sort_index()
     desa = regions.desa[regions.desa["kode_kabupaten"] == kabupaten].sort_index()
@@ -86,7 +102,8 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> Pa
         ws = wb.create_sheet(spec.name)
         _fill_sheet(ws, spec, name, tahun, places[str(spec.names or _regional(spec))], lists_at)
     _write_guide(guide, name, kabupaten, tahun, sheets)
-    return write_atomically(out, wb.save)
+    protected = {"kode program ranpasti": owned.src_folder()}
+    return owned.write_file(Path(out), wb.save, "--out", protected)
 
 
 def _write_lists(ws, kecamatan: list[str]) -> dict[str, str]:
