@@ -2,7 +2,7 @@
 
 Hand-kept tables drifted from the schema (three places per new column). Here the sections between
 ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` are written from ``schema.TABLES`` and
-``indicators.INDICATORS``; ``scripts/gen_data_readme.py`` rewrites them, and a test fails when the committed
+``indicators.INDICATORS`` (and the configuration keys from ``settings.Konfigurasi``); ``scripts/gen_data_readme.py`` rewrites them, and a test fails when the committed
 README differs from what the declarations give.
 """
 
@@ -76,6 +76,19 @@ def indicators_markdown(indicators: Iterable[Indicator]) -> str:
     return "\n".join(out)
 
 
+def settings_markdown() -> str:
+    """``konfigurasi.yml``'s keys from the settings schema (``settings.Konfigurasi``): what each accepts and its
+    default, so the documented keys are the ones the schema accepts and nothing else."""
+    from .settings import Konfigurasi
+
+    out = ["| key | what it accepts | default |", "|---|---|---|"]
+    for name, field in Konfigurasi.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "—" if default in (None, "", {}, []) else f"`{str(default).lower() if isinstance(default, bool) else default}`"
+        out.append(f"| `{name}` | {_cell(field.description or '')} | {shown} |")
+    return "\n".join(out)
+
+
 def sections(tables: Iterable[TableSpec] | None = None,
              indicators: Iterable[Indicator] | None = None) -> dict[str, str]:
     """Generated content per marker name."""
@@ -84,7 +97,8 @@ def sections(tables: Iterable[TableSpec] | None = None,
 
     tables = list(TABLES.values()) if tables is None else list(tables)
     indicators = list(INDICATORS.values()) if indicators is None else list(indicators)
-    return {"inputs": inputs_markdown(tables), "indicators": indicators_markdown(indicators)}
+    return {"inputs": inputs_markdown(tables), "indicators": indicators_markdown(indicators),
+            "settings": settings_markdown()}
 
 
 def rewrite(text: str, generated: dict[str, str]) -> str:
