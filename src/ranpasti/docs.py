@@ -2,7 +2,8 @@
 
 Hand-kept tables drifted from the schema (three places per new column). Here the sections between
 ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` are written from ``schema.TABLES`` and
-``indicators.INDICATORS`` (and the configuration keys from ``settings.Konfigurasi``); ``scripts/gen_data_readme.py`` rewrites them, and a test fails when the committed
+``indicators.INDICATORS`` (and the configuration keys from ``settings.Konfigurasi``);
+``scripts/gen_data_readme.py`` rewrites them, and a test fails when the committed
 README differs from what the declarations give.
 """
 
@@ -84,7 +85,8 @@ def settings_markdown() -> str:
     out = ["| key | what it accepts | default |", "|---|---|---|"]
     for name, field in Konfigurasi.model_fields.items():
         default = field.get_default(call_default_factory=True)
-        shown = "—" if default in (None, "", {}, []) else f"`{str(default).lower() if isinstance(default, bool) else default}`"
+        text = str(default).lower() if isinstance(default, bool) else str(default)
+        shown = "—" if default in (None, "", {}, []) else f"`{text}`"
         out.append(f"| `{name}` | {_cell(field.description or '')} | {shown} |")
     return "\n".join(out)
 
