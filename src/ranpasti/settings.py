@@ -55,9 +55,17 @@ def _code(value: Any) -> str:
     return str(value)
 
 
+NUMBER_MAX = 10**12  # any number of a setting; bounded before it is made a float (a huge int overflows)
+
+
 def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    """A number within ``NUMBER_MAX``, decided on the value as written (D8: ``min: 1`` and 400 zeros was an
+    OverflowError in ``float``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("harus angka")
+    if isinstance(value, int) and abs(value) > NUMBER_MAX or isinstance(value, float) and not (
+            math.isfinite(value) and abs(value) <= NUMBER_MAX):
+        raise ValueError(f"angka terlalu besar (paling besar {NUMBER_MAX:,})".replace(",", "."))
     return float(value)
 
 
@@ -249,6 +257,8 @@ def _shown(value: Any) -> str:
     """The value as staff wrote it, short, with any personal number masked (messages reach logs and CI)."""
     if isinstance(value, (dict, list)):
         return _kind(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return "angka yang sangat panjang"  # str() of a huge int is itself refused by Python
     text = str(value) if not isinstance(value, str) else value
     found = privacy.find_personal(text)
     if found:

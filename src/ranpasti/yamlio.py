@@ -9,6 +9,16 @@ B37), so the decision is taken on the parser's own tokens: any anchor, alias, ta
 we write or document needs them. A file is also refused when it is larger than a configuration can be or
 is not valid YAML. Every refusal names the file and the line.
 
+What a plain scalar means is decided by one strict resolver (``_Loader``), not by YAML 1.1's implicit typing,
+which changed values silently (issue 32, D9): ``1:00:00`` was 3600, ``0x12`` and ``022`` were 18, ``+5``
+and ``1_000`` numbers, ``no``/``off``/``yes`` booleans. Here ``~``/``null``/empty is null, ``true``/``false``
+a boolean, plain decimal digits (optional ``-``, no leading zero) an integer, the same with one ``.`` a
+fraction, ``YYYY-MM-DD`` a date; every other plain scalar is text, which the schema then refuses with its
+usual message. A key written twice in one mapping is refused at its second line (D6: the last one used to
+win silently, so a generated ``terbit: true`` below ``terbit: false`` published the page), and so is any
+line break other than LF or CRLF (D10: YAML also breaks lines at NEL, U+2028, U+2029 and a lone CR, which
+editors show as one line).
+
 ``load_with_lines`` also returns, for every key path (``("ambang_capaian", 1, "warna")``), the line it is
 written on, so that a schema error (``settings``) can say where to look.
 """
@@ -16,6 +26,7 @@ written on, so that a schema error (``settings``) can say where to look.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +48,28 @@ class YamlError(RanpastiError, ValueError):
     """A YAML file that cannot be used; the message names the file and says what to do."""
 
 
+NESTING_MAX = 32  # levels of lists and mappings; no settings file needs more than a few
+DIGITS_MAX = 30  # digits of a number; longer ones are refused before Python builds a huge int or an inf
+
+
 class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with dates that do not exist refused at their line instead of a ValueError."""
+    """The safe loader with one strict resolver (see the module's docstring), dates that do not exist and
+    numbers too long refused at their line instead of a ValueError."""
+
+    yaml_implicit_resolvers: dict = {}  # our own, never YAML 1.1's (add_implicit_resolver copies the parent's)
+
+
+for _tag, _pattern, _first in (
+        ("null", r"^(?:~|null|)$", ["~", "n", ""]),
+        ("bool", r"^(?:true|false)$", ["t", "f"]),
+        ("int", r"^-?(?:0|[1-9][0-9]*)$", list("-0123456789")),
+        ("float", r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$", list("-0123456789")),
+        ("timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", list("0123456789"))):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), _first)
+
+# Line breaks YAML knows besides LF and CRLF (a lone CR, NEL, LINE and PARAGRAPH SEPARATOR)
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "CR tanpa LF", "\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
 
 
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> dt.date:
@@ -49,7 +80,18 @@ def _timestamp(loader: Any, node: yaml.ScalarNode) -> dt.date:
                                "(YYYY-MM-DD), mis. 2024-12-20.") from e
 
 
+def _number(loader: Any, node: yaml.ScalarNode) -> int | float:
+    if sum(c.isdigit() for c in node.value) > DIGITS_MAX:
+        raise _BadScalar(node, f"angka {node.value[:12]}... terlalu panjang (lebih dari {DIGITS_MAX} angka). Tulis "
+                               "angka yang masuk akal.")
+    if node.tag.endswith(":int"):
+        return int(node.value)
+    return float(node.value)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _number)
 
 
 class _BadScalar(Exception):
@@ -107,14 +149,53 @@ def _syntax_error(path: Path | str, e: yaml.YAMLError) -> YamlError:
     return YamlError(f"{path}{where}: YAML tidak sah ({problem}). Perbaiki file ini.")
 
 
+def refuse_other_breaks(text: str, path: Path | str) -> None:
+    """Refuse a line break other than LF or CRLF: YAML breaks the line there, an editor shows one line."""
+    found = _OTHER_BREAKS.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise YamlError(f"{path}, baris {line}: memuat pemisah baris {_BREAK_NAMES[found.group()]} yang di editor "
+                        "tampak sebagai satu baris, tetapi dibaca YAML sebagai baris baru. Hapus karakter itu "
+                        "(ketik ulang baris ini) dan simpan dengan akhir baris biasa.")
+
+
+def _refuse_duplicates(loader: Any, root: yaml.Node, path: Path | str) -> None:
+    """Refuse a key written twice in one mapping (at its second line) and nesting deeper than ``NESTING_MAX``."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > NESTING_MAX:
+            raise YamlError(f"{path}, baris {node.start_mark.line + 1}: bertingkat terlalu dalam (lebih dari "
+                            f"{NESTING_MAX} tingkat daftar atau kumpulan). File pengaturan tidak memerlukannya.")
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key, value in node.value:
+                name = (key.tag, loader.construct_object(key)) if isinstance(key, yaml.ScalarNode) else None
+                if name is None or not isinstance(name[1], (str, int, float, bool, dt.date, type(None))):
+                    raise YamlError(f"{path}, baris {key.start_mark.line + 1}: kunci harus teks atau angka, bukan "
+                                    "daftar atau kumpulan.")
+                line = key.start_mark.line + 1
+                if name in seen:
+                    raise YamlError(f"{path}, baris {line}: kunci {key.value!r} sudah ditulis di baris "
+                                    f"{seen[name]}. Setiap kunci hanya boleh ditulis sekali; hapus salah satunya "
+                                    "(yang berlaku harus jelas, bukan yang terakhir).")
+                seen[name] = line
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
 def parse_with_lines(text: str, path: Path | str) -> tuple[Any, Lines]:
-    """The document in ``text`` and the line of every key path in it (after ``refuse_expansion``)."""
+    """The document in ``text`` and the line of every key path in it (after ``refuse_other_breaks``,
+    ``refuse_expansion`` and ``_refuse_duplicates``), read with the strict resolver."""
+    refuse_other_breaks(text, path)
     refuse_expansion(text, path)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _refuse_duplicates(loader, node, path)
         data = loader.construct_document(node)
         lines: Lines = {}
         _record(loader, node, (), lines)
