@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import http.server
 import mimetypes
+import posixpath
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -38,8 +40,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self):
-        """A path the file system cannot name (``%00`` decodes to a NUL byte, which ``open`` refuses with a
-        ``ValueError``) is a bad request, answered as such instead of a traceback in the log."""
+        """Only a path already in its normal form inside the site is served (issue 32, D13); any other is "not
+        found", never redirected. ``http.server`` answers a folder without its final ``/`` with a redirect to
+        the path as sent plus ``/``: ``/\\host/../page`` became ``Location: /\\host/../page/``, which a client
+        may follow to another host. A path the file system cannot name (``%00`` decodes to a NUL byte, which
+        ``open`` refuses with a ``ValueError``) is a bad request, answered as such instead of a traceback."""
+        refused = refusal(self.path)
+        if refused is not None:
+            self.send_error(refused, "Alamat tidak sah" if refused == 400 else "Halaman tidak ditemukan")
+            return None
         try:
             return super().send_head()
         except ValueError:
@@ -50,6 +59,21 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         """No directory listings: a folder without index.html is "not found", as on a static host."""
         self.send_error(404, "Halaman tidak ditemukan")
         return None
+
+
+def refusal(request_path: str) -> int | None:
+    """The status a request's path (query and fragment aside) is refused with, or None when it names a place
+    inside the site in normal form. A control character (``%00``) is a bad request (400); a path that does not
+    start with one ``/`` or, decoded, holds a backslash or an empty, ``.`` or ``..`` segment is not found
+    (404): the redirects ``http.server`` makes (a folder's final ``/``) then stay on this site."""
+    path = urllib.parse.unquote(request_path.split("?", 1)[0].split("#", 1)[0], errors="replace")
+    if any(ord(c) < 32 or c == "\x7f" for c in path):
+        return 400
+    inner = path.rstrip("/")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or "//" in inner or (
+            inner and posixpath.normpath(inner) != inner):
+        return 404
+    return None
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):
