@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import settings
+from . import lookalike, settings
 from .names import NAME_HEADERS, name_levels
 from .problems import Problem
 from .schema import TableSpec
@@ -27,7 +27,10 @@ TITLE_ROWS = 30  # header rows are looked for among this many first rows
 
 
 def normalise_header(name: object) -> str:
-    text = str(name).replace("\ufeff", "").strip().lower()
+    """A header as it is looked up: look-alike letters as the ASCII letters they look like
+    (``lookalike.skeleton``, so a header and a ``judul_kolom.yml`` key match as staff see them), lower case,
+    every run of other characters one ``_``."""
+    text = lookalike.skeleton(str(name).replace("\ufeff", "")).strip().lower()
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from . import declarations
+from . import declarations, lookalike
 from .declarations import Declarations
 from .kinds import Kind, kind
 
@@ -23,9 +23,13 @@ PERSONAL_HEADERS = declarations.personal_vocabulary()
 
 
 def header_words(header: object) -> list[str]:
-    """A header as the vocabulary reads it: its words, folded, abbreviations written out, phrases as one word."""
+    """A header as the vocabulary reads it: its words, folded, abbreviations written out, phrases as one word.
+    Look-alike letters are read as the ASCII letters they look like (``lookalike.skeleton``, issue 32 D7)."""
+    return _words(lookalike.skeleton(unicodedata.normalize("NFKC", str(header))))
+
+
+def _words(text: str) -> list[str]:
     vocab = PERSONAL_HEADERS
-    text = unicodedata.normalize("NFKC", str(header))
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)).lower()
     words: list[str] = []
     letters = ""
@@ -51,9 +55,18 @@ def header_words(header: object) -> list[str]:
 
 
 def personal_column(header: object) -> str | None:
-    """What personal data a column header announces (as written or normalised), or None."""
+    """What personal data a column header announces (as written or normalised), or None. A header with
+    look-alike letters is read both as it looks and as it is spelled (``lookalike.readings``): personal if
+    either reading is."""
+    for reading in lookalike.readings(unicodedata.normalize("NFKC", str(header))):
+        found = _personal(_words(reading))
+        if found:
+            return found
+    return None
+
+
+def _personal(words: list[str]) -> str | None:
     vocab = PERSONAL_HEADERS
-    words = header_words(header)
     present = set(words)
     counting = bool(present & vocab.counting)
     for i, w in enumerate(words):

@@ -63,8 +63,7 @@ def _number(value: Any) -> float:
     OverflowError in ``float``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("harus angka")
-    if isinstance(value, int) and abs(value) > NUMBER_MAX or isinstance(value, float) and not (
-            math.isfinite(value) and abs(value) <= NUMBER_MAX):
+    if not (math.isfinite(value) if isinstance(value, float) else True) or abs(value) > NUMBER_MAX:
         raise ValueError(f"angka terlalu besar (paling besar {NUMBER_MAX:,})".replace(",", "."))
     return float(value)
 

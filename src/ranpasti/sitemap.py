@@ -101,44 +101,57 @@ def _children(s: PageSpec, regions: Regions, progress: dict[str, str], below: di
     return [Link(regions.unit(k).label, progress[k]) for k in sorted(below.get(s.kode, []))]
 
 
-# A link as the templates, tables and maps (SVG) write it: a relative href to a page folder (ending in "/")
-_PAGE_LINK = re.compile(r'<a\b[^>]*?\bhref="(?![a-z]+:|/|#)([^"#?]*/)"[^>]*>(.*?)</a>', re.DOTALL)
+# A link as the templates, tables and maps (SVG) write it: a relative href to a page folder (ending in "/").
+# The quote may be escaped (``\"``): the same link inside a notebook's JSON (its HTML outputs).
+_PAGE_LINK = re.compile(r'<a\b[^>]*?\bhref=(\\?")(?![a-z]+:|/|#)([^"#?\\]*/)\1[^>]*>(.*?)</a>', re.DOTALL)
+# Published files that can hold such a link: pages, notebooks (their HTML outputs), images (maps, charts)
+LINKING_SUFFIXES = (".html", ".ipynb", ".svg")
 
 
 def unlink_unpublished(site: Path, published: set[str], dead: set[str]) -> int:
-    """Unwrap every link, in the ``published`` pages of ``site``, to a ``dead`` page (a known page folder the
-    site does not carry); returns how many pages changed.
+    """Unwrap every link, in any file of the ``published`` pages of ``site`` that can hold one (``.html``,
+    the notebook's HTML outputs in ``.ipynb``, ``.svg``), to a ``dead`` page (a known page folder the site
+    does not carry); returns how many files changed.
 
-    The published set is the one source of truth for links (issue 32, B60): a notebook links every unit
+    The published set is the one source of truth for links (issue 32, B60, D12): a notebook links every unit
     below its own (tables, maps) without knowing which of them are published, a page reused from the
     previous site links what was published then, and a page with ``terbit: false`` or a failed page is
-    still a known page folder. ``dead`` (known pages left out of this site) decides which HTML files are
-    read at all, so a build that leaves nothing out reads nothing. A changed file is written anew and
-    renamed into place: pages hard-linked from the published site are never written through."""
+    still a known page folder. ``dead`` (known pages left out of this site) decides which files are read at
+    all, so a build that leaves nothing out reads nothing. A changed file is written anew and renamed into
+    place: files hard-linked from the published site or a cache are never written through."""
     if not dead:
         return 0
-    needles = {("/" + p.rstrip("/").rsplit("/", 1)[-1] + "/").encode() for p in dead}
-    needles |= {(p.rstrip("/").rsplit("/", 1)[-1] + "/").encode() for p in dead}
+    needles = {(p.rstrip("/").rsplit("/", 1)[-1] + "/").encode() for p in dead}
     changed = 0
     for page in sorted(published):
-        path = site / page / "index.html"
+        folder = site / page
         try:
-            data = path.read_bytes()
+            paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in LINKING_SUFFIXES and p.is_file())
         except OSError:
             continue
-        if not any(n in data for n in needles):
-            continue
-        text = data.decode("utf-8")
-
-        def unwrap(m: re.Match[str], page: str = page) -> str:
-            target = posixpath.normpath(posixpath.join("/" + page, m.group(1))).strip("/")
-            target = target + "/" if target else ""
-            return m.group(2) if target in dead else m.group(0)
-
-        new = _PAGE_LINK.sub(unwrap, text)
-        if new != text:
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(new, encoding="utf-8")
-            os.replace(tmp, path)
-            changed += 1
+        for path in paths:
+            changed += _unlink_file(path, page, dead, needles)
     return changed
+
+
+def _unlink_file(path: Path, page: str, dead: set[str], needles: set[bytes]) -> int:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return 0
+    if not any(n in data for n in needles):
+        return 0
+    text = data.decode("utf-8")
+
+    def unwrap(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join("/" + page, m.group(2))).strip("/")
+        target = target + "/" if target else ""
+        return m.group(3) if target in dead else m.group(0)
+
+    new = _PAGE_LINK.sub(unwrap, text)
+    if new == text:
+        return 0
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, path)
+    return 1

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -56,7 +56,8 @@ class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
     """The safe loader with one strict resolver (see the module's docstring), dates that do not exist and
     numbers too long refused at their line instead of a ValueError."""
 
-    yaml_implicit_resolvers: dict = {}  # our own, never YAML 1.1's (add_implicit_resolver copies the parent's)
+    # our own, never YAML 1.1's (add_implicit_resolver would copy the parent's)
+    yaml_implicit_resolvers: ClassVar[dict] = {}
 
 
 for _tag, _pattern, _first in (
