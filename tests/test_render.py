@@ -31,6 +31,7 @@ from ranpasti.regions import load_regions
 from ranpasti.render import RENDERERS, RenderContext
 from ranpasti.render.assets import (
     SiteInfo,
+    build_path_leak,
     build_paths,
     outputs,
     publishable_notebook,
@@ -195,8 +196,9 @@ def test_downloads_equal_the_notebook_bundles(sample, site):
         nb = read_notebook(r.notebook)
         # the audit record, unchanged but for the build machine's folders (issue 32, B61)
         published = (folder / "notebook.ipynb").read_text(encoding="utf-8")
-        assert published == publishable_notebook(r.notebook.read_text(encoding="utf-8"), paths)
+        assert published == publishable_notebook(r.notebook.read_text(encoding="utf-8"))
         assert str(sample["opts"].cache_dir.resolve()) not in published
+        assert build_path_leak(published.encode("utf-8"), paths) is None  # D11: no folder name, no temp name
         assert json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"][
             "parameters"]["kode"] == r.kode
         for out in outputs(nb):

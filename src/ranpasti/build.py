@@ -31,7 +31,7 @@ from .params import load_pages, write_params
 from .phases import PhaseClock
 from .regions import Regions, load_regions
 from .render import RenderContext, choose
-from .render.assets import CHART_STAT, build_paths
+from .render.assets import CHART_STAT, build_path_leak, build_paths
 from .sitemap import build_sitemap, unlink_unpublished
 from .store import Store, cache_lock, ingest, needs_ingest
 from .swap import recover, swap_into_place
@@ -384,18 +384,17 @@ def _refuse_personal_numbers(staging: Path, pages: list[str], opts: BuildOptions
 
 
 def _refuse_build_paths(staging: Path, pages: list[str], paths: tuple[str, ...], opts: BuildOptions) -> None:
-    """The build machine's folders are never published (issue 32, B61): notebooks are published through
-    ``publishable_notebook``; this refuses any file of a page rendered now that still names one."""
-    needles = [p.encode("utf-8") for p in paths]
+    """The build machine's folders are never published (issue 32, B61, D11): notebooks are published through
+    ``publishable_notebook``; this refuses any file of a page rendered now that still names one, as a path
+    or by its name (``build_path_leak``)."""
     for page in pages:
         folder = staging / page
         for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-            data = path.read_bytes() if path.is_file() else b""
-            hit = next((n for n in needles if n in data), None)
+            hit = build_path_leak(path.read_bytes(), paths) if path.is_file() else None
             if hit is not None:
                 raise RenderFailed(f"{path.relative_to(staging)} akan memuat alamat folder komputer build "
-                                   f"({hit.decode('utf-8', 'replace')}); alamat itu tidak boleh terbit. Laporkan "
-                                   f"ke pengelola ranpasti. Situs di {opts.out}/ TIDAK diubah.")
+                                   f"({hit}); alamat itu tidak boleh terbit. Laporkan ke pengelola ranpasti. Situs "
+                                   f"di {opts.out}/ TIDAK diubah.")
 
 
 def _failure_text(report: BuildReport, opts: BuildOptions, published: bool = False) -> str:

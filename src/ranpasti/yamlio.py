@@ -161,29 +161,46 @@ def refuse_other_breaks(text: str, path: Path | str) -> None:
 
 
 def _refuse_duplicates(loader: Any, root: yaml.Node, path: Path | str) -> None:
-    """Refuse a key written twice in one mapping (at its second line) and nesting deeper than ``NESTING_MAX``."""
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    """Refuse, naming the line and the key: a key written twice in one mapping (at its second line), nesting
+    deeper than ``NESTING_MAX``, a number longer than ``DIGITS_MAX`` digits."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
     while stack:
-        node, depth = stack.pop()
-        if depth > NESTING_MAX:
-            raise YamlError(f"{path}, baris {node.start_mark.line + 1}: bertingkat terlalu dalam (lebih dari "
-                            f"{NESTING_MAX} tingkat daftar atau kumpulan). File pengaturan tidak memerlukannya.")
+        node, at = stack.pop()
+        where = f"{path}, baris {node.start_mark.line + 1}: " + (f"kunci {_key_text(at)}: " if at else "")
+        if len(at) > NESTING_MAX:  # named by its first key: the path itself is what is too long
+            raise YamlError(f"{path}, baris {node.start_mark.line + 1}: kunci {_key_text(at[:1])}: bertingkat "
+                            f"terlalu dalam (lebih dari {NESTING_MAX} tingkat daftar atau kumpulan). File "
+                            "pengaturan tidak memerlukannya.")
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, int] = {}
             for key, value in node.value:
+                line = key.start_mark.line + 1
                 name = (key.tag, loader.construct_object(key)) if isinstance(key, yaml.ScalarNode) else None
                 if name is None or not isinstance(name[1], (str, int, float, bool, dt.date, type(None))):
-                    raise YamlError(f"{path}, baris {key.start_mark.line + 1}: kunci harus teks atau angka, bukan "
-                                    "daftar atau kumpulan.")
-                line = key.start_mark.line + 1
+                    raise YamlError(f"{path}, baris {line}: kunci harus teks atau angka, bukan daftar atau "
+                                    "kumpulan.")
                 if name in seen:
-                    raise YamlError(f"{path}, baris {line}: kunci {key.value!r} sudah ditulis di baris "
-                                    f"{seen[name]}. Setiap kunci hanya boleh ditulis sekali; hapus salah satunya "
-                                    "(yang berlaku harus jelas, bukan yang terakhir).")
+                    raise YamlError(f"{path}, baris {line}: kunci {_key_text((*at, key.value))} sudah ditulis di "
+                                    f"baris {seen[name]}. Setiap kunci hanya boleh ditulis sekali: hapus salah "
+                                    "satunya (yang berlaku harus jelas, bukan yang terakhir).")
                 seen[name] = line
-                stack.append((value, depth + 1))
+                stack.append((value, (*at, key.value)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
+            stack.extend((item, (*at, i)) for i, item in enumerate(node.value))
+        elif node.tag.endswith((":int", ":float")) and sum(c.isdigit() for c in node.value) > DIGITS_MAX:
+            raise YamlError(f"{where}angka {node.value[:12]}... terlalu panjang (lebih dari {DIGITS_MAX} angka). "
+                            "Tulis angka yang masuk akal.")
+
+
+def _key_text(at: tuple) -> str:
+    """``'ambang_capaian' (butir ke-1) › 'min'``, as the schema's messages name a key."""
+    parts: list[str] = []
+    for part in at:
+        if isinstance(part, int) and parts:
+            parts[-1] += f" (butir ke-{part + 1})"
+        else:
+            parts.append(repr(part))
+    return " › ".join(parts)
 
 
 def parse_with_lines(text: str, path: Path | str) -> tuple[Any, Lines]:

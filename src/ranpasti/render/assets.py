@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
 
-from .. import SAMPLE_LABEL, fmt
+from .. import SAMPLE_LABEL, fmt, settings
 from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ..files import link_or_copy, sha256_bytes
 from ..fingerprint import source_fingerprint
@@ -123,15 +123,75 @@ def build_paths(ctx: RenderContext) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def publishable_notebook(text: str, paths: tuple[str, ...]) -> str:
-    """The executed notebook as it may be published: every absolute path under the build's folders
-    (``SiteInfo.build_paths``, in the JSON text as written and JSON-escaped) is cut to the folder's name, so
-    ``cache_dir = "/home/staf/proyek/.ranpasti/cache"`` is published as ``cache_dir = "…/cache"``."""
+# Parameters a page's params file gives (kode, bulan, catatan, ...): published as given. Every other parameter
+# is the build's own (``data_dir``, ``cache_dir``: where this build's cache is) and is published as the
+# notebook's own default, which is what a reader re-running the page from the project folder uses.
+PAGE_PARAMETERS = frozenset().union(*(model.model_fields for model in settings.PARAMS_MODELS.values()))
+# What only a build names: its temporary notebook names (``index.tmp-23816.ipynb``, a process id)
+_TEMP_NAME = re.compile(rb"\.tmp-\d+")
+
+
+def publishable_notebook(text: str) -> str:
+    """The executed notebook as it may be published (issue 32, B61, D11): the parameters a reader would use
+    to re-run the page, never the build's own folders or temporary names.
+
+    The build's own parameters (not ``PAGE_PARAMETERS``) take the notebook's defaults (its cell tagged
+    ``parameters``), in papermill's metadata and in the cell papermill injected (written anew by papermill's
+    own translator); ``input_path`` is the project's ``notebooks/<name>.ipynb`` and ``output_path`` the
+    published ``notebook.ipynb``. Before publishing, ``build_path_leak`` refuses any published file (this one
+    too) that still names a build folder."""
+    from papermill.translators import translate_parameters
+
+    nb = json.loads(text)
+    meta = nb.get("metadata", {}).get("papermill")
+    if not isinstance(meta, dict):
+        return text
+    defaults = notebook_defaults(nb)
+    given = meta.get("parameters") or {}
+    reader = {k: v for k, v in given.items() if k in PAGE_PARAMETERS}
+    reader.update({k: defaults[k] for k in given if k not in PAGE_PARAMETERS and k in defaults})
+    meta["parameters"] = reader
+    meta["input_path"] = "notebooks/" + re.split(r"[/\\]", str(meta.get("input_path") or ""))[-1]
+    meta["output_path"] = "notebook.ipynb"
+    info = nb["metadata"].get("kernelspec", {})
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = translate_parameters(info.get("name", "python3"), info.get("language", "python"),
+                                                  reader, "Parameters")
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def notebook_defaults(nb: dict) -> dict:
+    """The values the notebook's cell tagged ``parameters`` assigns (``cache_dir = ".ranpasti/cache"``)."""
+    import ast
+
+    out: dict = {}
+    for cell in nb.get("cells", []):
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = cell.get("source", "")
+        for node in ast.parse("".join(source) if isinstance(source, list) else source).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return out
+
+
+def build_path_leak(data: bytes, paths: tuple[str, ...]) -> str | None:
+    """What of the build machine a published file names, or None: one of its folders (``paths``) as an
+    absolute path (as written or JSON-escaped), in the cut form ``…/<folder name>``, or a temporary name of
+    the build (``.tmp-<process id>``)."""
     for path in paths:
-        name = "…/" + re.split(r"[/\\]", path)[-1]
         for form in {path, json.dumps(path)[1:-1]}:
-            text = re.sub(re.escape(form) + r"(?![^/\\\s\"'])", name.replace("\\", "\\\\"), text)
-    return text
+            if form.encode("utf-8") in data:
+                return form
+        name = "…/" + re.split(r"[/\\]", path)[-1]
+        if name.encode("utf-8") in data:
+            return name
+    found = _TEMP_NAME.search(data)
+    return found.group().decode("ascii") if found else None
 
 
 @lru_cache(maxsize=1)
@@ -427,7 +487,7 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
     published = cache / "notebook.ipynb"
     if not published.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        text = publishable_notebook(record.notebook.read_text(encoding="utf-8"), site.build_paths)
+        text = publishable_notebook(record.notebook.read_text(encoding="utf-8"))
         write_atomic(published, text.encode("utf-8"))
     link_or_copy(published, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]
