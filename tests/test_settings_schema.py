@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_sample_data
+from conftest import copy_sample_data, validate_folder
 from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -31,9 +31,11 @@ from pydantic import BaseModel, ValidationError
 from ranpasti import settings
 from ranpasti.cli import main
 from ranpasti.config import load_config
+from ranpasti.headers import load_mapping, normalise_header
 from ranpasti.params import ParamsError, load_pages, write_params
 from ranpasti.regions import Regions
-from ranpasti.render.assets import content_security_policy, publishable_notebook
+from ranpasti.render.assets import build_path_leak, content_security_policy, publishable_notebook
+from ranpasti.schema import personal_column
 from ranpasti.sitemap import unlink_unpublished
 from ranpasti.store import ingest
 from ranpasti.yamlio import YamlError, load_with_lines, parse_with_lines
@@ -403,14 +405,44 @@ def test_links_to_pages_left_out_are_unwrapped_not_written_through_B60(tmp_path)
     assert gone.exists() is False
 
 
-def test_a_published_notebook_names_no_build_folder_B61():
-    cache = "/home/staf/proyek/.ranpasti/cache"
-    nb = {"cells": [{"source": f'cache_dir = "{cache}"\n'}],
-          "metadata": {"papermill": {"parameters": {"cache_dir": cache},
-                                     "input_path": "/home/staf/proyek/notebooks/kecamatan.ipynb"}}}
-    text = publishable_notebook(json.dumps(nb), (cache, "/home/staf/proyek"))
-    assert "/home/staf" not in text
-    assert json.loads(text)["metadata"]["papermill"]["parameters"]["cache_dir"] == "…/cache"
+def papermill_notebook(cache: str, output: str) -> dict:
+    """A notebook as papermill leaves it for a page (its own defaults, the injected cell, its metadata)."""
+    defaults = 'kode = "16"  # kode\ndata_dir = "data"  # folder data\ncache_dir = ".ranpasti/cache"  # cache\n'
+    injected = f'# Parameters\nkode = "16.05"\ndata_dir = ""\ncache_dir = "{cache}"\n'
+    return {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": defaults},
+                      {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": injected},
+                      {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": []}],
+            "metadata": {"kernelspec": {"name": "python3", "language": "python"},
+                         "papermill": {"parameters": {"kode": "16.05", "data_dir": "", "cache_dir": cache},
+                                       "input_path": "/home/staf/proyek/notebooks/kecamatan.ipynb",
+                                       "output_path": output}}}
+
+
+def test_a_published_notebook_carries_the_parameters_a_reader_reruns_it_with_B61_D11():
+    """B61, D11: the build's own folders, their names and its temporary names (a process id) never reach a
+    published notebook; it carries the notebook's defaults, with which README's papermill command re-runs
+    the page from the project folder."""
+    cache = "/home/staf/proyek/B-cache2"
+    nb = papermill_notebook(cache, "/home/staf/proyek/B-build2/notebooks/index.tmp-23816.ipynb")
+    text = publishable_notebook(json.dumps(nb))
+    assert "/home/staf" not in text and "B-cache2" not in text and "tmp-23816" not in text
+    published = json.loads(text)
+    papermill = published["metadata"]["papermill"]
+    assert papermill["parameters"] == {"kode": "16.05", "data_dir": "data", "cache_dir": ".ranpasti/cache"}
+    assert (papermill["input_path"], papermill["output_path"]) == ("notebooks/kecamatan.ipynb", "notebook.ipynb")
+    injected = "".join(published["cells"][1]["source"])
+    assert 'cache_dir = ".ranpasti/cache"' in injected and 'kode = "16.05"' in injected
+    assert build_path_leak(text.encode(), (cache,)) is None
+
+
+@pytest.mark.parametrize("leak", ['"cache_dir": "…/B-cache2"',
+                                  '"output_path": "…/B-build2/notebooks/index.tmp-23816.ipynb"',
+                                  '"output_path": "index.tmp-23816.ipynb"', '"x": "/home/staf/proyek/B-cache2/a"',
+                                  '"x": "C:\\\\staf\\\\B-cache2"'])
+def test_the_pre_publish_check_knows_a_build_folder_by_its_path_and_its_name_D11(leak):
+    paths = ("/home/staf/proyek/B-cache2", "/home/staf/proyek/B-build2", "C:\\staf\\B-cache2")
+    assert build_path_leak(("{" + leak + "}").encode(), paths) is not None, leak
+    assert build_path_leak(b'{"cache_dir": ".ranpasti/cache", "data_dir": "data"}', paths) is None
 
 
 def test_the_policy_allows_nothing_from_outside():
@@ -441,8 +473,14 @@ def test_every_page_carries_the_policy_and_no_build_path_B25_B61(built):
         if path.is_file() and path.suffix in (".ipynb", ".html", ".json", ".csv", ".js"):
             data = path.read_bytes()
             assert not any(n in data for n in needles), path
+    names = {("…/" + Path(p).resolve().name).encode() for p in (opts.cache_dir, opts.build_dir)}
+    for path in site.rglob("*.ipynb"):  # D11: nor their names or a temporary notebook's name
+        data = path.read_bytes()
+        assert not any(n in data for n in names) and not re.search(rb"\.tmp-\d+", data), path
     nb = json.loads((site / "kabupaten-musi-rawas" / "notebook.ipynb").read_text(encoding="utf-8"))
-    assert nb["metadata"]["papermill"]["parameters"]["cache_dir"] == "…/cache"
+    papermill = nb["metadata"]["papermill"]
+    assert papermill["parameters"]["cache_dir"] == ".ranpasti/cache" and papermill["parameters"]["data_dir"] == "data"
+    assert (papermill["input_path"], papermill["output_path"]) == ("notebooks/kabupaten.ipynb", "notebook.ipynb")
 
 
 @pytest.mark.browser
@@ -520,3 +558,335 @@ def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
     assert "Tugumulyo" in html  # still named in its row and on the map, only not linked
     sibling = store.regions.unit("16.05.02").slug
     assert f'href="{sibling}/"' in html
+
+
+# ------------------------------------------------------------------------------------------ D6: a key twice
+
+def settings_files(tmp_path: Path) -> dict[str, typing.Callable[[str], Path]]:
+    """Each kind of settings file, written with a text and read as the project reads it."""
+    def konfigurasi(text: str) -> Path:
+        (tmp_path / "konfigurasi.yml").write_text(text, encoding="utf-8")
+        load_config(tmp_path)
+        return tmp_path / "konfigurasi.yml"
+
+    def params(text: str) -> Path:
+        (tmp_path / "index.yml").write_text(text, encoding="utf-8")
+        settings.read(tmp_path / "index.yml", settings.ProgressParams)
+        return tmp_path / "index.yml"
+
+    def judul_kolom(text: str) -> Path:
+        (tmp_path / "judul_kolom.yml").write_text(text, encoding="utf-8")
+        _, problems = load_mapping(tmp_path, {"lokmin": {"penanggung_jawab"}})
+        if problems:
+            raise YamlError(problems[0].message)
+        return tmp_path / "judul_kolom.yml"
+
+    return {"konfigurasi": konfigurasi, "params": params, "judul_kolom": judul_kolom}
+
+
+DUPLICATES = [
+    ("params", "kode: '16.05'\nterbit: false  # JANGAN terbitkan\ncatatan: ''\nterbit: true\n", 4, "'terbit'", 2),
+    ("konfigurasi", "batas_privasi_krs: 5\nketerangan_sumber: x\nbatas_privasi_krs: 1\n", 3, "'batas_privasi_krs'", 1),
+    ("konfigurasi", "ambang_capaian:\n  - {min: 80, label: A, warna: '#18794e', min: 0}\n", 2, "'min'", 2),
+    ("judul_kolom", "lokmin:\n  Penanggung: penanggung_jawab\nlokmin:\n  PJ: penanggung_jawab\n", 3, "'lokmin'", 1),
+]
+
+
+@pytest.mark.parametrize("kind,text,line,key,first", DUPLICATES)
+def test_a_key_written_twice_is_refused_at_its_second_line_D6(tmp_path, kind, text, line, key, first):
+    """D6: the last of two equal keys won silently (a generated ``terbit: true`` under ``terbit: false``
+    published the page; a second ``batas_privasi_krs`` lowered the masking)."""
+    with pytest.raises(YamlError) as err:
+        settings_files(tmp_path)[kind](text)
+    assert f"baris {line}: kunci " in str(err.value) and key in str(err.value), str(err.value)
+    assert f"sudah ditulis di baris {first}" in str(err.value), str(err.value)
+
+
+KEYS = st.from_regex(r"[a-z][a-z_]{0,6}", fullmatch=True)
+SCALARS = st.one_of(st.integers(-1000, 1000), st.booleans(), st.text("abc xyz", max_size=5), st.none())
+
+
+@st.composite
+def mapping_with_a_duplicate(draw) -> tuple[str, int]:
+    """A YAML document (block or flow mappings, nested) in which one mapping has a key twice; and the line
+    of the second."""
+    lines: list[str] = []
+    target = draw(st.integers(0, 3))  # which mapping gets the duplicate
+
+    def block(depth: int, index: list[int]) -> None:
+        me = index[0]
+        index[0] += 1
+        keys = draw(st.lists(KEYS, min_size=1, max_size=4, unique=True))
+        for i, key in enumerate(keys):
+            nested = depth < 2 and draw(st.booleans())
+            if nested:
+                lines.append("  " * depth + f"{key}:")
+                block(depth + 1, index)
+            else:
+                lines.append("  " * depth + f"{key}: {json.dumps(draw(SCALARS))}")
+            if me == target and i == len(keys) - 1:
+                again = draw(st.sampled_from(keys))
+                lines.append("  " * depth + f"{again}: {json.dumps(draw(SCALARS))}")
+                lines.append(f"#@{len(lines)}")
+
+    index = [0]
+    block(0, index)
+    if not any(ln.startswith("#@") for ln in lines):  # the chosen mapping was not made: the top one then
+        top = [ln.split(":")[0] for ln in lines if ln[:1].isalpha()]
+        lines.append(f"{draw(st.sampled_from(top))}: 1")
+        lines.append(f"#@{len(lines)}")
+    marker = next(ln for ln in lines if ln.startswith("#@"))
+    return "\n".join(lines) + "\n", int(marker[2:])
+
+
+@FAST
+@given(case=mapping_with_a_duplicate())
+def test_any_key_twice_at_any_depth_is_refused_at_its_line_D6(case):
+    text, line = case
+    with pytest.raises(YamlError) as err:
+        parse_with_lines(text, "setelan.yml")
+    assert f"setelan.yml, baris {line}: kunci " in str(err.value) and "sudah ditulis" in str(err.value)
+
+
+# ------------------------------------------------------------------------------------------ D9: one strict resolver
+
+IMPLICIT = [  # (written, what YAML 1.1 made of it)
+    ("1:00:00", 3600), ("0x5", 5), ("0b101", 5), ("+5", 5), ("1_000", 1000), ("022", 18), ("0o12", 10),
+    ("1e3", 1000.0), (".5", 0.5), (".inf", float("inf")), ("yes", True), ("no", False), ("on", True),
+    ("off", False), ("Yes", True), ("TRUE", True), ("y", "y"), ("=", "="), ("NULL", None), ("Null", None),
+    ("2024-06-01 10:00:00", None), ("1.", 1.0), ("-0x1", -1),
+]
+
+
+@pytest.mark.parametrize("written,old", IMPLICIT)
+def test_yaml_1_1_forms_are_text_that_the_schema_refuses_D9(tmp_path, written, old):
+    """D9: ``1:00:00`` was 3600, ``0x5`` and ``022`` numbers, ``yes``/``off`` booleans: now text, refused by
+    the key's usual message wherever a number or true/false is wanted."""
+    assert parse_with_lines(f"a: {written}\n", "f.yml")[0] == {"a": written}
+    message = refused(tmp_path, f"batas_privasi_krs: {written}\n")
+    assert "'batas_privasi_krs': harus bilangan bulat, bukan teks" in message, message
+    message = refused(tmp_path, f"data_contoh: {written}\n")
+    assert "'data_contoh': harus true atau false, bukan teks" in message, message
+
+
+@pytest.mark.parametrize("written", ["022", "0x12", "018", "16.05.01"])
+def test_a_code_is_read_as_written_D9(tmp_path, written):
+    """D9: ``kode: 022`` and ``kode: 0x12`` were both the code "18"; a code is the text written."""
+    (tmp_path / "index.yml").write_text(f"kode: {written}\n", encoding="utf-8")
+    assert settings.read(tmp_path / "index.yml", settings.ProgressParams).kode == written
+
+
+STRICT = {"int": r"-?(0|[1-9][0-9]*)", "float": r"-?(0|[1-9][0-9]*)\.[0-9]+", "bool": r"true|false",
+          "null": r"~|null|", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
+
+
+@hsettings(max_examples=300, deadline=None, derandomize=True)
+@given(word=st.text(alphabet="0123456789+-_.:xXbBoOeEyYnNtTrRuUfFaAlLsS~", max_size=10))
+def test_a_plain_scalar_is_text_unless_it_has_a_strict_form_D9(word):
+    """Generated plain scalars: any value that is not text has one of the strict forms and reads back as
+    written (no sexagesimal, hexadecimal, octal, signs, underscores, yes/no/on/off)."""
+    try:
+        value = parse_with_lines(f"a: {word}\n", "f.yml")[0]
+    except YamlError:
+        return  # not valid YAML at all (e.g. "- x" or ": "): named with its line, not read
+    if not isinstance(value, dict) or "a" not in value:
+        return
+    got = value["a"]
+    if isinstance(got, str):
+        assert got == word.strip() or not word.strip()
+    elif isinstance(got, bool):
+        assert re.fullmatch(STRICT["bool"], word)
+    elif got is None:
+        assert re.fullmatch(STRICT["null"], word.strip())
+    elif isinstance(got, int):
+        assert re.fullmatch(STRICT["int"], word) and got == int(word)
+    elif isinstance(got, float):
+        assert re.fullmatch(STRICT["float"], word) and got == float(word)
+    else:
+        assert re.fullmatch(STRICT["date"], word), (word, got)
+
+
+# ------------------------------------------------------------------------------------------ D10: other line breaks
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029", "\r"])
+def test_a_line_break_an_editor_does_not_show_is_refused_D10(tmp_path, brk):
+    """D10: ``keterangan_sumber: "a"<NEL>batas_privasi_krs: 1`` looks like one line and set the threshold."""
+    message = refused(tmp_path, f'data_contoh: false\nketerangan_sumber: "a"{brk}batas_privasi_krs: 1\n')
+    assert "konfigurasi.yml, baris 2:" in message and "pemisah baris" in message, message
+
+
+@FAST
+@given(lines=st.lists(st.sampled_from(["a: 1", "b: teks", "# catatan", "c: [1, 2]", "d: 'x y'"]), min_size=1,
+                      max_size=6),
+       at=st.integers(0, 200), brk=st.sampled_from(["\x85", "\u2028", "\u2029", "\r"]), crlf=st.booleans())
+def test_any_other_line_break_anywhere_is_refused_at_its_line_D10(lines, at, brk, crlf):
+    text = ("\r\n" if crlf else "\n").join(lines) + "\n"
+    at = at % (len(text) + 1)
+    if crlf and 0 < at < len(text) and text[at - 1] == "\r":
+        at -= 1  # never between the CR and LF of a CRLF
+    spoiled = text[:at] + brk + text[at:]
+    assume(not (brk == "\r" and text[at:at + 1] == "\n"))  # that is a CRLF
+    with pytest.raises(YamlError) as err:
+        parse_with_lines(spoiled, "f.yml")
+    assert f"f.yml, baris {spoiled.count(chr(10), 0, at) + 1}:" in str(err.value), str(err.value)
+
+
+def test_crlf_files_are_read_as_before():
+    assert parse_with_lines("a: 1\r\nb: x\r\n", "f.yml")[0] == {"a": 1, "b": "x"}
+
+
+# ------------------------------------------------------------------------------------------ D8: no traceback, ever
+
+def test_a_huge_number_is_a_message_not_an_overflow_D8(tmp_path):
+    """D8: ``min: 1`` followed by 400 zeros was an OverflowError in the schema's number check."""
+    message = refused(tmp_path, "ambang_capaian: [{min: 1" + "0" * 400 + ', label: "x", warna: "#112233"}]\n')
+    assert "baris 1" in message and "'min'" in message and "terlalu panjang" in message, message
+    message = refused(tmp_path, "ambang_capaian: [{min: 10000000000000000000, label: x, warna: '#112233'}]\n")
+    assert "'min': angka terlalu besar" in message, message
+    with pytest.raises(settings.SettingsError) as err:  # the schema itself, given a huge int by any caller
+        settings.check(settings.Konfigurasi, {"ambang_capaian": [{**BAND, "min": 10**5000}],
+                                              "batas_privasi_krs": -10**5000}, "k.yml")
+    assert "terlalu besar" in str(err.value) and "terlalu kecil" in str(err.value)
+
+
+ODD_SCALARS = st.sampled_from(["1:00:00", "0x5", "+5", "1_000", "022", "yes", "off", ".inf", "-.inf", ".nan",
+                               "1e400", "~", "", "'", "\\", "\x00", "\ufeff", "2025-02-30", "9999-99-99", "<<",
+                               "&a", "*a", "!!str", "- x", "? x", "{", "[", "%", "@", "`", "|", ">", "#"])
+WILD = st.recursive(
+    st.one_of(ANY_VALUE, st.integers(min_value=10**20, max_value=10**400), st.integers(max_value=-10**20),
+              st.floats(), ODD_SCALARS, st.text(max_size=6)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.one_of(KEYS, st.integers(-3, 3)), inner, max_size=3)),
+    max_leaves=60)
+
+
+@hsettings(max_examples=200, deadline=None, derandomize=True,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(slot=st.sampled_from(SLOTS), value=WILD, depth=st.integers(0, 40), raw=st.booleans())
+def test_any_value_of_any_shape_is_read_or_named_never_a_traceback_D8(tmp_path_factory, slot, value, depth, raw):
+    """Generated: huge integers, infinities, deep nests, odd scalars (YAML 1.1 forms, YAML's indicators,
+    control characters) as any key's value, written by a YAML dumper or pasted raw: every file is read or
+    refused with a ``YamlError`` naming the file and a line, never another exception."""
+    model, path, _name = slot
+    for _ in range(depth):
+        value = [value]
+    doc = put(BASES[model], path, value)
+    file = tmp_path_factory.mktemp("wild") / "setelan.yml"
+    if raw and isinstance(value, str) and len(path) == 1:  # the value pasted as staff would type it, unquoted
+        rest = {k: v for k, v in doc.items() if k != path[0]}
+        text = (yaml.safe_dump(rest, allow_unicode=True) if rest else "") + f"{path[0]}: {value}\n"
+    else:
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    file.write_text(text, encoding="utf-8")
+    try:
+        settings.read(file, model)
+    except YamlError as e:
+        assert str(file) in str(e) and ("baris" in str(e) or "harus berisi" in str(e)), str(e)
+
+
+# ------------------------------------------------------------------------------------------ D7: look-alike letters
+
+LOOKALIKE = {  # a letter and what looks like it: Cyrillic, Greek, Armenian, Latin small capitals
+    "a": "аα", "e": "еε", "o": "оοօ", "p": "рρ", "c": "сϲ", "x": "хχ", "y": "уγ", "i": "іι", "k": "κк",
+    "n": "ո", "h": "һ", "s": "ѕ", "j": "ј", "l": "ӏ", "u": "υս", "v": "ν", "m": "м", "t": "т",
+    "A": "АΑ", "B": "ВΒ", "E": "ЕΕ", "H": "НΗ", "I": "ІΙ", "K": "КΚ", "M": "МΜ", "N": "Ν", "O": "ОΟ",
+    "P": "РΡ", "T": "ТΤ", "X": "ХΧ", "Y": "ҮΥ", "Z": "Ζ", "C": "СϹ", "S": "Ѕ", "J": "Ј",
+}
+COMBINING = "\u0300\u0301\u0302\u0308\u0323\u0331\u034f"
+PERSONAL = ["Nama Ibu Hamil", "NIK", "No KK", "Alamat", "No HP", "Tanggal Lahir", "Nama Kepala Keluarga",
+            "Telepon", "Nomor Induk Kependudukan", "Nama Lengkap", "Email", "Domisili", "Phone", "Address"]
+
+
+def disguised_letter(c: str, how: str) -> str:
+    import unicodedata
+
+    if how == "script" and c in LOOKALIKE:
+        return LOOKALIKE[c][0]
+    if how == "script2" and c in LOOKALIKE:
+        return LOOKALIKE[c][-1]
+    if how == "fullwidth" and c.isascii() and c.isalnum():
+        return chr(ord(c) + 0xFEE0)
+    if how in ("bold", "italic", "script-math", "monospace") and c.isascii() and c.isalpha():
+        style = {"bold": "BOLD", "italic": "ITALIC", "script-math": "BOLD SCRIPT", "monospace": "MONOSPACE"}[how]
+        case = "CAPITAL" if c.isupper() else "SMALL"
+        try:
+            return unicodedata.lookup(f"MATHEMATICAL {style} {case} {c.upper()}")
+        except KeyError:  # the few letters Unicode has elsewhere (italic h is the Planck constant)
+            return c
+    if how == "combining" and c.isalpha():
+        return c + COMBINING[ord(c) % len(COMBINING)]
+    return c
+
+
+@st.composite
+def disguised(draw, words: list[str]) -> tuple[str, str]:
+    plain = draw(st.sampled_from(words))
+    hows = st.sampled_from(["", "script", "script2", "fullwidth", "bold", "italic", "script-math", "monospace",
+                            "combining"])
+    text = "".join(disguised_letter(c, draw(hows)) for c in plain)
+    assume(text != plain)
+    return plain, text
+
+
+@hsettings(max_examples=300, deadline=None, derandomize=True)
+@given(case=disguised(PERSONAL))
+def test_a_personal_header_with_look_alike_letters_is_still_personal_D7(case):
+    """D7: "Nаma Ibu Hamil" with a Cyrillic а passed the header check. Generated: personal headers with
+    letters swapped for Cyrillic, Greek, Armenian, full-width or mathematical look-alikes or given combining
+    marks are read as the header they look like, and a judul_kolom.yml key matches the header as seen."""
+    plain, text = case
+    assert personal_column(text) is not None, (plain, text)
+    assert same_look(normalise_header(text), normalise_header(plain)), (plain, text)
+
+
+def same_look(a: str, b: str) -> bool:
+    """Equal, but for the letters that look alike in ASCII itself (l, I, i, 1: a Cyrillic ``ӏ`` may be any)."""
+    return re.sub("[il1]", "i", a) == re.sub("[il1]", "i", b)
+
+
+@FAST
+@given(case=disguised(["Nama Desa", "Jumlah KRS", "Kode Desa", "Jumlah Kepala Keluarga", "Bulan", "Sasaran"]))
+def test_a_harmless_header_with_look_alike_letters_stays_harmless_D7(case):
+    plain, text = case
+    assert personal_column(text) is None, (plain, text)
+    assert same_look(normalise_header(text), normalise_header(plain)), (plain, text)
+
+
+def test_a_look_alike_personal_header_mapped_onto_our_column_is_refused_D7(tmp_path):
+    """D7 through ``ranpasti validate``: the Cyrillic "Nаma Ibu Hamil" mapped onto penanggung_jawab was
+    "Data valid" and the names were published."""
+    import pandas as pd
+
+    data = copy_sample_data(tmp_path / "data")
+    header = "N\u0430ma Ibu Hamil"
+    (data / "judul_kolom.yml").write_text(f'lokmin:\n  "{header}": penanggung_jawab\n', encoding="utf-8")
+    lok = pd.read_csv(data / "lokmin.csv", dtype=str, keep_default_na=False)
+    lok.rename(columns={"penanggung_jawab": header}).to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 1 and "Data TIDAK valid" in out, out
+    assert any("lokmin.csv" in ln and "penanggung_jawab" in ln and "data pribadi" in ln for ln in out.splitlines()), out
+
+
+# ------------------------------------------------------------------------------------------ D12: links in every file
+
+def test_links_to_pages_left_out_are_unwrapped_in_notebooks_and_images_too_D12(tmp_path):
+    """D12: with a page set ``terbit: false`` the HTML was clean but the kabupaten's published notebook (its
+    map and rapor outputs, in JSON) and images still linked it."""
+    site = tmp_path / "site"
+    kab = site / "kab"
+    kab.mkdir(parents=True)
+    lines = ['<a href="b/evaluasi-2024/">Evaluasi\n', '</a> <a href="a/">A</a>\n',  # as nbformat splits lines
+             '<svg><a href="../kab/b/"><path/></a></svg>']
+    nb = {"cells": [{"outputs": [{"data": {"text/html": lines}}]}]}
+    (kab / "notebook.ipynb").write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    (kab / "peta.svg").write_text('<svg><a xlink:href="b/"><path d="M0"/></a><a href="a/">A</a></svg>',
+                                  encoding="utf-8")
+    (kab / "data.csv").write_text('kode,tautan\n1,"<a href=""b/"">b</a>"\n', encoding="utf-8")
+    changed = unlink_unpublished(site, {"kab/"}, {"kab/b/", "kab/b/evaluasi-2024/"})
+    assert changed == 2
+    text = (kab / "notebook.ipynb").read_text(encoding="utf-8")
+    out = "".join(json.loads(text)["cells"][0]["outputs"][0]["data"]["text/html"])
+    assert "b/evaluasi-2024/" not in out and "../kab/b/" not in out
+    assert "Evaluasi" in out and '<a href="a/">A</a>' in out and "<path/>" in out
+    svg = (kab / "peta.svg").read_text(encoding="utf-8")
+    assert 'href="b/"' not in svg and '<path d="M0"/>' in svg and 'href="a/"' in svg

@@ -12,6 +12,7 @@ as it looks, not ``r`` as it is transliterated); then whatever has no look-alike
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from functools import lru_cache
 
@@ -21,24 +22,49 @@ from confusable_homoglyphs.confusables import confusables_data
 
 @lru_cache(maxsize=4096)
 def _char(c: str) -> str:
-    """The ASCII look-alike of ``c``; where it has several (Greek ``Ι`` looks like ``I``, ``l`` and ``1``), the
-    one its transliteration agrees with, so letters stay letters."""
+    """The ASCII look-alike of ``c``. Where its transliteration is an ASCII letter that itself looks like that
+    look-alike (Cyrillic ``І`` is spelled ``I``, which TR39 confuses with ``l``), the transliteration: a
+    letter that looks like ``I`` stays ``I``, not ``l``."""
     spelled = anyascii(c)
     shapes = [h.get("c", "") for h in confusables_data.get(c, ())]
     shapes = [s for s in shapes if s and s.isascii() and s.isprintable()]
-    agreeing = [s for s in shapes if s.lower() == spelled.lower()]
-    return (agreeing or shapes or [spelled])[0]
+    if not shapes:
+        return spelled
+    alike = {spelled.lower(), *(h.get("c", "").lower() for h in confusables_data.get(spelled, ()))}
+    return spelled if any(s.lower() in alike for s in shapes) else shapes[0]
+
+
+# Letters that look alike in ASCII itself: a look-alike of one of them may be meant as any of them
+_STROKES = frozenset("iIl1|")
+STROKES_MAX = 8  # look-alikes of a stroke read each way (2**8 readings); beyond, all as l and all as i
 
 
 def readings(text: str) -> tuple[str, ...]:
-    """``text`` as it looks (``skeleton``) and, when that differs, as it is spelled (``anyascii`` after the
-    same folding): TR39 reads Greek ``Ι`` as ``l``, transliteration reads Cyrillic ``р`` as ``r``; a check
-    that must not be passed by a look-alike asks both."""
+    """``text`` as it looks (``skeleton``), with TR39's shapes alone, with each look-alike of a single stroke
+    (``i``, ``I``, ``l``, ``1``: Cyrillic ``ӏ`` and ``і``, Greek ``ι``) read as ``l`` and as ``i``. A check
+    that no look-alike may pass asks every reading. Never as spelled alone: Cyrillic ``ѕ`` is spelled ``dz``
+    and "Nama Deѕa" would read as a person's name."""
     if text.isascii():
         return (text,)
-    shaped = skeleton(text)
-    spelled = anyascii(_folded(text))
-    return (shaped,) if spelled == shaped else (shaped, spelled)
+    folded = _folded(text)
+    shapes = [c if c.isascii() else _shape(c) for c in folded]
+    strokes = [i for i, c in enumerate(folded) if not c.isascii() and (shapes[i] in _STROKES
+                                                                        or skeleton(c) in _STROKES)]
+    choices = (list(itertools.product("li", repeat=len(strokes))) if len(strokes) <= STROKES_MAX
+               else [("l",) * len(strokes), ("i",) * len(strokes)])
+    out = [skeleton(text), "".join(shapes)]
+    for choice in choices:
+        read = list(shapes)
+        for i, stroke in zip(strokes, choice, strict=True):
+            read[i] = stroke
+        out.append("".join(read))
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4096)
+def _shape(c: str) -> str:
+    shapes = [h.get("c", "") for h in confusables_data.get(c, ())]
+    return next((s for s in shapes if s and s.isascii() and s.isprintable()), anyascii(c))
 
 
 def _folded(text: str) -> str:

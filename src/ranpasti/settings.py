@@ -217,7 +217,7 @@ def explain(error: ValidationError, model: type[BaseModel], path: Path | str, li
         allowed = field.description if field is not None and field.description else ""
         problem = _problem(err, model, loc)
         key = _key_text(where) or "(isi file)"
-        personal = err["type"] == "value_error" and privacy.find_personal(str(err.get("input") or ""))
+        personal = err["type"] == "value_error" and privacy.find_personal(_plain(err.get("input")))
         written = "" if err["type"] == "missing" or personal else f" (tertulis {_shown(err.get('input'))})"
         at = f", baris {line}" if line else ""
         tail = f" Yang boleh: {allowed}." if allowed and err["type"] != "extra_forbidden" else ""
@@ -250,6 +250,13 @@ def _kind(value: Any) -> str:
     return {bool: "true/false", int: "bilangan bulat", float: "angka pecahan", str: "teks", list: "daftar",
             dict: "kumpulan `nama: nilai`", type(None): "kosong", dt.date: "tanggal",
             dt.datetime: "tanggal dan jam"}.get(type(value), type(value).__name__)
+
+
+def _plain(value: Any) -> str:
+    """``str(value)``, but never of an integer too long for Python to write (that raises a ValueError)."""
+    if isinstance(value, int) and abs(value) > 10**40:
+        return ""
+    return "" if value is None else str(value)
 
 
 def _shown(value: Any) -> str:

@@ -110,7 +110,7 @@ def read_text(path: Path, max_bytes: int) -> str:
         if size > max_bytes:
             raise YamlError(f"{path}: terlalu besar untuk file pengaturan ({size:,} byte; paling banyak "
                             f"{max_bytes:,}).".replace(",", "."))
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")  # line breaks as written (a lone CR is refused, not read as LF)
     except UnicodeDecodeError as e:
         raise YamlError(f"{path}: bukan teks UTF-8. Simpan ulang sebagai UTF-8.") from e
     except OSError as e:
@@ -140,12 +140,14 @@ def refuse_expansion(text: str, path: Path | str) -> None:
                                 "kunci langsung.")
             previous = token
     except yaml.YAMLError as e:
-        raise _syntax_error(path, e) from e
+        raise _syntax_error(path, e, text) from e
 
 
-def _syntax_error(path: Path | str, e: yaml.YAMLError) -> YamlError:
+def _syntax_error(path: Path | str, e: yaml.YAMLError, text: str = "") -> YamlError:
     mark = getattr(e, "problem_mark", None)
     where = f", baris {mark.line + 1}" if mark is not None else ""
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML does not allow (a control character)
+        where = f", baris {text.count(chr(10), 0, e.position) + 1}"
     problem = getattr(e, "problem", None) or str(e).splitlines()[0]
     return YamlError(f"{path}{where}: YAML tidak sah ({problem}). Perbaiki file ini.")
 
@@ -220,7 +222,7 @@ def parse_with_lines(text: str, path: Path | str) -> tuple[Any, Lines]:
     except _BadScalar as e:
         raise YamlError(f"{path}, baris {e.node.start_mark.line + 1}: {e.message}") from e
     except yaml.YAMLError as e:
-        raise _syntax_error(path, e) from e
+        raise _syntax_error(path, e, text) from e
     finally:
         loader.dispose()
     return data, lines
