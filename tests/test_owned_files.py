@@ -680,3 +680,81 @@ def test_a_lock_file_name_taken_by_staff_is_not_written_over(tmp_path, kind):
     with pytest.raises(owned.NotOwnedError, match="tidak"), exclusive(lock, "situs"):
         pass
     assert target.read_text() == "catatan staf" and (kind == "link" or lock.read_text() == "catatan staf")
+
+
+# serve: paths outside the site or not in normal form (D13) ---------------------------------------------------
+
+
+def served_site(tmp_path: Path) -> Path:
+    site = a_site(tmp_path)
+    (site / "kabupaten-pesisir-barat").mkdir()
+    (site / "kabupaten-pesisir-barat" / "index.html").write_text("<html>kab</html>")
+    return site
+
+
+def request(base: str, path: str) -> tuple[int, str | None]:
+    host, port = base.removeprefix("http://").rstrip("/").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("GET", path, skip_host=False, skip_accept_encoding=True)
+    conn.endheaders()
+    response = conn.getresponse()
+    location = response.getheader("Location")
+    response.read()
+    conn.close()
+    return response.status, location
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    from ranpasti.serve import serve_in_thread
+
+    server, base = serve_in_thread(served_site(tmp_path_factory.mktemp("serve")))
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+OUTSIDE = ["/\\10.255.255.1.invalid/../kabupaten-pesisir-barat", "//10.255.255.1.invalid/..",
+           "/%5c10.255.255.1.invalid/../kabupaten-pesisir-barat", "/x/../kabupaten-pesisir-barat",
+           "/./kabupaten-pesisir-barat", "/kabupaten-pesisir-barat//", "/%2e%2e/etc/passwd",
+           "/kabupaten-pesisir-barat/..", "http://evil.test/kabupaten-pesisir-barat"]
+
+
+@pytest.mark.parametrize("path", OUTSIDE)
+def test_d13_serve_answers_a_path_outside_or_not_normal_with_404_never_a_redirect(preview, path):
+    """D13: ``GET /\\10.255.255.1.invalid/../kabupaten-pesisir-barat`` was a 301 to
+    ``/\\10.255.255.1.invalid/../kabupaten-pesisir-barat/``, which a client may follow to another host."""
+    status, location = request(preview, path)
+    assert (status, location) == (404, None), (path, status, location)
+
+
+def test_d13_a_folder_is_still_redirected_to_itself_with_its_slash(preview):
+    assert request(preview, "/kabupaten-pesisir-barat") == (301, "/kabupaten-pesisir-barat/")
+    assert request(preview, "/kabupaten-pesisir-barat/")[0] == 200
+    assert request(preview, "/kabupaten-pesisir-barat/?q=../x")[0] == 200
+
+
+SEGMENTS = st.sampled_from(["kabupaten-pesisir-barat", "index.html", "..", ".", "", "\\", "%5c", "%2e%2e", "%2f",
+                            "evil.test", "%2F%2F", "a\\b", "%00", "x"])
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(SEGMENTS, min_size=1, max_size=5))
+def test_d13_any_redirect_stays_on_the_site_in_normal_form(preview, parts):
+    """Generated request paths: a redirect's Location is always one ``/`` then a normal path of this site
+    (no backslash, no empty, ``.`` or ``..`` segment); a path not in normal form is never served."""
+    import posixpath
+    import urllib.parse
+
+    path = "/" + "/".join(parts)
+    status, location = request(preview, path)
+    if location is not None:
+        decoded = urllib.parse.unquote(location)
+        assert location.startswith("/") and not location.startswith("//"), (path, location)
+        inner = decoded.removesuffix("/")
+        assert "\\" not in decoded and "//" not in decoded and (not inner or posixpath.normpath(inner) == inner)
+    decoded = "/" + urllib.parse.unquote(path).lstrip("/")  # http.server itself reads leading // as one /
+    inner = decoded.removesuffix("/")
+    if "\\" in decoded or "//" in decoded or (inner and posixpath.normpath(inner) != inner):
+        assert status in (400, 404), (path, status)

@@ -69,9 +69,8 @@ def refusal(request_path: str) -> int | None:
     path = urllib.parse.unquote(request_path.split("?", 1)[0].split("#", 1)[0], errors="replace")
     if any(ord(c) < 32 or c == "\x7f" for c in path):
         return 400
-    inner = path.rstrip("/")
-    if not path.startswith("/") or path.startswith("//") or "\\" in path or "//" in inner or (
-            inner and posixpath.normpath(inner) != inner):
+    inner = path.removesuffix("/")
+    if not path.startswith("/") or "//" in path or "\\" in path or (inner and posixpath.normpath(inner) != inner):
         return 404
     return None
 
