@@ -558,6 +558,12 @@ def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
     assert "Tugumulyo" in html  # still named in its row and on the map, only not linked
     sibling = store.regions.unit("16.05.02").slug
     assert f'href="{sibling}/"' in html
+    # D12: nor from the kabupaten's published notebook (map, rapor and table outputs) or its images
+    kab = opts.out / "kabupaten-musi-rawas"
+    notebook = (kab / "notebook.ipynb").read_text(encoding="utf-8")
+    assert not re.search(r'href=\\"(\./)?tugumulyo/', notebook) and f'href=\\"{sibling}/' in notebook
+    for image in kab.glob("*.svg"):
+        assert not re.search(r'href="(\./)?tugumulyo/', image.read_text(encoding="utf-8")), image
 
 
 # ------------------------------------------------------------------------------------------ D6: a key twice
