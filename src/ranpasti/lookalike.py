@@ -7,7 +7,9 @@ another word: "Nаma Ibu Hamil" passed the header check and the names were publi
 mathematical letters) and combining marks dropped (NFKD); then each remaining non-ASCII character to its
 ASCII look-alike from Unicode TR39's confusables data (``confusable_homoglyphs``: Cyrillic ``р`` is ``p``,
 as it looks, not ``r`` as it is transliterated); then whatever has no look-alike transliterated
-(``anyascii``). ASCII text is returned as it is.
+(``anyascii``). ASCII text is returned as it is. ``i``, ``I``, ``l`` and ``1`` look alike in ASCII itself,
+so the personal-header check asks every reading of their look-alikes (``readings``); ``headers`` looks
+headers up by ``skeleton``.
 """
 
 from __future__ import annotations
