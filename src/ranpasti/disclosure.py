@@ -294,12 +294,22 @@ def audit(published: pd.DataFrame, rule: Rule, cells: pd.DataFrame | None = None
     exact = pub[pub["_shown"]].groupby(key)["halaman"].agg(lambda s: tuple(sorted({p for p in s if p})))
     pages = pub.groupby(key)["halaman"].agg(lambda s: tuple(sorted({p for p in s if p})))
     pages.update(exact)
+    # a figure the decision masks, shown exactly by some page: a leak whatever else is published (its small
+    # count is then known; the rest of the audit goes on with it known)
+    both = pub.groupby(key)["_shown"].agg(["any", "all"])
+    leaked = both[both["any"] & ~both["all"]].index
+    breaches: list[Breach] = []
+    if len(leaked):
+        seen = pub[pub["_shown"]].set_index(key).loc[leaked].reset_index().drop_duplicates(key)
+        for r in seen.itertuples(index=False):
+            if 0 < r.penyebut < rule.threshold or r.penyebut != r.penyebut:
+                breaches.append(Breach(r.kode, r.periode, r.dasar, "sasaran", r.penyebut, r.penyebut,
+                                       exact.get((r.kode, r.tingkat, r.periode, r.dasar), ())))
     # exact wins over masked: a figure shown on one page is known whatever another page does
     pub = pub.drop_duplicates(key)
     pub = pub.drop(columns=["halaman"]).merge(pages.rename("halaman").reset_index(), on=key, how="left")
     pub["_kab"] = _kabupaten_of(pub)
     pub["_tahun"] = pub["periode"].astype(str).str.slice(0, 4)
-    breaches: list[Breach] = []
     hidden = pub.loc[~pub["_shown"], ["_kab", "_tahun"]].drop_duplicates()
     for kab, tahun in hidden.itertuples(index=False):
         group = pub[(pub["_kab"] == kab) & (pub["_tahun"] == tahun)]
