@@ -42,6 +42,35 @@ def _set(pend: pd.DataFrame, desa: str, bulan: str, sasaran: int, didampingi: in
     pend.loc[at, ["krs_sasaran", "krs_didampingi"]] = [str(sasaran), str(didampingi)]
 
 
+D1_KEC, D2_KEC = "18.13.06", "18.13.10"  # Pulau Pisang, Ngaras
+D1_DESA = ("18.13.06.2001", "18.13.06.2002", "18.13.06.2004")
+D2_DESA = "18.13.10.2005"
+DEC = f"{YEAR}-12"
+
+
+def _cross_period_attacks(pend: pd.DataFrame) -> pd.DataFrame:
+    """D1 (a month against the year around it): in Pulau Pisang, 2001 has 4 families in December (3
+    accompanied), 2002 reports only December (5, 4; its jangkauan for the year 5, 4), 2004 has 3 (2) in March.
+    D2 (one reporting desa, against its own series): in Ngaras only 2005 reports in December, with 3 (2)."""
+    a, b, c = D1_DESA
+    pend = pend[~((pend["kode_desa"] == b) & pend["bulan"].str.startswith(f"{YEAR}-") & (pend["bulan"] != DEC))]
+    pend = pend[~(pend["kode_desa"].str.startswith(D2_KEC + ".") & (pend["kode_desa"] != D2_DESA)
+                  & (pend["bulan"] == DEC))].copy()
+    pend = _put(pend, a, DEC, 4, 3)
+    pend = _put(pend, b, DEC, 5, 4)
+    pend = _put(pend, c, f"{YEAR}-03", 3, 2)
+    return _put(pend, D2_DESA, DEC, 3, 2)
+
+
+def _put(pend: pd.DataFrame, desa: str, bulan: str, sasaran: int, didampingi: int) -> pd.DataFrame:
+    """``_set``, adding the row (the desa's other counts copied from its latest row) when the desa sent none."""
+    if not ((pend["kode_desa"] == desa) & (pend["bulan"] == bulan)).any():
+        row = pend[pend["kode_desa"] == desa].sort_values("bulan").tail(1).assign(bulan=bulan)
+        pend = pd.concat([pend, row], ignore_index=True)
+    _set(pend, desa, bulan, sasaran, didampingi)
+    return pend
+
+
 def _desa(pend: pd.DataFrame, kec: str) -> list[str]:
     return sorted(pend.loc[pend["kode_desa"].str.startswith(kec + ".") & (pend["bulan"] == MONTH), "kode_desa"])
 
@@ -68,11 +97,19 @@ def attacked(tmp_path_factory) -> dict:
     b17 = _desa(pend, B17_KEC)[0]
     for m in range(1, 13):
         _set(pend, b17, f"{YEAR}-{m:02d}", 1, 1)
+    pend = _cross_period_attacks(pend)
     pend.to_csv(d / "pendampingan.csv", index=False)
     reach = pd.read_csv(d / "jangkauan.csv", dtype=str, keep_default_na=False)
     at = (reach["kode_desa"] == b17) & (reach["tahun"] == str(YEAR))
     reach.loc[at, ["krs_sasaran", "krs_didampingi"]] = ["1", "1"]
+    at = (reach["kode_desa"] == D1_DESA[1]) & (reach["tahun"] == str(YEAR))
+    reach.loc[at, ["krs_sasaran", "krs_didampingi"]] = ["5", "4"]
     reach.to_csv(d / "jangkauan.csv", index=False)
+    for slug, kode in (("pulau-pisang", D1_KEC), ("ngaras", D2_KEC)):  # their progress pages for December 2025
+        params = tmp / "params" / "kabupaten-pesisir-barat" / slug
+        params.mkdir(parents=True)
+        (params / "index.yml").write_text(f"kode: {kode}\nbulan: '{DEC}'\ncatatan: ''\nterbit: true\n",
+                                          encoding="utf-8")
     opts = BuildOptions(data_dir=d, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
                         cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks", renderer="builtin", jobs=2)
     logs: list[str] = []
@@ -288,3 +325,164 @@ def test_published_record_is_json(attacked):
     nb = json.loads((_page(attacked["site"], B13_KEC) / "notebook.ipynb").read_text(encoding="utf-8"))
     assert any("application/vnd.ranpasti.figures+json" in o.get("data", {})
                for c in nb["cells"] for o in c.get("outputs", []))
+
+
+# ---------------------------------------------------------------- across periods (D1, D2)
+
+
+def _count_of(text: str) -> float:
+    """A count as a CSV download prints it ("4.628" or "4628"), NaN when blank or masked."""
+    return float(pd.to_numeric(str(text).replace(".", "").replace(",", ""), errors="coerce"))
+
+
+def _figures_of(site: Path) -> pd.DataFrame:
+    return published_figures([_record(p.parent) for p in site.rglob("notebook.ipynb")])
+
+
+def test_d1_month_against_its_year(attacked):
+    """D1: Pulau Pisang in December 2025: 2001 (4 families) primary, 2002 (5, reporting only in December)
+    complementary; in the year 2001 and 2004 (3 in March) are small. The December desa table, the kecamatan's
+    December total and 2002's yearly figure pinned 2001 at 4 (9 − 5). Now 2002 is masked in every period that
+    contains December (the year on both bases, the second semester), wherever published, and the attacker's
+    arithmetic over the published files leaves 2001 its protection."""
+    site = attacked["site"]
+    page = _page(site, D1_KEC)
+    table = pd.read_csv(page / "desa.csv", dtype=str, keep_default_na=False)
+    from ranpasti.regions import load_regions
+
+    names = load_regions().desa["nama"]
+    a, b, _ = D1_DESA
+    row = {n: r for n, r in zip(table.iloc[:, 0], table.to_dict("records"), strict=True)}
+    assert row[names[a]]["KRS sasaran"] == "< 5"
+    assert row[names[b]]["KRS sasaran"] in ("< 5", "disamarkan")
+    masked = table["KRS sasaran"].isin(["< 5", "disamarkan"])
+    tren = pd.read_csv(page / "tren.csv", dtype=str, keep_default_na=False)
+    dec = tren[(tren["Indikator"] == "KRS didampingi") & (tren["Bulan"] == "Desember 2025")]
+    total = _count_of(dec["Sasaran"].iloc[0])
+    hidden = total - table.loc[~masked, "KRS sasaran"].map(_count_of).sum()  # 2001 + 2002 (+ any other masked)
+    figures = _figures_of(site)
+    yearly = figures[(figures["kode"] == b) & figures["periode"].map(dc.is_range) & (figures["samar"] == "")
+                     & figures["periode"].str.endswith("..2025-12")]
+    assert yearly.empty, yearly  # 2002 over any period with December: masked on every page
+    # no exact figure of 2002 around December: the attacker's bound on it is only "≥ 5" (complementary), so
+    # 2001 = hidden − 2002 keeps 1..4 (before: 2002 ≤ its yearly 5 gave 2001 ≥ hidden − 5 = 4 exactly)
+    low, high = 1.0, min(4.0, hidden - 5)
+    assert dc._count(low, high) >= RULE.width
+    assert dc.audit(figures, RULE) == []
+
+
+def test_d2_one_reporting_desa_against_its_own_series(attacked):
+    """D2: in Ngaras only 2005 reports in December 2025 (3 families, 2 accompanied). The December card was
+    masked but January–November (tren.csv) and the year (evaluasi-indikator.csv) gave December by
+    subtraction. Now every Ngaras figure containing December is masked on every page (year, second
+    semester), and the subtraction over the published files has no year to start from."""
+    site = attacked["site"]
+    page = _page(site, D2_KEC)
+    tren = pd.read_csv(page / "tren.csv", dtype=str, keep_default_na=False)
+    krs = tren[(tren["Indikator"] == "KRS didampingi") & tren["Bulan"].str.endswith("2025")]
+    assert len(krs) == 12
+    assert krs["Sasaran"].iloc[-1] == "" and krs["Didampingi"].iloc[-1] == ""  # December: masked
+    eleven = krs["Sasaran"].iloc[:-1].map(_count_of)
+    assert eleven.notna().all()
+    evaluation = _page(site, D2_KEC, "evaluasi-2025")
+    ev = pd.read_csv(evaluation / "evaluasi-indikator.csv", dtype=str, keep_default_na=False)
+    year = ev[ev["Indikator"] == "KRS didampingi"].iloc[0]
+    assert _count_of(year["Sasaran (setahun)"]) != _count_of(year["Sasaran (setahun)"])  # blank: NaN
+    semester = pd.read_csv(evaluation / "semester.csv", dtype=str, keep_default_na=False)
+    assert semester.loc[semester["Indikator"] == "KRS didampingi", "Semester 2 (Jul–Des)"].iloc[0] == ""
+    figures = _figures_of(site)
+    mine = figures[(figures["kode"] == D2_KEC) & figures["periode"].str.endswith("2025-12")]
+    assert len(mine) and (mine["samar"] != "").all(), mine  # December, the year, the 2nd semester: masked
+    assert dc.audit(figures, RULE) == []
+
+
+def _year_table(kecamatan: list[list[list[tuple[int, int] | None]]], months: int,
+                cross: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A kabupaten-year of the generated kecamatan (desa × months, ``None`` = no report) plus one ordinary
+    kecamatan: every month's figures, the ranges from January, and the year; and the reports (cells)."""
+    ordinary = [[(60 + m, 30) for m in range(months)], [(45, 20 + m) for m in range(months)]]
+    kecamatan = [*kecamatan, ordinary]
+    series = {}
+    for k, desa in enumerate(kecamatan, 1):
+        for j, counts in enumerate(desa):
+            series[f"16.05.{k:02d}.{2001 + j}"] = counts
+    cells = [(d, f"2024-{m + 1:02d}") for d, counts in series.items() for m in range(months) if counts[m]]
+    rows = []
+    periods = [(m, m) for m in range(months)] + ([(0, m) for m in range(1, months)] if cross else [])
+    for first, last in periods:
+        per = f"2024-{first + 1:02d}" if first == last else f"2024-{first + 1:02d}..2024-{last + 1:02d}"
+        sums: dict[str, list[float]] = {}
+        small: set[str] = set()
+        for d, counts in series.items():
+            got = [c for c in counts[first:last + 1] if c]
+            if not got:
+                continue
+            small |= {d} if any(0 < c[0] < RULE.threshold for c in got) else set()
+            for unit in (d, d[:8], d[:5]):
+                s = sums.setdefault(unit, [0.0, 0.0])
+                s[0] += sum(c[0] for c in got)
+                s[1] += sum(c[1] for c in got)
+        for unit, (den, num) in sums.items():
+            level = {13: "desa", 8: "kecamatan", 5: "kabupaten"}[len(unit)]
+            rows.append({"kode": unit, "tingkat": level, "induk": unit.rsplit(".", 1)[0] if level != "kabupaten"
+                         else "", "periode": per, "dasar": dc.SUM_BASIS, "pembilang": num, "penyebut": den,
+                         "kecil": level == "desa" and (unit in small or 0 < den < RULE.threshold)})
+    return pd.DataFrame(rows)[dc.FIGURE_COLUMNS], pd.DataFrame(cells, columns=["kode_desa", "bulan"])
+
+
+@st.composite
+def _series(draw, months: int) -> list[tuple[int, int] | None]:
+    out = []
+    for _ in range(months):
+        if draw(st.integers(0, 4)) == 0:
+            out.append(None)  # no report that month
+            continue
+        d = draw(st.one_of(st.integers(0, 6), st.integers(0, 40)))
+        out.append((d, draw(st.integers(0, d))))
+    return out
+
+
+@st.composite
+def _kabupaten_year(draw):
+    months = draw(st.integers(2, 4))
+    kec = draw(st.lists(st.lists(_series(months), min_size=1, max_size=4), min_size=1, max_size=2))
+    return kec, months
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_kabupaten_year())
+def test_every_masked_count_keeps_its_protection_across_months(case):
+    """Any small kabupaten-year (desa × months, months without a report, one-desa kecamatan, tiny counts),
+    with every month, every range from January and the year published: after the one decision, the joint
+    audit (all periods at once, the reports known) finds every masked count keeping its protection, every
+    small desa-month is masked, and a published figure over months never has a masked month of its unit."""
+    kec, months = case
+    figures, cells = _year_table(kec, months)
+    decided = dc.decide(figures, RULE, cells)
+    assert (decided.loc[decided["kecil"], "samar"] != "").all()
+    assert dc.audit(dc.masked_view(decided), RULE, cells) == []
+    masked_months = decided[(decided["samar"] != "") & ~decided["periode"].map(dc.is_range)]
+    shown_ranges = decided[(decided["samar"] == "") & decided["periode"].map(dc.is_range)]
+    for kode, periode in zip(masked_months["kode"], masked_months["periode"], strict=True):
+        assert not ((shown_ranges["kode"] == kode) & (shown_ranges["periode"].str.slice(0, 7) <= periode)
+                    & (shown_ranges["periode"].str.slice(9) >= periode)).any()
+
+
+def test_the_joint_audit_refuses_d1_and_d2_under_the_per_period_rule():
+    """The per-period rule (each month and the year decided alone, as before) leaves D1 and D2 recoverable,
+    and the joint audit says so; the one decision over the year does not."""
+    d1 = [[(40, 30), (4, 3)], [None, (5, 4)], [(3, 2), (31, 31)], [(76, 70), (76, 75)]]  # 2001, 2002, 2004, 2003
+    d2 = [[(300, 200), (3, 2)], [(280, 190), None], [(500, 400), None]]  # one desa in the last month
+    for kec in ([d1], [d2]):
+        figures, cells = _year_table(kec, 2)
+        per_period = pd.concat([dc.decide(f, RULE) for _, f in figures.groupby("periode")], ignore_index=True)
+        breaches = dc.audit(dc.masked_view(per_period), RULE, cells)
+        assert breaches and any(b.kode.startswith("16.05.01") for b in breaches), breaches
+        assert dc.audit(dc.masked_view(dc.decide(figures, RULE, cells)), RULE, cells) == []
+
+
+def test_the_sum_basis_is_the_indicators_monthly_average():
+    """The audit's equations read ``dasar`` by its name: it must be the one indicators.annual writes."""
+    from ranpasti import indicators
+
+    assert indicators.BASIS_AVERAGE == dc.SUM_BASIS

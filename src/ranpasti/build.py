@@ -347,6 +347,15 @@ def published_figures(records: list) -> pd.DataFrame:
     return figures
 
 
+def _reports(store: Store, figures: pd.DataFrame) -> pd.DataFrame:
+    """Which desa reported in which month, in every kabupaten with a masked figure: what the audit assumes a
+    reader knows (the desa table says who reported; the strongest reader is the safe one to audit against)."""
+    hidden = figures[figures["samar"] != ""]
+    kabupaten = sorted({".".join(str(k).split(".")[:2]) for k in hidden["kode"]})
+    frames = [store.pendampingan(k)[["kode_desa", "bulan"]].drop_duplicates() for k in kabupaten]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["kode_desa", "bulan"])
+
+
 def _refuse_disclosure(records: list, store: Store, opts: BuildOptions, report: BuildReport) -> None:
     """Before anything is rendered: the linear-programming audit over every figure under disclosure control
     that the pages publish, across pages (a kecamatan's figures are on its own page, its kabupaten's and the
@@ -355,7 +364,7 @@ def _refuse_disclosure(records: list, store: Store, opts: BuildOptions, report: 
     if figures.empty:
         return
     rule = disclosure.Rule(store.config.privacy_min_krs, store.config.privacy_protection)
-    breaches = disclosure.audit(figures, rule)
+    breaches = disclosure.audit(figures, rule, _reports(store, figures))
     if breaches:
         shown = "\n".join(f"- {b.message(rule)}" for b in breaches[:10])
         more = f"\n- dan {len(breaches) - 10} lainnya" if len(breaches) > 10 else ""

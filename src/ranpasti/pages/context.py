@@ -233,35 +233,50 @@ class Context:
 
     def disclosure(self, months: tuple[str, str]) -> pd.DataFrame:
         """The kabupaten's masking decision for the main indicator over ``months`` (one month, a range or a
-        year; on a year every basis), for its desa, kecamatan and itself (``disclosure.decide``): the one
-        decision every view of these figures reads. Once per kabupaten. Shared: not to be modified."""
-        return self._kabupaten_wide(("disclosure", months), lambda: self._decide(months))
+        year; on a year every basis), for its desa, kecamatan and itself: rows of the one decision made for the
+        whole year (``disclosure.decide`` over every month, every range from January, both semesters and the
+        year), which every view of these figures reads. Shared: not to be modified."""
+        decided = self._kabupaten_wide(("disclosure", months[0][:4]), lambda: self._decide(int(months[0][:4])))
+        periode = _period(months)
+        rows = decided[decided["periode"] == periode]
+        if rows.empty and not decided.empty and periode not in set(_decided_periods(int(months[0][:4]))):
+            raise ValueError(f"periode {periode} tidak diputuskan penyamarannya (disclosure): tambahkan ke "
+                             "_decided_periods")
+        return rows
 
-    def _decide(self, months: tuple[str, str]) -> pd.DataFrame:
+    def _decide(self, tahun: int) -> pd.DataFrame:
+        """Every figure of the main indicator the pages may publish for the kabupaten in ``tahun``, decided
+        together: a period over months is the sum of its months, so one decision and one audit cover them."""
         main = ind.INDICATORS[MAIN_INDICATOR]
         t = self.config.privacy_min_krs
         rows = self._kabupaten_rows
-        rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-        small_month = rows.loc[(rows[main.denominator] > 0) & (rows[main.denominator] < t), "kode_desa"].unique()
-        whole_year = months[0].endswith("-01") and months[1] == f"{months[0][:4]}-12"
+        rows = rows[rows["bulan"].str.startswith(f"{tahun}-")]
+        kab = ancestor(self.kode, "kabupaten")
         frames = []
-        for level in ("desa", "kecamatan", "kabupaten"):
-            if whole_year:
-                kab = ancestor(self.kode, "kabupaten")
-                reach = self.store.table(ind.REACH_TABLE, kab)
-                values = ind.annual(rows, reach[reach["tahun"] == int(months[0][:4])], level, indicators=[main])
-                average = ind.capaian(rows, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
-                values = pd.concat([average, values[values["dasar"] == ind.BASIS_REACH]], ignore_index=True)
-            else:
-                values = ind.capaian(rows, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
-            values["tingkat"] = level
-            values["induk"] = values["kode"].map(lambda k, lv=level: _parent(k, lv))
-            frames.append(values)
+        for months in _decided_periods(tahun):
+            inside = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
+            if inside.empty:
+                continue
+            small_month = inside.loc[(inside[main.denominator] > 0) & (inside[main.denominator] < t),
+                                     "kode_desa"].unique()
+            for level in ("desa", "kecamatan", "kabupaten"):
+                values = ind.capaian(inside, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
+                if months == (f"{tahun}-01", f"{tahun}-12"):
+                    reach = self.store.table(ind.REACH_TABLE, kab)
+                    annual = ind.annual(inside, reach[reach["tahun"] == tahun], level, indicators=[main])
+                    values = pd.concat([values, annual[annual["dasar"] == ind.BASIS_REACH]], ignore_index=True)
+                values["tingkat"] = level
+                values["induk"] = values["kode"].map(lambda k, lv=level: _parent(k, lv))
+                values["periode"] = _period(months)
+                values["kecil"] = disclosure.small_cells(
+                    values["penyebut"], pd.Series(values["kode"].isin(small_month).to_numpy(), index=values.index),
+                    t) & (level == "desa")
+                frames.append(values)
+        if not frames:
+            return pd.DataFrame(columns=[*disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])
         figures = pd.concat(frames, ignore_index=True)
-        figures["periode"] = _period(months)
-        monthly = pd.Series(figures["kode"].isin(small_month).to_numpy(), index=figures.index)
-        figures["kecil"] = disclosure.small_cells(figures["penyebut"], monthly, t) & (figures["tingkat"] == "desa")
-        return disclosure.decide(figures[disclosure.FIGURE_COLUMNS], self.disclosure_rule)
+        cells = rows[["kode_desa", "bulan"]].drop_duplicates()
+        return disclosure.decide(figures[disclosure.FIGURE_COLUMNS], self.disclosure_rule, cells)
 
     @property
     def disclosure_rule(self) -> disclosure.Rule:
@@ -305,7 +320,7 @@ class Context:
             months = tuple(periode.split("..")) if disclosure.is_range(periode) else (periode, periode)
             d = disclosure.masked_view(self.disclosure(months))
             d = d[d["tingkat"] == level]
-            frames.append(self._inside(d))
+            frames.append(d if level == "kabupaten" else self._inside(d))
         return pd.concat(frames, ignore_index=True)
 
     def _compute_capaian(self, rows: pd.DataFrame, level: str, months: tuple[str, str],
@@ -320,8 +335,9 @@ class Context:
         def compute() -> pd.DataFrame:
             rows = self._kabupaten_rows
             rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-            return ind.capaian(rows, "kabupaten", by_month=False)
+            return self._masked(ind.capaian(rows, "kabupaten", by_month=False), months, False)
 
+        self._served.add(("kabupaten", _period(months)))  # recorded for the audit like the page's own figures
         return self._kabupaten_wide(("kabupaten_annual", months), compute)
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
@@ -411,6 +427,14 @@ class Context:
 def _period(months: tuple[str, str]) -> str:
     """A decision's period key: the month, or ``first..last``."""
     return months[0] if months[0] == months[1] else f"{months[0]}..{months[1]}"
+
+
+def _decided_periods(tahun: int) -> list[tuple[str, str]]:
+    """The periods a page may publish in ``tahun``: every month, every range from January (a progress page's
+    year to date; the last is the year), and both semesters (an evaluation's comparison)."""
+    months = [f"{tahun}-{m:02d}" for m in range(1, 13)]
+    periods = [(m, m) for m in months] + [(months[0], m) for m in months[1:]]
+    return [*periods, (months[6], months[11])]
 
 
 def _parent(kode: str, level: str) -> str:
