@@ -332,13 +332,25 @@ def count(text: pd.Series, indonesian: bool) -> Parsed:
     return Parsed(values, bad, changed, why)
 
 
+# The longest free-text cell read (a Lokmin problem, an action, a name of a team): a page shows a few lines of
+# it; a longer cell is a paste gone wrong (a whole file in one cell, rows swallowed by a stray quote).
+MAX_TEXT_CHARS = 5_000
+TOO_LONG = (f"teks terlalu panjang: lebih dari {MAX_TEXT_CHARS:,} karakter dalam satu sel".replace(",", ".")
+            + ". Biasanya tanda kutip (\") yang tidak ditutup menelan baris-baris berikutnya, atau satu file "
+            "tertempel ke satu sel. Periksa sel ini; ringkas teksnya.")
+
+
 def free_text(text: pd.Series) -> Parsed:
     """Free text as typed, trimmed, without invisible format characters (zero-width spaces and joiners,
-    bidi overrides): published, they can hide a number from checks or reverse how a line reads."""
+    bidi overrides): published, they can hide a number from checks or reverse how a line reads. Longer
+    than ``MAX_TEXT_CHARS``: refused."""
     s = text.str.strip()
     cleaned = s.str.replace(privacy.FORMAT, "", regex=True)
-    no = pd.Series(False, index=s.index)
-    return Parsed(cleaned, no, (cleaned != s).fillna(False).astype(bool))
+    long = (cleaned.str.len() > MAX_TEXT_CHARS).fillna(False).astype(bool)
+    why = pd.Series("", index=s.index, dtype=object)
+    why[long] = TOO_LONG
+    return Parsed(cleaned.where(~long, ""), long, ((cleaned != s).fillna(False) & ~long).astype(bool),
+                  why if long.any() else None)
 
 
 def tahun(text: pd.Series) -> Parsed:
