@@ -412,20 +412,47 @@ def _stream_sheet(ws, formulas: list[tuple[int, int]] | None = None):
     parser's ``merged_cells`` is set once the whole sheet is read (the merges follow the cells in the XML)."""
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+    wb = ws.parent
+    percent = _percent_styles(wb)
+
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             if formulas is not None and cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 formulas.append((cell["row"], cell["column"]))
+            if cell["style_id"] in percent and isinstance(cell["value"], int | float) \
+                    and not isinstance(cell["value"], bool):
+                cell["value"] = as_percent(cell["value"])
             return cell
 
-    wb = ws.parent
     with wb._archive.open(ws._worksheet_path) as src:  # a read-only sheet's XML (openpyxl 3.1)
         parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
                         timedelta_formats=wb._timedelta_formats)
         for n, cells in parser.parse():
             yield n, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
         ws._merged = [str(r) for r in parser.merged_cells.mergeCell] if parser.merged_cells else []
+
+
+def _percent_styles(wb) -> set[int]:
+    """The cell styles whose number format shows a percent (``0%``, ``0.0%``): Excel stores 22.8% as 0.228."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    out = set()
+    for i, style in enumerate(getattr(wb, "_cell_styles", [])):
+        n = style.numFmtId
+        custom = n - BUILTIN_FORMATS_MAX_SIZE
+        code = BUILTIN_FORMATS.get(n, "") if custom < 0 else wb._number_formats[custom]
+        if "%" in re.sub(r'"[^"]*"|\\.', "", code or ""):
+            out.add(i)
+    return out
+
+
+def as_percent(value: float) -> str:
+    """A number from a percent-formatted cell, as Excel shows it: 0.228 → ``22.8%``. A workbook cell is read as
+    it looks on screen, so staff's 22.8% is 22.8 in a percent column, and a share typed into a count column is
+    refused as a share (its ``%``), never read as 0.228."""
+    shown = round(float(value) * 100, 9)
+    return f"{int(shown)}%" if shown.is_integer() else f"{shown!r}%"
 
 
 def read_sheet(ws, width: int | None = None) -> SheetCells:
