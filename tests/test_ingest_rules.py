@@ -415,3 +415,140 @@ def test_b46_a_nik_in_other_digits_is_masked_in_notes_too(data):
     lines, out = refused_cells(data, "pendampingan", {(2, "krs_sasaran"): wide})
     assert "160501…02" in lines[(2, "krs_sasaran")]
     assert NIK not in out and wide not in out
+
+
+# ---------------------------------------------------------------- attack pass 2: class 3 again (A3 … A17)
+
+
+def sheet_of(data: Path, table: str, cells: dict[tuple[int, str], tuple[object, str | None]],
+             head: int | None = None) -> Path:
+    """``data/<table>.csv`` (its first ``head`` rows) moved into ``<table>.xlsx`` as Excel would hold it
+    (numbers as numbers), with ``cells`` ((row index, column) -> (value, number format)) typed in."""
+    frame = read(data, table).iloc[:head]
+    wb, path = to_workbook(data, table, frame.map(lambda v: int(v) if v.isdigit() and v[:1] != "0" else v))
+    ws = wb.active
+    for (index, column), (value, number_format) in cells.items():
+        cell = ws.cell(row=index + 2, column=list(frame.columns).index(column) + 1, value=value)
+        if number_format:
+            cell.number_format = number_format
+    wb.save(path)
+    (data / f"{table}.csv").unlink()
+    return path
+
+
+def read_back(data: Path, table: str) -> pd.DataFrame:
+    """What validation hands on for ``table`` (the frame the cache would store)."""
+    from ranpasti.validate import validate
+
+    got: list[pd.DataFrame] = []
+    validate(data, sink=lambda name, frame: got.append(frame) if name == table else None)
+    return pd.concat(got)
+
+
+def test_a3_a_percent_formatted_cell_is_read_as_excel_shows_it(data):
+    """A3: 0.228 formatted ``0.0%`` shows 22.8% and is read 22.8 (was 0.228, 100 times too small)."""
+    sheet_of(data, "prevalensi", {(0, "prevalensi"): (0.228, "0.0%"), (1, "prevalensi"): (0.2, "0%")})
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert '"22.8%" → "22.8"' in out
+    frame = read_back(data, "prevalensi")
+    assert list(frame["prevalensi"].iloc[:2]) == [22.8, 20.0]
+
+
+def test_a3_a_share_typed_into_a_count_cell_formatted_as_percent_is_refused(data):
+    sheet_of(data, "tpps", {(0, "rapat"): (0.5, "0%")})
+    line = refused(data, "tpps.xlsx", "kolom rapat")
+    assert "50%" in line and "bukan persen" in line
+
+
+@FAST
+@given(value=st.floats(min_value=0, max_value=10, allow_nan=False).map(lambda v: round(v, 4)),
+       number_format=st.sampled_from(["0%", "0.0%", "0.00%", "#,##0.0%", '0.0"%"', "0.0", "General"]))
+def test_a_workbook_number_is_read_as_excel_shows_it(tmp_path, value, number_format):
+    """The class of A3: a number's reading follows its format's percent sign, and only a real one (a quoted
+    "%" is text Excel prints after the number, the value is not multiplied)."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = value
+    wb.active["A1"].number_format = number_format
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    (text,), = readers.read_sheet(book.active).rows
+    book.close()
+    if "%" in number_format and '"%"' not in number_format:
+        assert text.endswith("%") and float(text[:-1]) == pytest.approx(value * 100)
+    else:
+        assert float(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("month", ["2024.1", "2024.10", "2023.5"])
+def test_a4_a_month_written_as_a_decimal_is_refused(data, month):
+    """A4: ``2024.10`` in Excel is the number 2024.1, read as January; any YYYY.M month is refused."""
+    lines, _ = refused_cells(data, "pendampingan", {(3, "bulan"): month})
+    assert "angka desimal" in lines[(3, "bulan")] and "2024-10" in lines[(3, "bulan")]
+
+
+def test_a4_a_month_excel_holds_as_a_number_is_refused(data):
+    sheet_of(data, "pendampingan", {(3, "bulan"): (2024.1, None)}, head=40)
+    line = refused(data, "pendampingan.xlsx", "baris 5", "kolom bulan")
+    assert "angka desimal" in line
+
+
+@pytest.mark.parametrize(("column", "text"), [("bulan", "0224-01"), ("bulan", "1024-01"), ("bulan", "1899-01")])
+def test_a16_a_month_in_an_implausible_year_is_refused(data, column, text):
+    lines, _ = refused_cells(data, "pendampingan", {(1, column): text})
+    assert "rentang yang masuk akal (2000–" in lines[(1, column)]
+
+
+def test_a16_a_date_in_an_implausible_year_or_from_a_serial_below_1_is_refused(data):
+    import datetime
+
+    sheet_of(data, "lokmin", {(1, "tanggal"): ("0202-03-05", None),
+                              (2, "tanggal"): (datetime.datetime(1899, 12, 25), "yyyy-mm-dd")})
+    code, out = validate_folder(data)
+    assert code == 1
+    for row in (3, 4):
+        assert "rentang yang masuk akal" in line_with(out, f"lokmin.xlsx, baris {row},", "kolom tanggal")
+
+
+def test_a16_a_slash_date_the_column_does_not_order_is_refused_naming_both_readings(data):
+    """A16: ``3/5/2023`` is 3 May to Indonesia and 5 March to an en-US Excel: refused, both readings named."""
+    lines, _ = refused_cells(data, "lokmin", {(4, "tanggal"): "3/5/2023"})
+    assert "3 Mei 2023 atau 5 Maret 2023" in lines[(4, "tanggal")]
+
+
+@pytest.mark.parametrize(("other", "expected"), [("13/5/2023", "2023-05-03"), ("5/13/2023", "2023-03-05")])
+def test_a16_the_columns_other_dates_decide_the_order(data, other, expected):
+    lok = read(data, "lokmin")
+    lok.loc[4, "tanggal"], lok.loc[5, "tanggal"] = "3/5/2023", other
+    lok.to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert read_back(data, "lokmin")["tanggal"].iloc[4] == expected
+
+
+@FAST
+@given(days=st.lists(st.dates(min_value=__import__("datetime").date(2000, 1, 1),
+                              max_value=__import__("datetime").date(2026, 12, 31)), min_size=1, max_size=12),
+       month_first=st.booleans(), sep=st.sampled_from(["/", "-", "."]))
+def test_a_day_and_month_written_as_numbers_are_read_right_or_refused(days, month_first, sep):
+    """The class of A16: whatever order a column writes, no date is read as another day."""
+    text = [f"{d.month}{sep}{d.day}{sep}{d.year}" if month_first else f"{d.day}{sep}{d.month}{sep}{d.year}"
+            for d in days]
+    parsed = normalize.tanggal(pd.Series(text, dtype=object).astype(str))
+    for d, value, bad in zip(days, parsed.values, parsed.bad, strict=True):
+        assert bad or value == d.isoformat(), (text, value)
+        assert bad or d.day == d.month or max(d.day, d.month) > 12 or any(
+            max(e.day, e.month) > 12 for e in days), text
+
+
+@settings(FAST, max_examples=50)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=9999), st.integers(min_value=1, max_value=12)),
+                min_size=1, max_size=30))
+def test_no_month_or_date_outside_the_plausible_years_is_read(dates):
+    """The years of A16: 0224, 1024, 1899 (an Excel serial of 0 or below) and 2099 are never read."""
+    ok = pd.Series([normalize.FIRST_YEAR <= y <= normalize.last_year() for y, _ in dates])
+    for parse, form in ((normalize.bulan, "{y:04d}-{m:02d}"), (normalize.bulan, "{m}/{y:04d}"),
+                        (normalize.tanggal, "{y:04d}-{m:02d}-01"), (normalize.tanggal, "13/{m}/{y:04d}")):
+        text = pd.Series([form.format(y=y, m=m) for y, m in dates], dtype=object).astype(str)
+        assert list(parse(text).bad) == list(~ok), list(text)
