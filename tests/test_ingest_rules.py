@@ -552,3 +552,99 @@ def test_no_month_or_date_outside_the_plausible_years_is_read(dates):
                         (normalize.tanggal, "{y:04d}-{m:02d}-01"), (normalize.tanggal, "13/{m}/{y:04d}")):
         text = pd.Series([form.format(y=y, m=m) for y, m in dates], dtype=object).astype(str)
         assert list(parse(text).bad) == list(~ok), list(text)
+
+
+def stray_quotes(data: Path, opened: int, closed: int) -> None:
+    """A ``"`` typed at the start of ``masalah`` on file line ``opened`` and at its end on line ``closed``."""
+    import csv
+
+    lines = (data / "lokmin.csv").read_text(encoding="utf-8").split("\n")
+    column = lines[0].split(",").index("masalah")
+    for n, edit in ((opened, lambda t: '"' + t), (closed, lambda t: t + '"')):
+        row = next(csv.reader([lines[n - 1]]))
+        row[column] = edit(row[column].replace('"', "'"))
+        lines[n - 1] = ",".join(f'"{f}"' if "," in f and i != column else f for i, f in enumerate(row))
+    (data / "lokmin.csv").write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a8_a_stray_quote_that_swallows_rows_is_refused_naming_its_lines(data):
+    """A8: a quote opened on line 370 and closed on 375 made rows 371-374 one cell: 381 rows read, "Data valid"."""
+    stray_quotes(data, 370, 375)
+    line = refused(data, "lokmin.csv, baris 370", "kolom masalah")
+    assert "dibuka di baris 370" in line and "ditutup di baris 375" in line
+
+
+def test_a8_a_line_break_typed_in_a_cell_is_still_read(data):
+    """Excel's Alt+Enter in a cell is written as a quoted field over two lines: kept, read, valid."""
+    lok = read(data, "lokmin")
+    lok.loc[3, "masalah"] = "Sasaran belum diperbarui,\\nterutama di dusun 2,\\ndan dusun 3"
+    lok.to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert "terutama di dusun 2" in read_back(data, "lokmin")["masalah"].iloc[3]
+
+
+@FAST
+@given(opened=st.integers(min_value=2, max_value=30), span=st.integers(min_value=2, max_value=8))
+def test_a_quote_that_swallows_whole_rows_is_never_read(tmp_path_factory, opened, span):
+    """The class of A8, at the reader: whichever lines a stray pair of quotes encloses, the file is refused
+    or every one of its rows is read."""
+    d = tmp_path_factory.mktemp("q")
+    lines = (Path(__file__).parents[1] / "data" / "lokmin.csv").read_text(encoding="utf-8").split("\n")[:40]
+    (d / "lokmin.csv").write_text("\n".join(lines), encoding="utf-8")
+    stray_quotes(d, opened, opened + span)
+    try:
+        _, chunks = readers.open_table(d / "lokmin.csv", TABLES["lokmin"])
+        rows = sum(len(c) for c in chunks)
+    except readers.ReadError as e:
+        assert f"dibuka di baris {opened}" in e.problem.message or "kolom" in e.problem.message
+    else:
+        assert rows == len([ln for ln in lines[1:] if ln]), rows
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf\r\n", b"\n", b'"', b"\xef\xbb\xbf", b"\r\n\r\n"])
+def test_a9_a_csv_that_is_only_a_bom_a_line_break_or_a_quote_is_a_message(data, content):
+    """A9: these were pandas tracebacks (EmptyDataError, ParserError)."""
+    (data / "tpps.csv").write_bytes(content)
+    line = refused(data, "tpps.csv")
+    assert line.startswith("[GALAT] tpps.csv")
+
+
+def test_a9_a_free_text_cell_over_the_limit_is_refused_not_a_traceback(data):
+    """A9: a Lokmin cell over 131,072 characters was ``_csv.Error: field larger than field limit``."""
+    lines, _ = refused_cells(data, "lokmin", {(0, "masalah"): "x" * 140_000, (5, "masalah"): "y" * 5_001})
+    assert all("teks terlalu panjang" in line for line in lines.values()), lines
+
+
+CSVISH = st.lists(st.one_of(st.sampled_from(['"', '""', ",", ";", "\t", "\n", "\r\n", "\r", "\ufeff", " ", "a", "1",
+                                             "kode_kecamatan", "masalah", "tanggal,tahap", "\x00", "é"]),
+                            st.text(max_size=5), st.just("z" * 140_000)), max_size=25)
+
+
+@settings(FAST, max_examples=60)
+@given(parts=CSVISH, encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+def test_any_csvish_bytes_are_read_or_refused_never_a_traceback(tmp_path_factory, parts, encoding):
+    """The class of A9 at the readers' boundary: any bytes are rows or a Problem naming the file."""
+    d = tmp_path_factory.mktemp("b")
+    (d / "lokmin.csv").write_bytes("".join(parts).encode(encoding, errors="replace"))
+    found, problems = readers.find_inputs(d, ["lokmin"])
+    for ref in found.get("lokmin", []):
+        try:
+            _, chunks = readers.open_input(ref, TABLES["lokmin"], readers.header_map(TABLES["lokmin"]))
+            for _ in chunks:
+                pass
+        except readers.ReadError as e:
+            problems.append(e.problem)
+    assert all(p.file == "lokmin.csv" for p in problems)
+
+
+@settings(FAST, max_examples=8)
+@given(parts=CSVISH)
+def test_any_csvish_file_gets_a_message_from_validate_never_a_traceback(tmp_path_factory, parts):
+    """The class of A9 as staff meet it: ``ranpasti validate`` on any such file exits 0 or 1, no traceback
+    (``validate_folder`` asserts it), and names the file when it refuses."""
+    d = tmp_path_factory.mktemp("v")
+    (d / "lokmin.csv").write_bytes("".join(parts).encode("utf-8", errors="replace"))
+    code, out = validate_folder(d)
+    assert code in (0, 1)
+    assert "lokmin.csv" in out
