@@ -648,3 +648,87 @@ def test_any_csvish_file_gets_a_message_from_validate_never_a_traceback(tmp_path
     code, out = validate_folder(d)
     assert code in (0, 1)
     assert "lokmin.csv" in out
+
+
+A10 = ["NAMAIBUHAMIL", "namaibu", "NAMALENGKAP", "Nama\u0301", "Na\u0301ma", "RT/RW", "No BPJS", "No. JKN", "Nomor KIS",
+       "No RM", "Narahubung", "CP", "Nomor Rekam Medis", "Contact Person"]
+
+
+@pytest.mark.parametrize("header", A10)
+def test_a10_a_personal_header_run_together_accented_or_of_health_insurance_is_refused(header):
+    assert personal_column(header), header
+
+
+def test_a10_a_run_together_personal_header_in_a_file_is_refused(data):
+    p = read(data, "pendampingan")
+    p["NAMAIBUHAMIL"] = "x"
+    p.to_csv(data / "pendampingan.csv", index=False)
+    refused(data, "pendampingan.csv", "baris 1", "kolom namaibuhamil", "data pribadi (nama orang)")
+
+
+def test_a10_judul_kolom_mapping_a_run_together_name_onto_our_column_is_refused(data):
+    """A10: ``lokmin: {NAMAIBUHAMIL: penanggung_jawab}`` was accepted and the names published."""
+    (data / "judul_kolom.yml").write_text("lokmin:\n  NAMAIBUHAMIL: penanggung_jawab\n", encoding="utf-8")
+    lok = read(data, "lokmin").rename(columns={"penanggung_jawab": "NAMAIBUHAMIL"})
+    lok.to_csv(data / "lokmin.csv", index=False)
+    line = refused(data, "lokmin.csv", "baris 1", "kolom penanggung_jawab", "data pribadi")
+    assert "NAMAIBUHAMIL" in line
+
+
+@pytest.mark.parametrize("header", ["NAMADESA", "namakecamatan", "NAMAPOSYANDU", "namaprogramkegiatan",
+                                    "JUMLAHKK", "Jumlah peserta BPJS", "Cakupan JKN", "nikah", "notulen", "tahap"])
+def test_a10_run_together_headers_of_places_programmes_and_counts_are_not_personal(header):
+    assert personal_column(header) is None, header
+
+
+def accented(words: str, at: int) -> str:
+    """A combining acute accent after one letter of ``words`` (what a phone keyboard slips in)."""
+    letters = [i for i, c in enumerate(words) if c.isalpha()]
+    i = letters[at % len(letters)] + 1 if letters else 0
+    return words[:i] + "\u0301" + words[i:]
+
+
+@FAST
+@given(concept=st.sampled_from(sorted(CONCEPTS)), data=st.data(), at=st.integers(min_value=0, max_value=30),
+       joined=st.sampled_from(["", "upper", "lower"]), suffix=st.sampled_from(["", "2", "(wajib)", "IBU", "SUAMI"]))
+def test_personal_headers_are_refused_run_together_or_accented(concept, data, at, joined, suffix):
+    """The class of A10: a personal header written without spaces (NAMAIBUHAMIL) or with an accent (Namá)."""
+    # (a wording ending in a letter written apart, "No. K.K", cannot take a word run onto it: "K.KIBU")
+    wording = data.draw(st.sampled_from([w for w in CONCEPTS[concept] if "'" not in w and w[-2:-1].isalpha()]))
+    header = styled(wording, joined, "") + suffix if joined else f"{accented(wording, at)} {suffix.title()}"
+    assert personal_column(header), header
+
+
+@FAST
+@given(header=st.sampled_from(["Jumlah KK", "Jumlah Kepala Keluarga", "Nama Posyandu", "Nama Desa", "Nama Kegiatan",
+                               "Total KK", "Nama Program", "Nama Kecamatan", "Jumlah Peserta BPJS", "Nama Tim"]),
+       joined=st.sampled_from(["upper", "lower"]))
+def test_run_together_aggregate_headers_are_not_personal(header, joined):
+    assert personal_column(styled(header, joined, "")) is None
+
+
+def test_a17_the_same_lokmin_rows_retyped_in_other_case_or_spacing_are_refused(data):
+    """A17: rows of lokmin.csv in a workbook sheet with ``masalah`` in other capitals or doubled spaces passed."""
+    lok = read(data, "lokmin").iloc[:3].copy()
+    lok["masalah"] = [lok["masalah"].iloc[0].upper(), lok["masalah"].iloc[1].replace(" ", "  "),
+                      "\uff24" + lok["masalah"].iloc[2][1:] if lok["masalah"].iloc[2][:1] == "D"
+                      else lok["masalah"].iloc[2].lower()]
+    wb, _ = to_workbook(data, "lokmin", lok)
+    wb.save(data / "rekap-kecamatan.xlsx")
+    _, out = validate_folder(data)
+    assert out.count("baris ganda") == 3, out
+
+
+@FAST
+@given(st.lists(st.sampled_from(["upper", "lower", "title", "spaces", "tab", "nfkc"]), min_size=1, max_size=3))
+def test_texts_that_read_alike_compare_alike(changes):
+    """The class of A17: a row retyped with other capitals, spacing or compatibility forms is the same row."""
+    from ranpasti.validate import _comparable
+
+    text = "Data sasaran KRS belum diperbarui"
+    changed = text
+    for change in changes:
+        changed = {"upper": str.upper, "lower": str.lower, "title": str.title,
+                   "spaces": lambda t: t.replace(" ", "  "), "tab": lambda t: " \t" + t.replace(" ", "\t") + " ",
+                   "nfkc": lambda t: t.replace("K", "\uff2b")}[change](changed)
+    assert _comparable(pd.Series([text])).iloc[0] == _comparable(pd.Series([changed])).iloc[0]
