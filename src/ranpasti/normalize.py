@@ -134,8 +134,9 @@ DECIMAL_MONTH_WHY = ("bulan ditulis sebagai angka desimal (YYYY.M): Excel menyim
 def bulan(text: pd.Series) -> Parsed:
     """Reporting month as ``YYYY-MM``; accepts ``Januari 2024``, ``01/2024``, ``2024/1`` and Excel dates; never
     ``2024.1`` (``DECIMAL_MONTH``) and never a year outside ``FIRST_YEAR``..``last_year()``."""
-    standard = text.str.fullmatch(r"(20\d\d)-(0[1-9]|1[0-2])")
-    if standard.all() and text.str.slice(0, 4).astype(int).between(FIRST_YEAR, last_year()).all():
+    standard = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    standard &= pd.to_numeric(text.str.slice(0, 4), errors="coerce").between(FIRST_YEAR, last_year())
+    if standard.all():
         return Parsed(text, pd.Series(False, index=text.index), pd.Series(False, index=text.index))
     rest = ~standard
     sub = _bulan_slow(text[rest])
