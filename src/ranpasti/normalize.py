@@ -118,9 +118,12 @@ def last_year() -> int:
     return date.today().year + 2
 
 
-def year_why() -> str:
-    return (f"tahun di luar rentang yang masuk akal ({FIRST_YEAR}–{last_year()}); periksa tahunnya (salah ketik, atau "
+def year_why(years: pd.Series) -> pd.Series:
+    """Why each year outside the plausible range is refused (in the future, or before the programme)."""
+    future = f"tahun di masa depan, di luar rentang yang masuk akal ({FIRST_YEAR}–{last_year()}); periksa tahunnya."
+    past = (f"tahun di luar rentang yang masuk akal ({FIRST_YEAR}–{last_year()}); periksa tahunnya (salah ketik, atau "
             "sel Excel berisi angka 0 atau negatif yang terbaca sebagai tanggal 1899/1900).")
+    return pd.Series(np.where(years > last_year(), future, past), index=years.index, dtype=object)
 
 
 # "2024.10" typed into Excel is the number 2024.1: read, it would be January. A month written as a decimal
@@ -180,7 +183,8 @@ def _bulan_slow(text: pd.Series) -> Parsed:
                   + month[valid].astype(int).astype(str).str.zfill(2))
     bad = ~valid & (s != "")
     why = pd.Series("", index=s.index, dtype=object)
-    why[bad & year.notna() & ~in_range] = year_why()
+    out_of_range = bad & year.notna() & ~in_range
+    why[out_of_range] = year_why(year[out_of_range])
     why[bad & decimal] = DECIMAL_MONTH_WHY
     parsed = _result(out.astype(str), bad, s, standard)
     parsed.why = why
@@ -216,7 +220,7 @@ def tanggal(text: pd.Series) -> Parsed:
         value = iso.fillna(mdy).fillna(named_dt)
     value[ambiguous] = pd.NaT
     late = value.notna() & ~value.dt.year.between(FIRST_YEAR, last_year())
-    why[late] = year_why()
+    why[late] = year_why(value.dt.year[late])
     value[late] = pd.NaT
     out = value.dt.strftime("%Y-%m-%d").fillna("")
     bad = value.isna() & (s != "")
