@@ -415,3 +415,320 @@ def test_b46_a_nik_in_other_digits_is_masked_in_notes_too(data):
     lines, out = refused_cells(data, "pendampingan", {(2, "krs_sasaran"): wide})
     assert "160501…02" in lines[(2, "krs_sasaran")]
     assert NIK not in out and wide not in out
+
+
+# ---------------------------------------------------------------- attack pass 2: class 3 again (A3 … A17)
+
+
+def sheet_of(data: Path, table: str, cells: dict[tuple[int, str], tuple[object, str | None]],
+             head: int | None = None) -> Path:
+    """``data/<table>.csv`` (its first ``head`` rows) moved into ``<table>.xlsx`` as Excel would hold it
+    (numbers as numbers), with ``cells`` ((row index, column) -> (value, number format)) typed in."""
+    frame = read(data, table).iloc[:head]
+    wb, path = to_workbook(data, table, frame.map(lambda v: int(v) if v.isdigit() and v[:1] != "0" else v))
+    ws = wb.active
+    for (index, column), (value, number_format) in cells.items():
+        cell = ws.cell(row=index + 2, column=list(frame.columns).index(column) + 1, value=value)
+        if number_format:
+            cell.number_format = number_format
+    wb.save(path)
+    (data / f"{table}.csv").unlink()
+    return path
+
+
+def read_back(data: Path, table: str) -> pd.DataFrame:
+    """What validation hands on for ``table`` (the frame the cache would store)."""
+    from ranpasti.validate import validate
+
+    got: list[pd.DataFrame] = []
+    validate(data, sink=lambda name, frame: got.append(frame) if name == table else None)
+    return pd.concat(got)
+
+
+def test_a3_a_percent_formatted_cell_is_read_as_excel_shows_it(data):
+    """A3: 0.228 formatted ``0.0%`` shows 22.8% and is read 22.8 (was 0.228, 100 times too small)."""
+    sheet_of(data, "prevalensi", {(0, "prevalensi"): (0.228, "0.0%"), (1, "prevalensi"): (0.2, "0%")})
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert '"22.8%" → "22.8"' in out
+    frame = read_back(data, "prevalensi")
+    assert list(frame["prevalensi"].iloc[:2]) == [22.8, 20.0]
+
+
+def test_a3_a_share_typed_into_a_count_cell_formatted_as_percent_is_refused(data):
+    sheet_of(data, "tpps", {(0, "rapat"): (0.5, "0%")})
+    line = refused(data, "tpps.xlsx", "kolom rapat")
+    assert "50%" in line and "bukan persen" in line
+
+
+@FAST
+@given(value=st.floats(min_value=0, max_value=10, allow_nan=False).map(lambda v: round(v, 4)),
+       number_format=st.sampled_from(["0%", "0.0%", "0.00%", "#,##0.0%", '0.0"%"', "0.0", "General"]))
+def test_a_workbook_number_is_read_as_excel_shows_it(tmp_path, value, number_format):
+    """The class of A3: a number's reading follows its format's percent sign, and only a real one (a quoted
+    "%" is text Excel prints after the number, the value is not multiplied)."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = value
+    wb.active["A1"].number_format = number_format
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    (text,), = readers.read_sheet(book.active).rows
+    book.close()
+    if "%" in number_format and '"%"' not in number_format:
+        assert text.endswith("%") and float(text[:-1]) == pytest.approx(value * 100)
+    else:
+        assert float(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("month", ["2024.1", "2024.10", "2023.5"])
+def test_a4_a_month_written_as_a_decimal_is_refused(data, month):
+    """A4: ``2024.10`` in Excel is the number 2024.1, read as January; any YYYY.M month is refused."""
+    lines, _ = refused_cells(data, "pendampingan", {(3, "bulan"): month})
+    assert "angka desimal" in lines[(3, "bulan")] and "2024-10" in lines[(3, "bulan")]
+
+
+def test_a4_a_month_excel_holds_as_a_number_is_refused(data):
+    sheet_of(data, "pendampingan", {(3, "bulan"): (2024.1, None)}, head=40)
+    line = refused(data, "pendampingan.xlsx", "baris 5", "kolom bulan")
+    assert "angka desimal" in line
+
+
+@pytest.mark.parametrize(("column", "text"), [("bulan", "0224-01"), ("bulan", "1024-01"), ("bulan", "1899-01")])
+def test_a16_a_month_in_an_implausible_year_is_refused(data, column, text):
+    lines, _ = refused_cells(data, "pendampingan", {(1, column): text})
+    assert "rentang yang masuk akal (2000–" in lines[(1, column)]
+
+
+def test_a16_a_date_in_an_implausible_year_or_from_a_serial_below_1_is_refused(data):
+    import datetime
+
+    sheet_of(data, "lokmin", {(1, "tanggal"): ("0202-03-05", None),
+                              (2, "tanggal"): (datetime.datetime(1899, 12, 25), "yyyy-mm-dd")})
+    code, out = validate_folder(data)
+    assert code == 1
+    for row in (3, 4):
+        assert "rentang yang masuk akal" in line_with(out, f"lokmin.xlsx, baris {row},", "kolom tanggal")
+
+
+def test_a16_a_slash_date_the_column_does_not_order_is_refused_naming_both_readings(data):
+    """A16: ``3/5/2023`` is 3 May to Indonesia and 5 March to an en-US Excel: refused, both readings named."""
+    lines, _ = refused_cells(data, "lokmin", {(4, "tanggal"): "3/5/2023"})
+    assert "3 Mei 2023 atau 5 Maret 2023" in lines[(4, "tanggal")]
+
+
+@pytest.mark.parametrize(("other", "expected"), [("13/5/2023", "2023-05-03"), ("5/13/2023", "2023-03-05")])
+def test_a16_the_columns_other_dates_decide_the_order(data, other, expected):
+    lok = read(data, "lokmin")
+    lok.loc[4, "tanggal"], lok.loc[5, "tanggal"] = "3/5/2023", other
+    lok.to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert read_back(data, "lokmin")["tanggal"].iloc[4] == expected
+
+
+@FAST
+@given(days=st.lists(st.dates(min_value=__import__("datetime").date(2000, 1, 1),
+                              max_value=__import__("datetime").date(2026, 12, 31)), min_size=1, max_size=12),
+       month_first=st.booleans(), sep=st.sampled_from(["/", "-", "."]))
+def test_a_day_and_month_written_as_numbers_are_read_right_or_refused(days, month_first, sep):
+    """The class of A16: whatever order a column writes, no date is read as another day."""
+    text = [f"{d.month}{sep}{d.day}{sep}{d.year}" if month_first else f"{d.day}{sep}{d.month}{sep}{d.year}"
+            for d in days]
+    parsed = normalize.tanggal(pd.Series(text, dtype=object).astype(str))
+    for d, value, bad in zip(days, parsed.values, parsed.bad, strict=True):
+        assert bad or value == d.isoformat(), (text, value)
+        assert bad or d.day == d.month or max(d.day, d.month) > 12 or any(
+            max(e.day, e.month) > 12 for e in days), text
+
+
+@settings(FAST, max_examples=50)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=9999), st.integers(min_value=1, max_value=12)),
+                min_size=1, max_size=30))
+def test_no_month_or_date_outside_the_plausible_years_is_read(dates):
+    """The years of A16: 0224, 1024, 1899 (an Excel serial of 0 or below) and 2099 are never read."""
+    ok = pd.Series([normalize.FIRST_YEAR <= y <= normalize.last_year() for y, _ in dates])
+    for parse, form in ((normalize.bulan, "{y:04d}-{m:02d}"), (normalize.bulan, "{m}/{y:04d}"),
+                        (normalize.tanggal, "{y:04d}-{m:02d}-01"), (normalize.tanggal, "13/{m}/{y:04d}")):
+        text = pd.Series([form.format(y=y, m=m) for y, m in dates], dtype=object).astype(str)
+        assert list(parse(text).bad) == list(~ok), list(text)
+
+
+def stray_quotes(data: Path, opened: int, closed: int) -> None:
+    """A ``"`` typed at the start of ``masalah`` on file line ``opened`` and at its end on line ``closed``."""
+    import csv
+
+    lines = (data / "lokmin.csv").read_text(encoding="utf-8").split("\n")
+    column = lines[0].split(",").index("masalah")
+    for n, edit in ((opened, lambda t: '"' + t), (closed, lambda t: t + '"')):
+        row = next(csv.reader([lines[n - 1]]))
+        row[column] = edit(row[column].replace('"', "'"))
+        lines[n - 1] = ",".join(f'"{f}"' if "," in f and i != column else f for i, f in enumerate(row))
+    (data / "lokmin.csv").write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a8_a_stray_quote_that_swallows_rows_is_refused_naming_its_lines(data):
+    """A8: a quote opened on line 370 and closed on 375 made rows 371-374 one cell: 381 rows read, "Data valid"."""
+    stray_quotes(data, 370, 375)
+    line = refused(data, "lokmin.csv, baris 370", "kolom masalah")
+    assert "dibuka di baris 370" in line and "ditutup di baris 375" in line
+
+
+def test_a8_a_line_break_typed_in_a_cell_is_still_read(data):
+    """Excel's Alt+Enter in a cell is written as a quoted field over two lines: kept, read, valid."""
+    lok = read(data, "lokmin")
+    lok.loc[3, "masalah"] = "Sasaran belum diperbarui,\\nterutama di dusun 2,\\ndan dusun 3"
+    lok.to_csv(data / "lokmin.csv", index=False)
+    code, out = validate_folder(data)
+    assert code == 0, out
+    assert "terutama di dusun 2" in read_back(data, "lokmin")["masalah"].iloc[3]
+
+
+@FAST
+@given(opened=st.integers(min_value=2, max_value=30), span=st.integers(min_value=2, max_value=8))
+def test_a_quote_that_swallows_whole_rows_is_never_read(tmp_path_factory, opened, span):
+    """The class of A8, at the reader: whichever lines a stray pair of quotes encloses, the file is refused
+    or every one of its rows is read."""
+    d = tmp_path_factory.mktemp("q")
+    lines = (Path(__file__).parents[1] / "data" / "lokmin.csv").read_text(encoding="utf-8").split("\n")[:40]
+    (d / "lokmin.csv").write_text("\n".join(lines), encoding="utf-8")
+    stray_quotes(d, opened, opened + span)
+    try:
+        _, chunks = readers.open_table(d / "lokmin.csv", TABLES["lokmin"])
+        rows = sum(len(c) for c in chunks)
+    except readers.ReadError as e:
+        assert f"dibuka di baris {opened}" in e.problem.message or "kolom" in e.problem.message
+    else:
+        assert rows == len([ln for ln in lines[1:] if ln]), rows
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf\r\n", b"\n", b'"', b"\xef\xbb\xbf", b"\r\n\r\n"])
+def test_a9_a_csv_that_is_only_a_bom_a_line_break_or_a_quote_is_a_message(data, content):
+    """A9: these were pandas tracebacks (EmptyDataError, ParserError)."""
+    (data / "tpps.csv").write_bytes(content)
+    line = refused(data, "tpps.csv")
+    assert line.startswith("[GALAT] tpps.csv")
+
+
+def test_a9_a_free_text_cell_over_the_limit_is_refused_not_a_traceback(data):
+    """A9: a Lokmin cell over 131,072 characters was ``_csv.Error: field larger than field limit``."""
+    lines, _ = refused_cells(data, "lokmin", {(0, "masalah"): "x" * 140_000, (5, "masalah"): "y" * 5_001})
+    assert all("teks terlalu panjang" in line for line in lines.values()), lines
+
+
+CSVISH = st.lists(st.one_of(st.sampled_from(['"', '""', ",", ";", "\t", "\n", "\r\n", "\r", "\ufeff", " ", "a", "1",
+                                             "kode_kecamatan", "masalah", "tanggal,tahap", "\x00", "é"]),
+                            st.text(max_size=5), st.just("z" * 140_000)), max_size=25)
+
+
+@settings(FAST, max_examples=60)
+@given(parts=CSVISH, encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+def test_any_csvish_bytes_are_read_or_refused_never_a_traceback(tmp_path_factory, parts, encoding):
+    """The class of A9 at the readers' boundary: any bytes are rows or a Problem naming the file."""
+    d = tmp_path_factory.mktemp("b")
+    (d / "lokmin.csv").write_bytes("".join(parts).encode(encoding, errors="replace"))
+    found, problems = readers.find_inputs(d, ["lokmin"])
+    for ref in found.get("lokmin", []):
+        try:
+            _, chunks = readers.open_input(ref, TABLES["lokmin"], readers.header_map(TABLES["lokmin"]))
+            for _ in chunks:
+                pass
+        except readers.ReadError as e:
+            problems.append(e.problem)
+    assert all(p.file == "lokmin.csv" for p in problems)
+
+
+@settings(FAST, max_examples=8)
+@given(parts=CSVISH)
+def test_any_csvish_file_gets_a_message_from_validate_never_a_traceback(tmp_path_factory, parts):
+    """The class of A9 as staff meet it: ``ranpasti validate`` on any such file exits 0 or 1, no traceback
+    (``validate_folder`` asserts it), and names the file when it refuses."""
+    d = tmp_path_factory.mktemp("v")
+    (d / "lokmin.csv").write_bytes("".join(parts).encode("utf-8", errors="replace"))
+    code, out = validate_folder(d)
+    assert code in (0, 1)
+    assert "lokmin.csv" in out
+
+
+A10 = ["NAMAIBUHAMIL", "namaibu", "NAMALENGKAP", "Nama\u0301", "Na\u0301ma", "RT/RW", "No BPJS", "No. JKN", "Nomor KIS",
+       "No RM", "Narahubung", "CP", "Nomor Rekam Medis", "Contact Person"]
+
+
+@pytest.mark.parametrize("header", A10)
+def test_a10_a_personal_header_run_together_accented_or_of_health_insurance_is_refused(header):
+    assert personal_column(header), header
+
+
+def test_a10_a_run_together_personal_header_in_a_file_is_refused(data):
+    p = read(data, "pendampingan")
+    p["NAMAIBUHAMIL"] = "x"
+    p.to_csv(data / "pendampingan.csv", index=False)
+    refused(data, "pendampingan.csv", "baris 1", "kolom namaibuhamil", "data pribadi (nama orang)")
+
+
+def test_a10_judul_kolom_mapping_a_run_together_name_onto_our_column_is_refused(data):
+    """A10: ``lokmin: {NAMAIBUHAMIL: penanggung_jawab}`` was accepted and the names published."""
+    (data / "judul_kolom.yml").write_text("lokmin:\n  NAMAIBUHAMIL: penanggung_jawab\n", encoding="utf-8")
+    lok = read(data, "lokmin").rename(columns={"penanggung_jawab": "NAMAIBUHAMIL"})
+    lok.to_csv(data / "lokmin.csv", index=False)
+    line = refused(data, "lokmin.csv", "baris 1", "kolom penanggung_jawab", "data pribadi")
+    assert "NAMAIBUHAMIL" in line
+
+
+@pytest.mark.parametrize("header", ["NAMADESA", "namakecamatan", "NAMAPOSYANDU", "namaprogramkegiatan",
+                                    "JUMLAHKK", "Jumlah peserta BPJS", "Cakupan JKN", "nikah", "notulen", "tahap"])
+def test_a10_run_together_headers_of_places_programmes_and_counts_are_not_personal(header):
+    assert personal_column(header) is None, header
+
+
+def accented(words: str, at: int) -> str:
+    """A combining acute accent after one letter of ``words`` (what a phone keyboard slips in)."""
+    letters = [i for i, c in enumerate(words) if c.isalpha()]
+    i = letters[at % len(letters)] + 1 if letters else 0
+    return words[:i] + "\u0301" + words[i:]
+
+
+@FAST
+@given(concept=st.sampled_from(sorted(CONCEPTS)), data=st.data(), at=st.integers(min_value=0, max_value=30),
+       joined=st.sampled_from(["", "upper", "lower"]), suffix=st.sampled_from(["", "2", "(wajib)", "IBU", "SUAMI"]))
+def test_personal_headers_are_refused_run_together_or_accented(concept, data, at, joined, suffix):
+    """The class of A10: a personal header written without spaces (NAMAIBUHAMIL) or with an accent (Namá)."""
+    # (a wording ending in a letter written apart, "No. K.K", cannot take a word run onto it: "K.KIBU")
+    wording = data.draw(st.sampled_from([w for w in CONCEPTS[concept] if "'" not in w and w[-2:-1].isalpha()]))
+    header = styled(wording, joined, "") + suffix if joined else f"{accented(wording, at)} {suffix.title()}"
+    assert personal_column(header), header
+
+
+@FAST
+@given(header=st.sampled_from(["Jumlah KK", "Jumlah Kepala Keluarga", "Nama Posyandu", "Nama Desa", "Nama Kegiatan",
+                               "Total KK", "Nama Program", "Nama Kecamatan", "Jumlah Peserta BPJS", "Nama Tim"]),
+       joined=st.sampled_from(["upper", "lower"]))
+def test_run_together_aggregate_headers_are_not_personal(header, joined):
+    assert personal_column(styled(header, joined, "")) is None
+
+
+def test_a17_the_same_lokmin_rows_retyped_in_other_case_or_spacing_are_refused(data):
+    """A17: rows of lokmin.csv in a workbook sheet with ``masalah`` in other capitals or doubled spaces passed."""
+    lok = read(data, "lokmin").iloc[:3].copy()
+    lok["masalah"] = [lok["masalah"].iloc[0].upper(), lok["masalah"].iloc[1].replace(" ", "  "),
+                      "\uff24" + lok["masalah"].iloc[2][1:] if lok["masalah"].iloc[2][:1] == "D"
+                      else lok["masalah"].iloc[2].lower()]
+    wb, _ = to_workbook(data, "lokmin", lok)
+    wb.save(data / "rekap-kecamatan.xlsx")
+    _, out = validate_folder(data)
+    assert out.count("baris ganda") == 3, out
+
+
+@FAST
+@given(st.lists(st.sampled_from(["upper", "lower", "title", "spaces", "tab", "nfkc"]), min_size=1, max_size=3))
+def test_texts_that_read_alike_compare_alike(changes):
+    """The class of A17: a row retyped with other capitals, spacing or compatibility forms is the same row."""
+    from ranpasti.validate import _comparable
+
+    text = "Data sasaran KRS belum diperbarui"
+    changed = text
+    for change in changes:
+        changed = {"upper": str.upper, "lower": str.lower, "title": str.title,
+                   "spaces": lambda t: t.replace(" ", "  "), "tab": lambda t: " \t" + t.replace(" ", "\t") + " ",
+                   "nfkc": lambda t: t.replace("K", "\uff2b")}[change](changed)
+    assert _comparable(pd.Series([text])).iloc[0] == _comparable(pd.Series([changed])).iloc[0]

@@ -117,6 +117,7 @@ class PersonalVocabulary:
     counting: frozenset[str]
     not_a_person: frozenset[str]
     qualifiers: frozenset[str]  # words that leave a word of ``in_context`` alone ("RT (wajib)", "KK Ibu")
+    known: frozenset[str] = frozenset()  # every word above and of ``words``: what a run-together header splits into
 
 
 @lru_cache(maxsize=1)
@@ -133,11 +134,15 @@ def personal_vocabulary() -> PersonalVocabulary:
             return tuple(abbreviations.get(w, w) for w in str(text).split())
 
         phrases = tuple(sorted(((read(k), str(v)) for k, v in doc["phrases"].items()), key=lambda p: -len(p[0])))
-        return PersonalVocabulary(
-            abbreviations, phrases, {str(k): str(v) for k, v in doc["personal"].items()},
-            {str(k): (str(v[0]), frozenset(map(str, v[1]))) for k, v in doc["in_context"].items()},
-            frozenset(map(str, doc["counting"])), frozenset(map(str, doc["not_a_person"])),
-            frozenset(map(str, doc["qualifiers"])))
+        in_context = {str(k): (str(v[0]), frozenset(map(str, v[1]))) for k, v in doc["in_context"].items()}
+        personal = {str(k): str(v) for k, v in doc["personal"].items()}
+        counting, not_a_person = frozenset(map(str, doc["counting"])), frozenset(map(str, doc["not_a_person"]))
+        qualifiers = frozenset(map(str, doc["qualifiers"]))
+        known = {*abbreviations, *abbreviations.values(), *personal, *in_context, *counting, *not_a_person,
+                 *qualifiers, *map(str, doc.get("words") or [])}
+        known |= {w for words, _ in phrases for w in words} | {w for _, ws in in_context.values() for w in ws}
+        return PersonalVocabulary(abbreviations, phrases, personal, in_context, counting, not_a_person, qualifiers,
+                                  frozenset(w for w in known if len(w) > 1))
     except (KeyError, TypeError, IndexError, AttributeError) as e:
         raise DeclarationError(f"{path}: harus berisi abbreviations, phrases, personal, in_context, counting, "
                                f"not_a_person dan qualifiers ({e}).") from e

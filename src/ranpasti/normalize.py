@@ -8,6 +8,7 @@ A parser that changed a readable but non-standard form (``Januari 2024`` → ``2
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -106,9 +107,38 @@ def kode_wilayah(text: pd.Series) -> Parsed:
     return _result(out, bad, s, standard | (s == "ID"))
 
 
+# The years a date of this programme can have: none before 2000 (RAN PASTI, its data and its deadlines are
+# this century; "0224-01", "1024-01", an Excel serial 0 or below read as 1899 are typos), none past the year
+# after next (a Lokmin deadline may lie ahead, not decades ahead). The one range every month and date is held
+# to; a month or meeting date in the future is refused besides, by its kind.
+FIRST_YEAR = 2000
+
+
+def last_year() -> int:
+    return date.today().year + 2
+
+
+def year_why(years: pd.Series) -> pd.Series:
+    """Why each year outside the plausible range is refused (in the future, or before the programme)."""
+    future = f"tahun di masa depan, di luar rentang yang masuk akal ({FIRST_YEAR}–{last_year()}); periksa tahunnya."
+    past = (f"tahun di luar rentang yang masuk akal ({FIRST_YEAR}–{last_year()}); periksa tahunnya (salah ketik, atau "
+            "sel Excel berisi angka 0 atau negatif yang terbaca sebagai tanggal 1899/1900).")
+    return pd.Series(np.where(years > last_year(), future, past), index=years.index, dtype=object)
+
+
+# "2024.10" typed into Excel is the number 2024.1: read, it would be January. A month written as a decimal
+# number is never read; the dot form is refused with how to write it.
+DECIMAL_MONTH = r"\d{4}\.\d{1,2}"
+DECIMAL_MONTH_WHY = ("bulan ditulis sebagai angka desimal (YYYY.M): Excel menyimpan 2024.10 sebagai 2024.1, jadi "
+                     "Oktober dan Januari tidak bisa dibedakan. Tulis 2024-10 (atau Oktober 2024), dan format selnya "
+                     "sebagai Teks.")
+
+
 def bulan(text: pd.Series) -> Parsed:
-    """Reporting month as ``YYYY-MM``; accepts ``Januari 2024``, ``01/2024``, ``2024/1`` and Excel dates."""
+    """Reporting month as ``YYYY-MM``; accepts ``Januari 2024``, ``01/2024``, ``2024/1`` and Excel dates; never
+    ``2024.1`` (``DECIMAL_MONTH``) and never a year outside ``FIRST_YEAR``..``last_year()``."""
     standard = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    standard &= pd.to_numeric(text.str.slice(0, 4), errors="coerce").between(FIRST_YEAR, last_year())
     if standard.all():
         return Parsed(text, pd.Series(False, index=text.index), pd.Series(False, index=text.index))
     rest = ~standard
@@ -119,7 +149,9 @@ def bulan(text: pd.Series) -> Parsed:
     bad[rest] = sub.bad
     changed = pd.Series(False, index=text.index)
     changed[rest] = sub.changed
-    return Parsed(values, bad, changed)
+    why = pd.Series("", index=text.index, dtype=object)
+    why[rest] = sub.why
+    return Parsed(values, bad, changed, why)
 
 
 def _bulan_slow(text: pd.Series) -> Parsed:
@@ -142,12 +174,21 @@ def _bulan_slow(text: pd.Series) -> Parsed:
     named = s.str.lower().str.extract(r"^([a-z]+)[\s\-/.,]+(\d{4})$")
     named_month = named[0].map(_MONTHS)
     take(named_month.notna(), named[1], named_month)
-    valid = year.between(2000, 2100) & month.between(1, 12)
+    decimal = s.str.fullmatch(DECIMAL_MONTH).fillna(False).astype(bool)
+    year[decimal] = np.nan
+    in_range = year.between(FIRST_YEAR, last_year())
+    valid = in_range & month.between(1, 12)
     out = pd.Series("", index=s.index, dtype=object)
     out[valid] = (year[valid].astype(int).astype(str) + "-"
                   + month[valid].astype(int).astype(str).str.zfill(2))
     bad = ~valid & (s != "")
-    return _result(out.astype(str), bad, s, standard)
+    why = pd.Series("", index=s.index, dtype=object)
+    out_of_range = bad & year.notna() & ~in_range
+    why[out_of_range] = year_why(year[out_of_range])
+    why[bad & decimal] = DECIMAL_MONTH_WHY
+    parsed = _result(out.astype(str), bad, s, standard)
+    parsed.why = why
+    return parsed
 
 
 def real_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
@@ -172,9 +213,41 @@ def tanggal(text: pd.Series) -> Parsed:
         named[2] + "-" + named_m.astype("Int64").astype(str).str.zfill(2) + "-" + named[0].str.zfill(2),
         format="%Y-%m-%d", errors="coerce")
     value = iso.fillna(dmy).fillna(named_dt)
+    why = pd.Series("", index=s.index, dtype=object)
+    order, ambiguous = _day_month_order(s, why)
+    if order == "%m/%d/%Y":  # the column writes month first (a part over 12 in second place)
+        mdy = pd.to_datetime(s.str.replace(r"[.\-]", "/", regex=True), format=order, errors="coerce")
+        value = iso.fillna(mdy).fillna(named_dt)
+    value[ambiguous] = pd.NaT
+    late = value.notna() & ~value.dt.year.between(FIRST_YEAR, last_year())
+    why[late] = year_why(value.dt.year[late])
+    value[late] = pd.NaT
     out = value.dt.strftime("%Y-%m-%d").fillna("")
     bad = value.isna() & (s != "")
-    return _result(out, bad, s, standard)
+    parsed = _result(out, bad, s, standard)
+    parsed.why = why
+    return parsed
+
+
+def _day_month_order(s: pd.Series, why: pd.Series) -> tuple[str | None, pd.Series]:
+    """A date written with its day and month as numbers (``3/5/2023``) is read in the order the column's other
+    values show: a first part over 12 means day first (Indonesia's order), a second part over 12 month first
+    (an en-US Excel's). When the column does not decide (or shows both), a date whose day and month are both
+    12 or less and differ is refused naming its two readings (in ``why``), never guessed. Returns the order
+    the column shows (None: undecided) and the cells refused."""
+    parts = s.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+    a = pd.to_numeric(parts[0], errors="coerce")
+    b = pd.to_numeric(parts[1], errors="coerce")
+    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+    if day_first != month_first:
+        return ("%d/%m/%Y" if day_first else "%m/%d/%Y"), pd.Series(False, index=s.index)
+    ambiguous = (parts[0].notna() & (a <= 12) & (b <= 12) & (a != b)).fillna(False).astype(bool)
+    for i in s.index[ambiguous]:
+        d, m, y = int(a[i]), int(b[i]), parts.at[i, 2]
+        why[i] = (f"tanggal ini bisa dibaca dua cara: {d} {BULAN[m - 1]} {y} atau {m} {BULAN[d - 1]} {y} (Excel "
+                  "berbahasa Inggris menulis bulan lebih dulu), dan tanggal lain di kolom ini tidak memastikannya. "
+                  f"Tulis YYYY-MM-DD, mis. {y}-{m:02d}-{d:02d} untuk {d} {BULAN[m - 1]} {y}.")
+    return None, ambiguous
 
 
 # ASCII digits only ([0-9], not \d): Python's \d also matches full-width and Arabic-Indic digits, which
@@ -332,19 +405,31 @@ def count(text: pd.Series, indonesian: bool) -> Parsed:
     return Parsed(values, bad, changed, why)
 
 
+# The longest free-text cell read (a Lokmin problem, an action, a name of a team): a page shows a few lines of
+# it; a longer cell is a paste gone wrong (a whole file in one cell, rows swallowed by a stray quote).
+MAX_TEXT_CHARS = 5_000
+TOO_LONG = (f"teks terlalu panjang: lebih dari {MAX_TEXT_CHARS:,} karakter dalam satu sel".replace(",", ".")
+            + ". Biasanya tanda kutip (\") yang tidak ditutup menelan baris-baris berikutnya, atau satu file "
+            "tertempel ke satu sel. Periksa sel ini; ringkas teksnya.")
+
+
 def free_text(text: pd.Series) -> Parsed:
     """Free text as typed, trimmed, without invisible format characters (zero-width spaces and joiners,
-    bidi overrides): published, they can hide a number from checks or reverse how a line reads."""
+    bidi overrides): published, they can hide a number from checks or reverse how a line reads. Longer
+    than ``MAX_TEXT_CHARS``: refused."""
     s = text.str.strip()
     cleaned = s.str.replace(privacy.FORMAT, "", regex=True)
-    no = pd.Series(False, index=s.index)
-    return Parsed(cleaned, no, (cleaned != s).fillna(False).astype(bool))
+    long = (cleaned.str.len() > MAX_TEXT_CHARS).fillna(False).astype(bool)
+    why = pd.Series("", index=s.index, dtype=object)
+    why[long] = TOO_LONG
+    return Parsed(cleaned.where(~long, ""), long, ((cleaned != s).fillna(False) & ~long).astype(bool),
+                  why if long.any() else None)
 
 
 def tahun(text: pd.Series) -> Parsed:
     s = text.str.strip().str.replace(r"\.0$", "", regex=True)
     values = pd.to_numeric(s.where(s.str.fullmatch(r"\d{4}"), None), errors="coerce")
-    bad = ~values.between(2000, 2100) & (s != "")
+    bad = ~values.between(FIRST_YEAR, FIRST_YEAR + 100) & (s != "")  # a year of data or of a target (up to 2045)
     return _result(values, bad, s, pd.Series(True, index=s.index))
 
 

@@ -13,6 +13,9 @@ import csv
 import hashlib
 import io
 import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +241,9 @@ def _csv_chunks(source: Source, headers: HeaderMap, head: bytes, found: Survey,
     lines = text.splitlines()[:30]
     counts = {sep: sum(line.count(sep) for line in lines[:5]) for sep in (",", ";", "\t")}
     source.sep = max(counts, key=lambda sep: counts[sep])
+    # the sniffed head holds at most SNIFF_BYTES, so no field in it is longer: a long free-text cell in the first
+    # rows is not a fault of the file (the validator holds free text to its own length)
+    csv.field_size_limit(max(csv.field_size_limit(), SNIFF_BYTES))
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=source.sep))
     header = _header(source, rows, headers)
     width = len(header.columns)
@@ -254,13 +260,14 @@ def _refuse_too_wide(source: Source, width: int) -> None:
 
 def _iter_csv(source: Source, header: Header, chunk_rows: int) -> Iterator[pd.DataFrame]:
     header_idx = header.index
-    reader = pd.read_csv(
-        source.path, sep=source.sep, encoding=source.encoding, dtype=str, keep_default_na=False,
-        skiprows=header_idx, chunksize=chunk_rows, skip_blank_lines=False, engine="c",
-        na_values=[], on_bad_lines="error",
-    )
     first = source.header_row + 1
+    lines = 0  # line breaks inside quoted fields so far: a record's first line is its row number plus these
     try:
+        reader = pd.read_csv(
+            source.path, sep=source.sep, encoding=source.encoding, dtype=str, keep_default_na=False,
+            skiprows=header_idx, chunksize=chunk_rows, skip_blank_lines=False, engine="c",
+            na_values=[], on_bad_lines="error",
+        )
         for chunk in reader:
             if not source.columns:
                 width = len(chunk.columns)
@@ -269,6 +276,7 @@ def _iter_csv(source: Source, header: Header, chunk_rows: int) -> Iterator[pd.Da
             chunk = chunk.fillna("")
             chunk.insert(0, ROW, range(first, first + len(chunk)))
             first += len(chunk)
+            lines += _refuse_swallowed_rows(source, chunk, lines)
             yield chunk
     except UnicodeDecodeError as e:
         raise ReadError(Problem(source.name, f"penyandian berubah di tengah file (sekitar baris {first}): "
@@ -287,6 +295,32 @@ def _iter_csv(source: Source, header: Header, chunk_rows: int) -> Iterator[pd.Da
         raise ReadError(Problem(source.name, f"file CSV tidak bisa dibaca ({msg}).")) from e
     except pd.errors.EmptyDataError as e:
         raise ReadError(Problem(source.name, "file kosong: tidak ada judul kolom maupun data.")) from e
+
+
+def _refuse_swallowed_rows(source: Source, chunk: pd.DataFrame, before: int) -> int:
+    """Refuse a quoted field that swallowed whole rows of the file: a stray ``"`` opens a quote that a later
+    one closes, and every line between is read as text of one cell, silently fewer rows. A line break inside a
+    field is otherwise kept (Excel's Alt+Enter in a cell is written so); what gives a stray quote away is a
+    line inside the field (neither its first nor its last) that is a complete row of the file, as many fields
+    as the header. Returns the line breaks inside this chunk's fields, so the next chunk's lines are right."""
+    columns = [c for c in chunk.columns if c != ROW]
+    broken = [c for c in columns if chunk[c].str.contains("\n", regex=False).any()]
+    if not broken:
+        return 0
+    width = len(columns)
+    breaks = sum(chunk[c].str.count("\n") for c in broken)
+    start = chunk[ROW] + breaks.cumsum().shift(fill_value=0) + before  # each record's first physical line
+    for c in broken:
+        for i in chunk.index[chunk[c].str.contains("\n", regex=False)]:
+            inner = chunk.at[i, c].split("\n")[1:-1]
+            if any(len(next(csv.reader([ln], delimiter=source.sep), [])) == width for ln in inner):
+                opened = int(start[i])
+                closed = opened + int(breaks[i])
+                raise ReadError(Problem(
+                    source.name, f"kolom {c}: tanda kutip (\") dibuka di baris {opened} dan baru ditutup di baris "
+                    f"{closed}, jadi baris-baris di antaranya terbaca sebagai isi satu sel (baris data hilang). "
+                    "Hapus tanda kutip yang tidak berpasangan, atau tutup kutipnya di baris yang sama.", row=opened))
+    return int(breaks.sum())
 
 
 def _cell_text(value: object) -> str:
@@ -378,20 +412,47 @@ def _stream_sheet(ws, formulas: list[tuple[int, int]] | None = None):
     parser's ``merged_cells`` is set once the whole sheet is read (the merges follow the cells in the XML)."""
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+    wb = ws.parent
+    percent = _percent_styles(wb)
+
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             if formulas is not None and cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 formulas.append((cell["row"], cell["column"]))
+            if cell["style_id"] in percent and isinstance(cell["value"], int | float) \
+                    and not isinstance(cell["value"], bool):
+                cell["value"] = as_percent(cell["value"])
             return cell
 
-    wb = ws.parent
     with wb._archive.open(ws._worksheet_path) as src:  # a read-only sheet's XML (openpyxl 3.1)
         parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
                         timedelta_formats=wb._timedelta_formats)
         for n, cells in parser.parse():
             yield n, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
         ws._merged = [str(r) for r in parser.merged_cells.mergeCell] if parser.merged_cells else []
+
+
+def _percent_styles(wb) -> set[int]:
+    """The cell styles whose number format shows a percent (``0%``, ``0.0%``): Excel stores 22.8% as 0.228."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    out = set()
+    for i, style in enumerate(getattr(wb, "_cell_styles", [])):
+        n = style.numFmtId
+        custom = n - BUILTIN_FORMATS_MAX_SIZE
+        code = BUILTIN_FORMATS.get(n, "") if custom < 0 else wb._number_formats[custom]
+        if "%" in re.sub(r'"[^"]*"|\\.', "", code or ""):
+            out.add(i)
+    return out
+
+
+def as_percent(value: float) -> str:
+    """A number from a percent-formatted cell, as Excel shows it: 0.228 → ``22.8%``. A workbook cell is read as
+    it looks on screen, so staff's 22.8% is 22.8 in a percent column, and a share typed into a count column is
+    refused as a share (its ``%``), never read as 0.228."""
+    shown = round(float(value) * 100, 9)
+    return f"{int(shown)}%" if shown.is_integer() else f"{shown!r}%"
 
 
 def read_sheet(ws, width: int | None = None) -> SheetCells:
@@ -566,11 +627,47 @@ def _check_in_folder(data_dir: Path, path: Path) -> None:
 
 def open_input(ref: InputRef, spec: TableSpec, headers: HeaderMap,
                chunk_rows: int = CHUNK_ROWS) -> tuple[Source, Iterator[pd.DataFrame]]:
-    """``open_table`` for an input wherever it is (its own file or a workbook's sheet)."""
-    if ref.sheet is None:
-        return open_table(ref.path, spec, chunk_rows, headers)
-    source = Source(path=ref.path, size=ref.path.stat().st_size, sha256=file_sha256(ref.path), sheet=ref.sheet)
-    return source, _excel_chunks(source, spec, headers, ref.workbook)
+    """``open_table`` for an input wherever it is (its own file or a workbook's sheet). This is the readers'
+    boundary: whatever a parser raises on a malformed file, opening or reading it, leaves here as a Problem
+    naming the file (``unreadable``), never as a traceback."""
+    try:
+        if ref.sheet is None:
+            source, chunks = open_table(ref.path, spec, chunk_rows, headers)
+        else:
+            source = Source(path=ref.path, size=ref.path.stat().st_size, sha256=file_sha256(ref.path),
+                            sheet=ref.sheet)
+            chunks = _excel_chunks(source, spec, headers, ref.workbook)
+    except READ_ERRORS as e:
+        raise ReadError(unreadable(ref.path.name, e)) from e
+    return source, _guarded(source, chunks)
+
+
+# What the parsers underneath raise on a malformed file (pandas, the csv module, the zip and XML layers of a
+# workbook, a decoder): each is a fault of the file, reported as such at the readers' boundary.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeError, ValueError, KeyError, IndexError,
+    TypeError, OSError, EOFError, zipfile.BadZipFile, ET.ParseError, zlib.error)
+
+
+def unreadable(name: str, error: BaseException) -> Problem:
+    """The message for a file a parser gave up on: the file, the line where the parser says, what to do."""
+    if isinstance(error, pd.errors.EmptyDataError):
+        return Problem(name, "file kosong: tidak ada judul kolom maupun data (hanya baris kosong atau tanda BOM). "
+                       "Ekspor ulang datanya.")
+    text = str(error)
+    m = re.search(r"\bline\s+(\d+)", text)
+    detail = echo(text.splitlines()[0][:160]) if text.strip() else "-"
+    return Problem(name, f"file ini tidak bisa dibaca sebagai tabel ({type(error).__name__}: {detail}). Buka file "
+                   "di Excel atau LibreOffice, periksa tanda kutip, pemisah kolom dan baris kosong di atas judul "
+                   "kolom, lalu simpan ulang sebagai CSV UTF-8 atau .xlsx.",
+                   row=int(m.group(1)) if m else None)
+
+
+def _guarded(source: Source, chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    try:
+        yield from chunks
+    except READ_ERRORS as e:
+        raise ReadError(unreadable(source.name, e)) from e
 
 
 def _excel_chunks(source: Source, spec: TableSpec, headers: HeaderMap, wb=None) -> Iterator[pd.DataFrame]:

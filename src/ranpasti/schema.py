@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import declarations, lookalike
 from .declarations import Declarations
@@ -30,10 +31,13 @@ def header_words(header: object) -> list[str]:
 
 def _words(text: str) -> list[str]:
     vocab = PERSONAL_HEADERS
+    # accents dropped (Namá, Nāma are nama): decomposed, marks removed, composed again
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)).lower()
     words: list[str] = []
     letters = ""
-    for w in re.findall(r"[a-z]+", text):
+    for w in (part for run in re.findall(r"[a-z]+", text) for part in split_compound(run)):
         if len(w) == 1:
             letters += w  # letters written apart are one word: N.I.K, K K
             continue
@@ -52,6 +56,38 @@ def _words(text: str) -> list[str]:
                 words[i:i + n] = [word]
             i += 1
     return words
+
+
+def split_compound(word: str) -> list[str]:
+    """A header word written without spaces or capitals (NAMAIBUHAMIL, namalengkap, NOBPJS) as the words of
+    the vocabulary it is made of. A word the vocabulary knows stays whole; one made entirely of its words is
+    split into them; one that starts with ``nama`` is ``nama`` and the rest, the rest split off after a word of
+    ``not_a_person`` when it starts with one (NAMADESAX = nama desa x: a place, not a person's name)."""
+    known = PERSONAL_HEADERS.known
+    if word in known or len(word) < 4:
+        return [word]
+    parts = _segments(word, known)
+    if parts:
+        return parts
+    if word.startswith("nama"):
+        rest = word[4:]
+        head = next((w for w in sorted(PERSONAL_HEADERS.not_a_person, key=len, reverse=True)
+                     if rest.startswith(w)), "")
+        return ["nama", *([head, rest[len(head):]] if head and rest[len(head):] else [rest])]
+    return [word]
+
+
+@lru_cache(maxsize=4096)
+def _segments(word: str, known: frozenset[str]) -> list[str] | None:
+    """``word`` as a sequence of known words, fewest pieces first, or None."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 24), end - 1):
+            if best[start] is not None and word[start:end] in known:
+                candidate = best[start] + [word[start:end]]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[-1] if best[-1] and len(best[-1]) > 1 else None
 
 
 def personal_column(header: object) -> str | None:

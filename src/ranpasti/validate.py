@@ -13,6 +13,7 @@ spreadsheet row; a schema library would cover only the easy type checks and stil
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -456,18 +457,27 @@ def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
             state.kabupaten.update(ancestors(kec, "kabupaten").unique())
 
 
+def _comparable(text: pd.Series) -> pd.Series:
+    """Text as two copies of one row compare: NFKC, case folded, every run of white space one space, trimmed."""
+    folded = text.map(lambda t: unicodedata.normalize("NFKC", t).casefold())
+    return folded.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
 def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state: TableState, report: Report) -> None:
     """Rows whose key was already seen, in this chunk or an earlier one; memory is 16 bytes per row.
 
     A table without a key (Lokmin: one row per problem discussed, two alike are allowed) is keyed by all its
     columns, and only a row read from another file is refused: the same rows in lokmin.csv and a workbook's
-    lokmin sheet would count every problem twice."""
+    lokmin sheet would count every problem twice. Such rows are compared in one folded form (``_comparable``):
+    a copy retyped with other capitals or doubled spaces is still the same problem."""
     keyless = not spec.key
     key = list(spec.key) if spec.key else spec.column_names
     if not keyless and not all(k in out for k in key):
         return
     keyed = pd.DataFrame({k: out[k].astype(str) if k in out else "" for k in key}, index=out.index)
     keyed = keyed.replace("nan", "")
+    if keyless:  # rows from two files compared as read, not as typed: letter case, spaces, compatibility forms
+        keyed = keyed.apply(_comparable)
     complete = ((keyed != "").all(axis=1) if not keyless else (keyed != "").any(axis=1)).to_numpy()
     hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy()[complete]
     rows = out[ROW].to_numpy()[complete]
