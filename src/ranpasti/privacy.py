@@ -8,8 +8,8 @@ a number by rule, not by the disguises seen so far:
 
 * **The text is read as it shows** (``_readable``, the one normalisation step every reader shares, so
   validation and the scan agree): character references (``&#49;``) and percent-escapes (``%31``) decoded;
-  every digit ASCII; l and I read as 1 inside a run of digits and O-like letters that touches no other
-  letter ("l8l3O145…"; "|" stays a separator, S and B stay letters); a run of 8 or more number words,
+  every digit ASCII; l and I read as 1 inside a run of digits and O-like letters, except where they touch
+  a word's other letters ("l8l3O145…"; "|" stays a separator, S and B stay letters); a run of 8 or more number words,
   Indonesian or English, joined by anything but letters, read as digits ("nol delapan satu dua …").
 * **A digit** is every character Unicode gives a digit value (``unicodedata.digit``: ASCII, full-width,
   Arabic-Indic, Devanagari, Bengali, Thai, mathematical bold/double-struck/monospace, superscripts,
@@ -194,8 +194,8 @@ def _translated(text: str) -> str:
 # "18…", "%31%38…" a link's).
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 # Letters that stand for digits inside a run that already has digits (besides the O of zero, read by the
-# chain): l and I for 1 ("l8l3O145…", "I8I3…"), only in a run of digits and these letters that touches no
-# other letter ("Il", "NIK" stay words). "|" stays a separator: it joins groups ("0812|3456") as often as
+# chain): l and I for 1 ("l8l3O145…", "I8I3…"), only in a run of digits and these letters, and not where
+# they touch a word's other letters ("Il", "NIK" stay words). "|" stays a separator: it joins groups ("0812|3456") as often as
 # it stands for a 1, and both readings cannot be taken at once. S for 5 and B for 8 are not read: the
 # codes and words of a page ("B1", "5S") would turn into numbers.
 _LETTER_DIGIT_HINT = re.compile(r"[0-9][OolI]*[lI]|[lI][OolI]*[0-9]")
@@ -226,8 +226,8 @@ def _readable(text: str) -> str:
 
 
 def _letter_digits(text: str) -> str:
-    """``text`` with l and I read as 1 in every run of digits and O, o, l, I that holds a digit and touches no
-    other letter (looked at only around a letter beside a digit: a page has few)."""
+    """``text`` with l and I read as 1 in every run of digits and O, o, l, I that holds a digit, except where
+    they touch a word's other letters (looked at only around a letter beside a digit: a page has few)."""
     out, at, n = [], 0, len(text)
     for m in _LETTER_DIGIT_HINT.finditer(text):
         lo, hi = m.span()
@@ -237,8 +237,14 @@ def _letter_digits(text: str) -> str:
             lo -= 1
         while hi < n and text[hi] in _RUN_CHARS:
             hi += 1
+        if lo and text[lo - 1].isalpha():  # a letter touching a word's letters stays one ("NIKl8…" reads 8…)
+            while lo < hi and text[lo] in "OolI":
+                lo += 1
+        if hi < n and text[hi].isalpha():
+            while hi > lo and text[hi - 1] in "OolI":
+                hi -= 1
         run = text[lo:hi]
-        if (lo and text[lo - 1].isalpha()) or (hi < n and text[hi].isalpha()) or not any(c.isdigit() for c in run):
+        if not any(c.isdigit() for c in run):
             continue
         out += [text[at:lo], run.translate(_ONE)]
         at = hi
