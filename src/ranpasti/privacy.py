@@ -195,9 +195,9 @@ def _translated(text: str) -> str:
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 # Letters that stand for digits inside a run that already has digits (besides the O of zero, read by the
 # chain): l and I for 1 ("l8l3O145…", "I8I3…"), only in a run of digits and these letters, and not where
-# they touch a word's other letters ("Il", "NIK" stay words). "|" stays a separator: it joins groups ("0812|3456") as often as
-# it stands for a 1, and both readings cannot be taken at once. S for 5 and B for 8 are not read: the
-# codes and words of a page ("B1", "5S") would turn into numbers.
+# they touch a word's other letters ("Il", "NIK" stay words). "|" stays a separator: it joins groups
+# ("0812|3456") as often as it stands for a 1, and both readings cannot be taken at once. S for 5 and B for
+# 8 are not read: the codes and words of a page ("B1", "5S") would turn into numbers.
 _LETTER_DIGIT_HINT = re.compile(r"[0-9][OolI]*[lI]|[lI][OolI]*[0-9]")
 _ONE = str.maketrans("lI", "11")
 # Digits written as words, 8 or more in a run (only a number is said digit by digit): Indonesian and English.
