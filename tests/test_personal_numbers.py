@@ -26,6 +26,7 @@ from ranpasti.errors import PersonalDataRefused
 from ranpasti.params import ParamsError, load_pages, write_params
 from ranpasti.privacy import find_nik, find_personal, find_phone, scan_file
 from ranpasti.regions import Regions
+from ranpasti.settings import SettingsError
 from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,17 +66,24 @@ def niks(draw) -> str:
 @st.composite
 def phones(draw) -> tuple[str, str]:
     """A mobile number: (its digits as the reader returns them, how it starts as written)."""
-    rest = f"8{draw(st.integers(1, 9))}" + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=7,
-                                                                     max_size=10)))
-    start = draw(st.sampled_from(["0", "62", "+62", "(+62)", "+62 (0)", "(0"]))
-    digits = {"0": "0", "(0": "0", "62": "62", "+62": "+62", "(+62)": "+62", "+62 (0)": "+620"}[start] + rest
+    start = draw(st.sampled_from(["0", "62", "+62", "(+62)", "+62 (0)", "(0", "0062", "+0062", ""]))
+    rest = f"8{draw(st.integers(1, 9))}" + "".join(draw(st.lists(st.sampled_from("0123456789"),
+                                                                     min_size=8 if start == "" else 7, max_size=10)))
+    assume(start or not rest.endswith("00000"))  # (a round amount of rupiah, 8500000000)
+    digits = {"0": "0", "(0": "0", "62": "62", "+62": "+62", "(+62)": "+62", "+62 (0)": "+620", "0062": "0062",
+              "+0062": "+0062", "": ""}[start] + rest
     return digits, start
+
+
+ONE_LETTERS = ["l", "I"]  # A11: letters standing for 1 in a run of digits
 
 
 def _digit(draw, d: str, glued_to_letter: bool) -> str:
     style = draw(st.integers(0, 4))
     if style == 0 and d == "0" and not glued_to_letter:
         return draw(st.sampled_from(O_LETTERS))
+    if style == 0 and d == "1" and not glued_to_letter:
+        return draw(st.sampled_from(ONE_LETTERS))
     if style == 1:
         return (SUPERSCRIPT if draw(st.booleans()) else SUBSCRIPT)[int(d)]
     return chr(draw(st.sampled_from(ZEROS)) + int(d))
@@ -93,19 +101,24 @@ def disguised(draw, digits: str, head: str = "") -> str:
     for n, group in enumerate(groups):
         if n:
             text += draw(st.sampled_from(SEPARATORS))
+        written = ""
         for k, d in enumerate(group):
             at_edge = (n == 0 and k == 0 and not head and prefix[-1:].isalpha()) or (
                 n == len(groups) - 1 and k == len(group) - 1 and suffix[:1].isalpha())
-            text += _digit(draw, d, at_edge)
+            written += _digit(draw, d, at_edge)
+        if not any(c.isdigit() for c in written):  # l and I are read as 1 only beside a digit
+            written = written.replace("l", "1").replace("I", "1")
+        text += written
     assume(not two_values(text))
-    if head or digits.startswith("0"):  # a mobile number (a NIK starts with a province, never a value's start)
+    if head or digits.startswith(("0", "8")):  # a mobile number (a NIK starts with a province, never a value's)
         assume(not STARTS_WITH_VALUE.match(ascii_shape(text)))
     return prefix + text + suffix
 
 
 def ascii_shape(text: str) -> str:
     """The disguise with ASCII digits, to tell when it reads as two formatted values (see below)."""
-    table = {c: "0" for c in O_LETTERS} | {ord(c): str(i) for i, c in enumerate(SUPERSCRIPT)} | {
+    table = {c: "0" for c in O_LETTERS} | {c: "1" for c in ONE_LETTERS} | {
+        ord(c): str(i) for i, c in enumerate(SUPERSCRIPT)} | {
         ord(c): str(i) for i, c in enumerate(SUBSCRIPT)}
     table |= {z + i: str(i) for z in ZEROS for i in range(10)}
     return text.translate({ord(k) if isinstance(k, str) else k: v for k, v in table.items()})
@@ -116,10 +129,18 @@ VALUE = re.compile(r"(?<![\d.,:/-])(?:\d{1,2}([-/. ])\d{1,2}\1\d{4}|\d{4}([-/. ]
                    r"|\d{1,3}([.,])\d{3}(?:\3\d{3})+|\d\d\.\d\d\.\d\d\.\d{4})(?![\d.,:/-]?\d)")
 
 
+# a date, time, month or Kemendagri code: a value of its own, never part of a NIK (A15)
+OWN_VALUE = re.compile(r"(?<![\d.,:/-])(?:\d{1,2}([-/. ])\d{1,2}\1\d{4}|\d{4}([-/. ])\d{1,2}\2\d{1,2}"
+                       r"|\d{1,2}:\d\d(?::\d\d)?|\d\d\.\d\d\.\d\d\.\d{4}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{4})"
+                       r"(?![\d.,:/-]?\d)")
+
+
 def two_values(text: str) -> bool:
-    """The one disguise the rule leaves alone: digits that read as two or more dates, times, counts or
-    codes (a list of values such as "31/12/2024 12:30 - 14:00" is not a number). Rare in generated cases."""
-    return len(VALUE.findall(ascii_shape(text))) >= 2
+    """The disguises the rule leaves alone: digits that read as two or more dates, times, counts or codes
+    (a list of values such as "31/12/2024 12:30 - 14:00" is not a number), or that hold a date, time, month
+    or code, a value of its own ("Desa 18.13.01.2001 (2024-05)"). Rare in generated cases."""
+    shape = ascii_shape(text)
+    return len(VALUE.findall(shape)) >= 2 or OWN_VALUE.search(shape) is not None
 
 
 # ... and for a mobile number, digits that start with a date, a time, a count or a decimal ("0,81…", "08:15")
@@ -136,9 +157,10 @@ def disguised_niks(draw) -> tuple[str, str]:
 @st.composite
 def disguised_phones(draw) -> tuple[str, str]:
     digits, start = draw(phones())
-    written = digits.removeprefix("+").removeprefix("62") if "62" in start else digits[1:]
-    head = {"0": "", "(0": "(0", "62": "62", "+62": "+62", "(+62)": "(+62)", "+62 (0)": "+62 (0)"}[start]
-    if start == "0":
+    written = digits.removeprefix("+").removeprefix("00").removeprefix("62") if "62" in start else digits[1:]
+    head = {"0": "", "(0": "(0", "62": "62", "+62": "+62", "(+62)": "(+62)", "+62 (0)": "+62 (0)", "0062": "0062 ",
+            "+0062": "+0062-", "": ""}[start]
+    if start in ("0", ""):
         written = digits
     return "telepon", digits, draw(disguised(written if start != "+62 (0)" else written[1:], head=head))
 
@@ -271,11 +293,16 @@ def test_konfigurasi_text_is_refused(tmp_path_factory, case):
     folder = tmp_path_factory.mktemp("config")
     (folder / "konfigurasi.yml").write_text(yaml.safe_dump({"keterangan_sumber": text}, allow_unicode=True),
                                             encoding="utf-8")
-    with pytest.raises(PersonalDataRefused) as err:
+    with pytest.raises((PersonalDataRefused, SettingsError)) as err:
         load_config(folder)
     message = str(err.value)
-    assert f"konfigurasi.yml: keterangan_sumber berisi {masked(kind, number)}" in message
+    assert "konfigurasi.yml" in message and "keterangan_sumber" in message, message
+    assert f"berisi {masked(kind, number)}" in message
     assert number.lstrip("+") not in message.replace("+", "")
+
+
+def found_what(masked: str) -> str:
+    return "nomor telepon" if masked.startswith("08") else "nomor berbentuk NIK atau No. KK"
 
 
 def masked(kind: str, number: str) -> str:
@@ -313,7 +340,7 @@ def test_params_catatan_is_refused(params_sample, tmp_path, case):
     kind, number, text = case
     line = yaml.safe_dump({"catatan": text}, allow_unicode=True, width=10**6).strip()
     message = refused_params(params_sample, tmp_path, PAGE, "catatan: ''", line)
-    assert f"catatan berisi {masked(kind, number)}" in message
+    assert "catatan" in message and f"berisi {masked(kind, number)}" in message
 
 
 @SLOW
@@ -381,7 +408,7 @@ def test_b1_b5_b7_in_a_lokmin_masalah_each_row_is_refused(data):
 def test_b9_b10_params_texts_are_refused(params_sample, tmp_path, rel, old, key, text, masked):
     new = f"catatan: '{text}'" if key == "catatan" else f"terbit: true\n{key}: 'Tim TPPS {text}'"
     message = refused_params(params_sample, tmp_path, rel, old, new)
-    assert f"{key} berisi" in message and masked in message and str(rel) in message
+    assert key in message and f"berisi {found_what(masked)} ({masked})" in message and str(rel) in message
 
 
 @pytest.mark.parametrize(("text", "masked"), [("18130145 06900003", "181301…03"), ("(0812) 3456-7890", "0812…7890")])
@@ -389,9 +416,9 @@ def test_b11_konfigurasi_keterangan_sumber_is_refused_and_scanned(tmp_path, text
     shutil.copy(ROOT / "data" / "konfigurasi.yml", tmp_path / "konfigurasi.yml")
     with (tmp_path / "konfigurasi.yml").open("a", encoding="utf-8") as f:
         f.write(f"\nketerangan_sumber: 'Dinas, kontak {text}'\n")
-    with pytest.raises(PersonalDataRefused) as err:
+    with pytest.raises((PersonalDataRefused, SettingsError)) as err:
         load_config(tmp_path)
-    assert "keterangan_sumber berisi" in str(err.value) and masked in str(err.value)
+    assert "keterangan_sumber" in str(err.value) and f"berisi {found_what(masked)} ({masked})" in str(err.value)
     # and the last check before publishing finds it on a page (where the 52 files once went out)
     page = tmp_path / "index.html"
     page.write_text(f"<footer><p>Sumber: Dinas, kontak {text}</p></footer>", encoding="utf-8")
@@ -443,7 +470,8 @@ def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
         f.write("\nketerangan_sumber: 'Dinas PPKB, kontak (0812) 3456-7890'\n")
     result = CliRunner().invoke(main, ["validate", "--data", str(data)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "konfigurasi.yml: keterangan_sumber berisi nomor telepon (0812…7890)" in result.output
+    assert "konfigurasi.yml" in result.output and "keterangan_sumber" in result.output
+    assert "berisi nomor telepon (0812…7890)" in result.output
     assert "3456-7890" not in result.output
 
 
@@ -459,3 +487,155 @@ def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
 def test_the_scan_reads_markup_and_documents_as_a_reader_sees_them(tmp_path, name, content):
     (tmp_path / name).write_text(content, encoding="utf-8")
     assert scan_file(tmp_path / name) == privacy.Found("nik", NIK)
+
+
+# ------------------------------------------------------------------------------------------ attack pass 2: A1–A15
+# (the disguises of A1, A2 and A11 are in the generators above: "0062"/"+0062", a mobile number that lost its
+# leading 0, l and I for 1)
+
+KEYWORDS = ["NIK", "nik", "NKK", "KK", "No. KK", "no.kk", "KTP", "HP", "hp", "No HP", "WA", "Telp.", "telepon",
+            "Ponsel", "hubungi", "Phone", "mobile", "Nomor Induk Kependudukan"]
+
+
+@st.composite
+def fragments(draw) -> tuple[str, str]:
+    """A6: part of a NIK (7 to 15 of its digits) or of a mobile number, right after a word announcing it; the
+    rest is in the next cell or row."""
+    number = draw(st.one_of(niks(), phones().map(lambda p: p[0].lstrip("+"))))
+    cut = draw(st.integers(7, min(15, len(number) - 1)))
+    part = number[:cut] if draw(st.booleans()) else number[-cut:]
+    sizes = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    groups, at = [], 0
+    for size in [*sizes, len(part)]:
+        if at < len(part):
+            groups.append(part[at:at + size])
+            at += size
+    join = draw(st.sampled_from([" ", "-", " - ", "", "/", "\n", "\u2013"]))
+    written = join.join(groups)
+    assume(not OWN_VALUE.search(written) and not VALUE.search(written))
+    before = draw(st.sampled_from(["", "(", ": ", "=", ". ", " #"]))
+    return part, draw(st.sampled_from(["", "Keluarga A3 ", "… ("])) + draw(st.sampled_from(KEYWORDS)) + before + \
+        written + draw(st.sampled_from(["", ")", " dst", " …"]))
+
+
+@FAST
+@given(fragments())
+def test_a6_part_of_a_number_after_a_word_announcing_it_is_refused(case):
+    part, text = case
+    found = find_personal(text)
+    assert found is not None, text
+    assert part not in found.masked and part not in privacy.mask_all(f"baris 3: {text}")
+
+
+@pytest.mark.parametrize("text", ["masalah: Keluarga A3 NIK 18130145", "… (NIK 1813 0145", "HP 812-3456",
+                                  "No. KK: 1813 014", "hubungi 0812 3456"])
+def test_a6_a_nik_split_across_cells_or_rows_is_refused_in_its_first_part(text):
+    assert find_personal(text) is not None
+
+
+@FAST
+@given(st.sampled_from(KEYWORDS), st.one_of(counts().filter(lambda c: c.count(".") >= 2), dates(), times(),
+                                             st.integers(0, 999999).map(str), fractions()),
+       st.sampled_from([" ", ": ", " = "]))
+def test_a6_a_keyword_before_a_count_date_or_short_number_is_not_a_fragment(keyword, value, join):
+    assert find_personal(f"Jumlah {keyword}{join}{value} keluarga") is None
+
+
+@FAST
+@given(niks(), st.integers(0, 9), st.sampled_from(["{d}{nik}", "{nik}{d}", "{d}.{nik}", "{d}, {nik}", "{d}{d}{nik}"]))
+def test_a7_a_nik_cut_by_excel_or_with_digits_glued_is_found(nik, d, shape):
+    """A7: Excel keeps 15 significant digits (the serial's last digit becomes 0: still a NIK); a list's
+    number before it, read as a "decimal" with a 16-digit fraction, or glued to it (runs up to 20 digits
+    are read 16 at a time)."""
+    assert find_nik(nik[:15] + "0") == nik[:15] + "0"
+    assert find_nik(shape.format(d=d, nik=nik)) is not None
+
+
+WORDS_ID = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
+WORDS_EN = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@FAST
+@given(st.one_of(niks(), phones().map(lambda p: p[0].lstrip("+"))), st.sampled_from([WORDS_ID, WORDS_EN]),
+       st.sampled_from([" ", "-", ", ", " - ", "  "]), st.sampled_from(["", "WA ", "NIK: ", "hubungi "]),
+       st.booleans(), st.booleans())
+def test_a12_digits_written_as_words_are_read(number, words, join, prefix, upper, kosong):
+    spoken = [("kosong" if kosong and d == "0" and words is WORDS_ID else words[int(d)]) for d in number]
+    text = prefix + join.join(w.upper() if upper else w for w in spoken)
+    assert find_personal(text) is not None, text
+
+
+@FAST
+@given(st.one_of(disguised_niks(), disguised_phones()), st.sampled_from(["dec", "hex", "percent"]))
+def test_a13_character_references_and_percent_escapes_are_read_alike_everywhere(tmp_path_factory, case, style):
+    """A13: validation, settings and the scan read "&#49;" and "%31" as the digit they stand for."""
+    kind, _, text = case
+    escape = {"dec": lambda c: f"&#{ord(c)};", "hex": lambda c: f"&#x{ord(c):x};",
+              "percent": lambda c: "".join(f"%{b:02X}" for b in c.encode())}[style]
+    encoded = "".join(escape(c) if c.isdigit() else c for c in text)
+    found = find_personal(encoded)
+    assert found is not None and found.kind == kind, (encoded, found)
+    page = tmp_path_factory.mktemp("a13") / "a.txt"
+    page.write_text(encoded, encoding="utf-8")
+    assert scan_file(page) == found
+
+
+@pytest.mark.parametrize("message", [
+    "konfigurasi.yml: kunci 1813014506900003: tidak sah", "kolom tidak dikenal diabaikan: catatan_1813014506900003",
+    "lokmin 1813014506900003.csv tidak dibaca", "judul kolom 'HP 0812 3456 7890' di judul_kolom.yml",
+    "lokmin 18130145&#48;6900003.csv", "kunci nol delapan satu dua tiga empat lima enam tujuh delapan"])
+def test_a14_every_message_is_masked_at_the_end(message):
+    from ranpasti.problems import Problem
+
+    out = privacy.mask_all(message)
+    assert find_personal(out) is None and "3456" not in out and "06900003" not in out, out
+    assert find_personal(str(Problem(message, message))) is None
+
+
+@FAST
+@given(st.one_of(disguised_niks(), disguised_phones()), st.sampled_from(["kunci {} tidak dikenal", "file {}.csv",
+                                                                         "kolom catatan_{} diabaikan", "{}"]))
+def test_a14_mask_all_leaves_no_personal_number_in_any_message(case, shape):
+    _, number, text = case
+    out = privacy.mask_all(shape.format(text))
+    assert find_personal(out) is None, (text, out)
+    assert number.lstrip("+") not in out
+
+
+def test_a14_cli_output_is_masked_where_it_leaves(data):
+    from click.testing import CliRunner
+
+    from ranpasti.cli import main
+
+    (data / "lokmin.csv").rename(data / "lokmin 1813014506900003.csv")
+    with (data / "konfigurasi.yml").open("a", encoding="utf-8") as f:
+        f.write("\nkunci_1813014506900003: tidak sah\n")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data)])
+    assert "Traceback" not in result.output and result.exit_code != 0
+    assert "1813014506900003" not in result.output and "06900003" not in result.output, result.output
+
+
+@FAST
+@given(codes(), st.integers(2000, 2035), st.integers(1, 12), st.sampled_from(["{c} ({y}-{m:02d})", "{c} {y}-{m:02d}",
+                                                                            "{c}, {m:02d}/{y}", "Desa {c} ({y}.{m})"]))
+def test_a15_a_desa_code_beside_a_month_is_not_a_nik(code, year, month, shape):
+    text = shape.format(c=code, y=year, m=month)
+    assert find_personal(text) is None and privacy.mask_all(text) == text
+
+
+@FAST
+@given(st.integers(1, 999), st.integers(1, 9999), st.integers(1990, 2035), st.integers(1, 999), st.booleans(),
+       st.sampled_from(["0856", "0812", "0813"]))
+def test_a15_document_numbers_are_not_phone_numbers_in_a_document_column(a, b, year, c, lead, mobile):
+    for text in (f"{mobile}/{b}/{year}", f"{a}/{mobile}/{year}/{c}", f"{mobile}/{a:03d}/{b}/{year}"):
+        assert find_personal(text, document=True) is None, text
+    assert find_personal("0812/3456/7890", document=True) is not None  # B7 still caught there
+
+
+def test_a15_nomor_sk_holds_document_numbers_but_not_phone_numbers(data):
+    """A15: ``nomor_sk`` is declared a document number (kinds.py, definitions/input.yml): "0856/123/2024" and
+    "440/0812/2024/123" are read as SK numbers; a mobile number written with "/" is still refused (B7)."""
+    lines, out = refused_cells(data, "tpps", {(0, "nomor_sk"): "0856/123/2024", (1, "nomor_sk"): "440/0812/2024/123",
+                                              (2, "nomor_sk"): "0812/3456/7890"})
+    assert lines[(0, "nomor_sk")] == "" and lines[(1, "nomor_sk")] == "", out
+    assert "nomor telepon" in lines[(2, "nomor_sk")] and "0812…7890" in lines[(2, "nomor_sk")], out

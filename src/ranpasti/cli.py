@@ -21,8 +21,15 @@ from .errors import RanpastiError
 from .executors import DEFAULT_EXECUTOR
 from .executors import names as executor_names
 from .lifeline import interrupt_on_sigterm
+from .privacy import mask_all
 from .problems import DataError
 from .regions import load_regions
+
+
+def say(message: object = "", err: bool = False) -> None:
+    """Every line a command prints, with any personal number in it masked (``privacy.mask_all``): a key,
+    a file or column name, a header echoed back holds what staff typed."""
+    click.echo(mask_all(str(message)), err=err)
 
 
 class RegistryChoice(click.Choice):
@@ -89,7 +96,7 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
     from .validate import validate as validate_data
 
     if laporan is not None and laporan.suffix.lower() != ".xlsx":
-        click.echo(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
+        say(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
         sys.exit(2)
     note = ""
     try:
@@ -101,15 +108,15 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
         if laporan is not None:
             laporan, note = write_report(result, laporan, data_dir)
     except RanpastiError as e:
-        click.echo(f"GAGAL: {e}", err=True)
+        say(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
-    click.echo(result.report.render())
+    say(result.report.render())
     if note:
-        click.echo(f"CATATAN: {note}")
+        say(f"CATATAN: {note}")
     if laporan is not None:
-        click.echo(f"Laporan Excel ditulis: {laporan} (sel bermasalah diwarnai, catatannya di komentar sel).")
+        say(f"Laporan Excel ditulis: {laporan} (sel bermasalah diwarnai, catatannya di komentar sel).")
     sys.exit(0 if result.report.ok else 1)
 
 
@@ -134,13 +141,13 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
             out = default_path(data_dir, kode_kabupaten, slug, tahun)
         path, note = make_workbook(kode_kabupaten, tahun, regions, out)
     except RanpastiError as e:
-        click.echo(f"GAGAL: {e}", err=True)
+        say(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
     if note:
-        click.echo(f"CATATAN: {note}")
-    click.echo(f"Buku kerja ditulis: {path}. Isi sel putihnya, simpan di folder data, lalu jalankan "
+        say(f"CATATAN: {note}")
+    say(f"Buku kerja ditulis: {path}. Isi sel putihnya, simpan di folder data, lalu jalankan "
                "`ranpasti validate` (tambahkan --laporan laporan.xlsx untuk laporan Excel).")
 
 
@@ -157,15 +164,15 @@ def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -
     try:
         with cache_lock(cache_dir):  # a build on this cache is reading it: wait for it, never replace its data
             store, _ = ingest(data_dir, cache_dir)
-            written, kept = write_params(store, params_dir, overwrite=overwrite, log=click.echo)
+            written, kept = write_params(store, params_dir, overwrite=overwrite, log=say)
     except DataError as e:
         fail(e)
     except RanpastiError as e:
-        click.echo(f"GAGAL: {e}", err=True)
+        say(f"GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:
         system_fail(e)
-    click.echo(f"{written} file parameter ditulis, {kept} sudah ada dan dipertahankan, di {params_dir}/.")
+    say(f"{written} file parameter ditulis, {kept} sudah ada dan dipertahankan, di {params_dir}/.")
 
 
 @main.command()
@@ -201,11 +208,11 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
                         scheduler=scheduler, force=force, allow_partial=allow_partial)
     try:
         interrupt_on_sigterm()  # a CI cancel or `timeout`: clean up as for Ctrl+C (see lifeline)
-        run_build(opts, log=click.echo)
+        run_build(opts, log=say)
     except DataError as e:
         fail(e)
     except RanpastiError as e:  # a failed page, a bad params file, a locked site, a renderer that cannot run
-        click.echo(f"BUILD GAGAL: {e}", err=True)
+        say(f"BUILD GAGAL: {e}", err=True)
         sys.exit(1)
     except OSError as e:  # a full disk or a read-only folder, from wherever it was met
         system_fail(e, out)
@@ -223,17 +230,17 @@ def serve(site_dir: Path, port: int) -> None:
     from .serve import serve as run_serve
 
     if not (site_dir / "index.html").is_file():
-        click.echo(f"{site_dir}/index.html belum ada. Jalankan `ranpasti build` dahulu.", err=True)
+        say(f"{site_dir}/index.html belum ada. Jalankan `ranpasti build` dahulu.", err=True)
         sys.exit(1)
     try:
         run_serve(site_dir, port)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             other = port + 1 if 0 < port < 65535 else 8001
-            click.echo(f"GAGAL: port {port} sudah dipakai program lain (mungkin `ranpasti serve` yang masih "
+            say(f"GAGAL: port {port} sudah dipakai program lain (mungkin `ranpasti serve` yang masih "
                        f"berjalan). Tutup program itu, atau pilih port lain: ranpasti serve --port {other}.", err=True)
         elif e.errno in (errno.EACCES, errno.EPERM):
-            click.echo(f"GAGAL: port {port} hanya boleh dipakai administrator. Pilih port 1024 ke atas, misalnya "
+            say(f"GAGAL: port {port} hanya boleh dipakai administrator. Pilih port 1024 ke atas, misalnya "
                        "--port 8000.", err=True)
         else:
             system_fail(e)
@@ -243,11 +250,11 @@ def serve(site_dir: Path, port: int) -> None:
 def system_fail(err: OSError, site: Path | None = None) -> None:
     from .diskerrors import explain
 
-    click.echo(f"GAGAL: {explain(err, site)}", err=True)
+    say(f"GAGAL: {explain(err, site)}", err=True)
     sys.exit(1)
 
 
 def fail(err: DataError) -> None:
-    click.echo(err.report.render(), err=True)
-    click.echo("Situs tidak diubah. Perbaiki data lalu jalankan lagi.", err=True)
+    say(err.report.render(), err=True)
+    say("Situs tidak diubah. Perbaiki data lalu jalankan lagi.", err=True)
     sys.exit(1)

@@ -71,10 +71,19 @@ class Kind:
 
 class TextKind(Kind):
     name = "text"
+    document = False  # a document number ("0856/123/2024"): its "/"-joined segments with a year are not a phone
 
     def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
                 report: Report) -> None:
-        check_personal_text(source, column, rows, parsed.values, report)
+        check_personal_text(source, column, rows, parsed.values, report, document=self.document)
+
+
+class DocumentNumberKind(TextKind):
+    """A letter's or decree's number (``nomor_sk``): text, whose segments joined by "/" with a year among
+    them are read as the document's number, not a phone number."""
+
+    name = "nomor_dokumen"
+    document = True
 
 
 LEVEL_NAMES = {"provinsi": "provinsi", "kabupaten": "kabupaten/kota", "kecamatan": "kecamatan", "desa": "desa"}
@@ -309,6 +318,7 @@ KINDS: dict[str, Kind] = {
     "choice": ChoiceKind(),
     "indikator": IndikatorKind(),
     "text": TextKind(),
+    "nomor_dokumen": DocumentNumberKind(),
 }
 
 
@@ -320,24 +330,25 @@ def kind(name: str) -> Kind:
         raise ValueError(f"jenis kolom tidak dikenal: {name!r} (yang dikenal: {', '.join(KINDS)})") from None
 
 
-def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report) -> None:
+def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report,
+                        document: bool = False) -> None:
     """Free text is published as written, so a NIK, family card number or phone number typed into it would
-    be too."""
+    be too (``document``: the column holds document numbers, see ``privacy.find_personal``)."""
     values = values.astype(str)
-    # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 10 digits in any form, anywhere (a mobile
-    # number has 10 to 13, a NIK 16)
-    digits = values.str.count(privacy.DIGIT_CLASS)
-    maybe = digits >= 10
+    # a cheap pass first (Arrow's RE2 where the strings are Arrow's): 6 digits in any form (a part of a
+    # number after "NIK", a mobile number has 10 to 13, a NIK 16), or digits written otherwise
+    maybe = (values.str.count(privacy.DIGIT_CLASS) >= 6) | values.str.contains(privacy.DISGUISE_HINT, regex=True)
     if not maybe.any():
         return
-    nik = values[digits >= 16].map(privacy.find_nik).dropna()
+    found = values[maybe.fillna(False).astype(bool)].map(lambda t: privacy.find_personal(t, document)).dropna()
+    nik = found[found.map(lambda f: f.kind != "telepon")]
     if len(nik):
-        report.error_cells(source.name, column, rows[nik.index], [privacy.mask(n) for n in nik],
-                           "berisi nomor 16 digit berbentuk NIK atau No. KK. Teks ini tampil di situs publik: "
-                           "hapus nomor itu (sebut keluarga tanpa identitas, mis. 'satu keluarga di Desa X').")
-    phone = values[maybe & ~values.index.isin(nik.index)].map(privacy.find_phone).dropna()
+        report.error_cells(source.name, column, rows[nik.index], [f.masked for f in nik],
+                           "berisi nomor berbentuk NIK atau No. KK (atau sebagiannya). Teks ini tampil di situs "
+                           "publik: hapus nomor itu (sebut keluarga tanpa identitas, mis. 'satu keluarga di Desa X').")
+    phone = found[found.map(lambda f: f.kind == "telepon")]
     if len(phone):
-        report.error_cells(source.name, column, rows[phone.index], [privacy.mask_phone(n) for n in phone],
+        report.error_cells(source.name, column, rows[phone.index], [f.masked for f in phone],
                            f"berisi nomor telepon. Teks ini tampil di situs publik dan {privacy.PHONE_FIX}")
 
 

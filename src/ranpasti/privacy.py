@@ -6,6 +6,11 @@ in the reference data, a cell of another sheet) and in every file the build is a
 reader (``find_personal``) serves all of them, so they agree on what such a number looks like, and it reads
 a number by rule, not by the disguises seen so far:
 
+* **The text is read as it shows** (``_readable``, the one normalisation step every reader shares, so
+  validation and the scan agree): character references (``&#49;``) and percent-escapes (``%31``) decoded;
+  every digit ASCII; l and I read as 1 inside a run of digits and O-like letters, except where they touch
+  a word's other letters ("l8l3O145…"; "|" stays a separator, S and B stay letters); a run of 8 or more number words,
+  Indonesian or English, joined by anything but letters, read as digits ("nol delapan satu dua …").
 * **A digit** is every character Unicode gives a digit value (``unicodedata.digit``: ASCII, full-width,
   Arabic-Indic, Devanagari, Bengali, Thai, mathematical bold/double-struck/monospace, superscripts,
   subscripts, circled digits…), and the letter O (any O that NFKC makes "O"/"o", and the Cyrillic, Greek and
@@ -16,14 +21,26 @@ a number by rule, not by the disguises seen so far:
   combining marks. Digit groups joined by separators form one *chain*; a letter ends it.
 * **A NIK or No. KK** is 16 digits made of consecutive whole groups of a chain (any grouping: 16, 8+8,
   6+10, 4×4, single digits…) with a NIK's structure, which a No. KK shares: province code · kabupaten ·
-  kecamatan · day (+40 for women) · month · year · serial, never 0000 (``_STRUCTURE``). Every real NIK and
-  KK passes; a random run passes about one time in forty.
+  kecamatan · day (+40 for women) · month · year · serial (``_STRUCTURE``; a serial 0000 too: Excel keeps
+  15 significant digits, and a cut NIK still identifies). Every real NIK and KK passes; a random run passes
+  about one time in forty. A single run of 17 to 20 digits is read 16 at a time (a digit glued to a NIK);
+  a "decimal" whose fraction has 10 digits or more may hold a NIK ("1.1813014506900003").
 * **A mobile number** is whole groups reading ``08`` then 8 to 11 more digits, or the country code
-  ``62`` (written ``+62``, ``62``, ``(+62)``…) and ``8`` (optionally the trunk 0 kept: ``+62 (0)812``)
+  ``62`` (written ``+62``, ``62``, ``0062``, ``+0062``, ``(+62)``…) and ``8`` (optionally the trunk 0 kept:
+  ``+62 (0)812``)
   then 8 to 11 more: 10 to 13 digits after the country code is dropped, however grouped ("0812-3456-7890",
   "(0812) 3456 7890", "08-12-3456-7890", "0 8 1 2 3 4 5 6 7 8 9 0"). The subscriber part starts 8[1-9]:
-  080x are service numbers. Landlines are not read (an area code and 5 to 8 digits is the shape of too many
+  080x are service numbers. A number that lost its leading 0 (Excel drops it from 081234567890 in a General
+  cell) is whole groups reading ``8[1-9]`` and 8 to 10 more digits, not a decimal's part nor a round amount
+  (ending 00000). Landlines are not read (an area code and 5 to 8 digits is the shape of too many
   other numbers; an office's landline is public anyway).
+
+* **Part of a number** (7 digits or more, any grouping) right after a word that announces one (NIK, No. KK,
+  KTP, HP, WA, telepon, hubungi…, declared once in ``definitions/kata_nomor_pribadi.txt``) is refused too:
+  the rest may sit in the next cell or row ("NIK 1813 0145" | "0690 0003"). Six digits are at most a NIK's
+  region code, public. A formatted value there (a count, a date) is that value.
+* **Every message** a command prints or writes goes through ``mask_all`` last (``Problem``, the CLI's
+  ``say``): a key, file, column or header name echoed back holds what staff typed.
 
 What is *not* a personal number is just as much a rule, since the site is full of numbers and a loose "any
 separator" reading would glue neighbours: **formatted values** are read first and stay one value: a date
@@ -31,7 +48,9 @@ separator" reading would glue neighbours: **formatted values** are read first an
 time (h:mm[:ss]), a count with thousands separators (1.234.567), a desa code (16.05.01.2001) and a decimal
 (two groups joined by one "." or ","). A personal number never starts inside one of them (on a decimal's
 fraction, a count's later groups), never spans two dates, times, counts or codes (that is a list of values:
-"31/12/2024 12:30 - 14:00"), and a mobile number never starts with one ("62.857…", "0,812…", "Rp
+"31/12/2024 12:30 - 14:00"), never takes a digit from a date, month (2024-05, 05/2024), time or dotted
+Kemendagri code, values of their own ("Desa 18.13.01.2001 (2024-05)"), and a mobile number never starts
+with one ("62.857…", "0,812…", "Rp
 62.812.345.678", "08-12-2024 10:00"; "62 812 345 678" is a count grouped by spaces). Digests and UUIDs are
 identifiers, not numbers: a hex string of 20+ characters alternating letters and digits, or a UUID, is
 read as a word. And the *structure of a file* is respected, never weakened into text: the scan reads a
@@ -53,6 +72,7 @@ import html
 import io
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +83,10 @@ from .errors import PersonalDataRefused
 _PROVINSI = "1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6]"
 _DAY = "0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01]"
 _MONTH = "0[1-9]|1[0-2]"
-_STRUCTURE = re.compile(rf"(?:{_PROVINSI})[0-9]{{4}}(?:{_DAY})(?:{_MONTH})[0-9]{{2}}(?!0000)[0-9]{{4}}")
-_PHONE = re.compile(r"(?:0|620?)8[1-9][0-9]{7,10}")
+_STRUCTURE = re.compile(rf"(?:{_PROVINSI})[0-9]{{4}}(?:{_DAY})(?:{_MONTH})[0-9]{{2}}[0-9]{{4}}")
+_PHONE = re.compile(r"(?:0|(?:00)?620?)8[1-9][0-9]{7,10}")
+# A2: a mobile number that lost its leading 0 (Excel keeps 081234567890 typed in a General cell as 81234567890)
+_BARE_PHONE = re.compile(r"8[1-9][0-9]{8,10}")
 
 # Characters that do not show but can sit inside a number or a word: Unicode's format characters (category
 # Cf: soft hyphen, zero-width space and joiners, bidi controls, BOM, tags). Free text drops them
@@ -167,6 +189,90 @@ def _translated(text: str) -> str:
     return text
 
 
+# Character references and percent-encoding are read as the characters they stand for, by every reader
+# alike (validation of a Lokmin cell, a setting, the scan of a built page: "&#49;&#56;…" is a browser's
+# "18…", "%31%38…" a link's).
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+# Letters that stand for digits inside a run that already has digits (besides the O of zero, read by the
+# chain): l and I for 1 ("l8l3O145…", "I8I3…"), only in a run of digits and these letters, and not where
+# they touch a word's other letters ("Il", "NIK" stay words). "|" stays a separator: it joins groups
+# ("0812|3456") as often as it stands for a 1, and both readings cannot be taken at once. S for 5 and B for
+# 8 are not read: the codes and words of a page ("B1", "5S") would turn into numbers.
+_LETTER_DIGIT_HINT = re.compile(r"[0-9][OolI]*[lI]|[lI][OolI]*[0-9]")
+_ONE = str.maketrans("lI", "11")
+# Digits written as words, 8 or more in a run (only a number is said digit by digit): Indonesian and English.
+NUMBER_WORDS = {"nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
+                "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9", "zero": "0", "one": "1", "two": "2",
+                "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_WORD = "(?:" + "|".join(NUMBER_WORDS) + ")"
+_NUMBER_WORD = re.compile(rf"(?<![^\W\d_]){_WORD}(?![^\W\d_])", re.I)
+# searched in the lower-cased text, case-sensitive and without look-behind: 6 times faster on a page
+_NUMBER_WORDS = re.compile(rf"{_WORD}(?:[\W\d_]+{_WORD}){{7,}}")
+# what makes a text worth reading although it has few digits (a cheap first look, RE2-compatible for Arrow)
+DISGUISE_HINT = r"&#|%3[0-9]|(?i:\b" + _WORD + r"\b)"
+
+
+def _readable(text: str) -> str:
+    """The one normalisation step every reader shares: character references and percent-escapes decoded,
+    every digit ASCII (``_translated``), l and I inside a run of digits read as 1, number words as digits."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text and _PERCENT.search(text):
+        text = urllib.parse.unquote(text, errors="replace")
+    text = _translated(text)
+    if _LETTER_DIGIT_HINT.search(text):
+        text = _letter_digits(text)
+    return _spoken_digits(text)
+
+
+def _letter_digits(text: str) -> str:
+    """``text`` with l and I read as 1 in every run of digits and O, o, l, I that holds a digit, except where
+    they touch a word's other letters (looked at only around a letter beside a digit: a page has few)."""
+    out, at, n = [], 0, len(text)
+    for m in _LETTER_DIGIT_HINT.finditer(text):
+        lo, hi = m.span()
+        if lo < at:
+            continue
+        while lo > at and text[lo - 1] in _RUN_CHARS:
+            lo -= 1
+        while hi < n and text[hi] in _RUN_CHARS:
+            hi += 1
+        if lo and text[lo - 1].isalpha():  # a letter touching a word's letters stays one ("NIKl8…" reads 8…)
+            while lo < hi and text[lo] in "OolI":
+                lo += 1
+        if hi < n and text[hi].isalpha():
+            while hi > lo and text[hi - 1] in "OolI":
+                hi -= 1
+        run = text[lo:hi]
+        if not any(c.isdigit() for c in run):
+            continue
+        out += [text[at:lo], run.translate(_ONE)]
+        at = hi
+    return "".join(out) + text[at:] if out else text
+
+
+_RUN_CHARS = frozenset("0123456789OolI")
+
+
+def _spoken_digits(text: str) -> str:
+    """``text`` with every run of 8 or more number words (joined by anything but letters) as digits."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer ("İ"): read as is
+        low = text
+    out, at, pos = [], 0, 0
+    while (m := _NUMBER_WORDS.search(low, pos)) is not None:
+        lo, hi = m.span()
+        if lo and low[lo - 1].isalpha():  # the first word ends a longer one ("kedua"): from the next one
+            pos = lo + 1
+            continue
+        while hi < len(low) and low[hi].isalpha():  # the last word starts a longer one ("limapuluh")
+            hi = max(low.rfind(ch, lo, hi) for ch in " \t\n-,.;:/")
+        words = text[lo:hi]
+        out += [text[at:lo], _NUMBER_WORD.sub(lambda w: NUMBER_WORDS[w.group().lower()], words)]
+        at = pos = max(hi, lo + 1)
+    return "".join(out) + text[at:] if out else text
+
+
 def _identifier(m: re.Match[str]) -> str:
     """A digest is read as a word (its digits are not a number); a number glued to a word made of the
     letters a-f ("cafe1605…", "ade0812…") is still read: a digest alternates letters and digits."""
@@ -191,11 +297,10 @@ def _without_identifiers(text: str) -> str:
 
 
 def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
-    """The chains of ``text`` holding at least 10 digits. Only around such a chain is the text looked at
-    for identifiers (a UUID, a digest around the chain): most of a page has none."""
+    """The chains of ``text`` (already ``_readable``) holding at least 10 digits. Only around such a chain is
+    the text looked at for identifiers (a UUID, a digest around the chain): most of a page has none."""
     if len(text) < _MIN_DIGITS:
         return
-    text = _translated(text)
     pos, clean_until = 0, 0
     while (m := _CHAIN.search(text, pos)) is not None:
         lo, hi = m.span()
@@ -214,21 +319,27 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
             lo += 1
         while text[hi - 1] in "Oo" and hi < len(text) and text[hi].isalpha():
             hi -= 1
-        part = text[lo:hi]
-        if len(_NOT_DIGIT.sub("", part)) < _MIN_DIGITS:
+        if len(_NOT_DIGIT.sub("", text[lo:hi])) < _MIN_DIGITS:
             continue
-        chain = _Chain([], [], [])
-        end = 0
-        for g in _GROUP.finditer(part):
-            start = g.start()
-            if chain.digits:
-                chain.seps.append(part[end:start])
-            chain.digits.append(g.group().replace("O", "0").replace("o", "0"))
-            before = text[lo + start - 2:lo + start] if lo + start >= 2 else text[:lo + start]
-            chain.plus.append(before.endswith("+") or before == "+(")
-            end = g.end()
+        chain = _chain_at(text, lo, hi)
         if chain.digits:
             yield chain
+
+
+def _chain_at(text: str, lo: int, hi: int) -> _Chain:
+    """The groups of ``text[lo:hi]`` and what joins them."""
+    part = text[lo:hi]
+    chain = _Chain([], [], [])
+    end = 0
+    for g in _GROUP.finditer(part):
+        start = g.start()
+        if chain.digits:
+            chain.seps.append(part[end:start])
+        chain.digits.append(g.group().replace("O", "0").replace("o", "0"))
+        before = text[lo + start - 2:lo + start] if lo + start >= 2 else text[:lo + start]
+        chain.plus.append(before.endswith("+") or before == "+(")
+        end = g.end()
+    return chain
 
 
 def _valid_date(day: str, month: str, year: str) -> bool:
@@ -242,10 +353,12 @@ class _Values:
     inner: set[int]  # groups that continue a formatted value: a personal number never starts there
     value_of: dict[int, int]  # group -> the date, time, count or code it is part of (numbered)
     starts: set[int]  # groups that start a date, time, count or decimal: a mobile number never starts there
+    own: set[int]  # groups of a code, date, month or time: a value of its own, never part of a personal number
+    fraction: set[int]  # a decimal's long fraction: may hold a NIK, never starts a mobile number
 
 
 def _values(chain: _Chain) -> _Values:
-    v = _Values(set(), {}, set())
+    v = _Values(set(), {}, set(), set(), set())
     seps, lens, n = chain.seps, [len(d) for d in chain.digits], len(chain.digits)
     i = 0
     while i < n - 1:
@@ -263,7 +376,13 @@ def _values(chain: _Chain) -> _Values:
             v.starts.add(i)
         elif c in ".," and len(groups) == 2:
             v.starts.add(i)
-            v.inner.add(j)  # the fraction
+            # the fraction; one of 10+ digits may be a NIK after a list's "1." ("1.1813014506900003"), read
+            # as one, but never a phone number (a float's digits: "76.0869565217")
+            (v.inner if sizes[1] < 10 else v.fraction).add(j)
+        elif c in "-/." and len(groups) == 2 and (
+                (sizes == [4, 2] and _valid_date("1", *reversed(groups)))
+                or (sizes[0] <= 2 and sizes[1] == 4 and _valid_date("1", *groups))):
+            kind = "date"  # a month: 2024-05, 05/2024
         elif c == "." and sizes == [2, 2, 2, 4]:
             kind = "code"
         elif c in "-/. " and len(groups) == 3 and (
@@ -278,18 +397,34 @@ def _values(chain: _Chain) -> _Values:
             v.value_of.update((k, i) for k in range(i, j + 1))
             if kind == "date":
                 v.starts.add(i)
+            if kind in ("date", "code"):
+                v.own.update(range(i, j + 1))
         i = j
     return v
+
+
+# A run of up to this many digits is read 16 at a time (every window): a NIK with a digit or a few glued to it
+# (a list's number, a key pressed twice: "11813014506900003"). A longer run is another identifier (an
+# account, a digest's digits), and each more window is one more chance in forty of a random match.
+_GLUED_MAX = 20
 
 
 def _niks(chain: _Chain, v: _Values) -> Iterator[tuple[int, int, str]]:
     """``(first group, last group, digits)`` of every NIK-shaped number in the chain."""
     n = len(chain.digits)
     for i in range(n):
-        if i in v.inner:
+        group = chain.digits[i]
+        if 16 < len(group) <= _GLUED_MAX and i not in v.inner:
+            nik = next((m.group(1) for m in _WINDOWS.finditer(group)), None)
+            if nik:
+                yield i, i, nik
+                continue
+        if i in v.inner or i in v.own:
             continue
         digits, spanned = "", set()
         for j in range(i, n):
+            if j in v.own:
+                break
             digits += chain.digits[j]
             if j in v.value_of:
                 spanned.add(v.value_of[j])
@@ -299,56 +434,154 @@ def _niks(chain: _Chain, v: _Values) -> Iterator[tuple[int, int, str]]:
             yield i, j, digits
 
 
+_WINDOWS = re.compile(f"(?=({_STRUCTURE.pattern}))")
+
+
+def _documents(chain: _Chain) -> set[int]:
+    """Groups of a document number: segments joined by "/" of which one is a year ("0856/123/2024",
+    "440/0812/2024/123"). Read so only in a column declared to hold document numbers (``document``)."""
+    out: set[int] = set()
+    n, i = len(chain.digits), 0
+    while i < n:
+        j = i
+        while j < n - 1 and chain.seps[j].strip() == "/":
+            j += 1
+        if j > i and any(len(g) == 4 and 1900 <= int(g) <= 2099 for g in chain.digits[i:j + 1]):
+            out.update(range(i, j + 1))
+        i = j + 1
+    return out
+
+
 def _phones(chain: _Chain, v: _Values, taken: set[int]) -> Iterator[str]:
     """Every mobile number in the chain (its digits, "+" kept), outside the groups of a NIK (``taken``)."""
     n = len(chain.digits)
     for i in range(n):
         first = chain.digits[i]
-        if i in v.inner or i in v.starts or i in taken or not first.startswith(("0", "6")):
+        if i in v.inner or i in v.starts or i in v.own or i in v.fraction or i in taken or not first.startswith(
+                ("0", "6", "8")):
+            continue
+        bare = first.startswith("8")  # lost its 0: whole groups 8[1-9] and 8 to 10 more, no longer number
+        if bare and (i and chain.seps[i - 1] in (".", ",")):
             continue
         digits, sizes, longest = "", [], None
         for j in range(i, n):
-            if j in taken:
+            if j in taken or j in v.own:
                 break
             digits += chain.digits[j]
             sizes.append(len(chain.digits[j]))
-            if len(digits) > 15:  # +62 (0) 8xx and 11 more
+            if len(digits) > 17:  # +0062 (0) 8xx and 11 more
                 break
-            if _PHONE.fullmatch(digits) and not (
+            if bare:
+                if _BARE_PHONE.fullmatch(digits) and not digits.endswith("00000") and (
+                        j == n - 1 or chain.seps[j] not in (".", ",")):
+                    longest = digits  # (a round amount of rupiah, 8500000000, is not a phone)
+            elif _PHONE.fullmatch(digits) and not (
                     first == "62" and not chain.plus[i] and len(sizes) > 2 and set(sizes[1:]) == {3}):
                 longest = digits  # ("62 812 345 678" above: a count grouped in thousands by spaces)
         if longest:
-            yield ("+" if chain.plus[i] else "") + longest
+            yield ("+" if chain.plus[i] and not bare else "") + longest
 
 
-def _found(text: str, markup: bool = False) -> Iterator[Found]:
+def _keywords() -> list[str]:
+    """``definitions/kata_nomor_pribadi.txt``: the words that announce a personal number."""
+    path = Path(__file__).parent / "definitions" / KEYWORDS_FILE
+    lines = (line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+KEYWORDS_FILE = "kata_nomor_pribadi.txt"
+
+
+@functools.cache
+def _keyword_before() -> re.Pattern[str]:
+    """A keyword and the separators after it, ending where a number starts (searched backwards from the
+    number, in the lower-cased text; the word's first edge is checked after)."""
+    words = sorted(_keywords(), key=len, reverse=True)
+    alternatives = "|".join(r"[\W_]*".join(map(re.escape, re.split(r"[\W_]+", w.lower()))) for w in words)
+    return re.compile(rf"(?:{alternatives})[\W_]*$")
+
+
+@functools.cache
+def _last_words() -> frozenset[str]:
+    """The last word of every keyword (what ends right before a number that follows one)."""
+    return frozenset(re.split(r"[\W_]+", w.lower())[-1] for w in _keywords())
+
+
+# a run of 7 digits and more (O for 0) joined by separators: a number that may follow a keyword
+_FRAGMENT = re.compile(r"(?<![0-9Oo])[0-9Oo](?=(?:[\W_]*[0-9Oo]){6})(?:[0-9Oo]|[\W_]+(?=[0-9Oo]))*")
+_KEYWORD_REACH = 40  # characters before a number in which its keyword ends
+
+
+# digits after a keyword that make part of a NIK or a mobile number: 7, since 6 are at most a NIK's region
+# code (public: the kecamatan's Kemendagri code), which is also what a masked echo ("181301…03") shows
+_MIN_FRAGMENT = 7
+
+
+def _fragments(text: str) -> Iterator[Found]:
+    """Digits right after a word that announces a personal number ("NIK 1813 0145", "HP 812-3456-7"): part
+    of one, even if the rest sits in the next cell. A formatted value there (a count "KK 1.234", a date)
+    is that value: the digits are read up to the first group of one."""
+    keyword = _keyword_before()
+    for number in _FRAGMENT.finditer(text):
+        lo, hi = number.span()
+        end = lo
+        while end and not text[end - 1].isalnum() and lo - end < _KEYWORD_REACH:
+            end -= 1
+        start = end
+        while start and text[start - 1].isalpha() and end - start < _KEYWORD_REACH:
+            start -= 1
+        if text[start:end].lower() not in _last_words():  # (most numbers follow no keyword: a cheap look)
+            continue
+        a = max(0, lo - _KEYWORD_REACH)
+        before = text[a:lo].lower()
+        m = keyword.search(before) if len(before) == lo - a else None
+        while m is not None and m.start() and before[m.start() - 1].isalpha():  # "Nikah", "ruwa"
+            m = keyword.search(before, m.start() + 1)
+        if m is None:
+            continue
+        cut = text.find("…", lo, hi)  # a number cut short ("181301…03", a masked echo) ends at the ellipsis
+        chain = _chain_at(text, lo, hi if cut < 0 else cut)
+        v = _values(chain)
+        digits = ""
+        for k, group in enumerate(chain.digits):
+            if k in v.value_of or k in v.starts or k in v.inner:
+                break
+            digits += group
+        if len(digits) >= _MIN_FRAGMENT:
+            yield Found("potongan", digits)
+
+
+def _found(text: str, markup: bool = False, document: bool = False) -> Iterator[Found]:
+    """Every personal number in ``text`` (already ``_readable``)."""
     for chain in _chains(text, markup):
         v = _values(chain)
-        taken: set[int] = set()
+        taken: set[int] = _documents(chain) if document else set()
         for i, j, nik in _niks(chain, v):
             taken.update(range(i, j + 1))
             yield Found("nik", nik)
         for phone in _phones(chain, v, taken):
             yield Found("telepon", phone)
+    if sum(map(text.count, _DIGIT_LIKE)) >= _MIN_FRAGMENT:
+        yield from _fragments(text)
 
 
 def _enough_digits(text: str) -> bool:
-    """At least 10 characters that may be digits: no personal number has fewer (a cheap first look; an O
-    counts wherever it is)."""
-    if len(text) < _MIN_DIGITS:
+    """At least 6 characters that may be digits, or a disguise that writes digits otherwise (a character
+    reference, a percent-escape, a number word): no personal number has fewer (a cheap first look)."""
+    if len(text) < _MIN_FRAGMENT:
         return False
-    if sum(map(text.count, _DIGIT_LIKE)) >= _MIN_DIGITS:
+    if sum(map(text.count, _DIGIT_LIKE)) >= _MIN_FRAGMENT:
         return True
-    if text.isascii():
+    if text.isascii() and "&" not in text and "%" not in text and not _NUMBER_WORDS.search(text.lower()):
         return False
-    return sum(map(_translated(text).count, _DIGIT_LIKE)) >= _MIN_DIGITS
+    return sum(map(_readable(text).count, _DIGIT_LIKE)) >= _MIN_FRAGMENT
 
 
 def find_nik(text: str) -> str | None:
     """The first NIK- or KK-shaped number in ``text`` (its 16 digits), or None (see the module's rule)."""
     if not _enough_digits(text):
         return None
-    return next((f.number for f in _found(text) if f.kind == "nik"), None)
+    return next((f.number for f in _found(_readable(text)) if f.kind == "nik"), None)
 
 
 def find_phone(text: str) -> str | None:
@@ -356,7 +589,7 @@ def find_phone(text: str) -> str | None:
     where the country code was written so), or None."""
     if not _enough_digits(text):
         return None
-    return next((f.number for f in _found(text) if f.kind == "telepon"), None)
+    return next((f.number for f in _found(_readable(text)) if f.kind == "telepon"), None)
 
 
 def mask(number: str) -> str:
@@ -384,10 +617,13 @@ class Found:
     @property
     def what(self) -> str:
         """The number's name in a message: "... akan memuat nomor telepon (0812…7890)"."""
-        return "nomor telepon" if self.kind == "telepon" else "nomor berbentuk NIK atau No. KK"
+        return {"telepon": "nomor telepon", "potongan": "potongan nomor pribadi (angka sesudah kata NIK, KK, "
+                "HP, WA, telepon…)"}.get(self.kind, "nomor berbentuk NIK atau No. KK")
 
     @property
     def masked(self) -> str:
+        if self.kind == "potongan":  # a part of a number: its first two and last two digits only
+            return self.number[:2] + "…" + self.number[-2:]
         return mask_phone(self.number) if self.kind == "telepon" else mask(self.number)
 
     @property
@@ -396,17 +632,51 @@ class Found:
         return ": hapus nomor itu." if self.kind == "nik" else f" dan {PHONE_FIX}"
 
 
-def find_personal(text: str) -> Found | None:
-    """The first NIK or No. KK in ``text``, else its first mobile number, else None."""
+def find_personal(text: str, document: bool = False) -> Found | None:
+    """The first NIK or No. KK in ``text``, else its first mobile number, else a part of one after a word
+    that announces it, else None. ``document``: the text is a document number (a column of that kind, such
+    as ``nomor_sk``): digits joined by "/" with a year among them are its segments, not a phone number."""
     if not _enough_digits(text):
         return None
-    return _first(_found(text))
+    return _first(_found(_readable(text), document=document))
 
 
 def _first(found: Iterable[Found]) -> Found | None:
-    """A NIK or No. KK first (the graver), else a mobile number."""
+    """A NIK or No. KK first (the graver), else a mobile number, else a part of one."""
     found = list(found)
-    return next((f for f in found if f.kind == "nik"), found[0] if found else None)
+    for kind in ("nik", "telepon"):
+        first = next((f for f in found if f.kind == kind), None)
+        if first:
+            return first
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=4096)
+def mask_all(text: str) -> str:
+    """``text`` with every personal number in it masked: the last step of every message a command prints or
+    writes (``Problem``, the CLI's ``say``): a key of konfigurasi.yml, a column, header or file name echoed
+    in a message holds what staff typed. Each run of digits that holds a personal number (or 6 digits of
+    one) becomes the number's masked form; when that does not do (number words, references), every run of
+    digits goes, and failing that the whole text is said to hold one."""
+    if not _enough_digits(text):
+        return text
+    first = _first(_found(_readable(text)))
+    if first is None:
+        return text
+    masked = _RAW_RUN.sub(lambda m: first.masked if _holds_personal(m.group()) else m.group(), text)
+    for attempt in (masked, _RAW_RUN.sub("…", masked)):
+        if _first(_found(_readable(attempt))) is None:
+            return attempt
+    return f"(pesan ini memuat {first.what}; disamarkan)"
+
+
+# a run of digits (any script) and digit-like letters joined by anything but letters: what mask_all replaces
+_RAW_RUN = re.compile(r"[\dOolI](?:[\dOolI]|[\W_]+(?=[\dOolI]))*")
+
+
+def _holds_personal(run: str) -> bool:
+    digits = sum(ch.isdigit() for ch in run)
+    return digits >= _MIN_FRAGMENT or (digits >= 2 and _first(_found(_readable(run))) is not None)
 
 
 def refuse_personal(text: object, where: str) -> None:
@@ -443,7 +713,7 @@ def find_in_column(values: list[str]) -> tuple[int, Found] | None:
     """The first ``(position, number)`` among many short texts (a column of names), read in one pass: the
     texts joined with a word between them, so no two touch; then the one holding it."""
     joined = " x ".join(values)
-    if not _first(_found(joined)):
+    if not _first(_found(_readable(joined))):
         return None
     for n, text in enumerate(values):
         found = find_personal(text)
@@ -564,7 +834,7 @@ _MARKUP_SUFFIXES = (".html", ".htm", ".svg", ".xml")
 def scan_file(path: Path) -> Found | None:
     """The first NIK-shaped or mobile number in a file, read by the file's structure with the one reader."""
     data = path.read_bytes().decode("utf-8", errors="replace")
-    return _first(_found(_file_text(path, data), markup=path.suffix.lower() in _MARKUP_SUFFIXES))
+    return _first(_found(_readable(_file_text(path, data)), markup=path.suffix.lower() in _MARKUP_SUFFIXES))
 
 
 def _scan_chunk(paths: list[Path]) -> list[tuple[Path, Found]]:

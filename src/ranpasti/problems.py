@@ -28,6 +28,9 @@ class Problem:
     def __post_init__(self) -> None:
         if self.value is not None:
             object.__setattr__(self, "value", echo(self.value))
+        # a file name, a key or a header echoed in the message holds what staff typed: masked like a value
+        object.__setattr__(self, "file", privacy.mask_all(self.file))
+        object.__setattr__(self, "message", privacy.mask_all(self.message))
 
     def __str__(self) -> str:
         where = [self.file]
@@ -36,7 +39,7 @@ class Problem:
         if self.column:
             where.append(f"kolom {self.column}")
         shown = "" if self.value is None else f' nilai "{_clip(self.value)}":'
-        return f"[{self.severity.upper()}] {', '.join(where)}:{shown} {self.message}"
+        return privacy.mask_all(f"[{self.severity.upper()}] {', '.join(where)}:{shown} {self.message}")
 
 
 # Characters that do not show, or show as something else: format characters (zero-width space, bidi

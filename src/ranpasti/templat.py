@@ -195,7 +195,8 @@ def _fill_sheet(ws, spec: TableSpec, kabupaten: str, tahun: int, places: list[Pl
         if col is not None and col.hint:
             cell.comment = Comment(f"{col.hint}{'' if col.required else ' (boleh kosong)'}", "ranpasti")
         lengths = [len(str(v.get(name, ""))) for v in rows[:2000]] + ([len(kabupaten)] if name == "kabupaten" else [])
-        wide = 40 if col is not None and col.kind == "text" else 24 if name == "kecamatan" and not prefilled else 12
+        wordy = col is not None and col.kind in ("text", "nomor_dokumen")
+        wide = 40 if wordy else 24 if name == "kecamatan" and not prefilled else 12
         ws.column_dimensions[get_column_letter(n)].width = max(wide, min(36, max([len(name) + 4, *lengths]) + 2))
     # only the pre-filled cells are written; an entry column is unlocked as a whole (its column style, which
     # Excel gives every cell not written): a national kabupaten's 10,000 rows × 13 counts stay unwritten

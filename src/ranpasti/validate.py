@@ -24,7 +24,7 @@ import pandas as pd
 from . import privacy
 from .config import Config, load_config
 from .headers import HeaderMap, header_map, load_mapping
-from .kinds import CheckContext, _known, _num, check_personal_text
+from .kinds import CheckContext, TextKind, _known, _num, check_personal_text
 from .names import NameIndex, name_key, name_levels
 from .problems import Report, echo
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
@@ -256,7 +256,7 @@ def _unreadable_cells(source: Source, column: str, rows: pd.Series, text: pd.Ser
         for reason, cells in at.groupby(at, sort=False):
             report.error_cells(source.name, column, rows[cells.index], text[cells.index], reason)
         out[at.index] = True
-    if kind.name != "text" and not _all_ascii(text):
+    if not isinstance(kind, TextKind) and not _all_ascii(text):
         hidden = text.str.contains(privacy.FORMAT.pattern, regex=True).fillna(False).astype(bool) & ~out
         if hidden.any():
             report.error_cells(source.name, column, rows[hidden], text[hidden], HIDDEN_CHARACTERS)
