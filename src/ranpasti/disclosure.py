@@ -340,7 +340,7 @@ def _audit_group(group: pd.DataFrame, rule: Rule, cells: pd.DataFrame | None, fi
     order = sorted(np.flatnonzero(masked & (group["tingkat"] != "kabupaten").to_numpy()),
                    key=lambda i: (is_range(group.at[i, "periode"]), group.at[i, "periode"], group.at[i, "dasar"],
                                   group.at[i, "kode"]))  # months first: the remedy starts where counts are
-    for i in order:
+    for i in map(int, order):
         r = group.loc[i]
         d_lo, d_hi = lp.interval(i, "d")
         if math.isnan(d_lo):  # infeasible: the published figures contradict the rule; treat as disclosed
@@ -469,7 +469,7 @@ class _Programme:
             self.rows.append(_Row(np.array([j + self.n, j]), np.array([1.0, -1.0]), -np.inf, 0.0))
         self.link_lb = np.zeros(2 * self.n)
         for d, r in self.reach_index.items():  # a desa's reach is at least any month of it
-            for j in np.flatnonzero(self.cell_desa == d):
+            for j in map(int, np.flatnonzero(self.cell_desa == d)):
                 for a, b in ((r, j), (r + self.n, j + self.n)):
                     if self.lb[b] == self.ub[b]:  # a published month: a bound on the reach
                         self.link_lb[a] = max(self.link_lb[a], self.lb[b])
@@ -498,8 +498,14 @@ class _Programme:
         if key not in self._cache:
             cols = np.flatnonzero(self.part == part)
             where = {c: k for k, c in enumerate(cols)}
-            eq_r, eq_c, eq_v, eq_b = [], [], [], []
-            ub_r, ub_c, ub_v, ub_b = [], [], [], []
+            eq_r: list[int] = []
+            eq_c: list[int] = []
+            eq_v: list[float] = []
+            eq_b: list[float] = []
+            ub_r: list[int] = []
+            ub_c: list[int] = []
+            ub_v: list[float] = []
+            ub_b: list[float] = []
             for row in self.rows:
                 if self.part[row.cols[0]] != part or (row.link and not links):
                     continue

@@ -808,7 +808,12 @@ def _markup_text(data: str) -> str:
         if long_values.pattern[:-7] in data:
             data = long_values.sub(" x ", data)
     attributes: list[str] = []
-    data = _INLINE_BARE.sub("", _INLINE_WITH_ATTRIBUTES.sub(lambda m: attributes.append(m.group(1)) or "", data))
+
+    def aside(m: re.Match[str]) -> str:  # an inline tag's attributes (a tooltip) are read after the page text
+        attributes.append(m.group(1))
+        return ""
+
+    data = _INLINE_BARE.sub("", _INLINE_WITH_ATTRIBUTES.sub(aside, data))
     data = " x ".join([data, *attributes])
     if "&" in data:
         data = _ENTITY.sub(lambda m: html.unescape(m.group()), data)

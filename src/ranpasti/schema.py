@@ -83,9 +83,11 @@ def _segments(word: str, known: frozenset[str]) -> list[str] | None:
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 24), end - 1):
-            if best[start] is not None and word[start:end] in known:
-                candidate = best[start] + [word[start:end]]
-                if best[end] is None or len(candidate) < len(best[end]):
+            before = best[start]
+            if before is not None and word[start:end] in known:
+                candidate = [*before, word[start:end]]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
                     best[end] = candidate
     return best[-1] if best[-1] and len(best[-1]) > 1 else None
 

@@ -346,9 +346,9 @@ def _check_names(source: Source, spec: TableSpec, chunk: pd.DataFrame, out: pd.D
     known. Names are compared as ``names.name_key`` compares them (case, spacing, "Desa"/"Kel."/"Kab."
     prefixes, common abbreviations), never more loosely."""
     level = spec.names
-    code_col = f"kode_{level}" if level else None
-    if not code_col or code_col not in out:
+    if not level or f"kode_{level}" not in out:
         return
+    code_col = f"kode_{level}"
     codes = out[code_col].astype(str)
     for name_level in name_levels(level):
         if name_level not in chunk.columns:

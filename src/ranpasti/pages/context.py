@@ -19,6 +19,7 @@ import pandas as pd
 from .. import disclosure, fmt
 from .. import indicators as ind
 from ..config import Config
+from ..disclosure import Rule
 from ..glossary import GLOSSARY_PAGE
 from ..regions import Regions, Unit, ancestor, load_regions
 from ..store import Store, ingest, input_fingerprint
@@ -279,8 +280,8 @@ class Context:
         return disclosure.decide(figures[disclosure.FIGURE_COLUMNS], self.disclosure_rule, cells)
 
     @property
-    def disclosure_rule(self) -> disclosure.Rule:
-        return disclosure.Rule(self.config.privacy_min_krs, self.config.privacy_protection)
+    def disclosure_rule(self) -> Rule:
+        return Rule(self.config.privacy_min_krs, self.config.privacy_protection)
 
     def _masked(self, values: pd.DataFrame, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
         """``values`` with the main indicator's masked figures blanked and labelled (``samar``)."""
@@ -317,7 +318,8 @@ class Context:
             return pd.DataFrame(columns=[*disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])
         frames = []
         for level, periode in sorted(self._served):
-            months = tuple(periode.split("..")) if disclosure.is_range(periode) else (periode, periode)
+            start, _, end = periode.partition("..")
+            months = (start, end or start)
             d = disclosure.masked_view(self.disclosure(months))
             d = d[d["tingkat"] == level]
             frames.append(d if level == "kabupaten" else self._inside(d))
