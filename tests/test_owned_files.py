@@ -864,3 +864,123 @@ def test_d5_the_reports_copy_of_a_cell_masks_a_personal_number_as_the_messages_d
     assert cell.value == "[disamarkan: nomor berbentuk NIK atau No. KK 181301…03]"
     assert cell.fill.fgColor.rgb.endswith("F4B6B6") and cell.comment and "NIK atau No. KK" in cell.comment.text
     assert any(isinstance(c.value, str) and "0812…7890" in c.value for row in ws.iter_rows() for c in row)
+
+
+# Property tests of D3 and D4 -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def params_world(tmp_path_factory):
+    """Musi Rawas 2024 validated once, its params as ``ranpasti params`` writes them, and the same store after a
+    Kemendagri rename of Tugumulyo (16.05.01): the params folder's two lives."""
+    import dataclasses
+
+    from test_settings_schema import renamed_regions
+
+    from ranpasti.params import write_params
+    from ranpasti.store import ingest
+
+    tmp = tmp_path_factory.mktemp("params-dunia")
+    store, _ = ingest(small_data(tmp / "data"), tmp / "cache")
+    write_params(store, tmp / "params")
+    renamed = dataclasses.replace(store, regions=renamed_regions(tmp, "16.05.01", "Tugu Mulyo Raya"))
+    return store, renamed, tmp / "params"
+
+
+PARAM_FOLDERS = ("", "arsip", "arsip/lama", "kabupaten-musi-rawas", "kabupaten-musi-rawas/tugumulyo",
+                 "kabupaten-musi-rawas/tugu-mulyo-raya", "kabupaten-musi-rawas/baru", "kabupaten-musi-rawas/bts-ulu")
+PARAM_NAMES = ("index.yml", "evaluasi-2024.yml", "catatan.yml", "salinan.yml", "x.txt", ".tersembunyi")
+
+
+@st.composite
+def staff_params(draw):
+    """Staff files anywhere in the params folder: copies of the project's own files (byte for byte, or with a
+    comment), valid-looking params for a kode of the data, or any text."""
+    files = {}
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        path = f"{draw(st.sampled_from(PARAM_FOLDERS))}/{draw(st.sampled_from(PARAM_NAMES))}".lstrip("/")
+        content = draw(st.one_of(
+            st.tuples(st.just("salinan"), st.sampled_from(["kabupaten-musi-rawas/tugumulyo/index.yml",
+                                                           "kabupaten-musi-rawas/tugumulyo/evaluasi-2024.yml",
+                                                           "kabupaten-musi-rawas/index.yml", "index.yml"]),
+                      st.sampled_from(["", "# catatan staf\n"])),
+            st.tuples(st.just("params"), st.sampled_from(["16.05", "16.05.01", "16.05.02", "ID"]),
+                      st.sampled_from(["", "# rapat\n"])),
+            st.tuples(st.just("teks"), st.text(max_size=40), st.just(""))))
+        files[path] = content
+    return files
+
+
+@FAST
+@given(staff=staff_params(), renamed=st.booleans(), twice=st.booleans())
+def test_property_params_never_moves_deletes_or_changes_a_staff_file(params_world, tmp_path_factory, staff, renamed,
+                                                                    twice):
+    """D3's class: whatever staff keep in the params folder (any subfolder, any content, valid-looking params and
+    exact copies of the project's own files included), ``write_params`` (``ranpasti params`` and every build),
+    with or without a renamed kecamatan, leaves each of their files as it was. Files staff changed count as
+    theirs too. Only the project's unchanged files move with a renamed page."""
+    from ranpasti.params import write_params
+
+    store, renamed_store, pristine = params_world
+    params = tmp_path_factory.mktemp("params") / "params"
+    shutil.copytree(pristine, params)
+    for rel, (kind, what, extra) in staff.items():
+        path = params / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "salinan":
+            data = (pristine / what).read_bytes() + extra.encode()
+        elif kind == "params":
+            data = f"{extra}kode: '{what}'\nbulan: null\ncatatan: ''\nterbit: true\n".encode()
+        else:
+            data = what.encode("utf-8", "surrogatepass")
+        if path.exists() and path.read_bytes() == data:
+            data += b"# disunting staf\n"  # the project's own file, edited: staff's now
+        path.write_bytes(data)
+    before = {rel: (params / rel).read_bytes() for rel in staff}
+    for _ in range(2 if twice else 1):
+        write_params(renamed_store if renamed else store, params)
+    lost = [rel for rel, data in before.items() if not (params / rel).is_file() or (params / rel).read_bytes() != data]
+    assert not lost, lost
+    if renamed and "kabupaten-musi-rawas/tugumulyo/index.yml" not in staff:
+        # the project's own unchanged file did leave the renamed page's old place
+        assert not (params / "kabupaten-musi-rawas/tugumulyo/index.yml").exists()
+
+
+SITE_STAFF_FOLDERS = ("", "kabupaten-x/", "kabupaten-x/kec-a/", "assets/", "unduhan/", "unduhan/lama/")
+SITE_STAFF_NAMES = ("CNAME", "google1234.html", "laporan-staf.pdf", ".htaccess", "robots.txt", "index2.html",
+                    "data-lama.csv")
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(staff=st.dictionaries(st.tuples(st.sampled_from(SITE_STAFF_FOLDERS), st.sampled_from(SITE_STAFF_NAMES)),
+                             st.binary(max_size=30), min_size=1, max_size=8),
+       earlier=st.booleans(), exchange=st.booleans())
+def test_property_staff_files_in_a_published_site_survive_the_next_build(tmp_path_factory, monkeypatch, staff,
+                                                                         earlier, exchange):
+    """D4's class: files staff put anywhere in a published site (top, a page's folder, assets, a folder of their
+    own), under any name, with a manifest of this version or an earlier one: the next build is refused naming
+    them (the first, and the count), and the site is exactly as it was."""
+    from ranpasti.render.incremental import MANIFEST, OTHER
+
+    root = tmp_path_factory.mktemp("situs-staf")
+    (root / "data").mkdir()
+    fake_pipeline(monkeypatch, SITE_PAGES)
+    if not exchange:
+        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    assert fake_build(root)[0] == 0
+    site = root / "site"
+    if earlier:
+        data = json.loads((site / MANIFEST).read_text())
+        del data[OTHER]
+        (site / MANIFEST).write_text(json.dumps(data))
+    for (folder, name), data in staff.items():
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / name).write_bytes(data)
+    before = snapshot(site)
+    code, said = fake_build(root)
+    assert code == 1, said
+    assert snapshot(site) == before
+    named = sorted({f"{folder}{name}" if (folder, name) in staff and folder not in ("unduhan/", "unduhan/lama/")
+                    else "unduhan/" for folder, name in staff})
+    assert f"berisi {len(named)} file atau folder yang tidak ditulis ranpasti: {named[0]}" in said, (named, said)

@@ -197,4 +197,4 @@ def foreign_files(site: Path, written: set[str] | None = None) -> list[str] | No
                     found.append(rel)
 
     walk(str(site), "")
-    return found
+    return sorted(found)
