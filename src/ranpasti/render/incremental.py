@@ -159,12 +159,12 @@ def site_files(root: Path) -> set[str]:
     return found
 
 
-def foreign_files(site: Path, written: set[str] | None = None) -> list[str] | None:
+def foreign_files(site: Path, new_site: Path | None = None) -> list[str] | None:
     """What lies in the published ``site`` that no build wrote: its files and folders outside its manifest
     (the pages' files and ``OTHER``), sorted; a folder of such things is named once, "folder/".
 
-    A manifest of an earlier version has no ``OTHER``: then ``written`` (the files of the new site, which
-    replaces this one) counts as the build's too, and without it the answer is None (not known yet)."""
+    A manifest of an earlier version has no ``OTHER``: then the files of ``new_site`` (the staging folder that
+    replaces this one) count as the build's too, and without it the answer is None (not known yet)."""
     try:
         data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -176,10 +176,10 @@ def foreign_files(site: Path, written: set[str] | None = None) -> list[str] | No
             recorded.update(str(page) + str(name) for name in entry["files"])
     if isinstance(data.get(OTHER), list):
         recorded.update(str(name) for name in data[OTHER])
-    elif written is None:
+    elif new_site is None:
         return None
     else:
-        recorded |= written
+        recorded |= site_files(new_site)
     folders = {rel.rsplit("/", 1)[0] + "/" for rel in recorded if "/" in rel}
     folders |= {f[:i + 1] for f in list(folders) for i, c in enumerate(f) if c == "/"}
     found: list[str] = []
