@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -758,3 +759,306 @@ def test_d13_any_redirect_stays_on_the_site_in_normal_form(preview, parts):
     inner = decoded.removesuffix("/")
     if "\\" in decoded or "//" in decoded or (inner and posixpath.normpath(inner) != inner):
         assert status in (400, 404), (path, status)
+
+
+# D3: staff files in the params folder ---------------------------------------------------------------------
+
+
+def kecamatan_params(params: Path) -> Path:
+    """A kecamatan page's params file written by ``ranpasti params`` (the first, by path)."""
+    return sorted(p for p in params.glob("kabupaten-*/*/index.yml"))[0]
+
+
+def test_d3_params_never_moves_or_deletes_a_staff_archive_or_notes_in_the_params_folder(tmp_path):
+    """D3: ``ranpasti params`` deleted a staff copy of a page's params kept in ``arsip/ngaras-lama/`` and a
+    ``catatan-rapat.yml`` holding a comment and valid-looking params (judged "unedited" on parsed values, and
+    any folder that is no page's taken for a renamed kecamatan), removed ``arsip/``, and said the copy was
+    "dipindahkan" to a file that already existed."""
+    data = small_data(tmp_path / "data")
+    params = tmp_path / "params"
+    args = ("params", "--data", data, "--params", params, "--cache", tmp_path / "cache")
+    assert run(*args)[0] == 0
+    page = kecamatan_params(params)
+    kode = re.search(r"^kode: (\S+)$", page.read_text(encoding="utf-8"), re.M).group(1)
+    (params / "arsip" / "kec-lama").mkdir(parents=True)
+    shutil.copy2(page, params / "arsip" / "kec-lama" / "index.yml")
+    (params / "arsip" / "catatan-rapat.yml").write_text(
+        f"# catatan rapat staf, jangan dihapus\nkode: '{kode}'\nbulan: null\ncatatan: ''\nterbit: true\n")
+    before = snapshot(params)
+    code, said = run(*args)
+    assert code == 0, said
+    assert snapshot(params) == before, said  # nothing moved, deleted or written
+    assert "dipindahkan ke" not in said.replace("boleh dipindahkan ke luar", ""), said  # nothing claimed moved
+    assert "ditulis ranpasti dan belum pernah diubah" not in said, said
+    for staff in ("arsip/kec-lama/index.yml", "arsip/catatan-rapat.yml"):
+        assert f"[peringatan params] {params / staff}: file ini tidak di tempat halaman mana pun" in said, said
+        assert "tidak dipindahkan atau dihapus" in said
+
+
+def test_d3_a_file_that_was_the_projects_is_moved_only_while_its_bytes_are_unchanged(tmp_path):
+    """The rule underneath: a params file is the project's when the params folder's record holds the hash of
+    exactly its bytes at exactly its place. A copy elsewhere, a comment added, a folder staff made are not."""
+    from ranpasti import params as params_module
+    from ranpasti.store import ingest
+
+    data = small_data(tmp_path / "data")
+    store, _ = ingest(data, tmp_path / "cache")
+    params = tmp_path / "params"
+    params_module.write_params(store, params)
+    record = params_module.load_record(params)
+    page = kecamatan_params(params)
+    rel = page.relative_to(params).as_posix()
+    assert record.files[rel] == hashlib.sha256(page.read_bytes()).hexdigest()
+    assert rel.rsplit("/", 1)[0] in record.folders
+    elsewhere = params / "salinan" / "index.yml"
+    elsewhere.parent.mkdir()
+    shutil.copy2(page, elsewhere)
+    [stale] = params_module.stale_files(params, store)
+    assert stale.rel == "salinan/index.yml" and not stale.unedited  # same bytes, another place: staff's
+    page.write_text(page.read_text(encoding="utf-8") + "# disunting staf\n", encoding="utf-8")
+    assert params_module.load_record(params).files[rel] != hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+# D4: staff files inside the published site -----------------------------------------------------------------
+
+
+def fake_pipeline(monkeypatch, pages: dict[str, list[str]]) -> None:
+    """``ranpasti build`` with its own checks, staging and publishing, but a site of ``pages`` (page → file
+    names) written as a renderer writes one, manifest included, instead of validation and notebooks."""
+    import ranpasti.build
+    from ranpasti.render.incremental import write_manifest
+
+    def render(staging: Path) -> None:
+        for page, names in pages.items():
+            (staging / page).mkdir(parents=True, exist_ok=True)
+            for name in names:
+                (staging / page / name).write_text(f"{page}{name} baru")
+        (staging / "assets").mkdir(exist_ok=True)
+        (staging / "assets" / "site.css").write_text("body {}")
+        write_manifest(staging, {p: {"key": "k", "files": n} for p, n in pages.items()}, {})
+
+    def pipeline(opts, log, start, report, regions, warm, clock):
+        ranpasti.build.stage_and_publish(opts, render, lambda s: None, clock)
+        report.published = True
+        return report
+
+    monkeypatch.setattr(ranpasti.build, "_build_with", pipeline)
+
+
+SITE_PAGES = {"": ["index.html"], "kabupaten-x/": ["index.html", "data.csv"], "kabupaten-x/kec-a/": ["index.html"]}
+
+
+def fake_build(root: Path) -> tuple[int, str]:
+    return run("build", "--data", root / "data", "--params", root / "params", "--build-dir", root / "build",
+               "--cache", root / "cache", "--out", root / "site", "--renderer", "builtin", "--jobs", 1)
+
+
+@pytest.mark.parametrize("manifest", ["now", "earlier-version"])
+def test_d4_staff_files_in_the_published_site_stop_the_build_before_anything_is_deleted(tmp_path, monkeypatch,
+                                                                                        manifest):
+    """D4: a ``CNAME``, a ``google1234.html`` and ``kabupaten-x/laporan-staf.pdf`` staff put in site/ were deleted
+    silently by the next build (exit 0): only the site's marker was checked. A site's files are its manifest's
+    (pages and site-wide files); anything else stops the build, named, before anything changes. A manifest of
+    an earlier version (no list of site-wide files) is judged against the new site at publishing."""
+    (tmp_path / "data").mkdir()
+    fake_pipeline(monkeypatch, SITE_PAGES)
+    assert fake_build(tmp_path)[0] == 0
+    site = tmp_path / "site"
+    if manifest == "earlier-version":
+        from ranpasti.render.incremental import MANIFEST, OTHER
+
+        data = json.loads((site / MANIFEST).read_text())
+        del data[OTHER]
+        (site / MANIFEST).write_text(json.dumps(data))
+    staff = {"CNAME": "situs.example.go.id", "google1234.html": "verifikasi",
+             "kabupaten-x/laporan-staf.pdf": "%PDF staf"}
+    for name, text in staff.items():
+        (site / name).write_text(text)
+    before = snapshot(site)
+    code, said = fake_build(tmp_path)
+    assert code == 1, said
+    assert (f"{site}/ berisi 3 file atau folder yang tidak ditulis ranpasti: CNAME, google1234.html, "
+            f"kabupaten-x/laporan-staf.pdf.") in said, said
+    assert "TIDAK diubah" in said and "Pindahkan file itu keluar" in said and "langkah unggah" in said
+    assert snapshot(site) == before
+    for n in range(4):  # the first few are named, the rest counted
+        (site / f"staf-{n}.txt").write_text("x")
+    code, said = fake_build(tmp_path)
+    assert code == 1 and "berisi 7 file atau folder" in said and "dan 2 lainnya" in said, said
+    for name in [*staff, *(f"staf-{n}.txt" for n in range(4))]:
+        (site / name).rename(tmp_path / name.replace("/", "-"))  # moved out, as the message says
+    code, said = fake_build(tmp_path)
+    assert code == 0, said
+    assert (site / "kabupaten-x" / "index.html").read_text() == "kabupaten-x/index.html baru"
+
+
+# D5: reports never inside the project's folders, never with a personal number in full ---------------------
+
+
+def test_d5_a_report_or_a_workbook_is_never_written_into_a_folder_the_project_owns_or_reads(tmp_path, monkeypatch):
+    """D5 (a): ``validate --laporan site/laporan2.xlsx`` wrote the report into the published site (deployed with
+    it, unseen by the pre-publish scan), and into the params folder too. One rule (``owned.refuse_project_folder``)
+    for both commands: no folder the project made (site, staging, build, cache), no params folder, and none of
+    the default folders of the project."""
+    monkeypatch.chdir(tmp_path)
+    data = small_data(tmp_path / "data")
+    assert run("params", "--data", data, "--params", tmp_path / "P", "--cache", tmp_path / "C")[0] == 0
+    for name, kind in (("site", "situs"), ("hasil-build", "build"), ("simpanan", "cache")):
+        (tmp_path / name).mkdir()
+        owned.mark(tmp_path / name, kind)
+    (tmp_path / "notebooks").mkdir()
+    before = snapshot(tmp_path)
+    places = ["site/laporan2.xlsx", "site/kabupaten-x/laporan.xlsx", "hasil-build/l.xlsx", "simpanan/l.xlsx",
+              "P/laporan.xlsx", "P/kabupaten-musi-rawas/l.xlsx", "notebooks/l.xlsx", "params/l.xlsx"]
+    for place in places:
+        code, said = run("validate", "--data", data, "--laporan", place)
+        assert code == 1 and f"--laporan {place}" in said and "Tidak ada yang diubah" in said, (place, said)
+        code, said = run("templat", "16.05", "--tahun", 2024, "--out", place)
+        assert code == 1 and f"--out {place}" in said and "Tidak ada yang diubah" in said, (place, said)
+    assert snapshot(tmp_path) == before
+    code, said = run("templat", "16.05", "--tahun", 2024, "--out", "data/templat-16.05.xlsx")
+    assert code == 0 and (tmp_path / "data" / "templat-16.05.xlsx").exists(), said  # its documented place
+
+
+def test_d5_the_reports_copy_of_a_cell_masks_a_personal_number_as_the_messages_do(tmp_path):
+    """D5 (b): the report's copy of a Lokmin cell held the full NIK (the screen message masked it). The copy now
+    shows it masked as the message does; the cell is still red and its comment says what to fix."""
+    data = small_data(tmp_path / "data")
+    nik = "1813014506900003"
+    text = (data / "lokmin.csv").read_text(encoding="utf-8")
+    text = text.replace("Banyak keluarga berisiko", f"Banyak keluarga NIK {nik[:8]} {nik[8:]} berisiko", 1)
+    text = text.replace("Banyak keluarga berisiko", "Hubungi 0812-3456-7890 keluarga berisiko", 1)
+    (data / "lokmin.csv").write_text(text, encoding="utf-8")
+    report = tmp_path / "laporan.xlsx"
+    code, said = run("validate", "--data", data, "--laporan", report)
+    assert code == 1 and "181301…03" in said and nik not in said, said
+    import zipfile
+
+    with zipfile.ZipFile(report) as z:
+        xml = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert not re.search(r"1813014506900003|18130145\D{0,3}06900003|0812\D?3456\D?7890", xml), "full number"
+    ws = openpyxl.load_workbook(report)["lokmin"]
+    [cell] = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "181301…03" in c.value]
+    assert cell.value == "[disamarkan: nomor berbentuk NIK atau No. KK 181301…03]"
+    assert cell.fill.fgColor.rgb.endswith("F4B6B6") and cell.comment and "NIK atau No. KK" in cell.comment.text
+    assert any(isinstance(c.value, str) and "0812…7890" in c.value for row in ws.iter_rows() for c in row)
+
+
+# Property tests of D3 and D4 -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def params_world(tmp_path_factory):
+    """Musi Rawas 2024 validated once, its params as ``ranpasti params`` writes them, and the same store after a
+    Kemendagri rename of Tugumulyo (16.05.01): the params folder's two lives."""
+    import dataclasses
+
+    from test_settings_schema import renamed_regions
+
+    from ranpasti.params import write_params
+    from ranpasti.store import ingest
+
+    tmp = tmp_path_factory.mktemp("params-dunia")
+    store, _ = ingest(small_data(tmp / "data"), tmp / "cache")
+    write_params(store, tmp / "params")
+    renamed = dataclasses.replace(store, regions=renamed_regions(tmp, "16.05.01", "Tugu Mulyo Raya"))
+    return store, renamed, tmp / "params"
+
+
+PARAM_FOLDERS = ("", "arsip", "arsip/lama", "kabupaten-musi-rawas", "kabupaten-musi-rawas/tugumulyo",
+                 "kabupaten-musi-rawas/tugu-mulyo-raya", "kabupaten-musi-rawas/baru", "kabupaten-musi-rawas/bts-ulu")
+PARAM_NAMES = ("index.yml", "evaluasi-2024.yml", "catatan.yml", "salinan.yml", "x.txt", ".tersembunyi")
+
+
+@st.composite
+def staff_params(draw):
+    """Staff files anywhere in the params folder: copies of the project's own files (byte for byte, or with a
+    comment), valid-looking params for a kode of the data, or any text."""
+    files = {}
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        path = f"{draw(st.sampled_from(PARAM_FOLDERS))}/{draw(st.sampled_from(PARAM_NAMES))}".lstrip("/")
+        content = draw(st.one_of(
+            st.tuples(st.just("salinan"), st.sampled_from(["kabupaten-musi-rawas/tugumulyo/index.yml",
+                                                           "kabupaten-musi-rawas/tugumulyo/evaluasi-2024.yml",
+                                                           "kabupaten-musi-rawas/index.yml", "index.yml"]),
+                      st.sampled_from(["", "# catatan staf\n"])),
+            st.tuples(st.just("params"), st.sampled_from(["16.05", "16.05.01", "16.05.02", "ID"]),
+                      st.sampled_from(["", "# rapat\n"])),
+            st.tuples(st.just("teks"), st.text(max_size=40), st.just(""))))
+        files[path] = content
+    return files
+
+
+@FAST
+@given(staff=staff_params(), renamed=st.booleans(), twice=st.booleans())
+def test_property_params_never_moves_deletes_or_changes_a_staff_file(params_world, tmp_path_factory, staff, renamed,
+                                                                    twice):
+    """D3's class: whatever staff keep in the params folder (any subfolder, any content, valid-looking params and
+    exact copies of the project's own files included), ``write_params`` (``ranpasti params`` and every build),
+    with or without a renamed kecamatan, leaves each of their files as it was. Files staff changed count as
+    theirs too. Only the project's unchanged files move with a renamed page."""
+    from ranpasti.params import write_params
+
+    store, renamed_store, pristine = params_world
+    params = tmp_path_factory.mktemp("params") / "params"
+    shutil.copytree(pristine, params)
+    for rel, (kind, what, extra) in staff.items():
+        path = params / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "salinan":
+            data = (pristine / what).read_bytes() + extra.encode()
+        elif kind == "params":
+            data = f"{extra}kode: '{what}'\nbulan: null\ncatatan: ''\nterbit: true\n".encode()
+        else:
+            data = what.encode("utf-8", "surrogatepass")
+        if path.exists() and path.read_bytes() == data:
+            data += b"# disunting staf\n"  # the project's own file, edited: staff's now
+        path.write_bytes(data)
+    before = {rel: (params / rel).read_bytes() for rel in staff}
+    for _ in range(2 if twice else 1):
+        write_params(renamed_store if renamed else store, params)
+    lost = [rel for rel, data in before.items() if not (params / rel).is_file() or (params / rel).read_bytes() != data]
+    assert not lost, lost
+    if renamed and "kabupaten-musi-rawas/tugumulyo/index.yml" not in staff:
+        # the project's own unchanged file did leave the renamed page's old place
+        assert not (params / "kabupaten-musi-rawas/tugumulyo/index.yml").exists()
+
+
+SITE_STAFF_FOLDERS = ("", "kabupaten-x/", "kabupaten-x/kec-a/", "assets/", "unduhan/", "unduhan/lama/")
+SITE_STAFF_NAMES = ("CNAME", "google1234.html", "laporan-staf.pdf", ".htaccess", "robots.txt", "index2.html",
+                    "data-lama.csv")
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(staff=st.dictionaries(st.tuples(st.sampled_from(SITE_STAFF_FOLDERS), st.sampled_from(SITE_STAFF_NAMES)),
+                             st.binary(max_size=30), min_size=1, max_size=8),
+       earlier=st.booleans(), exchange=st.booleans())
+def test_property_staff_files_in_a_published_site_survive_the_next_build(tmp_path_factory, monkeypatch, staff,
+                                                                         earlier, exchange):
+    """D4's class: files staff put anywhere in a published site (top, a page's folder, assets, a folder of their
+    own), under any name, with a manifest of this version or an earlier one: the next build is refused naming
+    them (the first, and the count), and the site is exactly as it was."""
+    from ranpasti.render.incremental import MANIFEST, OTHER
+
+    root = tmp_path_factory.mktemp("situs-staf")
+    (root / "data").mkdir()
+    fake_pipeline(monkeypatch, SITE_PAGES)
+    if not exchange:
+        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    assert fake_build(root)[0] == 0
+    site = root / "site"
+    if earlier:
+        data = json.loads((site / MANIFEST).read_text())
+        del data[OTHER]
+        (site / MANIFEST).write_text(json.dumps(data))
+    for (folder, name), data in staff.items():
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / name).write_bytes(data)
+    before = snapshot(site)
+    code, said = fake_build(root)
+    assert code == 1, said
+    assert snapshot(site) == before
+    named = sorted({f"{folder}{name}" if (folder, name) in staff and folder not in ("unduhan/", "unduhan/lama/")
+                    else "unduhan/" for folder, name in staff})
+    assert f"berisi {len(named)} file atau folder yang tidak ditulis ranpasti: {named[0]}" in said, (named, said)

@@ -32,6 +32,7 @@ from .phases import PhaseClock
 from .regions import Regions, load_regions
 from .render import RenderContext, choose
 from .render.assets import CHART_STAT, build_path_leak, build_paths
+from .render.incremental import foreign_files
 from .sitemap import build_sitemap, unlink_unpublished
 from .store import Store, cache_lock, ingest, needs_ingest
 from .swap import recover, swap_into_place
@@ -125,7 +126,27 @@ def build(opts: BuildOptions, log: Callable[[str], None] = print) -> BuildReport
             exclusive(opts.build_dir / "build.lock", f"folder build {opts.build_dir}/"), cache_lock(opts.cache_dir):
         if not owned.owned(opts.build_dir):
             owned.mark(opts.build_dir, "build")
+        refuse_staff_files(opts.out)  # before minutes of notebooks, when the site's manifest can tell
         return _build(opts, log)
+
+
+def refuse_staff_files(site: Path, staging: Path | None = None) -> None:
+    """Stop the build, before anything is deleted, when the published ``site`` holds files no build wrote (a
+    ``CNAME``, a verification file, a PDF staff dropped in a page's folder): publishing replaces the whole site
+    and deletes the replaced one, so they would be lost. ``staging``: the new site, whose files count as the
+    build's for a site whose manifest predates the list of site-wide files (``incremental.foreign_files``)."""
+    if not owned.owned(site):
+        return  # no site yet, an empty folder, or one ``check_places`` already refused
+    found = foreign_files(site, staging)
+    if not found:
+        return
+    more = f" dan {len(found) - owned.SHOWN} lainnya" if len(found) > owned.SHOWN else ""
+    raise owned.NotOwnedError(
+        f"{site}/ berisi {len(found)} file atau folder yang tidak ditulis ranpasti: "
+        f"{', '.join(found[:owned.SHOWN])}{more}. Setiap build mengganti seluruh isi {site}/, jadi file itu akan "
+        f"terhapus: build berhenti dan {site}/ TIDAK diubah. Pindahkan file itu keluar dari {site}/ (ke folder lain "
+        "di luar folder situs), lalu jalankan lagi. Bila file itu harus ikut terbit (mis. CNAME), tambahkan di "
+        f"langkah unggah: salin isi {site}/ ke tempat terbit, lalu salin file itu ke sana.")
 
 
 def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
@@ -240,6 +261,8 @@ def stage_and_publish(opts: BuildOptions, render: Callable[[Path], None], check:
             render(staging)
         with clock.phase("publish"):
             check(staging)
+            if os.path.lexists(opts.out):
+                refuse_staff_files(opts.out, staging)  # a file staff added while the build ran
             publish(staging, opts.out)
     except BaseException as e:
         # a half-written site must not stay beside the real one: on a full disk it holds the space that the

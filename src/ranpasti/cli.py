@@ -158,13 +158,14 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
 @click.option("--timpa", "overwrite", is_flag=True, help="Tulis ulang file yang sudah ada (suntingan hilang).")
 def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -> None:
     """Buat file parameter untuk setiap halaman dari wilayah yang ada di data."""
-    from .params import write_params
+    from .params import warn_stale_files, write_params
     from .store import cache_lock, ingest
 
     try:
         with cache_lock(cache_dir):  # a build on this cache is reading it: wait for it, never replace its data
             store, _ = ingest(data_dir, cache_dir)
             written, kept = write_params(store, params_dir, overwrite=overwrite, log=say)
+            warn_stale_files(params_dir, store, lambda text: say(f"[peringatan params] {text}"))
     except DataError as e:
         fail(e)
     except RanpastiError as e:

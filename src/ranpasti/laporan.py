@@ -12,6 +12,7 @@ with a problem are, each with its row number in the first column, as in every co
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import fmt, owned
+from . import fmt, owned, privacy
 from .errors import RanpastiError
 from .headers import header_map
 from .problems import Problem
@@ -42,11 +43,11 @@ def protected(data_dir: Path) -> dict[str, Path]:
 
 
 def check_out(out: Path, data_dir: Path) -> None:
-    """Refuse a report path before validating (a national validation takes minutes): not .xlsx, or in the
-    data folder."""
+    """Refuse a report path before validating (a national validation takes minutes): not .xlsx, or in a folder
+    the project owns or reads (the data folder, a site, params: ``owned.refuse_project_folder``)."""
     if out.suffix.lower() != ".xlsx":
         raise LaporanError(f"--laporan harus file .xlsx (diberi {out}).")
-    owned.refuse_overlap(out, "--laporan", protected(data_dir))
+    owned.refuse_project_folder(out, "--laporan", protected(data_dir))
 
 
 class LaporanError(RanpastiError):
@@ -91,11 +92,27 @@ def _append(ws, values: list) -> int:
 
 
 def visible(value):
-    """Text with the control characters a worksheet cannot hold (a vertical tab pasted into a Lokmin problem)
-    written as ``\\x0b``, so staff see where they are instead of the report failing."""
+    """A value as the report shows it: a personal number masked (``masked``), and text with the control
+    characters a worksheet cannot hold (a vertical tab pasted into a Lokmin problem) written as ``\\x0b``, so
+    staff see where they are instead of the report failing."""
+    value = masked(value)
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     return value
+
+
+def masked(value):
+    """The value, or in place of one holding a NIK, No. KK or mobile number the masked form the messages echo
+    (``privacy.find_personal``): a report is a file staff pass around and may leave anywhere, so it carries no
+    personal number in full; its red cell and comment still show where the number is."""
+    if isinstance(value, bool) or not isinstance(value, str | numbers.Real):
+        return value
+    number = float(value) if not isinstance(value, str) else 0.0
+    text = value if isinstance(value, str) else str(int(number)) if number.is_integer() else str(value)
+    found = privacy.find_personal(text)
+    if found is None:
+        return value
+    return f"[disamarkan: {found.what} {found.masked}]"
 
 
 def _title(name: str, used: set[str]) -> str:

@@ -24,6 +24,7 @@ from .errors import RanpastiError
 from .files import write_atomically, write_new
 
 MARKER = ".ranpasti-dibuat"  # in every folder the project makes: site, cache, their staging and trash copies
+PARAMS_RECORD = ".ranpasti-params.json"  # in a params folder: the files ``ranpasti params`` wrote (``params``)
 # Folders made before the marker existed, recognised by the manifest each already carried (a site by its page
 # manifest, render.incremental.MANIFEST; a validated cache by store's manifest) and the key it always held.
 LEGACY = {".ranpasti-halaman.json": "pages", "manifest.json": "fingerprint"}
@@ -167,6 +168,33 @@ def refuse_overlap(path: Path, what: str, protected: dict[str, Path]) -> None:
                                 f"atau menghapus di sana: pilih folder lain di luar {name}. Tidak ada yang diubah.")
 
 
+# The folders a project has by default, relative to where ranpasti runs (the options' defaults): a report or a
+# workbook is never written into them, even before the project has made or marked them.
+DEFAULT_FOLDERS = {"folder data": "data", "folder params": "params", "folder notebooks": "notebooks",
+                   "folder situs": "site", "folder build": "build", "folder cache": ".ranpasti"}
+
+
+def refuse_project_folder(path: Path, what: str, protected: dict[str, Path],
+                          defaults: tuple[str, ...] = tuple(DEFAULT_FOLDERS)) -> None:
+    """Refuse ``path`` as the place of a file a command writes for staff (a ``--laporan`` report, a templat
+    workbook) when it lies in a folder the project owns or reads: one it made (a site, its staging or trash,
+    the build folder, the cache: ``owned``), a params folder (it holds ``PARAMS_RECORD``), the ``protected``
+    folders of the command, or one of ``defaults`` (names of ``DEFAULT_FOLDERS``) under the working folder.
+
+    Why every such folder: a report copies staff's cells, so one left in the site is published with the site,
+    one in the params or data folder is read as input, and one in a folder the project made is deleted with it."""
+    defaults_here = {f"{name} ({DEFAULT_FOLDERS[name]})": Path(DEFAULT_FOLDERS[name]) for name in defaults}
+    refuse_overlap(path, what, {**protected, **defaults_here})
+    here = Path(path).resolve()
+    for folder in here.parents:
+        if owned(folder) or _regular_file(folder / PARAMS_RECORD):
+            kind = "folder params" if _regular_file(folder / PARAMS_RECORD) else "folder buatan ranpasti"
+            raise NotOwnedError(f"{what} {path} ada di dalam {folder}, {kind} (situs, cache, build atau params yang "
+                                "diganti, dihapus atau dibaca ranpasti). File untuk staf tidak ditulis di sana (di "
+                                "situs ia ikut terbit, di params atau data ia dibaca sebagai masukan): pilih folder "
+                                "lain. Tidak ada yang diubah.")
+
+
 def next_free(path: Path) -> Path:
     """``path`` when nothing has that name, else ``stem-2.ext``, ``stem-3.ext``…: a new file never replaces one."""
     path = Path(path)
@@ -179,13 +207,15 @@ def next_free(path: Path) -> Path:
 
 
 def write_file(out: Path, write: Callable[[Path], object], what: str, protected: dict[str, Path],
-               replaces: Callable[[Path], bool] = lambda _path: False) -> tuple[Path, str]:
+               replaces: Callable[[Path], bool] = lambda _path: False,
+               defaults: tuple[str, ...] = tuple(DEFAULT_FOLDERS)) -> tuple[Path, str]:
     """Write a new file at ``out`` (``write(tmp)`` makes it) and return where it went, with a note for staff.
 
-    ``out`` must lie outside the ``protected`` folders (``refuse_overlap``). Something already at ``out`` is
+    ``out`` must lie outside the ``protected`` folders and every folder the project owns or reads
+    (``refuse_project_folder``). Something already at ``out`` is
     replaced only when ``replaces`` says the project made it (an earlier report); otherwise the file goes to the
     next free name, ``stem-2.ext``…, and the note says so: nothing staff made is ever written over."""
-    refuse_overlap(out, what, protected)
+    refuse_project_folder(out, what, protected, defaults)
     out = Path(out)
     if os.path.lexists(out) and not out.is_symlink() and out.is_file() and replaces(out):
         return write_atomically(out, write), ""

@@ -9,6 +9,7 @@ add a ``catatan`` shown on the page, or set ``terbit: false`` to leave a page ou
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import re
@@ -19,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from . import settings
+from . import owned, settings
 from .errors import RanpastiError
+from .files import sha256_bytes, write_atomically
 from .regions import ancestor, level_of
 from .store import Store
 from .urls import page_dir
@@ -86,22 +88,37 @@ def write_params(store: Store, params_dir: Path, overwrite: bool = False,
                  log: Callable[[str], None] | None = None) -> tuple[int, int]:
     """Write missing params files; return (written, kept). Existing files are kept: they may be edited.
 
-    A file left at a place no page has any more (a kecamatan renamed in ``data/wilayah``, so its slug and
-    folder changed) is moved with its page when it is still as this function wrote it; an edited one stays
-    where it is, its new place is not filled with a default (that would publish a page staff had set
-    ``terbit: false``, or drop their ``catatan``), and ``load_pages`` tells staff what to do."""
+    Every file written is recorded, with its bytes' hash, in the params folder's record (``RECORD``), and so
+    is every folder made for one. A file left at a place no page has any more (a kecamatan renamed in
+    ``data/wilayah``, so its slug and folder changed) is moved with its page only when the record says the
+    project wrote it and its bytes are still those (``stale_files``): anything else there, staff's archive
+    copies, notes or edited files, stays where it is, its page's place is not filled with a default (that
+    would publish a page staff had set ``terbit: false``, or drop their ``catatan``), and ``load_pages``
+    names it. A move never replaces a file, and a folder goes only when the project made it and it is empty."""
     written = kept = 0
     existing = {rel for rel, _, _ in _yml_files(params_dir)} if params_dir.is_dir() else set()
     planned = planned_pages(store)
+    record = load_record(params_dir)
+    # a params folder written before the record existed: its files still exactly as this version writes them
+    # are recorded once (bytes compared whole: an edit, even a comment, leaves a file staff's)
+    adopting = bool(existing) and not os.path.lexists(params_dir / RECORD)
+    before = (dict(record.files), set(record.folders))
     reserved: set[str] = set()
-    for stale in stale_files(params_dir, store, existing, planned):
+    for stale in stale_files(params_dir, store, existing, planned, record):
         if stale.unedited and not overwrite:
-            (params_dir / stale.rel).unlink()
-            _remove_empty_folders(params_dir, (params_dir / stale.rel).parent)
+            gone = params_dir / stale.rel
+            gone.unlink()
+            record.files.pop(stale.rel, None)
+            _remove_empty_folders(params_dir, gone.parent, record)
             existing.discard(stale.rel)
-            if log is not None:
-                log(f"{params_dir / stale.rel} dipindahkan ke {params_dir / stale.target} (nama wilayah di "
-                    "data/wilayah berubah; file itu belum pernah diubah).")
+            if log is None:
+                continue
+            if stale.target in existing:
+                log(f"{gone} dihapus: file itu ditulis ranpasti dan belum pernah diubah, dan halamannya (nama "
+                    f"wilayah di data/wilayah berubah) sudah memakai {params_dir / stale.target}.")
+            else:
+                log(f"{gone} dipindahkan ke {params_dir / stale.target} (nama wilayah di data/wilayah berubah; "
+                    "file itu ditulis ranpasti dan belum pernah diubah).")
         else:
             reserved.add(stale.target)
     for kode, kind, tahun, params in planned:
@@ -110,11 +127,66 @@ def write_params(store: Store, params_dir: Path, overwrite: bool = False,
         path = params_dir / rel
         if (rel in existing and not overwrite) or (rel in reserved and rel not in existing):
             kept += rel in existing
+            if adopting and rel in existing:
+                _adopt(params_dir, rel, _written_text(store, page, kode, kind, tahun, params), record)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_written_text(store, page, kode, kind, tahun, params), encoding="utf-8")
+        _make_folders(params_dir, path.parent, record)
+        text = _written_text(store, page, kode, kind, tahun, params)
+        path.write_text(text, encoding="utf-8")
+        record.files[rel] = sha256_bytes(text)
         written += 1
+    if adopting or (record.files, set(record.folders)) != before:
+        save_record(params_dir, record)
     return written, kept
+
+
+# The params folder's record of what ``write_params`` wrote: only these files (while their bytes are unchanged)
+# and folders are ever moved or removed by the project. Not a ``.yml`` file, so never read as params.
+RECORD = owned.PARAMS_RECORD
+
+
+@dataclass
+class Record:
+    files: dict[str, str]  # relative path -> SHA-256 of the bytes written
+    folders: list[str]  # relative paths of the folders made for them
+
+
+def load_record(params_dir: Path) -> Record:
+    """The record, or an empty one (none yet, or damaged: then nothing counts as the project's, which only
+    means a renamed kecamatan's params wait for staff instead of moving)."""
+    try:
+        data = json.loads((params_dir / RECORD).read_text(encoding="utf-8"))
+        files = {str(k): str(v) for k, v in data["file"].items()}
+        return Record(files, [str(f) for f in data["folder"]])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Record({}, [])
+
+
+def save_record(params_dir: Path, record: Record) -> None:
+    text = json.dumps({"dibuat_oleh": "ranpasti",
+                       "catatan": "Catatan file parameter yang ditulis `ranpasti params` (isi tiap file sebagai "
+                                  "SHA-256). Jangan diubah: hanya file di sini yang boleh dipindahkan ranpasti.",
+                       "file": dict(sorted(record.files.items())), "folder": sorted(set(record.folders))},
+                      ensure_ascii=False, indent=1)
+    write_atomically(params_dir / RECORD, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def _adopt(params_dir: Path, rel: str, text: str, record: Record) -> None:
+    with contextlib.suppress(OSError):
+        if (params_dir / rel).read_bytes() == text.encode("utf-8"):
+            record.files[rel] = sha256_bytes(text)
+
+
+def _make_folders(root: Path, folder: Path, record: Record) -> None:
+    """Make ``folder`` (under ``root``), recording each folder made: only those may be removed again."""
+    root.mkdir(parents=True, exist_ok=True)
+    missing = []
+    while folder != root and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(parents=True, exist_ok=True)
+        record.folders.append(made.relative_to(root).as_posix())
 
 
 def _default_body(params: dict) -> dict:
@@ -135,7 +207,8 @@ def _written_text(store: Store, page: str, kode: str, kind: str, tahun: int | No
 
 @dataclass(frozen=True)
 class StaleFile:
-    """A params file at a place that is no page any more, and the place its ``kode``'s page has now."""
+    """A params file at a place that is no page any more, the place its ``kode``'s page has now, and whether
+    the project wrote it and nobody changed it since (``unedited``: only then may it be moved)."""
 
     rel: str
     target: str
@@ -143,13 +216,19 @@ class StaleFile:
 
 
 def stale_files(params_dir: Path, store: Store, existing: set[str] | None = None,
-                planned: list | None = None) -> list[StaleFile]:
-    """Params files in a folder that is no page's (a renamed kecamatan's old slug) whose ``kode`` is a
-    page today. Unreadable or invalid files are left to ``load_pages``, which names their problem."""
+                planned: list | None = None, record: Record | None = None) -> list[StaleFile]:
+    """Params files in a folder that is no page's (a renamed kecamatan's old slug, or a folder of staff's own)
+    whose ``kode`` is a page today. Unreadable or invalid files are left to ``load_pages``, which names their
+    problem.
+
+    ``unedited`` is decided on the file's bytes, never on its parsed values (a staff comment, an archive copy
+    of a page's file, a note that happens to hold valid params are all staff's): the record says the project
+    wrote exactly these bytes at exactly this place (``_written_by_project``)."""
     if not params_dir.is_dir():
         return []
     existing = existing if existing is not None else {rel for rel, _, _ in _yml_files(params_dir)}
     planned = planned if planned is not None else planned_pages(store)
+    record = record if record is not None else load_record(params_dir)
     defaults = {}
     for kode, kind, tahun, params in planned:
         defaults[_params_rel(page_dir(store.regions, kode, kind, tahun), kind, tahun)] = params
@@ -164,20 +243,35 @@ def stale_files(params_dir: Path, store: Store, existing: set[str] | None = None
         try:
             params = load_with_lines(params_dir / rel, max_bytes=PARAMS_MAX_BYTES)[0]
             tahun = int(stem.removeprefix("evaluasi-")) if kind == "evaluasi" else None
-            target = _params_rel(page_dir(store.regions, str(params["kode"]), kind, tahun), kind, tahun)
+            kode = str(params["kode"])
+            target = _params_rel(page_dir(store.regions, kode, kind, tahun), kind, tahun)
         except (YamlError, KeyError, ValueError, TypeError):
             continue
         if target in defaults:
-            out.append(StaleFile(rel, target, params == _default_body(defaults[target])))
+            out.append(StaleFile(rel, target, _written_by_project(params_dir, rel, record)))
     return out
 
 
-def _remove_empty_folders(root: Path, folder: Path) -> None:
+def _written_by_project(params_dir: Path, rel: str, record: Record) -> bool:
+    """Whether the file at ``rel`` holds exactly the bytes ``write_params`` recorded writing there."""
+    try:
+        data = (params_dir / rel).read_bytes()
+    except OSError:
+        return False
+    return record.files.get(rel) == sha256_bytes(data)
+
+
+def _remove_empty_folders(root: Path, folder: Path, record: Record) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while each is empty and one the project made."""
     while folder != root and folder.is_relative_to(root):
+        rel = folder.relative_to(root).as_posix()
+        if rel not in record.folders:
+            return
         try:
             folder.rmdir()
         except OSError:
             return
+        record.folders = [f for f in record.folders if f != rel]
         folder = folder.parent
 
 
@@ -349,15 +443,23 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None,
     return pages
 
 
+def warn_stale_files(params_dir: Path, store: Store, warn: Callable[[str], None]) -> None:
+    """Name every params file left where no page is (what ``write_params`` did not move): ``ranpasti params``
+    says so as the build does."""
+    for stale in stale_files(params_dir, store):
+        _warn_stale(params_dir, stale, warn)
+
+
 def _warn_stale(params_dir: Path, stale: StaleFile, warn: Callable[[str], None] | None) -> None:
     if warn is None:
         return
     target = params_dir / stale.target
     if target.exists():
-        todo = (f"halaman itu sekarang memakai {target}: salin suntingan dari file lama ke sana (catatan, "
-                "terbit, sampul), lalu hapus file lama")
+        todo = (f"{target} sudah ada; bila ada suntingan di file ini (catatan, terbit, sampul) yang "
+                "masih perlu, salin ke sana. File ini boleh dipindahkan ke luar folder params atau dihapus")
     else:
         todo = (f"periksa isinya lalu pindahkan ke {target}; sampai itu, halamannya tidak diterbitkan (agar "
                 "terbit: false dan catatan di file itu tidak hilang)")
-    warn(f"{params_dir / stale.rel}: kode di file ini sekarang punya halaman lain (nama wilayah di data/wilayah "
-         f"berubah) dan file ini sudah diubah, jadi tidak dipindahkan otomatis: {todo}.")
+    warn(f"{params_dir / stale.rel}: file ini tidak di tempat halaman mana pun, dan file parameter halaman "
+         f"kodenya adalah {target} (mungkin nama wilayah di data/wilayah berubah). ranpasti hanya memindahkan file "
+         f"parameter yang ditulisnya sendiri dan belum diubah, jadi file ini tidak dipindahkan atau dihapus: {todo}.")

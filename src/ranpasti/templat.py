@@ -102,8 +102,11 @@ def make_workbook(kabupaten: str, tahun: int, regions: Regions, out: Path) -> tu
         ws = wb.create_sheet(spec.name)
         _fill_sheet(ws, spec, name, tahun, places[str(spec.names or _regional(spec))], lists_at)
     _write_guide(guide, name, kabupaten, tahun, sheets)
+    # the data folder is where a workbook is filled in and read back (its default place), so it is not refused
+    # here; every other folder the project owns or reads is (``owned.refuse_project_folder``)
     protected = {"kode program ranpasti": owned.src_folder()}
-    return owned.write_file(Path(out), wb.save, "--out", protected)
+    defaults = tuple(name for name in owned.DEFAULT_FOLDERS if name != "folder data")
+    return owned.write_file(Path(out), wb.save, "--out", protected, defaults=defaults)
 
 
 def _write_lists(ws, kecamatan: list[str]) -> dict[str, str]:

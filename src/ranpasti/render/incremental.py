@@ -20,6 +20,7 @@ site cannot be modified through a link. A page whose files are missing is simply
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from ..files import link_or_copy, sha256_bytes
 from ..fingerprint import source_fingerprint
+from ..owned import MARKER
 from ..sitemap import PageRecord
 from .assets import SiteInfo, search_title
 
@@ -128,6 +130,71 @@ class Previous:
 
 
 def write_manifest(out: Path, pages: dict[str, dict], shards: dict[str, str]) -> None:
-    """Sorted, so the same site gives the same manifest however its pages were rendered."""
-    data = {"format": FORMAT, "pages": dict(sorted(pages.items())), "shards": dict(sorted(shards.items()))}
+    """Sorted, so the same site gives the same manifest however its pages were rendered. Besides the pages'
+    files it lists every other file the build put in the site (``other``: assets, search, downloads, the
+    marker), so that the next build can tell the site's files from any a person added (``foreign_files``)."""
+    of_pages = {page + name for page, entry in pages.items() for name in entry["files"]}
+    other = sorted(site_files(out) - of_pages - {MANIFEST})
+    data = {"format": FORMAT, "pages": dict(sorted(pages.items())), "shards": dict(sorted(shards.items())),
+            OTHER: other}
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+OTHER = "lain"  # the manifest's list of the site's files that belong to no page
+
+
+def site_files(root: Path) -> set[str]:
+    """Every file (and link) under ``root``, as paths relative to it with "/"; links are never followed."""
+    found: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    walk(e.path, prefix + e.name + "/")
+                else:
+                    found.add(prefix + e.name)
+
+    walk(str(root), "")
+    return found
+
+
+def foreign_files(site: Path, new_site: Path | None = None) -> list[str] | None:
+    """What lies in the published ``site`` that no build wrote: its files and folders outside its manifest
+    (the pages' files and ``OTHER``), sorted; a folder of such things is named once, "folder/".
+
+    A manifest of an earlier version has no ``OTHER``: then the files of ``new_site`` (the staging folder that
+    replaces this one) count as the build's too, and without it the answer is None (not known yet)."""
+    try:
+        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    recorded: set[str] = {MANIFEST, MARKER}
+    with contextlib.suppress(AttributeError, TypeError, KeyError):
+        for page, entry in (data.get("pages") or {}).items():
+            recorded.update(str(page) + str(name) for name in entry["files"])
+    if isinstance(data.get(OTHER), list):
+        recorded.update(str(name) for name in data[OTHER])
+    elif new_site is None:
+        return None
+    else:
+        recorded |= site_files(new_site)
+    folders = {rel.rsplit("/", 1)[0] + "/" for rel in recorded if "/" in rel}
+    folders |= {f[:i + 1] for f in list(folders) for i, c in enumerate(f) if c == "/"}
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for e in sorted(entries, key=lambda e: e.name):
+                rel = prefix + e.name
+                if e.is_dir(follow_symlinks=False):
+                    if rel + "/" in folders:
+                        walk(e.path, rel + "/")
+                    else:
+                        found.append(rel + "/")
+                elif rel not in recorded:
+                    found.append(rel)
+
+    walk(str(site), "")
+    return sorted(found)
