@@ -349,12 +349,14 @@ def test_site_scan_finds_phone_numbers_and_says_so(tmp_path):
     ("Keluarga NIK 1605011203870002 belum didampingi", "1605011203870002"),
     ("no. KK: 3201014512870003.", "3201014512870003"),
     ("(1605011203870002)", "1605011203870002"),
-    # not personal data: inside a checksum, a decimal fraction, a longer number, or not NIK-shaped
+    # staff text (issue 32, A7): a list's "1." or a digit glued to a NIK, and a NIK Excel cut to 15 digits
+    ("x=1.1605011203870002", "1605011203870002"),
+    ("2,1605011203870002", "1605011203870002"),
+    ("16050112038700021", "1605011203870002"),
+    ("1605011203870000", "1605011203870000"),  # serial 0000: the 16th digit Excel dropped
+    # not personal data: inside a checksum, a run longer than 20 digits, or not NIK-shaped
     ("sha256 3b38c21160501120387000213c35", None),
-    ("x=1.1605011203870002", None),
-    ("2,1605011203870002", None),
-    ("16050112038700021", None),
-    ("1605011203870000", None),  # serial 0000
+    ("160501120387000212345", None),
     ("1605019913870001", None),  # month 13
     ("0005011203870001", None),  # no province 00
     # written to slip past a 16-digit check: grouped, glued to a word, hidden characters, other digits

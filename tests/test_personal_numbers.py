@@ -238,6 +238,23 @@ def test_a_charts_floats_in_json_are_values_not_numbers_to_read(tmp_path_factory
 
 
 @FAST
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=16, max_size=16), st.integers(0, 80))
+def test_digests_and_uuids_shown_side_by_side_are_words(tmp_path_factory, digest, uid, gap):
+    """The provenance table shows each input's SHA-256 twice (an attribute and a title) and cut to 16
+    characters; pages carry UUIDs. A reading window that cut a digest in two once published "8846670907"
+    from one as a phone number and failed a build at random (the digest changes with the data)."""
+    import uuid
+
+    sha, u = digest.hex(), str(uuid.UUID(bytes=uid))
+    html = (f'<code class="rp-sha" data-sha256="{sha}" title="SHA-256 lengkap: {sha}">{sha[:16]}</code>'
+            f'{" " * gap}<div id="{u}">{u}</div><p>{u},{u}</p>')
+    folder = tmp_path_factory.mktemp("digests")
+    (folder / "a.html").write_text(html, encoding="utf-8")
+    assert scan_file(folder / "a.html") is None, html
+    assert find_personal(f"{sha} {sha} {u}-{u}") is None
+
+
+@FAST
 @given(st.lists(st.one_of(codes(), st.integers(0, 10**6).map(str), st.floats(0, 10**4).map(lambda x: f"{x:.1f}"),
                           dates()), min_size=3, max_size=12))
 def test_rows_arrays_and_tables_of_numbers_are_read_value_by_value(tmp_path_factory, cells):
@@ -411,11 +428,19 @@ def test_b9_b10_params_texts_are_refused(params_sample, tmp_path, rel, old, key,
     assert key in message and f"berisi {found_what(masked)} ({masked})" in message and str(rel) in message
 
 
+def with_source(src: Path, dest: Path, text: str) -> None:
+    """konfigurasi.yml with its ``keterangan_sumber`` (a folded block in the sample) replaced by ``text``:
+    a key written twice is refused on its own, before what it holds is read."""
+    lines = src.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("keterangan_sumber:"))
+    end = next(i for i in range(at + 1, len(lines)) if not lines[i].startswith("  "))
+    lines[at:end] = [f"keterangan_sumber: '{text}'"]
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize(("text", "masked"), [("18130145 06900003", "181301…03"), ("(0812) 3456-7890", "0812…7890")])
 def test_b11_konfigurasi_keterangan_sumber_is_refused_and_scanned(tmp_path, text, masked):
-    shutil.copy(ROOT / "data" / "konfigurasi.yml", tmp_path / "konfigurasi.yml")
-    with (tmp_path / "konfigurasi.yml").open("a", encoding="utf-8") as f:
-        f.write(f"\nketerangan_sumber: 'Dinas, kontak {text}'\n")
+    with_source(ROOT / "data" / "konfigurasi.yml", tmp_path / "konfigurasi.yml", f"Dinas, kontak {text}")
     with pytest.raises((PersonalDataRefused, SettingsError)) as err:
         load_config(tmp_path)
     assert "keterangan_sumber" in str(err.value) and f"berisi {found_what(masked)} ({masked})" in str(err.value)
@@ -466,8 +491,7 @@ def test_b11_validate_stops_at_konfigurasi_before_anything_is_built(data):
 
     from ranpasti.cli import main
 
-    with (data / "konfigurasi.yml").open("a", encoding="utf-8") as f:
-        f.write("\nketerangan_sumber: 'Dinas PPKB, kontak (0812) 3456-7890'\n")
+    with_source(data / "konfigurasi.yml", data / "konfigurasi.yml", "Dinas PPKB, kontak (0812) 3456-7890")
     result = CliRunner().invoke(main, ["validate", "--data", str(data)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "konfigurasi.yml" in result.output and "keterangan_sumber" in result.output

@@ -24,7 +24,8 @@ a number by rule, not by the disguises seen so far:
   kecamatan · day (+40 for women) · month · year · serial (``_STRUCTURE``; a serial 0000 too: Excel keeps
   15 significant digits, and a cut NIK still identifies). Every real NIK and KK passes; a random run passes
   about one time in forty. A single run of 17 to 20 digits is read 16 at a time (a digit glued to a NIK);
-  a "decimal" whose fraction has 10 digits or more may hold a NIK ("1.1813014506900003").
+  a "decimal" whose fraction has 10 digits or more may hold a NIK ("1.1813014506900003") in what staff
+  wrote; in what the build wrote (the pre-publish scan) it is a float's digits, never a NIK.
 * **A mobile number** is whole groups reading ``08`` then 8 to 11 more digits, or the country code
   ``62`` (written ``+62``, ``62``, ``0062``, ``+0062``, ``(+62)``…) and ``8`` (optionally the trunk 0 kept:
   ``+62 (0)812``)
@@ -296,6 +297,21 @@ def _without_identifiers(text: str) -> str:
     return _HEX_TOKEN.sub(_identifier, text)
 
 
+_TOKEN_REACH = 128  # how far a window is widened to take in the whole of a UUID or digest it cuts
+
+
+def _token_edges(text: str, a: int, b: int) -> tuple[int, int]:
+    """``(a, b)`` widened so that neither end cuts a word, UUID or digest in two: a digest cut by the window
+    is not seen as one (half of it made a word, the rest read as digits: a SHA-256 shown twice side by side
+    published "8846670907" as a phone number)."""
+    floor, ceiling = max(0, a - _TOKEN_REACH), min(len(text), b + _TOKEN_REACH)
+    while a > floor and (text[a - 1].isalnum() or text[a - 1] == "-"):
+        a -= 1
+    while b < ceiling and (text[b].isalnum() or text[b] == "-"):
+        b += 1
+    return a, b
+
+
 def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
     """The chains of ``text`` (already ``_readable``) holding at least 10 digits. Only around such a chain is
     the text looked at for identifiers (a UUID, a digest around the chain): most of a page has none."""
@@ -304,10 +320,11 @@ def _chains(text: str, markup: bool = False) -> Iterator[_Chain]:
     pos, clean_until = 0, 0
     while (m := _CHAIN.search(text, pos)) is not None:
         lo, hi = m.span()
-        a, b = max(0, lo - 64), hi + 64
-        if b > clean_until and (text[lo - 1:lo] in _HEX_LETTERS or text[hi:hi + 1] in _HEX_LETTERS):
+        a, b = _token_edges(text, max(0, lo - 64), hi + 64)
+        if b > clean_until:
             near = text[a:b]
-            if ("-" in near and _UUID.search(near)) or _HEX_TOKEN.search(near):
+            hexed = text[lo - 1:lo] in _HEX_LETTERS or text[hi:hi + 1] in _HEX_LETTERS
+            if ("-" in near and _UUID.search(near)) or (hexed and _HEX_TOKEN.search(near)):
                 text = text[:a] + _without_identifiers(near) + text[b:]  # as long as it was
                 clean_until = b
                 continue
@@ -357,7 +374,9 @@ class _Values:
     fraction: set[int]  # a decimal's long fraction: may hold a NIK, never starts a mobile number
 
 
-def _values(chain: _Chain) -> _Values:
+def _values(chain: _Chain, generated: bool = False) -> _Values:
+    """``generated``: the text is what the build wrote (the pre-publish scan), where a long fraction is a
+    float's digits (a chart's 0.1605011203870002): staff text was read strictly before it got there."""
     v = _Values(set(), {}, set(), set(), set())
     seps, lens, n = chain.seps, [len(d) for d in chain.digits], len(chain.digits)
     i = 0
@@ -378,7 +397,7 @@ def _values(chain: _Chain) -> _Values:
             v.starts.add(i)
             # the fraction; one of 10+ digits may be a NIK after a list's "1." ("1.1813014506900003"), read
             # as one, but never a phone number (a float's digits: "76.0869565217")
-            (v.inner if sizes[1] < 10 else v.fraction).add(j)
+            (v.inner if sizes[1] < 10 or generated else v.fraction).add(j)
         elif c in "-/." and len(groups) == 2 and (
                 (sizes == [4, 2] and _valid_date("1", *reversed(groups)))
                 or (sizes[0] <= 2 and sizes[1] == 4 and _valid_date("1", *groups))):
@@ -551,10 +570,10 @@ def _fragments(text: str) -> Iterator[Found]:
             yield Found("potongan", digits)
 
 
-def _found(text: str, markup: bool = False, document: bool = False) -> Iterator[Found]:
+def _found(text: str, markup: bool = False, document: bool = False, generated: bool = False) -> Iterator[Found]:
     """Every personal number in ``text`` (already ``_readable``)."""
     for chain in _chains(text, markup):
-        v = _values(chain)
+        v = _values(chain, generated)
         taken: set[int] = _documents(chain) if document else set()
         for i, j, nik in _niks(chain, v):
             taken.update(range(i, j + 1))
@@ -660,16 +679,19 @@ def mask_all(text: str) -> str:
     digits goes, and failing that the whole text is said to hold one."""
     if not _enough_digits(text):
         return text
-    first = _first(_found(_readable(text)))
+    first = _first(_found(_readable(_CODE_POINT.sub(" ", text))))
     if first is None:
         return text
     masked = _RAW_RUN.sub(lambda m: first.masked if _holds_personal(m.group()) else m.group(), text)
     for attempt in (masked, _RAW_RUN.sub("…", masked)):
-        if _first(_found(_readable(attempt))) is None:
+        if _first(_found(_readable(_CODE_POINT.sub(" ", attempt)))) is None:
             return attempt
     return f"(pesan ini memuat {first.what}; disamarkan)"
 
 
+# an invisible character a message shows by its code point (problems.visible: "1<U+0890>2001"): read as the
+# separator it stands for, never as digits ("+0890" and the code after it read as a phone number)
+_CODE_POINT = re.compile(r"<U\+[0-9A-F]{4,6}>")
 # a run of digits (any script) and digit-like letters joined by anything but letters: what mask_all replaces
 _RAW_RUN = re.compile(r"[\dOolI](?:[\dOolI]|[\W_]+(?=[\dOolI]))*")
 
@@ -839,7 +861,8 @@ _MARKUP_SUFFIXES = (".html", ".htm", ".svg", ".xml")
 def scan_file(path: Path) -> Found | None:
     """The first NIK-shaped or mobile number in a file, read by the file's structure with the one reader."""
     data = path.read_bytes().decode("utf-8", errors="replace")
-    return _first(_found(_readable(_file_text(path, data)), markup=path.suffix.lower() in _MARKUP_SUFFIXES))
+    return _first(_found(_readable(_file_text(path, data)), markup=path.suffix.lower() in _MARKUP_SUFFIXES,
+                         generated=True))
 
 
 def _scan_chunk(paths: list[Path]) -> list[tuple[Path, Found]]:

@@ -75,8 +75,10 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
     config = Config()
     try:
         config = load_config(data_dir)
-    except YamlError as e:
-        report.error("konfigurasi.yml", str(e))
+    except YamlError as e:  # "<path>, baris 4: …": said as every problem is ("konfigurasi.yml, baris 4: …")
+        path, text = str(data_dir / "konfigurasi.yml"), str(e)
+        where, _, message = text.removeprefix(path).partition(": ") if text.startswith(path) else ("", "", text)
+        report.error("konfigurasi.yml" + where.rstrip(":"), message)
     mapping, problems = load_mapping(data_dir, {t.name: set(header_map(t).known()) for t in TABLES.values()})
     for problem in problems:
         report.add(problem)

@@ -240,7 +240,8 @@ class Context:
         decided = self._kabupaten_wide(("disclosure", months[0][:4]), lambda: self._decide(int(months[0][:4])))
         periode = _period(months)
         rows = decided[decided["periode"] == periode]
-        if rows.empty and not decided.empty and periode not in set(_decided_periods(int(months[0][:4]))):
+        decidable = {_period(m) for m in _decided_periods(int(months[0][:4]))}
+        if rows.empty and not decided.empty and periode not in decidable:
             raise ValueError(f"periode {periode} tidak diputuskan penyamarannya (disclosure): tambahkan ke "
                              "_decided_periods")
         return rows
