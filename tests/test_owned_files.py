@@ -8,6 +8,7 @@ file ranpasti did not make is deleted or changed, whatever the command was point
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -338,11 +340,9 @@ def hold(lock_code: str) -> subprocess.Popen:
     return holder
 
 
-def test_b23_params_never_replaces_the_cache_a_build_is_reading(tmp_path):
-    """B23: ``ranpasti params --cache C`` during a build on C swapped other data in, and the build published it
-    under its own checksum. A build holds the cache's lock from start to publish: params is refused."""
-    data = copy_sample_data(tmp_path / "data")
-    cache = tmp_path / "cache"
+@contextlib.contextmanager
+def cache_held(cache: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding the cache's lock for the ``with`` block (killed at its end)."""
     holder = hold(f"""
         import time
         from ranpasti.store import cache_lock
@@ -351,13 +351,22 @@ def test_b23_params_never_replaces_the_cache_a_build_is_reading(tmp_path):
             time.sleep(60)
         """)
     try:
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_b23_params_never_replaces_the_cache_a_build_is_reading(tmp_path):
+    """B23: ``ranpasti params --cache C`` during a build on C swapped other data in, and the build published it
+    under its own checksum. A build holds the cache's lock from start to publish: params is refused."""
+    data = copy_sample_data(tmp_path / "data")
+    cache = tmp_path / "cache"
+    with cache_held(cache) as holder:
         code, said = run("params", "--data", data, "--cache", cache, "--params", tmp_path / "params")
         assert code == 1
         assert f"proses ranpasti lain sedang berjalan untuk cache {cache}/ (PID {holder.pid}" in said, said
         assert not cache.exists() and not (tmp_path / "params").exists()
-    finally:
-        holder.kill()
-        holder.wait()
     code, said = run("params", "--data", data, "--cache", cache, "--params", tmp_path / "params")
     assert code == 0, said  # the kernel released the lock with the process
 
@@ -367,20 +376,10 @@ def test_b23_a_build_takes_the_cache_lock_for_its_whole_run(tmp_path):
     does not start on it."""
     data = copy_sample_data(tmp_path / "data")
     cache = tmp_path / "cache"
-    holder = hold(f"""
-        import time
-        from ranpasti.store import cache_lock
-        with cache_lock({str(cache)!r}):
-            print("locked", flush=True)
-            time.sleep(60)
-        """)
-    try:
+    with cache_held(cache) as holder:
         code, said = run(*build_args(tmp_path, tmp_path / "site", data))
         assert code == 1 and f"untuk cache {cache}/ (PID {holder.pid}" in said, said
         assert not (tmp_path / "site").exists() and not (tmp_path / "build" / "notebooks").exists()
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_b23_a_params_run_in_a_real_second_process_during_a_real_build_is_refused(tmp_path):
