@@ -534,6 +534,128 @@ def test_no_table_hides_its_status_column_on_a_phone(page, server, path):
     assert checked["page"] <= 360  # the page itself never scrolls sideways
 
 
+# The tables that replaced bar charts (issue 33): page → table → (column with the bar, the columns stacked in
+# it, the value of a full bar: None is the table's longest bar)
+BAR_TABLES = {
+    "kabupaten-musi-rawas/": {"krs-faktor": ("% dari KRS", None, 100.0),
+                              "krs-kesejahteraan": ("% dari KRS", None, 100.0),
+                              "perbandingan-kecamatan": ("KRS didampingi", None, 100.0)},
+    "kabupaten-musi-rawas/tugumulyo/": {"krs-faktor": ("% dari KRS", None, 100.0)},
+    "": {"perbandingan-kabupaten": ("KRS didampingi", None, 100.0)},
+    "kabupaten-musi-rawas/evaluasi-2024/": {
+        "semester": ("Semester 1 (Jan–Jun)", None, 100.0),
+        "lokmin-status": ("Jumlah", ("Selesai", "Berjalan", "Belum dimulai"), None)},
+}
+BAR_CELL = re.compile(r'<td class="[^"]*rp-barcell" role="cell" data-label="([^"]+)">(.*?)</td>', re.S)
+
+
+def _bar_rows(html: str, table: str) -> list[dict]:
+    """Each row of a table: its cells' texts by column name, and its bars' segment widths (%) by column."""
+    body = html[html.index(f'data-table="{table}"'):]
+    body = body[:body.index("</table>")]
+    rows = []
+    for tr in re.findall(r'<tr role="row"[^>]*>(.*?)</tr>', body.split("<tbody>", 1)[1], re.S):
+        texts = {label: re.sub(r"<[^>]+>", "", cell).strip()
+                 for label, cell in re.findall(r'data-label="([^"]+)">(.*?)</td>', tr, re.S)}
+        bars = {}
+        for label, cell in BAR_CELL.findall(tr):
+            assert '<span class="rp-bar" aria-hidden="true">' in cell, cell  # decoration: not read out
+            bars[label] = [float(w) for w in re.findall(r'<span style="width:([\d.]+)%', cell)]
+        rows.append({"texts": texts, "bars": bars})
+    return rows
+
+
+@pytest.mark.parametrize("page", list(BAR_TABLES))
+def test_bar_tables_print_their_numbers_and_draw_bars_sized_by_them(site, page):
+    """Issue 33: the KRS factors and deciles, the semesters, the Lokmin status per month and the ranking of
+    the children are tables whose number is the cell's text and whose bar is as long as that number (a share
+    of 100 %, or of the longest bar of the table); a cell without a figure has no bar."""
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    for table, (column, stacked, full) in BAR_TABLES[page].items():
+        rows = _bar_rows(html, table)
+        assert rows, (page, table)
+        totals = [_number(r["texts"][column]) for r in rows]
+        largest = full or max(t for t in totals if isinstance(t, float))
+        drawn = 0
+        for row, total in zip(rows, totals, strict=True):
+            if not isinstance(total, float):
+                assert column not in row["bars"], (page, table, row)
+                continue
+            parts = [_number(row["texts"][c]) for c in stacked] if stacked else [total]
+            expected = [round(min(100.0, 100 * v / largest), 1) for v in parts if v]
+            assert row["bars"][column] == pytest.approx(expected, abs=0.051), (page, table, row)
+            drawn += 1
+        assert drawn >= 2, (page, table)
+        if stacked:  # the legend names the parts of the stacked bars
+            legend = html[html.index(f'data-table="{table}"'):].split("</table>", 1)[1][:600]
+            assert all(name in legend for name in stacked), legend
+
+
+def test_each_page_kind_has_at_most_two_charts_and_its_map(site):
+    """Issue 33: a page kind carries at most two Vega charts plus its map: the monthly trend and the
+    prevalence on a progress page, the prevalence on an evaluation (charts.py says why)."""
+    for page in expected_pages():
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        charts = re.findall(r'<figure class="rp-chart" id="grafik-([a-z-]+)"', html)
+        expected = ["prevalensi"] if "/evaluasi-" in page else ["tren", "prevalensi"]
+        assert charts == expected, (page, charts)
+        assert html.count('class="rp-map"') == 1, page
+
+
+def test_vega_fits_no_text(site):
+    """Every spec leaves text as it is given (labels are fitted before, charts.fit): no limit Vega would
+    measure text against, and nothing cut in the images."""
+    import json
+
+    def limits(node, path=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k.lower().endswith("limit") and not isinstance(v, dict):
+                    yield f"{path}.{k}", v
+                yield from limits(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for n, v in enumerate(node):
+                yield from limits(v, f"{path}[{n}]")
+
+    for page in ("", "kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/evaluasi-2025/"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        specs = [json.loads(m) for m in re.findall(r'class="rp-spec">(.*?)</script>', html, re.S)]
+        assert specs, page
+        for spec in specs:
+            found = dict(limits(spec))
+            assert found and set(found.values()) == {0}, (page, found)
+            for part in ("axis", "legend", "header"):
+                assert spec["config"][part]["labelLimit"] == 0, (page, part)
+    for svg in site.rglob("*.svg"):
+        if svg.name != "peta.svg" and "assets" not in svg.parts:
+            assert "…</text>" not in svg.read_text(encoding="utf-8"), svg
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["kabupaten-musi-rawas/", "kabupaten-musi-rawas/evaluasi-2024/"])
+def test_bars_fit_a_phone_under_their_numbers(page, server, path):
+    """At 360 px every bar is inside the screen, across its card under its number, and as long as its
+    width says; the screen reader hears the number alone."""
+    page.goto(server + path)
+    bars = page.evaluate("""() => [...document.querySelectorAll('td.rp-barcell')].map(td => {
+      const bar = td.querySelector('.rp-bar'), box = bar.getBoundingClientRect();
+      const range = document.createRange(); range.selectNodeContents(td.firstChild);
+      const number = range.getBoundingClientRect();
+      return {left: box.left, right: box.right, top: box.top, width: box.width, numberBottom: number.bottom,
+              hidden: bar.getAttribute('aria-hidden'), text: td.innerText.trim(),
+              parts: [...bar.children].filter(s => !s.classList.contains('rp-bar-mark'))
+                       .map(s => [s.getBoundingClientRect().width, parseFloat(s.style.width)])};
+    })""")
+    assert len(bars) >= 10, path
+    for b in bars:
+        assert b["left"] >= 0 and b["right"] <= 360 and b["width"] > 200, b  # across the card
+        assert b["top"] >= b["numberBottom"] - 1, b  # under the number
+        assert b["hidden"] == "true" and re.fullmatch(r"[\d.,]+%?", b["text"]), b
+        for drawn, said in b["parts"]:
+            assert drawn == pytest.approx(b["width"] * said / 100, abs=1.5), b
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 @pytest.mark.browser
 def test_every_scrolling_table_region_is_focusable_and_labelled(page, server):
     page.goto(server + "kabupaten-musi-rawas/evaluasi-2024/")

@@ -1,12 +1,42 @@
-"""Altair charts for the pages, one function per kind of chart.
+"""Altair charts for the pages, one function per kind of chart: the only chart definitions of the site.
 
 Charts take already-computed tables (from ``indicators``) and never compute numbers themselves; labels and
 tooltips carry Indonesian-formatted text so what a reader hovers matches what tables print.
 
-Speed at national scale: building an Altair chart object costs ~30 ms, a page has several, and there are
-~15,600 pages. So each chart *shape* (kind, title, domains, targets) is defined with Altair over named
-datasets (``alt.NamedData``) and converted to a Vega-Lite dict once per process (``lru_cache``); a page then
-only binds its own rows into the spec's top-level ``datasets``. The spec is standard Vega-Lite either way.
+Which charts (issue 33, the decision asked for in issue 21). A page kind carries at most two Vega charts
+plus its map (the map is ``choropleth``'s own SVG, not Vega):
+
+============  ============================  ==========================================================
+page kind     Vega charts before            Vega charts now
+============  ============================  ==========================================================
+nasional      tren, peringkat, prevalensi   ``trend``, ``prevalence``
+provinsi      tren, peringkat, prevalensi   ``trend``, ``prevalence``
+kabupaten     tren, peringkat, krs-faktor,  ``trend``, ``prevalence``
+              krs-kesejahteraan, prevalensi
+kecamatan     tren, krs-faktor,             ``trend``, ``prevalence``
+              krs-kesejahteraan, prevalensi
+evaluasi      prevalensi, semester,         ``prevalence``
+              lokmin-status
+============  ============================  ==========================================================
+
+The two that stay are the two that are lines over time, which no table says as well: the monthly capaian
+of every indicator against its target (nine series of up to twelve months) and the prevalence surveys over
+the years with the change of survey and the national targets. Every other chart was bars of a handful of
+figures that the page printed in a table anyway; those are now the table itself with a bar in the cell
+(``display.BarTable``: CSS widths, no script, nothing to draw at build time), which reads better on a
+phone, prints, and is read out by a screen reader as the numbers it shows: the KRS factors and welfare
+deciles, the two semesters, the Lokmin follow-ups per month by status, and the ranking of the children
+(now the bars of the comparison table, whose rows, names and statuses it repeated beside the map).
+
+Drawing a chart to SVG (vl-convert) costs 20-70 CPU-ms, most of it Vega measuring text to fit labels
+into a width. So no chart asks Vega to fit text: every limit is ``0`` (the theme below), and a label
+that could be too long is shortened here, in pandas, before Vega sees it (``fit``). The budget is 25
+CPU-ms of charts per page on average (``bench/bench.py --phases-only``).
+
+Speed at national scale: building an Altair chart object costs ~30 ms, and there are ~15,600 pages. So each
+chart *shape* (kind, title, domains, targets) is defined with Altair over named datasets (``alt.NamedData``)
+and converted to a Vega-Lite dict once per process (``lru_cache``); a page then only binds its own rows into
+the spec's top-level ``datasets``. The spec is standard Vega-Lite either way.
 """
 
 from __future__ import annotations
@@ -36,9 +66,12 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "autosize": {"type": "fit-x", "contains": "padding"},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e5e7eb"},
+            # no text fitting in Vega (limits 0): labels arrive fitted (``fit``)
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e5e7eb",
+                     "labelLimit": 0, "titleLimit": 0},
             "legend": {"orient": "bottom", "direction": "vertical", "labelFontSize": 12, "titleFontSize": 12,
-                       "labelLimit": 300},
+                       "labelLimit": 0, "titleLimit": 0},
+            "header": {"labelLimit": 0, "titleLimit": 0},
             "axisX": {"labelOverlap": True},
             "padding": {"left": 4, "right": 8, "top": 6, "bottom": 4},
             "view": {"stroke": None},
@@ -49,17 +82,24 @@ def _theme() -> alt.theme.ThemeConfig:
 # A capaian axis on a 360 px image: three labels, so "80" and "100" never run together ("80100").
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100])
 
+# The most characters a label may have where it is drawn, for the 360 px image at 12 px (Liberation Sans
+# averages ~6.5 px a character, bold ~7): a trend panel's title over its 128 px panel and half the 18 px
+# gap (the longest indicator today, "Ibu pascasalin didampingi", has 25), a legend line across the image.
+PANEL_CHARS = 25
+LEGEND_CHARS = 44
 
-def count_axis(channel: str) -> alt.Axis:
-    """A count axis: whole numbers only ("0,5 rencana" is not a thing), thousands with a dot. No more ticks
-    than the largest count (``tickMinStep`` is not applied by the Vega in vl-convert: 0, 0,5, 1, 1,5 ...)."""
-    return alt.Axis(format=",d", tickCount={"expr": f"min(5, ceil(domain('{channel}')[1]))"})
 
-
-def short_name(name: str) -> str:
-    """A region's name for a chart's axis: "Kabupaten " dropped ("Kota " kept: Kota Bogor is not Kabupaten
-    Bogor), so long names are not cut on a phone; the table beside the chart has the full names."""
-    return name.removeprefix("Kabupaten ")
+def fit(text: str, chars: int) -> str:
+    """``text`` shortened to ``chars`` characters, an ellipsis last, at a word's end where there is one in
+    the last third: what Vega's ``labelLimit`` did by measuring, done once here (the table under the chart
+    has the full text)."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    space = cut.rfind(" ")
+    if space >= 2 * chars // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:–-") + "…"
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -97,7 +137,7 @@ def _trend(labels: tuple[str, ...], months: tuple[str, ...], title: str) -> dict
                            alt.Tooltip("nilai_teks:N", title="Capaian"), alt.Tooltip("target_teks:N", title="Target")])
     rule = base.mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#111827").encode(y="mean(target):Q")
     panels = alt.layer(line, rule).properties(width=TREND_PANEL_WIDTH, height=80).facet(
-        facet=alt.Facet("label:N", title=None, sort=list(labels), header=alt.Header(labelFontSize=12, labelLimit=155,
+        facet=alt.Facet("label:N", title=None, sort=list(labels), header=alt.Header(labelFontSize=12,
                                                                                     labelFontWeight="bold")),
         columns=2, spacing={"row": 14, "column": 18})
     del title  # the figure's caption carries it
@@ -122,60 +162,12 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
     df["nilai_teks"] = df["nilai"].map(fmt.percent)
     df["target"] = df["label"].map(lambda k: None if fmt.is_missing(targets.get(k)) else targets.get(k))
     df["target_teks"] = df["target"].map(fmt.target)
+    fitted = {label: fit(label, PANEL_CHARS) for label in dict.fromkeys(df["label"])}
+    if len(set(fitted.values())) == len(fitted):  # two labels cut alike would draw as one panel: keep them whole
+        df["label"] = df["label"].map(fitted)
     labels = tuple(dict.fromkeys(df["label"]))
     months = tuple(fmt.BULAN_SINGKAT[int(b[5:7]) - 1] for b in sorted(set(df["bulan"])))
     return _bind(_trend(labels, months, title), df)
-
-
-# ---------------------------------------------------------------- ranking
-
-
-@lru_cache(maxsize=512)
-def _ranking(title: str, has_target: bool, height: int, band_domain: tuple[str, ...],
-             band_range: tuple[str, ...]) -> dict:
-    bars = alt.Chart(MAIN).mark_bar().encode(
-        y=alt.Y("nama:N", sort="-x", title=None, axis=alt.Axis(labelLimit=150)),
-        x=alt.X("nilai:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
-        color=alt.Color("band:N", title="Capaian vs target",
-                        scale=alt.Scale(domain=list(band_domain), range=list(band_range))),
-        tooltip=[alt.Tooltip("nama:N", title="Wilayah"), alt.Tooltip("nilai_teks:N", title="Capaian"),
-                 alt.Tooltip("band:N", title="Status")],
-    )
-    layers = [bars]
-    if has_target:
-        layers.append(alt.Chart(EXTRA).mark_rule(strokeDash=[6, 4], color="#111827").encode(x="target:Q"))
-    return _spec(alt.layer(*layers), height, title)
-
-
-def ranking(df: pd.DataFrame, title: str, target: float | None, band_domain: list[str],
-            band_range: list[str]) -> dict:
-    """Horizontal bars of units ranked by capaian, coloured by achievement band."""
-    d = df[["nama", "nilai", "band"]].copy()
-    d["nama"] = d["nama"].map(short_name)
-    d["nilai_teks"] = d["nilai"].map(fmt.percent)
-    has_target = target is not None and not fmt.is_missing(target)
-    template = _ranking(title, has_target, max(120, 22 * len(d)), tuple(band_domain), tuple(band_range))
-    return _bind(template, d, pd.DataFrame({"target": [target]}) if has_target else None)
-
-
-# ---------------------------------------------------------------- bars
-
-
-@lru_cache(maxsize=256)
-def _bars(category: str, value: str, title: str, x_title: str, color: str, height: int) -> dict:
-    chart = alt.Chart(MAIN).mark_bar(color=color).encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)),
-        x=alt.X(f"{value}:Q", title=x_title, axis=count_axis("x")),
-        tooltip=[alt.Tooltip(f"{category}:N", title="Kategori"), alt.Tooltip("teks:N", title="Jumlah")],
-    )
-    return _spec(chart, height, title)
-
-
-def bars(df: pd.DataFrame, category: str, value: str, title: str, x_title: str, color: str = "#1f5fa8") -> dict:
-    """Simple horizontal bars (risk factors, welfare groups): each bar is its own count, never summed."""
-    d = df[[category, value]].copy()
-    d["teks"] = d[value].map(fmt.number)
-    return _bind(_bars(category, value, title, x_title, color, max(120, 28 * len(d))), d)
 
 
 # ---------------------------------------------------------------- prevalence
@@ -211,6 +203,7 @@ def prevalence(df: pd.DataFrame, title: str, targets: dict[int, float] | None = 
     """Prevalence over time per wilayah; survey source as point shape, the SSGI→SKI 2023 break marked, the
     national target of each year shown (``targets``: year → %, the years to draw), as a dashed black line."""
     d = df[["wilayah", "tahun", "sumber", "prevalensi"]].copy()
+    d["wilayah"] = d["wilayah"].map(lambda w: fit(w, LEGEND_CHARS))
     d["teks"] = d["prevalensi"].map(fmt.percent)
     d["tahun_s"] = d["tahun"].astype(str)
     series_break = "2023" in set(d["tahun_s"]) and bool((d["sumber"] == "SKI").any())
@@ -220,52 +213,3 @@ def prevalence(df: pd.DataFrame, title: str, targets: dict[int, float] | None = 
     spec = _bind(_prevalence(tuple(dict.fromkeys(d["wilayah"])), series_break, not tdf.empty, title), d, brk)
     spec["datasets"]["target"] = records(tdf)
     return spec
-
-
-# ---------------------------------------------------------------- grouped bars, status
-
-
-@lru_cache(maxsize=256)
-def _grouped(category: str, group: str, value: str, groups: tuple[str, ...], title: str, height: int) -> dict:
-    chart = alt.Chart(MAIN).mark_bar().encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)),
-        yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
-        x=alt.X(f"{value}:Q", title="Capaian (%)", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
-        color=alt.Color(f"{group}:N", title=None, scale=alt.Scale(domain=list(groups),
-                                                                   range=list(PALETTE[: len(groups)]))),
-        tooltip=[alt.Tooltip(f"{category}:N", title="Indikator"), alt.Tooltip(f"{group}:N", title="Periode"),
-                 alt.Tooltip("teks:N", title="Capaian")],
-    )
-    return _spec(chart, height, title)
-
-
-def grouped(df: pd.DataFrame, category: str, group: str, value: str, title: str) -> dict:
-    """Grouped bars, e.g. semester 1 vs semester 2 per indicator."""
-    d = df[[category, group, value]].copy()
-    d["teks"] = d[value].map(fmt.percent)
-    groups = tuple(dict.fromkeys(d[group]))
-    return _bind(_grouped(category, group, value, groups, title, max(160, 40 * d[category].nunique())), d)
-
-
-STATUS_ORDER = ("selesai", "berjalan", "belum dimulai")
-
-
-@lru_cache(maxsize=256)
-def _status(months: tuple[str, ...], title: str) -> dict:
-    chart = alt.Chart(MAIN).mark_bar().encode(
-        x=alt.X("bulan_label:O", sort=list(months), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("jumlah:Q", title="Rencana tindak lanjut", axis=count_axis("y")),
-        color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=list(STATUS_ORDER),
-                                                                   range=["#18794e", "#a16207", "#b42318"])),
-        order=alt.Order("urut:Q"),
-        tooltip=[alt.Tooltip("bulan_label:N", title="Bulan"), alt.Tooltip("status:N", title="Status"),
-                 alt.Tooltip("jumlah:Q", title="Jumlah")],
-    )
-    return _spec(chart, 220, title)
-
-
-def stacked_status(df: pd.DataFrame, title: str) -> dict:
-    """Lokmin follow-up actions per month by status."""
-    d = df[["bulan", "status", "jumlah", "urut"]].copy()
-    d["bulan_label"] = d["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])
-    return _bind(_status(tuple(dict.fromkeys(d["bulan_label"])), title), d)

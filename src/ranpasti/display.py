@@ -12,6 +12,7 @@ and JSON inside ``<script>`` is escaped so ``</script>`` in a value cannot close
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -197,7 +198,8 @@ class Table(Rich):
             cells = []
             for c in self.cols:
                 v = r[c.key]
-                cell = {"kind": c.kind, "text": "", "band": False, "href": None, "color": None, "title": ""}
+                cell = {"kind": c.kind, "text": "", "band": False, "href": None, "color": None, "title": "",
+                        "bar": None}
                 if c.kind == "band":
                     cell.update(text=str(v), band=True, color=r.get("warna", "#5c6370"))
                 elif c.kind == "link":
@@ -229,6 +231,87 @@ class Table(Rich):
             return {}
         return {MIME_TABLE: {"name": self.name, "caption": self.caption,
                              "columns": [c.header for c in self.cols], "rows": self.records()}}
+
+
+# ---------------------------------------------------------------- tables with inline bars
+
+
+BAR_COLOR = "#1f5fa8"  # charts.PALETTE[0]: a bar reads as the charts' blue
+
+
+@dataclass(frozen=True)
+class Bar:
+    """The bar a ``BarTable`` draws in one column's cells, under the cell's number.
+
+    ``keys``: the frame's columns drawn in it, stacked left to right in that order (default: the column's own
+    value); ``colors``: one per key, or ``color_key``: a column of the frame holding each row's colour (a
+    status band's); ``full``: the value of a bar as wide as its cell (100 for a percentage; None: the table's
+    longest bar); ``mark``: a value drawn as a thin dark line across the bar (a target)."""
+
+    keys: tuple[str, ...] = ()
+    colors: tuple[str, ...] = (BAR_COLOR,)
+    color_key: str | None = None
+    full: float | None = 100.0
+    mark: float | None = None
+
+
+def _bar_number(value: Any) -> float | None:
+    """A value a bar can be drawn for: a finite non-negative number; masked text ("< 5") and gaps draw none."""
+    if isinstance(value, str) or fmt.is_missing(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _width(value: float, full: float) -> float:
+    """A bar's width in % of its cell, clipped to the cell (a reach above 100 % fills it)."""
+    return round(min(100.0, max(0.0, 100 * value / full)), 1)
+
+
+@dataclass
+class BarTable(Table):
+    """A table whose figures are also drawn as bars inside their cells (CSS widths, no script, no image): the
+    replacement of a small bar chart that reads better on a phone and costs nothing to draw.
+
+    The number stays the cell's text (read by screen readers, copied, searched, printed, downloaded as
+    before); the bar beside it is decoration (``aria-hidden``), so the table says everything without it.
+    On a phone each row is the table's usual card, every bar across its card under its number; on paper the
+    bars print in their colours. ``bars`` maps a column's key to its ``Bar``; a stacked bar names its parts
+    in a legend above the table (their columns' headers)."""
+
+    bars: dict[str, Bar] = field(default_factory=dict)
+
+    def _rows(self) -> list[dict]:
+        rows = super()._rows()
+        records = self._records()
+        for at, c in enumerate(self.cols):
+            bar = self.bars.get(c.key)
+            if bar is None:
+                continue
+            keys = bar.keys or (c.key,)
+            parts = [[_bar_number(r.get(k)) for k in keys] for r in records]
+            totals = [sum(v for v in p if v is not None) if any(v is not None for v in p) else None for p in parts]
+            full = bar.full or max((t for t in totals if t is not None), default=0.0)
+            mark = None if bar.mark is None or fmt.is_missing(bar.mark) or not full else _width(bar.mark, full)
+            for row, r, values, total in zip(rows, records, parts, totals, strict=True):
+                if total is None or not full:
+                    continue  # no figure, no bar (an empty track would read as zero)
+                colors = [r.get(bar.color_key) or BAR_COLOR] if bar.color_key else list(bar.colors)
+                segments = [{"width": _width(v, full), "color": colors[n % len(colors)]}
+                            for n, v in enumerate(values) if v]
+                row["cells"][at]["bar"] = {"segments": segments, "mark": mark}
+        return rows
+
+    def legend(self) -> list[dict]:
+        """The parts of the stacked bars, by name (their columns' headers) and colour."""
+        headers = {c.key: c.header for c in self.cols}
+        return [{"name": headers.get(k, k), "color": bar.colors[n % len(bar.colors)]}
+                for bar in self.bars.values() if len(bar.keys) > 1 for n, k in enumerate(bar.keys)]
+
+    def html(self) -> str:
+        return template("sections/table.html.j2").render(
+            name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
+            download=self.download, collapsed=self.collapsed, legend=self.legend())
 
 
 # ---------------------------------------------------------------- charts

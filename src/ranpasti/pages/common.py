@@ -58,8 +58,8 @@ def kabupaten_duty(ctx: Context, what: str) -> Section:
 
 
 def band_domain(ctx: Context) -> tuple[list[str], list[str]]:
-    """Band labels and colours in order, "no target" and "no data" last: one colour scale for every ranking
-    chart (a band missing here draws its bars with no colour at all)."""
+    """Band labels and colours in order, "no target" and "no data" last: the map's one colour scale (a band
+    missing here would draw its areas with no colour at all)."""
     bands = [*ctx.config.bands, NO_TARGET_BAND, NO_DATA_BAND]
     return [b.label for b in bands], [b.color for b in bands]
 

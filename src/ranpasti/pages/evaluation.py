@@ -13,9 +13,9 @@ import math
 
 import pandas as pd
 
-from .. import charts, disclosure, fmt
+from .. import disclosure, fmt
 from .. import indicators as ind
-from ..display import Chart, Col, Section, Table, render_template
+from ..display import Bar, BarTable, Col, Section, Table, render_template
 from ..regions import ancestor
 from .audit import ROUNDS_EXPECTED, audit_rows
 from .common import empty, source
@@ -265,17 +265,15 @@ def semesters(ctx: Context) -> Section:
             for i in ind.PENDAMPINGAN_INDICATORS]
     frame = pd.DataFrame(rows)
     frame["selisih"] = frame["s2"].round(1) - frame["s1"].round(1)  # the difference of the figures shown
-    table = Table(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
-                          Col("s2", "Semester 2 (Jul–Des)", "pct"), Col("selisih", "Perubahan (poin)", "change")],
-                  name="semester", caption=f"Kemajuan antarsemester {ctx.tahun} (rata-rata bulanan setiap semester)")
-    long = pd.concat([frame.assign(periode="Semester 1", nilai=frame["s1"]),
-                      frame.assign(periode="Semester 2", nilai=frame["s2"])])[["label", "periode", "nilai"]]
-    chart = Chart(charts.grouped(long, "label", "periode", "nilai", f"Semester 1 dan 2 tahun {ctx.tahun}"),
-                  name="semester", title=f"Capaian semester 1 dan 2 tahun {ctx.tahun}",
-                  description="; ".join(f"{r.label}: {fmt.percent(r.s1)} → {fmt.percent(r.s2)}"
-                                        for r in frame.itertuples()),
-                  key="batang atas semester 1, batang bawah semester 2", table=table)
-    return Section(chart)
+    # each semester's bar under its figure, on one 0–100% scale: on a phone the two sit one above the other
+    table = BarTable(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
+                             Col("s2", "Semester 2 (Jul–Des)", "pct"),
+                             Col("selisih", "Perubahan (poin)", "change")],
+                     name="semester", bars={"s1": Bar(colors=(SEMESTER_COLORS[0],)),
+                                            "s2": Bar(colors=(SEMESTER_COLORS[1],))},
+                     caption=f"Kemajuan antarsemester {ctx.tahun} (rata-rata bulanan setiap semester)",
+                     note="Batang: capaian setiap semester pada skala 0–100%.")
+    return Section(table)
 
 
 @memoised
@@ -314,7 +312,6 @@ def lokmin_followup(ctx: Context) -> Section:
     if df.empty:
         return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
     counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
-    counts["urut"] = counts["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
     meetings = _lokmin_meetings(ctx, df)
     parts: list = [render_template(
@@ -342,14 +339,30 @@ def lokmin_followup(ctx: Context) -> Section:
                            name="lokmin-belum-selesai-per-masalah",
                            caption=f"Tindak lanjut Lokmin yang belum selesai pada akhir {ctx.tahun}, per masalah "
                                    "(rinciannya di Lampiran)"))
-    status_table = Table(counts.assign(bulan_teks=counts["bulan"].map(fmt.month)),
-                         [Col("bulan_teks", "Bulan"), Col("status", "Status"), Col("jumlah", "Jumlah", "int")],
-                         name="lokmin-status", caption="Status tindak lanjut per bulan pertemuan")
-    said = f"{total['selesai']} selesai, {total['berjalan']} berjalan, {total['belum dimulai']} belum dimulai."
-    parts.append(Chart(charts.stacked_status(counts, "Status tindak lanjut Lokmin per bulan"), name="lokmin-status",
-                       title="Status tindak lanjut Lokmin per bulan pertemuan", description=said, key=said,
-                       table=status_table))
+    parts.append(_status_table(counts))
     return Section(*parts)
+
+
+STATUS_COLORS = ("#18794e", "#a16207", "#b42318")  # selesai, berjalan, belum dimulai: as the status words read
+SEMESTER_COLORS = ("#1f5fa8", "#c2410c")
+
+
+def _status_table(counts: pd.DataFrame) -> BarTable:
+    """The follow-ups of each month's meetings by status: one row per month (the month's counts of
+    ``counts``, laid out side by side), a bar of the month's follow-ups stacked by status, on the scale of
+    the busiest month."""
+    months: dict[str, dict] = {}
+    for r in counts.to_dict("records"):
+        row = months.setdefault(r["bulan"], {"bulan_teks": fmt.month(r["bulan"]), **dict.fromkeys(STATUS_ORDER, 0)})
+        row[r["status"]] = r["jumlah"]
+    frame = pd.DataFrame([months[m] for m in sorted(months)])
+    frame["jumlah"] = frame[STATUS_ORDER].sum(axis=1)
+    cols = [Col("bulan_teks", "Bulan"), *(Col(s, s.capitalize(), "int") for s in STATUS_ORDER),
+            Col("jumlah", "Jumlah", "int")]
+    return BarTable(frame, cols, name="lokmin-status", caption="Status tindak lanjut Lokmin per bulan pertemuan",
+                    bars={"jumlah": Bar(keys=tuple(STATUS_ORDER), colors=STATUS_COLORS, full=None)},
+                    note="Batang: tindak lanjut bulan itu menurut status, pada skala bulan dengan tindak lanjut "
+                         "terbanyak.")
 
 
 def _carried_open(ctx: Context) -> int:

@@ -10,9 +10,9 @@ import pandas as pd
 
 from .. import charts, fmt
 from .. import indicators as ind
-from ..display import Chart, Col, Section, Table, render_template
+from ..display import Bar, BarTable, Chart, Col, Section, Table, render_template
 from ..schema import TABLES
-from .common import band_domain, empty, period_label, source
+from .common import empty, period_label, source
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table
 
@@ -74,18 +74,21 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     main = main.join(wide, on="kode", suffixes=("", "_w"))
     kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
     main["tautan"] = [(names[k], ctx.link(k, kind)) for k in main["kode"]]
-    domain, colors = band_domain(ctx)
     label = ind.label(key)
     period = period_label(months)
+    target = ctx.target_of(key)
     cols = [Col("tautan", level.capitalize(), "link"), Col("nilai", label, "pct"), Col("band", "Status", "band")]
     cols += [Col(i.key, i.label, "pct") for i in ind.PENDAMPINGAN_INDICATORS if i.key != key]
-    table = Table(main, cols, name=f"perbandingan-{level}",
-                  caption=f"Capaian setiap {level} di {ctx.unit.label}, {period} (urut menurut {label})")
-    chart = Chart(charts.ranking(main[["nama", "nilai", "band"]], f"{label} per {level}, {period}",
-                                 ctx.target_of(key), domain, colors),
-                  name=f"peringkat-{level}", title=f"{label} per {level} — {period}",
-                  description=_ranking_description(main, label), key=_ranking_description(main, label))
-    return Section(chart, table)
+    marked = target is not None and not fmt.is_missing(target)
+    key_text = (f"Batang: {label} (0–100%), warna menurut status"
+                + (f"; garis hitam: target {fmt.target(target)}. " if marked else ". "))
+    # the ranking: bars in the table's own column (the figures, names and statuses it already prints), not a
+    # chart of the same rows above it
+    table = BarTable(main, cols, name=f"perbandingan-{level}",
+                     caption=f"Capaian setiap {level} di {ctx.unit.label}, {period} (urut menurut {label})",
+                     note=key_text + _ranking_description(main, label),
+                     bars={"nilai": Bar(color_key="warna", mark=target if marked else None)})
+    return Section(table)
 
 
 def _ranking_description(main: pd.DataFrame, label: str) -> str:
@@ -141,21 +144,17 @@ def krs_profile(ctx: Context) -> Section:
                           sasaran=fmt.number(totals["jumlah_keluarga_sasaran"]),
                           pct=fmt.percent(ind.ratio([totals["total_krs"]], [totals["jumlah_keluarga_sasaran"]])[0]),
                           keluarga=fmt.number(totals["jumlah_keluarga"]), **_poorest(totals))
-    t1 = Table(factors, [Col("faktor", "Faktor risiko"), Col("jumlah", "Jumlah KRS", "int"),
-                         Col("persen", "% dari KRS", "pct")], name="krs-faktor",
-               caption=f"Faktor risiko KRS {year} (sumber: {source('krs_rekap')})")
-    t2 = Table(welfare, [Col("kelompok", "Kelompok kesejahteraan"), Col("jumlah", "Jumlah KRS", "int"),
-                         Col("persen", "% dari KRS", "pct")], name="krs-kesejahteraan",
-               caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: {source('krs_rekap')})")
-    c1 = Chart(charts.bars(factors, "faktor", "jumlah", f"Faktor risiko KRS {year}", "Jumlah KRS"), name="krs-faktor",
-               title=f"Faktor risiko KRS {year}", description="Jumlah KRS per faktor risiko; tidak dijumlahkan.",
-               key="satu keluarga bisa punya beberapa faktor, jadi angkanya tidak dijumlahkan",
-               table=t1)
-    c2 = Chart(charts.bars(welfare, "kelompok", "jumlah", f"KRS menurut kesejahteraan {year}", "Jumlah KRS",
-                           color="#0f766e"), name="krs-kesejahteraan",
-               title=f"KRS menurut kelompok kesejahteraan {year}",
-               description="Jumlah KRS per desil kesejahteraan.", table=t2)
-    return Section(summary, c1, c2)
+    share = {"persen": Bar()}  # each bar: the share of all KRS (0–100%), so the two tables read alike
+    t1 = BarTable(factors, [Col("faktor", "Faktor risiko"), Col("jumlah", "Jumlah KRS", "int"),
+                            Col("persen", "% dari KRS", "pct")], name="krs-faktor", bars=share,
+                  caption=f"Faktor risiko KRS {year} (sumber: {source('krs_rekap')})",
+                  note="Batang: persen dari semua KRS. Satu keluarga bisa punya beberapa faktor, jadi angkanya "
+                       "tidak dijumlahkan.")
+    t2 = BarTable(welfare, [Col("kelompok", "Kelompok kesejahteraan"), Col("jumlah", "Jumlah KRS", "int"),
+                            Col("persen", "% dari KRS", "pct")], name="krs-kesejahteraan", bars=share,
+                  caption=f"KRS menurut kelompok kesejahteraan {year} (sumber: {source('krs_rekap')})",
+                  note="Batang: persen dari semua KRS, per desil kesejahteraan (desil 1: 10% keluarga termiskin).")
+    return Section(summary, t1, t2)
 
 
 def prevalence(ctx: Context) -> Section:
