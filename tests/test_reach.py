@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import copy_sample_data
 
+from ranpasti import fmt
 from ranpasti import indicators as ind
 from ranpasti import pages as p
 from ranpasti.cli import main
@@ -116,7 +117,8 @@ def _pct(frame: pd.DataFrame, i: ind.Indicator) -> float:
 
 def _assert_row(row: pd.Series, value: float, basis: str) -> None:
     assert row["Dasar"] == basis, row.to_dict()
-    assert row[f"Capaian Jan–Des {YEAR}"] == pytest.approx(ind.shown(value, row["Target"]), abs=0.05), row.to_dict()
+    shown = fmt.shown_value(value, row["Target"])  # the one display rule: exactly what the counts give
+    assert row[f"Capaian Jan–Des {YEAR}"] == pytest.approx(shown, abs=1e-9), row.to_dict()
 
 
 def _context(kode: str, cache: Path) -> p.Context:

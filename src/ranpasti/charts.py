@@ -84,6 +84,18 @@ def _bind(template: dict, main: pd.DataFrame, extra: pd.DataFrame | None = None)
 # ---------------------------------------------------------------- trend
 
 
+def shown(df: pd.DataFrame, value: str = "nilai") -> tuple[list[float], list[str]]:
+    """A chart's percentages as the page shows them (``fmt.shown``, against each row's ``target`` and ``arah``
+    where the frame has them): the data the marks and tooltips carry, so a tooltip reads as the table."""
+    n = len(df)
+    targets = df["target"].tolist() if "target" in df else [None] * n
+    arah = df["arah"].tolist() if "arah" in df else ["naik"] * n
+    values = df[value].tolist()
+    return ([fmt.shown_value(v, t, str(a or "naik")) for v, t, a in zip(values, targets, arah, strict=True)],
+            [fmt.percent(v, target=t, direction=str(a or "naik")) for v, t, a in zip(values, targets, arah,
+                                                                                   strict=True)])
+
+
 @lru_cache(maxsize=256)
 def _trend(labels: tuple[str, ...], months: tuple[str, ...], title: str) -> dict:
     x = alt.X("bulan_label:O", sort=list(months), title=None,
@@ -117,10 +129,11 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
     ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros; ``targets`` maps a label
     to its target for the year (None: no line in that panel).
     """
-    df = monthly[["bulan", "label", "nilai"]].copy()
+    df = monthly[["bulan", "label", "nilai"] + (["arah"] if "arah" in monthly else [])].copy()
     df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
-    df["nilai_teks"] = df["nilai"].map(fmt.percent)
     df["target"] = df["label"].map(lambda k: None if fmt.is_missing(targets.get(k)) else targets.get(k))
+    df["nilai"], df["nilai_teks"] = shown(df)
+    df = df.drop(columns=["arah"], errors="ignore")
     df["target_teks"] = df["target"].map(fmt.target)
     labels = tuple(dict.fromkeys(df["label"]))
     months = tuple(fmt.BULAN_SINGKAT[int(b[5:7]) - 1] for b in sorted(set(df["bulan"])))
@@ -152,7 +165,7 @@ def ranking(df: pd.DataFrame, title: str, target: float | None, band_domain: lis
     """Horizontal bars of units ranked by capaian, coloured by achievement band."""
     d = df[["nama", "nilai", "band"]].copy()
     d["nama"] = d["nama"].map(short_name)
-    d["nilai_teks"] = d["nilai"].map(fmt.percent)
+    d["nilai"], d["nilai_teks"] = shown(df)
     has_target = target is not None and not fmt.is_missing(target)
     template = _ranking(title, has_target, max(120, 22 * len(d)), tuple(band_domain), tuple(band_range))
     return _bind(template, d, pd.DataFrame({"target": [target]}) if has_target else None)
@@ -242,7 +255,7 @@ def _grouped(category: str, group: str, value: str, groups: tuple[str, ...], tit
 def grouped(df: pd.DataFrame, category: str, group: str, value: str, title: str) -> dict:
     """Grouped bars, e.g. semester 1 vs semester 2 per indicator."""
     d = df[[category, group, value]].copy()
-    d["teks"] = d[value].map(fmt.percent)
+    d[value], d["teks"] = shown(df, value)
     groups = tuple(dict.fromkeys(d[group]))
     return _bind(_grouped(category, group, value, groups, title, max(160, 40 * d[category].nunique())), d)
 
