@@ -332,16 +332,15 @@ class Context:
         values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
         return ind.with_target(values, self.targets, self.tahun, self.config)
 
-    def kabupaten_annual(self, months: tuple[str, str]) -> pd.DataFrame:
-        """Capaian of the page's kabupaten as a whole over ``months`` (a kecamatan page's comparison), once per
-        kabupaten: every kecamatan page of it shows the same figures. Shared: not to be modified."""
-        def compute() -> pd.DataFrame:
-            rows = self._kabupaten_rows
-            rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-            return self._masked(ind.capaian(rows, "kabupaten", by_month=False), months, False)
-
-        self._served.add(("kabupaten", _period(months)))  # recorded for the audit like the page's own figures
-        return self._kabupaten_wide(("kabupaten_annual", months), compute)
+    def kabupaten_year(self) -> pd.DataFrame:
+        """The page's kabupaten as a whole in the page's year, each indicator on its annual basis (``annual``):
+        what a kecamatan evaluation compares its own annual figures with, on the same basis. Shared: not to
+        be modified."""
+        kab = ancestor(self.kode, "kabupaten")
+        year = (f"{self.tahun}-01", f"{self.tahun}-12")
+        self._served.add(("kabupaten", _period(year)))  # recorded for the audit like the page's own figures
+        return self._kabupaten_wide(("annual", "kabupaten", self.tahun), lambda: self._masked(self._compute_annual(
+            self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), "kabupaten", self.tahun), year, False))
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""

@@ -150,12 +150,17 @@ def _indicator_rows(ctx: Context) -> pd.DataFrame:
 def regional_comparison(ctx: Context) -> Section:
     """The unit's annual capaian beside the units above it: a kabupaten beside its province and the country
     (figures over the kabupaten/kota that sent data, said so), a kecamatan beside its kabupaten. Kept to
-    these pairs on purpose: a kecamatan's page would otherwise change with any data in the country."""
-    mine = ctx.own(_year(ctx))
+    these pairs on purpose: a kecamatan's page would otherwise change with any data in the country.
+
+    One annual figure per indicator per page (issue 33): the unit's column is its indicator table's figure,
+    on that table's basis; a unit above without a figure on that basis (provinces and the country have only
+    the monthly average) is not set beside it, the cell says why. Musi Rawas' KRS didampingi 2025 read
+    96,4 % (reach) in the table and 76,2 % (monthly average) here, on the same page."""
+    mine = ctx.own_annual
     columns = [(ctx.unit.label, mine)]
     notes = []
     if ctx.level == "kabupaten":
-        regional = ind.regional_annual(ctx.store.agregat("ID"), ctx.tahun)
+        regional = ind.regional_annual(ctx.store.agregat("ID"), ctx.tahun).assign(dasar=ind.BASIS_AVERAGE)
         for kode in (ancestor(ctx.kode, "provinsi"), "ID"):
             r = regional[regional["kode"] == kode]
             name = "Indonesia" if kode == "ID" else ctx.regions.unit(kode).label
@@ -163,22 +168,34 @@ def regional_comparison(ctx: Context) -> Section:
             n = int(r["n_kabupaten"].iloc[0]) if len(r) else 0
             notes.append(f"{name}: dari {fmt.number(n)} kabupaten/kota yang mengirim data {ctx.tahun}")
     elif ctx.level == "kecamatan":
-        kab = ctx.kabupaten_annual(_year(ctx))
+        kab = ctx.kabupaten_year()
         columns.append((ctx.regions.unit(ancestor(ctx.kode, "kabupaten")).label, _with_own_target(ctx, kab)))
     else:
         return Section()
-    frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS]})
-    cols = [Col("label", "Indikator")]
     keys = [i.key for i in ind.PENDAMPINGAN_INDICATORS]
+    own_basis = mine.set_index("indikator")["dasar"].reindex(keys).fillna(ind.BASIS_AVERAGE)
+    frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS],
+                          "dasar": own_basis.to_numpy(dtype=object)})
+    cols = [Col("label", "Indikator"), Col("dasar", "Dasar")]
+    apart = False
     for n, (name, values) in enumerate(columns):  # each figure shown against its own unit's target, as elsewhere
         by = values.set_index("indikator").reindex(keys)
-        frame[f"w{n}"] = by["nilai"].to_numpy(dtype="float64")
+        figures = pd.Series(by["nilai"].to_numpy(dtype="float64"), dtype=object)
+        basis = by["dasar"].fillna(ind.BASIS_AVERAGE).to_numpy(dtype=object)
+        other = (basis != own_basis.to_numpy(dtype=object)) & by["nilai"].notna().to_numpy()
+        if n and other.any():  # never set beside the unit's figure on another basis
+            apart = True
+            figures[other] = [f"tidak sebanding ({b})" for b in basis[other]]
+        frame[f"w{n}"] = figures.to_numpy()
         frame[f"t{n}"] = by["target"].to_numpy(dtype="float64")
         frame[f"a{n}"] = by["arah"].fillna("naik").to_numpy(dtype=object)
         cols.append(Col(f"w{n}", name, "pct", target=f"t{n}", direction=f"a{n}"))
-    note = (f"Semua kolom memakai {ind.BASIS_AVERAGE} (Σ didampingi ÷ Σ sasaran Januari–Desember), dasar yang ada "
-            "untuk setiap wilayah, supaya setara; angka wilayah ini di tabel capaian di atas bisa memakai "
-            f"{ind.BASIS_REACH}." + (" " + "; ".join(notes) + "." if notes else ""))
+    note = ("Setiap baris memakai dasar tabel capaian di atas (kolom Dasar), jadi angka wilayah ini sama dengan "
+            "angka di tabel itu.")
+    if apart:
+        note += (f" Wilayah di atasnya yang tidak punya angka pada dasar itu (provinsi dan nasional hanya punya "
+                 f"{ind.BASIS_AVERAGE}) ditulis \"tidak sebanding\" dengan dasarnya, tidak dibandingkan.")
+    note += (" " + "; ".join(notes) + ".") if notes else ""
     return Section(Table(frame, cols, name="perbandingan-wilayah", note=note,
                          caption=f"Capaian tahunan {ctx.tahun}: {ctx.unit.label} dibandingkan wilayah di atasnya"))
 
@@ -187,7 +204,8 @@ def _with_own_target(ctx: Context, values: pd.DataFrame) -> pd.DataFrame:
     """``values`` (``kode, indikator, nilai``) with the target of each row's own unit for the page's year, the
     one its figure is shown against on every page (``fmt.shown``): Indonesia's figure read 68,4 on one
     kabupaten's page and 68,5 on another's when each page rounded it toward its own target."""
-    return ind.with_target(values[["kode", "indikator", "nilai"]], ctx.targets, ctx.tahun, ctx.config)
+    keep = ["kode", "indikator", "nilai"] + (["dasar"] if "dasar" in values else [])
+    return ind.with_target(values[keep], ctx.targets, ctx.tahun, ctx.config)
 
 
 def scorecard(ctx: Context) -> Section:
