@@ -162,11 +162,18 @@ def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):
         assert shown.loc[i.label, "Capaian Jan–Des 2024"] == pytest.approx(fmt.shown_value(expected, target), abs=1e-9)
     dec = year[year["bulan"] == "2024-12"]
     krs_dec = dec["krs_didampingi"].sum() / dec["krs_sasaran"].sum() * 100
-    assert shown.loc["KRS didampingi", "Capaian Des 2024"] == pytest.approx(round(krs_dec, 1), abs=0.05)
+    assert shown.loc["KRS didampingi", "Capaian Des 2024"] == pytest.approx(
+        fmt.shown_value(krs_dec, shown.loc["KRS didampingi", "Target"]), abs=1e-9)
     scorecard = table(evaluasi_nb, "rapor-kecamatan")
     assert len(scorecard) == 15  # every kecamatan of Musi Banyuasin
-    ranks = scorecard["Peringkat (KRS didampingi)"]
-    assert list(ranks) == sorted(ranks) and ranks.iloc[0] == 1  # ranked on KRS didampingi, best first
+    basis = shown.loc["KRS didampingi", "Dasar"]
+    ranks = scorecard[f"Peringkat (KRS didampingi, {basis})"]  # issue 33: ranked on the page's own basis only
+    ranked = pd.to_numeric(ranks, errors="coerce")
+    apart = ranks[ranked.isna()]
+    assert ranked.notna().any() and ranked.iloc[0] == 1  # ranked on KRS didampingi, best first
+    assert list(ranked.dropna()) == sorted(ranked.dropna())
+    assert ranked.iloc[:ranked.notna().sum()].notna().all()  # those on another basis listed after, saying why
+    assert all(str(v).startswith("tidak diperingkat (") for v in apart.dropna()), list(apart)
     html = html_of(evaluasi_nb)
     assert "rp-summary" in html and "Sepanjang 2024" in html
 

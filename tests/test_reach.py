@@ -182,6 +182,11 @@ def test_a_kecamatan_without_reach_rows_shows_the_monthly_average_so_labelled(re
     rapor = section_table(p.scorecard(kab), "rapor-kecamatan").set_index("Kecamatan")
     assert rapor.loc["Ngaras", "Dasar"] == "rata-rata bulanan"
     assert set(rapor.drop(index="Ngaras")["Dasar"]) == {"jangkauan setahun"}
+    # issue 33: the kecamatan are ranked on the kabupaten's own basis only (here the monthly average); those on
+    # reach are listed after them, each saying why, never ranked beside them
+    ranks = rapor["Peringkat (KRS didampingi, rata-rata bulanan)"]
+    assert ranks["Ngaras"] == 1 and ranks.index[0] == "Ngaras"
+    assert set(ranks.drop(index="Ngaras")) == {"tidak diperingkat (jangkauan setahun)"}
     # the lowest kecamatan are named with their figure, and its basis when it is not the kabupaten's
     assert re.search(r"\(\d+,\d%, jangkauan setahun\)", _words(p.summary(kab)[0].html()))
 

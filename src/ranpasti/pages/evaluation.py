@@ -266,12 +266,21 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
     if len(masked):  # the decision every view reads (disclosure), at any level (a kecamatan's own total too)
         frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
         frame.loc[masked.index.intersection(frame.index), MAIN_INDICATOR] = disclosure.MASKED_WORD
-    frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     cols = [Col("nama", level.capitalize(), "link" if kind else "text")]
     if level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)
-        frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
-                                                                                          method="min")
-        cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
+        # only on the basis of the page's own figure (issue 33): a kecamatan on another basis is listed after
+        # the ranked ones, its rank cell saying why, never ranked beside them
+        own = ctx.own_annual.set_index("indikator")["dasar"]
+        basis = own.get(MAIN_INDICATOR, ind.BASIS_AVERAGE)
+        main_basis = bases[MAIN_INDICATOR] if MAIN_INDICATOR in bases else pd.Series(basis, index=frame.index)
+        apart = (main_basis.reindex(frame.index) != basis).to_numpy() & frame[MAIN_INDICATOR].notna().to_numpy()
+        value = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce")
+        rank = value.where(~apart).rank(ascending=False, method="min").astype(object)
+        rank[apart] = [f"tidak diperingkat ({b})" for b in main_basis.reindex(frame.index)[apart]]
+        frame["peringkat"] = rank
+        frame["_apart"] = apart
+        frame = frame.assign(_v=value).sort_values(["_apart", "_v"], ascending=[True, False]).drop(columns="_v")
+        cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)}, {basis})", "int"))
         before = ctx.annual(level, ctx.tahun - 1)
         before = before[before["indikator"] == MAIN_INDICATOR].set_index("kode")
         now = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["dasar"]
@@ -290,6 +299,8 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
              for i in ind.PENDAMPINGAN_INDICATORS]
     cols.append(Col("dasar", "Dasar"))
     always = _always_average()
+    if level != "kecamatan":
+        frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     return Table(frame, cols, name=f"rapor-{level}", collapsed=collapsed,
                  caption=caption or f"Rapor capaian tahunan {ctx.tahun} setiap {level} "
                                     "(warna = status terhadap target)",
