@@ -48,12 +48,13 @@ def _sums(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
         monthly = rows[cols].astype("float64").groupby([unit, months.rename("bulan")], sort=True).sum()
         monthly = monthly.reset_index()
         frames.append(monthly.assign(periode=monthly["bulan"], tingkat=level))
-        # ranges from January to each month of the year in the data (a unit silent that month keeps its sum)
-        grid_months = pd.Index(sorted(months.unique()), name="bulan")
+        # ranges from January to each month of the year, the data's or not (a page asks for January–December
+        # of a year whose data ends in October): a unit silent in a month keeps its sum
         for y in sorted(year.unique()):
             in_year = monthly[monthly["bulan"].str.startswith(f"{y}-")]
-            ym = grid_months[grid_months.str.startswith(f"{y}-")]
-            wide = in_year.set_index(["kode", "bulan"])[cols].unstack("bulan").reindex(columns=ym, level=1)
+            ym = pd.Index([f"{y}-{m:02d}" for m in range(1, 13)], name="bulan")
+            wide = in_year.set_index(["kode", "bulan"])[cols].unstack("bulan").reindex(
+                columns=pd.MultiIndex.from_product([cols, ym]))
             seen = wide[cols[0]].notna().cumsum(axis=1) > 0
             cum = wide.fillna(0.0).T.groupby(level=0).cumsum().T  # per column, over months in order
             for m in ym[1:]:
