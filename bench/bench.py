@@ -453,8 +453,8 @@ def part7_national(args, work: Path) -> None:
         report = build(opts, log=lambda s: None)
     say(f"    {report.pages} halaman dalam {t.seconds:.1f} s dinding (jobs={args.jobs})")
     say_phases(report)
-    once = sum(report.phases[p]["cpu"] for p in ("ingest", "params") if p in report.phases)
-    per_page = sum(f["cpu"] for n, f in report.phases.items() if n not in ("ingest", "params")) / report.pages
+    once = sum(report.phases[p]["cpu"] for p in ("ingest", "params", "facts") if p in report.phases)
+    per_page = sum(f["cpu"] for n, f in report.phases.items() if n not in ("ingest", "params", "facts")) / report.pages
     national_pages = len(load_pages(root / "params", ingest(data, root / "cache")[0]))
     cpu = once + per_page * national_pages
     say(f"    PROYEKSI NASIONAL: {national_pages:,} halaman x {per_page * 1000:.0f} ms + ingest/params {once:.0f} s = "

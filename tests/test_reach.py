@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import copy_sample_data
 
+from ranpasti import fmt
 from ranpasti import indicators as ind
 from ranpasti import pages as p
 from ranpasti.cli import main
@@ -116,7 +117,8 @@ def _pct(frame: pd.DataFrame, i: ind.Indicator) -> float:
 
 def _assert_row(row: pd.Series, value: float, basis: str) -> None:
     assert row["Dasar"] == basis, row.to_dict()
-    assert row[f"Capaian Jan–Des {YEAR}"] == pytest.approx(ind.shown(value, row["Target"]), abs=0.05), row.to_dict()
+    shown = fmt.shown_value(value, row["Target"])  # the one display rule: exactly what the counts give
+    assert row[f"Capaian Jan–Des {YEAR}"] == pytest.approx(shown, abs=1e-9), row.to_dict()
 
 
 def _context(kode: str, cache: Path) -> p.Context:
@@ -180,6 +182,11 @@ def test_a_kecamatan_without_reach_rows_shows_the_monthly_average_so_labelled(re
     rapor = section_table(p.scorecard(kab), "rapor-kecamatan").set_index("Kecamatan")
     assert rapor.loc["Ngaras", "Dasar"] == "rata-rata bulanan"
     assert set(rapor.drop(index="Ngaras")["Dasar"]) == {"jangkauan setahun"}
+    # issue 33: the kecamatan are ranked on the kabupaten's own basis only (here the monthly average); those on
+    # reach are listed after them, each saying why, never ranked beside them
+    ranks = rapor["Peringkat (KRS didampingi, rata-rata bulanan)"]
+    assert ranks["Ngaras"] == 1 and ranks.index[0] == "Ngaras"
+    assert set(ranks.drop(index="Ngaras")) == {"tidak diperingkat (jangkauan setahun)"}
     # the lowest kecamatan are named with their figure, and its basis when it is not the kabupaten's
     assert re.search(r"\(\d+,\d%, jangkauan setahun\)", _words(p.summary(kab)[0].html()))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, batas, disclosure, owned, privacy
+from . import __version__, batas, disclosure, facts, owned, privacy
 from .display import MIME_FIGURES
 from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError, RenderFailed
 from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
@@ -190,6 +190,8 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
         store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
     with clock.phase("params"):
         specs, jobs = _plan(opts, log, report, regions, store, vreport)
+    with clock.phase("facts"):  # every figure once for the whole cache, before any page (``facts``)
+        facts.build(store, opts.build_dir)
     renderer, reason = choose(opts.renderer)
     report.renderer, report.reason = renderer.name, reason
     log(f"Renderer: {renderer.name} — {reason}")

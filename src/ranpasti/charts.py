@@ -124,6 +124,18 @@ def _bind(template: dict, main: pd.DataFrame, extra: pd.DataFrame | None = None)
 # ---------------------------------------------------------------- trend
 
 
+def shown(df: pd.DataFrame, value: str = "nilai") -> tuple[list[float], list[str]]:
+    """A chart's percentages as the page shows them (``fmt.shown``, against each row's ``target`` and ``arah``
+    where the frame has them): the data the marks and tooltips carry, so a tooltip reads as the table."""
+    n = len(df)
+    targets = df["target"].tolist() if "target" in df else [None] * n
+    arah = df["arah"].tolist() if "arah" in df else ["naik"] * n
+    values = df[value].tolist()
+    return ([fmt.shown_value(v, t, str(a or "naik")) for v, t, a in zip(values, targets, arah, strict=True)],
+            [fmt.percent(v, target=t, direction=str(a or "naik")) for v, t, a in zip(values, targets, arah,
+                                                                                   strict=True)])
+
+
 @lru_cache(maxsize=256)
 def _trend(labels: tuple[str, ...], months: tuple[str, ...], title: str) -> dict:
     x = alt.X("bulan_label:O", sort=list(months), title=None,
@@ -157,10 +169,11 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
     ``monthly`` has ``bulan, label, nilai``; months with no data are gaps, not zeros; ``targets`` maps a label
     to its target for the year (None: no line in that panel).
     """
-    df = monthly[["bulan", "label", "nilai"]].copy()
+    df = monthly[["bulan", "label", "nilai"] + (["arah"] if "arah" in monthly else [])].copy()
     df["bulan_label"] = df["bulan"].map(lambda b: fmt.BULAN_SINGKAT[int(b[5:7]) - 1])  # the year is in the caption
-    df["nilai_teks"] = df["nilai"].map(fmt.percent)
     df["target"] = df["label"].map(lambda k: None if fmt.is_missing(targets.get(k)) else targets.get(k))
+    df["nilai"], df["nilai_teks"] = shown(df)
+    df = df.drop(columns=["arah"], errors="ignore")
     df["target_teks"] = df["target"].map(fmt.target)
     fitted = {label: fit(label, PANEL_CHARS) for label in dict.fromkeys(df["label"])}
     if len(set(fitted.values())) == len(fitted):  # two labels cut alike would draw as one panel: keep them whole

@@ -131,19 +131,35 @@ class Col:
     kind: str = "text"  # text | int | pct | target | num | change (signed) | band | bool | link | pctband
     decimals: int = 1
     download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)
+    # a percentage (pct, pctband) is shown against its own target (``fmt.shown``): the column of the frame
+    # holding each row's target, or a fixed one (100 for "capaian vs target"), and the direction ("naik",
+    # "turun", or a column holding it)
+    target: str | float | None = None
+    direction: str = "naik"
+
+    def rule(self, row: dict) -> tuple[Any, str]:
+        """The target and direction this column's percentage in ``row`` is shown against."""
+        target = row.get(self.target) if isinstance(self.target, str) else self.target
+        direction = self.direction if self.direction in ("naik", "turun") else row.get(self.direction) or "naik"
+        return target, str(direction)
 
 
-def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
+def _change_places(value: Any, decimals: int) -> int:
+    """A change is the difference of two shown figures: one place, or two when a figure needed two."""
+    return max(decimals, min(fmt.places(value), decimals + 1))
+
+
+def cell_text(value: Any, kind: str, decimals: int = 1, target: Any = None, direction: str = "naik") -> str:
     if isinstance(value, str) and kind in ("int", "pct", "target", "num", "change"):
         return value  # already suppressed or annotated ("< 5")
     if kind == "target":
         return fmt.target(value)
     if kind == "change":
-        return fmt.change(value, decimals)
+        return fmt.change(value, _change_places(value, decimals))
     if kind == "int":
         return fmt.number(value, 0)
     if kind == "pct":
-        return fmt.percent(value, decimals)
+        return fmt.percent(value, decimals, target, direction)
     if kind == "num":
         return fmt.number(value, decimals)
     if kind == "bool":
@@ -151,21 +167,24 @@ def cell_text(value: Any, kind: str, decimals: int = 1) -> str:
     return "" if fmt.is_missing(value) else str(value)
 
 
-def _download_value(value: Any, kind: str, decimals: int) -> Any:
+def _download_value(value: Any, kind: str, decimals: int, target: Any = None, direction: str = "naik") -> Any:
+    """A cell as the CSV/XLSX downloads carry it: the figure the page shows (``fmt.shown``), as a number."""
     if isinstance(value, str) or fmt.is_missing(value):
         return None if fmt.is_missing(value) else value
     if kind == "target":
-        return round(float(value), 2)
-    if kind in ("pct", "num", "change"):
-        return round(float(value), decimals)
+        return float(fmt.half_up(value, 2))
+    if kind in ("pct", "pctband"):
+        return fmt.shown_value(value, target, direction, decimals)
+    if kind == "num":
+        return float(fmt.half_up(value, decimals))
+    if kind == "change":
+        return float(fmt.half_up(value, _change_places(value, decimals)))
     if kind == "int":
-        return round(float(value))
+        return int(fmt.half_up(value, 0))
     if kind == "bool":
         return "ya" if value else "tidak"
     if kind == "link":
         return value[0]
-    if kind == "pctband":
-        return round(float(value), decimals)
     return value
 
 
@@ -206,8 +225,11 @@ class Table(Rich):
                     cell.update(text=v[0], href=v[1])
                 elif c.kind == "pctband":
                     color = r.get(f"warna_{c.key}")
-                    cell.update(text=cell_text(v, "pct", c.decimals), color=None if fmt.is_missing(color) else color,
+                    cell.update(text=cell_text(v, "pct", c.decimals, *c.rule(r)),
+                                color=None if fmt.is_missing(color) else color,
                                 title=r.get(f"band_{c.key}", ""))
+                elif c.kind == "pct":
+                    cell["text"] = cell_text(v, c.kind, c.decimals, *c.rule(r))
                 else:
                     cell["text"] = cell_text(v, c.kind, c.decimals)
                 cells.append(cell)
@@ -215,7 +237,7 @@ class Table(Rich):
         return rows
 
     def records(self) -> list[list[Any]]:
-        return [[_download_value(r[c.download or c.key], c.kind, c.decimals) for c in self.cols]
+        return [[_download_value(r[c.download or c.key], c.kind, c.decimals, *c.rule(r)) for c in self.cols]
                 for r in self._records()]
 
     def html(self) -> str:

@@ -18,7 +18,6 @@ is simply redone.
 from __future__ import annotations
 
 import json
-import math
 import os
 import resource
 import time
@@ -28,11 +27,12 @@ from typing import TextIO
 
 import pandas as pd
 
+from . import fmt
 from .errors import UsageError
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
 from .fingerprint import code_fingerprint
-from .indicators import regional_annual
+from .indicators import regional_annual, with_target
 from .jobs import DEFAULT_TIMEOUT, Job, Result, run_job
 from .params import PageSpec
 from .regions import ancestor, level_of
@@ -94,8 +94,9 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
 
 class _Regional:
     """What a kabupaten evaluation shows of its province and the country (``pages.regional_comparison``), as
-    shown: one decimal and the number of kabupaten/kota behind it. Part of that page's key, so the page is
-    redone when a figure it shows changes, and not for every change of data elsewhere in the country."""
+    shown (``fmt.shown`` against each region's own target) and the number of kabupaten/kota behind it. Part of
+    that page's key, so the page is redone when a figure it shows changes, and not for every change of data
+    elsewhere in the country."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -108,20 +109,14 @@ class _Regional:
         if spec.tahun not in self._years:
             if self._agregat is None:
                 self._agregat = self.store.agregat("ID")
-            values = regional_annual(self._agregat, spec.tahun)
+            values = with_target(regional_annual(self._agregat, spec.tahun), self.store.table("target"), spec.tahun,
+                                 self.store.config)
             self._years[spec.tahun] = {
-                kode: sorted((r.indikator, _as_shown(r.nilai), int(r.n_kabupaten)) for r in group.itertuples())
+                kode: sorted((r.indikator, fmt.percent(r.nilai, target=r.target, direction=r.arah),
+                              int(r.n_kabupaten)) for r in group.itertuples())
                 for kode, group in values.groupby("kode")}
         year = self._years[spec.tahun]
         return [year.get(ancestor(spec.kode, "provinsi"), []), year.get("ID", [])]
-
-
-def _as_shown(value: float) -> tuple | None:
-    """Every way a page may show ``value`` to one decimal (``indicators.shown``: toward or away from its
-    target, or plainly rounded): equal tuples, equal text on the page whatever the page's target."""
-    if value != value:
-        return None
-    return (math.floor(value * 10), math.ceil(value * 10), round(float(value), 1))
 
 
 class Ledger:

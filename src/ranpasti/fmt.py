@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -27,18 +28,86 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def number(value: Any, decimals: int = 0) -> str:
-    """``1234.5`` → ``1.234,5``: dot for thousands, comma for decimals."""
+def exact(value: Any) -> Decimal:
+    """The decimal a float stands for as written (its shortest repr: ``87.45`` is 87,45, not the binary
+    87,4499999…), so that rounding it half-up gives what a person rounding the printed figure gets."""
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+def half_up(value: Any, decimals: int = 1) -> Decimal:
+    """``value`` rounded half-up to ``decimals`` places (87,45 → 87,5), never banker's rounding (Python's
+    ``round`` and ``format`` round 0,125 to 0,12 and 87,45 to 87,4 on the binary value)."""
+    return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def shown(value: Any, target: Any = None, direction: str = "naik", decimals: int = 1) -> Decimal | None:
+    """The one display rule for a percentage, applied by every view (cards, tables, downloads, charts, alt text,
+    map titles): the unrounded ``value`` rounded half-up to ``decimals`` places. Where that would read as
+    meeting a ``target`` the unrounded value misses (89,96 against 90 would read "90,0"), one more decimal at a
+    time until it no longer does ("89,96"): the figure is never moved toward or away from the target, only
+    written more precisely. Statuses are decided on the unrounded value, elsewhere. None for no data.
+
+    Views keep the unrounded value and apply this once, where they write it: shown again, a figure that
+    needed two places can round differently (14,0451 against a "turun" target of 14 is 14,05; 14,05 is 14,1)."""
     if is_missing(value):
-        return NO_DATA
-    text = f"{float(value):,.{decimals}f}"
+        return None
+    figure = exact(value)
+    q = half_up(figure, decimals)
+    if is_missing(target) or not figure.is_finite():
+        return q
+    goal = exact(target)
+    down = direction == "turun"
+    misses = figure > goal if down else figure < goal
+    places = decimals
+    while misses and (q <= goal if down else q >= goal):
+        places += 1  # terminates: at the figure's own precision q equals the figure, which misses
+        q = half_up(figure, places)
+    return q
+
+
+def shown_value(value: Any, target: Any = None, direction: str = "naik", decimals: int = 1) -> float:
+    """``shown`` as a float (NaN for no data): what downloads and chart data carry, equal to the page's text."""
+    q = shown(value, target, direction, decimals)
+    return float("nan") if q is None else float(q)
+
+
+def difference(now: Any, before: Any) -> float:
+    """The difference of two shown figures (``shown``), exact: the three numbers on a row add up as read."""
+    if is_missing(now) or is_missing(before):
+        return float("nan")
+    return float(exact(now) - exact(before))
+
+
+def places(value: Any) -> int:
+    """Decimal places of ``value`` as written (``89.96`` → 2): how many a shown figure needs."""
+    if is_missing(value):
+        return 0
+    e = exact(value).normalize().as_tuple().exponent
+    return max(0, -e) if isinstance(e, int) else 0
+
+
+def _digits(q: Decimal) -> str:
+    """A rounded decimal in Indonesian notation, all its places kept: ``1234.50`` → ``1.234,50``."""
+    text = f"{q:,f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def percent(value: Any, decimals: int = 1) -> str:
+def text(q: Decimal) -> str:
+    """A figure already rounded (``shown``, or a difference of shown figures) with all its places: ``89,96``."""
+    return _digits(q)
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """``1234.5`` → ``1.234,5``: dot for thousands, comma for decimals, rounded half-up."""
     if is_missing(value):
         return NO_DATA
-    return f"{number(value, decimals)}%"
+    return _digits(half_up(value, decimals))
+
+
+def percent(value: Any, decimals: int = 1, target: Any = None, direction: str = "naik") -> str:
+    """A percentage as every view writes it (``shown``): ``87.48`` → ``87,5%``; ``89.96`` against 90 → ``89,96%``."""
+    q = shown(value, target, direction, decimals)
+    return NO_DATA if q is None else f"{_digits(q)}%"
 
 
 def target(value: Any) -> str:
@@ -46,8 +115,8 @@ def target(value: Any) -> str:
     RPJMN's 18,8% for 2025 read "19%" with a fixed zero decimals)."""
     if is_missing(value):
         return NO_DATA
-    decimals = next((d for d in (0, 1) if abs(round(float(value), d) - float(value)) < 1e-9), 2)
-    return percent(value, decimals)
+    decimals = next((d for d in (0, 1) if half_up(value, d) == exact(value)), 2)
+    return f"{number(value, decimals)}%"
 
 
 def change(value: Any, decimals: int = 1) -> str:

@@ -8,7 +8,6 @@ denominator gives NaN ("tidak ada data"), never 0%. Everything is vectorised ove
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,20 +270,6 @@ def _most_specific(table: dict, key: str, kode: str) -> tuple | None:
         if len(kode) >= length and (key, kode[:length]) in table:
             return table[(key, kode[:length])]
     return table.get((key, "ID"))
-
-
-def shown(value: float, target: float | None, direction: str = "naik", decimals: int = 1) -> float:
-    """``value`` as a page may show it next to ``target``: rounded toward the side it is on, so that a value
-    short of its target never reads as the target (89,99 % against 90 % is "89,9 %", and its 99,99 % of
-    target "99,9 %", never "100,0 %" beside a "Hampir tercapai" status). Statuses use the unrounded value."""
-    if value is None or value != value or target is None or target != target:
-        return value
-    step = 10 ** decimals
-    if direction != "turun" and value < target:
-        return math.floor(value * step) / step
-    if direction == "turun" and value > target:
-        return math.ceil(value * step) / step
-    return value
 
 
 def _directions(keys: pd.Series) -> pd.Series:

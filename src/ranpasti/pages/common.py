@@ -103,11 +103,11 @@ def _card(row: pd.Series, detail: str) -> dict:
     target = row["target"]
     vs = ""
     if not fmt.is_missing(row["capaian_target"]):
-        vs = f"{fmt.percent(ind.shown(row['capaian_target'], 100))} dari target {fmt.target(target)}"
+        vs = f"{fmt.percent(row['capaian_target'], target=100)} dari target {fmt.target(target)}"
     elif not fmt.is_missing(target):
         vs = f"target {fmt.target(target)}"
-    value = ind.shown(row["nilai"], None if fmt.is_missing(target) else target, str(row.get("arah") or "naik"))
-    return {"label": ind.label(row["indikator"]), "value": fmt.percent(value), "detail": detail,
+    value = fmt.percent(row["nilai"], target=target, direction=str(row.get("arah") or "naik"))
+    return {"label": ind.label(row["indikator"]), "value": value, "detail": detail,
             "band": row["band"], "color": row["warna"], "vs": vs}
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from .. import disclosure, fmt
+from .. import disclosure, facts, fmt
 from .. import indicators as ind
 from ..config import Config
 from ..disclosure import Rule
@@ -328,20 +328,36 @@ class Context:
 
     def _compute_capaian(self, rows: pd.DataFrame, level: str, months: tuple[str, str],
                          by_month: bool) -> pd.DataFrame:
+        """The figures at ``level`` over ``months`` (each month when ``by_month``), selected from the facts
+        table (``facts``: computed once for the whole cache); computed here only for a period the facts do not
+        hold. Ordered as ``indicators.capaian`` orders them: indicator, then unit (then month)."""
+        if by_month:
+            periods = sorted({m for m in self.store.months() if months[0] <= m <= months[1]})
+        else:
+            periods = [_period(months)]
+        scope = ancestor(self.kode, "kabupaten") if self._in_kabupaten else self.kode
+        found = facts.select(self.store, level, scope, periods, ind.BASIS_AVERAGE)
+        if len(found) or not self._facts_cover(periods):
+            return _as_capaian(found, by_month)
         rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
         values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
         return ind.with_target(values, self.targets, self.tahun, self.config)
 
-    def kabupaten_annual(self, months: tuple[str, str]) -> pd.DataFrame:
-        """Capaian of the page's kabupaten as a whole over ``months`` (a kecamatan page's comparison), once per
-        kabupaten: every kecamatan page of it shows the same figures. Shared: not to be modified."""
-        def compute() -> pd.DataFrame:
-            rows = self._kabupaten_rows
-            rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-            return self._masked(ind.capaian(rows, "kabupaten", by_month=False), months, False)
+    def _facts_cover(self, periods: list[str]) -> bool:
+        """Whether the facts hold these periods (months, ranges from January, semester 2 of a year)."""
+        years = {p[:4] for p in periods}
+        held = {_period(m) for y in years for m in _decided_periods(int(y))}
+        return set(periods) <= held
 
-        self._served.add(("kabupaten", _period(months)))  # recorded for the audit like the page's own figures
-        return self._kabupaten_wide(("kabupaten_annual", months), compute)
+    def kabupaten_year(self) -> pd.DataFrame:
+        """The page's kabupaten as a whole in the page's year, each indicator on its annual basis (``annual``):
+        what a kecamatan evaluation compares its own annual figures with, on the same basis. Shared: not to
+        be modified."""
+        kab = ancestor(self.kode, "kabupaten")
+        year = (f"{self.tahun}-01", f"{self.tahun}-12")
+        self._served.add(("kabupaten", _period(year)))  # recorded for the audit like the page's own figures
+        return self._kabupaten_wide(("annual", "kabupaten", self.tahun), lambda: self._masked(self._compute_annual(
+            self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), "kabupaten", self.tahun), year, False))
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""
@@ -372,9 +388,15 @@ class Context:
         return self._compute_annual(self.rows, reach, level, tahun).assign(samar="")
 
     def _compute_annual(self, rows: pd.DataFrame, reach: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
-        rows = rows[(rows["bulan"] >= f"{tahun}-01") & (rows["bulan"] <= f"{tahun}-12")]
-        values = ind.annual(rows, reach[reach["tahun"] == tahun], level, code_col=self.code_col)
-        return ind.with_target(values, self.targets, tahun, self.config)
+        """A year at ``level`` from the facts table: each unit's reach figure where it has one for the
+        indicator (``indicators.annual``'s rule, applied in ``facts``), else its monthly average."""
+        scope = ancestor(self.kode, "kabupaten") if self._in_kabupaten else self.kode
+        year = facts.select(self.store, level, scope, [_period((f"{tahun}-01", f"{tahun}-12"))])
+        if level in ("provinsi", "nasional") or self.level in ("provinsi", "nasional"):
+            year = year[year["dasar"] == ind.BASIS_AVERAGE]  # above a kabupaten: the monthly average only
+        # reach sorts before the monthly average ("j" < "r"): the first row of each unit × indicator is its basis
+        year = year.sort_values("dasar", kind="stable").drop_duplicates(["kode", "indikator"])
+        return _as_capaian(year, False, keep=["dasar"])
 
     @property
     @memoised
@@ -425,6 +447,20 @@ class Context:
             return whole
         codes = whole["kode"]
         return whole[(codes == self.kode) | codes.str.startswith(self.kode + ".")]
+
+
+_CAPAIAN = ["kode", "indikator", "pembilang", "penyebut", "nilai", "target", "arah", "sumber_target",
+            "capaian_target", "band", "warna"]
+_ORDER = {i.key: n for n, i in enumerate(ind.PENDAMPINGAN_INDICATORS)}
+
+
+def _as_capaian(rows: pd.DataFrame, by_month: bool, keep: list[str] | None = None) -> pd.DataFrame:
+    """Facts rows in the shape and order of ``indicators.capaian`` + ``with_target`` (what sections read)."""
+    out = rows.rename(columns={"periode": "bulan"}) if by_month else rows
+    cols = ["kode", "bulan", *_CAPAIAN[1:]] if by_month else list(_CAPAIAN)
+    out = out[cols + (keep or [])].assign(_o=out["indikator"].map(_ORDER))
+    order = ["_o", "kode", "bulan"] if by_month else ["_o", "kode"]
+    return out.sort_values(order, kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
 def _period(months: tuple[str, str]) -> str:

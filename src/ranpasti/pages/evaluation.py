@@ -9,8 +9,6 @@ December figures stand beside them because many programmes are judged on the yea
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from .. import disclosure, fmt
@@ -41,9 +39,9 @@ def _year(ctx: Context, tahun: int | None = None) -> tuple[str, str]:
 
 
 def _annual_shown(ctx: Context, tahun: int) -> pd.DataFrame:
-    """The unit's annual capaian per indicator in ``tahun`` (pendampingan and Kampung KB) as that year's own
-    evaluation page shows it (rounded toward its side of that year's target), NaN where there is no data, with
-    its basis (``dasar``): so last year's column here reads exactly as last year's page."""
+    """The unit's annual capaian per indicator in ``tahun`` (pendampingan and Kampung KB), unrounded, NaN where
+    there is no data, with its basis (``dasar``) and that year's target: shown against it (``fmt.shown``), last
+    year's column here reads exactly as last year's page."""
     values = ctx.annual(ctx.level, tahun)
     values = values[values["kode"] == ctx.own_code][["kode", "indikator", "nilai", "dasar"]]
     kkb = ctx.kampung(ctx.level, tahun)
@@ -52,8 +50,8 @@ def _annual_shown(ctx: Context, tahun: int) -> pd.DataFrame:
         values = pd.concat([values, kkb[["kode", "indikator", "nilai"]].assign(dasar=KAMPUNG_BASIS)],
                            ignore_index=True)
     that_year = ind.with_target(values, ctx.targets, tahun, ctx.config)
-    shown = [round(float(ind.shown(r.nilai, r.target, r.arah)), 1) for r in that_year.itertuples()]
-    return pd.DataFrame({"nilai": shown, "dasar": that_year["dasar"].to_numpy()}, index=that_year["indikator"])
+    return pd.DataFrame({"nilai": that_year["nilai"].to_numpy(dtype="float64"), "dasar": that_year["dasar"].to_numpy(),
+                         "target": that_year["target"].to_numpy(dtype="float64")}, index=that_year["indikator"])
 
 
 def _first_year(ctx: Context) -> int:
@@ -62,16 +60,21 @@ def _first_year(ctx: Context) -> int:
 
 
 def _with_change(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
-    """``sebelumnya`` (last year's annual figure as last year's page shows it) and ``perubahan``: the
-    difference of the two figures as shown, so the three numbers on a row always add up."""
+    """``sebelumnya`` (last year's annual figure, shown against last year's target ``target_sebelumnya`` as
+    last year's page shows it) and ``perubahan``: the difference of the two figures as shown (``fmt.shown``),
+    so the three numbers on a row always add up."""
     if ctx.tahun - 1 >= _first_year(ctx):
         prev = _annual_shown(ctx, ctx.tahun - 1).reindex(frame["key"])
     else:
-        prev = pd.DataFrame({"nilai": float("nan"), "dasar": ""}, index=frame["key"])
+        prev = pd.DataFrame({"nilai": float("nan"), "dasar": "", "target": float("nan")}, index=frame["key"])
     frame["sebelumnya"] = prev["nilai"].to_numpy(dtype="float64")
+    frame["target_sebelumnya"] = prev["target"].to_numpy(dtype="float64")
     same = prev["dasar"].to_numpy() == frame["dasar"].to_numpy()  # a change only between figures on one basis
-    frame["perubahan"] = [round(now - before, 1) if ok else float("nan")
-                          for now, before, ok in zip(frame["tahunan"], frame["sebelumnya"], same, strict=True)]
+    now = [fmt.shown_value(v, t, a) for v, t, a in zip(frame["tahunan"], frame["target"], frame["arah"], strict=True)]
+    before = [fmt.shown_value(v, t, a) for v, t, a in zip(frame["sebelumnya"], frame["target_sebelumnya"],
+                                                           frame["arah"], strict=True)]
+    frame["perubahan"] = [fmt.difference(n, b) if ok else float("nan") for n, b, ok in zip(now, before, same,
+                                                                                          strict=True)]
     return frame
 
 
@@ -85,12 +88,14 @@ def evaluation_table(ctx: Context) -> Section:
     sources = list(dict.fromkeys(v for v in frame["sumber_target"] if v))
     frame["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in frame["sumber_target"]]
     listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
-    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct"), Col("dasar", "Dasar"),
-            Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct"),
-            Col("band", "Status", "band"), Col("sebelumnya", f"Capaian {last}", "pct"),
+    cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct", target="target",
+                                           direction="arah"), Col("dasar", "Dasar"),
+            Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct", target=100),
+            Col("band", "Status", "band"),
+            Col("sebelumnya", f"Capaian {last}", "pct", target="target_sebelumnya", direction="arah"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
             Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
-            Col("desember", f"Capaian Des {ctx.tahun}", "pct"),
+            Col("desember", f"Capaian Des {ctx.tahun}", "pct", target="target", direction="arah"),
             Col("sumber_ref", "Sumber target", download="sumber_target")]
     return Section(Table(frame, cols, name="evaluasi-indikator",
                          caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
@@ -103,9 +108,10 @@ def evaluation_table(ctx: Context) -> Section:
 
 @memoised
 def _indicator_rows(ctx: Context) -> pd.DataFrame:
-    """One row per indicator: the year's figures as shown (rounded toward their side of the target: statuses
-    are decided unrounded), last year's, and the change. Once per page: the table and the summary's
-    sentence on the change both read it (shared: copy before changing)."""
+    """One row per indicator: the year's figures unrounded with the target and direction they are shown against
+    (``fmt.shown``, by the table's columns; statuses are decided unrounded), last year's as shown, and the
+    change of the figures as shown. Once per page: the table and the summary's sentence on the change both read
+    it (shared: copy before changing)."""
     annual = ctx.own_annual.set_index("indikator").to_dict("index")  # plain dicts: 9 lookups, not 9 Series
     dec = ctx.own((f"{ctx.tahun}-12", f"{ctx.tahun}-12")).set_index("indikator")["nilai"].to_dict()
     nan = float("nan")
@@ -121,6 +127,7 @@ def _indicator_rows(ctx: Context) -> pd.DataFrame:
             "penyebut": a["penyebut"] if a is not None else nan,
             "desember": dec.get(i.key, nan),
             "target": ctx.target_of(i.key),
+            "arah": a["arah"] if a is not None else i.direction,
             "capaian_target": a["capaian_target"] if a is not None else nan,
             "band": a["band"] if a is not None else "Tidak ada data",
             "warna": a["warna"] if a is not None else "#5c6370",
@@ -133,48 +140,72 @@ def _indicator_rows(ctx: Context) -> pd.DataFrame:
         rows.append({"key": "kampung_kb", "label": ind.label("kampung_kb"), "tahunan": k["nilai"],
                      "dasar": KAMPUNG_BASIS,  # desa with a Kampung KB formed by the end of the year
                      "pembilang": k["pembilang"], "penyebut": k["penyebut"], "desember": k["nilai"],
-                     "target": k["target"], "capaian_target": k["capaian_target"], "band": k["band"],
+                     "target": k["target"], "arah": k["arah"], "capaian_target": k["capaian_target"], "band": k["band"],
                      "warna": k["warna"], "sumber_target": k["sumber_target"]})
-    for row in rows:  # as shown: rounded toward their side of the target (statuses were decided unrounded)
-        arah = ind.INDICATORS[row["key"]].direction
-        row["tahunan"] = round(float(ind.shown(row["tahunan"], row["target"], arah)), 1)  # floor/ceil kept
-        row["desember"] = ind.shown(row["desember"], row["target"], arah)
-        row["capaian_target"] = ind.shown(row["capaian_target"], 100)
     frame = pd.DataFrame(rows)
+    frame["target"] = frame["target"].astype("float64")
     return _with_change(ctx, frame)
 
 
 def regional_comparison(ctx: Context) -> Section:
     """The unit's annual capaian beside the units above it: a kabupaten beside its province and the country
     (figures over the kabupaten/kota that sent data, said so), a kecamatan beside its kabupaten. Kept to
-    these pairs on purpose: a kecamatan's page would otherwise change with any data in the country."""
-    mine = ctx.own(_year(ctx)).set_index("indikator")["nilai"]
+    these pairs on purpose: a kecamatan's page would otherwise change with any data in the country.
+
+    One annual figure per indicator per page (issue 33): the unit's column is its indicator table's figure,
+    on that table's basis; a unit above without a figure on that basis (provinces and the country have only
+    the monthly average) is not set beside it, the cell says why. Musi Rawas' KRS didampingi 2025 read
+    96,4 % (reach) in the table and 76,2 % (monthly average) here, on the same page."""
+    mine = ctx.own_annual
     columns = [(ctx.unit.label, mine)]
     notes = []
     if ctx.level == "kabupaten":
-        regional = ind.regional_annual(ctx.store.agregat("ID"), ctx.tahun)
+        regional = ind.regional_annual(ctx.store.agregat("ID"), ctx.tahun).assign(dasar=ind.BASIS_AVERAGE)
         for kode in (ancestor(ctx.kode, "provinsi"), "ID"):
             r = regional[regional["kode"] == kode]
             name = "Indonesia" if kode == "ID" else ctx.regions.unit(kode).label
-            columns.append((name, r.set_index("indikator")["nilai"]))
+            columns.append((name, _with_own_target(ctx, r)))
             n = int(r["n_kabupaten"].iloc[0]) if len(r) else 0
             notes.append(f"{name}: dari {fmt.number(n)} kabupaten/kota yang mengirim data {ctx.tahun}")
     elif ctx.level == "kecamatan":
-        kab = ctx.kabupaten_annual(_year(ctx))
-        columns.append((ctx.regions.unit(ancestor(ctx.kode, "kabupaten")).label, kab.set_index("indikator")["nilai"]))
+        kab = ctx.kabupaten_year()
+        columns.append((ctx.regions.unit(ancestor(ctx.kode, "kabupaten")).label, _with_own_target(ctx, kab)))
     else:
         return Section()
-    frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS]})
-    cols = [Col("label", "Indikator")]
-    for n, (name, values) in enumerate(columns):  # rounded as the page's own figures are (its first column)
-        frame[f"w{n}"] = [ind.shown(values.get(i.key, float("nan")), ctx.target_of(i.key), i.direction)
-                          for i in ind.PENDAMPINGAN_INDICATORS]
-        cols.append(Col(f"w{n}", name, "pct"))
-    note = (f"Semua kolom memakai {ind.BASIS_AVERAGE} (Σ didampingi ÷ Σ sasaran Januari–Desember), dasar yang ada "
-            "untuk setiap wilayah, supaya setara; angka wilayah ini di tabel capaian di atas bisa memakai "
-            f"{ind.BASIS_REACH}." + (" " + "; ".join(notes) + "." if notes else ""))
+    keys = [i.key for i in ind.PENDAMPINGAN_INDICATORS]
+    own_basis = mine.set_index("indikator")["dasar"].reindex(keys).fillna(ind.BASIS_AVERAGE)
+    frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS],
+                          "dasar": own_basis.to_numpy(dtype=object)})
+    cols = [Col("label", "Indikator"), Col("dasar", "Dasar")]
+    apart = False
+    for n, (name, values) in enumerate(columns):  # each figure shown against its own unit's target, as elsewhere
+        by = values.set_index("indikator").reindex(keys)
+        figures = pd.Series(by["nilai"].to_numpy(dtype="float64"), dtype=object)
+        basis = by["dasar"].fillna(ind.BASIS_AVERAGE).to_numpy(dtype=object)
+        other = (basis != own_basis.to_numpy(dtype=object)) & by["nilai"].notna().to_numpy()
+        if n and other.any():  # never set beside the unit's figure on another basis
+            apart = True
+            figures[other] = [f"tidak sebanding ({b})" for b in basis[other]]
+        frame[f"w{n}"] = figures.to_numpy()
+        frame[f"t{n}"] = by["target"].to_numpy(dtype="float64")
+        frame[f"a{n}"] = by["arah"].fillna("naik").to_numpy(dtype=object)
+        cols.append(Col(f"w{n}", name, "pct", target=f"t{n}", direction=f"a{n}"))
+    note = ("Setiap baris memakai dasar tabel capaian di atas (kolom Dasar), jadi angka wilayah ini sama dengan "
+            "angka di tabel itu.")
+    if apart:
+        note += (f" Wilayah di atasnya yang tidak punya angka pada dasar itu (provinsi dan nasional hanya punya "
+                 f"{ind.BASIS_AVERAGE}) ditulis \"tidak sebanding\" dengan dasarnya, tidak dibandingkan.")
+    note += (" " + "; ".join(notes) + ".") if notes else ""
     return Section(Table(frame, cols, name="perbandingan-wilayah", note=note,
                          caption=f"Capaian tahunan {ctx.tahun}: {ctx.unit.label} dibandingkan wilayah di atasnya"))
+
+
+def _with_own_target(ctx: Context, values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` (``kode, indikator, nilai``) with the target of each row's own unit for the page's year, the
+    one its figure is shown against on every page (``fmt.shown``): Indonesia's figure read 68,4 on one
+    kabupaten's page and 68,5 on another's when each page rounded it toward its own target."""
+    keep = ["kode", "indikator", "nilai"] + (["dasar"] if "dasar" in values else [])
+    return ind.with_target(values[keep], ctx.targets, ctx.tahun, ctx.config)
 
 
 def scorecard(ctx: Context) -> Section:
@@ -210,7 +241,8 @@ def _always_average() -> str:
 
 def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "") -> Table:
     values = ctx.annual(level)
-    pivoted = values.pivot(index="kode", columns="indikator", values=["nilai", "warna", "band", "dasar"])
+    pivoted = values.pivot(index="kode", columns="indikator", values=["nilai", "warna", "band", "dasar", "target",
+                                                                      "arah"])
     wide, bands, labels = pivoted["nilai"], pivoted["warna"], pivoted["band"]
     kind = "evaluasi" if level == "kecamatan" else None
     if level == "desa" and ctx.level == "kabupaten":  # desa names repeat across kecamatan: name both
@@ -226,29 +258,49 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame[i.key] = wide.get(i.key)
         frame[f"warna_{i.key}"] = bands.get(i.key)
         frame[f"band_{i.key}"] = labels.get(i.key)
+        frame[f"target_{i.key}"] = pivoted["target"].get(i.key)
+        frame[f"arah_{i.key}"] = pivoted["arah"].get(i.key)
     bases = pivoted["dasar"].reindex(frame.index)
     frame["dasar"] = [_row_basis(b) for b in bases.to_dict("records")]
     masked = values[(values["indikator"] == MAIN_INDICATOR) & (values["samar"] != "")].set_index("kode")["samar"]
     if len(masked):  # the decision every view reads (disclosure), at any level (a kecamatan's own total too)
         frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
         frame.loc[masked.index.intersection(frame.index), MAIN_INDICATOR] = disclosure.MASKED_WORD
-    frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     cols = [Col("nama", level.capitalize(), "link" if kind else "text")]
     if level == "kecamatan":  # ranked on the programme's main indicator (desa counts may be masked)
-        frame["peringkat"] = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").rank(ascending=False,
-                                                                                          method="min")
-        cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)})", "int"))
+        # only on the basis of the page's own figure (issue 33): a kecamatan on another basis is listed after
+        # the ranked ones, its rank cell saying why, never ranked beside them
+        own = ctx.own_annual.set_index("indikator")["dasar"]
+        basis = own.get(MAIN_INDICATOR, ind.BASIS_AVERAGE)
+        main_basis = bases[MAIN_INDICATOR] if MAIN_INDICATOR in bases else pd.Series(basis, index=frame.index)
+        apart = (main_basis.reindex(frame.index) != basis).to_numpy() & frame[MAIN_INDICATOR].notna().to_numpy()
+        value = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce")
+        rank = value.where(~apart).rank(ascending=False, method="min").astype(object)
+        rank[apart] = [f"tidak diperingkat ({b})" for b in main_basis.reindex(frame.index)[apart]]
+        frame["peringkat"] = rank
+        frame["_apart"] = apart
+        frame = frame.assign(_v=value).sort_values(["_apart", "_v"], ascending=[True, False]).drop(columns="_v")
+        cols.append(Col("peringkat", f"Peringkat ({ind.label(MAIN_INDICATOR)}, {basis})", "int"))
         before = ctx.annual(level, ctx.tahun - 1)
         before = before[before["indikator"] == MAIN_INDICATOR].set_index("kode")
         now = values[values["indikator"] == MAIN_INDICATOR].set_index("kode")["dasar"]
         same = before["dasar"].reindex(frame.index) == now.reindex(frame.index)  # only figures on one basis
-        change = pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce").round(1) - before["nilai"].round(1)
-        frame["perubahan"] = change.where(same)
+        # the difference of the two figures as shown (``fmt.shown``, each against its year's target)
+        shown_before = pd.Series([fmt.shown_value(v, t, a) for v, t, a in zip(
+            before["nilai"], before["target"], before["arah"], strict=True)], index=before.index, dtype="float64")
+        shown_now = [fmt.shown_value(v, t, a) for v, t, a in zip(
+            pd.to_numeric(frame[MAIN_INDICATOR], errors="coerce"), frame[f"target_{MAIN_INDICATOR}"],
+            frame[f"arah_{MAIN_INDICATOR}"], strict=True)]
+        change = [fmt.difference(n, b) for n, b in zip(shown_now, shown_before.reindex(frame.index), strict=True)]
+        frame["perubahan"] = pd.Series(change, index=frame.index, dtype="float64").where(same)
         cols.append(Col("perubahan", f"{ind.label(MAIN_INDICATOR)}: perubahan dari {ctx.tahun - 1} (poin)",
                         "change"))
-    cols += [Col(i.key, i.label, "pctband") for i in ind.PENDAMPINGAN_INDICATORS]
+    cols += [Col(i.key, i.label, "pctband", target=f"target_{i.key}", direction=f"arah_{i.key}")
+             for i in ind.PENDAMPINGAN_INDICATORS]
     cols.append(Col("dasar", "Dasar"))
     always = _always_average()
+    if level != "kecamatan":
+        frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
     return Table(frame, cols, name=f"rapor-{level}", collapsed=collapsed,
                  caption=caption or f"Rapor capaian tahunan {ctx.tahun} setiap {level} "
                                     "(warna = status terhadap target)",
@@ -261,13 +313,16 @@ def semesters(ctx: Context) -> Section:
     """Semester 1 (Jan–Jun) against semester 2 (Jul–Dec) per indicator."""
     s1 = ctx.own((f"{ctx.tahun}-01", f"{ctx.tahun}-06")).set_index("indikator")["nilai"]
     s2 = ctx.own((f"{ctx.tahun}-07", f"{ctx.tahun}-12")).set_index("indikator")["nilai"]
-    rows = [{"label": i.label, "s1": s1.get(i.key, float("nan")), "s2": s2.get(i.key, float("nan"))}
-            for i in ind.PENDAMPINGAN_INDICATORS]
+    rows = [{"label": i.label, "s1": s1.get(i.key, float("nan")), "s2": s2.get(i.key, float("nan")),
+             "target": ctx.target_of(i.key), "arah": i.direction} for i in ind.PENDAMPINGAN_INDICATORS]
     frame = pd.DataFrame(rows)
-    frame["selisih"] = frame["s2"].round(1) - frame["s1"].round(1)  # the difference of the figures shown
+    frame["target"] = frame["target"].astype("float64")
+    frame["selisih"] = [fmt.difference(fmt.shown_value(b, t, a), fmt.shown_value(f, t, a))  # of the figures shown
+                        for f, b, t, a in zip(frame["s1"], frame["s2"], frame["target"], frame["arah"], strict=True)]
     # each semester's bar under its figure, on one 0–100% scale: on a phone the two sit one above the other
-    table = BarTable(frame, [Col("label", "Indikator"), Col("s1", "Semester 1 (Jan–Jun)", "pct"),
-                             Col("s2", "Semester 2 (Jul–Des)", "pct"),
+    table = BarTable(frame, [Col("label", "Indikator"),
+                             Col("s1", "Semester 1 (Jan–Jun)", "pct", target="target", direction="arah"),
+                             Col("s2", "Semester 2 (Jul–Des)", "pct", target="target", direction="arah"),
                              Col("selisih", "Perubahan (poin)", "change")],
                      name="semester", bars={"s1": Bar(colors=(SEMESTER_COLORS[0],)),
                                             "s2": Bar(colors=(SEMESTER_COLORS[1],))},
@@ -455,12 +510,13 @@ def summary(ctx: Context) -> Section:
             continue
         c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
         # a lower unit's figure on another basis than this unit's says so
-        where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v)}{'' if b == r.dasar else ', ' + b})"
-                          for k, v, b in zip(c["kode"], c["nilai"], c["dasar"], strict=True))
-        arah = ind.INDICATORS[r.indikator].direction
+        where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v, target=t, direction=a)}"
+                          f"{'' if b == r.dasar else ', ' + b})"
+                          for k, v, b, t, a in zip(c["kode"], c["nilai"], c["dasar"], c["target"], c["arah"],
+                                                   strict=True))
         parts.append(f"{ind.label(r.indikator)} paling tertinggal ({r.dasar}): "
-                     f"{fmt.percent(ind.shown(r.nilai, r.target, arah))} "
-                     f"terhadap target {fmt.target(r.target)} ({fmt.percent(ind.shown(r.capaian_target, 100))} "
+                     f"{fmt.percent(r.nilai, target=r.target, direction=r.arah)} "
+                     f"terhadap target {fmt.target(r.target)} ({fmt.percent(r.capaian_target, target=100)} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
     aksi_year, aksi = convergence_rows(ctx)
@@ -505,8 +561,10 @@ def _change_sentence(ctx: Context) -> str:
     main = frame[frame["key"] == MAIN_INDICATOR]
     if len(main):
         m = main.iloc[0]
-        text += (f"; {ind.label(MAIN_INDICATOR)} {fmt.percent(m['sebelumnya'])} → {fmt.percent(m['tahunan'])} "
-                 f"({fmt.change(m['perubahan'])} poin)")
+        before = fmt.percent(m["sebelumnya"], target=m["target_sebelumnya"], direction=m["arah"])
+        now = fmt.percent(m["tahunan"], target=m["target"], direction=m["arah"])
+        text += (f"; {ind.label(MAIN_INDICATOR)} {before} → {now} "
+                 f"({fmt.change(m['perubahan'], max(1, fmt.places(m['perubahan'])))} poin)")
     return text + "."
 
 
@@ -520,10 +578,12 @@ def gaps(ctx: Context) -> Section:
         c = child[(child["indikator"] == r.indikator) & child["nilai"].notna()]
         below = c[c["nilai"] < r.target] if not fmt.is_missing(r.target) else c
         names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
-        gap = fmt.number(math.ceil(abs(r.target - r.nilai) * 10) / 10, 1)  # short of target: never "0,0 poin"
-        arah = ind.INDICATORS[r.indikator].direction
-        items.append(f"{ind.label(r.indikator)} ({r.dasar}): {fmt.percent(ind.shown(r.nilai, r.target, arah))}, "
-                     f"kurang {gap} poin "
+        shown = fmt.shown(r.nilai, r.target, r.arah)  # never reads as the target, so the gap is never "0,0 poin"
+        gap = abs(fmt.exact(r.target) - shown) if shown is not None else None
+        gap_text = fmt.text(gap) if gap is not None else fmt.NO_DATA
+        figure = fmt.percent(r.nilai, target=r.target, direction=r.arah)
+        items.append(f"{ind.label(r.indikator)} ({r.dasar}): {figure}, "
+                     f"kurang {gap_text} poin "
                      f"dari target {fmt.target(r.target)}; {len(below)} {ctx.child_level} di bawah target"
                      + (f" (terendah: {names})" if names else "") + ".")
     lok = ctx.lokmin_rows()

@@ -33,6 +33,11 @@ def _values(ctx: Context) -> pd.DataFrame:
     return df[df["indikator"] == MAIN_INDICATOR].set_index("kode")
 
 
+def _percent(row: pd.Series) -> str:
+    """A child's figure in the map's title as every view shows it: against its own target (``fmt.shown``)."""
+    return fmt.percent(row["nilai"], target=row.get("target"), direction=str(row.get("arah") or "naik"))
+
+
 def _children(ctx: Context) -> pd.DataFrame:
     """Every unit the map should show: all the reference units under the page's unit (not only those with
     data: an area without a report is part of the picture, drawn grey)."""
@@ -71,7 +76,7 @@ def area_map(ctx: Context) -> Section:
             band, fill, said = NO_DATA_BAND.label, NO_DATA_FILL, "tidak ada data"
         else:
             band = str(row["band"])
-            fill, said = color.get(band, NO_DATA_BAND.color), f"{fmt.percent(row['nilai'])}, {band}"
+            fill, said = color.get(band, NO_DATA_BAND.color), f"{_percent(row)}, {band}"
         href = ctx.link(kode, kind) if level != "desa" and row is not None else None
         counts[band] = counts.get(band, 0) + 1
         areas.append(choropleth.Area(kode, f"{name}: {said}", fill, href, shapes[kode].geometry))

@@ -31,18 +31,19 @@ def trends(ctx: Context) -> Section:
     title = f"Capaian bulanan {ctx.tahun} per indikator"
     table = Table(df.assign(bulan_teks=df["bulan"].map(fmt.month)),
                   [Col("label", "Indikator"), Col("bulan_teks", "Bulan"), Col("pembilang", "Didampingi", "int"),
-                   Col("penyebut", "Sasaran", "int"), Col("nilai", "Capaian", "pct"),
+                   Col("penyebut", "Sasaran", "int"),
+                   Col("nilai", "Capaian", "pct", target="target", direction="arah"),
                    Col("target", "Target", "target")],
                   name="tren", caption=f"{title}: angka di balik grafik")
     desc = ("Satu panel per indikator; garis putus-putus adalah target tahun ini. "
             + _trend_description(df, targets))
-    return Section(Chart(charts.trend(df[["bulan", "label", "nilai"]], targets, title), name="tren", title=title,
-                         description=desc, key="garis putus-putus: target tahun ini", table=table))
+    return Section(Chart(charts.trend(df[["bulan", "label", "nilai", "arah"]], targets, title), name="tren",
+                         title=title, description=desc, key="garis putus-putus: target tahun ini", table=table))
 
 
 def _trend_description(df: pd.DataFrame, targets: dict) -> str:
     series: dict[str, list[dict]] = {}
-    for r in df[["label", "bulan", "nilai"]].to_dict("records"):  # plain rows: cheaper than groupby + iloc
+    for r in df[["label", "bulan", "nilai", "arah"]].to_dict("records"):  # plain rows: cheaper than groupby + iloc
         points = series.setdefault(r["label"], [])
         if not fmt.is_missing(r["nilai"]):
             points.append(r)
@@ -52,8 +53,11 @@ def _trend_description(df: pd.DataFrame, targets: dict) -> str:
             parts.append(f"{label}: tidak ada data")
             continue
         first, last = points[0], points[-1]
-        parts.append(f"{label} dari {fmt.percent(first['nilai'])} ({fmt.month(first['bulan'])}) menjadi "
-                     f"{fmt.percent(last['nilai'])} ({fmt.month(last['bulan'])}), target "
+        target = targets.get(label)
+        parts.append(f"{label} dari {fmt.percent(first['nilai'], target=target, direction=first['arah'])} "
+                     f"({fmt.month(first['bulan'])}) menjadi "
+                     f"{fmt.percent(last['nilai'], target=target, direction=last['arah'])} "
+                     f"({fmt.month(last['bulan'])}), target "
                      f"{fmt.target(targets.get(label))}")
     return "; ".join(parts) + "."
 
@@ -70,15 +74,18 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     main = df[df["indikator"] == key].copy()
     main["nama"] = main["kode"].map(names)
     main = main.sort_values("nilai", ascending=False, na_position="last")
-    wide = df.pivot(index="kode", columns="indikator", values="nilai")
+    wide = df.pivot(index="kode", columns="indikator", values=["nilai", "target", "arah"])
+    wide.columns = [k if v == "nilai" else f"{v}_{k}" for v, k in wide.columns]  # each shown on its own target
     main = main.join(wide, on="kode", suffixes=("", "_w"))
     kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
     main["tautan"] = [(names[k], ctx.link(k, kind)) for k in main["kode"]]
     label = ind.label(key)
     period = period_label(months)
     target = ctx.target_of(key)
-    cols = [Col("tautan", level.capitalize(), "link"), Col("nilai", label, "pct"), Col("band", "Status", "band")]
-    cols += [Col(i.key, i.label, "pct") for i in ind.PENDAMPINGAN_INDICATORS if i.key != key]
+    cols = [Col("tautan", level.capitalize(), "link"), Col("nilai", label, "pct", target="target", direction="arah"),
+            Col("band", "Status", "band")]
+    cols += [Col(i.key, i.label, "pct", target=f"target_{i.key}", direction=f"arah_{i.key}")
+             for i in ind.PENDAMPINGAN_INDICATORS if i.key != key]
     marked = target is not None and not fmt.is_missing(target)
     key_text = (f"Batang: {label} (0–100%), warna menurut status"
                 + (f"; garis hitam: target {fmt.target(target)}. " if marked else ". "))
@@ -98,9 +105,13 @@ def _ranking_description(main: pd.DataFrame, label: str) -> str:
     top, low = d.iloc[0], d.iloc[-1]
     met = f"{int((d['band'] == 'Tercapai').sum())} dari {len(main)} mencapai target."
     if len(d) == 1:  # "tertinggi X, terendah X" reads as a mistake
-        return f"Hanya {top['nama']} yang punya data ({fmt.percent(top['nilai'])}); {met}"
-    return (f"Tertinggi {top['nama']} ({fmt.percent(top['nilai'])}), terendah {low['nama']} "
-            f"({fmt.percent(low['nilai'])}); {met}")
+        return f"Hanya {top['nama']} yang punya data ({_percent(top)}); {met}"
+    return f"Tertinggi {top['nama']} ({_percent(top)}), terendah {low['nama']} ({_percent(low)}); {met}"
+
+
+def _percent(row: pd.Series) -> str:
+    """A unit's figure as every view shows it: against its own target (``fmt.shown``)."""
+    return fmt.percent(row["nilai"], target=row.get("target"), direction=str(row.get("arah") or "naik"))
 
 
 def overview_table(ctx: Context) -> Section:
@@ -207,7 +218,8 @@ def kampung_kb(ctx: Context) -> Section:
         df = df.sort_values("nilai", ascending=False)
         return Section(Table(df, [Col("nama", ctx.child_level.capitalize()),
                                   Col("pembilang", "Desa dengan Kampung KB", "int"),
-                                  Col("penyebut", "Jumlah desa/kelurahan", "int"), Col("nilai", "Cakupan", "pct"),
+                                  Col("penyebut", "Jumlah desa/kelurahan", "int"),
+                                  Col("nilai", "Cakupan", "pct", target="target", direction="arah"),
                                   Col("band", "Status", "band")],
                              name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, akhir {ctx.tahun} "
                                                         f"(sumber: {source('kampung_kb')}; jumlah desa: data wilayah "
@@ -218,7 +230,7 @@ def kampung_kb(ctx: Context) -> Section:
         return Section()
     row = df.iloc[0]
     return Section(render_template("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
-                               d=fmt.number(row["penyebut"]), p=fmt.percent(row["nilai"]), y=ctx.tahun),
+                               d=fmt.number(row["penyebut"]), p=_percent(row), y=ctx.tahun),
                    *kampung_classes(ctx))
 
 

@@ -52,9 +52,11 @@ def service_coverage(ctx: Context) -> Section:
     sentence += f"; tidak ada data untuk {len(no_data)} layanan" if len(no_data) else ""
     lowest = has[has["capaian_target"] < 100].sort_values("capaian_target").head(1)
     for r in lowest.itertuples():
-        sentence += (f". Paling jauh dari target: {ind.label(r.indikator)}, {fmt.percent(r.nilai)} terhadap target "
+        sentence += (f". Paling jauh dari target: {ind.label(r.indikator)}, "
+                     f"{fmt.percent(r.nilai, target=r.target, direction=r.arah)} terhadap target "
                      f"{fmt.target(r.target)}")
-    table = Table(frame, [Col("label", "Layanan"), Col("nilai", "Cakupan", "pct"), Col("target", "Target", "target"),
+    table = Table(frame, [Col("label", "Layanan"), Col("nilai", "Cakupan", "pct", target="target", direction="arah"),
+                          Col("target", "Target", "target"),
                           Col("band", "Status", "band"), Col("dilayani", "Mendapat layanan", "int"),
                           Col("sasaran", "Sasaran", "int"), Col("sumber_target", "Sumber target")],
                   name="cakupan-layanan",

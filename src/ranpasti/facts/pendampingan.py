@@ -1,0 +1,179 @@
+"""The pendampingan indicators for every unit × period × basis of the whole country, in one vectorised pass.
+
+Ratios are summed before they are divided (``indicators``): a unit's figure over a period is Σ numerator ÷
+Σ denominator of its desa-month rows. Periods are what pages show: each month, each range from January to a
+month (a progress page's year to date; to December, the year), and the second semester. The year also has
+its reach basis where the jangkauan table is complete for the unit (``indicators.annual``'s rule). Status,
+rank and change are decided on the unrounded value; showing it is ``fmt.shown``'s job, once, in the view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import indicators as ind
+from ..regions import CODE_LENGTH, ancestors
+from ..store import Store
+
+LEVELS = ("desa", "kecamatan", "kabupaten", "provinsi", "nasional")
+COLUMNS = ["tingkat", "kode", "induk", "periode", "indikator", "dasar", "pembilang", "penyebut", "nilai", "target",
+           "arah", "sumber_target", "wilayah_target", "capaian_target", "band", "warna", "peringkat",
+           "nilai_sebelumnya", "perubahan"]
+PARENT = {"desa": "kecamatan", "kecamatan": "kabupaten", "kabupaten": "provinsi", "provinsi": "nasional"}
+
+
+def period(first: str, last: str) -> str:
+    """A period's key, as the disclosure decisions name it: the month, or ``first..last``."""
+    return first if first == last else f"{first}..{last}"
+
+
+def _rows(store: Store) -> pd.DataFrame:
+    """Every desa-month row of the validated cache (each kabupaten's partition, read once)."""
+    parts = [store.pendampingan(k) for k in store.kabupaten_codes()]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["kode_desa", "bulan"])
+
+
+def _unit(kode_desa: pd.Series, level: str) -> pd.Series:
+    return kode_desa if level == "desa" else ancestors(kode_desa, level)
+
+
+def _sums(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Σ of ``cols`` per unit × period for every level: months, ranges from January, and semester 2."""
+    frames = []
+    months = rows["bulan"]
+    year = months.str.slice(0, 4)
+    for level in LEVELS:
+        unit = _unit(rows["kode_desa"], level).rename("kode")
+        monthly = rows[cols].astype("float64").groupby([unit, months.rename("bulan")], sort=True).sum()
+        monthly = monthly.reset_index()
+        frames.append(monthly.assign(periode=monthly["bulan"], tingkat=level))
+        # ranges from January to each month of the year, the data's or not (a page asks for January–December
+        # of a year whose data ends in October): a unit silent in a month keeps its sum
+        for y in sorted(year.unique()):
+            in_year = monthly[monthly["bulan"].str.startswith(f"{y}-")]
+            ym = pd.Index([f"{y}-{m:02d}" for m in range(1, 13)], name="bulan")
+            wide = in_year.set_index(["kode", "bulan"])[cols].unstack("bulan").reindex(
+                columns=pd.MultiIndex.from_product([cols, ym]))
+            seen = wide[cols[0]].notna().cumsum(axis=1) > 0
+            cum = wide.fillna(0.0).T.groupby(level=0).cumsum().T  # per column, over months in order
+            for m in ym[1:]:
+                frame = pd.DataFrame({c: cum[(c, m)] for c in cols})[seen[m].to_numpy()]
+                frames.append(frame.reset_index().assign(periode=period(f"{y}-01", m), tingkat=level))
+            second = in_year[in_year["bulan"] >= f"{y}-07"]
+            if len(second):
+                s2 = second.groupby("kode")[cols].sum().reset_index()
+                frames.append(s2.assign(periode=period(f"{y}-07", f"{y}-12"), tingkat=level))
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop(columns=["bulan"], errors="ignore")
+
+
+def _long(sums: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit × period × indicator, on the monthly-average basis."""
+    frames = []
+    for i in ind.PENDAMPINGAN_INDICATORS:
+        num = sums[i.numerator] if i.numerator in sums else pd.Series(0.0, index=sums.index)
+        den = sums[i.denominator] if i.denominator in sums else pd.Series(0.0, index=sums.index)
+        frames.append(pd.DataFrame({"tingkat": sums["tingkat"], "kode": sums["kode"], "periode": sums["periode"],
+                                    "indikator": i.key, "pembilang": num.to_numpy(), "penyebut": den.to_numpy()}))
+    out = pd.concat(frames, ignore_index=True)
+    out["nilai"] = ind.ratio(out["pembilang"], out["penyebut"])
+    out["dasar"] = ind.BASIS_AVERAGE
+    return out
+
+
+def _reach(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """The year's reach figures (``indicators.annual``'s completeness rule) at desa, kecamatan and kabupaten."""
+    reach = store.table(ind.REACH_TABLE)
+    if reach.empty:
+        return pd.DataFrame()
+    frames = []
+    year = rows["bulan"].str.slice(0, 4)
+    for y in sorted(year.unique()):
+        pend, r = rows[year == y], reach[reach["tahun"] == int(y)]
+        if r.empty:
+            continue
+        for level in ("desa", "kecamatan", "kabupaten"):
+            a = ind.annual(pend, r, level)
+            a = a[a["dasar"] == ind.BASIS_REACH]
+            frames.append(a.assign(tingkat=level, periode=period(f"{y}-01", f"{y}-12")))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _targets(values: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """Each row's target for its period's year (``indicators.with_target``: own kabupaten, province, nation)."""
+    frames = []
+    years = values["periode"].str.slice(0, 4)
+    targets = store.table("target")
+    for y in sorted(years.unique()):
+        part = values[years == y]
+        frames.append(ind.with_target(part, targets, int(y), store.config))
+    out = pd.concat(frames, ignore_index=True)
+    out["wilayah_target"] = _target_region(out, targets)
+    return out
+
+
+def _target_region(values: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
+    """Which region's target applies to each row: its kabupaten's, its province's or ``ID`` ("" for none);
+    decided once per indicator × kabupaten × year, as ``indicators.with_target`` does."""
+    have = set(zip(targets["indikator"], targets["kode_wilayah"].astype(str), targets["tahun"].astype(str),
+                   strict=True)) if "kode_wilayah" in targets else set()
+    kab = values["kode"].str.slice(0, CODE_LENGTH["kabupaten"])
+    combos = pd.DataFrame({"indikator": values["indikator"], "kab": kab, "tahun": values["periode"].str.slice(0, 4)})
+    unique = combos.drop_duplicates()
+    regions = [next((kode[:n] for n in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"])
+                     if len(kode) >= n and kode != "ID" and (key, kode[:n], y) in have), "ID")
+               for key, kode, y in zip(unique["indikator"], unique["kab"], unique["tahun"], strict=True)]
+    found = unique.assign(wilayah=regions).set_index(["indikator", "kab", "tahun"])["wilayah"]
+    region = found.reindex(pd.MultiIndex.from_frame(combos)).to_numpy(dtype=object)
+    return np.where(values["target"].isna().to_numpy(), "", region).astype(object)
+
+
+def table(store: Store) -> pd.DataFrame:
+    """The facts table (``COLUMNS``) of the pendampingan indicators for the whole cache."""
+    rows = _rows(store)
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    cols = sorted({c for i in ind.PENDAMPINGAN_INDICATORS for c in (i.numerator, i.denominator) if c in rows})
+    values = _long(_sums(rows, cols))
+    reach = _reach(store, rows)
+    if len(reach):
+        values = pd.concat([values, reach[values.columns]], ignore_index=True)
+    values = _targets(values, store)
+    values["induk"] = _parents(values)
+    values["peringkat"] = _rank(values)
+    values = _change(values)
+    return values[COLUMNS].sort_values(["tingkat", "kode", "periode", "indikator", "dasar"]).reset_index(drop=True)
+
+
+def _parents(values: pd.DataFrame) -> pd.Series:
+    """The code of each row's parent unit (``ID`` above a province, "" for the country)."""
+    out = pd.Series("", index=values.index, dtype=object)
+    for level, parent in PARENT.items():
+        on = values["tingkat"] == level
+        out[on] = "ID" if parent == "nasional" else values.loc[on, "kode"].str.slice(0, CODE_LENGTH[parent])
+    return out
+
+
+def _rank(values: pd.DataFrame) -> pd.Series:
+    """Rank among siblings (same parent, level, period, indicator and basis) on the unrounded value, best
+    first (highest, or lowest for ``turun``), ties shared; no rank without a value."""
+    better = np.where(values["arah"] == "turun", -values["nilai"], values["nilai"])
+    keys = [values["tingkat"], values["induk"], values["periode"], values["indikator"], values["dasar"]]
+    return pd.Series(better, index=values.index).groupby(keys).rank(ascending=False, method="min")
+
+
+def _change(values: pd.DataFrame) -> pd.DataFrame:
+    """The same unit's, indicator's and basis' figure a year earlier over the same months, and the change."""
+    previous = values[["tingkat", "kode", "periode", "indikator", "dasar", "nilai"]].copy()
+    parts = previous["periode"].str.partition("..")
+
+    def later(months: pd.Series) -> pd.Series:
+        return (months.str.slice(0, 4).astype(int) + 1).astype(str) + months.str.slice(4)
+
+    first, last = later(parts[0]), parts[2].where(parts[2] == "", later(parts[2].where(parts[2] != "", "0000")))
+    previous["periode"] = first.where(last == "", first + ".." + last)
+    previous = previous.rename(columns={"nilai": "nilai_sebelumnya"})
+    out = values.merge(previous, on=["tingkat", "kode", "periode", "indikator", "dasar"], how="left")
+    out["perubahan"] = out["nilai"] - out["nilai_sebelumnya"]
+    return out
