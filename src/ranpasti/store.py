@@ -33,7 +33,7 @@ from .readers import ROW, file_sha256
 from .regions import Regions, ancestor, ancestors, level_of, load_regions
 from .schema import TABLES
 from .swap import swap_into_place
-from .validate import validate
+from .validate import ChunkMemo, validate
 
 CACHE_FORMAT = 1
 COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
@@ -138,7 +138,7 @@ def ingest(data_dir: Path, cache_dir: Path, regions: Regions | None = None, forc
         staging.mkdir(parents=True)
         owned.mark(staging, "cache")
         try:
-            return _ingest_into(staging, data_dir, cache_dir, regions, fingerprint, today)
+            return _ingest_into(staging, data_dir, cache_dir, regions, fingerprint, today, reuse=not force)
         except BaseException as e:
             if staging.exists():
                 owned.remove(staging)  # bad data, a full disk or Ctrl+C: no half cache left behind
@@ -154,11 +154,23 @@ def cache_lock(cache_dir: Path):
     return exclusive(cache_dir.with_name(f".{cache_dir.name}.lock"), f"cache {cache_dir}/")
 
 
+MEMO = "chunks"  # the cache's folder of ``validate.ChunkMemo`` entries
+
+
+def _memo_context(fingerprint: dict) -> str:
+    """What besides a chunk's cells decides its checks: the code, the reference regions and the data folder's
+    configuration files (not the other inputs: each chunk is keyed by its own cells)."""
+    config = {name: f for name, f in fingerprint["files"].items() if name in CONFIG_FILES}
+    return json.dumps([CACHE_FORMAT, fingerprint["code"], fingerprint["wilayah"], config], sort_keys=True)
+
+
 def _ingest_into(staging: Path, data_dir: Path, cache_dir: Path, regions: Regions, fingerprint: dict,
-                 today: dt.date | None) -> tuple[Store, Report]:
+                 today: dt.date | None, reuse: bool = True) -> tuple[Store, Report]:
     sink = _Sink(staging)
+    old = cache_dir / MEMO if reuse and owned.owned(cache_dir) and (cache_dir / MEMO).is_dir() else None
+    memo = ChunkMemo(old, staging / MEMO, _memo_context(fingerprint))
     try:
-        result = validate(data_dir, regions=regions, sink=sink, today=today)
+        result = validate(data_dir, regions=regions, sink=sink, today=today, memo=memo)
     finally:
         sink.close()
     if not result.report.ok:

@@ -13,6 +13,8 @@ spreadsheet row; a schema library would cover only the easy type checks and stil
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +25,11 @@ import pandas as pd
 
 from . import privacy
 from .config import Config, load_config
+from .files import link_or_copy
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, TextKind, _known, _num, check_personal_text
 from .names import NameIndex, name_key, name_levels
-from .problems import Report, echo
+from .problems import Problem, Report, echo
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
 from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
@@ -61,8 +64,10 @@ def _today() -> dt.date:
 
 
 def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None = None,
-             today: dt.date | None = None, chunk_rows: int | None = None) -> Validation:
-    """Validate every input in ``data_dir``; clean chunks go to ``sink(table_name, frame)``."""
+             today: dt.date | None = None, chunk_rows: int | None = None,
+             memo: ChunkMemo | None = None) -> Validation:
+    """Validate every input in ``data_dir``; clean chunks go to ``sink(table_name, frame)``. With ``memo``,
+    a chunk read exactly as one the previous ingest validated is not checked again (``ChunkMemo``)."""
     regions = regions or load_regions()
     today = today or _today()
     report = Report()
@@ -110,13 +115,22 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
                         # year): skipped, not refused for lacking the codes its empty name cells would give
                         report.note(f"{source.name}: lembar belum diisi, dilewati.")
                         continue
-                    chunk = _identify(source, spec, chunk, names, report)
+                    # a file's first chunk is always checked: it carries the header check
+                    memo_key = memo.key(spec, source, chunk, today) if memo is not None and source.rows else None
+                    if memo_key and memo is not None and memo.replay(memo_key, spec, source, state, report, sink):
+                        continue
+                    said = _Recording(report) if memo_key else report
+                    before = (len(state.key_hashes), set(state.kecamatan), set(state.kabupaten), source.rows)
+                    chunk = _identify(source, spec, chunk, names, said)
                     if source.rows == 0 and not _check_header(source, spec, chunk, report, headers):
                         header_ok = False
                         break
-                    clean = _check_chunk(source, spec, chunk, state, regions, today, report, config)
+                    clean = _check_chunk(source, spec, chunk, state, regions, today, said, config)
                     if sink is not None and report.ok and clean is not None and len(clean):
                         sink(spec.name, clean)
+                    if memo_key and memo is not None and isinstance(said, _Recording) and report.ok:
+                        memo.record(memo_key, said, state, before, source.rows - before[3],
+                                    clean if sink is not None and clean is not None and len(clean) else None)
             except ReadError as e:
                 report.add(e.problem)
                 continue
@@ -539,3 +553,121 @@ def _check_cross(states: dict[str, TableState], regions: Regions, report: Report
 
 def header_names(columns: list[str]) -> list[str]:
     return [normalise_header(c) for c in columns]
+
+
+class _Recording(Report):
+    """A report that passes everything on to ``inner`` and remembers what one chunk said, so that
+    ``ChunkMemo`` can say it again, identically, when the same chunk is read next time (a note the report
+    already held is remembered too: it is deduplicated again on replay, where earlier chunks may differ)."""
+
+    def __init__(self, inner: Report):
+        super().__init__()
+        self.inner = inner
+        self.said_notes: list[str] = []
+        self.said_problems: list[Problem] = []
+        self.errors = 0
+
+    def add(self, problem: Problem) -> None:
+        self.errors += problem.severity == "galat"
+        self.said_problems.append(problem)
+        self.inner.add(problem)
+
+    def error_cells(self, file: str, column: str | None, rows, values, message: str) -> None:
+        self.errors += 1
+        self.inner.error_cells(file, column, rows, values, message)
+
+    def note(self, text: str) -> None:
+        self.said_notes.append(text)
+        self.inner.note(text)
+
+    @property
+    def ok(self) -> bool:
+        return self.inner.ok
+
+
+class ChunkMemo:
+    """What each chunk of the previous ingest said and produced, by the chunk's exact content.
+
+    Why: a change to one kecamatan's rows of a national CSV made ingest parse and check all 3.8 million
+    rows again (~30 s), although every other chunk was read exactly as before. A chunk's result depends
+    only on its cells as read (with their spreadsheet rows, so messages name the same rows), how its file
+    was read (name, encoding, separator, headers), the code, the reference regions, the configuration and
+    the day (``context``); under one key the checks give the same notes, the same clean rows and the same
+    keys. What spans chunks is still checked every time: a replayed chunk's keys are compared with every
+    key read before it (a duplicate across chunks or files sends the chunk through the full checks, which
+    word the message), and its kecamatan count for ``_check_cross``. A file's first chunk, which carries
+    the header check, is always checked.
+
+    Entries are read from ``old`` (the cache being replaced, never written) and written, or hard-linked
+    when reused, into ``new`` (inside the staging cache): they are swapped in with the cache they made,
+    and a failed ingest leaves the previous ones."""
+
+    def __init__(self, old: Path | None, new: Path, context: str):
+        self.old, self.new, self.context = old, new, context
+        new.mkdir(parents=True, exist_ok=True)
+        self.replayed = 0
+
+    def key(self, spec: TableSpec, source: Source, chunk: pd.DataFrame, today: dt.date) -> str:
+        about = json.dumps([self.context, today.isoformat(), spec.name, source.name, source.encoding, source.sep,
+                            source.sheet, source.labels, list(chunk.columns), source.unreadable],
+                           sort_keys=True, default=str)
+        cells = pd.util.hash_pandas_object(chunk, index=False).to_numpy()
+        return hashlib.sha256(about.encode() + cells.tobytes()).hexdigest()
+
+    def replay(self, key: str, spec: TableSpec, source: Source, state: TableState, report: Report,
+               sink: Sink | None) -> bool:
+        """Say and produce what the chunk ``key`` did last time; False (nothing done) when it cannot be."""
+        if self.old is None:
+            return False
+        try:
+            meta = json.loads((self.old / f"{key}.json").read_text(encoding="utf-8"))
+            with np.load(self.old / f"{key}.npz") as saved:
+                hashes, rows = saved["h"], saved["r"]
+        except (OSError, ValueError, KeyError):
+            return False
+        keyless = not spec.key
+        for n, seen in enumerate(state.key_hashes):
+            if len(seen) == 0 or (keyless and state.key_files[n] == source.name):
+                continue  # a keyless table refuses only rows another file holds
+            pos = np.clip(np.searchsorted(seen, hashes), 0, len(seen) - 1)
+            if (seen[pos] == hashes).any():
+                return False  # a duplicate of an earlier chunk: the full checks say where
+        clean = None
+        if meta["clean"] and sink is not None:
+            try:
+                clean = pd.read_parquet(self.old / f"{key}.parquet")
+            except (OSError, ValueError):
+                return False
+        for text in meta["notes"]:
+            report.note(text)
+        source.rows += meta["rows"]
+        state.kecamatan.update(meta["kecamatan"])
+        state.kabupaten.update(meta["kabupaten"])
+        if meta["appended"]:
+            state.key_hashes.append(hashes)
+            state.key_rows.append(rows)
+            state.key_files.append(source.name)
+        if clean is not None and sink is not None and report.ok:
+            sink(spec.name, clean)
+        for suffix in ("json", "npz", "parquet"):
+            if (self.old / f"{key}.{suffix}").exists():
+                link_or_copy(self.old / f"{key}.{suffix}", self.new / f"{key}.{suffix}", replace=True)
+        self.replayed += 1
+        return True
+
+    def record(self, key: str, said: _Recording, state: TableState, before: tuple, rows: int,
+               clean: pd.DataFrame | None) -> None:
+        """Remember what the chunk ``key`` said and produced: only a chunk that said no more than notes (a
+        problem's words are masked once, when it is made, and are not remade from what was stored)."""
+        if said.errors or said.said_problems:
+            return
+        appended = len(state.key_hashes) > before[0]
+        hashes = state.key_hashes[-1] if appended else np.empty(0, dtype="uint64")
+        key_rows = state.key_rows[-1] if appended else np.empty(0, dtype="int32")
+        np.savez(self.new / f"{key}.npz", h=hashes, r=key_rows)
+        if clean is not None:
+            clean.to_parquet(self.new / f"{key}.parquet", index=False)
+        meta = {"notes": said.said_notes,
+                "rows": rows, "appended": appended, "clean": clean is not None,
+                "kecamatan": sorted(state.kecamatan - before[1]), "kabupaten": sorted(state.kabupaten - before[2])}
+        (self.new / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
