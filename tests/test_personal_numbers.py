@@ -8,6 +8,8 @@ as one. Issue 32, class 1: B1–B12.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
 import re
 import shutil
@@ -663,3 +665,139 @@ def test_a15_nomor_sk_holds_document_numbers_but_not_phone_numbers(data):
                                               (2, "nomor_sk"): "0812/3456/7890"})
     assert lines[(0, "nomor_sk")] == "" and lines[(1, "nomor_sk")] == "", out
     assert "nomor telepon" in lines[(2, "nomor_sk")] and "0812…7890" in lines[(2, "nomor_sk")], out
+
+
+# ------------------------------------------------------------------------------------------ the fast reading
+
+# Real built pages of the sample (a kecamatan page, its notebook, an evaluation page, a chart): long texts, so
+# the scan reads them with RE2's passes (privacy._RE2_MIN_CHARS); compared with Python's engine alone.
+PAGES = {path.name.removesuffix(".gz"): gzip.decompress(path.read_bytes()).decode("utf-8")
+         for path in sorted((ROOT / "tests" / "pages").glob("*.gz"))}
+# characters where RE2 and Python could part: case folding (Kelvin sign, long s, dotted and dotless i), digits
+# of other scripts, O-like letters, l and I, separators of every kind, a lone surrogate as a JSON escape
+NOISE = st.sampled_from(["\u212a", "\u017f", "\u0130", "\u0131", "\u0660", "\uff10", "О", "l", "I", "O", "o", "1",
+                         "0", "8", "6", ".", ",", "-", "+", "e", "E", ":", "/", " ", "\n", "\u200b", "\u00a0", "x",
+                         "&#49;", "%31", "\\ud800", "\\u0031", '"', "<b>", "</span>", "kk", "HP ", "NIK", "lima"])
+SPOKEN = st.lists(st.sampled_from(WORDS_ID + WORDS_EN + ["kosong", "SATU", "Nol"]), min_size=8, max_size=12).map(
+    lambda words: " ".join(words))
+
+
+@st.composite
+def odd_fragments(draw) -> str:
+    """A6's fragments with their zeros written O or o and the keyword in any case, the Kelvin sign for its K."""
+    _, text = draw(fragments())
+    text = "".join(draw(st.sampled_from("0Oo")) if ch == "0" else ch for ch in text)
+    return "".join(draw(st.sampled_from([ch, ch.swapcase(), "\u212a"] if ch in "kK" else [ch, ch.swapcase()]))
+                   if ch.isalpha() and ch.isascii() else ch for ch in text)
+
+
+@contextlib.contextmanager
+def reader(fast: bool):
+    """The scan with RE2's passes on every text (``fast``), or with Python's engine alone."""
+    saved = privacy._RE2_MIN_CHARS
+    privacy._RE2_MIN_CHARS = 0 if fast else 10**12
+    try:
+        yield
+    finally:
+        privacy._RE2_MIN_CHARS = saved
+
+
+def everything_found(path: Path) -> list:
+    """Every number the scan's reader finds in a file, in order (not only the first)."""
+    data = path.read_bytes().decode("utf-8", errors="replace")
+    text = privacy._readable(privacy._file_text(path, data))
+    return list(privacy._found(text, markup=path.suffix in privacy._MARKUP_SUFFIXES, generated=True))
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(PAGES)), st.lists(st.tuples(
+    st.floats(0, 1), st.one_of(disguised_niks().map(lambda c: c[2]), disguised_phones().map(lambda c: c[2]),
+                               fragments().map(lambda c: c[1]), odd_fragments(), SPOKEN,
+                               st.lists(NOISE, max_size=6).map("".join))),
+    min_size=1, max_size=4))
+def test_the_fast_scan_reads_a_real_page_as_the_full_reader_does(tmp_path_factory, name, inserted):
+    """Disguised numbers, fragments after keywords, number words and odd characters put anywhere in a real page
+    (in its text, a tag, an attribute, a chart's JSON): RE2's passes find exactly what Python's engine finds,
+    every number in the same order."""
+    page = PAGES[name]
+    for at, text in sorted(inserted, reverse=True):
+        cut = int(at * len(page))
+        page = page[:cut] + text + page[cut:]
+    path = tmp_path_factory.mktemp("fast") / name
+    path.write_text(page, encoding="utf-8", errors="surrogatepass")
+    with reader(fast=False):
+        slow = everything_found(path)
+    with reader(fast=True):
+        fast = everything_found(path)
+        assert scan_file(path) == privacy._first(slow)
+    assert fast == slow, (name, inserted)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["kecamatan.html", "evaluasi.html", "kecamatan.ipynb"]),
+       st.one_of(disguised_niks(), disguised_phones(), odd_fragments().map(lambda t: ("potongan", "", t)),
+                 SPOKEN.map(lambda t: ("", "", t))))
+def test_a_number_in_a_real_pages_text_is_found_by_the_fast_scan(tmp_path_factory, name, case):
+    """In a long page's visible text, the pre-publish scan with RE2's passes finds what Python's engine finds:
+    a disguised number, a fragment after a keyword (its K the Kelvin sign, its 0 an O), number words."""
+    kind, number, text = case
+    page = PAGES[name]
+    shown = escape(text) if name.endswith(".html") else json.dumps(text)[1:-1]
+    at = page.index("</h1>")
+    path = tmp_path_factory.mktemp("fast") / name
+    path.write_text(page[:at] + " " + shown + " " + page[at:], encoding="utf-8")
+    with reader(fast=False):
+        slow = everything_found(path)
+    with reader(fast=True):
+        assert everything_found(path) == slow, text
+        found = scan_file(path)
+    if kind in ("nik", "telepon"):
+        assert found is not None and found.number.lstrip("+") == number.lstrip("+"), (text, found)
+    elif kind:
+        assert found is not None, text
+
+
+RE2_TEXT = st.lists(st.one_of(NOISE, st.sampled_from(["1.5e3", "-2.25", "3E-7", "12.", "0.1605011203870002", "1e",
+                                                      "12:30:05.123+00:00", "O812", "l8l3", "2024-05"])),
+                    max_size=200).map("".join)
+
+
+@FAST
+@given(RE2_TEXT)
+def test_re2_takes_the_same_matches_as_python(text):
+    """The patterns RE2 runs as they are find what Python's engine finds; the chain regions hold every chain."""
+    with reader(fast=True):
+        assert privacy._re2_sub(privacy._JSON_FRACTION, " x ", text) == privacy._JSON_FRACTION.sub(" x ", text)
+        assert privacy._re2_search(privacy._LETTER_DIGIT_HINT, text) == bool(privacy._LETTER_DIGIT_HINT.search(text))
+        regions = privacy._chain_regions(text)
+        chains = [m.span() for m in privacy._CHAIN.finditer(text)]
+        if regions is not None:
+            assert [m.span() for m in privacy._CHAIN_REGION.finditer(text)] == list(zip(*regions, strict=True))
+            assert all(any(s <= a and b <= t for s, t in zip(*regions, strict=True)) for a, b in chains)
+            assert [m.span() for m in iter_chains(text, regions)] == chains
+
+
+def iter_chains(text: str, regions):
+    pos = 0
+    while (m := privacy._next_chain(text, pos, regions)) is not None:
+        yield m
+        pos = m.end()
+
+
+def test_the_only_letter_lower_case_makes_ascii_is_the_kelvin_sign():
+    """The loose patterns (privacy._letters_any_case) list A-Z and the Kelvin sign for the letters of a lower-cased
+    text: checked against this Python's Unicode data."""
+    found = {chr(c) for c in range(0x80, 0x110000)
+             if len(chr(c).lower()) == 1 and chr(c).lower().isascii() and chr(c).lower().isalpha()}
+    assert found == {"\u212a"} and privacy._LOWERS_TO_ASCII == {"k": "\\x{212A}"}
+
+
+@FAST
+@given(st.lists(st.sampled_from(["\\", '"', "/", "b", "f", "n", "r", "t", "u", "x", "1", ",", ":", "[", "}", "é"]),
+                max_size=60).map("".join))
+def test_json_escapes_in_one_pass_read_as_one_at_a_time(text):
+    """A JSON text's escapes read in one pass as they were read one kind at a time (the escaped backslash first)."""
+    one_at_a_time = text
+    for escape in ("\\\\", '\\"', "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"):
+        one_at_a_time = one_at_a_time.replace(escape, "  ")
+    assert privacy._JSON_ESCAPES.sub("  ", text) == one_at_a_time

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -34,6 +35,8 @@ from .regions import Regions, ancestor, ancestors, level_of, load_regions
 from .schema import TABLES
 from .swap import swap_into_place
 from .validate import ChunkMemo, validate
+
+T = TypeVar("T")
 
 CACHE_FORMAT = 1
 COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
@@ -337,7 +340,7 @@ class Store:
         filters = [("kode_kecamatan", "=", kode)] if level == "kecamatan" else None
         return pd.read_parquet(path, filters=filters)
 
-    def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], T]) -> T:
         """A result computed once for the kabupaten of ``kode`` and shared by the pages inside it.
 
         A build runs a kabupaten's kecamatan pages one after another on the same warm kernels, and each
