@@ -75,6 +75,7 @@ import io
 import re
 import unicodedata
 import urllib.parse
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +109,7 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 FORMAT = re.compile(f"[{_char_class(FORMAT_RANGES)}]")
 
 # what the built site holds that staff text or data could reach
-SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt")
+SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt", ".xlsx")
 
 # letters read as a zero inside a run of digits, besides the ones NFKC makes "O" or "o" (full-width,
 # mathematical): Cyrillic and Greek capital and small O, the ideographic zero
@@ -693,10 +694,10 @@ def _fragments(text: str) -> Iterator[Found]:
         start = end
         while start and text[start - 1].isalpha() and end - start < _KEYWORD_REACH:
             start -= 1
-        if text[start:end].lower() not in _last_words():  # (most numbers follow no keyword: a cheap look)
+        if _lower(text[start:end]) not in _last_words():  # (most numbers follow no keyword: a cheap look)
             continue
         a = max(0, lo - _KEYWORD_REACH)
-        before = text[a:lo].lower()
+        before = _lower(text[a:lo])
         m = keyword.search(before) if len(before) == lo - a else None
         while m is not None and m.start() and before[m.start() - 1].isalpha():  # "Nikah", "ruwa"
             m = keyword.search(before, m.start() + 1)
@@ -1000,6 +1001,28 @@ def _markup_text(data: str) -> str:
     return data
 
 
+def _lower(text: str) -> str:
+    """``text`` in lower case, one character for one ("İ".lower() is two: the keyword's position was lost and the
+    rule for a number's first part switched off by a dotted capital I within reach)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+# the parts of an Excel download that hold what a reader sees: its cells (shared strings and sheets)
+_XLSX_PARTS = re.compile(r"xl/(?:sharedStrings|worksheets/[^/]+)\.xml")
+
+
+def _xlsx_text(path: Path) -> str:
+    """An Excel download's cells as markup text (every cell a value of its own between tags). A file that is
+    not a readable workbook is read as bytes: nothing in it is skipped."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return " x ".join(_markup_text(book.read(n).decode("utf-8", errors="replace"))
+                              for n in book.namelist() if _XLSX_PARTS.fullmatch(n))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return path.read_bytes().decode("utf-8", errors="replace")
+
+
 def _file_text(path: Path, data: str) -> str:
     """A published file's text, read by its structure (see the module's docstring)."""
     suffix = path.suffix.lower()
@@ -1018,6 +1041,8 @@ _MARKUP_SUFFIXES = (".html", ".htm", ".svg", ".xml")
 
 def scan_file(path: Path) -> Found | None:
     """The first NIK-shaped or mobile number in a file, read by the file's structure with the one reader."""
+    if path.suffix.lower() == ".xlsx":
+        return _first(_found(_readable(_xlsx_text(path)), markup=True, generated=True))
     data = path.read_bytes().decode("utf-8", errors="replace")
     return _first(_found(_readable(_file_text(path, data)), markup=path.suffix.lower() in _MARKUP_SUFFIXES,
                          generated=True))
