@@ -83,9 +83,60 @@ def test_rank_ties_shared_and_change_on_the_same_basis(table):
         assert r.nilai_sebelumnya == before[("kecamatan", r.kode, "2024-01..2024-12", r.indikator, r.dasar)]
 
 
-def test_written_under_the_build_folder_keyed_by_content(store, tmp_path):
-    first = facts.build(store, tmp_path)
-    assert first.parent == tmp_path / "facts" and facts.key(store) in first.name
-    assert facts.build(store, tmp_path) == first  # same content: not computed again
-    assert len(pd.read_parquet(first)) == len(facts.load(store, tmp_path))
-    assert list(facts.load(Store(store.dir, load_regions())).columns) == facts.COLUMNS  # on demand, no build
+def _fresh(store: Store) -> Store:
+    """A new ``Store`` on the same cache: nothing memoised (a new page worker)."""
+    return Store(store.dir, load_regions())
+
+
+def test_parts_together_equal_the_whole_table(store, table):
+    """Partitioned by kabupaten (national scale): each kabupaten's desa and kecamatan rows, and the upper
+    part's kabupaten, provinsi and nasional rows, computed on demand, are the whole table row for row, ranks
+    among a province's kabupaten included."""
+    fresh = _fresh(store)
+    parts = [facts.load(fresh, name) for name in [*fresh.kabupaten_codes(), facts.UPPER]]
+    assert set(parts[-1]["tingkat"]) == {"kabupaten", "provinsi", "nasional"}
+    assert all(set(p["tingkat"]) <= {"desa", "kecamatan"} for p in parts[:-1])
+    together = pd.concat(parts, ignore_index=True).sort_values(KEY).reset_index(drop=True)
+    pd.testing.assert_frame_equal(together, table, check_exact=True)
+
+
+def test_written_under_the_build_folder_keyed_by_content(store, table, tmp_path):
+    where = facts.build(store, tmp_path)
+    assert where == tmp_path / "facts" / "pendampingan"
+    files = sorted(where.glob("*.parquet"))
+    keys = facts.part_keys(store)
+    assert sorted(p.name for p in files) == sorted(f"{n}-{k}.parquet" for n, k in keys.items())
+    assert keys[facts.UPPER] == facts.key(store)
+    stamps = {p: p.stat().st_mtime_ns for p in files}
+    assert facts.build(store, tmp_path) == where  # same content: not computed again
+    assert {p: p.stat().st_mtime_ns for p in where.glob("*.parquet")} == stamps
+    written = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+    pd.testing.assert_frame_equal(written.sort_values(KEY).reset_index(drop=True), table, check_exact=True,
+                                  check_dtype=False)  # (Parquet reads strings back as pandas strings)
+
+
+def test_select_reads_only_the_parts_it_needs(store, table, tmp_path):
+    facts.build(store, tmp_path)
+    fresh = _fresh(store)
+    kab = fresh.kabupaten_codes()[0]
+    periods = ["2025-01..2025-12", "2025-03"]
+    got = facts.select(fresh, "kecamatan", kab, periods, ind.BASIS_AVERAGE)
+    want = table[(table["tingkat"] == "kecamatan") & table["kode"].str.startswith(kab + ".")
+                 & table["periode"].isin(periods) & (table["dasar"] == ind.BASIS_AVERAGE)]
+    assert len(got) and len(got) == len(want)
+    assert list(fresh.__dict__["_facts_memo"]["parts"]) == [kab]  # one kabupaten's part read, nothing else
+    facts.select(fresh, "kabupaten", kab[:2], periods)
+    assert list(fresh.__dict__["_facts_memo"]["parts"]) == [kab, facts.UPPER]
+    for other in fresh.kabupaten_codes()[1:]:
+        facts.select(fresh, "desa", other, periods)
+    assert sum(n != facts.UPPER for n in fresh.__dict__["_facts_memo"]["parts"]) <= facts.KEPT
+
+
+def test_on_demand_computes_only_the_part_asked(store, monkeypatch):
+    """A notebook run by hand (no build: the cache points nowhere) computes its kabupaten's part only."""
+    fresh = _fresh(store)
+    fresh.__dict__["_facts_memo"] = {"paths": {}}
+    monkeypatch.setattr(facts, "upper_part", lambda s: pytest.fail("upper part computed"))
+    kab = fresh.kabupaten_codes()[0]
+    assert len(facts.select(fresh, "desa", kab, ["2025-03"]))
+    assert list(facts.load(fresh, kab).columns) == facts.COLUMNS

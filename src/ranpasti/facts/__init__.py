@@ -1,15 +1,20 @@
-"""The facts phase: every figure computed once for the whole country, before any page runs (issue 33).
+"""The facts phase: every figure computed once, before any page runs (issue 33), one kabupaten at a time.
 
 A page used to compute its own figures from the Parquet cache, section by section, so the same kecamatan
 figure was computed again on every page that showed it, and could read differently from page to page. Here
-each indicator is computed vectorised over the whole validated cache, for every unit × period × basis, and
-written as one Parquet table keyed by the content of its inputs and the code (``key``); pages select rows.
-First slice: the pendampingan indicators (``pendampingan.table``).
+each indicator is computed vectorised for every unit × period × basis and written as Parquet; pages select
+rows. First slice: the pendampingan indicators (``pendampingan``).
+
+Partitioned by kabupaten, because the whole country is tens of millions of rows: one part per kabupaten (its
+desa and kecamatan rows) and one upper part (kabupaten, provinsi, nasional), so the build holds one
+kabupaten's rows at a time and a page worker reads only the parts its page needs. Each part's file is named
+by the content it comes from (``part_keys``): a change to one kabupaten rewrites its part and the upper one.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +22,12 @@ import pandas as pd
 from ..files import sha256_bytes, write_atomically
 from ..fingerprint import code_fingerprint
 from ..store import Store
-from .pendampingan import COLUMNS, period, table
+from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, parts, period, table, upper_part
 
-__all__ = ["COLUMNS", "build", "key", "load", "path", "period", "select", "table"]
+__all__ = ["COLUMNS", "UPPER", "build", "folder", "key", "load", "part_keys", "period", "select", "table"]
 
-POINTER = "facts.json"  # in the cache folder: which facts table the build wrote for this cache's content
+POINTER = "facts.json"  # in the cache folder: which parts the build wrote for this cache's content
+KEPT = 2  # kabupaten parts kept per process: a worker runs one kabupaten's pages one after another
 
 
 def key(store: Store) -> str:
@@ -31,26 +37,45 @@ def key(store: Store) -> str:
     return sha256_bytes(material.encode())
 
 
-def path(store: Store, build_dir: Path) -> Path:
-    return Path(build_dir) / "facts" / f"pendampingan-{key(store)}.parquet"
+def part_keys(store: Store) -> dict[str, str]:
+    """Each part's key: a kabupaten's part depends on its own rows (its slice hash), on what every page reads
+    and on the code; the upper part on everything (``key``), since it sums and ranks all kabupaten."""
+    slices, common = store.slice_hashes(), [store.global_hash(), code_fingerprint()]
+    keys = {kab: sha256_bytes(json.dumps([kab, slices.get(kab, ""), *common]).encode())
+            for kab in store.kabupaten_codes()}
+    keys[UPPER] = key(store)
+    return keys
+
+
+def folder(build_dir: Path) -> Path:
+    return Path(build_dir) / "facts" / "pendampingan"
+
+
+def _compute(store: Store, name: str) -> pd.DataFrame:
+    return upper_part(store) if name == UPPER else kabupaten_part(store, name)
 
 
 def build(store: Store, build_dir: Path) -> Path:
-    """Write the facts table for ``store`` under ``build_dir`` unless that content's table is there already
-    (older tables are removed: their key no longer describes the cache), and point the cache at it, so the
-    pages of the build read it instead of computing it again in every worker."""
-    target = path(store, build_dir)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+    """Write each part of the facts for ``store`` under ``build_dir`` unless that content's part is there
+    already (parts whose key no longer describes the cache are removed), one part in memory at a time, and
+    point the cache at them, so the pages of the build read them instead of computing them in every worker."""
+    where = folder(build_dir)
+    where.mkdir(parents=True, exist_ok=True)
+    paths = {name: where / f"{name}-{k}.parquet" for name, k in part_keys(store).items()}
+    missing = [name for name, target in paths.items() if not target.exists()]
+    kabupaten = [name for name in missing if name != UPPER]
+    for name, part in parts(store, kabupaten, upper=UPPER in missing):
+        target = paths[name]
         staging = target.with_suffix(".tmp")
-        table(store).to_parquet(staging, index=False)
+        part.to_parquet(staging, index=False)
         staging.replace(target)
-        for old in target.parent.glob("pendampingan-*.parquet"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    record = json.dumps({"key": key(store), "path": str(target.resolve())})
+    wanted = set(paths.values())
+    for old in [*where.glob("*.parquet"), *where.parent.glob("pendampingan-*.parquet")]:  # (and the unsplit table)
+        if old not in wanted:
+            old.unlink(missing_ok=True)
+    record = json.dumps({"key": key(store), "parts": {n: str(p.resolve()) for n, p in paths.items()}})
     write_atomically(store.dir / POINTER, lambda tmp: tmp.write_text(record, encoding="utf-8"))
-    return target
+    return where
 
 
 def _memo(store: Store) -> dict:
@@ -58,38 +83,54 @@ def _memo(store: Store) -> dict:
     return store.__dict__.setdefault("_facts_memo", {})
 
 
-def load(store: Store, build_dir: Path | None = None) -> pd.DataFrame:
-    """The facts of ``store``: the table the build wrote (``build_dir``, or where the cache points), else
-    computed here on demand (a notebook run by hand, without a build), once per ``Store``."""
+def _written(store: Store, build_dir: Path | None) -> dict[str, Path]:
+    """Where each part was written: under ``build_dir``, or where the cache points if it describes this
+    content; none when nothing was built (a notebook run by hand)."""
     memo = _memo(store)
-    if "table" not in memo:
-        k = key(store)
-        written = path(store, build_dir) if build_dir is not None else _pointed(store, k)
-        memo["table"] = pd.read_parquet(written) if written is not None and written.exists() else table(store)
-    return memo["table"]
+    if "paths" not in memo:
+        if build_dir is not None:
+            memo["paths"] = {n: folder(build_dir) / f"{n}-{k}.parquet" for n, k in part_keys(store).items()}
+        else:
+            pointer = store.dir / POINTER
+            record = json.loads(pointer.read_text(encoding="utf-8")) if pointer.exists() else {}
+            ok = record.get("key") == key(store) and "parts" in record
+            memo["paths"] = {n: Path(p) for n, p in record["parts"].items()} if ok else {}
+    return memo["paths"]
 
 
-def _pointed(store: Store, k: str) -> Path | None:
-    pointer = store.dir / POINTER
-    if not pointer.exists():
-        return None
-    record = json.loads(pointer.read_text(encoding="utf-8"))
-    return Path(record["path"]) if record.get("key") == k else None
+def load(store: Store, name: str, build_dir: Path | None = None) -> pd.DataFrame:
+    """One part of the facts (a kabupaten code, or ``UPPER``): the file the build wrote, else computed here
+    on demand, that part only."""
+    return _kept(store, name, build_dir)[0]
+
+
+def _kept(store: Store, name: str, build_dir: Path | None = None) -> tuple[pd.DataFrame, dict]:
+    """A part and its split by level and kabupaten, kept per process: the upper part, and the last ``KEPT``
+    kabupaten parts (a worker runs a kabupaten's pages one after another: ``execute._run_order``)."""
+    kept: OrderedDict[str, tuple[pd.DataFrame, dict]] = _memo(store).setdefault("parts", OrderedDict())
+    if name in kept:
+        kept.move_to_end(name)
+        return kept[name]
+    written = _written(store, build_dir).get(name)
+    part = pd.read_parquet(written) if written is not None and written.exists() else _compute(store, name)
+    groups = {k: g for k, g in part.groupby([part["tingkat"], part["kode"].str.slice(0, 5)], sort=False)}
+    kept[name] = (part, groups)
+    if name != UPPER and sum(n != UPPER for n in kept) > KEPT:
+        kept.pop(next(n for n in kept if n != UPPER))
+    return kept[name]
 
 
 def select(store: Store, level: str, scope: str, periods: list[str], basis: str | None = None) -> pd.DataFrame:
     """The facts rows at ``level`` inside unit ``scope`` ("" or ``ID``: the country) for ``periods`` (and
-    ``basis``), from a split of the table made once per ``Store`` by level and kabupaten."""
-    memo = _memo(store)
-    if "parts" not in memo:
-        t = load(store)
-        memo["parts"] = {k: g for k, g in t.groupby([t["tingkat"], t["kode"].str.slice(0, 5)], sort=False)}
-    parts: dict[tuple[str, str], pd.DataFrame] = memo["parts"]
+    ``basis``), reading only the parts they lie in: the scope's kabupaten for desa and kecamatan, else the
+    upper part."""
     scope = "" if scope == "ID" else scope
-    if len(scope) >= 5:
-        found = [parts[(level, scope[:5])]] if (level, scope[:5]) in parts else []
+    if level in KABUPATEN_LEVELS:
+        names = [scope[:5]] if len(scope) >= 5 else [k for k in store.kabupaten_codes() if k.startswith(scope)]
     else:
-        found = [g for (lv, prefix), g in parts.items() if lv == level and prefix.startswith(scope)]
+        names = [UPPER]
+    found = [g for name in names for (lv, prefix), g in _kept(store, name)[1].items()
+             if lv == level and prefix.startswith(scope[:5])]
     if not found:
         return pd.DataFrame(columns=COLUMNS)
     rows = pd.concat(found) if len(found) > 1 else found[0]

@@ -1,13 +1,22 @@
-"""The pendampingan indicators for every unit × period × basis of the whole country, in one vectorised pass.
+"""The pendampingan indicators for every unit × period × basis, vectorised, one kabupaten at a time.
 
 Ratios are summed before they are divided (``indicators``): a unit's figure over a period is Σ numerator ÷
 Σ denominator of its desa-month rows. Periods are what pages show: each month, each range from January to a
 month (a progress page's year to date; to December, the year), and the second semester. The year also has
 its reach basis where the jangkauan table is complete for the unit (``indicators.annual``'s rule). Status,
 rank and change are decided on the unrounded value; showing it is ``fmt.shown``'s job, once, in the view.
+
+Partitioned (national scale: 3.8 M desa-month rows would give tens of millions of rows in one process): a
+kabupaten's part (``kabupaten_part``) holds its desa and kecamatan rows, whose siblings all lie inside it, so
+their ranks are right; the upper part (``upper_part``) holds the kabupaten, provinsi and nasional rows, from
+each kabupaten's own sums read one kabupaten at a time, so a kabupaten is ranked among all its province's.
+``parts`` computes both reading each kabupaten once; ``table`` (every row at once) is what the parts
+together must equal, kept for the test that says so.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -17,6 +26,9 @@ from ..regions import CODE_LENGTH, ancestors
 from ..store import Store
 
 LEVELS = ("desa", "kecamatan", "kabupaten", "provinsi", "nasional")
+KABUPATEN_LEVELS = ("desa", "kecamatan")  # in a kabupaten's part
+UPPER_LEVELS = ("kabupaten", "provinsi", "nasional")  # in the upper part
+UPPER = "atas"  # the upper part's name; a kabupaten's part is named by its code
 COLUMNS = ["tingkat", "kode", "induk", "periode", "indikator", "dasar", "pembilang", "penyebut", "nilai", "target",
            "arah", "sumber_target", "wilayah_target", "capaian_target", "band", "warna", "peringkat",
            "nilai_sebelumnya", "perubahan"]
@@ -38,12 +50,13 @@ def _unit(kode_desa: pd.Series, level: str) -> pd.Series:
     return kode_desa if level == "desa" else ancestors(kode_desa, level)
 
 
-def _sums(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Σ of ``cols`` per unit × period for every level: months, ranges from January, and semester 2."""
+def _sums(rows: pd.DataFrame, cols: list[str], levels: tuple[str, ...] = LEVELS) -> pd.DataFrame:
+    """Σ of ``cols`` per unit × period for each of ``levels``: months, ranges from January, and semester 2.
+    ``rows``' ``kode_desa`` may be a coarser code (a kabupaten's monthly sums), for the levels above it."""
     frames = []
     months = rows["bulan"]
     year = months.str.slice(0, 4)
-    for level in LEVELS:
+    for level in levels:
         unit = _unit(rows["kode_desa"], level).rename("kode")
         monthly = rows[cols].astype("float64").groupby([unit, months.rename("bulan")], sort=True).sum()
         monthly = monthly.reset_index()
@@ -82,9 +95,11 @@ def _long(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _reach(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
-    """The year's reach figures (``indicators.annual``'s completeness rule) at desa, kecamatan and kabupaten."""
-    reach = store.table(ind.REACH_TABLE)
+def _reach(store: Store, rows: pd.DataFrame, levels: tuple[str, ...] = ("desa", "kecamatan", "kabupaten"),
+           kode: str = "ID") -> pd.DataFrame:
+    """The year's reach figures (``indicators.annual``'s completeness rule) at ``levels`` (of desa, kecamatan
+    and kabupaten: above, only the monthly average), from the jangkauan rows inside ``kode``."""
+    reach = store.table(ind.REACH_TABLE, kode)
     if reach.empty:
         return pd.DataFrame()
     frames = []
@@ -93,7 +108,7 @@ def _reach(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
         pend, r = rows[year == y], reach[reach["tahun"] == int(y)]
         if r.empty:
             continue
-        for level in ("desa", "kecamatan", "kabupaten"):
+        for level in levels:
             a = ind.annual(pend, r, level)
             a = a[a["dasar"] == ind.BASIS_REACH]
             frames.append(a.assign(tingkat=level, periode=period(f"{y}-01", f"{y}-12")))
@@ -129,21 +144,84 @@ def _target_region(values: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
     return np.where(values["target"].isna().to_numpy(), "", region).astype(object)
 
 
-def table(store: Store) -> pd.DataFrame:
-    """The facts table (``COLUMNS``) of the pendampingan indicators for the whole cache."""
-    rows = _rows(store)
-    if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    cols = sorted({c for i in ind.PENDAMPINGAN_INDICATORS for c in (i.numerator, i.denominator) if c in rows})
-    values = _long(_sums(rows, cols))
-    reach = _reach(store, rows)
+def _columns(rows: pd.DataFrame) -> list[str]:
+    return sorted({c for i in ind.PENDAMPINGAN_INDICATORS for c in (i.numerator, i.denominator) if c in rows})
+
+
+def _values(store: Store, rows: pd.DataFrame, levels: tuple[str, ...], kode: str = "ID") -> pd.DataFrame:
+    """The unit × period × indicator figures at ``levels`` of ``rows`` (monthly average, and reach where the
+    unit's jangkauan is complete), before targets, parents, ranks and change."""
+    values = _long(_sums(rows, _columns(rows), levels))
+    reach_levels = tuple(lv for lv in levels if lv in ("desa", "kecamatan", "kabupaten"))
+    reach = _reach(store, rows, reach_levels, kode) if reach_levels else pd.DataFrame()
     if len(reach):
         values = pd.concat([values, reach[values.columns]], ignore_index=True)
+    return values
+
+
+def _finish(store: Store, values: pd.DataFrame) -> pd.DataFrame:
+    """Targets, parents, ranks among the siblings present and change from a year earlier: every sibling of a
+    row must be in ``values`` for its rank to be right."""
+    if values.empty:
+        return pd.DataFrame(columns=COLUMNS)
     values = _targets(values, store)
     values["induk"] = _parents(values)
     values["peringkat"] = _rank(values)
     values = _change(values)
     return values[COLUMNS].sort_values(["tingkat", "kode", "periode", "indikator", "dasar"]).reset_index(drop=True)
+
+
+def table(store: Store) -> pd.DataFrame:
+    """The whole facts table (``COLUMNS``) at once: every kabupaten's rows in memory together, so only for the
+    test that the parts (``kabupaten_part``, ``upper_part``) equal it; builds and pages use the parts."""
+    rows = _rows(store)
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    return _finish(store, _values(store, rows, LEVELS))
+
+
+def kabupaten_part(store: Store, kode: str) -> pd.DataFrame:
+    """The desa and kecamatan rows of kabupaten ``kode``, from its rows alone (``store.pendampingan``)."""
+    return _kabupaten_part(store, kode, store.pendampingan(kode))
+
+
+def _kabupaten_part(store: Store, kode: str, rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    return _finish(store, _values(store, rows, KABUPATEN_LEVELS, kode))
+
+
+def upper_part(store: Store) -> pd.DataFrame:
+    """The kabupaten, provinsi and nasional rows (``parts``, the upper part alone)."""
+    return next(part for _, part in parts(store, [], upper=True))
+
+
+def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The parts of ``kabupaten`` (each as soon as it is computed, so one is in memory at a time), then the
+    upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once for both.
+
+    The upper part needs every kabupaten: each one's rows are reduced to its own figures and its monthly sums
+    (one row per month); provinces and the nation are summed from those monthly sums (counts: the same sums,
+    exactly), and a kabupaten is ranked among all its province's."""
+    wanted = set(kabupaten)
+    own, monthly = [], []
+    for kode in store.kabupaten_codes() if upper else sorted(wanted):
+        rows = store.pendampingan(kode)
+        if kode in wanted:
+            yield kode, _kabupaten_part(store, kode, rows)
+        if not upper or rows.empty:
+            continue
+        own.append(_values(store, rows, ("kabupaten",), kode))
+        sums = rows[_columns(rows)].astype("float64").groupby(rows["bulan"], sort=True).sum().reset_index()
+        monthly.append(sums.assign(kode_desa=kode))
+    if not upper:
+        return
+    if not monthly:
+        yield UPPER, pd.DataFrame(columns=COLUMNS)
+        return
+    cols = sorted(set().union(*(m.columns for m in monthly)) - {"bulan", "kode_desa"})
+    above = _long(_sums(pd.concat(monthly, ignore_index=True), cols, ("provinsi", "nasional")))
+    yield UPPER, _finish(store, pd.concat([*own, above], ignore_index=True))
 
 
 def _parents(values: pd.DataFrame) -> pd.Series:
