@@ -70,9 +70,10 @@ def _sums(rows: pd.DataFrame, cols: list[str], levels: tuple[str, ...] = LEVELS)
                 columns=pd.MultiIndex.from_product([cols, ym]))
             seen = wide[cols[0]].notna().cumsum(axis=1) > 0
             cum = wide.fillna(0.0).T.groupby(level=0).cumsum().T  # per column, over months in order
-            for m in ym[1:]:
-                frame = pd.DataFrame({c: cum[(c, m)] for c in cols})[seen[m].to_numpy()]
-                frames.append(frame.reset_index().assign(periode=period(f"{y}-01", m), tingkat=level))
+            ranges = cum.stack("bulan")  # (kode, month) × cols, all months at once: no frame per month
+            on = seen.stack().reindex(ranges.index).to_numpy(dtype=bool)
+            ranges = ranges[on & (ranges.index.get_level_values("bulan") != ym[0])].reset_index()
+            frames.append(ranges.assign(periode=f"{y}-01.." + ranges["bulan"], tingkat=level))
             second = in_year[in_year["bulan"] >= f"{y}-07"]
             if len(second):
                 s2 = second.groupby("kode")[cols].sum().reset_index()
