@@ -140,3 +140,24 @@ def test_on_demand_computes_only_the_part_asked(store, monkeypatch):
     kab = fresh.kabupaten_codes()[0]
     assert len(facts.select(fresh, "desa", kab, ["2025-03"]))
     assert list(facts.load(fresh, kab).columns) == facts.COLUMNS
+
+
+def test_a_changed_kabupaten_rewrites_its_part_and_the_upper_one_only(store, tmp_path, monkeypatch):
+    where = facts.build(store, tmp_path)
+    before = {p.name for p in where.glob("*.parquet")}
+    changed = store.kabupaten_codes()[0]
+    slices = {**store.slice_hashes(), changed: "another content"}
+    monkeypatch.setattr(type(store), "slice_hashes", lambda self: slices)
+    computed = []
+    real = facts.parts
+
+    def parts(s: Store, kabupaten: list[str], upper: bool):
+        computed.append((tuple(kabupaten), upper))
+        return real(s, kabupaten, upper)
+
+    monkeypatch.setattr(facts, "parts", parts)
+    facts.build(store, tmp_path)
+    after = {p.name for p in where.glob("*.parquet")}
+    assert computed == [((changed,), True)]
+    gone, new = {n.split("-")[0] for n in before - after}, {n.split("-")[0] for n in after - before}
+    assert gone == new == {changed, facts.UPPER}
