@@ -12,6 +12,7 @@ import pytest
 from ranpasti import facts
 from ranpasti import indicators as ind
 from ranpasti.config import Config
+from ranpasti.facts import pendampingan
 from ranpasti.regions import load_regions
 from ranpasti.store import Store, ingest
 
@@ -88,10 +89,12 @@ def _fresh(store: Store) -> Store:
     return Store(store.dir, load_regions())
 
 
-def test_parts_together_equal_the_whole_table(store, table):
+@pytest.mark.parametrize("batch_rows", [1, 15_000, 10**9])  # a kabupaten, two, all of the sample's together
+def test_parts_together_equal_the_whole_table(store, table, batch_rows, monkeypatch):
     """Partitioned by kabupaten (national scale): each kabupaten's desa and kecamatan rows, and the upper
     part's kabupaten, provinsi and nasional rows, computed on demand, are the whole table row for row, ranks
-    among a province's kabupaten included."""
+    among a province's kabupaten included, however many kabupaten are computed together."""
+    monkeypatch.setattr(pendampingan, "BATCH_ROWS", batch_rows)
     fresh = _fresh(store)
     parts = [facts.load(fresh, name) for name in [*fresh.kabupaten_codes(), facts.UPPER]]
     assert set(parts[-1]["tingkat"]) == {"kabupaten", "provinsi", "nasional"}

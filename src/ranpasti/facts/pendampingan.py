@@ -28,6 +28,7 @@ from ..store import Store
 LEVELS = ("desa", "kecamatan", "kabupaten", "provinsi", "nasional")
 KABUPATEN_LEVELS = ("desa", "kecamatan")  # in a kabupaten's part
 UPPER_LEVELS = ("kabupaten", "provinsi", "nasional")  # in the upper part
+BATCH_ROWS = 30_000  # desa-month rows computed together (``_batches``): ~4 kabupaten nationally
 UPPER = "atas"  # the upper part's name; a kabupaten's part is named by its code
 COLUMNS = ["tingkat", "kode", "induk", "periode", "indikator", "dasar", "pembilang", "penyebut", "nilai", "target",
            "arah", "sumber_target", "wilayah_target", "capaian_target", "band", "warna", "peringkat",
@@ -97,10 +98,14 @@ def _long(sums: pd.DataFrame) -> pd.DataFrame:
 
 
 def _reach(store: Store, rows: pd.DataFrame, levels: tuple[str, ...] = ("desa", "kecamatan", "kabupaten"),
-           kode: str = "ID") -> pd.DataFrame:
+           kabupaten: list[str] | None = None) -> pd.DataFrame:
     """The year's reach figures (``indicators.annual``'s completeness rule) at ``levels`` (of desa, kecamatan
-    and kabupaten: above, only the monthly average), from the jangkauan rows inside ``kode``."""
-    reach = store.table(ind.REACH_TABLE, kode)
+    and kabupaten: above, only the monthly average), from the jangkauan rows of ``kabupaten`` (default all)."""
+    if kabupaten is None:
+        reach = store.table(ind.REACH_TABLE)
+    else:
+        slices = [store.table(ind.REACH_TABLE, k) for k in kabupaten]
+        reach = pd.concat(slices, ignore_index=True) if slices else store.table(ind.REACH_TABLE).iloc[:0]
     if reach.empty:
         return pd.DataFrame()
     frames = []
@@ -149,12 +154,13 @@ def _columns(rows: pd.DataFrame) -> list[str]:
     return sorted({c for i in ind.PENDAMPINGAN_INDICATORS for c in (i.numerator, i.denominator) if c in rows})
 
 
-def _values(store: Store, rows: pd.DataFrame, levels: tuple[str, ...], kode: str = "ID") -> pd.DataFrame:
+def _values(store: Store, rows: pd.DataFrame, levels: tuple[str, ...],
+            kabupaten: list[str] | None = None) -> pd.DataFrame:
     """The unit × period × indicator figures at ``levels`` of ``rows`` (monthly average, and reach where the
     unit's jangkauan is complete), before targets, parents, ranks and change."""
     values = _long(_sums(rows, _columns(rows), levels))
     reach_levels = tuple(lv for lv in levels if lv in ("desa", "kecamatan", "kabupaten"))
-    reach = _reach(store, rows, reach_levels, kode) if reach_levels else pd.DataFrame()
+    reach = _reach(store, rows, reach_levels, kabupaten) if reach_levels else pd.DataFrame()
     if len(reach):
         values = pd.concat([values, reach[values.columns]], ignore_index=True)
     return values
@@ -183,13 +189,7 @@ def table(store: Store) -> pd.DataFrame:
 
 def kabupaten_part(store: Store, kode: str) -> pd.DataFrame:
     """The desa and kecamatan rows of kabupaten ``kode``, from its rows alone (``store.pendampingan``)."""
-    return _kabupaten_part(store, kode, store.pendampingan(kode))
-
-
-def _kabupaten_part(store: Store, kode: str, rows: pd.DataFrame) -> pd.DataFrame:
-    if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    return _finish(store, _values(store, rows, KABUPATEN_LEVELS, kode))
+    return next(part for _, part in parts(store, [kode], upper=False))
 
 
 def upper_part(store: Store) -> pd.DataFrame:
@@ -197,24 +197,47 @@ def upper_part(store: Store) -> pd.DataFrame:
     return next(part for _, part in parts(store, [], upper=True))
 
 
-def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str, pd.DataFrame]]:
-    """The parts of ``kabupaten`` (each as soon as it is computed, so one is in memory at a time), then the
-    upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once for both.
+def _batches(store: Store, codes: list[str]) -> Iterator[tuple[list[str], pd.DataFrame]]:
+    """``codes``' desa-month rows, a few kabupaten at a time (at least ``BATCH_ROWS`` rows, or the rest): the
+    steps' fixed cost (reach, targets, a frame per level and year) is paid per batch, not per kabupaten,
+    while memory stays bounded by a batch."""
+    batch: list[str] = []
+    frames: list[pd.DataFrame] = []
+    for kode in codes:
+        batch.append(kode)
+        frames.append(store.pendampingan(kode))
+        if sum(len(f) for f in frames) >= BATCH_ROWS:
+            yield batch, pd.concat(frames, ignore_index=True)
+            batch, frames = [], []
+    if batch:
+        yield batch, pd.concat(frames, ignore_index=True)
 
-    The upper part needs every kabupaten: each one's rows are reduced to its own figures and its monthly sums
-    (one row per month); provinces and the nation are summed from those monthly sums (counts: the same sums,
-    exactly), and a kabupaten is ranked among all its province's."""
+
+def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The parts of ``kabupaten`` (a batch's as soon as they are computed, so one batch is in memory at a
+    time), then the upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once.
+
+    A kabupaten's desa and kecamatan are ranked among siblings that all lie in it, so a batch is ranked as
+    well as the whole. The upper part needs every kabupaten: each batch's rows are reduced to its kabupaten's
+    own figures and monthly sums (one row per kabupaten and month); provinces and the nation are summed from
+    those monthly sums (counts: the same sums, exactly), and a kabupaten is ranked among all its province's."""
     wanted = set(kabupaten)
     own, monthly = [], []
-    for kode in store.kabupaten_codes() if upper else sorted(wanted):
-        rows = store.pendampingan(kode)
-        if kode in wanted:
-            yield kode, _kabupaten_part(store, kode, rows)
+    for codes, rows in _batches(store, store.kabupaten_codes() if upper else sorted(wanted)):
+        mine = [k for k in codes if k in wanted]
+        kab = rows["kode_desa"].str.slice(0, CODE_LENGTH["kabupaten"]) if len(rows) else pd.Series(dtype=object)
+        if mine:
+            inside = rows if len(mine) == len(codes) else rows[kab.isin(mine).to_numpy()]
+            done = (_finish(store, _values(store, inside, KABUPATEN_LEVELS, mine)) if len(inside)
+                    else pd.DataFrame(columns=COLUMNS))
+            split = dict(iter(done.groupby(done["kode"].str.slice(0, CODE_LENGTH["kabupaten"]), sort=False)))
+            for k in mine:
+                yield k, split[k].reset_index(drop=True) if k in split else pd.DataFrame(columns=COLUMNS)
         if not upper or rows.empty:
             continue
-        own.append(_values(store, rows, ("kabupaten",), kode))
-        sums = rows[_columns(rows)].astype("float64").groupby(rows["bulan"], sort=True).sum().reset_index()
-        monthly.append(sums.assign(kode_desa=kode))
+        own.append(_values(store, rows, ("kabupaten",), codes))
+        sums = rows[_columns(rows)].astype("float64").groupby([kab.rename("kode_desa"), rows["bulan"]], sort=True)
+        monthly.append(sums.sum().reset_index())
     if not upper:
         return
     if not monthly:
