@@ -86,28 +86,24 @@ def places(value: Any) -> int:
     return max(0, -e) if isinstance(e, int) else 0
 
 
-def _digits(q: Decimal) -> str:
-    """A rounded decimal in Indonesian notation, all its places kept: ``1234.50`` → ``1.234,50``."""
-    text = f"{q:,f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
 def text(q: Decimal) -> str:
-    """A figure already rounded (``shown``, or a difference of shown figures) with all its places: ``89,96``."""
-    return _digits(q)
+    """A figure already rounded (``shown``, ``half_up``, or a difference of shown figures) in Indonesian notation,
+    all its places kept: ``1234.50`` → ``1.234,50``."""
+    written = f"{q:,f}"
+    return written.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def number(value: Any, decimals: int = 0) -> str:
     """``1234.5`` → ``1.234,5``: dot for thousands, comma for decimals, rounded half-up."""
     if is_missing(value):
         return NO_DATA
-    return _digits(half_up(value, decimals))
+    return text(half_up(value, decimals))
 
 
 def percent(value: Any, decimals: int = 1, target: Any = None, direction: str = "naik") -> str:
     """A percentage as every view writes it (``shown``): ``87.48`` → ``87,5%``; ``89.96`` against 90 → ``89,96%``."""
     q = shown(value, target, direction, decimals)
-    return NO_DATA if q is None else f"{_digits(q)}%"
+    return NO_DATA if q is None else f"{text(q)}%"
 
 
 def target(value: Any) -> str:

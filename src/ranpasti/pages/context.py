@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -240,8 +240,7 @@ class Context:
         decided = self._decided(months[0][:4])
         periode = _period(months)
         rows = self._decisions_by_period(months[0][:4]).get(periode, decided.iloc[:0])
-        decidable = {_period(m) for m in _decided_periods(int(months[0][:4]))}
-        if rows.empty and not decided.empty and periode not in decidable:
+        if rows.empty and not decided.empty and periode not in _period_names(int(months[0][:4])):
             raise ValueError(f"periode {periode} tidak diputuskan penyamarannya (disclosure): tambahkan ke "
                              "_decided_periods")
         return rows
@@ -364,9 +363,7 @@ class Context:
 
     def _facts_cover(self, periods: list[str]) -> bool:
         """Whether the facts hold these periods (months, ranges from January, semester 2 of a year)."""
-        years = {p[:4] for p in periods}
-        held = {_period(m) for y in years for m in _decided_periods(int(y))}
-        return set(periods) <= held
+        return all(p in _period_names(int(p[:4])) for p in periods)
 
     def kabupaten_year(self) -> pd.DataFrame:
         """The page's kabupaten as a whole in the page's year, each indicator on its annual basis (``annual``):
@@ -493,6 +490,13 @@ def _decided_periods(tahun: int) -> list[tuple[str, str]]:
     months = [f"{tahun}-{m:02d}" for m in range(1, 13)]
     periods = [(m, m) for m in months] + [(months[0], m) for m in months[1:]]
     return [*periods, (months[6], months[11])]
+
+
+@lru_cache(maxsize=64)
+def _period_names(tahun: int) -> frozenset[str]:
+    """The names of ``_decided_periods(tahun)`` (``2025-03``, ``2025-01..2025-03``): the periods the masking
+    decision covers, which are the periods the facts hold."""
+    return frozenset(_period(m) for m in _decided_periods(tahun))
 
 
 def _parent(kode: str, level: str) -> str:
