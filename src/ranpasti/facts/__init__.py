@@ -3,7 +3,8 @@
 A page used to compute its own figures from the Parquet cache, section by section, so the same kecamatan
 figure was computed again on every page that showed it, and could read differently from page to page. Here
 each indicator is computed vectorised for every unit × period × basis and written as Parquet; pages select
-rows. First slice: the pendampingan indicators (``pendampingan``).
+rows. First slice: the pendampingan indicators (``pendampingan``), with the masking decision of the main
+indicator on its rows (``samar``: made once per kabupaten-year, here, not in every page worker).
 
 Partitioned by kabupaten, because the whole country is tens of millions of rows: one part per kabupaten (its
 desa and kecamatan rows) and one upper part (kabupaten, provinsi, nasional), so the build holds one
@@ -22,9 +23,13 @@ import pandas as pd
 from ..files import sha256_bytes, write_atomically
 from ..fingerprint import code_fingerprint
 from ..store import Store
+from . import samar
 from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, parts, period, table, upper_part
+from .samar import MAIN_INDICATOR, MASKED_BAND
 
-__all__ = ["COLUMNS", "UPPER", "build", "folder", "key", "load", "part_keys", "period", "select", "table"]
+__all__ = ["COLUMNS", "MAIN_INDICATOR", "MASKED_BAND", "UPPER", "build", "folder", "key", "load", "part_keys",
+           "period", "published", "select", "shown", "table"]
+shown = samar.shown
 
 POINTER = "facts.json"  # in the cache folder: which parts the build wrote for this cache's content
 KEPT = 2  # kabupaten parts kept per process: a worker runs one kabupaten's pages one after another
@@ -104,17 +109,18 @@ def load(store: Store, name: str, build_dir: Path | None = None) -> pd.DataFrame
     return _kept(store, name, build_dir)[0]
 
 
-def _kept(store: Store, name: str, build_dir: Path | None = None) -> tuple[pd.DataFrame, dict]:
-    """A part and its split by level and kabupaten, kept per process: the upper part, and the last ``KEPT``
-    kabupaten parts (a worker runs a kabupaten's pages one after another: ``execute._run_order``)."""
-    kept: OrderedDict[str, tuple[pd.DataFrame, dict]] = _memo(store).setdefault("parts", OrderedDict())
+def _kept(store: Store, name: str, build_dir: Path | None = None) -> tuple[pd.DataFrame, dict, dict]:
+    """A part, its split by level and kabupaten, and (filled by ``published``) its audit record by level,
+    kabupaten and period, kept per process: the upper part, and the last ``KEPT`` kabupaten parts (a worker
+    runs a kabupaten's pages one after another: ``execute._run_order``)."""
+    kept: OrderedDict[str, tuple[pd.DataFrame, dict, dict]] = _memo(store).setdefault("parts", OrderedDict())
     if name in kept:
         kept.move_to_end(name)
         return kept[name]
     written = _written(store, build_dir).get(name)
     part = pd.read_parquet(written) if written is not None and written.exists() else _compute(store, name)
     groups = {k: g for k, g in part.groupby([part["tingkat"], part["kode"].str.slice(0, 5)], sort=False)}
-    kept[name] = (part, groups)
+    kept[name] = (part, groups, {})
     if name != UPPER and sum(n != UPPER for n in kept) > KEPT:
         kept.pop(next(n for n in kept if n != UPPER))
     return kept[name]
@@ -140,3 +146,23 @@ def select(store: Store, level: str, scope: str, periods: list[str], basis: str 
     if basis is not None:
         on &= rows["dasar"] == basis
     return rows[on]
+
+
+def published(store: Store, level: str, kabupaten: str, periode: str) -> pd.DataFrame:
+    """The audit's record of kabupaten ``kabupaten``'s main-indicator figures at ``level`` (desa, kecamatan
+    or the kabupaten itself) over ``periode``, as published (masked counts blank; ``samar.published``), with
+    the decision's flags: what ``Context.published_figures`` records of every page. Split by period once
+    per part and kabupaten (a page records a dozen periods)."""
+    _, groups, split = _kept(store, kabupaten if level in KABUPATEN_LEVELS else UPPER)
+    if (level, kabupaten) not in split:
+        rows = groups.get((level, kabupaten))
+        if rows is None:
+            split[(level, kabupaten)] = {}
+        else:
+            record = samar.published(rows[rows["kode"] == kabupaten] if level == "kabupaten" else rows)
+            split[(level, kabupaten)] = dict(iter(record.groupby("periode", sort=False)))
+    found = split[(level, kabupaten)].get(periode)
+    return found if found is not None else _NO_RECORD
+
+
+_NO_RECORD = pd.DataFrame(columns=[*samar.disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])

@@ -24,6 +24,7 @@ import pandas as pd
 from .. import indicators as ind
 from ..regions import CODE_LENGTH, ancestors
 from ..store import Store
+from . import samar
 
 LEVELS = ("desa", "kecamatan", "kabupaten", "provinsi", "nasional")
 KABUPATEN_LEVELS = ("desa", "kecamatan")  # in a kabupaten's part
@@ -32,7 +33,7 @@ BATCH_ROWS = 30_000  # desa-month rows computed together (``_batches``): ~4 kabu
 UPPER = "atas"  # the upper part's name; a kabupaten's part is named by its code
 COLUMNS = ["tingkat", "kode", "induk", "periode", "indikator", "dasar", "pembilang", "penyebut", "nilai", "target",
            "arah", "sumber_target", "wilayah_target", "capaian_target", "band", "warna", "peringkat",
-           "nilai_sebelumnya", "perubahan"]
+           "nilai_sebelumnya", "perubahan", *samar.DECISION]  # the decision: ``samar.attach``
 PARENT = {"desa": "kecamatan", "kecamatan": "kabupaten", "kabupaten": "provinsi", "provinsi": "nasional"}
 
 
@@ -175,7 +176,8 @@ def _finish(store: Store, values: pd.DataFrame) -> pd.DataFrame:
     values["induk"] = _parents(values)
     values["peringkat"] = _rank(values)
     values = _change(values)
-    return values[COLUMNS].sort_values(["tingkat", "kode", "periode", "indikator", "dasar"]).reset_index(drop=True)
+    values = values[COLUMNS[:-len(samar.DECISION)]]  # (``samar.attach`` adds the decision)
+    return values.sort_values(["tingkat", "kode", "periode", "indikator", "dasar"]).reset_index(drop=True)
 
 
 def table(store: Store) -> pd.DataFrame:
@@ -184,7 +186,8 @@ def table(store: Store) -> pd.DataFrame:
     rows = _rows(store)
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
-    return _finish(store, _values(store, rows, LEVELS))
+    values = _values(store, rows, LEVELS)
+    return samar.attach(_finish(store, values), samar.decide(rows, values, samar.rule(store)))
 
 
 def kabupaten_part(store: Store, kode: str) -> pd.DataFrame:
@@ -218,24 +221,32 @@ def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str
     time), then the upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once.
 
     A kabupaten's desa and kecamatan are ranked among siblings that all lie in it, so a batch is ranked as
-    well as the whole. The upper part needs every kabupaten: each batch's rows are reduced to its kabupaten's
-    own figures and monthly sums (one row per kabupaten and month); provinces and the nation are summed from
+    well as the whole; its masking decision (``samar``) is made here too, over its desa, kecamatan and own
+    total, once per kabupaten-year. The upper part needs every kabupaten: each batch's rows are reduced to its
+    kabupaten's own figures and monthly sums (one row per kabupaten and month); provinces and the nation are summed from
     those monthly sums (counts: the same sums, exactly), and a kabupaten is ranked among all its province's."""
     wanted = set(kabupaten)
     own, monthly = [], []
     for codes, rows in _batches(store, store.kabupaten_codes() if upper else sorted(wanted)):
         mine = [k for k in codes if k in wanted]
         kab = rows["kode_desa"].str.slice(0, CODE_LENGTH["kabupaten"]) if len(rows) else pd.Series(dtype=object)
+        everyone = _values(store, rows, ("kabupaten",), codes) if upper and len(rows) else None
         if mine:
-            inside = rows if len(mine) == len(codes) else rows[kab.isin(mine).to_numpy()]
-            done = (_finish(store, _values(store, inside, KABUPATEN_LEVELS, mine)) if len(inside)
-                    else pd.DataFrame(columns=COLUMNS))
+            whole = len(mine) == len(codes)
+            inside = rows if whole else rows[kab.isin(mine).to_numpy()]
+            if len(inside):
+                values = _values(store, inside, KABUPATEN_LEVELS, mine)
+                totals = everyone if whole and everyone is not None else _values(store, inside, ("kabupaten",), mine)
+                decided = samar.decide(inside, pd.concat([values, totals], ignore_index=True), samar.rule(store))
+                done = samar.attach(_finish(store, values), decided)
+            else:
+                done = pd.DataFrame(columns=COLUMNS)
             split = dict(iter(done.groupby(done["kode"].str.slice(0, CODE_LENGTH["kabupaten"]), sort=False)))
             for k in mine:
                 yield k, split[k].reset_index(drop=True) if k in split else pd.DataFrame(columns=COLUMNS)
-        if not upper or rows.empty:
+        if everyone is None:
             continue
-        own.append(_values(store, rows, ("kabupaten",), codes))
+        own.append(everyone)
         sums = rows[_columns(rows)].astype("float64").groupby([kab.rename("kode_desa"), rows["bulan"]], sort=True)
         monthly.append(sums.sum().reset_index())
     if not upper:
@@ -245,7 +256,7 @@ def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str
         return
     cols = sorted(set().union(*(m.columns for m in monthly)) - {"bulan", "kode_desa"})
     above = _long(_sums(pd.concat(monthly, ignore_index=True), cols, ("provinsi", "nasional")))
-    yield UPPER, _finish(store, pd.concat([*own, above], ignore_index=True))
+    yield UPPER, samar.attach(_finish(store, pd.concat([*own, above], ignore_index=True)), None)
 
 
 def _parents(values: pd.DataFrame) -> pd.Series:

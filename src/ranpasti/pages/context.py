@@ -25,8 +25,8 @@ from ..regions import Regions, Unit, ancestor, load_regions
 from ..store import Store, ingest, input_fingerprint
 from ..urls import page_dir, relative
 
-MAIN_INDICATOR = "krs_didampingi"  # what rankings sort by and what privacy masks first
-MASKED_BAND = ("Disamarkan", "#9aa3ad")  # the status of a masked figure: its band would tell its range
+MAIN_INDICATOR = facts.MAIN_INDICATOR  # what rankings sort by and what privacy masks first
+MASKED_BAND = facts.MASKED_BAND  # the status of a masked figure: its band would tell its range
 
 _STORES: dict[tuple, Store] = {}
 
@@ -222,125 +222,29 @@ class Context:
 
     @memoised
     def _capaian_at(self, level: str, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
-        if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
-            whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun), lambda: self._masked(
-                self._compute_capaian(self._kabupaten_rows, level, months, by_month), months, by_month))
+        if self._in_kabupaten:  # selected for the whole kabupaten once, then this unit's rows
+            whole = self._kabupaten_wide(("capaian", level, months, by_month, self.tahun), lambda: (
+                self._compute_capaian(self._kabupaten_rows, level, months, by_month)))
             periods = sorted(set(whole["bulan"])) if by_month and "bulan" in whole else [_period(months)]
             self._served.update((level, m) for m in periods)
             return self._inside(whole)
-        return self._compute_capaian(self.rows, level, months, by_month).assign(samar="")
+        return self._compute_capaian(self.rows, level, months, by_month)
 
     # ------------------------------------------------------------ disclosure control
 
-    def disclosure(self, months: tuple[str, str]) -> pd.DataFrame:
-        """The kabupaten's masking decision for the main indicator over ``months`` (one month, a range or a
-        year; on a year every basis), for its desa, kecamatan and itself: rows of the one decision made for the
-        whole year (``disclosure.decide`` over every month, every range from January, both semesters and the
-        year), which every view of these figures reads. Shared: not to be modified."""
-        decided = self._decided(months[0][:4])
-        periode = _period(months)
-        rows = self._decisions_by_period(months[0][:4]).get(periode, decided.iloc[:0])
-        if rows.empty and not decided.empty and periode not in _period_names(int(months[0][:4])):
-            raise ValueError(f"periode {periode} tidak diputuskan penyamarannya (disclosure): tambahkan ke "
-                             "_decided_periods")
-        return rows
-
-    def _decided(self, year: str) -> pd.DataFrame:
-        """The kabupaten's decision for ``year`` (``_decide``), made once per kabupaten and year."""
-        return self._kabupaten_wide(("disclosure", year), lambda: self._decide(int(year)))
-
-    def _decisions_by_period(self, year: str) -> dict[str, pd.DataFrame]:
-        """``_decided(year)`` split by period once per kabupaten and year: a page looks up a dozen periods,
-        each a filter over the whole year's figures otherwise (~6 ms a page)."""
-        return self._kabupaten_wide(("disclosure by period", year), lambda: dict(
-            iter(self._decided(year).groupby("periode", sort=False))))
-
-    def _published_by_period(self, year: str) -> dict[tuple[str, str], pd.DataFrame]:
-        """``disclosure.masked_view`` of the year's decision, by (period, level), once per kabupaten and year:
-        what ``published_figures`` records of every page (a copy of the whole year per period otherwise,
-        ~20 ms a page)."""
-        return self._kabupaten_wide(("published by period", year), lambda: dict(
-            iter(disclosure.masked_view(self._decided(year)).groupby(["periode", "tingkat"], sort=False))))
-
-    def _decide(self, tahun: int) -> pd.DataFrame:
-        """Every figure of the main indicator the pages may publish for the kabupaten in ``tahun``, decided
-        together: a period over months is the sum of its months, so one decision and one audit cover them."""
-        main = ind.INDICATORS[MAIN_INDICATOR]
-        t = self.config.privacy_min_krs
-        rows = self._kabupaten_rows
-        rows = rows[rows["bulan"].str.startswith(f"{tahun}-")]
-        kab = ancestor(self.kode, "kabupaten")
-        frames = []
-        for months in _decided_periods(tahun):
-            inside = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
-            if inside.empty:
-                continue
-            small_month = inside.loc[(inside[main.denominator] > 0) & (inside[main.denominator] < t),
-                                     "kode_desa"].unique()
-            for level in ("desa", "kecamatan", "kabupaten"):
-                values = ind.capaian(inside, level, by_month=False, indicators=[main]).assign(dasar=ind.BASIS_AVERAGE)
-                if months == (f"{tahun}-01", f"{tahun}-12"):
-                    reach = self.store.table(ind.REACH_TABLE, kab)
-                    annual = ind.annual(inside, reach[reach["tahun"] == tahun], level, indicators=[main])
-                    values = pd.concat([values, annual[annual["dasar"] == ind.BASIS_REACH]], ignore_index=True)
-                values["tingkat"] = level
-                values["induk"] = values["kode"].map(lambda k, lv=level: _parent(k, lv))
-                values["periode"] = _period(months)
-                values["kecil"] = disclosure.small_cells(
-                    values["penyebut"], pd.Series(values["kode"].isin(small_month).to_numpy(), index=values.index),
-                    t) & (level == "desa")
-                frames.append(values)
-        if not frames:
-            return pd.DataFrame(columns=[*disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])
-        figures = pd.concat(frames, ignore_index=True)
-        cells = rows[["kode_desa", "bulan"]].drop_duplicates()
-        return disclosure.decide(figures[disclosure.FIGURE_COLUMNS], self.disclosure_rule, cells)
-
     @property
     def disclosure_rule(self) -> Rule:
-        return Rule(self.config.privacy_min_krs, self.config.privacy_protection)
-
-    def _masked(self, values: pd.DataFrame, months: tuple[str, str], by_month: bool) -> pd.DataFrame:
-        """``values`` with the main indicator's masked figures blanked and labelled (``samar``)."""
-        values = values.copy()
-        values["samar"] = ""
-        if by_month and "bulan" in values:
-            decisions = [self.disclosure((m, m)) for m in sorted(set(values["bulan"]))]
-            decided = pd.concat(decisions, ignore_index=True) if decisions else None
-            period = values["bulan"]
-        else:
-            decided = self.disclosure(months)
-            period = pd.Series(_period(months), index=values.index)
-        if decided is None or not (decided["samar"] != "").any():
-            return values
-        hidden = decided[decided["samar"] != ""]
-        basis = values["dasar"] if "dasar" in values else pd.Series(ind.BASIS_AVERAGE, index=values.index)
-        keys = pd.MultiIndex.from_arrays([values["kode"], period, basis])
-        found = pd.Series(hidden["samar"].to_numpy(), index=pd.MultiIndex.from_frame(
-            hidden[["kode", "periode", "dasar"]]))
-        samar = found.reindex(keys).to_numpy()
-        on = (values["indikator"] == MAIN_INDICATOR).to_numpy() & pd.notna(samar)
-        if not on.any():
-            return values
-        rule = self.disclosure_rule
-        values.loc[on, "samar"] = [rule.label(s, p) for s, p in zip(samar[on], period[on], strict=True)]
-        values.loc[on, ["pembilang", "penyebut", "nilai", "capaian_target"]] = float("nan")
-        values.loc[on, "band"], values.loc[on, "warna"] = MASKED_BAND
-        return values
+        return facts.samar.rule(self.store)
 
     def published_figures(self) -> pd.DataFrame:
         """The main indicator's figures this page read, as published (masked counts blank), with the
         decision's flags: the record the build's disclosure audit reads from every page."""
         if not self._in_kabupaten or not self._served:
             return pd.DataFrame(columns=[*disclosure.FIGURE_COLUMNS, "samar", "bawah", "atas"])
+        kab = ancestor(self.kode, "kabupaten")
         frames = []
         for level, periode in sorted(self._served):
-            start, _, end = periode.partition("..")
-            months = (start, end or start)
-            self.disclosure(months)  # (refuses a period no decision covers)
-            d = self._published_by_period(start[:4]).get((periode, level))
-            if d is None:
-                d = self._decided(start[:4]).iloc[:0]
+            d = facts.published(self.store, level, kab, periode)  # decided in the facts phase (``facts.samar``)
             frames.append(d if level == "kabupaten" else self._inside(d))
         return pd.concat(frames, ignore_index=True)
 
@@ -348,18 +252,24 @@ class Context:
                          by_month: bool) -> pd.DataFrame:
         """The figures at ``level`` over ``months`` (each month when ``by_month``), selected from the facts
         table (``facts``: computed once for the whole cache); computed here only for a period the facts do not
-        hold. Ordered as ``indicators.capaian`` orders them: indicator, then unit (then month)."""
+        hold (and never for a kabupaten's figures, whose masking is decided for the facts' periods only).
+        Ordered as ``indicators.capaian`` orders them: indicator, then unit (then month); the main indicator's
+        masked figures as published (``facts.shown``)."""
         if by_month:
             periods = sorted({m for m in self.store.months() if months[0] <= m <= months[1]})
         else:
             periods = [_period(months)]
         scope = ancestor(self.kode, "kabupaten") if self._in_kabupaten else self.kode
         found = facts.select(self.store, level, scope, periods, ind.BASIS_AVERAGE)
-        if len(found) or not self._facts_cover(periods):
-            return _as_capaian(found, by_month)
+        covered = self._facts_cover(periods)
+        if not covered and self._in_kabupaten and rows["bulan"].str.startswith(months[0][:4]).any():
+            raise ValueError(f"periode {_period(months)} tidak diputuskan penyamarannya (disclosure): tambahkan "
+                             "ke _decided_periods")
+        if len(found) or not covered:
+            return _as_capaian(found, by_month, self.disclosure_rule)
         rows = rows[(rows["bulan"] >= months[0]) & (rows["bulan"] <= months[1])]
         values = ind.capaian(rows, level, by_month=by_month, code_col=self.code_col)
-        return ind.with_target(values, self.targets, self.tahun, self.config)
+        return ind.with_target(values, self.targets, self.tahun, self.config).assign(samar="")
 
     def _facts_cover(self, periods: list[str]) -> bool:
         """Whether the facts hold these periods (months, ranges from January, semester 2 of a year)."""
@@ -372,8 +282,8 @@ class Context:
         kab = ancestor(self.kode, "kabupaten")
         year = (f"{self.tahun}-01", f"{self.tahun}-12")
         self._served.add(("kabupaten", _period(year)))  # recorded for the audit like the page's own figures
-        return self._kabupaten_wide(("annual", "kabupaten", self.tahun), lambda: self._masked(self._compute_annual(
-            self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), "kabupaten", self.tahun), year, False))
+        return self._kabupaten_wide(("annual", "kabupaten", self.tahun), lambda: self._compute_annual(
+            self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), "kabupaten", self.tahun))
 
     def own(self, months: tuple[str, str] | None = None, by_month: bool = False) -> pd.DataFrame:
         """The unit's own capaian rows (see ``capaian``). Shared: not to be modified."""
@@ -396,12 +306,12 @@ class Context:
         if self._in_kabupaten:  # computed for the whole kabupaten once, then this unit's rows
             kab = ancestor(self.kode, "kabupaten")
             year = (f"{tahun}-01", f"{tahun}-12")
-            whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._masked(self._compute_annual(
-                self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun), year, False))
+            whole = self._kabupaten_wide(("annual", level, tahun), lambda: self._compute_annual(
+                self._kabupaten_rows, self.store.table(ind.REACH_TABLE, kab), level, tahun))
             self._served.add((level, _period(year)))
             return self._inside(whole)
         reach = self.store.table(ind.REACH_TABLE, "" if self.level == "nasional" else self.kode)
-        return self._compute_annual(self.rows, reach, level, tahun).assign(samar="")
+        return self._compute_annual(self.rows, reach, level, tahun)
 
     def _compute_annual(self, rows: pd.DataFrame, reach: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
         """A year at ``level`` from the facts table: each unit's reach figure where it has one for the
@@ -412,7 +322,7 @@ class Context:
             year = year[year["dasar"] == ind.BASIS_AVERAGE]  # above a kabupaten: the monthly average only
         # reach sorts before the monthly average ("j" < "r"): the first row of each unit × indicator is its basis
         year = year.sort_values("dasar", kind="stable").drop_duplicates(["kode", "indikator"])
-        return _as_capaian(year, False, keep=["dasar"])
+        return _as_capaian(year, False, self.disclosure_rule, keep=["dasar"])
 
     @property
     @memoised
@@ -466,12 +376,14 @@ class Context:
 
 
 _CAPAIAN = ["kode", "indikator", "pembilang", "penyebut", "nilai", "target", "arah", "sumber_target",
-            "capaian_target", "band", "warna"]
+            "capaian_target", "band", "warna", "samar"]
 _ORDER = {i.key: n for n, i in enumerate(ind.PENDAMPINGAN_INDICATORS)}
 
 
-def _as_capaian(rows: pd.DataFrame, by_month: bool, keep: list[str] | None = None) -> pd.DataFrame:
-    """Facts rows in the shape and order of ``indicators.capaian`` + ``with_target`` (what sections read)."""
+def _as_capaian(rows: pd.DataFrame, by_month: bool, rule: Rule, keep: list[str] | None = None) -> pd.DataFrame:
+    """Facts rows in the shape and order of ``indicators.capaian`` + ``with_target`` (what sections read),
+    masked figures as published (``facts.shown``: ``samar`` the label)."""
+    rows = facts.shown(rows, rule)
     out = rows.rename(columns={"periode": "bulan"}) if by_month else rows
     cols = ["kode", "bulan", *_CAPAIAN[1:]] if by_month else list(_CAPAIAN)
     out = out[cols + (keep or [])].assign(_o=out["indikator"].map(_ORDER))
