@@ -5,12 +5,14 @@ cycle: the two modules cannot be understood, tested or replaced one without the 
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import grimp
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,3 +83,36 @@ def test_the_package_type_checks():
                            "--cache-dir", os.devnull], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Success: no issues found" in proc.stdout
+
+
+RESHAPING = {"groupby", "merge", "pivot", "pivot_table"}  # what a section leaves to the facts (issue 33)
+
+
+def reshaping_calls(source: str) -> list[tuple[int, str]]:
+    """(line, name) of each groupby, merge or pivot in ``source`` (a method, ``pd.merge`` or a bare name):
+    code only, read from the syntax tree, so a comment or a docstring that names one is not counted."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in RESHAPING:
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.Name) and node.id in RESHAPING:
+            found.append((node.lineno, node.id))
+    return found
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("counts = df.groupby('bulan').size()", [(1, "groupby")]),
+    ("wide = pd.merge(a, b)\nw = a.pivot_table(index='k')", [(1, "merge"), (2, "pivot_table")]),
+    ('# a groupby + iloc would be slower\nx = 1  # merge(\n"""pivot"""', []),
+])
+def test_reshaping_finder_reads_code_not_comments(source, expected):
+    assert sorted(reshaping_calls(source)) == expected
+
+
+def test_sections_select_and_format_only():
+    """Issue 33: a section selects rows of the facts and formats them; any grouping, join or pivot is
+    computed in ``ranpasti.facts`` (once per cache, or as a function of the rows the section holds)."""
+    pages = ROOT / "src" / "ranpasti" / "pages"
+    found = sorted(f"{path.name}:{line} {name}" for path in sorted(pages.glob("*.py"))
+                   for line, name in reshaping_calls(path.read_text(encoding="utf-8")))
+    assert not found, f"groupby/merge/pivot in pages/ (move it to ranpasti.facts): {found}"

@@ -23,12 +23,12 @@ import pandas as pd
 from ..files import sha256_bytes, write_atomically
 from ..fingerprint import code_fingerprint
 from ..store import Store
-from . import samar
+from . import audit, lokmin, samar, wide
 from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, parts, period, table, upper_part
 from .samar import MAIN_INDICATOR, MASKED_BAND
 
-__all__ = ["COLUMNS", "MAIN_INDICATOR", "MASKED_BAND", "UPPER", "build", "folder", "key", "load", "part_keys",
-           "period", "published", "select", "shown", "table"]
+__all__ = ["COLUMNS", "MAIN_INDICATOR", "MASKED_BAND", "UPPER", "audit", "build", "folder", "key", "load",
+           "lokmin", "part_keys", "period", "published", "samar", "select", "shown", "table", "wide"]
 shown = samar.shown
 
 POINTER = "facts.json"  # in the cache folder: which parts the build wrote for this cache's content

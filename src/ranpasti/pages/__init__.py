@@ -48,7 +48,7 @@ def published_figures(ctx: Context) -> Section:
 
 
 # Text columns as pandas' ``str`` dtype held in Python objects rather than Arrow arrays, in every process that
-# computes pages. A page filters, joins and pivots hundreds of small frames; on Arrow-backed text each of
+# computes pages. A page filters, joins and reshapes hundreds of small frames; on Arrow-backed text each of
 # those is a pyarrow ``take`` per column (~50 µs of call overhead), on Python-backed text a numpy take. Same
 # dtype, same missing value (NaN), same results (the executed notebooks are byte-identical); a kecamatan page
 # costs ~25% less. Validation (``store``, ``normalize``) works on either and keeps Arrow's speed on big files:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import fmt
 from ..display import Col, Section, Table, render_template
+from ..facts import audit as audit_facts
 from .common import kabupaten_duty, not_provided, source, yearly_rows
 from .context import Context, memoised
 
@@ -36,13 +37,7 @@ def audit_cases(ctx: Context) -> Section:
     year, rows = audit_rows(ctx)
     if year is None:
         return not_provided(ctx, "audit kasus stunting")
-    if "tanggal_diseminasi" not in rows:  # an optional column: a round without one says "belum"
-        rows = rows.assign(tanggal_diseminasi="")
-    rounds = (rows.groupby("putaran", sort=True)
-              .agg(tanggal_audit=("tanggal_audit", "first"), kasus=("kasus_diaudit", "max"),
-                   diseminasi=("tanggal_diseminasi", "first"), rekomendasi=("rekomendasi", "size"),
-                   selesai=("status", lambda s: int((s == "selesai").sum())))
-              .reset_index())
+    rounds = audit_facts.rounds(rows)  # (a round without a dissemination date says "belum")
     rounds["putaran_teks"] = [f"Putaran {n}" for n in rounds["putaran"]]  # a card's title on a phone
     rounds["audit_teks"] = rounds["tanggal_audit"].map(fmt.date)
     rounds["diseminasi_teks"] = [fmt.date(d) if isinstance(d, str) and d else "belum" for d in rounds["diseminasi"]]

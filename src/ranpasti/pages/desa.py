@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import disclosure, fmt
+from .. import disclosure, facts, fmt
 from .. import indicators as ind
 from ..display import Col, Section, Table
 from .context import MAIN_INDICATOR, Context
@@ -17,8 +17,7 @@ def desa_table(ctx: Context) -> Section:
     """Every desa of a kecamatan for the reporting month, non-reporting desa flagged; small counts masked."""
     rep = ind.reported(ctx.rows, ctx.desa_ref, ctx.bulan)
     values = ctx.capaian("desa", (ctx.bulan, ctx.bulan))
-    wide = values.pivot(index="kode", columns="indikator", values=["nilai", "target", "arah"]) if len(values) \
-        else pd.DataFrame(columns=pd.MultiIndex.from_arrays([[], []]))
+    wide = facts.wide.by_indicator(values, ["nilai", "target", "arah"])
     krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode") if len(values) else pd.DataFrame()
     t = ctx.config.privacy_min_krs
     nan = float("nan")

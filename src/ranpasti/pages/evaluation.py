@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import disclosure, fmt
+from .. import disclosure, facts, fmt
 from .. import indicators as ind
 from ..display import Bar, BarTable, Col, Section, Table, render_template
 from ..regions import ancestor
@@ -241,9 +241,8 @@ def _always_average() -> str:
 
 def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "") -> Table:
     values = ctx.annual(level)
-    pivoted = values.pivot(index="kode", columns="indikator", values=["nilai", "warna", "band", "dasar", "target",
-                                                                      "arah"])
-    wide, bands, labels = pivoted["nilai"], pivoted["warna"], pivoted["band"]
+    by_key = facts.wide.by_indicator(values, ["nilai", "warna", "band", "dasar", "target", "arah"])
+    wide, bands, labels = by_key["nilai"], by_key["warna"], by_key["band"]
     kind = "evaluasi" if level == "kecamatan" else None
     if level == "desa" and ctx.level == "kabupaten":  # desa names repeat across kecamatan: name both
         desa = ctx.regions.desa
@@ -258,9 +257,9 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame[i.key] = wide.get(i.key)
         frame[f"warna_{i.key}"] = bands.get(i.key)
         frame[f"band_{i.key}"] = labels.get(i.key)
-        frame[f"target_{i.key}"] = pivoted["target"].get(i.key)
-        frame[f"arah_{i.key}"] = pivoted["arah"].get(i.key)
-    bases = pivoted["dasar"].reindex(frame.index)
+        frame[f"target_{i.key}"] = by_key["target"].get(i.key)
+        frame[f"arah_{i.key}"] = by_key["arah"].get(i.key)
+    bases = by_key["dasar"].reindex(frame.index)
     frame["dasar"] = [_row_basis(b) for b in bases.to_dict("records")]
     masked = values[(values["indikator"] == MAIN_INDICATOR) & (values["samar"] != "")].set_index("kode")["samar"]
     if len(masked):  # the decision every view reads (disclosure), at any level (a kecamatan's own total too)
@@ -366,7 +365,7 @@ def lokmin_followup(ctx: Context) -> Section:
     df = _lokmin_year(ctx)
     if df.empty:
         return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
-    counts = df.groupby(["bulan", "status"]).size().rename("jumlah").reset_index()
+    counts = facts.lokmin.status_per_month(df)
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
     meetings = _lokmin_meetings(ctx, df)
     parts: list = [render_template(
@@ -383,11 +382,7 @@ def lokmin_followup(ctx: Context) -> Section:
                                  f"akhir {ctx.tahun} (lewat tenggat lebih dulu)"))
     elif df["terbuka"].any():
         pending = df[df["terbuka"]]
-        grouped = pending.groupby("masalah").agg(
-            jumlah=("masalah", "size"), lewat=("lewat", "sum"),
-            kecamatan=("kecamatan", lambda s: ", ".join(sorted(set(s)))),
-            penanggung_jawab=("penanggung_jawab", lambda s: ", ".join(sorted({v for v in s if v})))).reset_index()
-        grouped = grouped.sort_values(["lewat", "jumlah"], ascending=False)
+        grouped = facts.lokmin.open_by_problem(pending)
         parts.append(Table(grouped, [Col("masalah", "Masalah"), Col("jumlah", "Belum selesai", "int"),
                                      Col("lewat", "Lewat tenggat", "int"), Col("penanggung_jawab", "Penanggung jawab"),
                                      Col("kecamatan", "Kecamatan")],
@@ -455,7 +450,7 @@ def _lokmin_meetings(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
     else:
         kec = ctx.regions.kecamatan
         codes = sorted(k for k in kec.index if k.startswith(ctx.kode + ".")) if ctx.kode != "ID" else sorted(kec.index)
-    held = df.drop_duplicates(["kode_kecamatan", "tanggal"]).groupby("kode_kecamatan").size()
+    held = facts.lokmin.meetings_held(df)
     out = pd.DataFrame({"kode": codes})
     out["nama"] = out["kode"].map(ctx.child_name if ctx.level != "kecamatan" else lambda _k: ctx.unit.label)
     out["diadakan"] = out["kode"].map(held).fillna(0).astype(int)
@@ -471,10 +466,12 @@ def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _basis_phrase(rows: pd.DataFrame) -> str:
     """The bases of ``rows`` in one phrase: "jangkauan setahun untuk semua indikator", or the basis of fewer
     indicators named with them and the other for the rest."""
-    by = rows.groupby("dasar")["indikator"].agg(list)
+    by: dict[str, list[str]] = {}
+    for basis, key in zip(rows["dasar"], rows["indikator"], strict=True):
+        by.setdefault(basis, []).append(key)
     if len(by) <= 1:
-        return f"{by.index[0] if len(by) else ind.BASIS_AVERAGE} untuk semua indikator"
-    minor, major = sorted(by.index, key=lambda b: (len(by[b]), b))
+        return f"{next(iter(by)) if by else ind.BASIS_AVERAGE} untuk semua indikator"
+    minor, major = sorted(by, key=lambda b: (len(by[b]), b))
     return f"{minor} untuk {_and([ind.label(k) for k in by[minor]])}, {major} untuk indikator lainnya"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, fmt
+from .. import charts, facts, fmt
 from .. import indicators as ind
 from ..display import Bar, BarTable, Chart, Col, Section, Table, render_template
 from ..schema import TABLES
@@ -43,7 +43,7 @@ def trends(ctx: Context) -> Section:
 
 def _trend_description(df: pd.DataFrame, targets: dict) -> str:
     series: dict[str, list[dict]] = {}
-    for r in df[["label", "bulan", "nilai", "arah"]].to_dict("records"):  # plain rows: cheaper than groupby + iloc
+    for r in df[["label", "bulan", "nilai", "arah"]].to_dict("records"):  # plain rows: cheaper than grouping + iloc
         points = series.setdefault(r["label"], [])
         if not fmt.is_missing(r["nilai"]):
             points.append(r)
@@ -74,7 +74,7 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     main = df[df["indikator"] == key].copy()
     main["nama"] = main["kode"].map(names)
     main = main.sort_values("nilai", ascending=False, na_position="last")
-    wide = df.pivot(index="kode", columns="indikator", values=["nilai", "target", "arah"])
+    wide = facts.wide.by_indicator(df, ["nilai", "target", "arah"])
     wide.columns = [k if v == "nilai" else f"{v}_{k}" for v, k in wide.columns]  # each shown on its own target
     main = main.join(wide, on="kode", suffixes=("", "_w"))
     kind = "evaluasi" if ctx.kind == "evaluasi" else "progres"
