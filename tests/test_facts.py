@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import copy_sample_data
 
-from ranpasti import facts
+from ranpasti import disclosure, facts
 from ranpasti import indicators as ind
 from ranpasti.config import Config
 from ranpasti.facts import pendampingan
+from ranpasti.pages.context import open_context
 from ranpasti.regions import load_regions
 from ranpasti.store import Store, ingest
 
@@ -164,3 +166,54 @@ def test_a_changed_kabupaten_rewrites_its_part_and_the_upper_one_only(store, tmp
     assert computed == [((changed,), True)]
     gone, new = {n.split("-")[0] for n in before - after}, {n.split("-")[0] for n in after - before}
     assert gone == new == {changed, facts.UPPER}
+
+
+SMALL_DESA = "16.05.01.2003"  # given 3 families targeted (2 accompanied) in December 2024 below
+MAIN = facts.MAIN_INDICATOR
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Store:
+    """The sample with one small desa-month: what the masking decision is about."""
+    d = copy_sample_data(tmp_path_factory.mktemp("small") / "data")
+    pend = pd.read_csv(d / "pendampingan.csv", dtype=str, keep_default_na=False)
+    at = (pend["kode_desa"] == SMALL_DESA) & (pend["bulan"] == "2024-12")
+    assert at.sum() == 1
+    pend.loc[at, ["krs_sasaran", "krs_didampingi"]] = ["3", "2"]
+    pend.to_csv(d / "pendampingan.csv", index=False)
+    store, _ = ingest(d, d.parent / "cache")
+    return store
+
+
+def test_the_masking_decision_is_on_the_facts_rows_and_pages_only_read_it(small_store, monkeypatch):
+    """Decided once when the kabupaten's part is computed (here on demand, as for a notebook run by hand):
+    the small desa-month is primary ("< 5" on the page), every period of 2024 containing December is masked
+    with it on both bases (a year minus eleven published months would give December back), and another
+    desa of the kecamatan hides it from the kecamatan's total. A page then reads the decision: it never
+    decides (``disclosure.decide`` fails here once the part is computed)."""
+    fresh = _fresh(small_store)
+    fresh.__dict__["_facts_memo"] = {"paths": {}}
+    part = facts.load(fresh, "16.05")
+    main = part[part["indikator"] == MAIN]
+    month = main[(main["kode"] == SMALL_DESA) & (main["periode"] == "2024-12")].iloc[0]
+    assert (month["samar"], bool(month["kecil"]), month["bawah"], month["atas"]) == (disclosure.PRIMARY, True, 1, 4)
+    year = main[(main["kode"] == SMALL_DESA) & (main["periode"] == "2024-01..2024-12")]
+    assert set(year["dasar"]) == {ind.BASIS_AVERAGE, ind.BASIS_REACH} and (year["samar"] != "").all()
+    before = main[(main["kode"] == SMALL_DESA) & (main["periode"] == "2024-01..2024-11")]
+    assert len(before) and (before["samar"] == "").all()  # months before December: nothing to hide
+    december = main[(main["periode"] == "2024-12") & main["kode"].str.startswith("16.05.01.")]
+    assert (december["samar"] == disclosure.COMPLEMENTARY).any()
+    other = part[(part["kode"] == SMALL_DESA) & (part["indikator"] != MAIN)]
+    assert len(other) and (other["samar"] == "").all()  # only the main indicator is masked
+
+    monkeypatch.setattr(disclosure, "decide", lambda *a, **k: pytest.fail("a page decided the masking"))
+    ctx = open_context("16.05.01", bulan="2024-12", store=fresh)
+    desa = ctx.capaian("desa", ("2024-12", "2024-12"))
+    shown = desa[(desa["kode"] == SMALL_DESA) & (desa["indikator"] == MAIN)].iloc[0]
+    assert shown["samar"] == "< 5" and np.isnan(shown["penyebut"]) and np.isnan(shown["nilai"])
+    assert shown["band"] == facts.MASKED_BAND[0]
+    annual = ctx.annual("desa", 2024)
+    assert (annual.loc[(annual["kode"] == SMALL_DESA) & (annual["indikator"] == MAIN), "samar"] == "disamarkan").all()
+    record = ctx.published_figures()
+    mine = record[(record["kode"] == SMALL_DESA) & (record["periode"] == "2024-12")].iloc[0]
+    assert mine["samar"] == disclosure.PRIMARY and np.isnan(mine["penyebut"])  # what the audit reads
