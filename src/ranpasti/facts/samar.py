@@ -80,16 +80,12 @@ def attach(finished: pd.DataFrame, decided: pd.DataFrame | None) -> pd.DataFrame
         return out
     found = decided.set_index(_KEY)[DECISION]
     main = (out["indikator"] == MAIN_INDICATOR).to_numpy()
-    at = found.reindex(pd.MultiIndex.from_frame(out.loc[main, _KEY]))
-    for col in DECISION:
-        filled = at[col].to_numpy()
-        default = DEFAULTS[col]
-        filled = np.where(pd.isna(filled), default, filled) if col != "kecil" else \
-            np.where(pd.isna(filled), False, filled).astype(bool)
-        out.loc[main, col] = filled
+    at = found.reindex(pd.MultiIndex.from_frame(out.loc[main, _KEY]))  # (a row without a decision: shown)
+    out.loc[main, "samar"] = at["samar"].fillna("").to_numpy(dtype=object)
+    out.loc[main, "kecil"] = at["kecil"].fillna(False).to_numpy(dtype=bool)
+    out.loc[main, "bawah"] = at["bawah"].fillna(0.0).to_numpy(dtype="float64")
+    out.loc[main, "atas"] = at["atas"].fillna(np.inf).to_numpy(dtype="float64")
     out["kecil"] = out["kecil"].astype(bool)
-    out["bawah"] = out["bawah"].astype("float64")
-    out["atas"] = out["atas"].astype("float64")
     return out
 
 
