@@ -411,10 +411,6 @@ def _period_names(tahun: int) -> frozenset[str]:
     return frozenset(_period(m) for m in _decided_periods(tahun))
 
 
-def _parent(kode: str, level: str) -> str:
-    return "" if level == "kabupaten" else kode.rsplit(".", 1)[0]
-
-
 def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, kind: str = "progres",
                  data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache", catatan: str = "",
                  store: Store | None = None, tim_evaluasi: str = "", tanggal_evaluasi: str = "",
