@@ -9,8 +9,8 @@ benchmarks, into another folder.
 Values are plausible, not real: coverage grows through each year and from one year to the next, some
 kecamatan lag, a few desa miss a report, and the KRS target is re-based after the August 2024 family census
 (PK-24). The yearly reach (``jangkauan.csv``) is drawn from the monthly reports, and one kecamatan has none.
-Only the published prevalence figures (SSGI/SKI) are real; they are copied from ``shared/domain.md`` with
-their sources.
+Only the published prevalence figures (SSGI/SKI) are real; they are copied from ``prevalensi-terbit.csv``
+and the list below, each with where it was read (``rujukan``).
 """
 
 from __future__ import annotations
@@ -46,32 +46,44 @@ def months_between(first_year: int, last_month: str) -> list[str]:
 
 MONTHS = months_between(FIRST_YEAR, LAST_MONTH)
 
-# Published prevalence (SSGI/SKI), from shared/domain.md with the sources cited there.
+# Published prevalence (SSGI/SKI): every figure of ``prevalensi-terbit.csv`` (next to this script: SSGI 2021 and
+# 2022 for every province and ~200 kabupaten/kota, SKI 2023 and SSGI 2024 where a copy was found, each row with
+# where it was read), then the rows below, read from news pages for the sample's regions and not in that file.
+# "ambigu": the source's figure is unclear; the pages list it but neither draw nor judge it.
+PUBLISHED_FILE = Path(__file__).resolve().parent / "prevalensi-terbit.csv"
 PREVALENSI_PUBLISHED = [
-    # kode, tahun, sumber, prevalensi, keterangan
-    ("ID", 2021, "SSGI", 24.4, "SSGI 2021, Kemenkes; dikutip kompas.com 2024-05-13"),
-    ("ID", 2022, "SSGI", 21.6, "SSGI 2022, Kemenkes; dikutip kompas.com 2024-05-13"),
-    ("ID", 2023, "SKI", 21.5, "SKI 2023, Kemenkes (survei berbeda dari SSGI); kompas.com 2024-05-13"),
-    ("ID", 2024, "SSGI", 19.8, "SSGI 2024, Kemenkes; databoks.katadata.co.id"),
-    ("16", 2021, "SSGI", 24.8, "SSGI 2021; databoks.katadata.co.id"),
-    ("16", 2022, "SSGI", 18.6, "SSGI 2022; databoks.katadata.co.id"),
-    ("16", 2023, "SKI", 20.3, "SKI 2023; detik.com/sumbagsel d-7599058"),
-    ("16", 2024, "SSGI", 15.9, "SSGI 2024; databoks.katadata.co.id (daftar provinsi 2024)"),
-    ("18", 2021, "SSGI", 18.5, "SSGI 2021; databoks.katadata.co.id"),
-    ("18", 2022, "SSGI", 15.2, "SSGI 2022; databoks.katadata.co.id"),
-    ("18", 2023, "SKI", 14.9, "SKI 2023; lampost.co"),
-    ("18", 2024, "SSGI", 15.9, "SSGI 2024; databoks.katadata.co.id (daftar provinsi 2024)"),
-    ("16.05", 2021, "SSGI", 28.3, "SSGI 2021; linggaupos.bacakoran.co 12191 (angka perlu dicek ulang)"),
-    ("16.05", 2022, "SSGI", 25.4, "SSGI 2022; linggaupos.bacakoran.co 12191"),
-    ("16.05", 2023, "SKI", 21.9, "SKI 2023; detik.com/sumbagsel d-7599058"),
-    ("16.06", 2021, "SSGI", 23.0, "SSGI 2021; dinkes.mubakab.go.id/web/detail/356"),
-    ("16.06", 2022, "SSGI", 17.7, "SSGI 2022; regional.kompas.com 2023-04-05"),
-    ("16.06", 2022, "e-PPGBM", 1.58, "e-PPGBM 2022 (data administratif, bukan survei); dinkes.mubakab.go.id"),
-    ("16.06", 2023, "SKI", 16.5, "SKI 2023; detik.com/sumbagsel d-7599058"),
-    ("18.13", 2021, "SSGI", 22.8, "SSGI 2021; radarlampung.disway.id 659416"),
-    ("18.13", 2023, "SKI", 16.1, "SKI 2023; radarlambar.bacakoran.co 31444"),
-    ("18.13", 2024, "SSGI", 19.8, "SSGI 2024; radarlambar.bacakoran.co 31444 (angka ambigu di sumber)"),
+    # kode, tahun, sumber, prevalensi, keterangan, rujukan, status_angka
+    ("ID", 2022, "SSGI", 21.6, "dikutip 2024-05-13", "kompas.com", "terbit"),
+    ("ID", 2023, "SKI", 21.5, "SKI adalah survei lain dari SSGI; dikutip 2024-05-13", "kompas.com", "terbit"),
+    ("16", 2023, "SKI", 20.3, "", "detik.com/sumbagsel d-7599058", "terbit"),
+    ("16", 2024, "SSGI", 15.9, "daftar provinsi 2024", "databoks.katadata.co.id", "terbit"),
+    ("18", 2024, "SSGI", 15.9, "daftar provinsi 2024", "databoks.katadata.co.id", "terbit"),
+    ("16.05", 2021, "SSGI", 28.3, "angka perlu dicek ulang", "linggaupos.bacakoran.co 12191", "ambigu"),
+    ("16.05", 2022, "SSGI", 25.4, "", "linggaupos.bacakoran.co 12191", "terbit"),
+    ("16.05", 2023, "SKI", 21.9, "", "detik.com/sumbagsel d-7599058", "terbit"),
+    ("16.06", 2021, "SSGI", 23.0, "", "dinkes.mubakab.go.id/web/detail/356", "terbit"),
+    ("16.06", 2022, "SSGI", 17.7, "dikutip 2023-04-05", "regional.kompas.com", "terbit"),
+    ("16.06", 2022, "e-PPGBM", 1.58, "data administratif, bukan survei", "dinkes.mubakab.go.id", "terbit"),
+    ("16.06", 2023, "SKI", 16.5, "", "detik.com/sumbagsel d-7599058", "terbit"),
+    ("18.13", 2021, "SSGI", 22.8, "", "radarlampung.disway.id 659416", "terbit"),
+    ("18.13", 2023, "SKI", 16.1, "", "radarlambar.bacakoran.co 31444", "terbit"),
+    ("18.13", 2024, "SSGI", 19.8, "angka ambigu di sumber", "radarlambar.bacakoran.co 31444", "ambigu"),
 ]
+
+
+def published_prevalence() -> pd.DataFrame:
+    """The published figures, in ``prevalensi.csv``'s columns: the file's rows first (where a figure is in both,
+    the values agree and the file names the full address), then the sample's own."""
+    columns = TABLES["prevalensi"].column_names
+    f = pd.read_csv(PUBLISHED_FILE, dtype=str, keep_default_na=False)
+    rows = pd.DataFrame({"kode_wilayah": f["kode_wilayah"], "tahun": f["tahun"].astype(int), "sumber": f["survei"],
+                         "prevalensi": f["prevalensi"].astype(float), "keterangan": f["catatan"],
+                         "rujukan": f["rujukan"], "status_angka": "terbit"})[columns]
+    extra = pd.DataFrame(PREVALENSI_PUBLISHED, columns=columns)
+    key = ["kode_wilayah", "tahun", "sumber"]
+    seen = set(map(tuple, rows[key].itertuples(index=False)))
+    extra = extra[[tuple(k) not in seen for k in extra[key].itertuples(index=False)]]
+    return pd.concat([rows, extra], ignore_index=True)
 
 
 # RAN PASTI's national pendampingan targets end in 2024. A region sets its own for later years (RPJMD/RAD):
@@ -229,15 +241,13 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
     counts["cakupan_layanan"] = _layanan(desa, size[:, 0], effect[:, 0], seed, first_year, last_month).pipe(
         lambda df: (df.to_csv(out / "cakupan_layanan.csv", index=False), len(df))[1])
 
-    prev = pd.DataFrame(PREVALENSI_PUBLISHED, columns=TABLES["prevalensi"].column_names)
-    if scale != "national":
-        prev = prev[prev["kode_wilayah"].map(lambda k: k in ("ID", "16", "18") or k in kabs)]
+    prev = published_prevalence()  # every region's: the national and province pages show them all
     eppgbm = []
     for kec in kec_codes:
         base = rng.uniform(3, 14)
         for year in range(2022, int(last_month[:4])):
             eppgbm.append((kec, year, "e-PPGBM", round(base * (1 - 0.12 * (year - 2022)), 2),
-                           "data contoh (sintetis): angka e-PPGBM kecamatan"))
+                           "data contoh (sintetis): angka e-PPGBM kecamatan", "", "sintetis"))
     prev = pd.concat([prev, pd.DataFrame(eppgbm, columns=prev.columns)], ignore_index=True)
     prev.to_csv(out / "prevalensi.csv", index=False)
     counts["prevalensi"] = len(prev)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import fmt, normalize, privacy
+from . import fmt, normalize, privacy, urls
 
 if TYPE_CHECKING:
     from .config import Config
@@ -84,6 +84,21 @@ class DocumentNumberKind(TextKind):
 
     name = "nomor_dokumen"
     document = True
+
+
+class RujukanKind(TextKind):
+    """Where a published figure was read (``prevalensi.csv``): web addresses or names of sources, several
+    separated by ``|``. Shown on public pages, an address as a link: so a part naming any scheme but
+    http(s) (``javascript:``, ``data:``) or a broken address is refused here, never published."""
+
+    name = "rujukan"
+
+    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+        bad = values.map(lambda v: isinstance(v, str) and any(urls.unsafe_address(p) for p in urls.source_parts(v)))
+        if bad.any():
+            ctx.report.error_cells(ctx.name, column.name, ctx.rows[bad], values[bad],
+                                   "alamat rujukan harus alamat web utuh yang diawali https:// atau http:// "
+                                   "(tanpa spasi), atau nama sumber tanpa alamat; pisahkan beberapa sumber dengan |.")
 
 
 LEVEL_NAMES = {"provinsi": "provinsi", "kabupaten": "kabupaten/kota", "kecamatan": "kecamatan", "desa": "desa"}
@@ -319,6 +334,7 @@ KINDS: dict[str, Kind] = {
     "indikator": IndikatorKind(),
     "text": TextKind(),
     "nomor_dokumen": DocumentNumberKind(),
+    "rujukan": RujukanKind(),
 }
 
 

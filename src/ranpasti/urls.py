@@ -14,6 +14,7 @@ between pages are always relative, so the site works from any sub-path (GitHub P
 from __future__ import annotations
 
 import posixpath
+import re
 
 from .regions import Regions, level_of
 
@@ -40,3 +41,40 @@ def root_prefix(page: str) -> str:
     """``../..`` style prefix from a page folder back to the site root ('' at the root)."""
     depth = page.strip("/").count("/") + 1 if page.strip("/") else 0
     return "/".join([".."] * depth)
+
+
+# ------------------------------------------------------------------ addresses from the inputs
+
+# An address read from an input file (``prevalensi.csv``'s ``rujukan``) becomes a link only when it is a whole
+# web address: http(s), a host of letters, digits, dots and hyphens, then no space, quote or angle bracket.
+# Anything else is shown as text (escaped): a ``javascript:`` or ``data:`` address must never reach an href.
+_WEB_ADDRESS = re.compile(r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+SOURCE_SEPARATOR = "|"
+
+
+def web_address(text: str) -> str | None:
+    """``text`` as a link target when it is a whole http(s) address, else None (then it is shown as text)."""
+    text = text.strip()
+    return text if _WEB_ADDRESS.fullmatch(text) else None
+
+
+def unsafe_address(text: str) -> bool:
+    """A part of a ``rujukan`` cell that names a scheme other than http(s) (``javascript:``, ``data:``,
+    ``file:``), or an http(s) address that is not a whole one: refused at validation, so a page never has
+    to decide what such a text means. Plain words ("GitHub owner/name@commit:path") are fine."""
+    m = _SCHEME.match(text)
+    if not m:
+        return False
+    return m.group(1).lower() not in ("http", "https") or web_address(text) is None
+
+
+def source_parts(text: str) -> list[str]:
+    """The sources of one ``rujukan`` cell (several where copies agree, separated by ``|``)."""
+    return [part.strip() for part in str(text).split(SOURCE_SEPARATOR) if part.strip()]
+
+
+def site_of(address: str) -> str:
+    """The host of a web address without ``www.``, what a credit line names (``databoks.katadata.co.id``)."""
+    host = address.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return host.removeprefix("www.")
