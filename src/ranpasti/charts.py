@@ -187,23 +187,25 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
 
 
 @lru_cache(maxsize=256)
-def _prevalence(wilayah: tuple[str, ...], series_break: bool, has_target: bool, title: str) -> dict:
+def _prevalence(wilayah: tuple[str, ...], years: tuple[str, ...], series_break: bool, has_target: bool,
+                target_name: str, title: str) -> dict:
     color = alt.Color("wilayah:N", title="Wilayah",
                       scale=alt.Scale(domain=list(wilayah), range=list(PALETTE[: len(wilayah)])))
-    x = alt.X("tahun_s:O", title="Tahun", axis=alt.Axis(labelAngle=0))
+    # every year from the first survey to the page's, a year without a survey an empty column (not skipped)
+    x = alt.X("tahun_s:O", title="Tahun", scale=alt.Scale(domain=list(years)), axis=alt.Axis(labelAngle=0))
     base = alt.Chart(MAIN).encode(x=x, y=alt.Y("prevalensi:Q", title="Prevalensi stunting (%)"), color=color)
-    lines = base.mark_line(strokeWidth=2).encode(detail="wilayah:N")
+    # one line per region and survey: SSGI years joined, SKI 2023 (another survey) a point of its own
+    lines = base.mark_line(strokeWidth=2).encode(detail="seri:N")
     points = base.mark_point(size=90, filled=True).encode(
         # above the plot, in one line: beside the region legend under it, the labels collided at 360 px
         shape=alt.Shape("sumber:N", title="Sumber", legend=alt.Legend(orient="top", direction="horizontal")),
         tooltip=[alt.Tooltip("wilayah:N", title="Wilayah"), alt.Tooltip("tahun_s:N", title="Tahun"),
                  alt.Tooltip("sumber:N", title="Sumber"), alt.Tooltip("teks:N", title="Prevalensi")])
     layers = [lines, points]
-    if has_target:  # the national target of each year drawn in the chart, as its caption says
+    if has_target:  # each year's target a mark of its own, never a line: a target is set for its year
         target = alt.Chart(alt.NamedData("target")).encode(x=x, y="target:Q")
-        layers.append(target.mark_line(strokeDash=[6, 4], color="#111827", strokeWidth=1.5))
-        layers.append(target.mark_point(shape="stroke", size=120, color="#111827").encode(
-            tooltip=[alt.Tooltip("tahun_s:N", title="Tahun"), alt.Tooltip("teks:N", title="Target nasional")]))
+        layers.append(target.mark_tick(color="#111827", thickness=2, size=22).encode(
+            tooltip=[alt.Tooltip("tahun_s:N", title="Tahun"), alt.Tooltip("teks:N", title=target_name)]))
     if series_break:  # a dotted rule at 2023, named at the foot of the chart, clear of the lines above
         rule = alt.Chart(EXTRA).encode(x="tahun_s:O")
         layers.append(rule.mark_rule(strokeDash=[2, 3], color="#6b7280"))
@@ -212,17 +214,24 @@ def _prevalence(wilayah: tuple[str, ...], series_break: bool, has_target: bool, 
     return _spec(alt.layer(*layers), 260, title)
 
 
-def prevalence(df: pd.DataFrame, title: str, targets: dict[int, float] | None = None) -> dict:
-    """Prevalence over time per wilayah; survey source as point shape, the SSGI→SKI 2023 break marked, the
-    national target of each year shown (``targets``: year → %, the years to draw), as a dashed black line."""
+def prevalence(df: pd.DataFrame, title: str, targets: dict[int, float] | None = None,
+               years: tuple[int, ...] = (), target_name: str = "Target nasional") -> dict:
+    """Prevalence over time per wilayah: survey source as point shape, one line per region and survey (SKI
+    2023, another survey, is not joined to SSGI), the 2023 change of survey marked, and each year's target
+    (``targets``: year → %) as a short black bar at that year, so a target set lower or higher by a new plan
+    never reads as a line rising or falling. ``years``: the axis (empty: the years of ``df``). ``df`` holds
+    only what may be drawn as fact (an uncertain copy is left out by the caller)."""
     d = df[["wilayah", "tahun", "sumber", "prevalensi"]].copy()
     d["wilayah"] = d["wilayah"].map(lambda w: fit(w, LEGEND_CHARS))
     d["teks"] = d["prevalensi"].map(fmt.percent)
     d["tahun_s"] = d["tahun"].astype(str)
+    d["seri"] = d["wilayah"] + " · " + d["sumber"]
+    axis = tuple(str(y) for y in sorted(set(years) | set(d["tahun"].astype(int))))
     series_break = "2023" in set(d["tahun_s"]) and bool((d["sumber"] == "SKI").any())
-    brk = pd.DataFrame({"tahun_s": ["2023"], "teks": ["ganti survei"]}) if series_break else None
+    brk = pd.DataFrame({"tahun_s": ["2023"], "teks": ["SKI: survei lain"]}) if series_break else None
     tdf = pd.DataFrame([{"tahun_s": str(y), "target": v, "teks": fmt.target(v)}
                         for y, v in sorted((targets or {}).items())])
-    spec = _bind(_prevalence(tuple(dict.fromkeys(d["wilayah"])), series_break, not tdf.empty, title), d, brk)
+    spec = _bind(_prevalence(tuple(dict.fromkeys(d["wilayah"])), axis, series_break, not tdf.empty, target_name,
+                             title), d, brk)
     spec["datasets"]["target"] = records(tdf)
     return spec

@@ -128,7 +128,9 @@ class Figures(Rich):
 class Col:
     key: str
     header: str
-    kind: str = "text"  # text | int | pct | target | num | change (signed) | band | bool | link | pctband
+    # text | int | pct | target | num | change (signed) | band | bool | link | pctband | links (a sequence of
+    # (text, href or None): words and links in one cell, e.g. a source credit naming several pages)
+    kind: str = "text"
     decimals: int = 1
     download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)
     # a percentage (pct, pctband) is shown against its own target (``fmt.shown``): the column of the frame
@@ -185,6 +187,8 @@ def _download_value(value: Any, kind: str, decimals: int, target: Any = None, di
         return "ya" if value else "tidak"
     if kind == "link":
         return value[0]
+    if kind == "links":  # the addresses themselves: a download has no link text to click
+        return "".join(href or text for text, href in value)
     return value
 
 
@@ -218,11 +222,13 @@ class Table(Rich):
             for c in self.cols:
                 v = r[c.key]
                 cell = {"kind": c.kind, "text": "", "band": False, "href": None, "color": None, "title": "",
-                        "bar": None}
+                        "bar": None, "parts": None}
                 if c.kind == "band":
                     cell.update(text=str(v), band=True, color=r.get("warna", "#5c6370"))
                 elif c.kind == "link":
                     cell.update(text=v[0], href=v[1])
+                elif c.kind == "links":
+                    cell["parts"] = list(v)
                 elif c.kind == "pctband":
                     color = r.get(f"warna_{c.key}")
                     cell.update(text=cell_text(v, "pct", c.decimals, *c.rule(r)),

@@ -8,8 +8,9 @@ the same on every page, and tests can call these functions directly. Markup is i
 
 Modules, by concern: ``context`` (the data a page reads, memoised once per page), ``common`` (header,
 cards, data notes: on every page), ``progress`` (monthly progress pages), ``evaluation`` (December
-evaluation pages), ``desa`` (the desa table and its privacy suppression). Notebooks use this package's
-names (``from ranpasti import pages as p``), re-exported here.
+evaluation pages), ``desa`` (the desa table and its privacy suppression), ``prevalence`` (published
+survey figures against each year's target). Notebooks use this package's names (``from ranpasti import pages
+as p``), re-exported here.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from .evaluation import (
     summary,
 )
 from .maps import area_map
-from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, prevalence, trends
+from .prevalence import prevalence
+from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, trends
 from .services import service_coverage
 from .tpps import tpps
 

@@ -168,48 +168,6 @@ def krs_profile(ctx: Context) -> Section:
     return Section(summary, t1, t2)
 
 
-def prevalence(ctx: Context) -> Section:
-    """Stunting prevalence of the unit and the units above it, source labelled, e-PPGBM kept apart."""
-    prev = ctx.store.table("prevalensi")
-    chain = ["ID", *[u.kode for u in ctx.regions.lineage(ctx.kode)]] if ctx.level != "nasional" else ["ID"]
-    names = {k: ("Indonesia" if k == "ID" else ctx.regions.unit(k).label) for k in chain}
-    d = prev[prev["kode_wilayah"].isin(chain) & (prev["tahun"] <= ctx.tahun)].copy()
-    if d.empty:
-        return Section(empty("Prevalensi stunting: tidak ada data untuk wilayah ini."))
-    d["wilayah"] = d["kode_wilayah"].map(names)
-    d = d.sort_values(["kode_wilayah", "tahun"])
-    survey = d[d["sumber"].isin(["SSGI", "SKI"])]
-    admin = d[d["sumber"] == "e-PPGBM"]
-    out = Section()
-    table = Table(d, [Col("wilayah", "Wilayah"), Col("tahun", "Tahun"), Col("sumber", "Sumber"),
-                      Col("prevalensi", "Prevalensi (%)", "num"), Col("keterangan", "Keterangan sumber")],
-                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber survei")
-    if not survey.empty:
-        t = ctx.targets
-        t = t[(t["indikator"] == "prevalensi_stunting") & (t["kode_wilayah"] == "ID")]
-        first = int(survey["tahun"].min())  # from the first survey to the page's year, which may have none yet
-        targets = {int(y): float(v) for y, v in zip(t["tahun"], t["target"], strict=True)
-                   if first <= int(y) <= ctx.tahun}
-        shown = sorted(targets)
-        said = ("Garis hitam putus-putus: target nasional tiap tahun ("
-                + "; ".join(f"{y}: {fmt.target(targets[y])}" for y in shown) + "). ") if shown else ""
-        out.append(Chart(charts.prevalence(survey, "Prevalensi stunting balita (survei)", targets), name="prevalensi",
-                         title="Prevalensi stunting balita (survei SSGI/SKI)",
-                         description=f"{said}SKI 2023 adalah survei yang berbeda dari SSGI; garis titik-titik "
-                                     "di 2023 menandai pergantian survei, jadi angka sebelum dan sesudahnya tidak "
-                                     "sepenuhnya sebanding.",
-                         key=("garis hitam putus-putus: target nasional; " if shown else "")
-                         + "garis titik-titik di 2023: ganti survei (SSGI ke SKI)",
-                         table=table))
-    else:
-        out.append(table)
-    if not admin.empty:
-        out.append(render_template("sections/eppgbm_note.html.j2",
-                               rows="; ".join(f"{r.wilayah} {r.tahun}: {fmt.percent(r.prevalensi, 2)}"
-                                              for r in admin.itertuples())))
-    return out
-
-
 def kampung_kb(ctx: Context) -> Section:
     """Kampung KB coverage: desa with a Kampung KB ÷ all desa, per child unit where there are children."""
     if ctx.child_level in ("kecamatan", "kabupaten"):
