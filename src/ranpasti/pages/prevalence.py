@@ -201,21 +201,53 @@ def _chart(ctx: Context, d: pd.DataFrame, names: dict[str, str], by_year: pd.Dat
 
 
 def _regions(ctx: Context, prev: pd.DataFrame) -> list:
-    """The provinces (national page) or the province and its kabupaten/kota (province page) side by side,
-    every survey a column, and in words which have no published figure."""
-    if ctx.level == "nasional":
-        codes, what, head = list(ctx.regions.provinsi.index), "provinsi", "Provinsi"
-    else:
-        codes, what, head = [ctx.kode, *ctx.regions.children(ctx.kode).index], "kabupaten/kota", "Wilayah"
-    wide = fp.by_region(prev, codes, ctx.tahun)
+    """The provinces (national page), or the province and those of its kabupaten/kota with a published figure
+    (province page: most have none, named in a sentence instead of rows of dashes), side by side with every
+    survey a column, and in words which have no published figure for which survey."""
     labels = [fp.survey_label(y, n) for y, n in fp.surveys(prev) if y <= ctx.tahun]
     if not labels:
         return []
+    said = []
+    if ctx.level == "nasional":
+        what, head = "provinsi", "Provinsi"
+        units = list(ctx.regions.provinsi.index)
+        wide = fp.by_region(prev, units, ctx.tahun)
+    else:
+        what, head = "kabupaten/kota", "Wilayah"
+        children = list(ctx.regions.children(ctx.kode).index)
+        wide = fp.by_region(prev, [ctx.kode, *children], ctx.tahun)
+        none = [k for k, n in zip(wide["kode"], wide[labels].notna().sum(axis=1), strict=True)
+                if k != ctx.kode and n == 0]
+        units = [k for k in children if k not in none]
+        wide = wide[~wide["kode"].isin(none)]
+        if none:
+            said.append(f"Tidak ada angka terbit sama sekali untuk {len(none)} dari {len(children)} {what} di "
+                        f"provinsi ini ({_names(ctx, none) if len(none) <= 2 * LISTED else 'tidak dicantumkan'}); "
+                        "mereka tidak ada di tabel.")
+    by_who: dict[str, list[str]] = {}
+    for label, without in fp.missing(wide[wide["kode"].isin(units)], labels).items():
+        if not without:
+            continue
+        if len(without) == len(units) and len(units) > 2:
+            who = f"semua {len(units)} {what}" if ctx.level == "nasional" else f"semua {what} itu"
+        elif len(without) <= LISTED:
+            who = _names(ctx, without)
+        elif len(units) - len(without) <= LISTED:
+            who = f"semua {what} kecuali {_names(ctx, [k for k in units if k not in without])}"
+        else:
+            who = f"{len(without)} dari {len(units)} {what} (tanda {MISSING} di tabel)"
+        by_who.setdefault(who, []).append(label)
+    if by_who:
+        clauses = [f"untuk {who} pada {_and(found)}" for who, found in by_who.items()]
+        said.append("Tidak ada angka terbit " + "; ".join(clauses) + ".")
+    elif units:
+        said.append(f"Setiap {what} di tabel punya angka terbit untuk setiap survei.")
     t = wide.copy()
     t["nama"] = [ctx.regions.unit(k).nama if ctx.level == "nasional" else _name(ctx, k) for k in t["kode"]]
     for label in labels:
-        t[label] = [MISSING if math.isnan(v) else fmt.percent(v) for v in t[label]]
-    t["catatan"] = [", ".join(x for x in (w, f"angka ambigu: {a}" if a else "") if x)
+        t[label] = [MISSING if math.isnan(v) else fmt.percent(v) + (" (ambigu)" if label in a.split(", ") else "")
+                    for v, a in zip(t[label], t["ambigu"], strict=True)]
+    t["catatan"] = [", ".join(x for x in (w, f"angka ambigu di sumbernya: {a}" if a else "") if x)
                     for w, a in zip(t["catatan_wilayah"], t["ambigu"], strict=True)]
     table = Table(t, [Col("nama", head), *[Col(label, label) for label in labels], Col("catatan", "Catatan")],
                   name="prevalensi-wilayah",
@@ -223,28 +255,15 @@ def _regions(ctx: Context, prev: pd.DataFrame) -> list:
                   note=f"{MISSING}: tidak ada angka terbit yang ditemukan untuk survei itu. SKI 2023 adalah survei "
                        "lain dari SSGI. Sumber: SSGI/SKI, Kemenkes, lewat halaman yang disebut di data "
                        "(kolom rujukan prevalensi.csv).")
-    units = [k for k in codes if ctx.level == "nasional" or k != ctx.kode]
-    said = []
-    for label, without in fp.missing(wide[wide["kode"].isin(units)], labels).items():
-        if not without:
-            continue
-        if len(without) == len(units):
-            who = f"semua {len(units)} {what}"
-        elif len(without) <= LISTED:
-            who = _names(ctx, without)
-        elif len(units) - len(without) <= LISTED:
-            who = f"semua {what} kecuali {_names(ctx, [k for k in units if k not in without])}"
-        else:
-            who = f"{len(without)} dari {len(units)} {what} (tanda {MISSING} di tabel)"
-        said.append(f"tidak ada angka terbit untuk {who} pada {label}")
-    words = ("; ".join(said)[:1].upper() + "; ".join(said)[1:] + ".") if said else \
-        f"Setiap {what} punya angka terbit untuk setiap survei."
-    return [render_template("sections/prevalence_lead.html.j2", lead=words, notes=[]), table]
+    return [render_template("sections/prevalence_lead.html.j2", lead=said[0], notes=said[1:]), table]
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]
 
 
 def _names(ctx: Context, codes: list[str]) -> str:
-    names = [ctx.regions.unit(k).nama for k in codes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
+    return _and([ctx.regions.unit(k).nama for k in codes])
 
 
 def _text(value: object) -> str:
