@@ -21,9 +21,10 @@ evaluasi      prevalensi, semester,         ``prevalence``
 
 The two that stay are the two that are lines over time, which no table says as well: the monthly capaian
 of every indicator against its target (nine series of up to twelve months) and the prevalence surveys over
-the years with the change of survey and the national targets. Every other chart was bars of a handful of
-figures that the page printed in a table anyway; those are now the table itself with a bar in the cell
-(``display.BarTable``: CSS widths, no script, nothing to draw at build time), which reads better on a
+the years with the change of survey and each year's target (a mark per year, never a line: a target is set
+for its year). Every other chart was bars of a handful of figures that the page printed in a table anyway;
+those are now the table itself with a bar in the cell (``display.BarTable``: CSS widths, no script, nothing
+to draw at build time), which reads better on a
 phone, prints, and is read out by a screen reader as the numbers it shows: the KRS factors and welfare
 deciles, the two semesters, the Lokmin follow-ups per month by status, and the ranking of the children
 (now the bars of the comparison table, whose rows, names and statuses it repeated beside the map).
