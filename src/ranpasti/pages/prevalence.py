@@ -146,7 +146,7 @@ def _series_table(name: str, by_year: pd.DataFrame) -> Table:
                                                                        strict=True)]
     t["rujukan_sumber"] = [_credit(s, y, r, a) if s and a else (("", None),) for s, y, r, a in
                            zip(t["sumber"], t["tahun"], t["rujukan"], t["status_angka"], strict=True)]
-    return Table(t, [Col("tahun", "Tahun"), Col("survei", "Survei"), Col("angka", "Prevalensi"),
+    return Table(t, [Col("tahun", "Tahun"), Col("survei", "Survei"), Col("angka", "Prevalensi", download="prevalensi"),
                      Col("target", "Target tahun itu", "target"), Col("status", "Penilaian"),
                      Col("sumber_target", "Sumber target"), Col("rujukan_sumber", "Sumber angka", "links"),
                      Col("catatan", "Catatan")],
@@ -160,14 +160,17 @@ def _figures_table(d: pd.DataFrame, names: dict[str, str]) -> Table:
     """Every figure of the unit and the units above, with its source: the chart's numbers and more."""
     t = d.sort_values(["kode_wilayah", "tahun", "sumber"]).copy()
     t["wilayah"] = t["kode_wilayah"].map(names)
-    t["catatan"] = [", ".join(x for x in (_text(k), fp.split_note(w, int(y))) if x)
-                    for k, w, y in zip(_column(t, "keterangan"), t["kode_wilayah"], t["tahun"], strict=True)]
+    t["catatan"] = [", ".join(x for x in (_text(k), fp.split_note(w, int(y)),
+                                          "angka ambigu: tidak digambar, tidak dinilai" if a == fp.UNCERTAIN else "")
+                              if x)
+                    for k, w, y, a in zip(_column(t, "keterangan"), t["kode_wilayah"], t["tahun"], t["status_angka"],
+                                          strict=True)]
     t["angka"] = [f"{fmt.number(v, 2 if s == 'e-PPGBM' else 1)}" + (" (ambigu)" if a == fp.UNCERTAIN else "")
                   for v, s, a in zip(t["prevalensi"], t["sumber"], t["status_angka"], strict=True)]
     t["rujukan_sumber"] = [_credit(s, int(y), _text(r), a) for s, y, r, a in
                            zip(t["sumber"], t["tahun"], _column(t, "rujukan"), t["status_angka"], strict=True)]
     return Table(t, [Col("wilayah", "Wilayah"), Col("tahun", "Tahun"), Col("sumber", "Sumber"),
-                     Col("angka", "Prevalensi (%)"), Col("rujukan_sumber", "Rujukan", "links"),
+                     Col("angka", "Prevalensi (%)", download="prevalensi"), Col("rujukan_sumber", "Rujukan", "links"),
                      Col("catatan", "Catatan")],
                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber, dengan rujukannya")
 
@@ -244,12 +247,15 @@ def _regions(ctx: Context, prev: pd.DataFrame) -> list:
         said.append(f"Setiap {what} di tabel punya angka terbit untuk setiap survei.")
     t = wide.copy()
     t["nama"] = [ctx.regions.unit(k).nama if ctx.level == "nasional" else _name(ctx, k) for k in t["kode"]]
-    for label in labels:
+    for label in labels:  # the figure as published for the downloads, in words and marks for the page
+        t[f"{label} (angka)"] = t[label]
         t[label] = [MISSING if math.isnan(v) else fmt.percent(v) + (" (ambigu)" if label in a.split(", ") else "")
                     for v, a in zip(t[label], t["ambigu"], strict=True)]
     t["catatan"] = [", ".join(x for x in (w, f"angka ambigu di sumbernya: {a}" if a else "") if x)
                     for w, a in zip(t["catatan_wilayah"], t["ambigu"], strict=True)]
-    table = Table(t, [Col("nama", head), *[Col(label, label) for label in labels], Col("catatan", "Catatan")],
+    cols = [Col("nama", head), *[Col(label, label, download=f"{label} (angka)") for label in labels],
+            Col("catatan", "Catatan")]
+    table = Table(t, cols,
                   name="prevalensi-wilayah",
                   caption=f"Prevalensi stunting balita per {what} menurut survei (angka terbit)",
                   note=f"{MISSING}: tidak ada angka terbit yang ditemukan untuk survei itu. SKI 2023 adalah survei "
