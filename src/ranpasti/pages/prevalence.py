@@ -146,7 +146,8 @@ def _series_table(name: str, by_year: pd.DataFrame) -> Table:
                                                                        strict=True)]
     t["rujukan_sumber"] = [_credit(s, y, r, a) if s and a else (("", None),) for s, y, r, a in
                            zip(t["sumber"], t["tahun"], t["rujukan"], t["status_angka"], strict=True)]
-    return Table(t, [Col("tahun", "Tahun"), Col("survei", "Survei"), Col("angka", "Prevalensi", download="prevalensi"),
+    return Table(t, [Col("tahun", "Tahun"), Col("survei", "Survei"),
+                     Col("angka", "Prevalensi", "num", download="prevalensi"),
                      Col("target", "Target tahun itu", "target"), Col("status", "Penilaian"),
                      Col("sumber_target", "Sumber target"), Col("rujukan_sumber", "Sumber angka", "links"),
                      Col("catatan", "Catatan")],
@@ -170,7 +171,8 @@ def _figures_table(d: pd.DataFrame, names: dict[str, str]) -> Table:
     t["rujukan_sumber"] = [_credit(s, int(y), _text(r), a) for s, y, r, a in
                            zip(t["sumber"], t["tahun"], _column(t, "rujukan"), t["status_angka"], strict=True)]
     return Table(t, [Col("wilayah", "Wilayah"), Col("tahun", "Tahun"), Col("sumber", "Sumber"),
-                     Col("angka", "Prevalensi (%)", download="prevalensi"), Col("rujukan_sumber", "Rujukan", "links"),
+                     Col("angka", "Prevalensi (%)", "num", 2, download="prevalensi"),  # e-PPGBM has two places
+                     Col("rujukan_sumber", "Rujukan", "links"),
                      Col("catatan", "Catatan")],
                  name="prevalensi", caption="Prevalensi stunting balita menurut sumber, dengan rujukannya")
 
@@ -253,7 +255,7 @@ def _regions(ctx: Context, prev: pd.DataFrame) -> list:
                     for v, a in zip(t[label], t["ambigu"], strict=True)]
     t["catatan"] = [", ".join(x for x in (w, f"angka ambigu di sumbernya: {a}" if a else "") if x)
                     for w, a in zip(t["catatan_wilayah"], t["ambigu"], strict=True)]
-    cols = [Col("nama", head), *[Col(label, label, download=f"{label} (angka)") for label in labels],
+    cols = [Col("nama", head), *[Col(label, label, "num", download=f"{label} (angka)") for label in labels],
             Col("catatan", "Catatan")]
     table = Table(t, cols,
                   name="prevalensi-wilayah",
