@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import test_site
 import vl_convert
 from conftest import copy_sample_data, refused_cells, section_text, validate_folder
 
@@ -21,6 +22,7 @@ from ranpasti.facts import prevalensi as fp
 from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
+browser, page, server = test_site.browser, test_site.page, test_site.server  # the browser at 360 px
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +174,29 @@ def test_an_old_prevalence_file_without_the_new_columns_stays_valid(tmp_path):
     words = section_text(section(cache, "16", bulan="2024-12"))
     assert "menurut SSGI 2024: 15,9%, target nasional 2024 14%: belum tercapai." in words
     assert "(ambigu)" not in words  # nothing said uncertain that the file did not say
+
+
+@pytest.mark.browser
+def test_the_province_prevalence_reads_on_a_phone(page, server):
+    """At 360 px: the sources, the series and the regions' table fit the screen (a long address wraps), the
+    chart's image is drawn, and a source is a link to where the figure was read."""
+    page.goto(server + "provinsi-sumatera-selatan/")
+    img = page.locator('img[src="prevalensi.svg"]')
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('img[src=\"prevalensi.svg\"]').naturalWidth > 0")
+    seen = page.evaluate("""() => {
+      const out = [];
+      for (const name of ['prevalensi-tahunan', 'prevalensi-wilayah']) {
+        const table = document.querySelector(`table[data-table="${name}"]`);
+        for (const cell of table.querySelectorAll('tbody td, tbody th')) {
+          const box = cell.getBoundingClientRect();
+          out.push({name, left: box.left, right: box.right, text: cell.textContent.slice(0, 40)});
+        }
+      }
+      const links = [...document.querySelectorAll('table[data-table="prevalensi-tahunan"] a')].map(a => a.href);
+      return {cells: out, links, page: document.documentElement.scrollWidth};
+    }""")
+    assert seen["cells"] and all(c["left"] >= 0 and c["right"] <= 360 for c in seen["cells"]), [
+        c for c in seen["cells"] if c["right"] > 360]
+    assert seen["page"] <= 360
+    assert seen["links"] and all(link.startswith("https://") for link in seen["links"])
