@@ -151,8 +151,13 @@ def test_published_figures_carry_no_synthetic_label_and_the_sample_rows_do(cache
     kec = section(cache, "16.05.01")
     figures = rows(table(kec, "prevalensi"), "Rujukan")
     assert not [k for k in figures if k.startswith(("SSGI", "SKI")) and "sintetis" in k]
-    assert "data contoh (sintetis)" in figures  # the kecamatan's e-PPGBM figures are the sample's own
-    assert "(data contoh, sintetis)" in section_text(kec)
+    words = section_text(kec)
+    eppgbm = re.search(r"Angka e-PPGBM \((.*?)\) adalah", words).group(1).split("; ")
+    # the kecamatan's e-PPGBM figures are the sample's own, and say so; Musi Banyuasin's 2022 one is published
+    assert all(e.endswith("(data contoh, sintetis)") for e in eppgbm if e.startswith("Kecamatan Tugumulyo"))
+    assert len([e for e in eppgbm if e.startswith("Kecamatan Tugumulyo")]) == 4
+    muba = section_text(section(cache, "16.06"))
+    assert "Kabupaten Musi Banyuasin 2022: 1,58%" in muba and "sintetis" not in muba
 
 
 def test_a_rujukan_with_another_scheme_is_refused_and_plain_words_stay_text(tmp_path):

@@ -69,22 +69,23 @@ def targets_by_year(targets: pd.DataFrame, kode: str, years: range) -> pd.DataFr
     """The prevalence target that applies to ``kode`` in each year: its kabupaten's, else its province's, else
     the national one, never an earlier year's (``indicators.with_target``'s rule). Columns ``tahun, target,
     sumber_target, wilayah_target`` (the code of the region that set it; NaN target where none)."""
+    return pd.DataFrame(_targets(targets, kode, years), columns=["tahun", "target", "sumber_target", "wilayah_target"])
+
+
+def _targets(targets: pd.DataFrame, kode: str, years: range) -> list[dict]:
+    """``targets_by_year``'s rows as dicts: a few dozen target rows, looked up in Python (a page asks once; a
+    boolean filter per year and region cost more than the rest of the section)."""
     t = targets[targets["indikator"] == INDICATOR]
-    t = t.assign(tahun=t["tahun"].astype(int))
+    held = {(str(k), int(y)): (float(v), "" if pd.isna(src) else str(src))
+            for k, y, v, src in zip(t["kode_wilayah"], t["tahun"], t["target"], t["sumber"], strict=True)}
     lengths = [n for n in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"]) if kode != "ID" and len(kode) >= n]
     scopes = [kode[:n] for n in lengths] + ["ID"]
     rows = []
     for year in years:
-        here = t[t["tahun"] == year]
-        row = {"tahun": year, "target": math.nan, "sumber_target": "", "wilayah_target": ""}
-        for scope in scopes:
-            hit = here[here["kode_wilayah"] == scope]
-            if len(hit):
-                row.update(target=float(hit["target"].iloc[0]), sumber_target=str(hit["sumber"].iloc[0]),
-                           wilayah_target=scope)
-                break
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["tahun", "target", "sumber_target", "wilayah_target"])
+        scope = next((sc for sc in scopes if (sc, year) in held), None)
+        value, source = held[(scope, year)] if scope else (math.nan, "")
+        rows.append({"tahun": year, "target": value, "sumber_target": source, "wilayah_target": scope or ""})
+    return rows
 
 
 def series(prev: pd.DataFrame, targets: pd.DataFrame, kode: str, last_year: int) -> pd.DataFrame:
@@ -96,24 +97,21 @@ def series(prev: pd.DataFrame, targets: pd.DataFrame, kode: str, last_year: int)
     figure for this unit), ``angka ambigu, tidak dinilai``, ``tidak ada target``."""
     held = surveys(prev)
     first = min((y for y, _ in held), default=last_year)
-    years = range(first, last_year + 1)
-    surveyed = {y: n for y, n in held}
+    surveyed = dict(held)
     own = prev[(prev["kode_wilayah"] == kode) & prev["sumber"].isin(SURVEYS)]
-    own = own.assign(status_angka=status_of(own))
-    out = targets_by_year(targets, kode, years)
+    figures = {int(r["tahun"]): r for r in own.assign(status_angka=status_of(own)).to_dict("records")}
     rows = []
-    for year, target in zip(out["tahun"], out["target"], strict=True):
-        hit = own[own["tahun"].astype(int) == year]
-        row = {"sumber": surveyed.get(year, ""), "prevalensi": math.nan, "status_angka": "", "rujukan": "",
-               "keterangan": "", "catatan_wilayah": split_note(kode, year) if year in surveyed else ""}
-        if len(hit):
-            r = hit.iloc[0]
-            row.update(sumber=str(r["sumber"]), prevalensi=float(r["prevalensi"]), status_angka=str(r["status_angka"]),
-                       rujukan=_text(r.get("rujukan")), keterangan=_text(r.get("keterangan")))
-        if year not in surveyed and not len(hit):
-            status = NO_SURVEY
-        elif not len(hit):
-            status = NO_FIGURE
+    for row in _targets(targets, kode, range(first, last_year + 1)):
+        year, target = row["tahun"], row["target"]
+        hit = figures.get(year)
+        row.update(sumber=surveyed.get(year, ""), prevalensi=math.nan, status_angka="", rujukan="", keterangan="",
+                   catatan_wilayah=split_note(kode, year) if year in surveyed else "")
+        if hit is not None:
+            row.update(sumber=str(hit["sumber"]), prevalensi=float(hit["prevalensi"]),
+                       status_angka=str(hit["status_angka"]), rujukan=_text(hit.get("rujukan")),
+                       keterangan=_text(hit.get("keterangan")))
+        if hit is None:
+            status = NO_FIGURE if year in surveyed else NO_SURVEY
         elif row["status_angka"] == UNCERTAIN:
             status = UNCERTAIN_FIGURE
         elif math.isnan(target):
@@ -121,7 +119,7 @@ def series(prev: pd.DataFrame, targets: pd.DataFrame, kode: str, last_year: int)
         else:
             status = MET if row["prevalensi"] <= target else NOT_MET
         rows.append({**row, "status": status})
-    return pd.concat([out, pd.DataFrame(rows, index=out.index)], axis=1)
+    return pd.DataFrame(rows)
 
 
 def target_changes(by_year: pd.DataFrame) -> list[dict]:

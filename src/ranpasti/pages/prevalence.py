@@ -38,15 +38,23 @@ def prevalence(ctx: Context) -> Section:
     surveyed = d[d["sumber"].isin(fp.SURVEYS)]
     # the unit judged: this one if a survey measured it, else the nearest above (surveys do not reach kecamatan)
     subject = next((k for k in reversed(chain) if k in set(surveyed["kode_wilayah"])), ctx.own_code)
-    by_year = fp.series(prev, ctx.targets, subject, ctx.tahun)
+    # what is the same on every page of a kabupaten for the year (the series, the chart of the units from the
+    # kabupaten up) is made once for them all: a kecamatan page adds only its own sentence and e-PPGBM figures
+    upper = chain if ctx.level != "kecamatan" or subject == ctx.kode else chain[:-1]
+
+    def shared() -> tuple[pd.DataFrame, list[str], Table, Chart | Table]:
+        by_year = fp.series(prev, ctx.targets, subject, ctx.tahun)
+        above = d[d["kode_wilayah"].isin(upper)]
+        figures = (_chart(ctx, above, names, by_year) if (above["sumber"].isin(fp.SURVEYS)).any()
+                   else _figures_table(above, names))
+        return by_year, _target_words(ctx, by_year), _series_table(names[subject], by_year), figures
+
+    by_year, notes, series_table, figures = (
+        ctx._kabupaten_wide(("prevalensi", ctx.tahun, tuple(upper), subject), shared)
+        if ctx.level in ("kabupaten", "kecamatan") else shared())
     out = Section(render_template("sections/prevalence_lead.html.j2",
-                                  lead=_verdict(ctx, subject, names, by_year),
-                                  notes=_target_words(ctx, by_year)))
-    out.append(_series_table(names[subject], by_year))
-    if not surveyed.empty:
-        out.append(_chart(ctx, d, names, by_year))
-    else:
-        out.append(_figures_table(d, names))
+                                  lead=_verdict(ctx, subject, names, by_year), notes=notes),
+                  series_table, figures)
     if ctx.level in ("nasional", "provinsi"):
         out.extend(_regions(ctx, prev))
     admin = d[d["sumber"] == "e-PPGBM"].sort_values(["kode_wilayah", "tahun"])
