@@ -123,8 +123,8 @@ def _target_words(ctx: Context, by_year: pd.DataFrame) -> list[str]:
     for c in fp.target_changes(by_year):
         notes.append(f"Target berubah pada {c['tahun']}: {fmt.target(c['target'])} ({c['sumber']}), lebih tinggi "
                      f"daripada target {c['sebelum_tahun']} ({fmt.target(c['sebelum'])}, {c['sebelum_sumber']}). "
-                     "Itu target baru dari rencana baru, bukan prevalensi yang membaik atau memburuk; grafik "
-                     "menggambar target tiap tahun sendiri-sendiri, tidak sebagai garis.")
+                     f"Target {c['tahun']} ditetapkan oleh rencana yang baru; grafik menggambar target tiap tahun "
+                     "sendiri-sendiri, tidak sebagai garis yang naik.")
     return notes
 
 
