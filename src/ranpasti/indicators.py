@@ -216,7 +216,8 @@ def kampung_kb(kkb: pd.DataFrame, desa_ref: pd.DataFrame, level: str, tahun: int
 
 
 def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config: Config) -> pd.DataFrame:
-    """Add ``target, arah, sumber_target, capaian_target, band`` (capaian vs target, reversed for ``turun``).
+    """Add ``target, arah, sumber_target, wilayah_target`` (the region whose target it is, "" for none),
+    ``capaian_target, band`` (capaian vs target, reversed for ``turun``).
 
     The target is the one set for that very year: a target is a decision for its year (RAN PASTI's
     pendampingan targets end in 2024; the RPJMN 2025–2029 sets new prevalence targets), so an older one is
@@ -238,6 +239,7 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
     arah = np.array([h[1] if h else None for h in found], dtype=object)
     out["arah"] = np.where(pd.isna(arah), _directions(out["indikator"]).to_numpy(object), arah)
     out["sumber_target"] = np.array([h[2] if h else "" for h in found], dtype=object)
+    out["wilayah_target"] = np.array([h[3] if h else "" for h in found], dtype=object)
     naik = (out["arah"] != "turun").to_numpy()
     nilai, target = out["nilai"].to_numpy(dtype="float64"), out["target"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -265,11 +267,13 @@ def _targets_of_year(targets: pd.DataFrame, tahun: int) -> dict[tuple[str, str],
 
 
 def _most_specific(table: dict, key: str, kode: str) -> tuple | None:
-    """The unit's kabupaten's target, else its province's, else the national one (``ID``)."""
+    """The unit's kabupaten's target, else its province's, else the national one (``ID``), with the code of
+    the region it comes from (a page names it: "target provinsi")."""
     for length in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"]):
         if len(kode) >= length and (key, kode[:length]) in table:
-            return table[(key, kode[:length])]
-    return table.get((key, "ID"))
+            return (*table[(key, kode[:length])], kode[:length])
+    found = table.get((key, "ID"))
+    return (*found, "ID") if found else None
 
 
 def _directions(keys: pd.Series) -> pd.Series:

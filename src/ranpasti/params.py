@@ -33,6 +33,10 @@ SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 NOTEBOOK_OF_LEVEL = {"nasional": "nasional", "provinsi": "provinsi", "kabupaten": "kabupaten",
                      "kecamatan": "kecamatan"}
+# an evaluation page's notebook by level: a kabupaten's or kecamatan's own year, or the nation's and a province's
+# year across their kabupaten/kota (one notebook for both: the same cells)
+EVALUATION_NOTEBOOK_OF_LEVEL = {"nasional": "evaluasi-ringkasan", "provinsi": "evaluasi-ringkasan",
+                                "kabupaten": "evaluasi", "kecamatan": "evaluasi"}
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,17 @@ def _params_rel(page: str, kind: str, tahun: int | None) -> str:
 
 
 def planned_pages(store: Store) -> list[tuple[str, str, int | None, dict]]:
-    """Every (kode, kind, tahun, params) the data supports: country, provinces, kabupaten, kecamatan."""
+    """Every (kode, kind, tahun, params) the data supports: country, provinces, kabupaten, kecamatan, each
+    with its progress page and an evaluation page per complete year."""
     regions = store.regions
     kabs = store.kabupaten_codes()
     # a December evaluation for every year whose December is in the data; the current year waits for it
     years = evaluation_years(store)
     out: list[tuple[str, str, int | None, dict]] = [("ID", "progres", None, {"kode": "ID", "bulan": None})]
+    out += [("ID", "evaluasi", year, {"kode": "ID", "tahun": year}) for year in years]
     for prov in sorted({ancestor(k, "provinsi") for k in kabs}):
         out.append((prov, "progres", None, {"kode": prov, "bulan": None}))
+        out += [(prov, "evaluasi", year, {"kode": prov, "tahun": year}) for year in years]
     for kab in kabs:
         kecs = sorted(regions.children(kab).index)
         for kode in [kab, *kecs]:
@@ -433,7 +440,8 @@ def load_pages(params_dir: Path, store: Store, cache_file: Path | None = None,
         if not _has_data(kabs, kode):
             raise ParamsError(f"{path}: data tidak punya baris untuk {store.regions.unit(kode).label} ({kode}). "
                               "Hapus file ini, atau tambahkan datanya.")
-        notebook = "evaluasi" if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level_of(kode)]
+        level = level_of(kode)
+        notebook = EVALUATION_NOTEBOOK_OF_LEVEL[level] if kind == "evaluasi" else NOTEBOOK_OF_LEVEL[level]
         pages.append(PageSpec(expected, notebook, params, path, kode, kind, tahun))
     if cache_file is not None and fresh != cached:
         cache_file.parent.mkdir(parents=True, exist_ok=True)

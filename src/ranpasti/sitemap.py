@@ -65,7 +65,12 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
         label = "Indonesia" if s.kode == "ID" else unit.label
         if unit.tingkat == "kecamatan":  # kecamatan names repeat across the country: name the kabupaten too
             label = f"{unit.label}, {regions.parent(unit).nama}"
-        if s.kind == "evaluasi":
+        if s.kind == "evaluasi" and unit.tingkat in ("nasional", "provinsi"):  # across their kabupaten/kota
+            name = "ringkasan nasional" if s.kode == "ID" else label
+            title = f"Evaluasi {s.tahun} — {name}"
+            desc = (f"Evaluasi Desember RAN PASTI {s.tahun}, {name}: capaian tahunan setiap kabupaten/kota dengan "
+                    "data terhadap targetnya, status, peringkat, peta.")
+        elif s.kind == "evaluasi":
             title = f"Evaluasi {s.tahun} — {label}"
             desc = f"Evaluasi Desember RAN PASTI {s.tahun} {label}: capaian tahunan terhadap target, rapor, Lokmin."
         else:
@@ -84,13 +89,45 @@ def build_sitemap(specs: list[PageSpec], regions: Regions, executed: dict[str, P
         if s.kind == "progres":
             related = [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)]
-        else:  # the unit's monthly progress, then its evaluations of the other years
+        else:  # the unit's monthly progress, the evaluation of the same year one level up, its other years
             related = [Link("Kemajuan bulanan", progress[s.kode])] if s.kode in progress else []  # the crumbs name it
+            related += _evaluation_above(s, regions, evals)
             related += [Link(f"Evaluasi {e.tahun}", e.page) for e in sorted(evals.get(s.kode, []),
                                                                                     key=lambda e: e.tahun or 0)
                         if e.tahun != s.tahun]
+            children = _evaluations_below(s, regions, evals, below)
         records.append(PageRecord(s, executed[s.page], title, desc, crumbs, children, related))
     return records
+
+
+def _same_year(evals: dict[str, list[PageSpec]], kode: str, tahun: int | None) -> PageSpec | None:
+    return next((e for e in evals.get(kode, []) if e.tahun == tahun), None)
+
+
+def _evaluation_above(s: PageSpec, regions: Regions, evals: dict[str, list[PageSpec]]) -> list[Link]:
+    """A kabupaten's evaluation links up to its province's of the same year (where the kabupaten stands among
+    the province's), a province's to the nation's; a kecamatan's has its kabupaten's in the breadcrumbs."""
+    level = level_of(s.kode)
+    above = {"kabupaten": s.kode.split(".")[0], "provinsi": "ID"}.get(level)
+    found = _same_year(evals, above, s.tahun) if above else None
+    if found is None:
+        return []
+    name = "nasional" if above == "ID" else regions.unit(above).label
+    return [Link(f"Evaluasi {s.tahun} {name}", found.page)]
+
+
+def _evaluations_below(s: PageSpec, regions: Regions, evals: dict[str, list[PageSpec]],
+                       below: dict[str, list[str]]) -> list[Link]:
+    """The nation's evaluation lists its provinces' evaluations of the same year, a province's its kabupaten's
+    (the page's tables link every kabupaten/kota too); none below."""
+    if level_of(s.kode) not in ("nasional", "provinsi"):
+        return []
+    out = []
+    for k in sorted(below.get(s.kode, [])):
+        found = _same_year(evals, k, s.tahun)
+        if found is not None:
+            out.append(Link(f"{regions.unit(k).label}: evaluasi {s.tahun}", found.page))
+    return out
 
 
 def _children(s: PageSpec, regions: Regions, progress: dict[str, str], below: dict[str, list[str]]) -> list[Link]:

@@ -6,6 +6,8 @@
     <kabupaten-slug>/<kecamatan-slug>/index.html            kecamatan progress
     <kabupaten-slug>/evaluasi-<tahun>/index.html            kabupaten December evaluation
     <kabupaten-slug>/<kecamatan-slug>/evaluasi-<tahun>/     kecamatan December evaluation
+    evaluasi-<tahun>/index.html                             national evaluation (every kabupaten/kota with data)
+    provinsi-<slug>/evaluasi-<tahun>/index.html             province evaluation (its kabupaten/kota with data)
 
 Paths here are folders relative to the site root, with a trailing slash (or "" for the root); links
 between pages are always relative, so the site works from any sub-path (GitHub Pages project sites).
@@ -20,12 +22,14 @@ from .regions import Regions, level_of
 
 
 def page_dir(regions: Regions, kode: str, kind: str = "progres", tahun: int | None = None) -> str:
-    """Folder of a page: ``kind`` is ``progres`` or ``evaluasi`` (which needs ``tahun``)."""
+    """Folder of a page: ``kind`` is ``progres`` or ``evaluasi`` (which needs ``tahun``). Every level has an
+    evaluation: a kabupaten's or kecamatan's own, and the nation's and each province's across their
+    kabupaten/kota."""
     level = level_of(kode)
     base = "" if level == "nasional" else regions.path(kode) + "/"
     if kind == "evaluasi":
-        if level not in ("kabupaten", "kecamatan") or tahun is None:
-            raise ValueError(f"evaluasi hanya untuk kabupaten/kecamatan dengan tahun: {kode}")
+        if tahun is None:
+            raise ValueError(f"evaluasi perlu tahun: {kode}")
         return f"{base}evaluasi-{tahun}/"
     return base
 

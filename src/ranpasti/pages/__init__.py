@@ -8,9 +8,10 @@ the same on every page, and tests can call these functions directly. Markup is i
 
 Modules, by concern: ``context`` (the data a page reads, memoised once per page), ``common`` (header,
 cards, data notes: on every page), ``progress`` (monthly progress pages), ``evaluation`` (December
-evaluation pages), ``desa`` (the desa table and its privacy suppression), ``prevalence`` (published
-survey figures against each year's target). Notebooks use this package's names (``from ranpasti import pages
-as p``), re-exported here.
+evaluation pages of a kabupaten or kecamatan), ``overview`` (the nation's and each province's December
+evaluation across their kabupaten/kota), ``desa`` (the desa table and its privacy suppression),
+``prevalence`` (published survey figures against each year's target). Notebooks use this package's names
+(``from ranpasti import pages as p``), re-exported here.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ from .evaluation import (
     summary,
 )
 from .maps import area_map
+from .overview import header as overview_header
+from .overview import method as overview_method
+from .overview import ranking, rapor, status_counts, three_years
+from .overview import summary as overview_summary
 from .prevalence import prevalence
 from .progress import comparison, kampung_kb, krs_profile, lokmin, overview_table, trends
 from .services import service_coverage
@@ -81,14 +86,21 @@ __all__ = [
     "method",
     "open_context",
     "open_store",
+    "overview_header",
+    "overview_method",
+    "overview_summary",
     "overview_table",
     "prevalence",
     "published_figures",
+    "ranking",
+    "rapor",
     "regional_comparison",
     "scorecard",
     "semesters",
     "service_coverage",
+    "status_counts",
     "summary",
+    "three_years",
     "tpps",
     "trends",
 ]

@@ -315,14 +315,19 @@ class Context:
 
     def _compute_annual(self, rows: pd.DataFrame, reach: pd.DataFrame, level: str, tahun: int) -> pd.DataFrame:
         """A year at ``level`` from the facts table: each unit's reach figure where it has one for the
-        indicator (``indicators.annual``'s rule, applied in ``facts``), else its monthly average."""
+        indicator (``indicators.annual``'s rule, applied in ``facts``), else its monthly average; with the
+        region whose target applies (``wilayah_target``).
+
+        The same rule at every page: a province's or the nation's evaluation lists each kabupaten/kota on the
+        basis its own evaluation page states (provinces and the nation themselves have only the monthly
+        average)."""
         scope = ancestor(self.kode, "kabupaten") if self._in_kabupaten else self.kode
         year = facts.select(self.store, level, scope, [_period((f"{tahun}-01", f"{tahun}-12"))])
-        if level in ("provinsi", "nasional") or self.level in ("provinsi", "nasional"):
+        if level in ("provinsi", "nasional"):
             year = year[year["dasar"] == ind.BASIS_AVERAGE]  # above a kabupaten: the monthly average only
         # reach sorts before the monthly average ("j" < "r"): the first row of each unit × indicator is its basis
         year = year.sort_values("dasar", kind="stable").drop_duplicates(["kode", "indikator"])
-        return _as_capaian(year, False, self.disclosure_rule, keep=["dasar"])
+        return _as_capaian(year, False, self.disclosure_rule, keep=["dasar", "wilayah_target"])
 
     @property
     @memoised
