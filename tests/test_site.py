@@ -43,6 +43,8 @@ EVALUATION_YEARS = (2023, 2024, 2025)
 def expected_pages() -> list[str]:
     regions = load_regions()
     pages = ["", "provinsi-sumatera-selatan/", "provinsi-lampung/"]
+    # the nation's and each province's evaluation across their kabupaten/kota, every complete year
+    pages += [f"{p}evaluasi-{y}/" for p in pages for y in EVALUATION_YEARS]
     for kab in SAMPLE:
         k = regions.unit(kab).slug
         pages += [f"{k}/", *(f"{k}/evaluasi-{y}/" for y in EVALUATION_YEARS)]

@@ -41,15 +41,16 @@ def _keys() -> list[str]:
     return [i.key for i in ind.PENDAMPINGAN_INDICATORS] + ["kampung_kb"]
 
 
-def _region_word(ctx: Context, kode: str) -> str:
-    """Whose target: "kabupaten/kota sendiri", the province by name, or "nasional"."""
+def _region_word(ctx: Context, kode: str, short: bool = False) -> str:
+    """Whose target: "kabupaten/kota sendiri", the province (by name, or ``short``: "provinsi", where the row
+    names its province already), or "nasional"."""
     if not kode:
         return ""
     if kode == "ID":
         return "nasional"
     if len(kode) == 2:
-        return ctx.regions.unit(kode).label
-    return "kabupaten/kota sendiri"
+        return "provinsi" if short else ctx.regions.unit(kode).label
+    return "sendiri" if short else "kabupaten/kota sendiri"
 
 
 def _coverage(ctx: Context) -> tuple[int, int]:
@@ -166,22 +167,28 @@ def status_counts(ctx: Context) -> Section:
     frame = pd.DataFrame(counts)
     frame["teks"] = [_count_words(domain, r) for r in counts]
     n = len(ctx.reporting_kabupaten())
-    keys = tuple(f"b{i}" for i in range(len(domain)))
-    cols = [Col("label", "Indikator"), *(Col(k, b, "int") for k, b in zip(keys, domain, strict=True)),
+    # the statuses no indicator has are left out (said in the note): on a phone each indicator is a card with a
+    # line per column, and six lines of which four read 0 hid the two that matter
+    shown = [i for i, _ in enumerate(domain) if i == 0 or any(r[f"b{i}"] for r in counts)]
+    keys = tuple(f"b{i}" for i in shown)
+    cols = [Col("label", "Indikator"), *(Col(f"b{i}", domain[i], "int") for i in shown),
             Col("jumlah", "Kabupaten/kota", "int")]
+    absent = [domain[i] for i in range(len(domain)) if i not in shown]
     return Section(BarTable(frame, cols, name="status-kabupaten",
                             caption=f"Status kabupaten/kota per indikator, {ctx.tahun} ({fmt.number(n)} "
                                     "kabupaten/kota dengan data)",
-                            bars={"jumlah": Bar(keys=keys, colors=tuple(colors), full=float(n) or None)},
+                            bars={"jumlah": Bar(keys=keys, colors=tuple(colors[i] for i in shown),
+                                                full=float(n) or None)},
                             note="Batang: kabupaten/kota menurut status. Setiap kabupaten/kota dinilai pada "
                                  "capaian tahunan dan dasar yang tertulis di halaman evaluasinya sendiri, terhadap "
-                                 "target yang berlaku baginya (lihat Metode)."))
+                                 "target yang berlaku baginya (lihat Metode)."
+                                 + (f" Tidak ada kabupaten/kota berstatus {', '.join(absent)}." if absent else "")))
 
 
-def _target_words(ctx: Context, row: dict) -> str:
+def _target_words(ctx: Context, row: dict, short: bool = False) -> str:
     if fmt.is_missing(row["target"]):
         return "tidak ada target"
-    return _region_word(ctx, str(row["wilayah_target"]))
+    return _region_word(ctx, str(row["wilayah_target"]), short)
 
 
 def ranking(ctx: Context) -> Section:
@@ -207,20 +214,27 @@ def ranking(ctx: Context) -> Section:
                          for r, b in zip(ranks, main["dasar"], strict=True)]
     main["nama"] = [_link(ctx, k) for k in main["kode"]]
     main["dasar_teks"] = main["dasar"].replace("", fmt.NO_DATA)
-    main["target_teks"] = [fmt.target(t) if not fmt.is_missing(t) else "tidak ada" for t in main["target"]]
     records = main.to_dict("records")
-    main["target_dari"] = [_target_words(ctx, r) for r in records]
     sources = list(dict.fromkeys(v for v in main["sumber_target"] if v))
-    main["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in main["sumber_target"]]
+    # one column for the target, whose it is and its source (a reference; the source's text under the table and
+    # in the downloads): four columns made the table scroll sideways at 1280 px
+    refs = [f" [{sources.index(r['sumber_target']) + 1}]" if r["sumber_target"] else "" for r in records]
+    main["target_teks"] = [f"{fmt.target(r['target'])}, {_target_words(ctx, r, short=True)}{ref}"
+                           if not fmt.is_missing(r["target"]) else "tidak ada target"
+                           for r, ref in zip(records, refs, strict=True)]
+    main["target_unduh"] = [f"{fmt.target(r['target'])}; target {_target_words(ctx, r)}; {r['sumber_target']}"
+                            if not fmt.is_missing(r["target"]) else "tidak ada target" for r in records]
     label = ind.label(MAIN_INDICATOR)
     cols = [Col("nama", "Kabupaten/kota", "link")]
     if ctx.level == "nasional":
-        main["provinsi"] = [ctx.regions.unit(ancestor(k, "provinsi")).label for k in main["kode"]]
+        main["provinsi"] = [ctx.regions.unit(ancestor(k, "provinsi")).nama for k in main["kode"]]
         cols.append(Col("provinsi", "Provinsi"))
-    cols += [Col("peringkat", "Peringkat (di antara dasar yang sama)"),
+    # short texts as the numeric kinds set them (no wrap, no 14rem text column each): five text columns made
+    # the national ranking scroll sideways at 1280 px
+    cols += [Col("peringkat", "Peringkat", "int"),
              Col("nilai", f"{label} {ctx.tahun}", "pct", target="target", direction="arah"),
-             Col("dasar_teks", "Dasar"), Col("target_teks", "Target", "target"), Col("target_dari", "Target dari"),
-             Col("band", "Status", "band"), Col("sumber_ref", "Sumber target", download="sumber_target")]
+             Col("dasar_teks", "Dasar"), Col("band", "Status", "band"),
+             Col("target_teks", "Target", "target", download="target_unduh")]
     listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
     return Section(BarTable(
         main, cols, name="peringkat-kabupaten",
@@ -228,8 +242,9 @@ def ranking(ctx: Context) -> Section:
         bars={"nilai": Bar(color_key="warna")},
         note=f"Batang: {label} (0–100%), warna menurut status terhadap target kabupaten/kota itu. Peringkat "
              "dibuat hanya di antara kabupaten/kota dengan dasar yang sama (jangkauan setahun dan rata-rata "
-             "bulanan tidak sebanding). Target dari: target kabupaten/kota sendiri bila ada, lalu provinsi, lalu "
-             "nasional." + (f" Sumber target: {listed}" if listed else "")))
+             "bulanan tidak sebanding): \"1 dari 2\" adalah urutan di antara kabupaten/kota dengan dasar itu. Target: "
+             "target kabupaten/kota sendiri bila ada, lalu provinsinya, lalu nasional."
+             + (f" Sumber target: {listed}" if listed else "")))
 
 
 def _row_targets(ctx: Context, rows: list[dict]) -> str:
@@ -276,51 +291,60 @@ def rapor(ctx: Context) -> Section:
     frame = pd.DataFrame(records)
     cols = [Col("nama", "Kabupaten/kota", "link")]
     cols += [Col(k, ind.label(k), "pctband", target=f"target_{k}", direction=f"arah_{k}") for k in keys]
-    cols += [Col("dasar", "Dasar"), Col("target_dari", "Target dari")]
     always = ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual != "reach")
-    return Section(Table(frame, cols, name="rapor-kabupaten",
-                         caption=f"Rapor capaian tahunan {ctx.tahun} setiap kabupaten/kota (warna = status "
-                                 "terhadap target yang berlaku baginya)",
-                         note="Setiap angka sama dengan angka di halaman evaluasi kabupaten/kota itu. Kolom Dasar: "
-                              "jangkauan setahun atau rata-rata bulanan"
-                              + (f" ({always} selalu rata-rata bulanan; Kampung KB: desa dengan Kampung KB pada "
-                                 "akhir tahun)" if always else "")
-                              + ". Target dari: target kabupaten/kota sendiri bila ada, lalu provinsi, lalu nasional; "
-                                "\"tidak ada target\" berarti belum dinilai."))
+    figures = Table(frame, cols, name="rapor-kabupaten",
+                    caption=f"Rapor capaian tahunan {ctx.tahun} setiap kabupaten/kota (warna = status terhadap "
+                            "target yang berlaku baginya)",
+                    note="Setiap angka sama dengan angka di halaman evaluasi kabupaten/kota itu; dasar dan target "
+                         "setiap kabupaten/kota ada di tabel berikut.")
+    # the basis and whose targets in a table of their own: beside nine figures they made the rapor scroll
+    # sideways at 1280 px and its rows many lines tall
+    basis = Table(frame, [Col("nama", "Kabupaten/kota", "link"), Col("dasar", "Dasar"),
+                          Col("target_dari", "Target dari")], name="rapor-dasar-target",
+                  caption=f"Dasar capaian tahunan dan target yang berlaku, {ctx.tahun}",
+                  note="Dasar: jangkauan setahun atau rata-rata bulanan (lihat Metode)"
+                       + (f"; {always} selalu rata-rata bulanan, Kampung KB: desa dengan Kampung KB pada akhir "
+                          "tahun" if always else "")
+                       + ". Target dari: target kabupaten/kota sendiri bila ada, lalu provinsi, lalu nasional; "
+                         "\"tidak ada target\": belum dinilai.")
+    return Section(figures, basis)
 
 
 def three_years(ctx: Context) -> Section:
     """The main indicators over the page's year and the two before it, each year's figure as that year's
     evaluation page shows it (its basis, its year's target and status), so a change of target or basis is
-    visible rather than hidden in one line."""
+    visible rather than hidden in one line. One row per kabupaten/kota and indicator, a column per year: nine
+    columns of figures scrolled sideways at 1280 px."""
     years = [y for y in range(ctx.tahun - YEARS_SHOWN + 1, ctx.tahun + 1) if y >= _first_year(ctx)]
     per_year = {y: {(r["kode"], r["indikator"]): r for r in _year_rows(ctx, y).to_dict("records")} for y in years}
     records = []
     for kode in ctx.reporting_kabupaten():
-        record: dict = {"nama": _link(ctx, kode)}
-        bases = []
-        for y in years:
-            for key in THREE_YEAR_INDICATORS:
+        for key in THREE_YEAR_INDICATORS:
+            record: dict = {"nama": _link(ctx, kode), "indikator": ind.label(key)}
+            bases = []
+            for y in years:
                 r = per_year[y].get((kode, key))
-                c = f"{key}_{y}"
+                c = f"y{y}"
                 record.update({c: r["nilai"] if r else float("nan"), f"warna_{c}": r["warna"] if r else None,
                                f"band_{c}": r["band"] if r else NO_DATA_BAND.label,
                                f"target_{c}": r["target"] if r else float("nan"),
                                f"arah_{c}": r["arah"] if r else "naik"})
-            main = per_year[y].get((kode, MAIN_INDICATOR))
-            bases.append((y, main["dasar"] if main and main["dasar"] else fmt.NO_DATA))
-        if len({b for _, b in bases}) == 1:
-            record["dasar"] = bases[0][1]
-        else:
-            record["dasar"] = "; ".join(f"{y}: {b}" for y, b in bases)
-        records.append(record)
+                bases.append((y, r["dasar"] if r and r["dasar"] else fmt.NO_DATA))
+            if len({b for _, b in bases}) == 1:
+                record["dasar"] = bases[0][1]
+            else:
+                record["dasar"] = "; ".join(f"{y}: {b}" for y, b in bases)
+            record["target"] = "; ".join(f"{y}: {fmt.target(per_year[y][(kode, key)]['target'])}"
+                                         if (kode, key) in per_year[y]
+                                         and not fmt.is_missing(per_year[y][(kode, key)]["target"])
+                                         else f"{y}: tidak ada" for y in years)
+            records.append(record)
     frame = pd.DataFrame(records)
-    cols = [Col("nama", "Kabupaten/kota", "link")]
-    cols += [Col(f"{key}_{y}", f"{ind.label(key)} {y}", "pctband", target=f"target_{key}_{y}",
-                 direction=f"arah_{key}_{y}") for key in THREE_YEAR_INDICATORS for y in years]
-    cols.append(Col("dasar", "Dasar"))
+    cols = [Col("nama", "Kabupaten/kota", "link"), Col("indikator", "Indikator")]
+    cols += [Col(f"y{y}", str(y), "pctband", target=f"target_y{y}", direction=f"arah_y{y}") for y in years]
+    cols += [Col("target", "Target tiap tahun"), Col("dasar", "Dasar")]
     first = years[0]
-    said = (f"{first}–{ctx.tahun}" if len(years) > 1 else str(first))
+    said = f"{first}–{ctx.tahun}" if len(years) > 1 else str(first)
     note = ("Setiap tahun seperti di halaman evaluasi tahun itu: dasarnya, target tahun itu dan statusnya (warna). "
             "Target bisa berubah antartahun, jadi status yang berubah belum tentu berarti capaian berubah.")
     if ctx.tahun - first + 1 < YEARS_SHOWN:
