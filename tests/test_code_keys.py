@@ -85,7 +85,7 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     opts = setup(tmp_path)
     quiet = lambda _m: None  # noqa: E731
     first = build(opts, log=quiet)
-    assert first.executed == first.pages == 23 and first.rendering["pages_rendered"] == 23
+    assert first.executed == first.pages == 32 and first.rendering["pages_rendered"] == 32
     again = build(opts, log=quiet)
     assert again.executed == 0 and again.rendering["pages_rendered"] == 0
 
@@ -93,7 +93,7 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     edit(package / "fmt.py", '"Januari"', '"Jan-uari"')
     assert needs_ingest(opts.data_dir, opts.cache_dir, load_regions())
     code = build(opts, log=quiet)
-    assert code.executed == 23 and code.rendering["pages_rendered"] == 23
+    assert code.executed == 32 and code.rendering["pages_rendered"] == 32
     assert not needs_ingest(opts.data_dir, opts.cache_dir, load_regions())
 
     # an edit to a template: no notebook runs again, every page is rendered again and shows the edit
@@ -103,14 +103,14 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
         monkeypatch.setattr(module, "env", assets.env)
     edit(templates / "footer.html.j2", "</", "<!-- templat-diubah --></")
     tpl = build(opts, log=quiet)
-    assert tpl.executed == 0 and tpl.rendering["pages_rendered"] == 23 and tpl.rendering["pages_reused"] == 0
+    assert tpl.executed == 0 and tpl.rendering["pages_rendered"] == 32 and tpl.rendering["pages_reused"] == 0
     pages = [p for p in opts.out.rglob("index.html") if not p.parent.name.startswith(("cari", "istilah", "pagefind"))]
-    assert len(pages) >= 23 and all("templat-diubah" in p.read_text(encoding="utf-8") for p in pages)
+    assert len(pages) >= 32 and all("templat-diubah" in p.read_text(encoding="utf-8") for p in pages)
 
     # an edit to rendering code only: no notebook runs again, every page is rendered again
     edit(package / "render" / "assets.py", "SVG_WIDTH = 360", "SVG_WIDTH = 360  # diubah")
     render = build(opts, log=quiet)
-    assert render.executed == 0 and render.rendering["pages_rendered"] == 23
+    assert render.executed == 0 and render.rendering["pages_rendered"] == 32
 
     # and nothing changed: nothing redone
     last = build(opts, log=quiet)
@@ -158,7 +158,7 @@ def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
     shutil.copytree(src.parent / "data", root / "data")
     shutil.copytree(src.parent / "notebooks", root / "notebooks")
     first = build_copy(root)
-    assert first["executed"] == first["pages"] == first["rendered"] == 23
+    assert first["executed"] == first["pages"] == first["rendered"] == 32
     page = root / "site" / "kabupaten-musi-rawas" / "index.html"
     kecamatan = root / "site" / "kabupaten-musi-rawas" / "jayaloka" / "index.html"
     assert "Oktober 2026" in page.read_text(encoding="utf-8")  # the latest month of the sample
@@ -166,13 +166,13 @@ def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
     # a label in the package (the month name every page shows)
     edit(root / "src" / "ranpasti" / "fmt.py", '"Oktober"', '"Oktobre"')
     code = build_copy(root)
-    assert code["executed"] == code["rendered"] == 23
+    assert code["executed"] == code["rendered"] == 32
     assert "Oktobre 2026" in page.read_text(encoding="utf-8")
 
     # a kecamatan renamed in the reference data (same address: only the letters' case changes)
     edit(root / "data" / "wilayah" / "kecamatan.csv", ",Jayaloka", ",JayaLoka")
     names = build_copy(root)
-    assert names["executed"] == names["rendered"] == 23
+    assert names["executed"] == names["rendered"] == 32
     assert "JayaLoka" in kecamatan.read_text(encoding="utf-8") and "JayaLoka" in page.read_text(encoding="utf-8")
 
     again = build_copy(root)

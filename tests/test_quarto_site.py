@@ -140,7 +140,7 @@ def pages(site: Path) -> set[str]:
 def test_same_urls(sites):
     builtin, quarto = pages(sites["builtin"]["site"]), pages(sites["quarto"]["site"])
     assert builtin == quarto
-    assert len(quarto) == 177  # 175 pages, the search page and the glossary
+    assert len(quarto) == 186  # 184 pages, the search page and the glossary
     assert sites["quarto"]["report"].renderer == "quarto" and sites["quarto"]["report"].published
 
 

@@ -140,12 +140,14 @@ def expected_pages(regions) -> list[str]:
         for unit in (kab, *regions.children(kab).index):  # December evaluations of the complete years 2023–2025
             pages |= {page_dir(regions, unit), *(page_dir(regions, unit, "evaluasi", y) for y in (2023, 2024, 2025))}
         pages.add(page_dir(regions, kab[:2]))
+    for unit in ("ID", *{kab[:2] for kab in SAMPLE_KABUPATEN}):  # the nation's and provinces' evaluations
+        pages |= {page_dir(regions, unit, "evaluasi", y) for y in (2023, 2024, 2025)}
     return sorted(pages)
 
 
 def test_every_page_of_the_url_scheme_is_a_complete_html_page(sample, site):
     pages = expected_pages(sample["regions"])
-    assert len(pages) == 175 and sorted(r.page for r in sample["records"]) == pages
+    assert len(pages) == 184 and sorted(r.page for r in sample["records"]) == pages
     titles = {r.page: r.title for r in sample["records"]}
     for page in pages:
         html = (site / page / "index.html").read_text(encoding="utf-8")
@@ -304,7 +306,7 @@ def test_prevalence_chart_draws_the_target_its_caption_names(site):
 
 def test_no_cdn_anywhere(site):
     pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts]
-    assert len(pages) == 177  # 175 pages, the search page and the glossary
+    assert len(pages) == 186  # 184 pages, the search page and the glossary
     for page in pages:
         for tag, src in parse(page).sources:
             assert not re.match(r"(https?:)?//", src), (page, tag, src)
