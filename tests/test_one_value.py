@@ -200,6 +200,20 @@ def _download(figures: Figures, site: Site, path: Path, kode: str, year: int | N
             for c in cols:
                 if c in LABELS:
                     figures.add(unit, LABELS[c], month, "bulan", r[c], where)
+    elif name == "peringkat-kabupaten":  # a nation's or province's evaluation: each kabupaten's headline
+        for r in rows:
+            unit = site.child(kode, r[cols[0]])
+            for c in cols:
+                m = re.fullmatch(r"(.+) (\d{4})", c)
+                if m and m.group(1) in LABELS:
+                    figures.add(unit, LABELS[m.group(1)], m.group(2), r["Dasar"], r[c], where)
+    elif name == "tiga-tahun":  # the same, three years side by side (a basis per year where they differ)
+        for r in rows:
+            unit = site.child(kode, r[cols[0]])
+            bases = dict(re.findall(r"(\d{4}): ([^;]+)", r["Dasar"]))
+            for c in cols:
+                if re.fullmatch(r"\d{4}", c):
+                    figures.add(unit, LABELS.get(r["Indikator"], ""), c, bases.get(c, r["Dasar"]), r[c], where)
     elif name == "tren":
         for r in rows:
             figures.add(kode, LABELS.get(r["Indikator"], ""), _month(r["Bulan"]), "bulan", r["Capaian"], where)
@@ -216,7 +230,7 @@ def test_the_reader_finds_figures_everywhere(figures):
     wheres = {w.split(" ")[1] for values in found.seen.values() for ws in values.values() for w in ws}
     for name in ("kartu", "peta", "evaluasi-indikator.csv", "perbandingan-wilayah.csv", "rapor-kecamatan.csv",
                  "rapor-desa.csv", "semester.csv", "desa.csv", "perbandingan-kecamatan.csv",
-                 "perbandingan-kabupaten.csv", "tren.csv"):
+                 "perbandingan-kabupaten.csv", "tren.csv", "peringkat-kabupaten.csv", "tiga-tahun.csv"):
         assert name in wheres, f"no figure read from any {name}"
     units = {k[0] for k in found.seen}
     assert "ID" in units and any(len(u) == 2 for u in units) and any(len(u) == 5 for u in units)

@@ -225,10 +225,7 @@ def ranking(ctx: Context) -> Section:
     main["target_unduh"] = [f"{fmt.target(r['target'])}; target {_target_words(ctx, r)}; {r['sumber_target']}"
                             if not fmt.is_missing(r["target"]) else "tidak ada target" for r in records]
     label = ind.label(MAIN_INDICATOR)
-    cols = [Col("nama", "Kabupaten/kota", "link")]
-    if ctx.level == "nasional":
-        main["provinsi"] = [ctx.regions.unit(ancestor(k, "provinsi")).nama for k in main["kode"]]
-        cols.append(Col("provinsi", "Provinsi"))
+    cols = [Col("nama", "Kabupaten/kota", "link")]  # (its province: in the table of bases and targets below)
     # short texts as the numeric kinds set them (no wrap, no 14rem text column each): five text columns made
     # the national ranking scroll sideways at 1280 px
     cols += [Col("peringkat", "Peringkat", "int"),
@@ -298,8 +295,12 @@ def rapor(ctx: Context) -> Section:
                     note="Setiap angka sama dengan angka di halaman evaluasi kabupaten/kota itu; dasar dan target "
                          "setiap kabupaten/kota ada di tabel berikut.")
     # the basis and whose targets in a table of their own: beside nine figures they made the rapor scroll
-    # sideways at 1280 px and its rows many lines tall
-    basis = Table(frame, [Col("nama", "Kabupaten/kota", "link"), Col("dasar", "Dasar"),
+    # sideways at 1280 px and its rows many lines tall; on the nation's page each kabupaten's province too
+    where = []
+    if ctx.level == "nasional":
+        frame["provinsi"] = [ctx.regions.unit(ancestor(k, "provinsi")).nama for k in by_kab]
+        where = [Col("provinsi", "Provinsi")]
+    basis = Table(frame, [Col("nama", "Kabupaten/kota", "link"), *where, Col("dasar", "Dasar"),
                           Col("target_dari", "Target dari")], name="rapor-dasar-target",
                   caption=f"Dasar capaian tahunan dan target yang berlaku, {ctx.tahun}",
                   note="Dasar: jangkauan setahun atau rata-rata bulanan (lihat Metode)"
