@@ -110,7 +110,7 @@ def _evaluation_above(s: PageSpec, regions: Regions, evals: dict[str, list[PageS
     level = level_of(s.kode)
     above = {"kabupaten": s.kode.split(".")[0], "provinsi": "ID"}.get(level)
     found = _same_year(evals, above, s.tahun) if above else None
-    if found is None:
+    if above is None or found is None:
         return []
     name = "nasional" if above == "ID" else regions.unit(above).label
     return [Link(f"Evaluasi {s.tahun} {name}", found.page)]
