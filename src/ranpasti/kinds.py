@@ -212,6 +212,21 @@ class TanggalKind(TenggatKind):
                                    "tanggal di masa depan; Lokmin yang dicatat harus sudah berlangsung.")
 
 
+class StatusDateKind(TenggatKind):
+    """The date a status was recorded (``tanggal_status``): several rows of one item make its history, and a
+    year's evaluation reads the latest dated on or before 31 December (``asof.py``). A status is recorded
+    when it changes, so the date has passed."""
+
+    name = "tanggal_status"
+
+    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+        future = (values != "") & (values > ctx.today.isoformat())
+        if future.any():
+            ctx.report.error_cells(ctx.name, column.name, ctx.rows[future], values[future],
+                                   f"tanggal status di masa depan (hari ini {ctx.today:%Y-%m-%d}); tulis tanggal "
+                                   "status itu benar-benar dicatat, bukan rencana.")
+
+
 class TahunKind(Kind):
     name = "tahun"
     what = "bukan tahun yang sah"
@@ -327,6 +342,7 @@ KINDS: dict[str, Kind] = {
     "bulan": BulanKind(),
     "tanggal": TanggalKind(),
     "tenggat": TenggatKind(),
+    "tanggal_status": StatusDateKind(),
     "tahun": TahunKind(),
     "count": CountKind(),
     "percent": PercentKind(),

@@ -49,6 +49,7 @@ class TableState:
     key_files: list[str] = field(default_factory=list)  # the source of each entry of key_hashes/key_rows
     kecamatan: set[str] = field(default_factory=set)
     kabupaten: set[str] = field(default_factory=set)
+    last_month: str = ""  # the latest ``bulan`` read (pendampingan's: the data's last month)
 
 
 @dataclass
@@ -116,16 +117,19 @@ def validate(data_dir: Path, regions: Regions | None = None, sink: Sink | None =
                         report.note(f"{source.name}: lembar belum diisi, dilewati.")
                         continue
                     # a file's first chunk is always checked: it carries the header check
-                    memo_key = memo.key(spec, source, chunk, today) if memo is not None and source.rows else None
+                    last_month = states["pendampingan"].last_month if "pendampingan" in states else ""
+                    memo_key = (memo.key(spec, source, chunk, today, last_month)
+                                if memo is not None and source.rows else None)
                     if memo_key and memo is not None and memo.replay(memo_key, spec, source, state, report, sink):
                         continue
                     said = _Recording(report) if memo_key else report
-                    before = (len(state.key_hashes), set(state.kecamatan), set(state.kabupaten), source.rows)
+                    before = (len(state.key_hashes), set(state.kecamatan), set(state.kabupaten), source.rows,
+                              state.last_month)
                     chunk = _identify(source, spec, chunk, names, said)
                     if source.rows == 0 and not _check_header(source, spec, chunk, report, headers):
                         header_ok = False
                         break
-                    clean = _check_chunk(source, spec, chunk, state, regions, today, said, config)
+                    clean = _check_chunk(source, spec, chunk, state, regions, today, said, config, last_month)
                     if sink is not None and report.ok and clean is not None and len(clean):
                         sink(spec.name, clean)
                     if memo_key and memo is not None and isinstance(said, _Recording) and report.ok:
@@ -182,7 +186,7 @@ def _check_header(source: Source, spec: TableSpec, chunk: pd.DataFrame, report: 
 
 
 def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: TableState, regions: Regions,
-                 today: dt.date, report: Report, config: Config) -> pd.DataFrame | None:
+                 today: dt.date, report: Report, config: Config, last_month: str = "") -> pd.DataFrame | None:
     present = [c.name for c in spec.columns if c.name in chunk.columns]
     data = chunk[[ROW, *present]]
     # trailing or stray empty rows (Excel leaves them) are dropped silently, with a note
@@ -239,6 +243,7 @@ def _check_chunk(source: Source, spec: TableSpec, chunk: pd.DataFrame, state: Ta
         # ignored columns are not published, but the file is kept in the data folder: no NIK there either
         check_personal_text(source, extra, rows, chunk.loc[data.index, extra], report)
     _check_values(source, spec, out, regions, today, report, config)
+    _check_status_dates(source, out, report, last_month)
     _check_names(source, spec, chunk.loc[data.index], out, regions, report)
     _check_duplicates(source, spec, out, state, report)
     _remember(spec, out, state)
@@ -465,7 +470,46 @@ def _check_rekap(name: str, out: pd.DataFrame, report: Report) -> None:
                                "per faktor).")
 
 
+# what a dated status (``tanggal_status``) may not precede, per input: the item's own date, said in words
+STATUS_SINCE = {"tanggal": "tanggal pertemuan Lokmin", "tahun_terbentuk": "tahun Kampung KB terbentuk"}
+
+
+def _check_status_dates(source: Source, out: pd.DataFrame, report: Report, last_month: str) -> None:
+    """A status history (issue 34) is read as at 31 December of each year, so its dates decide what each year's
+    page shows: a status dated before the item existed (before its Lokmin meeting, before the year its
+    Kampung KB was formed) is a typo that would rewrite a year the item was not in, and is refused; one dated
+    after the data's last month is read by no page yet, which staff are told (a warning: it is not wrong)."""
+    if "tanggal_status" not in out:
+        return
+    dated = out["tanggal_status"].astype(str)
+    rows = out[ROW]
+    for since, what in STATUS_SINCE.items():
+        if since not in out:
+            continue
+        if since == "tahun_terbentuk":  # a year: its first day
+            own = pd.to_numeric(out[since], errors="coerce").map(lambda y: f"{int(y):04d}-01-01" if y == y else "")
+        else:
+            own = out[since].fillna("").astype(str)
+        early = (dated != "") & (own != "") & (dated < own)
+        if early.any():
+            report.error_cells(source.name, "tanggal_status", rows[early], dated[early],
+                               f"tanggal status sebelum {what} di baris yang sama; status hanya bisa dicatat "
+                               f"sesudahnya. Periksa tanggal_status (atau kolom {since}) di baris ini.")
+    if last_month:
+        later = (dated != "") & (dated.str.slice(0, 7) > last_month)
+        if later.any():
+            first = int(rows[later].iloc[0])
+            report.warn(source.name, f"{int(later.sum())} status bertanggal sesudah bulan terakhir data "
+                        f"pendampingan ({last_month}), yang pertama di baris {first}: belum ada halaman yang "
+                        "membacanya sampai laporan bulan itu masuk. Bila tanggalnya salah ketik, perbaiki.",
+                        row=first, column="tanggal_status", value=str(dated[later].iloc[0]))
+
+
 def _remember(spec: TableSpec, out: pd.DataFrame, state: TableState) -> None:
+    if "bulan" in out:
+        months = out["bulan"].astype(str)
+        latest = str(months[months != ""].max()) if (months != "").any() else ""
+        state.last_month = max(state.last_month, latest)
     for col in ("kode_kecamatan", "kode_desa"):
         if col in out:
             kec = ancestors(out[col], "kecamatan")
@@ -488,13 +532,16 @@ def _check_duplicates(source: Source, spec: TableSpec, out: pd.DataFrame, state:
     a copy retyped with other capitals or doubled spaces is still the same problem."""
     keyless = not spec.key
     key = list(spec.key) if spec.key else spec.column_names
-    if not keyless and not all(k in out for k in key):
+    # an optional key column (kampung_kb's tanggal_status) left out or blank is a value of its own: two rows
+    # of one desa without a date are two states at one time, refused as two rows with the same date are
+    required = [k for k in key if keyless or spec.column(k).required]
+    if not keyless and not all(k in out for k in required):
         return
     keyed = pd.DataFrame({k: out[k].astype(str) if k in out else "" for k in key}, index=out.index)
     keyed = keyed.replace("nan", "")
     if keyless:  # rows from two files compared as read, not as typed: letter case, spaces, compatibility forms
         keyed = keyed.apply(_comparable)
-    complete = ((keyed != "").all(axis=1) if not keyless else (keyed != "").any(axis=1)).to_numpy()
+    complete = ((keyed[required] != "").all(axis=1) if not keyless else (keyed != "").any(axis=1)).to_numpy()
     hashes = pd.util.hash_pandas_object(keyed, index=False).to_numpy()[complete]
     rows = out[ROW].to_numpy()[complete]
     first_row = np.full(len(hashes), -1, dtype="int64")
@@ -607,8 +654,10 @@ class ChunkMemo:
         new.mkdir(parents=True, exist_ok=True)
         self.replayed = 0
 
-    def key(self, spec: TableSpec, source: Source, chunk: pd.DataFrame, today: dt.date) -> str:
-        about = json.dumps([self.context, today.isoformat(), spec.name, source.name, source.encoding, source.sep,
+    def key(self, spec: TableSpec, source: Source, chunk: pd.DataFrame, today: dt.date, last_month: str = "") -> str:
+        """``last_month``: the data's last month, which a dated status is checked against."""
+        about = json.dumps([self.context, today.isoformat(), last_month, spec.name, source.name, source.encoding,
+                            source.sep,
                             source.sheet, source.labels, list(chunk.columns), source.unreadable],
                            sort_keys=True, default=str)
         cells = pd.util.hash_pandas_object(chunk, index=False).to_numpy()
@@ -643,6 +692,7 @@ class ChunkMemo:
         source.rows += meta["rows"]
         state.kecamatan.update(meta["kecamatan"])
         state.kabupaten.update(meta["kabupaten"])
+        state.last_month = max(state.last_month, meta.get("last_month", ""))
         if meta["appended"]:
             state.key_hashes.append(hashes)
             state.key_rows.append(rows)
@@ -669,5 +719,6 @@ class ChunkMemo:
             clean.to_parquet(self.new / f"{key}.parquet", index=False)
         meta = {"notes": said.said_notes,
                 "rows": rows, "appended": appended, "clean": clean is not None,
-                "kecamatan": sorted(state.kecamatan - before[1]), "kabupaten": sorted(state.kabupaten - before[2])}
+                "kecamatan": sorted(state.kecamatan - before[1]), "kabupaten": sorted(state.kabupaten - before[2]),
+                "last_month": state.last_month if state.last_month != before[4] else ""}
         (self.new / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from .. import disclosure, facts, fmt
+from .. import asof, disclosure, facts, fmt
 from .. import indicators as ind
 from ..config import Config
 from ..disclosure import Rule
@@ -193,16 +193,47 @@ class Context:
     def months_with_data(self) -> list[str]:
         return sorted(self.rows["bulan"].unique())
 
+    @property
+    def as_of(self) -> str:
+        """The day the page reads statuses at (ISO): the last day of its month, 31 December on an evaluation.
+        Lokmin follow-ups and Kampung KB classes are shown as they stood then (``asof.py``, issue 34)."""
+        return asof.month_end(self.bulan)
+
     def lokmin_rows(self) -> pd.DataFrame:
-        """Lokmin meetings of the unit in the page's year, oldest first, with the kecamatan's name (a copy)."""
+        """Lokmin follow-ups of the unit's meetings in the page's year, oldest first, each with its status on
+        ``as_of`` and the kecamatan's name (a copy)."""
         return self._lokmin_rows().copy()
 
     @memoised
+    def _lokmin_items(self) -> pd.DataFrame:
+        """Every follow-up of the unit met by ``as_of``, with its status on that day and the kecamatan's name."""
+        df = asof.lokmin_as_of(self.store.table("lokmin", "" if self.level == "nasional" else self.kode), self.as_of)
+        return df.assign(kecamatan=df["kode_kecamatan"].map(self.regions.kecamatan["nama"]))  # validated: all known
+
+    @memoised
     def _lokmin_rows(self) -> pd.DataFrame:
-        df = self.store.table("lokmin", "" if self.level == "nasional" else self.kode)
-        df = df[df["tanggal"].str.slice(0, 4) == str(self.tahun)].copy()  # ISO dates: the year
-        df["kecamatan"] = df["kode_kecamatan"].map(self.regions.kecamatan["nama"])  # validated: all present
-        return df.sort_values(["tanggal", "kode_kecamatan"])
+        df = self._lokmin_items()
+        df = df[df["tanggal"].str.slice(0, 4) == str(self.tahun)]  # ISO dates: the year
+        return df.sort_values(["tanggal", "kode_kecamatan"], kind="stable")
+
+    def lokmin_open_earlier(self) -> pd.DataFrame:
+        """Follow-ups from meetings of earlier years still not done on ``as_of``, oldest first, with the months
+        past their deadline (``bulan_lewat``; a copy): listed on the evaluation page, not only counted."""
+        return self._lokmin_open_earlier().copy()
+
+    @memoised
+    def _lokmin_open_earlier(self) -> pd.DataFrame:
+        return asof.open_from_earlier_years(self._lokmin_items(), self.tahun, self.as_of)
+
+    def kampung_rows(self) -> pd.DataFrame:
+        """The unit's Kampung KB formed by the page's year, each with its class and instruments as they stood on
+        ``as_of`` (a copy): the 2024 page shows 2024's classes, not today's."""
+        return self._kampung_rows().copy()
+
+    @memoised
+    def _kampung_rows(self) -> pd.DataFrame:
+        return asof.kampung_as_of(self.store.table("kampung_kb", "" if self.level == "nasional" else self.kode),
+                                  self.as_of)
 
     # ------------------------------------------------------------ indicators
 

@@ -363,8 +363,9 @@ def lokmin_followup(ctx: Context) -> Section:
     done first (a kecamatan's one by one, past their deadline first; a kabupaten's grouped by problem, the
     detail in the annex), and the status per month. The year's full lists are in ``lokmin_annex``."""
     df = _lokmin_year(ctx)
+    carried = _carried_table(ctx)
     if df.empty:
-        return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."))
+        return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."), *([carried] if carried else []))
     counts = facts.lokmin.status_per_month(df)
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
     meetings = _lokmin_meetings(ctx, df)
@@ -372,7 +373,9 @@ def lokmin_followup(ctx: Context) -> Section:
         "sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"], b=total["berjalan"],
         x=total["belum dimulai"], late=int(df["lewat"].sum()), held=int(meetings["diadakan"].sum()),
         expected=int(meetings["diharapkan"].sum()), per_year=ctx.config.lokmin_per_year, units=len(meetings),
-        level=ctx.level, carried=_carried_open(ctx))]
+        level=ctx.level, carried=len(ctx.lokmin_open_earlier()), as_of=fmt.date(ctx.as_of))]
+    if carried:
+        parts.append(carried)
     if ctx.level != "kecamatan":
         parts.append(Table(meetings, [Col("nama", "Kecamatan"), Col("diadakan", "Pertemuan diadakan", "int"),
                                       Col("diharapkan", "Diharapkan", "int"), Col("persen", "Capaian", "pct")],
@@ -415,10 +418,27 @@ def _status_table(counts: pd.DataFrame) -> BarTable:
                          "terbanyak.")
 
 
-def _carried_open(ctx: Context) -> int:
-    """Follow-ups from Lokmin of earlier years whose latest status is still not "selesai"."""
-    df = ctx.store.table("lokmin", "" if ctx.level == "nasional" else ctx.kode)
-    return int(((df["tanggal"].str.slice(0, 4) < str(ctx.tahun)) & (df["status"] != "selesai")).sum())
+def _carried_table(ctx: Context) -> Table | None:
+    """Follow-ups of earlier years' Lokmin still not done on 31 December (issue 34): listed one by one, not
+    only counted, since they are what the next year's plan must carry; the longest overdue first."""
+    df = ctx.lokmin_open_earlier()
+    if df.empty:
+        return None
+    if "penanggung_jawab" not in df:
+        df["penanggung_jawab"] = ""
+    df["tanggal_teks"] = df["tanggal"].map(fmt.date)
+    df["tenggat_teks"] = df["tenggat"].map(lambda d: fmt.date(d) if d else "tanpa tenggat") if "tenggat" in df \
+        else "tanpa tenggat"
+    df["lewat_teks"] = df["bulan_lewat"].map(lambda m: "" if m != m else f"{fmt.number(m)} bulan")
+    df["cls"] = df["bulan_lewat"].map(lambda m: "" if m != m else "rp-missing")
+    df = df.sort_values("bulan_lewat", ascending=False, kind="stable")
+    where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
+    return Table(df, [Col("tanggal_teks", "Pertemuan"), *where, Col("rencana_tindak_lanjut", "Kegiatan"),
+                      Col("penanggung_jawab", "Penanggung jawab"), Col("tenggat_teks", "Tenggat"),
+                      Col("status", "Status"), Col("lewat_teks", "Lewat tenggat")],
+                 name="lokmin-tahun-sebelumnya", row_class="cls",
+                 caption=f"Tindak lanjut Lokmin tahun sebelumnya yang belum selesai pada {fmt.date(ctx.as_of)} "
+                         "(paling lama lewat tenggat lebih dulu)")
 
 
 def lokmin_annex(ctx: Context) -> Section:
@@ -589,6 +609,10 @@ def gaps(ctx: Context) -> Section:
         top = open_actions["masalah"].value_counts().head(3)
         items.append(f"{len(open_actions)} tindak lanjut Lokmin belum selesai pada akhir {ctx.tahun}; masalah yang "
                      "paling sering muncul: " + "; ".join(f"{m} ({n}×)" for m, n in top.items()) + ".")
+    earlier = ctx.lokmin_open_earlier()
+    if len(earlier):
+        items.append(f"{len(earlier)} tindak lanjut Lokmin dari tahun sebelumnya masih belum selesai pada akhir "
+                     f"{ctx.tahun} (daftarnya di bagian Lokmin).")
     if not items:
         items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
     return Section(render_template("sections/gaps.html.j2", items=items))

@@ -199,10 +199,9 @@ RUMAH_DATAKU = tuple(c for c in TABLES["kampung_kb"].column("rumah_dataku").choi
 
 def kampung_classes(ctx: Context) -> list:
     """How far the unit's Kampung KB have come (class, Peraturan BKKBN 20/2023) and what they run (Rumah
-    DataKu, Dashat, BKB), where kampung_kb.csv has those optional columns; else one line saying so. The
-    columns hold each Kampung KB's state as staff last recorded it, not a yearly history: the caption says so."""
-    kkb = ctx.store.table("kampung_kb", "" if ctx.level == "nasional" else ctx.kode)
-    kkb = kkb[kkb["tahun_terbentuk"].astype(int) <= ctx.tahun]
+    DataKu, Dashat, BKB), where kampung_kb.csv has those optional columns; else one line saying so. Each
+    Kampung KB as it stood at the end of the page's period (``Context.kampung_rows``): the caption says when."""
+    kkb = ctx.kampung_rows()
     given = lambda col: kkb[col].fillna("").astype(str).str.strip() if col in kkb else pd.Series(dtype=str)  # noqa: E731
     classes = given("klasifikasi")
     if kkb.empty or not (classes != "").any():
@@ -219,7 +218,7 @@ def kampung_classes(ctx: Context) -> list:
     classes_table = Table(frame, [Col("kelas", "Klasifikasi"), Col("jumlah", "Kampung KB", "int"),
                                   Col("persen", "% dari Kampung KB", "pct")], name="kampung-kb-klasifikasi",
                           caption=f"Kampung KB menurut klasifikasi, {ctx.unit.label} (sumber: {source('kampung_kb')}; "
-                                  "keadaan terakhir yang dicatat, bukan per tahun)")
+                                  f"keadaan pada {fmt.date(ctx.as_of)})")
     tools = []
     data = given("rumah_dataku")
     if (data != "").any():
@@ -234,7 +233,7 @@ def kampung_classes(ctx: Context) -> list:
         t["persen"] = 100 * t["jumlah"] / n
         parts.append(Table(t, [Col("instrumen", "Instrumen"), Col("jumlah", "Kampung KB yang punya", "int"),
                                Col("persen", "% dari Kampung KB", "pct")], name="kampung-kb-instrumen",
-                           caption=f"Instrumen Kampung KB, {ctx.unit.label} (keadaan terakhir yang dicatat)"))
+                           caption=f"Instrumen Kampung KB, {ctx.unit.label} (keadaan pada {fmt.date(ctx.as_of)})"))
     return parts
 
 
