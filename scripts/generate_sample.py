@@ -9,6 +9,8 @@ benchmarks, into another folder.
 Values are plausible, not real: coverage grows through each year and from one year to the next, some
 kecamatan lag, a few desa miss a report, and the KRS target is re-based after the August 2024 family census
 (PK-24). The yearly reach (``jangkauan.csv``) is drawn from the monthly reports, and one kecamatan has none.
+Lokmin follow-ups and Kampung KB classes are dated histories (``tanggal_status``, one row per change): follow-ups
+closed in the year after their meeting, some still open, Kampung KB classes climbing over the years.
 Only the published prevalence figures (SSGI/SKI) are real; they are copied from ``prevalensi-terbit.csv``
 and the list below, each with where it was read (``rujukan``).
 """
@@ -223,10 +225,12 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
     formed |= mura
     kkb = pd.DataFrame({"kode_desa": desa.index[formed], "tahun_terbentuk": years[formed]})
     _kampung_classes(kkb, int(last_month[:4]), seed)
+    kkb = _kampung_history(kkb, last_month, seed)
     kkb.to_csv(out / "kampung_kb.csv", index=False)
     counts["kampung_kb"] = len(kkb)
 
     counts["lokmin"] = _lokmin(rng, kec_codes, kec_effect, first_year, last_month).pipe(
+        _lokmin_history, last_month, seed).pipe(
         lambda df: (df.to_csv(out / "lokmin.csv", index=False), len(df))[1])
     counts["krs_rekap"] = _rekap(rng, frame, kec_codes).pipe(
         lambda df: (df.to_csv(out / "krs_rekap.csv", index=False), len(df))[1])
@@ -417,6 +421,46 @@ def _kampung_classes(kkb: pd.DataFrame, year: int, seed: int) -> None:
     kkb["bkb"] = np.where(rng.random(len(kkb)) < 0.6 + 0.1 * step, "ya", "tidak")
 
 
+def _kampung_history(kkb: pd.DataFrame, last_month: str, seed: int) -> pd.DataFrame:
+    """The classes and instruments of each Kampung KB as a dated history (issue 34): the state of the year it
+    was formed (undated: read from that year on), then a row dated in each year its class or instruments
+    changed, so the 2023, 2024 and 2025 pages show different classes. Each Kampung KB climbs as it ages, along
+    the same path ``_kampung_classes`` drew for it; the last row is the state drawn there (its noise kept), so
+    the state at ``last_month`` is unchanged. Its own generator: the other files stay byte-identical."""
+    rng = np.random.default_rng([seed, 71])
+    last_year, last_m = int(last_month[:4]), int(last_month[5:])
+    classes = ["dasar", "berkembang", "mandiri", "berkelanjutan"]
+    data_levels = ["belum ada", "sederhana", "lengkap", "paripurna"]
+    rows = []
+    for r in kkb.itertuples(index=False):
+        formed = int(r.tahun_terbentuk)
+        final = classes.index(r.klasifikasi) if r.klasifikasi else None
+        final_data = data_levels.index(r.rumah_dataku)
+        # the year each step above "dasar" was reached, somewhere in the Kampung KB's life so far
+        reached = np.sort(rng.integers(formed, last_year + 1, size=final or 0))
+        states: list[tuple[str, dict]] = []
+        for year in range(formed, last_year + 1):
+            if final is None:  # never classified: its instruments as drawn, all along
+                state = {"klasifikasi": "", "rumah_dataku": r.rumah_dataku, "dashat": r.dashat, "bkb": r.bkb}
+            else:
+                step = int((reached <= year).sum())  # the final class by the last year
+                state = {"klasifikasi": classes[step],
+                         "rumah_dataku": data_levels[max(0, final_data - (final - step))],
+                         "dashat": r.dashat if step == final else "tidak",
+                         "bkb": r.bkb if step >= final - 1 else "tidak"}
+            if states and state == states[-1][1]:
+                continue
+            if not states:
+                dated = ""  # the state of the year it was formed: undated, read from that year on
+            else:
+                month = int(rng.integers(2, (last_m if year == last_year else 12) + 1))
+                dated = f"{year}-{month:02d}-{int(rng.integers(1, 29)):02d}"
+            states.append((dated, state))
+        for dated, state in states:
+            rows.append({"kode_desa": r.kode_desa, "tahun_terbentuk": formed, **state, "tanggal_status": dated})
+    return pd.DataFrame(rows, columns=[*kkb.columns, "tanggal_status"])
+
+
 def _jangkauan(pend: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Yearly reach per desa (jangkauan.csv) for every year of ``pend`` that has its December, from the monthly
     reports: for each indicator with ``annual: reach``, the year's sasaran is the largest monthly sasaran and
@@ -466,13 +510,48 @@ def _lokmin(rng: np.random.Generator, kec_codes: list[str], effect: pd.Series, f
                     r = rng.random()
                     status = "selesai" if r < p_done else ("berjalan" if r < p_done + 0.35 else "belum dimulai")
                     rows.append((kec, f"{year}-{month:02d}-{day:02d}", tahap, masalah, rtl, status, OWNERS[i]))
-    frame = pd.DataFrame(rows, columns=TABLES["lokmin"].column_names[:-1])
+    frame = pd.DataFrame(rows, columns=["kode_kecamatan", "tanggal", "tahap", "masalah", "rencana_tindak_lanjut",
+                                        "status", "penanggung_jawab"])
     # deadlines from their own generator, so the rest of the sample stays as it was: 1–3 months after the meeting
     months_later = np.random.default_rng(SEED + 7).integers(1, 4, size=len(frame))
     meeting = pd.to_datetime(frame["tanggal"])
     frame["tenggat"] = [(d + pd.DateOffset(months=int(m))).strftime("%Y-%m-%d")
                         for d, m in zip(meeting, months_later, strict=True)]
     return frame.sort_values(["tanggal", "kode_kecamatan"], kind="stable").reset_index(drop=True)
+
+
+def _lokmin_history(frame: pd.DataFrame, last_month: str, seed: int) -> pd.DataFrame:
+    """Each follow-up's status as a dated history (issue 34), ending in the status ``_lokmin`` drew for
+    ``last_month``: started ("berjalan") a few days to a month after the meeting, done around its deadline (up
+    to six weeks early or ten late, so follow-ups of October to December meetings are often closed in the next
+    year); a follow-up still "belum dimulai" has its one undated row (its status at the meeting). No date falls
+    after the data's last month. Its own generator: the other files stay byte-identical."""
+    rng = np.random.default_rng([seed, 73])
+    end = pd.Timestamp(asof_month_end(last_month))
+    rows = []
+    for r in frame.itertuples(index=False):
+        meeting, due = pd.Timestamp(r.tanggal), pd.Timestamp(r.tenggat)
+        base = r._asdict()
+        if r.status == "belum dimulai":
+            rows.append({**base, "tanggal_status": ""})
+            continue
+        started = min(meeting + pd.Timedelta(days=int(rng.integers(3, 31))), end)
+        done = min(max(due + pd.Timedelta(days=int(rng.integers(-45, 76))), started + pd.Timedelta(days=7)), end)
+        if r.status == "selesai" and done <= started:
+            started = meeting
+        if r.status == "berjalan" or rng.random() < 0.7:  # some are closed without a "berjalan" recorded first
+            rows.append({**base, "status": "berjalan", "tanggal_status": f"{started:%Y-%m-%d}"})
+        if r.status == "selesai":
+            rows.append({**base, "status": "selesai", "tanggal_status": f"{done:%Y-%m-%d}"})
+    out = pd.DataFrame(rows, columns=[*frame.columns, "tanggal_status"])
+    return out.sort_values(["tanggal", "kode_kecamatan", "tanggal_status"], kind="stable").reset_index(drop=True)
+
+
+def asof_month_end(bulan: str) -> str:
+    """The last day of ``bulan`` (the package's rule, ``asof.month_end``)."""
+    from ranpasti.asof import month_end
+
+    return month_end(bulan)
 
 
 def _rekap(rng: np.random.Generator, pend: pd.DataFrame, kec_codes: list[str]) -> pd.DataFrame:
