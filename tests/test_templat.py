@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, copy_sample_data
 
+from ranpasti.asof import kampung_as_of
 from ranpasti.build import BuildOptions, build
 from ranpasti.pages import open_context
 from ranpasti.regions import load_regions
@@ -44,7 +45,8 @@ def musi_rawas_2024(kab: str = KAB) -> dict[str, pd.DataFrame]:
     return {
         "pendampingan": p[p.kode_desa.str.startswith(KAB + ".") & p.bulan.str.startswith(str(YEAR))],
         "jangkauan": j[j.kode_desa.str.startswith(KAB + ".") & (j.tahun == str(YEAR))],
-        "kampung_kb": k[k.kode_desa.str.startswith(KAB + ".")],
+        # a year's workbook holds one row per desa: its Kampung KB as it stood at the end of that year
+        "kampung_kb": kampung_as_of(k[k.kode_desa.str.startswith(KAB + ".")], f"{YEAR}-12-31"),
         "lokmin": lm[lm.kode_kecamatan.str.startswith(KAB + ".") & lm.tanggal.str.startswith(str(YEAR))],
         "krs_rekap": r[r.kode_kecamatan.str.startswith(KAB + ".") & (r.tahun == str(YEAR))],
     }
@@ -145,6 +147,15 @@ def test_workbook_has_every_desa_of_the_kabupaten_with_locked_codes_and_validati
     lokmin = wb["lokmin"]
     kinds = {dv.type for dv in lokmin.data_validations.dataValidation}
     assert {"list", "date"} <= kinds  # kecamatan and status from a list, dates as dates
+    # a status date (issue 34): not before the row's meeting (or the year its Kampung KB was formed), not later
+    # than today, refused while typing as validate refuses it
+    for sheet, since, check in (("lokmin", "tanggal", ">="), ("kampung_kb", "tahun_terbentuk", "YEAR(")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[2]]
+        at = openpyxl.utils.get_column_letter(header.index("tanggal_status") + 1)
+        own = openpyxl.utils.get_column_letter(header.index(since) + 1)
+        rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{at}3:"))
+        assert "TODAY()" in rule.formula1 and f"{own}3" in rule.formula1 and check in rule.formula1, rule.formula1
 
 
 def test_filled_workbook_builds_the_same_pages_as_the_csv_files(tmp_path):

@@ -271,6 +271,8 @@ def _validations(ws, spec: TableSpec, columns: list[tuple[str, Column | None]], 
             add(name, DataValidation(type="date", operator="between", formula1=f"DATE({tahun - 1},1,1)",
                                      formula2=upper, allow_blank=True,
                                      error="Tanggal (mis. 14/03/2024), dalam tahun ini."))
+        elif kind == "tanggal_status":
+            add(name, _status_date_validation(cell, letters))
         elif kind == "choice":
             add(name, DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
                                      error=f"Pilih salah satu: {', '.join(col.choices)}."))
@@ -279,6 +281,21 @@ def _validations(ws, spec: TableSpec, columns: list[tuple[str, Column | None]], 
             dv.showErrorMessage = False  # the stages are a vocabulary; other text is allowed
             ws.add_data_validation(dv)
             dv.add(f"{letters[name]}3:{letters[name]}{last}")
+
+
+def _status_date_validation(cell: str, letters: dict[str, str]) -> DataValidation:
+    """``tanggal_status``: a date that has passed and is not before the item's own date on the same row (the
+    Lokmin meeting, the year the Kampung KB was formed), the rules ``validate`` refuses, said while typing."""
+    rules = [f"ISNUMBER({cell})", f"{cell}<=TODAY()"]
+    if "tanggal" in letters:
+        rules.append(f"OR({letters['tanggal']}3=\"\",{cell}>={letters['tanggal']}3)")
+        error = "Tanggal status (mis. 15/01/2025): tidak sebelum tanggal pertemuan dan tidak sesudah hari ini."
+    elif "tahun_terbentuk" in letters:
+        rules.append(f"OR({letters['tahun_terbentuk']}3=\"\",YEAR({cell})>={letters['tahun_terbentuk']}3)")
+        error = "Tanggal status (mis. 31/12/2024): tidak sebelum tahun terbentuk dan tidak sesudah hari ini."
+    else:
+        error = "Tanggal status (mis. 31/12/2024), tidak sesudah hari ini."
+    return DataValidation(type="custom", formula1=f"AND({','.join(rules)})", allow_blank=True, error=error)
 
 
 def _write_guide(ws, name: str, kabupaten: str, tahun: int, sheets: list[TableSpec]) -> None:
@@ -295,9 +312,13 @@ def _write_guide(ws, name: str, kabupaten: str, tahun: int, sheets: list[TableSp
         ("3. Bulan yang belum dilaporkan: biarkan seluruh barisnya kosong. Baris kosong dilewati, tidak dihitung "
          "0. Isi 0 bila memang tidak ada kegiatan.", False),
         ("4. Lokmin: satu baris per masalah. Pilih kecamatan dan status dari daftar; penanggung jawab ditulis "
-         "sebagai jabatan atau lembaga, bukan orang.", False),
-        ("5. Kampung KB: isi tahun terbentuk hanya untuk desa yang sudah punya Kampung KB. Cukup diisi di satu "
-         "buku kerja per kabupaten.", False),
+         "sebagai jabatan atau lembaga, bukan orang. Bila status berubah, jangan timpa baris lama: tambahkan baris "
+         "baru (pertemuan, masalah dan rencana yang sama) dengan status baru dan tanggal_status, tanggal "
+         "perubahan itu dicatat. Evaluasi setiap tahun membaca status pada 31 Desember.", False),
+        ("5. Kampung KB: isi hanya desa yang sudah punya Kampung KB: tahun terbentuk, lalu klasifikasi dan "
+         "instrumennya seperti keadaannya pada tanggal_status (mis. 31/12/" + str(tahun) + "). Buku kerja tahun "
+         "berikutnya mencatat keadaan tahun itu dengan tanggal_status tahun itu: satu baris per desa per "
+         "tanggal, dan halaman setiap tahun membaca keadaan pada 31 Desember.", False),
         ("6. TPPS, aksi konvergensi dan audit kasus stunting (opsional): kode kabupaten/kecamatan sudah terisi; "
          "arahkan kursor ke kodenya untuk melihat nama wilayahnya. Audit: satu baris per rekomendasi; ketua dan "
          "penanggung jawab ditulis sebagai jabatan.", False),
