@@ -7,7 +7,8 @@ data folder. ``--scale national`` writes all kabupaten/kota (about 84k desa, 3.9
 benchmarks, into another folder.
 
 Values are plausible, not real: coverage grows through each year and from one year to the next, some
-kecamatan lag, a few desa miss a report, and the KRS target is re-based after the August 2024 family census
+kecamatan lag, a few desa miss a report, Pesisir Barat's latest report is a month older than the others' (its
+pages show its own latest month), and the KRS target is re-based after the August 2024 family census
 (PK-24). The yearly reach (``jangkauan.csv``) is drawn from the monthly reports, and one kecamatan has none.
 Lokmin follow-ups and Kampung KB classes are dated histories (``tanggal_status``, one row per change): follow-ups
 closed in the year after their meeting, some still open, Kampung KB classes climbing over the years.
@@ -38,6 +39,9 @@ SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
 # reach where the yearly figures are complete, the monthly average (so labelled) where they are not
 NO_REACH_KECAMATAN = "18.13.10"
 FIRST_YEAR, LAST_MONTH = 2023, "2026-10"  # three complete years and the current one up to its last report
+# kabupaten whose latest monthly report is this many months older than LAST_MONTH (the sample only): real
+# exports arrive at different times, and the site must show such a kabupaten at its own latest month
+LATE_KABUPATEN = {"18.13": 1}  # Pesisir Barat: September 2026
 
 
 def months_between(first_year: int, last_month: str) -> list[str]:
@@ -212,6 +216,11 @@ def generate(out: Path, scale: str = "sample", seed: int = SEED, first_year: int
     silent_rows = (np.isin(np.repeat(np.arange(n_desa), n_month), silent)
                    & (np.tile(month_ix[0], n_desa) >= n_month - 3))
     frame = frame[~(missing | silent_rows)]
+    if scale == "sample":  # drawn above like every other month, so the rest of the sample stays as it was
+        late = np.zeros(len(frame), dtype=bool)
+        for kab, behind in LATE_KABUPATEN.items():
+            late |= (frame["kode_desa"].str.startswith(kab + ".") & (frame["bulan"] > months[-1 - behind])).to_numpy()
+        frame = frame[~late]
 
     out.mkdir(parents=True, exist_ok=True)
     counts = {"pendampingan": len(frame)}
