@@ -19,7 +19,7 @@ from ranpasti.build import BuildOptions, build, published_figures
 from ranpasti.errors import DisclosureRefused
 
 KAB = "18.13"  # Pesisir Barat: the smallest sample kabupaten
-MONTH = "2026-10"  # the latest month: the one its kecamatan pages show
+MONTH = "2026-09"  # Pesisir Barat's latest month (a month behind the sample): the one its kecamatan pages show
 YEAR = 2025  # an evaluation year
 B13_KEC, B14_KEC, B15_KEC, B17_KEC = "18.13.01", "18.13.02", "18.13.03", "18.13.04"
 RULE = dc.Rule(5)
@@ -149,7 +149,7 @@ def test_b13_lone_desa_not_in_the_kecamatan_card(attacked):
     cards = html[html.index('class="rp-cards"'):]
     assert re.search(r'aria-label="KRS didampingi">(?:(?!</section>).)*rp-value">disamarkan', cards, re.S)
     everything = _site_text(attacked["site"], page.parent.relative_to(attacked["site"]).as_posix())
-    for leak in ("KRS didampingi,Oktober 2026,2,3", "2 dari 3 keluarga"):
+    for leak in ("KRS didampingi,September 2026,2,3", "2 dari 3 keluarga"):
         assert leak not in everything
     kec = pd.read_csv(page.parent / "perbandingan-kecamatan.csv", dtype=str, keep_default_na=False)
     assert "66.7" not in kec.iloc[:, 1].tolist() + kec.iloc[:, 2].tolist()
@@ -252,7 +252,7 @@ def test_the_audit_stops_a_build_when_a_view_leaks(attacked, monkeypatch):
         build(attacked["opts"], log=lambda _: None)
     text = str(err.value)
     assert "Audit penyamaran gagal" in text and "TIDAK diubah" in text
-    assert re.search(r"wilayah 18\.13\.03\.\d+, periode 2026-10 .*\(halaman: [^)]+\)", text), text
+    assert re.search(r"wilayah 18\.13\.03\.\d+, periode 2026-09 .*\(halaman: [^)]+\)", text), text
     assert (attacked["site"] / "index.html").read_bytes() == before
 
 

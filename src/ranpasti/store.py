@@ -366,11 +366,21 @@ class Store:
     def kabupaten_codes(self) -> list[str]:
         return sorted(p.stem for p in (self.dir / "pendampingan").glob("*.parquet"))
 
-    def months(self) -> list[str]:
+    def months(self, kode: str = "ID") -> list[str]:
+        """The months with pendampingan data: in the whole data (the site's months), or those ``kode``'s
+        kabupaten sent (every kabupaten inside a province), since exports arrive at different times and a unit
+        behind the site's latest month is shown at its own."""
         if "_months" not in self.__dict__:  # read once per Store (every page asks)
-            self.__dict__["_months"] = sorted(
-                pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
-        return list(self.__dict__["_months"])
+            sent = pd.read_parquet(self.dir / "agregat_kabupaten.parquet", columns=["kode_kabupaten", "bulan"])
+            self.__dict__["_months"] = sorted(sent["bulan"].unique())
+            self.__dict__["_sent"] = sent
+        if kode in ("ID", ""):
+            return list(self.__dict__["_months"])
+        sent = self.__dict__["_sent"]
+        level = level_of(kode)
+        inside = (sent["kode_kabupaten"].str.startswith(kode + ".") if level == "provinsi"
+                  else sent["kode_kabupaten"] == ancestor(kode, "kabupaten"))
+        return sorted(sent.loc[inside, "bulan"].unique())
 
     def global_hash(self) -> str:
         """Hash of what every page reads (targets, prevalence, the months present, config, notes)."""

@@ -95,6 +95,9 @@ class Context:
     kind: str = "progres"
     catatan: str = ""
     document: tuple[tuple[str, str], ...] = ()  # an evaluation report's cover block: (label, value), from params
+    # the site's months after ``bulan`` that this unit's data does not have yet: its page shows its own latest
+    # month (``open_context``) and says which months have not arrived
+    behind: tuple[str, ...] = ()
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
     _served: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
 
@@ -390,6 +393,16 @@ class Context:
         codes = self.store.kabupaten_codes()
         return [k for k in codes if self.level == "nasional" or ancestor(k, self.level) == self.kode]
 
+    def kabupaten_behind(self) -> list[tuple[str, str]]:
+        """(kabupaten, its latest month) for each kabupaten/kota inside this unit whose data stops before the
+        page's month: counted in the page's year, absent from its month's figures, so the page names them."""
+        out = []
+        for k in self.reporting_kabupaten():
+            months = self.store.months(k)
+            if months and months[-1] < self.bulan:
+                out.append((k, months[-1]))
+        return out
+
     def all_kabupaten(self) -> int:
         """How many kabupaten/kota this unit has in the reference (for "3 dari 514 kabupaten/kota")."""
         kab = self.regions.kabupaten
@@ -451,24 +464,30 @@ def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, 
                  data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache", catatan: str = "",
                  store: Store | None = None, tim_evaluasi: str = "", tanggal_evaluasi: str = "",
                  disahkan_oleh: str = "") -> Context:
-    """Load a page's context. ``bulan=None`` means the latest month in the data (for ``tahun`` if given).
-    ``tim_evaluasi``, ``tanggal_evaluasi`` and ``disahkan_oleh`` make an evaluation's cover block."""
+    """Load a page's context. ``bulan=None`` means the unit's latest month in the data (for ``tahun`` if given):
+    a kabupaten whose latest export is older than the others' (and its kecamatan, and a province all of whose
+    kabupaten are behind) shows that month, with the missing months named (``Context.behind``), rather than a
+    month in which every desa reads "tidak melapor". ``tim_evaluasi``, ``tanggal_evaluasi`` and
+    ``disahkan_oleh`` make an evaluation's cover block."""
     store = store or open_store(data_dir, cache_dir)
     kode = "ID" if kode in ("", "nasional", None) else str(kode)
     store.regions.unit(kode)  # KeyError with the code if it does not exist
     months = store.months()
     if not months:
         raise ValueError("data pendampingan kosong")
+    behind: tuple[str, ...] = ()
     if kind == "evaluasi":
         tahun = int(tahun or months[-1][:4])
         bulan = f"{tahun}-12"
     elif bulan is None:
-        in_year = [m for m in months if tahun is None or m.startswith(str(tahun))]
-        bulan = (in_year or months)[-1]
+        site = [m for m in months if tahun is None or m.startswith(str(tahun))] or months
+        own = [m for m in store.months(kode) if m in site] or site
+        bulan = own[-1]
+        behind = tuple(m for m in site if m > bulan)
     tahun = int(bulan[:4])
     document = tuple((label, value) for label, value in (
         ("Tim evaluasi", str(tim_evaluasi or "").strip()),
         ("Tanggal evaluasi", fmt.date(str(tanggal_evaluasi)) if tanggal_evaluasi else ""),
         ("Disahkan oleh", str(disahkan_oleh or "").strip())) if value)
     return Context(kode=kode, store=store, bulan=str(bulan), tahun=tahun, kind=kind, catatan=catatan or "",
-                   document=document)
+                   document=document, behind=behind)
