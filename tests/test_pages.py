@@ -142,7 +142,11 @@ def test_a_progress_page_opens_with_a_verdict_that_counts_its_cards(fixture, req
     if all(band == "Tidak ada data" for label, band in cards if label != "Desa dengan Kampung KB"):
         assert f"belum ada laporan pendampingan untuk {month}." in text  # the empty kecamatan of the fixture
     else:
-        assert f"mencapai target pada {met} dari {judged} indikator, {month}." in text, (text, cards)
+        # indicators without a target are counted aside, never folded into "n dari n" (issue 34)
+        untargeted = sum(band == "Tidak ada target" for _label, band in cards)
+        tail = f"; {untargeted} indikator lain belum punya target." if untargeted else "."
+        assert f"mencapai target pada {met} dari {judged} indikator yang bertarget, {month}{tail}" in text, \
+            (text, cards)
 
 
 def test_evaluation_annual_capaian_equals_library(evaluasi_nb, data_dir):

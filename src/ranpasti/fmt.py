@@ -19,6 +19,7 @@ BULAN = [
 ]
 BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 NO_DATA = "tidak ada data"
+NO_TARGET = "belum ada target"  # a target nobody has set is not missing data: "Target: tidak ada data" misled
 
 
 def is_missing(value: Any) -> bool:
@@ -108,9 +109,9 @@ def percent(value: Any, decimals: int = 1, target: Any = None, direction: str = 
 
 def target(value: Any) -> str:
     """A target as it is set: ``90`` → ``90%``, ``18.8`` → ``18,8%``. Never rounded to a figure it is not (the
-    RPJMN's 18,8% for 2025 read "19%" with a fixed zero decimals)."""
+    RPJMN's 18,8% for 2025 read "19%" with a fixed zero decimals). No target: "belum ada target"."""
     if is_missing(value):
-        return NO_DATA
+        return NO_TARGET
     decimals = next((d for d in (0, 1) if half_up(value, d) == exact(value)), 2)
     return f"{number(value, decimals)}%"
 

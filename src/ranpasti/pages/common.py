@@ -23,6 +23,13 @@ def period_label(months: tuple[str, str]) -> str:
     return fmt.month(months[0]) if months[0] == months[1] else f"{fmt.month(months[0])}–{fmt.month(months[1])}"
 
 
+def as_at(ctx: Context) -> str:
+    """When a figure counted at the end of the page's year stands (Kampung KB formed by then): "akhir 2025" on an
+    evaluation, "s.d. Oktober 2026" on a progress page, whose data ends with its month ("akhir 2026" on an
+    October page claimed a December not yet reported)."""
+    return f"akhir {ctx.tahun}" if ctx.kind == "evaluasi" else f"s.d. {fmt.month(ctx.bulan)}"
+
+
 def empty(text: str) -> HTML:
     """The one sentence a section shows when it has nothing to show."""
     return render_template("sections/empty.html.j2", text=text)
@@ -78,7 +85,20 @@ def header(ctx: Context) -> Section:
         verdict = monthly_verdict(ctx)
     return Section(render_template("sections/header.html.j2", kicker=kicker, title=title, period=period,
                                    sample=ctx.config.sample, catatan=ctx.catatan, document=ctx.document,
-                                   verdict=verdict))
+                                   verdict=verdict, behind=behind_notice(ctx)))
+
+
+def behind_notice(ctx: Context) -> str:
+    """Why a progress page shows an older month than the site: "Data Oktober 2026 Kabupaten Pesisir Barat belum
+    masuk; halaman ini menampilkan September 2026, bulan terakhir yang datanya sudah masuk." Said at the top,
+    so a reader comparing it with a page of the latest month knows the figures are a month older, not missing."""
+    if not ctx.behind:
+        return ""
+    months = [fmt.month(m) for m in ctx.behind]
+    missing = (months[0] if len(months) == 1 else " dan ".join(months) if len(months) == 2
+               else f"{period_label((ctx.behind[0], ctx.behind[-1]))} ({len(months)} bulan)")
+    return (f"Data {missing} {ctx.unit.label} belum masuk; halaman ini menampilkan {fmt.month(ctx.bulan)}, "
+            "bulan terakhir yang datanya sudah masuk.")
 
 
 def monthly_verdict(ctx: Context) -> str:
@@ -96,7 +116,10 @@ def monthly_verdict(ctx: Context) -> str:
     if has.empty:
         return f"{name}: belum ada target untuk {ctx.tahun}; capaian {month} ada di bawah, belum dinilai."
     reached = int((has >= 100).sum())
-    return f"{name} mencapai target pada {reached} dari {len(has)} indikator, {month}."
+    shown = len(rows.dropna(subset=["nilai"])) + len(kkb.dropna(subset=["nilai"]))
+    # "4 dari 4 indikator" read as every indicator met while 4 others had no target: say those too
+    untargeted = f"; {shown - len(has)} indikator lain belum punya target" if shown > len(has) else ""
+    return f"{name} mencapai target pada {reached} dari {len(has)} indikator yang bertarget, {month}{untargeted}."
 
 
 def _card(row: pd.Series, detail: str) -> dict:
@@ -141,7 +164,7 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
     if not kkb.empty:
         row = kkb.iloc[0]
         items.append(_card(row, f"{fmt.number(row['pembilang'])} dari {fmt.number(row['penyebut'])} desa/kelurahan "
-                                f"(akhir {ctx.tahun})"))
+                                f"({as_at(ctx)})"))
     note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
                     f"{period_label(months)}. Sumber: {source('pendampingan')}; Kampung KB: {source('kampung_kb')} "
                     "(lihat Catatan data).")
@@ -151,6 +174,11 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
     if ctx.level in ("nasional", "provinsi"):
         note += (f" Semua angka di halaman ini mencakup {len(ctx.reporting_kabupaten())} dari {ctx.all_kabupaten()} "
                  "kabupaten/kota yang datanya sudah masuk; desa kabupaten/kota lain tidak dihitung.")
+        behind = ctx.kabupaten_behind()
+        if behind:
+            late = ", ".join(f"{ctx.regions.unit(k).label} (data terakhir {fmt.month(m)})" for k, m in behind)
+            note += (f" Data {fmt.month(ctx.bulan)} belum masuk dari {late}, jadi angka {fmt.month(ctx.bulan)} "
+                     f"mencakup {len(ctx.reporting_kabupaten()) - len(behind)} kabupaten/kota.")
     return Section(render_template("sections/cards.html.j2", cards=items, note=note))
 
 

@@ -514,7 +514,9 @@ def summary(ctx: Context) -> Section:
         basis = _basis_phrase(has)
         parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} "
                  f"indikator pendampingan yang bertarget, menurut capaian tahunan ({basis}; lihat Metode)"]
-        parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"]) + ".") if len(reached) else "."
+        parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"])) if len(reached) else ""
+        untargeted = len(annual.dropna(subset=["nilai"])) - len(has)
+        parts[0] += f"; {untargeted} indikator lain belum punya target." if untargeted > 0 else "."
     year, services = service_values(ctx)  # the year's service coverage counts with the others, on its own basis
     rated = services.dropna(subset=["capaian_target"]) if year == ctx.tahun else services.iloc[:0]
     if len(rated):

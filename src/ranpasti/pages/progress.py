@@ -12,7 +12,7 @@ from .. import charts, facts, fmt
 from .. import indicators as ind
 from ..display import Bar, BarTable, Chart, Col, Section, Table, render_template
 from ..schema import TABLES
-from .common import empty, period_label, source
+from .common import as_at, empty, period_label, source
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table
 
@@ -57,8 +57,8 @@ def _trend_description(df: pd.DataFrame, targets: dict) -> str:
         parts.append(f"{label} dari {fmt.percent(first['nilai'], target=target, direction=first['arah'])} "
                      f"({fmt.month(first['bulan'])}) menjadi "
                      f"{fmt.percent(last['nilai'], target=target, direction=last['arah'])} "
-                     f"({fmt.month(last['bulan'])}), target "
-                     f"{fmt.target(targets.get(label))}")
+                     f"({fmt.month(last['bulan'])}), "
+                     + (fmt.NO_TARGET if fmt.is_missing(target) else f"target {fmt.target(target)}"))
     return "; ".join(parts) + "."
 
 
@@ -130,8 +130,8 @@ _WELFARE = [("kesejahteraan_1", "Desil 1"), ("kesejahteraan_2", "Desil 2"), ("ke
 
 
 def _poorest(totals: pd.Series) -> dict[str, str]:
-    """KRS in welfare deciles 1–2 (the poorest fifth, where extreme poverty is counted): the seed reports from
-    Musi Rawas and Musi Banyuasin tie stunting to it, so the recap's figure is shown on its own."""
+    """KRS in welfare deciles 1–2 (the poorest fifth; P3KE calls decile 1 extreme poor, decile 2 poor): the seed
+    reports from Musi Rawas and Musi Banyuasin tie stunting to it, so the recap's figure is shown on its own."""
     if not {"kesejahteraan_1", "kesejahteraan_2"} <= set(totals.index) or not totals["total_krs"]:
         return {}
     poorest = totals["kesejahteraan_1"] + totals["kesejahteraan_2"]
@@ -179,7 +179,7 @@ def kampung_kb(ctx: Context) -> Section:
                                   Col("penyebut", "Jumlah desa/kelurahan", "int"),
                                   Col("nilai", "Cakupan", "pct", target="target", direction="arah"),
                                   Col("band", "Status", "band")],
-                             name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, akhir {ctx.tahun} "
+                             name="kampung-kb", caption=f"Cakupan Kampung KB per {ctx.child_level}, {as_at(ctx)} "
                                                         f"(sumber: {source('kampung_kb')}; jumlah desa: data wilayah "
                                                         "Kemendagri)"),
                        *kampung_classes(ctx))
@@ -188,7 +188,7 @@ def kampung_kb(ctx: Context) -> Section:
         return Section()
     row = df.iloc[0]
     return Section(render_template("sections/kampung_kb_lead.html.j2", n=fmt.number(row["pembilang"]),
-                               d=fmt.number(row["penyebut"]), p=_percent(row), y=ctx.tahun),
+                               d=fmt.number(row["penyebut"]), p=_percent(row), when=as_at(ctx)),
                    *kampung_classes(ctx))
 
 
