@@ -57,4 +57,4 @@ def audit_cases(ctx: Context) -> Section:
     rec_table = Table(recs, cols, name="aks-rekomendasi",
                       caption=f"Rekomendasi audit kasus stunting {year} dan tindak lanjutnya (yang belum selesai "
                               "lebih dulu)")
-    return Section(render_template("sections/summary.html.j2", text=text), round_table, rec_table)
+    return Section(render_template("sections/summary.html.j2", text=ctx.term_links(text)), round_table, rec_table)

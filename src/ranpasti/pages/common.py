@@ -12,7 +12,6 @@ from .. import fmt
 from .. import indicators as ind
 from ..config import NO_DATA_BAND, NO_TARGET_BAND
 from ..display import HTML, Section, render_template
-from ..glossary import link_terms
 from ..regions import ancestor
 from ..schema import TABLES
 from .context import Context
@@ -168,9 +167,8 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
     note = note or (f"Capaian = jumlah yang didampingi/dilayani ÷ jumlah sasaran, dijumlahkan atas semua desa untuk "
                     f"{period_label(months)}. Sumber: {source('pendampingan')}; Kampung KB: {source('kampung_kb')} "
                     "(lihat Catatan data).")
-    seen: set[str] = set()
     for item in items:  # each term linked to the glossary where the reader first meets it
-        item["label_html"] = link_terms(item["label"], ctx.glossary_link, seen)
+        item["label_html"] = ctx.term_links(item["label"])
     if ctx.level in ("nasional", "provinsi"):
         note += (f" Semua angka di halaman ini mencakup {len(ctx.reporting_kabupaten())} dari {ctx.all_kabupaten()} "
                  "kabupaten/kota yang datanya sudah masuk; desa kabupaten/kota lain tidak dihitung.")

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+from markupsafe import Markup
 
 from .. import asof, disclosure, facts, fmt
 from .. import indicators as ind
 from ..config import Config
 from ..disclosure import Rule
-from ..glossary import GLOSSARY_PAGE
+from ..glossary import GLOSSARY_PAGE, link_terms
 from ..regions import Regions, Unit, ancestor, load_regions
 from ..store import Store, ingest, input_fingerprint
 from ..urls import page_dir, relative
@@ -100,6 +101,7 @@ class Context:
     behind: tuple[str, ...] = ()
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
     _served: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
+    _linked: set[str] = field(default_factory=set, repr=False, compare=False)  # glossary terms linked so far
 
     # ------------------------------------------------------------ the unit
 
@@ -139,6 +141,11 @@ class Context:
     def glossary_link(self) -> str:
         """This page's link to the glossary page."""
         return relative(self.page, GLOSSARY_PAGE)
+
+    def term_links(self, text: str) -> Markup:
+        """``text`` with each glossary term linked where this page first uses it (the cards, the Kampung KB
+        instruments, the audit, the evaluation's method): one set per page, so a term is linked once."""
+        return link_terms(text, self.glossary_link, self._linked)
 
     def child_name(self, kode: str) -> str:
         if self.child_level == "desa":

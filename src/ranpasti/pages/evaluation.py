@@ -636,6 +636,7 @@ def method(ctx: Context) -> Section:
         bands.append({"label": b.label, "rule": rule})
     reach = ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual == "reach")
     return Section(render_template("sections/method.html.j2", tahun=ctx.tahun, bands=bands, reach=reach,
-                                   always_average=_always_average(), reach_name=ind.BASIS_REACH,
-                                   average_name=ind.BASIS_AVERAGE))
+                                   always_average=_always_average(),
+                                   reach_name=ctx.term_links(ind.BASIS_REACH.capitalize()),
+                                   average_name=ctx.term_links(ind.BASIS_AVERAGE.capitalize())))
 

@@ -229,6 +229,9 @@ def kampung_classes(ctx: Context) -> list:
             tools.append({"instrumen": label, "jumlah": int((values == "ya").sum())})
     parts: list = [render_template("sections/summary.html.j2", text=lead), classes_table]
     if tools:
+        parts.append(render_template("sections/summary.html.j2", text=ctx.term_links(
+            "Instrumen Kampung KB: Rumah DataKu (data penduduk dan keluarga desa), Dashat (dapur gizi untuk keluarga "
+            "berisiko stunting) dan BKB (kelompok orang tua balita).")))
         t = pd.DataFrame(tools)
         t["persen"] = 100 * t["jumlah"] / n
         parts.append(Table(t, [Col("instrumen", "Instrumen"), Col("jumlah", "Kampung KB yang punya", "int"),
