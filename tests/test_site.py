@@ -195,7 +195,7 @@ def test_no_broken_internal_link_and_no_external_script(site):
 
 def _number(text: str) -> float | str | None:
     text = text.strip()
-    if text in ("", "tidak ada data"):
+    if text in ("", "tidak ada data", "belum ada target"):
         return None
     m = re.fullmatch(r"[-+]?[\d.]+(,\d+)?%?", text)  # a change says its sign: "+5,9"
     if not m:
