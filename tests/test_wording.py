@@ -197,6 +197,13 @@ def test_units_up_to_date_and_the_pages_above_say_who_is_behind(site):
         assert "Bulan laporan: Oktober 2026" in text
         assert (f"Data Oktober 2026 belum masuk dari Kabupaten Pesisir Barat (data terakhir September 2026), jadi "
                 f"angka Oktober 2026 mencakup {covered} kabupaten/kota.") in text
+    text = _text(site, "")
+    assert ("Belum ada data Oktober 2026 dari Kabupaten Pesisir Barat (data terakhir September 2026; halamannya "
+            "menampilkan bulan itu).") in text  # under the ranking it is absent from
+    html = (site / "index.html").read_text(encoding="utf-8")
+    area = [a for a in re.findall(r"<a\b[^>]*>", html) if "Kabupaten Pesisir Barat: " in a]
+    assert len(area) == 1 and "data Oktober 2026 belum masuk (terakhir September 2026)" in area[0], area
+    assert re.search(r'href="kabupaten-pesisir-barat/(index\.html)?"', area[0]), area  # its map area opens its page
     sumsel = _text(site, "provinsi-sumatera-selatan/")
     assert "Bulan laporan: Oktober 2026" in sumsel and "Pesisir Barat" not in sumsel
 

@@ -64,6 +64,8 @@ def area_map(ctx: Context) -> Section:
     areas: list[choropleth.Area] = []
     counts: dict[str, int] = {}
     missing: list[str] = []
+    # a kabupaten behind the page's month has a page (at its own month): linked, grey, and said so
+    behind = dict(ctx.kabupaten_behind()) if level == "kabupaten" and ctx.kind != "evaluasi" else {}
     for kode in children.index:
         name = ctx.child_name(kode)
         if kode not in shapes:
@@ -74,10 +76,12 @@ def area_map(ctx: Context) -> Section:
             band, fill, said = MASKED[0], MASKED[1], "angka disamarkan"
         elif row is None or fmt.is_missing(row["nilai"]):
             band, fill, said = NO_DATA_BAND.label, NO_DATA_FILL, "tidak ada data"
+            if kode in behind:
+                said = f"data {fmt.month(ctx.bulan)} belum masuk (terakhir {fmt.month(behind[kode])})"
         else:
             band = str(row["band"])
             fill, said = color.get(band, NO_DATA_BAND.color), f"{_percent(row)}, {band}"
-        href = ctx.link(kode, kind) if level != "desa" and row is not None else None
+        href = ctx.link(kode, kind) if level != "desa" and (row is not None or kode in behind) else None
         counts[band] = counts.get(band, 0) + 1
         areas.append(choropleth.Area(kode, f"{name}: {said}", fill, href, shapes[kode].geometry))
     if not areas:

@@ -89,11 +89,14 @@ def comparison(ctx: Context, months: tuple[str, str] | None = None, key: str = M
     marked = target is not None and not fmt.is_missing(target)
     key_text = (f"Batang: {label} (0–100%), warna menurut status"
                 + (f"; garis hitam: target {fmt.target(target)}. " if marked else ". "))
+    behind = ctx.kabupaten_behind() if level == "kabupaten" and ctx.kind != "evaluasi" else []
+    late = "".join(f" Belum ada data {fmt.month(ctx.bulan)} dari {ctx.child_name(k)} (data terakhir {fmt.month(m)}; "
+                   "halamannya menampilkan bulan itu)." for k, m in behind)  # absent from the ranking: say why
     # the ranking: bars in the table's own column (the figures, names and statuses it already prints), not a
     # chart of the same rows above it
     table = BarTable(main, cols, name=f"perbandingan-{level}",
                      caption=f"Capaian setiap {level} di {ctx.unit.label}, {period} (urut menurut {label})",
-                     note=key_text + _ranking_description(main, label),
+                     note=key_text + _ranking_description(main, label) + late,
                      bars={"nilai": Bar(color_key="warna", mark=target if marked else None)})
     return Section(table)
 
