@@ -188,10 +188,10 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
                 warm: LocalExecutor | None, clock: PhaseClock) -> BuildReport:
     with clock.phase("ingest"):
         store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
+    with clock.phase("facts"):  # every figure once for the whole cache, before any page (``facts``) and before
+        facts.build(store, opts.build_dir)  # the keys, which read what a kecamatan evaluation shows of its kabupaten
     with clock.phase("params"):
         specs, jobs = _plan(opts, log, report, regions, store, vreport)
-    with clock.phase("facts"):  # every figure once for the whole cache, before any page (``facts``)
-        facts.build(store, opts.build_dir)
     renderer, reason = choose(opts.renderer)
     report.renderer, report.reason = renderer.name, reason
     log(f"Renderer: {renderer.name} — {reason}")

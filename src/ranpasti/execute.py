@@ -27,7 +27,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from . import fmt
+from . import facts, fmt
 from .errors import UsageError
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
 from .files import sha256_bytes, sha256_file
@@ -55,19 +55,9 @@ def _run_order(job: Job) -> tuple:
     return (2, ancestor(job.kode, "kabupaten"), LEVEL_ORDER.get(level, 3))
 
 
-def unit_hash(kode: str, slices: dict[str, str]) -> str:
-    """A unit's data hash: its own slice, or all kabupaten slices under a province or the country."""
-    if kode in slices:
-        return slices[kode]
-    prefix = "" if kode == "ID" else kode + "."
-    parts = sorted(f"{k}={v}" for k, v in slices.items() if len(k) == 5 and k.startswith(prefix))
-    return sha256_bytes("|".join(parts))
-
-
 def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: Path, cache_dir: Path) -> list[Job]:
-    """Jobs for the pages to publish, each with its incremental key."""
+    """Jobs for the pages to publish, each with its incremental key (``_Keys``: what the page reads)."""
     specs = list(specs)
-    slices = store.slice_hashes()
     global_hash = store.global_hash()
     code = code_fingerprint()  # once per build: the package as it is now, not its version number
     nb_sha = {p.stem: sha256_file(p) for p in notebooks_dir.glob("*.ipynb")}
@@ -75,21 +65,97 @@ def plan(specs: Iterable[PageSpec], store: Store, notebooks_dir: Path, out_dir: 
     if missing:
         raise UsageError(f"notebook {', '.join(f'{n}.ipynb' for n in missing)} tidak ada di folder {notebooks_dir}/: "
                          "jalankan ranpasti dari folder proyek (yang berisi notebooks/), atau kembalikan notebook itu.")
-    regional = _Regional(store)
+    keys = _Keys(store)
     jobs = []
     for spec in specs:
         if not spec.publish:
             continue
         parameters = {k: v for k, v in spec.params.items()}
         # data_dir "": the page reads the build's validated cache as it is (``pages.open_store``), so what it
-        # computes is what ``unit_hash`` below describes, even if the data folder changes during the build
+        # computes is what its key below describes, even if the data folder changes during the build
         parameters.update({"data_dir": "", "cache_dir": str(cache_dir)})
         material = json.dumps([parameters, nb_sha[spec.notebook], code, global_hash, store.regions.fingerprint,
-                               unit_hash(spec.kode, slices), regional.shown(spec)], sort_keys=True, default=str)
+                               keys.reads(spec)], sort_keys=True, default=str)
         key = sha256_bytes(material)
         jobs.append(Job(spec.page, spec.kode, notebooks_dir / f"{spec.notebook}.ipynb",
                         out_dir / spec.page / "index.ipynb", parameters, key))
     return jobs
+
+
+class _Keys:
+    """What a page reads of the data, for its key: narrow, so a change re-executes only the pages that show it.
+
+    - **Its own rows**: every table's rows of the units inside the page's unit (``Store.year_hashes``: a
+      row-hash sum per unit and year, written at ingest), of the years up to the page's year only. A year's
+      evaluation compares with earlier years, never later ones; a progress page of month M shows its year up
+      to M and earlier years' yearly inputs. Rows without a year count for every page.
+    - **What it shows from outside**, as shown: a kabupaten evaluation its province's and the country's annual
+      figures (``_Regional``); a kecamatan evaluation its kabupaten's annual figures (``_kabupaten_year``).
+    - **The masking decision** of a kecamatan page's kabupaten, made per kabupaten-year (secondary suppression
+      can move between kecamatan of one kabupaten): its inputs for each year up to the page's where some
+      denominator is small enough for anything to be masked (``Store.masking_inputs``); elsewhere nothing is.
+
+    Everything is grouped once per build, then each page is a few dictionary look-ups.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        months = store.months()
+        self.latest_year = int(months[-1][:4]) if months else 0
+        hashes = store.year_hashes()
+        codes = hashes["kode"].astype(str)
+        frames = []
+        for width in (8, 5, 2, 0):  # the row's kecamatan, kabupaten, province and the country
+            inside = codes.str.len() >= width
+            unit = codes[inside].str.slice(0, width) if width else pd.Series("ID", index=codes.index)
+            frames.append(pd.DataFrame({"unit": unit.to_numpy(), "tahun": hashes.loc[inside, "tahun"].to_numpy(),
+                                        "h": hashes.loc[inside, "h"].to_numpy(dtype="uint64")}))
+        units = pd.concat(frames, ignore_index=True).groupby(["unit", "tahun"], sort=True)["h"].sum()
+        self.units: dict[str, list[tuple[int, str]]] = {}
+        for (unit, tahun), h in units.items():
+            self.units.setdefault(str(unit), []).append((int(tahun), str(int(h))))
+        masking = store.masking_inputs()
+        threshold = store.config.privacy_min_krs
+        self.masking: dict[str, list[tuple[int, str]]] = {}
+        for kab, tahun, h, kecil in masking[["kode_kabupaten", "tahun", "h", "kecil"]].itertuples(index=False):
+            if kecil == kecil and kecil < threshold:  # (NaN: no denominator above 0 at all)
+                self.masking.setdefault(kab, []).append((int(tahun), str(int(h))))
+        self.regional = _Regional(store)
+        self._kabupaten: dict[int, dict[str, list]] = {}
+
+    def year(self, spec: PageSpec) -> int:
+        """The last year the page shows: its evaluation year, or its reporting month's year."""
+        if spec.kind == "evaluasi" and spec.tahun is not None:
+            return int(spec.tahun)
+        bulan = spec.params.get("bulan")
+        return int(str(bulan)[:4]) if bulan else self.latest_year
+
+    def reads(self, spec: PageSpec) -> list:
+        year = self.year(spec)
+        own = [(t, h) for t, h in self.units.get(spec.kode, []) if t <= year]
+        outside: list = []
+        if level_of(spec.kode) == "kecamatan":
+            kab = ancestor(spec.kode, "kabupaten")
+            outside.append([(t, h) for t, h in sorted(self.masking.get(kab, [])) if t <= year])
+            if spec.kind == "evaluasi":
+                outside.append(self._kabupaten_year(kab, year))
+        outside.append(self.regional.shown(spec))
+        return [year, own, outside]
+
+    def _kabupaten_year(self, kab: str, year: int) -> list:
+        """A kabupaten's annual figures as a kecamatan evaluation shows them (``Context.kabupaten_year``): the
+        facts' kabupaten rows of the year on the basis the page uses (reach where the kabupaten has it, else
+        the monthly average), as shown (``fmt.percent`` against the kabupaten's target). The facts are read from
+        where the build's facts phase wrote them (computed here for a plan made without one)."""
+        if year not in self._kabupaten:
+            upper = facts.load(self.store, facts.UPPER)
+            rows = upper[(upper["tingkat"] == "kabupaten") & (upper["periode"] == f"{year}-01..{year}-12")]
+            # reach sorts before the monthly average ("j" < "r"), as in ``Context._compute_annual``
+            rows = rows.sort_values("dasar", kind="stable").drop_duplicates(["kode", "indikator"])
+            self._kabupaten[year] = {
+                kode: sorted((r.indikator, r.dasar, fmt.percent(r.nilai, target=r.target, direction=r.arah))
+                             for r in group.itertuples()) for kode, group in rows.groupby("kode")}
+        return self._kabupaten[year].get(kab, [])
 
 
 class _Regional:
@@ -103,13 +169,17 @@ class _Regional:
         self._agregat: pd.DataFrame | None = None  # read once, at the first kabupaten evaluation
         self._years: dict[int, dict[str, list]] = {}
 
+    def agregat(self) -> pd.DataFrame:
+        """The per-kabupaten monthly sums, read once per plan."""
+        if self._agregat is None:
+            self._agregat = self.store.agregat("ID")
+        return self._agregat
+
     def shown(self, spec: PageSpec) -> list:
         if spec.kind != "evaluasi" or level_of(spec.kode) != "kabupaten" or spec.tahun is None:
             return []
         if spec.tahun not in self._years:
-            if self._agregat is None:
-                self._agregat = self.store.agregat("ID")
-            values = with_target(regional_annual(self._agregat, spec.tahun), self.store.table("target"), spec.tahun,
+            values = with_target(regional_annual(self.agregat(), spec.tahun), self.store.table("target"), spec.tahun,
                                  self.store.config)
             self._years[spec.tahun] = {
                 kode: sorted((r.indikator, fmt.percent(r.nilai, target=r.target, direction=r.arah),

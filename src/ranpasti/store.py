@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -206,12 +207,14 @@ def _finalise(staging: Path, regions: Regions) -> None:
         # one streaming pass: rows go to one file per kabupaten, monthly sums are accumulated per batch
         source = pq.ParquetFile(staged)
         writers: dict[str, pq.ParquetWriter] = {}
-        partial, hashed = [], []
+        partial, hashed, yearly, masking = [], [], [], []
         try:
             for batch in source.iter_batches(batch_size=200_000):
                 frame = batch.to_pandas()
                 # here, not by reading the parts back; labelled by part (kabupaten code), as the parts were
                 hashed.append(_row_hash_sums(frame, frame["kode_kabupaten"].to_numpy()))
+                yearly.append(_year_hash_sums(frame, "pendampingan"))
+                masking.append(_masking_inputs(frame, "pendampingan"))
                 # split in Arrow: a stable sort by kabupaten, then zero-copy slices (no pandas round trip
                 # per kabupaten, which cost more than writing the 514 files)
                 table = pa.Table.from_batches([batch])
@@ -235,7 +238,7 @@ def _finalise(staging: Path, regions: Regions) -> None:
         agg = pd.concat(partial).groupby(level=[0, 1]).sum().reset_index()
         agg.to_parquet(staging / "agregat_kabupaten.parquet", index=False)
         staged.unlink()
-        _write_slice_hashes(staging, pd.concat(hashed).groupby(level=[0, 1]).sum())
+        _write_slice_hashes(staging, pd.concat(hashed).groupby(level=[0, 1]).sum(), yearly, masking)
     else:
         _write_slice_hashes(staging)
 
@@ -247,30 +250,122 @@ def _row_hash_sums(df: pd.DataFrame, table) -> pd.Series:
     return frame.groupby(["kode", "tabel"])["h"].sum()
 
 
-def _write_slice_hashes(staging: Path, pendampingan: pd.Series | None = None) -> None:
-    """A content hash per kecamatan and kabupaten over every table's rows: what incremental builds compare."""
+YEAR_FILE = "slice_hash_tahun.parquet"  # (kode, tabel, tahun) → h: what page keys read (``execute.plan``)
+MASKING_FILE = "samar_masukan.parquet"  # (kode_kabupaten, tahun) → the masking decision's inputs
+# The indicator whose counts are masked (``pages.context.MAIN_INDICATOR``, which the execution layer cannot
+# import): its desa figures decide the masking of every figure of a kabupaten-year.
+MASKED_INDICATOR = "krs_didampingi"
+# A row's year: the first of these columns a table has (pendampingan's month, a yearly table's year, a Lokmin
+# meeting's date, the year a Kampung KB was formed). A page of year Y reads rows of years up to Y only.
+YEAR_COLUMNS = ("bulan", "tahun", "tanggal", "tahun_terbentuk")
+ALL_YEARS = 0  # the year of a row without one (or of a table without a year column): read by every page
+
+
+def _salt(table: str) -> int:
+    """A number per table, mixed into its row-hash sums, so equal rows of two tables do not cancel out."""
+    return int(hashlib.sha1(table.encode()).hexdigest()[:15], 16)
+
+
+def _row_years(df: pd.DataFrame) -> np.ndarray:
+    """Each row's year (``YEAR_COLUMNS``), ``ALL_YEARS`` where it has none."""
+    col = next((c for c in YEAR_COLUMNS if c in df), None)
+    if col is None:
+        return np.full(len(df), ALL_YEARS, dtype="int64")
+    values = df[col]
+    if col in ("bulan", "tanggal"):
+        values = values.astype("string").str.slice(0, 4)
+    return pd.to_numeric(values, errors="coerce").fillna(ALL_YEARS).astype("int64").to_numpy()
+
+
+def _unit_column(df: pd.DataFrame) -> str | None:
+    """The column naming the smallest unit (kecamatan or above) a row belongs to: a page reads the rows of the
+    units inside it. None: a table every page reads whole (targets, prevalence)."""
+    return next((c for c in ("kode_kecamatan", "kode_kabupaten", "kode_unit") if c in df), None)
+
+
+def _year_hash_sums(df: pd.DataFrame, table: str) -> pd.Series:
+    """Sum of the row hashes per unit and year (order-free, so batches add up): (kode, tabel, tahun) → uint64.
+    A unit is a kecamatan, or a kabupaten for rows about the kabupaten itself (aksi, audit, its TPPS)."""
+    col = _unit_column(df)
+    assert col is not None
+    codes = df[col].astype("string")
+    if col == "kode_unit":  # a TPPS of a kecamatan or a kabupaten; anything finer counts for its kecamatan
+        codes = codes.where(codes.str.len() <= 8, codes.str.slice(0, 8))
+    h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False).to_numpy()
+    frame = pd.DataFrame({"kode": codes.to_numpy(dtype=object), "tabel": table, "tahun": _row_years(df), "h": h})
+    return frame.groupby(["kode", "tabel", "tahun"])["h"].sum()
+
+
+def _masking_inputs(df: pd.DataFrame, table: str) -> pd.DataFrame | None:
+    """What the masking decision of a kabupaten-year reads (``disclosure.decide`` through the pages): the
+    masked indicator's numerator and denominator of every desa row, with its desa and period. Per
+    (kode_kabupaten, tahun): ``h``, the sum of those rows' hashes; ``kecil``, the smallest denominator above 0
+    (a decision masks nothing unless some denominator is below the threshold). None: not such a table."""
+    from .indicators import INDICATORS
+
+    main = INDICATORS[MASKED_INDICATOR]
+    if "kode_desa" not in df or main.denominator not in df or main.numerator not in df:
+        return None
+    period = "bulan" if "bulan" in df else "tahun"
+    h = pd.util.hash_pandas_object(df[["kode_desa", period, main.numerator, main.denominator]], index=False)
+    den = pd.to_numeric(df[main.denominator], errors="coerce")
+    frame = pd.DataFrame({"kode_kabupaten": df["kode_kabupaten"].to_numpy(), "tahun": _row_years(df),
+                          "h": h.to_numpy() ^ np.uint64(_salt(table)),
+                          "kecil": den.where(den > 0).to_numpy(dtype="float64")})
+    return frame.groupby(["kode_kabupaten", "tahun"]).agg(h=("h", "sum"), kecil=("kecil", "min")).reset_index()
+
+
+def _write_masking(staging: Path, frames: list[pd.DataFrame | None]) -> None:
+    """``MASKING_FILE``: per kabupaten-year the masking inputs (``_masking_inputs``), summed over the
+    pendampingan batches and jangkauan."""
+    present = [f for f in frames if f is not None and len(f)]
+    if not present:
+        return
+    out = pd.concat(present, ignore_index=True).groupby(["kode_kabupaten", "tahun"]).agg(
+        h=("h", "sum"), kecil=("kecil", "min")).reset_index()
+    out["h"] = out["h"].astype("uint64")
+    out.to_parquet(staging / MASKING_FILE, index=False)
+
+
+def _write_slice_hashes(staging: Path, pendampingan: pd.Series | None = None,
+                        pendampingan_years: list[pd.Series] | None = None,
+                        pendampingan_masking: list[pd.DataFrame | None] | None = None) -> None:
+    """A content hash per kecamatan and kabupaten over every table's rows (what the facts' keys compare), and
+    per unit and year (``YEAR_FILE``: what a page's key reads, the rows of its units up to its year), and the
+    masking decision's inputs per kabupaten-year (``MASKING_FILE``)."""
     frames = [] if pendampingan is None else [pendampingan]
+    yearly = list(pendampingan_years or [])
+    masking: list[pd.DataFrame | None] = list(pendampingan_masking or [])
     global_parts = []
     for path in sorted(staging.glob("*.parquet")):
-        if path.name.startswith(("agregat", "slice_hash")):
+        if path.name.startswith(("agregat", "slice_hash", "samar_")):
             continue
         df = pd.read_parquet(path)
-        if "kode_kecamatan" not in df:
+        if _unit_column(df) is None:
             # target, prevalensi: every page reads them whole, so they belong to the global hash
             h = pd.util.hash_pandas_object(df.drop(columns=[ROW], errors="ignore"), index=False)
             global_parts.append(f"{path.stem}:{int(h.astype('uint64').sum())}")
+            continue
+        yearly.append(_year_hash_sums(df, path.stem))
+        masking.append(_masking_inputs(df, path.stem))
+        if "kode_kecamatan" not in df:
+            # aksi, audit, TPPS: no part of the facts (which key on ``slice_hash``); pages key on ``YEAR_FILE``
             continue
         frames.append(_row_hash_sums(df, path.stem))
     if "agregat_kabupaten.parquet" in {p.name for p in staging.iterdir()}:
         months = sorted(pd.read_parquet(staging / "agregat_kabupaten.parquet", columns=["bulan"])["bulan"].unique())
         global_parts.append("bulan:" + ",".join(months))
     (staging / "global_hash.txt").write_text(hashlib.sha256("|".join(global_parts).encode()).hexdigest())
+    _write_masking(staging, masking)
+    if yearly:
+        per_year = pd.concat(yearly).groupby(level=[0, 1, 2]).sum().rename("h").reset_index()
+        per_year["h"] = per_year["h"].astype("uint64") ^ per_year["tabel"].map(_salt).astype("uint64")
+        per_year.to_parquet(staging / YEAR_FILE, index=False)
     if not frames:
         return
     per = pd.concat(frames).groupby(level=[0, 1]).sum().rename("h").reset_index()
     per["h"] = per["h"].astype("uint64")
-    per["h"] = (per["tabel"].map(lambda t: int(hashlib.sha1(t.encode()).hexdigest()[:15], 16)).astype("uint64")
-                ^ per["h"])
+    per["h"] = per["tabel"].map(_salt).astype("uint64") ^ per["h"]
     kec = per.groupby("kode")["h"].sum()
     kab = kec.groupby(ancestors(kec.index.to_series(), "kabupaten")).sum()
     hashes = pd.concat([kec, kab[~kab.index.isin(kec.index)]])
@@ -395,3 +490,20 @@ class Store:
             return {}
         df = pd.read_parquet(path)
         return dict(zip(df["kode"], df["hash"], strict=True))
+
+    def year_hashes(self) -> pd.DataFrame:
+        """Row-hash sums per unit, table and year (``YEAR_FILE``): kode, tabel, tahun, h (uint64). Empty for a
+        cache written before they existed (then every page's key changes once, which is safe)."""
+        path = self.dir / YEAR_FILE
+        if not path.exists():
+            return pd.DataFrame({"kode": pd.Series(dtype=object), "tabel": pd.Series(dtype=object),
+                                 "tahun": pd.Series(dtype="int64"), "h": pd.Series(dtype="uint64")})
+        return pd.read_parquet(path)
+
+    def masking_inputs(self) -> pd.DataFrame:
+        """The masking decision's inputs per kabupaten-year (``MASKING_FILE``): kode_kabupaten, tahun, h and
+        kecil (the smallest denominator above 0)."""
+        path = self.dir / MASKING_FILE
+        if not path.exists():
+            return pd.DataFrame(columns=["kode_kabupaten", "tahun", "h", "kecil"])
+        return pd.read_parquet(path)
