@@ -9,10 +9,10 @@ per unit, never notebooks.
 
 Each page's output is written to a temporary file and renamed into place, so an interrupted build never
 leaves a truncated notebook. A page whose key (parameters, notebook, the package's code by content
-(``fingerprint.code_fingerprint``), its data slice, and what every page reads) matches the last successful
-run is skipped; the record of successful runs is appended line by line (flushed per line, fsynced at most
-once a second and at the end), so it survives a killed build; a line cut mid-write is ignored and that page
-is simply redone.
+(``fingerprint.code_fingerprint``), what it reads of the data (``_Keys``), and what every page reads) matches
+the last successful run is skipped; the record of successful runs is appended line by line (flushed per line,
+fsynced at most once a second and at the end), so it survives a killed build; a line cut mid-write is ignored
+and that page is simply redone.
 """
 
 from __future__ import annotations
