@@ -203,3 +203,33 @@ def test_rows_of_a_later_year_never_reach_an_earlier_evaluation(tmp_path):
     after = keys_of(root)
     changed = {p for p in after if after[p] != before[p]}
     assert changed == pages(KEC, "16.05", years=(2025,)) | pages("16", "ID")
+
+
+def test_a_kecamatan_evaluation_is_redone_when_its_kabupatens_figure_as_shown_changes(tmp_path):
+    """A kecamatan evaluation shows its kabupaten's annual figures (``Context.kabupaten_year``): its key holds
+    them as shown, so a sibling's change that moves one redoes that year's evaluation of every kecamatan of
+    the kabupaten, and no other year's; the figure the page shows did change."""
+    from ranpasti.pages import open_context
+
+    root = tmp_path / "proyek"
+    copy_sample_data(root / "data")
+    store, _ = ingest(root / "data", root / "cache")
+    write_params(store, root / "params")
+    before = keys_of(root)
+
+    def shown_tpk() -> float:
+        ctx = open_context(SIBLINGS[0], tahun=2024, kind="evaluasi", data_dir=root / "data",
+                           cache_dir=root / "cache")
+        kab = ctx.kabupaten_year()
+        return float(kab.loc[kab["indikator"] == "tpk_lapor", "nilai"].iloc[0])
+
+    was = shown_tpk()
+    path = root / "data" / "pendampingan.csv"
+    pend = pd.read_csv(path, dtype=str)
+    pend.loc[pend["kode_desa"].str.startswith(KEC + ".") & pend["bulan"].str.startswith("2024-"), "tpk_lapor"] = "0"
+    pend.to_csv(path, index=False)  # Muara Kelingi's TPK sent no report in 2024: Musi Rawas' 2024 rate drops
+    after = keys_of(root)
+    changed = {p for p in after if after[p] != before[p]}
+    assert pages(*SIBLINGS, years=(2024,), progress=False) <= changed
+    assert not changed & pages(*SIBLINGS, years=(2023, 2025))  # their progress pages show no kabupaten figure
+    assert round(shown_tpk(), 1) < round(was, 1)
