@@ -118,7 +118,7 @@ def test_build_says_what_each_phase_cost(built):
     """The build's last line and its report: CPU seconds per phase, the figure issue 21's targets are in."""
     report = built["report"]
     phases = report.phases
-    assert list(phases) == ["ingest", "params", "facts", "execute", "disclosure", "charts", "render", "index",
+    assert list(phases) == ["ingest", "facts", "params", "execute", "disclosure", "charts", "render", "index",
                             "publish"]
     assert phases["disclosure"]["cpu"] > 0.01, phases  # the audit of what the pages published (issue 32)
     assert all(fig["cpu"] >= 0 and fig["wall"] >= 0 for fig in phases.values())

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .executors import MemoryMonitor
 
-PHASES = ("ingest", "params", "facts", "execute", "disclosure", "charts", "render", "index", "publish")
+PHASES = ("ingest", "facts", "params", "execute", "disclosure", "charts", "render", "index", "publish")
 INSIDE = {"charts": "render", "index": "render"}  # run inside another phase and taken out of it
 
 
