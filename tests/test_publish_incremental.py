@@ -115,8 +115,9 @@ def test_search_finds_pages_of_every_province_shard(tmp_path):
     for entry in opts.out.glob("pagefind*/**/pagefind-entry.json"):
         data = json.loads(entry.read_text(encoding="utf-8"))
         counts[str(entry.parent.relative_to(opts.out))] = sum(v["page_count"] for v in data["languages"].values())
-    # the national and the 2 province pages in the primary; each province's units in its own shard
-    assert counts == {"pagefind": 3, "pagefind-wilayah/16": 12, "pagefind-wilayah/18": 8}
+    # the national and the 2 province pages, each with its 3 evaluation years, in the primary; each province's
+    # units in its own shard
+    assert counts == {"pagefind": 3 * 4, "pagefind-wilayah/16": 12, "pagefind-wilayah/18": 8}
 
 
 def test_big_provinces_are_split_into_shards_of_whole_kabupaten():
