@@ -126,8 +126,9 @@ def test_latest_month_changed_redoes_its_progress_chain_only(project):
 
 def test_a_2024_change_redoes_the_2024_and_later_pages_of_its_chain(project):
     """A 2024 count: the 2024 and 2025 evaluations and the progress pages of the kecamatan, its kabupaten, the
-    province and the nation (whose evaluations list every kabupaten); never 2023's evaluations, nor the siblings' or other
-    kabupaten's evaluations (the edit leaves every figure they show from outside as it was shown)."""
+    province and the nation (whose evaluations list every kabupaten); never 2023's evaluations, nor the
+    siblings' or other kabupaten's evaluations (the edit leaves every figure they show from outside as it was
+    shown)."""
     opts = project
     pend = pd.read_csv(opts.data_dir / "pendampingan.csv", dtype=str)
     num, den, delta = invisible_edit(pend, 2024)
