@@ -28,7 +28,6 @@ from .evaluation import (
     STATUS_ORDER,
     desa_annex,
     evaluation_table,
-    gaps,
     lokmin_annex,
     lokmin_followup,
     method,
@@ -37,6 +36,7 @@ from .evaluation import (
     semesters,
     summary,
 )
+from .findings import gaps
 from .maps import area_map
 from .overview import header as overview_header
 from .overview import method as overview_method

@@ -587,39 +587,6 @@ def _change_sentence(ctx: Context) -> str:
     return text + "."
 
 
-def gaps(ctx: Context) -> Section:
-    """Gaps to carry into next year's plan: indicators below target, worst units, open Lokmin actions."""
-    annual, child = _lagging(ctx)
-    items = []
-    for r in annual.sort_values("capaian_target").itertuples():
-        if fmt.is_missing(r.capaian_target) or r.capaian_target >= 100:
-            continue
-        c = child[(child["indikator"] == r.indikator) & child["nilai"].notna()]
-        below = c[c["nilai"] < r.target] if not fmt.is_missing(r.target) else c
-        names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
-        shown = fmt.shown(r.nilai, r.target, r.arah)  # never reads as the target, so the gap is never "0,0 poin"
-        gap = abs(fmt.exact(r.target) - shown) if shown is not None else None
-        gap_text = fmt.text(gap) if gap is not None else fmt.NO_DATA
-        figure = fmt.percent(r.nilai, target=r.target, direction=r.arah)
-        items.append(f"{ind.label(r.indikator)} ({r.dasar}): {figure}, "
-                     f"kurang {gap_text} poin "
-                     f"dari target {fmt.target(r.target)}; {len(below)} {ctx.child_level} di bawah target"
-                     + (f" (terendah: {names})" if names else "") + ".")
-    lok = ctx.lokmin_rows()
-    open_actions = lok[lok["status"] != "selesai"]
-    if len(open_actions):
-        top = open_actions["masalah"].value_counts().head(3)
-        items.append(f"{len(open_actions)} tindak lanjut Lokmin belum selesai pada akhir {ctx.tahun}; masalah yang "
-                     "paling sering muncul: " + "; ".join(f"{m} ({n}×)" for m, n in top.items()) + ".")
-    earlier = ctx.lokmin_open_earlier()
-    if len(earlier):
-        items.append(f"{len(earlier)} tindak lanjut Lokmin dari tahun sebelumnya masih belum selesai pada akhir "
-                     f"{ctx.tahun} (daftarnya di bagian Lokmin).")
-    if not items:
-        items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
-    return Section(render_template("sections/gaps.html.j2", items=items))
-
-
 def method(ctx: Context) -> Section:
     """"Metode": the two bases of the annual figures and when each applies, what the December cards are, the
     status bands (from the configuration, so a changed threshold is explained as it is applied), the target rule
