@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..display import Figures, Section
+from .approval import approval
 from .audit import audit_cases
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
@@ -67,6 +68,7 @@ __all__ = [
     "STATUS_ORDER",
     "Context",
     "Section",
+    "approval",
     "area_map",
     "audit_cases",
     "cards",
