@@ -143,3 +143,13 @@ def test_the_issues_musi_rawas_2025_findings_are_all_there(evaluations):
                   "dari tahun sebelumnya"):
         assert words in ev["gaps"], words
     assert re.search(r"Penanggung jawab: [^.]*Dinas Kesehatan", ev["gaps"]), "owners are named where known"
+
+
+def test_each_year_figure_stands_beside_that_year_target_and_a_changed_target_is_said(evaluations):
+    """Issue 34, point 4: KRS was "Hampir tercapai" against 90 in 2024 and "Tercapai" against 80 in 2025 in
+    the sample; the page says the target fell, and last year's figure stands beside last year's target."""
+    ev = next(e for e in evaluations if e["folder"].as_posix().endswith("kabupaten-musi-rawas/evaluasi-2025"))
+    krs = next(r for r in _rows(ev["folder"] / "evaluasi-indikator.csv") if r["Indikator"] == "KRS didampingi")
+    assert (krs["Target"], krs["Target 2024"]) == ("80.0", "90.0")
+    table = _section(ev["page"], "Capaian indikator terhadap target")
+    assert "target KRS didampingi turun dari 90% (2024) menjadi 80% (2025)" in table

@@ -93,6 +93,7 @@ def evaluation_table(ctx: Context) -> Section:
             Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct", target=100),
             Col("band", "Status", "band"),
             Col("sebelumnya", f"Capaian {last}", "pct", target="target_sebelumnya", direction="arah"),
+            Col("target_sebelumnya", f"Target {last}", "target"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
             Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
             Col("desember", f"Capaian Des {ctx.tahun}", "pct", target="target", direction="arah"),
@@ -103,7 +104,30 @@ def evaluation_table(ctx: Context) -> Section:
                               "Status dihitung pada dasar yang tertulis. Capaian vs target = capaian ÷ target × 100 "
                               "(dibalik untuk indikator yang makin rendah makin baik). Perubahan = capaian "
                               f"{ctx.tahun} − capaian {last} (dasar yang sama), dalam poin persen."
+                              + _target_changes(frame, ctx.tahun)
                               + (f" Sumber target: {listed}" if listed else "")))
+
+
+def _target_changes(frame: pd.DataFrame, tahun: int) -> str:
+    """A target that differs from last year's, said in words: a status can change because the target did
+    (KRS "Hampir tercapai" against 90 in 2024, "Tercapai" against 80 in 2025)."""
+    said = []
+    for r in frame.to_dict("records"):
+        now, before = r["target"], r["target_sebelumnya"]
+        if fmt.is_missing(now) and fmt.is_missing(before):
+            continue
+        if fmt.is_missing(before):
+            said.append(f"{r['label']} mendapat target {fmt.target(now)} mulai {tahun}")
+        elif fmt.is_missing(now):
+            said.append(f"{r['label']} tidak punya target untuk {tahun} ({tahun - 1}: {fmt.target(before)})")
+        elif now != before:
+            way = "naik" if now > before else "turun"
+            said.append(f"target {r['label']} {way} dari {fmt.target(before)} ({tahun - 1}) menjadi "
+                        f"{fmt.target(now)} ({tahun})")
+    if not said:
+        return ""
+    text = "; ".join(said)
+    return f" Target berubah: {text[0].upper()}{text[1:]}."
 
 
 @memoised
