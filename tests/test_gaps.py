@@ -152,4 +152,4 @@ def test_each_year_figure_stands_beside_that_year_target_and_a_changed_target_is
     krs = next(r for r in _rows(ev["folder"] / "evaluasi-indikator.csv") if r["Indikator"] == "KRS didampingi")
     assert (krs["Target"], krs["Target 2024"]) == ("80.0", "90.0")
     table = _section(ev["page"], "Capaian indikator terhadap target")
-    assert "target KRS didampingi turun dari 90% (2024) menjadi 80% (2025)" in table
+    assert "KRS didampingi turun dari 90% (2024) menjadi 80% (2025)" in table
