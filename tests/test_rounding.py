@@ -95,7 +95,7 @@ def _recompute(page: Path) -> int:
         if value_col:  # evaluasi-indikator: the year's figure, % of target and the change
             for r in rows.to_dict("records"):
                 i = LABELS[r["Indikator"]]
-                num, den = _number(r["Didampingi/dilayani (setahun)"]), _number(r["Sasaran (setahun)"])
+                num, den = _number(r["Didampingi atau dilayani (setahun)"]), _number(r["Sasaran (setahun)"])
                 target = _number(r["Target"])
                 if num is None or not den:
                     continue

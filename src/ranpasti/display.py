@@ -128,8 +128,9 @@ class Figures(Rich):
 class Col:
     key: str
     header: str
-    # text | int | pct | target | num | change (signed) | band | bool | link | pctband | links (a sequence of
-    # (text, href or None): words and links in one cell, e.g. a source credit naming several pages)
+    # text | word (short text: no reading width) | int | pct | target | num | change (signed) | band | bool | link
+    # | pctband | links (a sequence of (text, href or None): words and links in one cell, e.g. a source credit
+    # naming several pages)
     kind: str = "text"
     decimals: int = 1
     download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)

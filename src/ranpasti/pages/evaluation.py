@@ -89,15 +89,15 @@ def evaluation_table(ctx: Context) -> Section:
     frame["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in frame["sumber_target"]]
     listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
     cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct", target="target",
-                                           direction="arah"), Col("dasar", "Dasar"),
+                                           direction="arah"), Col("dasar", "Dasar", "word"),
             Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct", target=100),
             Col("band", "Status", "band"),
             Col("sebelumnya", f"Capaian {last}", "pct", target="target_sebelumnya", direction="arah"),
             Col("target_sebelumnya", f"Target {last}", "target"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
-            Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
+            Col("pembilang", "Didampingi atau dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
             Col("desember", f"Capaian Des {ctx.tahun}", "pct", target="target", direction="arah"),
-            Col("sumber_ref", "Sumber target", download="sumber_target")]
+            Col("sumber_ref", "Sumber target", "word", download="sumber_target")]
     return Section(Table(frame, cols, name="evaluasi-indikator",
                          caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
                          note=f"Capaian tahunan menurut kolom Dasar. {BASIS_REACH_TEXT} {BASIS_AVERAGE_TEXT} "
@@ -200,7 +200,7 @@ def regional_comparison(ctx: Context) -> Section:
     own_basis = mine.set_index("indikator")["dasar"].reindex(keys).fillna(ind.BASIS_AVERAGE)
     frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS],
                           "dasar": own_basis.to_numpy(dtype=object)})
-    cols = [Col("label", "Indikator"), Col("dasar", "Dasar")]
+    cols = [Col("label", "Indikator"), Col("dasar", "Dasar", "word")]
     apart = False
     for n, (name, values) in enumerate(columns):  # each figure shown against its own unit's target, as elsewhere
         by = values.set_index("indikator").reindex(keys)
@@ -320,7 +320,7 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
                         "change"))
     cols += [Col(i.key, i.label, "pctband", target=f"target_{i.key}", direction=f"arah_{i.key}")
              for i in ind.PENDAMPINGAN_INDICATORS]
-    cols.append(Col("dasar", "Dasar"))
+    cols.append(Col("dasar", "Dasar", "word"))
     always = _always_average()
     if level != "kecamatan":
         frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
