@@ -193,6 +193,9 @@ def _download_value(value: Any, kind: str, decimals: int, target: Any = None, di
     return value
 
 
+WIDE_COLUMNS = 9  # a table of this many columns is "wide" (rp-wide): Quarto gives it the page's width
+
+
 @dataclass
 class Table(Rich):
     """An accessible table whose shown values are also offered as CSV and Excel downloads."""
@@ -250,7 +253,7 @@ class Table(Rich):
     def html(self) -> str:
         return template("sections/table.html.j2").render(
             name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
-            download=self.download, collapsed=self.collapsed)
+            download=self.download, collapsed=self.collapsed, wide=len(self.cols) >= WIDE_COLUMNS)
 
     def text(self) -> str:
         return f"{self.caption} ({len(self.frame)} baris)"
@@ -340,7 +343,8 @@ class BarTable(Table):
     def html(self) -> str:
         return template("sections/table.html.j2").render(
             name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
-            download=self.download, collapsed=self.collapsed, legend=self.legend())
+            download=self.download, collapsed=self.collapsed, legend=self.legend(),
+            wide=len(self.cols) >= WIDE_COLUMNS)
 
 
 # ---------------------------------------------------------------- charts
