@@ -193,6 +193,7 @@ def _download_value(value: Any, kind: str, decimals: int, target: Any = None, di
     return value
 
 
+NUMERIC_KINDS = ("int", "pct", "target", "num", "change", "pctband")
 WIDE_COLUMNS = 9  # a table of this many columns is "wide" (rp-wide): Quarto gives it the page's width
 
 
@@ -242,6 +243,8 @@ class Table(Rich):
                     cell["text"] = cell_text(v, c.kind, c.decimals, *c.rule(r))
                 else:
                     cell["text"] = cell_text(v, c.kind, c.decimals)
+                if isinstance(v, str) and len(v) > 12 and c.kind in NUMERIC_KINDS:
+                    cell["kind"] = "word"  # words in a figure's place ("tidak sebanding (…)") may wrap
                 cells.append(cell)
             rows.append({"cells": cells, "cls": r[self.row_class] if self.row_class else ""})
         return rows

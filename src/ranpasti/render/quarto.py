@@ -160,11 +160,11 @@ def marker_cell(n: int, wide: bool = False) -> dict:
     """The marker of the page's ``n``-th HTML block, in a raw HTML block of a markdown cell. Not a raw cell:
     with raw cells first, Quarto 1.9 takes the first markdown heading ("Capaian bulan laporan") as the page
     title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli). A block holding a wide
-    table (``display.WIDE_COLUMNS``) is set in Quarto's ``.column-page`` div: the page's width instead of the
-    text column's (800 px at 1280), so the evaluation's main table does not scroll sideways."""
+    table (``display.WIDE_COLUMNS``) is set in Quarto's ``.column-screen-inset`` div: the screen's width
+    instead of the text column's (800 px at 1280), so the evaluation's main table does not scroll sideways."""
     source = ["```{=html}\n", f'<div data-rp-blok="{n}"></div>\n', "```\n"]
     if wide:
-        source = ["::: {.column-page}\n", *source, ":::\n"]
+        source = ["::: {.column-screen-inset}\n", *source, ":::\n"]
     return {"cell_type": "markdown", "metadata": {}, "source": source}
 
 
