@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing (idempotent).
 #   site: python3-venv (to create .venv)
-#   test: chromium (headless browser tests) and fonts: DejaVu for text, Liberation (Arial's metrics) for the
+#   test: chromium (headless browser tests), poppler-utils (pdfinfo, pdftotext: reading printed pages) and
+#         fonts: DejaVu for text, Liberation (Arial's metrics) for the
 #         chart images, which are laid out for that width (what phones draw them with: Roboto, Arial)
 # Runs apt-get directly as root, through sudo otherwise. Never downloads a browser build of its own.
 set -euo pipefail
@@ -13,6 +14,7 @@ case "${1:-site}" in
   site) have_venv || need python3-venv ;;
   test) have_venv || need python3-venv
         [ -x /usr/bin/chromium ] || need chromium
+        need poppler-utils
         need fonts-dejavu-core
         need fonts-liberation ;;
   *) echo "usage: $0 site|test" >&2; exit 2 ;;

@@ -6,9 +6,13 @@ nothing), so the renderers are compared on exactly the same notebooks.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import re
 import shutil
+import socketserver
+import threading
 from pathlib import Path
 
 import nbformat
@@ -40,6 +44,8 @@ def require_quarto() -> None:
 def sample_sites(tmp_path_factory):
     """``sample_sites(renderer)``: the whole sample site built with that renderer (built on first use)."""
     tmp = tmp_path_factory.mktemp("sample")
+    # the sample's own params (as `make site` reads them): the Musi Rawas 2025 report's approval sheet is set there
+    shutil.copytree(ROOT / "params", tmp / "params")
     sites: dict[str, dict] = {}
 
     def get(renderer: str) -> dict:
@@ -67,6 +73,32 @@ def built(request, sample_sites) -> dict:
 @pytest.fixture(scope="module")
 def site(built) -> Path:
     return built["site"]
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian chromium is missing: run `make test` (scripts/setup_system.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
 
 
 def section_text(section) -> str:

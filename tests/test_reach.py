@@ -136,7 +136,7 @@ def test_a_kecamatan_with_every_desas_reach_shows_reach(reach_data, reach_cache,
     for i in REACH:  # Σ accompanied at least once ÷ Σ the year's sasaran, from jangkauan.csv
         row = shown.loc[i.label]
         _assert_row(row, _pct(yearly, i), "jangkauan setahun")
-        assert row["Didampingi/dilayani (setahun)"] == yearly[i.numerator].sum()
+        assert row["Didampingi atau dilayani (setahun)"] == yearly[i.numerator].sum()
         assert row["Sasaran (setahun)"] == yearly[i.denominator].sum()
         assert _pct(yearly, i) != pytest.approx(_pct(monthly, i), abs=0.05)  # a different figure than before
     for i in AVERAGE:  # TPK reporting: a monthly rate, always the average
@@ -171,7 +171,7 @@ def test_a_kecamatan_without_reach_rows_shows_the_monthly_average_so_labelled(re
     shown = section_table(p.evaluation_table(ctx), "evaluasi-indikator").set_index("Indikator")
     for i in ind.PENDAMPINGAN_INDICATORS:
         _assert_row(shown.loc[i.label], _pct(monthly, i), "rata-rata bulanan")
-        assert shown.loc[i.label, "Didampingi/dilayani (setahun)"] == monthly[i.numerator].sum()
+        assert shown.loc[i.label, "Didampingi atau dilayani (setahun)"] == monthly[i.numerator].sum()
     assert "rata-rata bulanan untuk semua indikator" in _words(p.summary(ctx)[0].html())
     assert set(section_table(p.scorecard(ctx), "rapor-desa")["Dasar"]) == {"rata-rata bulanan"}
     # its kabupaten is not complete either: the monthly average, while the other kecamatan keep their reach

@@ -9,6 +9,7 @@ counts beside it in a CSV finds exactly the figure published.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def _recompute(page: Path) -> int:
         if value_col:  # evaluasi-indikator: the year's figure, % of target and the change
             for r in rows.to_dict("records"):
                 i = LABELS[r["Indikator"]]
-                num, den = _number(r["Didampingi/dilayani (setahun)"]), _number(r["Sasaran (setahun)"])
+                num, den = _number(r["Didampingi atau dilayani (setahun)"]), _number(r["Sasaran (setahun)"])
                 target = _number(r["Target"])
                 if num is None or not den:
                     continue
@@ -105,7 +106,8 @@ def _recompute(page: Path) -> int:
                 if target:
                     vs = value / target * 100 if i.direction != "turun" else target / value * 100
                     _check(fmt.shown(vs, 100), _number(r["Capaian vs target"]), where + " vs target")
-                before, change = _number(r[cols[6]]), _number(r[cols[7]])
+                last = next(c for c in cols if re.fullmatch(r"Capaian \d{4}", c))
+                before, change = _number(r[last]), _number(r[f"Perubahan dari {last[-4:]} (poin)"])
                 if before is not None and change is not None:
                     assert Decimal(repr(change)) == Decimal(repr(_number(r[value_col]))) - Decimal(repr(before)), where
                 checked += 1

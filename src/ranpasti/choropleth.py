@@ -9,7 +9,9 @@ engine as the charts, offline); what Vega writes is then made into a clean, smal
   are dropped, so a screen reader meets the areas and nothing else;
 - coordinates are rounded to one decimal of a pixel (the file shrinks by a third, nothing visible moves);
 - links and names are set here from Python values and escaped by the XML writer: nothing of the data is
-  pasted into markup.
+  pasted into markup;
+- each area's name is written at its pole of inaccessibility (the point inside it farthest from its edge,
+  ``shapely.ops.polylabel``) in a group the stylesheet shows only on paper, where nothing can be hovered.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 
 import altair as alt
 import vl_convert
-from shapely.geometry import MultiPolygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.ops import polylabel
 
 WIDTH = 340
 MIN_HEIGHT, MAX_HEIGHT = 160, 440
@@ -33,6 +36,9 @@ ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
 _TAG = "#rp-"  # what Vega is given as an area's link: only the code, the real link is set afterwards
 _NUMBER = re.compile(r"(\d+\.\d)\d+")
+LABELLED_AT_MOST = 60  # areas named on a printed map; more (the national map) would be a blot of names
+_RING = re.compile(r"M([^MZz]+)[Zz]?")
+_POINT = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Area:
     fill: str
     href: str | None  # its page, relative to the page drawing the map; None: no page
     geometry: dict[str, Any]
+    name: str = ""  # the area's name written on it on paper (a printed map cannot be hovered)
 
 
 def fit(areas: list[Area]) -> tuple[list[Area], int]:
@@ -120,6 +127,21 @@ def draw(areas: list[Area], title: str) -> str:
     return clean(_outline(areas), {a.kode: a for a in areas}, title)
 
 
+@lru_cache(maxsize=4096)
+def label_point(d: str) -> tuple[float, float] | None:
+    """Where an area's name goes: inside its largest ring (Vega writes outlines as ``M x,y L x,y … Z``)."""
+    rings = [[(float(x), float(y)) for x, y in _POINT.findall(ring)] for ring in _RING.findall(d)]
+    polygons = [Polygon(r) for r in rings if len(r) >= 3]
+    polygons = [p if p.is_valid else p.buffer(0) for p in polygons]
+    polygons = [p for p in polygons if not p.is_empty and p.area > 0]
+    if not polygons:
+        return None
+    largest = max(polygons, key=lambda p: p.area)
+    largest = max(getattr(largest, "geoms", [largest]), key=lambda p: p.area)
+    point = polylabel(largest, tolerance=0.5)
+    return round(point.x, 1), round(point.y, 1)
+
+
 def _code(href: str) -> str:
     return href.rsplit(_TAG, 1)[-1] if _TAG in href else ""
 
@@ -136,6 +158,7 @@ def clean(svg: str, areas: dict[str, Area], title: str) -> str:
             el.set("d", _NUMBER.sub(r"\1", el.attrib["d"]))
     root.set("role", "group")
     root.set("aria-label", title)
+    labels = ET.Element(f"{{{SVG}}}g", {"class": "rp-map-labels", "aria-hidden": "true"})
     for parent in list(root.iter()):
         for i, child in enumerate(list(parent)):
             if child.tag != f"{{{SVG}}}a":
@@ -147,6 +170,11 @@ def clean(svg: str, areas: dict[str, Area], title: str) -> str:
                 continue
             for outline in child.iter(f"{{{SVG}}}path"):
                 outline.set("fill", area.fill)
+                named = area.name and len(areas) <= LABELLED_AT_MOST
+                at = label_point(outline.get("d", "")) if named else None
+                if at is not None:
+                    text = ET.SubElement(labels, f"{{{SVG}}}text", {"x": str(at[0]), "y": str(at[1])})
+                    text.text = area.name
             name = ET.Element(f"{{{SVG}}}title")
             name.text = area.label
             if area.href:
@@ -161,4 +189,7 @@ def clean(svg: str, areas: dict[str, Area], title: str) -> str:
     for rect in root.iter(f"{{{SVG}}}rect"):  # Vega's white background: the page's own shows through
         if rect.get("fill") == "white":
             rect.set("fill", "none")
+    if len(labels):
+        frame = root.find(f"{{{SVG}}}g")  # (Vega's outer group: its translate puts the labels on the areas)
+        (frame if frame is not None else root).append(labels)
     return ET.tostring(root, encoding="unicode")

@@ -128,8 +128,9 @@ class Figures(Rich):
 class Col:
     key: str
     header: str
-    # text | int | pct | target | num | change (signed) | band | bool | link | pctband | links (a sequence of
-    # (text, href or None): words and links in one cell, e.g. a source credit naming several pages)
+    # text | word (short text: no reading width) | int | pct | target | num | change (signed) | band | bool | link
+    # | pctband | links (a sequence of (text, href or None): words and links in one cell, e.g. a source credit
+    # naming several pages)
     kind: str = "text"
     decimals: int = 1
     download: str | None = None  # another column of the frame for the downloads (a reference shown, its text kept)
@@ -192,6 +193,10 @@ def _download_value(value: Any, kind: str, decimals: int, target: Any = None, di
     return value
 
 
+NUMERIC_KINDS = ("int", "pct", "target", "num", "change", "pctband")
+WIDE_COLUMNS = 9  # a table of this many columns is "wide" (rp-wide): Quarto gives it the page's width
+
+
 @dataclass
 class Table(Rich):
     """An accessible table whose shown values are also offered as CSV and Excel downloads."""
@@ -238,6 +243,8 @@ class Table(Rich):
                     cell["text"] = cell_text(v, c.kind, c.decimals, *c.rule(r))
                 else:
                     cell["text"] = cell_text(v, c.kind, c.decimals)
+                if isinstance(v, str) and len(v) > 12 and c.kind in NUMERIC_KINDS:
+                    cell["kind"] = "word"  # words in a figure's place ("tidak sebanding (…)") may wrap
                 cells.append(cell)
             rows.append({"cells": cells, "cls": r[self.row_class] if self.row_class else ""})
         return rows
@@ -249,7 +256,7 @@ class Table(Rich):
     def html(self) -> str:
         return template("sections/table.html.j2").render(
             name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
-            download=self.download, collapsed=self.collapsed)
+            download=self.download, collapsed=self.collapsed, wide=len(self.cols) >= WIDE_COLUMNS)
 
     def text(self) -> str:
         return f"{self.caption} ({len(self.frame)} baris)"
@@ -339,7 +346,8 @@ class BarTable(Table):
     def html(self) -> str:
         return template("sections/table.html.j2").render(
             name=self.name, caption=self.caption, cols=self.cols, rows=self._rows(), note=self.note,
-            download=self.download, collapsed=self.collapsed, legend=self.legend())
+            download=self.download, collapsed=self.collapsed, legend=self.legend(),
+            wide=len(self.cols) >= WIDE_COLUMNS)
 
 
 # ---------------------------------------------------------------- charts

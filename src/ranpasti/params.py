@@ -208,6 +208,7 @@ def _written_text(store: Store, page: str, kode: str, kind: str, tahun: int | No
             "# Dibuat oleh `ranpasti params`. Boleh diubah: catatan (tampil di halaman), terbit (false = tidak\n"
             "# diterbitkan), bulan (\"YYYY-MM\"; kosong = bulan terakhir di data).\n"
             + ("# Sampul laporan (boleh ditambahkan): tim_evaluasi, tanggal_evaluasi (YYYY-MM-DD), disahkan_oleh;\n"
+
                "# tulis lembaga/jabatan, bukan nama orang.\n" if kind == "evaluasi" else ""))
     return head + yaml.dump(_default_body(params), Dumper=SafeDumper, allow_unicode=True, sort_keys=False)
 
@@ -291,7 +292,8 @@ class ParamsError(RanpastiError):
 # passed on unchecked: an unknown or non-identifier key (``"x = __import__('os').system(...) #"``) would be
 # code that runs.
 ALLOWED_KEYS = {kind: tuple(model.model_fields) for kind, model in settings.PARAMS_MODELS.items()}
-DOCUMENT_KEYS = ("tim_evaluasi", "disahkan_oleh")  # an evaluation cover: offices and positions, not names
+DOCUMENT_KEYS = ("tim_evaluasi", "disahkan_oleh", "pengesahan_kantor", "pengesahan_jabatan",
+                 "pengesahan_tempat")  # an evaluation's cover and approval sheet: offices and positions, not names
 CATATAN_MAX = settings.CATATAN_MAX
 
 

@@ -157,6 +157,15 @@ class EvaluationParams(_Strict):
     tim_evaluasi: Annotated[PublicText, Field(max_length=DOCUMENT_MAX)] | None = _DOCUMENT
     tanggal_evaluasi: Date = Field(None, description="tanggal YYYY-MM-DD yang ada di kalender, mis. 2024-12-20")
     disahkan_oleh: Annotated[PublicText, Field(max_length=DOCUMENT_MAX)] | None = _DOCUMENT
+    # the approval sheet (lembar pengesahan): office, position, place, date; names and NIP are written by hand
+    pengesahan_kantor: Annotated[PublicText, Field(max_length=DOCUMENT_MAX)] | None = Field(
+        None, description=f"nama kantor, paling banyak {DOCUMENT_MAX} karakter, mis. \"Dinas PPKB Kabupaten ...\"")
+    pengesahan_jabatan: Annotated[PublicText, Field(max_length=DOCUMENT_MAX)] | None = Field(
+        None, description=f"jabatan yang mengesahkan (bukan nama orang), paling banyak {DOCUMENT_MAX} karakter, "
+                          "mis. \"Kepala Dinas\"")
+    pengesahan_tempat: Annotated[PublicText, Field(max_length=100)] | None = Field(
+        None, description="nama tempat penandatanganan, paling banyak 100 karakter, mis. \"Muara Beliti\"")
+    pengesahan_tanggal: Date = Field(None, description="tanggal YYYY-MM-DD yang ada di kalender, mis. 2026-01-15")
 
 
 PARAMS_MODELS: dict[str, type[_Strict]] = {"progres": ProgressParams, "evaluasi": EvaluationParams}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..display import Figures, Section
+from .approval import approval
 from .audit import audit_cases
 from .common import cards, data_notes, header
 from .context import MAIN_INDICATOR, Context, open_context, open_store
@@ -28,7 +29,6 @@ from .evaluation import (
     STATUS_ORDER,
     desa_annex,
     evaluation_table,
-    gaps,
     lokmin_annex,
     lokmin_followup,
     method,
@@ -37,6 +37,7 @@ from .evaluation import (
     semesters,
     summary,
 )
+from .findings import gaps
 from .maps import area_map
 from .overview import header as overview_header
 from .overview import method as overview_method
@@ -67,6 +68,7 @@ __all__ = [
     "STATUS_ORDER",
     "Context",
     "Section",
+    "approval",
     "area_map",
     "audit_cases",
     "cards",

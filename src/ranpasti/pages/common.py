@@ -177,7 +177,8 @@ def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None 
             late = ", ".join(f"{ctx.regions.unit(k).label} (data terakhir {fmt.month(m)})" for k, m in behind)
             note += (f" Data {fmt.month(ctx.bulan)} belum masuk dari {late}, jadi angka {fmt.month(ctx.bulan)} "
                      f"mencakup {len(ctx.reporting_kabupaten()) - len(behind)} kabupaten/kota.")
-    return Section(render_template("sections/cards.html.j2", cards=items, note=note))
+    return Section(render_template("sections/cards.html.j2", cards=items, note=note,
+                                   screen_only=ctx.kind == "evaluasi"))
 
 
 def source(table: str) -> str:

@@ -99,6 +99,7 @@ class Context:
     # the site's months after ``bulan`` that this unit's data does not have yet: its page shows its own latest
     # month (``open_context``) and says which months have not arrived
     behind: tuple[str, ...] = ()
+    approval: tuple[tuple[str, str], ...] = ()  # its approval sheet: (kantor|jabatan|tempat|tanggal|tim, value)
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
     _served: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
     _linked: set[str] = field(default_factory=set, repr=False, compare=False)  # glossary terms linked so far
@@ -470,12 +471,14 @@ def _period_names(tahun: int) -> frozenset[str]:
 def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, kind: str = "progres",
                  data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache", catatan: str = "",
                  store: Store | None = None, tim_evaluasi: str = "", tanggal_evaluasi: str = "",
-                 disahkan_oleh: str = "") -> Context:
+                 disahkan_oleh: str = "", pengesahan_kantor: str = "", pengesahan_jabatan: str = "",
+                 pengesahan_tempat: str = "", pengesahan_tanggal: str = "") -> Context:
     """Load a page's context. ``bulan=None`` means the unit's latest month in the data (for ``tahun`` if given):
     a kabupaten whose latest export is older than the others' (and its kecamatan, and a province all of whose
     kabupaten are behind) shows that month, with the missing months named (``Context.behind``), rather than a
     month in which every desa reads "tidak melapor". ``tim_evaluasi``, ``tanggal_evaluasi`` and
-    ``disahkan_oleh`` make an evaluation's cover block."""
+    ``disahkan_oleh`` make an evaluation's cover block, the ``pengesahan_*`` its approval sheet
+    (``pages.approval``)."""
     store = store or open_store(data_dir, cache_dir)
     kode = "ID" if kode in ("", "nasional", None) else str(kode)
     store.regions.unit(kode)  # KeyError with the code if it does not exist
@@ -496,5 +499,8 @@ def open_context(kode: str, bulan: str | None = None, tahun: int | None = None, 
         ("Tim evaluasi", str(tim_evaluasi or "").strip()),
         ("Tanggal evaluasi", fmt.date(str(tanggal_evaluasi)) if tanggal_evaluasi else ""),
         ("Disahkan oleh", str(disahkan_oleh or "").strip())) if value)
+    approval = tuple((key, str(value or "").strip()) for key, value in (
+        ("tim", tim_evaluasi), ("kantor", pengesahan_kantor), ("jabatan", pengesahan_jabatan),
+        ("tempat", pengesahan_tempat), ("tanggal", pengesahan_tanggal)) if str(value or "").strip())
     return Context(kode=kode, store=store, bulan=str(bulan), tahun=tahun, kind=kind, catatan=catatan or "",
-                   document=document, behind=behind)
+                   document=document, behind=behind, approval=approval)

@@ -89,21 +89,45 @@ def evaluation_table(ctx: Context) -> Section:
     frame["sumber_ref"] = [f"[{sources.index(v) + 1}]" if v else "" for v in frame["sumber_target"]]
     listed = " ".join(f"[{n}] {v}." for n, v in enumerate(sources, 1))
     cols = [Col("label", "Indikator"), Col("tahunan", f"Capaian Jan–Des {ctx.tahun}", "pct", target="target",
-                                           direction="arah"), Col("dasar", "Dasar"),
+                                           direction="arah"), Col("dasar", "Dasar", "word"),
             Col("target", "Target", "target"), Col("capaian_target", "Capaian vs target", "pct", target=100),
             Col("band", "Status", "band"),
             Col("sebelumnya", f"Capaian {last}", "pct", target="target_sebelumnya", direction="arah"),
+            Col("target_sebelumnya", f"Target {last}", "target"),
             Col("perubahan", f"Perubahan dari {last} (poin)", "change"),
-            Col("pembilang", "Didampingi/dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
+            Col("pembilang", "Didampingi atau dilayani (setahun)", "int"), Col("penyebut", "Sasaran (setahun)", "int"),
             Col("desember", f"Capaian Des {ctx.tahun}", "pct", target="target", direction="arah"),
-            Col("sumber_ref", "Sumber target", download="sumber_target")]
+            Col("sumber_ref", "Sumber target", "word", download="sumber_target")]
     return Section(Table(frame, cols, name="evaluasi-indikator",
                          caption=f"Capaian indikator RAN PASTI {ctx.tahun} terhadap target ({ctx.unit.label})",
                          note=f"Capaian tahunan menurut kolom Dasar. {BASIS_REACH_TEXT} {BASIS_AVERAGE_TEXT} "
                               "Status dihitung pada dasar yang tertulis. Capaian vs target = capaian ÷ target × 100 "
                               "(dibalik untuk indikator yang makin rendah makin baik). Perubahan = capaian "
                               f"{ctx.tahun} − capaian {last} (dasar yang sama), dalam poin persen."
+                              + _target_changes(frame, ctx.tahun)
                               + (f" Sumber target: {listed}" if listed else "")))
+
+
+def _target_changes(frame: pd.DataFrame, tahun: int) -> str:
+    """A target that differs from last year's, said in words: a status can change because the target did
+    (KRS "Hampir tercapai" against 90 in 2024, "Tercapai" against 80 in 2025)."""
+    said = []
+    for r in frame.to_dict("records"):
+        now, before = r["target"], r["target_sebelumnya"]
+        if fmt.is_missing(now) and fmt.is_missing(before):
+            continue
+        if fmt.is_missing(before):
+            said.append(f"{r['label']} mendapat target {fmt.target(now)} mulai {tahun}")
+        elif fmt.is_missing(now):
+            said.append(f"{r['label']} tidak punya target untuk {tahun} ({tahun - 1}: {fmt.target(before)})")
+        elif now != before:
+            way = "naik" if now > before else "turun"
+            said.append(f"target {r['label']} {way} dari {fmt.target(before)} ({tahun - 1}) menjadi "
+                        f"{fmt.target(now)} ({tahun})")
+    if not said:
+        return ""
+    text = "; ".join(said)
+    return f" Target berubah: {text[0].upper()}{text[1:]}."
 
 
 @memoised
@@ -176,7 +200,7 @@ def regional_comparison(ctx: Context) -> Section:
     own_basis = mine.set_index("indikator")["dasar"].reindex(keys).fillna(ind.BASIS_AVERAGE)
     frame = pd.DataFrame({"label": [i.label for i in ind.PENDAMPINGAN_INDICATORS],
                           "dasar": own_basis.to_numpy(dtype=object)})
-    cols = [Col("label", "Indikator"), Col("dasar", "Dasar")]
+    cols = [Col("label", "Indikator"), Col("dasar", "Dasar", "word")]
     apart = False
     for n, (name, values) in enumerate(columns):  # each figure shown against its own unit's target, as elsewhere
         by = values.set_index("indikator").reindex(keys)
@@ -296,7 +320,7 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
                         "change"))
     cols += [Col(i.key, i.label, "pctband", target=f"target_{i.key}", direction=f"arah_{i.key}")
              for i in ind.PENDAMPINGAN_INDICATORS]
-    cols.append(Col("dasar", "Dasar"))
+    cols.append(Col("dasar", "Dasar", "word"))
     always = _always_average()
     if level != "kecamatan":
         frame = frame.sort_values(MAIN_INDICATOR, key=lambda s: pd.to_numeric(s, errors="coerce"), ascending=False)
@@ -585,39 +609,6 @@ def _change_sentence(ctx: Context) -> str:
         text += (f"; {ind.label(MAIN_INDICATOR)} {before} → {now} "
                  f"({fmt.change(m['perubahan'], max(1, fmt.places(m['perubahan'])))} poin)")
     return text + "."
-
-
-def gaps(ctx: Context) -> Section:
-    """Gaps to carry into next year's plan: indicators below target, worst units, open Lokmin actions."""
-    annual, child = _lagging(ctx)
-    items = []
-    for r in annual.sort_values("capaian_target").itertuples():
-        if fmt.is_missing(r.capaian_target) or r.capaian_target >= 100:
-            continue
-        c = child[(child["indikator"] == r.indikator) & child["nilai"].notna()]
-        below = c[c["nilai"] < r.target] if not fmt.is_missing(r.target) else c
-        names = ", ".join(ctx.child_name(k) for k in below.sort_values("nilai")["kode"].head(5))
-        shown = fmt.shown(r.nilai, r.target, r.arah)  # never reads as the target, so the gap is never "0,0 poin"
-        gap = abs(fmt.exact(r.target) - shown) if shown is not None else None
-        gap_text = fmt.text(gap) if gap is not None else fmt.NO_DATA
-        figure = fmt.percent(r.nilai, target=r.target, direction=r.arah)
-        items.append(f"{ind.label(r.indikator)} ({r.dasar}): {figure}, "
-                     f"kurang {gap_text} poin "
-                     f"dari target {fmt.target(r.target)}; {len(below)} {ctx.child_level} di bawah target"
-                     + (f" (terendah: {names})" if names else "") + ".")
-    lok = ctx.lokmin_rows()
-    open_actions = lok[lok["status"] != "selesai"]
-    if len(open_actions):
-        top = open_actions["masalah"].value_counts().head(3)
-        items.append(f"{len(open_actions)} tindak lanjut Lokmin belum selesai pada akhir {ctx.tahun}; masalah yang "
-                     "paling sering muncul: " + "; ".join(f"{m} ({n}×)" for m, n in top.items()) + ".")
-    earlier = ctx.lokmin_open_earlier()
-    if len(earlier):
-        items.append(f"{len(earlier)} tindak lanjut Lokmin dari tahun sebelumnya masih belum selesai pada akhir "
-                     f"{ctx.tahun} (daftarnya di bagian Lokmin).")
-    if not items:
-        items.append("Semua indikator bertarget tercapai dan semua tindak lanjut Lokmin selesai.")
-    return Section(render_template("sections/gaps.html.j2", items=items))
 
 
 def method(ctx: Context) -> Section:

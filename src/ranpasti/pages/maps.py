@@ -83,7 +83,7 @@ def area_map(ctx: Context) -> Section:
             fill, said = color.get(band, NO_DATA_BAND.color), f"{_percent(row)}, {band}"
         href = ctx.link(kode, kind) if level != "desa" and (row is not None or kode in behind) else None
         counts[band] = counts.get(band, 0) + 1
-        areas.append(choropleth.Area(kode, f"{name}: {said}", fill, href, shapes[kode].geometry))
+        areas.append(choropleth.Area(kode, f"{name}: {said}", fill, href, shapes[kode].geometry, name))
     if not areas:
         return Section(render_template("sections/map.html.j2", svg=None, unit=ctx.unit.label, words=words))
     period = f"tahun {ctx.tahun}" if ctx.kind == "evaluasi" else fmt.month(ctx.bulan)

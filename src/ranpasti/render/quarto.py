@@ -153,12 +153,19 @@ BLOCKS_FILE = "_blok.json"  # beside each page's notebook in a project copy: the
 _MARKER = re.compile(r'<div data-rp-blok="(\d+)"></div>')
 
 
-def marker_cell(n: int) -> dict:
+WIDE_MARK = "rp-wide"  # the class display.Table gives a table of many columns (sections/table.html.j2)
+
+
+def marker_cell(n: int, wide: bool = False) -> dict:
     """The marker of the page's ``n``-th HTML block, in a raw HTML block of a markdown cell. Not a raw cell:
     with raw cells first, Quarto 1.9 takes the first markdown heading ("Capaian bulan laporan") as the page
-    title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli)."""
-    return {"cell_type": "markdown", "metadata": {}, "source": ["```{=html}\n", f'<div data-rp-blok="{n}"></div>\n',
-                                                                "```\n"]}
+    title and turns it into an h1 at the top (``fixupFrontMatter`` in quarto-cli). A block holding a wide
+    table (``display.WIDE_COLUMNS``) is set in Quarto's ``.column-screen-inset`` div: the screen's width
+    instead of the text column's (800 px at 1280), so the evaluation's main table does not scroll sideways."""
+    source = ["```{=html}\n", f'<div data-rp-blok="{n}"></div>\n', "```\n"]
+    if wide:
+        source = ["::: {.column-screen-inset}\n", *source, ":::\n"]
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
 
 
 def output_html(output: dict) -> tuple[str, str] | None:
@@ -259,7 +266,7 @@ def reader_notebook(record: PageRecord, site: SiteInfo) -> tuple[dict, list[str]
     html: list[str] = []
     for kind, text in [("html", head), *blocks, ("html", tail)]:
         if kind == "html":
-            cells.append(marker_cell(len(html)))
+            cells.append(marker_cell(len(html), wide=WIDE_MARK in text))
             html.append(text)
         else:
             cells.append({"cell_type": "markdown", "metadata": {}, "source": lines(text)})
