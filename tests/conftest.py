@@ -14,6 +14,7 @@ import shutil
 import socketserver
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -99,6 +100,29 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh 360 px page that blocks every request leaving the machine and collects JavaScript errors."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            return r.continue_()
+        blocked.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.blocked = blocked
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.js_errors = errors
+    yield pg
+    context.close()
 
 
 def section_text(section) -> str:

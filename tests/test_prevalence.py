@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import test_site
 import vl_convert
 from conftest import copy_sample_data, refused_cells, section_text, validate_folder
 
@@ -22,7 +21,6 @@ from ranpasti.facts import prevalensi as fp
 from ranpasti.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
-browser, page, server = test_site.browser, test_site.page, test_site.server  # the browser at 360 px
 
 
 @pytest.fixture(scope="module")

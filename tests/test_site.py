@@ -262,28 +262,6 @@ def test_site_scan_finds_a_planted_nik(tmp_path):
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 800})
-    blocked: list[str] = []
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
-            return r.continue_()
-        blocked.append(r.request.url)
-        return r.abort()
-
-    context.route("**/*", route)
-    pg = context.new_page()
-    pg.blocked = blocked
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.js_errors = errors
-    yield pg
-    context.close()
-
-
 PAGES = ["", "kabupaten-musi-rawas/", "kabupaten-musi-rawas/tugumulyo/", "kabupaten-musi-rawas/evaluasi-2024/",
          "kabupaten-pesisir-barat/way-krui/evaluasi-2024/"]
 
