@@ -5,6 +5,8 @@ appear month by month. Which counts are masked is not decided here: the figures 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .. import disclosure, facts, fmt
@@ -21,20 +23,27 @@ def desa_table(ctx: Context) -> Section:
     krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode") if len(values) else pd.DataFrame()
     t = ctx.config.privacy_min_krs
     nan = float("nan")
+    # Each column as a plain dict, looked up per desa: a pandas lookup per desa × indicator × column (``wide[
+    # "nilai"][key].get(kode)``, through the MultiIndex) was ~0.1 s of a kecamatan page, half its sections'
+    # CPU. ``dict(zip(...))`` keeps the numpy scalars ``Series.get`` returned, so the frame below is the same.
+    def column(frame: pd.DataFrame, name: Any) -> dict:
+        return dict(zip(frame.index, frame[name].to_numpy(), strict=True)) if len(frame) and name in frame else {}
+
+    samar, sasaran, didampingi = (column(krs, c) for c in ("samar", "penyebut", "pembilang"))
+    per_indicator = [(i, column(wide, ("nilai", i.key)), column(wide, ("target", i.key)),
+                      column(wide, ("arah", i.key)) if ("arah", i.key) in wide else None)
+                     for i in ind.PENDAMPINGAN_INDICATORS]
     rows = []
-    for _, r in rep.iterrows():
-        k = r["kode_desa"]
-        row = {"nama": r["nama"], "melapor": "ya" if r["melapor"] else "TIDAK MELAPOR",
-               "cls": "" if r["melapor"] else "rp-missing"}
-        masked = str(krs["samar"].get(k, "")) if len(krs) else ""
-        row["n_krs_sasaran"] = masked or (krs["penyebut"].get(k, nan) if len(krs) else nan)
-        row["n_krs_didampingi"] = masked or (krs["pembilang"].get(k, nan) if len(krs) else nan)
-        for i in ind.PENDAMPINGAN_INDICATORS:
-            v = wide["nilai"][i.key].get(k, nan) if ("nilai", i.key) in wide else nan
-            row[i.key] = disclosure.MASKED_WORD if masked and i.key == MAIN_INDICATOR else v
+    for k, nama, melapor in zip(rep["kode_desa"], rep["nama"], rep["melapor"], strict=True):
+        row = {"nama": nama, "melapor": "ya" if melapor else "TIDAK MELAPOR", "cls": "" if melapor else "rp-missing"}
+        masked = str(samar.get(k, "")) if len(krs) else ""
+        row["n_krs_sasaran"] = masked or sasaran.get(k, nan)
+        row["n_krs_didampingi"] = masked or didampingi.get(k, nan)
+        for i, nilai, target, arah in per_indicator:
+            row[i.key] = disclosure.MASKED_WORD if masked and i.key == MAIN_INDICATOR else nilai.get(k, nan)
             # each figure is shown against its own target (``fmt.shown``), as on every other view
-            row[f"target_{i.key}"] = wide["target"][i.key].get(k, nan) if ("target", i.key) in wide else nan
-            row[f"arah_{i.key}"] = wide["arah"][i.key].get(k, i.direction) if ("arah", i.key) in wide else i.direction
+            row[f"target_{i.key}"] = target.get(k, nan)
+            row[f"arah_{i.key}"] = arah.get(k, i.direction) if arah is not None else i.direction
         rows.append(row)
     frame = pd.DataFrame(rows)
     cols = [Col("nama", "Desa/kelurahan"), Col("melapor", "Melapor"), Col("n_krs_sasaran", "KRS sasaran", "int"),
