@@ -208,8 +208,9 @@ def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypat
     assert f"{total:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")  # the validated data
     monkeypatch.setattr(b, "execute", real_execute)
     again = b.build(opts, log=lambda _m: None)  # now validated and redone from the changed file
-    # the progress page and three December evaluations of the kecamatan and of its kabupaten: all of this build
-    assert again.executed == again.pages == 8
+    # the latest month's count changed: the progress pages of the kecamatan and its kabupaten, which show that
+    # month, are redone; their December evaluations of earlier years cannot depend on it (narrow keys, issue 33)
+    assert again.pages == 8 and again.executed == 2
     assert f"{total - 1:,} dari".replace(",", ".") in page.read_text(encoding="utf-8")
 
 
