@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import copy_sample_data, refused_cells, section_text, validate_folder
 
-from ranpasti.pages import gaps, kampung_kb, lokmin, lokmin_followup, open_context
+from ranpasti.pages import gaps, kampung_kb, lokmin, lokmin_annex, lokmin_followup, open_context
 
 TUGUMULYO = "16.05.01"
 MEETING = {"kode_kecamatan": TUGUMULYO, "tahap": "Tahap 6: evaluasi RAN PASTI Desember",
@@ -79,7 +79,8 @@ def test_an_earlier_years_open_follow_up_is_listed_with_months_overdue(history, 
     assert row, text
     # 10 May 2024 to 31 December 2025: 19 whole months; closed only in February 2026, so open here
     assert row.group(1) == "10 Maret 2024 Pelatihan ulang TPK di kecamatan PKB Kecamatan 10 Mei 2024 berjalan 19 bulan"
-    assert "1 tindak lanjut Lokmin dari tahun sebelumnya masih belum selesai pada akhir 2025" in section_text(gaps(ctx))
+    assert ("1 tindak lanjut Lokmin dari tahun sebelumnya (2024) masih belum selesai pada 31 Desember 2025"
+            in section_text(gaps(ctx)))
     # on the 2024 page it was running too, 7 months past its deadline, and not yet an earlier year's
     ctx24 = open_context(TUGUMULYO, kind="evaluasi", tahun=2024, data_dir=history, cache_dir=tmp_path / "c")
     text24 = section_text(lokmin_followup(ctx24))
@@ -88,8 +89,10 @@ def test_an_earlier_years_open_follow_up_is_listed_with_months_overdue(history, 
 
 
 def test_the_kabupaten_lists_its_kecamatans_open_follow_ups_of_earlier_years(history, tmp_path):
+    """In the annex of a kabupaten's report (dozens of rows), said in its Lokmin section."""
     ctx = open_context("16.05", kind="evaluasi", tahun=2025, data_dir=history, cache_dir=tmp_path / "c")
-    text = section_text(lokmin_followup(ctx))
+    assert "(daftarnya di Lampiran)" in section_text(lokmin_followup(ctx))
+    text = section_text(lokmin_annex(ctx))
     assert ("Pertemuan Kecamatan Kegiatan Penanggung jawab Tenggat Status Lewat tenggat 10 Maret 2024 Tugumulyo "
             "Pelatihan ulang TPK di kecamatan") in text
 

@@ -387,7 +387,9 @@ def lokmin_followup(ctx: Context) -> Section:
     done first (a kecamatan's one by one, past their deadline first; a kabupaten's grouped by problem, the
     detail in the annex), and the status per month. The year's full lists are in ``lokmin_annex``."""
     df = _lokmin_year(ctx)
-    carried = _carried_table(ctx)
+    # earlier years' open follow-ups, one by one: in the body of a kecamatan's report (a few rows), in the
+    # annex of a kabupaten's (dozens: 52 for Musi Rawas 2025 pushed the printed report past its page limit)
+    carried = _carried_table(ctx) if ctx.level == "kecamatan" else None
     if df.empty:
         return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."), *([carried] if carried else []))
     counts = facts.lokmin.status_per_month(df)
@@ -397,7 +399,8 @@ def lokmin_followup(ctx: Context) -> Section:
         "sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"], b=total["berjalan"],
         x=total["belum dimulai"], late=int(df["lewat"].sum()), held=int(meetings["diadakan"].sum()),
         expected=int(meetings["diharapkan"].sum()), per_year=ctx.config.lokmin_per_year, units=len(meetings),
-        level=ctx.level, carried=len(ctx.lokmin_open_earlier()), as_of=fmt.date(ctx.as_of))]
+        level=ctx.level, carried=len(ctx.lokmin_open_earlier()), as_of=fmt.date(ctx.as_of),
+        carried_where="di bawah" if ctx.level == "kecamatan" else "di Lampiran")]
     if carried:
         parts.append(carried)
     if ctx.level != "kecamatan":
@@ -442,7 +445,7 @@ def _status_table(counts: pd.DataFrame) -> BarTable:
                          "terbanyak.")
 
 
-def _carried_table(ctx: Context) -> Table | None:
+def _carried_table(ctx: Context, number: int | None = None) -> Table | None:
     """Follow-ups of earlier years' Lokmin still not done on 31 December (issue 34): listed one by one, not
     only counted, since they are what the next year's plan must carry; the longest overdue first."""
     df = ctx.lokmin_open_earlier()
@@ -460,21 +463,25 @@ def _carried_table(ctx: Context) -> Table | None:
     return Table(df, [Col("tanggal_teks", "Pertemuan"), *where, Col("rencana_tindak_lanjut", "Kegiatan"),
                       Col("penanggung_jawab", "Penanggung jawab"), Col("tenggat_teks", "Tenggat"),
                       Col("status", "Status"), Col("lewat_teks", "Lewat tenggat")],
-                 name="lokmin-tahun-sebelumnya", row_class="cls",
-                 caption=f"Tindak lanjut Lokmin tahun sebelumnya yang belum selesai pada {fmt.date(ctx.as_of)} "
-                         "(paling lama lewat tenggat lebih dulu)")
+                 name="lokmin-tahun-sebelumnya", row_class="cls", collapsed=number is not None,
+                 caption=(f"Lampiran {number}: t" if number is not None else "T")
+                 + f"indak lanjut Lokmin tahun sebelumnya yang belum selesai pada {fmt.date(ctx.as_of)} "
+                 "(paling lama lewat tenggat lebih dulu)")
 
 
 def lokmin_annex(ctx: Context) -> Section:
     """The annex of an evaluation: the year's Lokmin follow-ups in full (closed on screen, printed open at the
     end of the report, each with its download)."""
     df = _lokmin_year(ctx)
+    carried = _carried_table(ctx, number=1) if ctx.level != "kecamatan" else None
     if df.empty:
-        return Section(empty("Tidak ada lampiran: tidak ada pertemuan Lokmin tercatat tahun ini."))
-    parts: list = []
+        return Section(*([carried] if carried else [empty(
+            "Tidak ada lampiran: tidak ada pertemuan Lokmin tercatat tahun ini.")]))
+    parts: list = [carried] if carried else []
     if ctx.level != "kecamatan" and df["terbuka"].any():
-        parts.append(_open_items(ctx, df, "lokmin-belum-selesai", f"Lampiran 1: tindak lanjut Lokmin yang belum "
-                                 f"selesai pada akhir {ctx.tahun}, lewat tenggat lebih dulu", collapsed=True))
+        parts.append(_open_items(ctx, df, "lokmin-belum-selesai", f"Lampiran {len(parts) + 1}: tindak lanjut "
+                                 f"Lokmin yang belum selesai pada akhir {ctx.tahun}, lewat tenggat lebih dulu",
+                                 collapsed=True))
     where = [Col("kecamatan", "Kecamatan")] if ctx.level != "kecamatan" else []
     number = len(parts) + 1
     parts.append(Table(df, [Col("tanggal_teks", "Tanggal"), *where, Col("tahap", "Tahap"), Col("masalah", "Masalah"),
