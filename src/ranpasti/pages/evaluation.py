@@ -618,10 +618,9 @@ def _change_sentence(ctx: Context) -> str:
     return text + "."
 
 
-def method(ctx: Context) -> Section:
-    """"Metode": the two bases of the annual figures and when each applies, what the December cards are, the
-    status bands (from the configuration, so a changed threshold is explained as it is applied), the target rule
-    and the rounding."""
+def band_rules(ctx: Context) -> list[dict[str, str]]:
+    """Each status band of the configuration with its rule in words (a changed threshold is explained as it
+    is applied), for every page's Metode."""
     bands = []
     ordered = list(ctx.config.bands)
     for n, b in enumerate(ordered):
@@ -632,6 +631,14 @@ def method(ctx: Context) -> Section:
         else:
             rule = f"{fmt.number(b.min)}% sampai di bawah {fmt.number(ordered[n - 1].min)}%"
         bands.append({"label": b.label, "rule": rule})
+    return bands
+
+
+def method(ctx: Context) -> Section:
+    """"Metode": the two bases of the annual figures and when each applies, what the December cards are, the
+    status bands (from the configuration, so a changed threshold is explained as it is applied), the target rule
+    and the rounding."""
+    bands = band_rules(ctx)
     reach = ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual == "reach")
     return Section(render_template("sections/method.html.j2", tahun=ctx.tahun, bands=bands, reach=reach,
                                    always_average=_always_average(),

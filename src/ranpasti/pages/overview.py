@@ -28,6 +28,7 @@ from ..display import Bar, BarTable, Col, Section, Table, render_template
 from ..regions import ancestor
 from .common import band_domain
 from .context import MAIN_INDICATOR, Context, memoised
+from .evaluation import band_rules
 
 # the indicators set side by side over three years: the headline (families at risk) and the two ends of the
 # first 1,000 days the programme follows (brides-to-be before, children under two after)
@@ -363,16 +364,7 @@ def _first_year(ctx: Context) -> int:
 def method(ctx: Context) -> Section:
     """"Metode": the basis, the target rule, the status bands (from the configuration), the ranking rule, the
     rounding and what the figures cover."""
-    bands = []
-    ordered = list(ctx.config.bands)
-    for n, b in enumerate(ordered):
-        if n == 0:
-            rule = f"capaian vs target {fmt.number(b.min)}% atau lebih"
-        elif b.min == float("-inf"):
-            rule = f"di bawah {fmt.number(ordered[n - 1].min)}%"
-        else:
-            rule = f"{fmt.number(b.min)}% sampai di bawah {fmt.number(ordered[n - 1].min)}%"
-        bands.append({"label": b.label, "rule": rule})
+    bands = band_rules(ctx)
     n, total = _coverage(ctx)
     return Section(render_template("sections/overview_method.html.j2", tahun=ctx.tahun, bands=bands,
                                    reach_name=ind.BASIS_REACH, average_name=ind.BASIS_AVERAGE,
