@@ -16,7 +16,7 @@ report in December).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import fmt
 from .. import indicators as ind
@@ -37,17 +37,17 @@ class Finding:
     rank: int
     text: str
     owner: str = ""  # who is to act, where the data names them
-    section: str = ""  # the section of the page that shows it
+    section: str = ""  # the section of the page that shows it (set from the finder's registration)
 
 
 Finder = Callable[[Context], list[Finding]]
-FINDERS: dict[str, Finder] = {}  # section → its finder, in the page's order
+FINDERS: list[tuple[str, Finder]] = []  # (section, finder), in the page's order; a section may have several
 
 
 def finder(section: str) -> Callable[[Finder], Finder]:
-    """Register ``section``'s finder: Kesenjangan lists what it returns."""
+    """Register a finder of ``section``: Kesenjangan lists what it returns, naming that section."""
     def register(fn: Finder) -> Finder:
-        FINDERS[section] = fn
+        FINDERS.append((section, fn))
         return fn
     return register
 
@@ -55,7 +55,7 @@ def finder(section: str) -> Callable[[Finder], Finder]:
 @memoised
 def findings(ctx: Context) -> list[Finding]:
     """Every finding of every section of the page, most serious first (then in the page's order)."""
-    found = [f for fn in FINDERS.values() for f in fn(ctx)]
+    found = [replace(f, section=section) for section, fn in FINDERS for f in fn(ctx)]
     return sorted(found, key=lambda f: f.rank)
 
 
@@ -80,22 +80,21 @@ def _indicators(ctx: Context) -> list[Finding]:
         out.append(Finding(BAND_RANK[r["band"]], f"{r['label']} ({r['dasar']}): "
                            f"{fmt.percent(r['tahunan'], target=r['target'], direction=r['arah'])}, "
                            f"kurang {fmt.text(gap) if gap is not None else fmt.NO_DATA} poin dari target "
-                           f"{fmt.target(r['target'])} ({r['band'].lower()}).",
-                           section="Capaian indikator terhadap target"))
+                           f"{fmt.target(r['target'])} ({r['band'].lower()})."))
     return out
 
 
-@finder("Capaian indikator terhadap target ")
+@finder("Capaian indikator terhadap target")
 def _untargeted(ctx: Context) -> list[Finding]:
     rows = _indicator_rows(ctx)
     none = [r["label"] for r in rows.to_dict("records") if fmt.is_missing(r["target"])]
     if not none:
         return []
     return [Finding(COVERAGE, f"{len(none)} indikator tanpa target untuk {ctx.tahun}, jadi belum dinilai: "
-                              f"{_names(none, 9)}.", section="Capaian indikator terhadap target")]
+                              f"{_names(none, 9)}.")]
 
 
-def _below(ctx: Context, frame, level: str, names, section: str) -> list[Finding]:
+def _below(ctx: Context, frame, level: str, names) -> list[Finding]:
     """One finding per level: how many units are below each indicator's target, the lowest named."""
     parts = []
     for i in ind.PENDAMPINGAN_INDICATORS:
@@ -107,21 +106,21 @@ def _below(ctx: Context, frame, level: str, names, section: str) -> list[Finding
     if not parts:
         return []
     return [Finding(COVERAGE, f"{level[0].upper()}{level[1:]} di bawah target tahun {ctx.tahun}: "
-                              + "; ".join(parts) + ".", section=section)]
+                              + "; ".join(parts) + ".")]
 
 
 @finder("Rapor wilayah")
 def _children_below(ctx: Context) -> list[Finding]:
     _, child = _lagging(ctx)
-    return _below(ctx, child, ctx.child_level, ctx.child_name, "Rapor wilayah")
+    return _below(ctx, child, ctx.child_level, ctx.child_name)
 
 
-@finder("Lampiran: rapor setiap desa")
+@finder("Lampiran")
 def _desa_below(ctx: Context) -> list[Finding]:
     if ctx.level != "kabupaten":
         return []
     desa = ctx.desa_ref["nama"]
-    return _below(ctx, ctx.annual("desa"), "desa/kelurahan", lambda k: desa.get(k, k), "Lampiran")
+    return _below(ctx, ctx.annual("desa"), "desa/kelurahan", lambda k: desa.get(k, k))
 
 
 @finder("Cakupan layanan (Aksi 6)")
@@ -135,8 +134,7 @@ def _services(ctx: Context) -> list[Finding]:
             continue
         out.append(Finding(COVERAGE, f"Cakupan layanan {ind.label(r['indikator'])} {year}: "
                                      f"{fmt.percent(r['nilai'], target=r['target'], direction=r['arah'])} terhadap "
-                                     f"target {fmt.target(r['target'])} ({str(r['band']).lower()}).",
-                           section="Cakupan layanan (Aksi 6)"))
+                                     f"target {fmt.target(r['target'])} ({str(r['band']).lower()})."))
     return out
 
 
@@ -145,15 +143,14 @@ def _tpps(ctx: Context) -> list[Finding]:
     year, rows = tpps_rows(ctx)
     if year is None or ctx.level not in ("kabupaten", "kecamatan"):
         return []
-    section = "Tim Percepatan Penurunan Stunting (TPPS)"
     out = []
     own = rows.loc[ctx.kode] if ctx.kode in rows.index else None
     if own is not None and not has_decree(own):
         out.append(Finding(DUTY, f"TPPS {ctx.unit.label} belum punya SK pembentukan ({year}).",
-                           owner=str(own.get("ketua") or ""), section=section))
+                           owner=str(own.get("ketua") or "")))
     if own is not None and not fmt.is_missing(own.get("rapat")) and int(own["rapat"]) == 0:
         out.append(Finding(DUTY, f"TPPS {ctx.unit.label} tidak mengadakan rapat pada {year}.",
-                           owner=str(own.get("ketua") or ""), section=section))
+                           owner=str(own.get("ketua") or "")))
     if ctx.level == "kabupaten":
         teams = kecamatan_teams(ctx, rows).to_dict("records")
         reported = [t for t in teams if not fmt.is_missing(t.get("ketua"))]
@@ -162,13 +159,13 @@ def _tpps(ctx: Context) -> list[Finding]:
         missing = [t["nama"] for t in teams if fmt.is_missing(t.get("ketua"))]
         if no_sk:
             out.append(Finding(DUTY, f"{len(no_sk)} TPPS kecamatan belum punya SK pembentukan ({year}): "
-                                     f"{_names(no_sk)}.", owner="Camat (ketua TPPS kecamatan)", section=section))
+                                     f"{_names(no_sk)}.", owner="Camat (ketua TPPS kecamatan)"))
         if idle:
             out.append(Finding(DUTY, f"{len(idle)} TPPS kecamatan tidak mengadakan rapat pada {year}: "
-                                     f"{_names(idle)}.", owner="Camat (ketua TPPS kecamatan)", section=section))
+                                     f"{_names(idle)}.", owner="Camat (ketua TPPS kecamatan)"))
         if missing:
             out.append(Finding(COVERAGE, f"Tidak ada data TPPS {year} untuk {len(missing)} kecamatan: "
-                                         f"{_names(missing)}.", section=section))
+                                         f"{_names(missing)}."))
     return out
 
 
@@ -180,8 +177,7 @@ def _aksi(ctx: Context) -> list[Finding]:
     out = []
     for r in frame.to_dict("records"):
         if r["status"] != "selesai":
-            out.append(Finding(DUTY, f"Aksi konvergensi {r['no']} ({r['aksi']}) {year}: {r['status']}.",
-                               section="Delapan aksi konvergensi"))
+            out.append(Finding(DUTY, f"Aksi konvergensi {r['no']} ({r['aksi']}) {year}: {r['status']}."))
     return out
 
 
@@ -197,15 +193,13 @@ def _audit(ctx: Context) -> list[Finding]:
         since = f" sejak audit {fmt.date(r['tanggal_audit'])}" if r.get("tanggal_audit") else ""
         rank = OVERDUE if r["status"] == "belum dimulai" else DUTY
         out.append(Finding(rank, f"Rekomendasi audit kasus stunting putaran {r['putaran']} {r['status']}{since}: "
-                                 f"{r['rekomendasi']}.", owner=str(r.get("penanggung_jawab") or ""),
-                           section="Audit kasus stunting"))
+                                 f"{r['rekomendasi']}.", owner=str(r.get("penanggung_jawab") or "")))
     return out
 
 
 @finder("Tindak lanjut Lokmin sepanjang tahun")
 def _lokmin(ctx: Context) -> list[Finding]:
     df = _lokmin_year(ctx)
-    section = "Tindak lanjut Lokmin sepanjang tahun"
     out = []
     if len(df):
         meetings = _lokmin_meetings(ctx, df)
@@ -214,24 +208,23 @@ def _lokmin(ctx: Context) -> list[Finding]:
             short = [r["nama"] for r in meetings.to_dict("records") if r["diadakan"] < r["diharapkan"]]
             where = f"; di bawah jumlah itu: {_names(short)}" if ctx.level != "kecamatan" else ""
             out.append(Finding(DUTY, f"Lokmin {ctx.tahun}: {held} dari {expected} pertemuan yang diharapkan "
-                                     f"({ctx.config.lokmin_per_year} setahun per kecamatan){where}.",
-                               section=section))
+                                     f"({ctx.config.lokmin_per_year} setahun per kecamatan){where}."))
         pending = df[df["terbuka"]]
         late, due = pending[pending["lewat"]], pending[~pending["lewat"]]
         if len(late):
             out.append(Finding(OVERDUE, f"{len(late)} tindak lanjut Lokmin {ctx.tahun} lewat tenggat dan belum "
-                                        f"selesai pada 31 Desember {ctx.tahun}.",
-                               owner=_owners(list(late["penanggung_jawab"])), section=section))
+                                        f"selesai pada {fmt.date(ctx.as_of)}.",
+                               owner=_owners(list(late["penanggung_jawab"]))))
         if len(due):
-            out.append(Finding(DUTY, f"{len(due)} tindak lanjut Lokmin {ctx.tahun} belum selesai pada 31 Desember "
-                                     f"{ctx.tahun} (tenggatnya belum lewat).",
-                               owner=_owners(list(due["penanggung_jawab"])), section=section))
+            out.append(Finding(DUTY, f"{len(due)} tindak lanjut Lokmin {ctx.tahun} belum selesai pada "
+                                     f"{fmt.date(ctx.as_of)} (tenggatnya belum lewat).",
+                               owner=_owners(list(due["penanggung_jawab"]))))
     carried = ctx.lokmin_open_earlier()
     if len(carried):
         years = sorted({str(t)[:4] for t in carried["tanggal"]})
         out.append(Finding(OVERDUE, f"{len(carried)} tindak lanjut Lokmin dari tahun sebelumnya "
-                                    f"({', '.join(years)}) masih belum selesai pada 31 Desember {ctx.tahun}.",
-                           owner=_owners(list(carried.get("penanggung_jawab", []))), section=section))
+                                    f"({', '.join(years)}) masih belum selesai pada {fmt.date(ctx.as_of)}.",
+                           owner=_owners(list(carried.get("penanggung_jawab", [])))))
     return out
 
 
@@ -245,8 +238,7 @@ def _reporting(ctx: Context) -> list[Finding]:
     if not missing:
         return []
     return [Finding(COVERAGE, f"{len(missing)} dari {len(rep)} desa/kelurahan tidak mengirim laporan "
-                              f"{fmt.month(month)}: {_names(missing)}.", owner="Tim Pendamping Keluarga desa",
-                    section="Catatan data")]
+                              f"{fmt.month(month)}: {_names(missing)}.", owner="Tim Pendamping Keluarga desa")]
 
 
 def gaps(ctx: Context) -> Section:
