@@ -41,7 +41,7 @@
    notebooks), alternating, twice each; prints wall times and the ratio. ``--ab-only`` runs only this part.
 7. CPU per page by phase. The whole sample built from scratch (fresh params, cache and build folders, as
    after a fresh clone), with the CPU seconds of each phase (ingest, params, execute, charts, render, index,
-   publish: ``ranpasti.phases``) per page next to the wall time; and the naive way (part 1's) on ``--naive-pages``
+   publish: ``ranpasti.run.cputime``) per page next to the wall time; and the naive way (part 1's) on ``--naive-pages``
    of the same pages, so the machine's naive s/page and the ratio are from the same run. ``--phases-only``
    runs only this part; ``--phases-national`` does the same for one province of the national data of part 2
    (``--province``, default 16) and projects the whole country from its per-page figures. Parts 2 and 3
@@ -74,10 +74,10 @@ sys.path.insert(0, str(ROOT / "src"))
 import pandas as pd  # noqa: E402
 
 from ranpasti.build import BuildOptions, build  # noqa: E402
-from ranpasti.executors import MemoryMonitor  # noqa: E402
-from ranpasti.params import load_pages, params_path, write_params  # noqa: E402
-from ranpasti.regions import ancestors, load_regions  # noqa: E402
-from ranpasti.store import ingest  # noqa: E402
+from ranpasti.ingest.store import ingest  # noqa: E402
+from ranpasti.plan.params import load_pages, params_path, write_params  # noqa: E402
+from ranpasti.reference.regions import ancestors, load_regions  # noqa: E402
+from ranpasti.run.executors import MemoryMonitor  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -440,7 +440,7 @@ def part7(args, work: Path) -> None:
 
 def part7_national(args, work: Path) -> None:
     """Part 7 on one province of the national data: the national per-page figures without a 1-hour build."""
-    from ranpasti.regions import load_regions as regions_of
+    from ranpasti.reference.regions import load_regions as regions_of
 
     data = national_data(work)
     root = work / f"phases-{args.province}"

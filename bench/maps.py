@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ranpasti import batas  # noqa: E402
 from ranpasti.pages import area_map, open_context  # noqa: E402
-from ranpasti.regions import load_regions  # noqa: E402
+from ranpasti.reference import batas  # noqa: E402
+from ranpasti.reference.regions import load_regions  # noqa: E402
 
 SAMPLE = ("16.05", "16.06", "18.13")
 YEARS = 4  # progress + three evaluation years per unit, as the national build has

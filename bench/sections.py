@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ranpasti import pages as p  # noqa: E402
-from ranpasti.regions import load_regions  # noqa: E402
+from ranpasti.reference.regions import load_regions  # noqa: E402
 
 KINDS = {  # page kind: (notebook, open_context keywords)
     "kabupaten": ("kabupaten", {}),

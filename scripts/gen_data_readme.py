@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ranpasti.docs import update_readme  # noqa: E402
+from ranpasti.ingest.docs import update_readme  # noqa: E402
 
 
 def main() -> int:

@@ -29,9 +29,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ranpasti.indicators import INDICATORS, PENDAMPINGAN_INDICATORS  # noqa: E402
-from ranpasti.regions import Regions, ancestors  # noqa: E402
-from ranpasti.schema import TABLES  # noqa: E402
+from ranpasti.ingest.schema import TABLES  # noqa: E402
+from ranpasti.reference.indicators import INDICATORS, PENDAMPINGAN_INDICATORS  # noqa: E402
+from ranpasti.reference.regions import Regions, ancestors  # noqa: E402
 
 SEED = 20240831  # the last day of PK-24
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
@@ -558,7 +558,7 @@ def _lokmin_history(frame: pd.DataFrame, last_month: str, seed: int) -> pd.DataF
 
 def asof_month_end(bulan: str) -> str:
     """The last day of ``bulan`` (the package's rule, ``asof.month_end``)."""
-    from ranpasti.asof import month_end
+    from ranpasti.reference.asof import month_end
 
     return month_end(bulan)
 

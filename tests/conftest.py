@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from ranpasti.build import BuildOptions, build
-from ranpasti.jobs import Job
+from ranpasti.run.jobs import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 # The offline Quarto kit of this workplace; `make test` installs it into .tools/quarto (scripts/setup_quarto.sh)

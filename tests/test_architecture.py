@@ -116,3 +116,19 @@ def test_sections_select_and_format_only():
     found = sorted(f"{path.name}:{line} {name}" for path in sorted(pages.glob("*.py"))
                    for line, name in reshaping_calls(path.read_text(encoding="utf-8")))
     assert not found, f"groupby/merge/pivot in pages/ (move it to ranpasti.facts): {found}"
+
+
+def test_every_module_of_the_package_lies_in_a_layer():
+    """The layout by stage (issue 35): each top-level module or package of ``ranpasti`` is named in the layers
+    contract, and the contract names nothing that does not exist, so a new module has to be given a stage."""
+    import pkgutil
+    import re
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r'^type = "layers"\n(?:[^\n]*\n)*?layers = \[\n((?:[^\n]*\n)*?)\]', text, re.M)
+    assert block, "the layers contract in pyproject.toml"
+    layers = re.findall(r'^\s*"([^"]+)",', block.group(1), re.M)
+    named = {name for layer in layers for name in re.split(r"\s*[|:]\s*", layer.strip())}
+    present = {m.name for m in pkgutil.iter_modules([str(ROOT / "src" / "ranpasti")])}
+    assert 1 < len(layers) <= 8
+    assert named == present

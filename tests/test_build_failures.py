@@ -71,7 +71,7 @@ def test_failed_unit_keeps_site_then_allow_partial_shows_last_good_version(tmp_p
     with pytest.raises(BuildFailed) as err:  # still a non-zero exit
         build(opts, log=lambda _m: None)
     assert err.value.report.published
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     regions = load_regions()
     failed_page = opts.out / regions.path(FAILING) / "index.html"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import copy_sample_data
 
 from ranpasti.cli import main
-from ranpasti.owned import mark
+from ranpasti.core.owned import mark
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,7 +79,7 @@ def test_second_build_on_same_site_refuses(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from ranpasti.lock import exclusive
+        from ranpasti.core.lock import exclusive
         with exclusive(Path({str(p['site'].with_name('.site.lock'))!r}), "situs"):
             print("locked", flush=True)
             time.sleep(60)
@@ -95,7 +95,7 @@ def test_second_build_on_same_site_refuses(tmp_path):
         holder.kill()
         holder.wait()
     # a lock whose holder died (even by kill -9) never blocks the next build
-    from ranpasti.lock import exclusive
+    from ranpasti.core.lock import exclusive
 
     with exclusive(p["site"].with_name(".site.lock"), "situs"):  # non-blocking: a held lock would raise
         pass
@@ -124,7 +124,7 @@ def test_the_build_refuses_to_publish_a_personal_number_that_validation_could_no
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("keterangan_sumber: >-\n", f"keterangan_sumber: >-\n  Kontak {planted};\n"),
                       encoding="utf-8")
-    from ranpasti.errors import RanpastiError
+    from ranpasti.core.errors import RanpastiError
 
     with pytest.raises(RanpastiError) as err:
         build(opts, log=lambda _m: None)
@@ -158,7 +158,7 @@ def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
     from test_build_failures import setup as setup_failures
 
     from ranpasti.build import build
-    from ranpasti.problems import DataError
+    from ranpasti.ingest.problems import DataError
 
     opts = replace(setup_failures(tmp_path), only=("16.05", "16.05.01"))
     build(opts, log=lambda _m: None)

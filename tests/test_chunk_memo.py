@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ranpasti import readers
-from ranpasti.problems import DataError
-from ranpasti.store import MEMO, ingest
+from ranpasti.ingest import readers
+from ranpasti.ingest.problems import DataError
+from ranpasti.ingest.store import MEMO, ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from conftest import copy_sample_data
 
-from ranpasti.execute import Ledger, execute, plan
-from ranpasti.params import load_pages, write_params
-from ranpasti.store import ingest
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import load_pages, write_params
+from ranpasti.run.execute import Ledger, execute, plan
 
 distributed = pytest.importorskip("distributed")
 

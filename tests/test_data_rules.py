@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from ranpasti.cli import main
-from ranpasti.fmt import number as fmt_number
-from ranpasti.privacy import Found
-from ranpasti.problems import DataError
-from ranpasti.store import ingest
+from ranpasti.core.fmt import number as fmt_number
+from ranpasti.core.privacy import Found
+from ranpasti.ingest.problems import DataError
+from ranpasti.ingest.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +83,7 @@ def test_duplicate_desa_month(data):
 
 def test_duplicates_are_found_across_chunks_with_the_first_row_named(data):
     """Large files are checked in chunks: a repeat several chunks later still names the first row."""
-    from ranpasti.validate import validate
+    from ranpasti.ingest.validate import validate
 
     p = read(data, "pendampingan")
     p = pd.concat([p, p.iloc[[2, 40, 2]], p.iloc[[100]]], ignore_index=True)
@@ -311,7 +311,7 @@ def test_a_phone_number_in_an_ignored_column_or_another_sheet_is_refused(data):
 
 
 def test_site_scan_finds_disguised_numbers(tmp_path):
-    from ranpasti.privacy import scan_site
+    from ranpasti.core.privacy import scan_site
 
     page = tmp_path / "a" / "index.html"
     page.parent.mkdir()
@@ -323,7 +323,7 @@ def test_site_scan_finds_disguised_numbers(tmp_path):
 
 
 def test_site_scan_finds_phone_numbers_and_says_so(tmp_path):
-    from ranpasti.privacy import scan_site
+    from ranpasti.core.privacy import scan_site
 
     page = tmp_path / "a" / "index.html"
     page.parent.mkdir()
@@ -375,7 +375,7 @@ def test_site_scan_finds_phone_numbers_and_says_so(tmp_path):
     ('data-sha256="3b38c2113c350664106533331605011203870002aa"', None),
 ])
 def test_nik_shape(text, found):
-    from ranpasti.privacy import find_nik
+    from ranpasti.core.privacy import find_nik
 
     assert find_nik(text) == found
 
@@ -422,7 +422,7 @@ def test_nik_shape(text, found):
     ("0711 123456", None), ("(021) 5551234", None),  # landlines: not read (see privacy.py)
 ])
 def test_phone_shape(text, found):
-    from ranpasti.privacy import find_phone
+    from ranpasti.core.privacy import find_phone
 
     assert find_phone(text) == found
 
@@ -437,7 +437,7 @@ def test_numbers_the_site_is_made_of_are_never_read_as_phone_numbers():
     import random
     import uuid
 
-    from ranpasti.privacy import find_phone
+    from ranpasti.core.privacy import find_phone
 
     rng = random.Random(20)
     texts = []
@@ -455,7 +455,7 @@ def test_numbers_the_site_is_made_of_are_never_read_as_phone_numbers():
 
 
 def test_a_found_phone_is_echoed_masked():
-    from ranpasti.privacy import find_personal, mask_phone
+    from ranpasti.core.privacy import find_personal, mask_phone
 
     assert mask_phone("081234567890") == "0812…7890"
     found = find_personal("hubungi 0812-3456-7890")
@@ -653,8 +653,8 @@ def test_indonesian_export_semicolons_decimal_commas_bom_months_and_codes(data, 
 
 RSS_PROBE = """
 import resource, sys
-from ranpasti.regions import load_regions
-from ranpasti.validate import validate
+from ranpasti.reference.regions import load_regions
+from ranpasti.ingest.validate import validate
 regions = load_regions()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 result = validate(sys.argv[1], regions=regions, chunk_rows=100_000, sink=lambda name, frame: None)
@@ -890,7 +890,7 @@ def test_one_declared_set_of_hidden_characters_is_unicodes_format_characters():
     it must be every format character (Cf) of this Python's Unicode data, or a new one could hide a digit."""
     import unicodedata
 
-    from ranpasti import privacy
+    from ranpasti.core import privacy
 
     declared = {c for a, b in privacy.FORMAT_RANGES for c in range(a, b + 1)}
     assert declared == {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}

@@ -21,9 +21,10 @@ import pandas as pd
 import pytest
 from conftest import copy_sample_data
 
-from ranpasti import declarations, docs, schema
-from ranpasti import indicators as ind
-from ranpasti.kinds import KINDS, CountKind
+from ranpasti.ingest import docs, schema
+from ranpasti.ingest.kinds import KINDS, CountKind
+from ranpasti.reference import declarations
+from ranpasti.reference import indicators as ind
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,7 @@ _CAPAIAN = """
 import json, sys
 from pathlib import Path
 from ranpasti import indicators as ind
-from ranpasti.store import ingest
+from ranpasti.ingest.store import ingest
 store, _ = ingest(Path(sys.argv[1]), Path(sys.argv[2]))
 kab = store.pendampingan("16.05")
 out = ind.capaian(kab, "kabupaten", by_month=False)

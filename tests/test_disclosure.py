@@ -14,9 +14,9 @@ from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ranpasti import disclosure as dc
 from ranpasti.build import BuildOptions, build, published_figures
-from ranpasti.errors import DisclosureRefused
+from ranpasti.core.errors import DisclosureRefused
+from ranpasti.facts import disclosure as dc
 
 KAB = "18.13"  # Pesisir Barat: the smallest sample kabupaten
 MONTH = "2026-09"  # Pesisir Barat's latest month (a month behind the sample): the one its kecamatan pages show
@@ -204,7 +204,7 @@ def test_b17_one_family_every_month_masked_in_the_year(attacked):
             assert (mine["samar"] != "").all(), page
             assert mine["penyebut"].isna().all()
     assert checked >= 2  # its kecamatan's evaluation and its kabupaten's annex
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     name = load_regions().desa.at[attacked["b17"], "nama"]
     rapor = [p / "rapor-desa.csv" for p in pages if (p / "rapor-desa.csv").exists()]
@@ -348,7 +348,7 @@ def test_d1_month_against_its_year(attacked):
     site = attacked["site"]
     page = _page(site, D1_KEC)
     table = pd.read_csv(page / "desa.csv", dtype=str, keep_default_na=False)
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     names = load_regions().desa["nama"]
     a, b, _ = D1_DESA
@@ -483,6 +483,6 @@ def test_the_joint_audit_refuses_d1_and_d2_under_the_per_period_rule():
 
 def test_the_sum_basis_is_the_indicators_monthly_average():
     """The audit's equations read ``dasar`` by its name: it must be the one indicators.annual writes."""
-    from ranpasti import indicators
+    from ranpasti.reference import indicators
 
     assert indicators.BASIS_AVERAGE == dc.SUM_BASIS

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ranpasti.owned import MARKER
+from ranpasti.core.owned import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 

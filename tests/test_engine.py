@@ -8,8 +8,8 @@ import papermill as pm
 import pytest
 from conftest import job, notebook
 
-from ranpasti import engines
-from ranpasti.execute import run_job
+from ranpasti.run import engines
+from ranpasti.run.execute import run_job
 
 ENGINE = "ranpasti-warm"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ranpasti import indicators as ind
-from ranpasti.config import NO_DATA_BAND, NO_TARGET_BAND, Config
-from ranpasti.regions import load_regions
+from ranpasti.reference import indicators as ind
+from ranpasti.reference.config import NO_DATA_BAND, NO_TARGET_BAND, Config
+from ranpasti.reference.regions import load_regions
 
 SAMPLE = {"16": ("16.05", "16.06"), "18": ("18.13",)}  # the sample's kabupaten/kota with data, by province
 YEARS = (2023, 2024, 2025)  # the complete years of the sample (its data runs to October 2026)

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from conftest import copy_sample_data
 
-from ranpasti import disclosure, facts
-from ranpasti import indicators as ind
-from ranpasti.config import Config
-from ranpasti.facts import pendampingan
+from ranpasti import facts
+from ranpasti.facts import disclosure, pendampingan
+from ranpasti.ingest.store import Store, ingest
 from ranpasti.pages.context import open_context
-from ranpasti.regions import load_regions
-from ranpasti.store import Store, ingest
+from ranpasti.reference import indicators as ind
+from ranpasti.reference.config import Config
+from ranpasti.reference.regions import load_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = ["tingkat", "kode", "periode", "indikator", "dasar"]

@@ -23,11 +23,11 @@ import pytest
 from conftest import copy_sample_data
 from papermill.engines import Engine, papermill_engines
 
-from ranpasti.execute import Ledger, execute, plan
-from ranpasti.params import load_pages, write_params
-from ranpasti.regions import load_regions
-from ranpasti.store import ingest
-from ranpasti.urls import page_dir
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import load_pages, write_params
+from ranpasti.reference.regions import load_regions
+from ranpasti.reference.urls import page_dir
+from ranpasti.run.execute import Ledger, execute, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -168,7 +168,7 @@ def test_killed_build_keeps_finished_pages(project):
         from pathlib import Path
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_incremental import jobs_of
-        from ranpasti.execute import Ledger, execute
+        from ranpasti.run.execute import Ledger, execute
         root = Path({str(project)!r})
         execute(jobs_of(root), Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
         """)], cwd=project)
@@ -191,7 +191,7 @@ def test_killed_build_keeps_finished_pages(project):
 
 
 def test_ledger_compacts_superseded_lines(tmp_path):
-    from ranpasti.execute import Job
+    from ranpasti.run.execute import Job
 
     path = tmp_path / "ledger.jsonl"
     ledger = Ledger(path)
@@ -228,7 +228,7 @@ def test_params_cache_sees_every_edit(project):
 def test_reference_data_change_redoes_everything(project, tmp_path):
     """Reference regions are in every page's key (issue 14, item 13): a renamed desa (its name is on its
     kecamatan's page, in tables and charts above it) re-validates the data and re-executes every page."""
-    from ranpasti.regions import Regions
+    from ranpasti.reference.regions import Regions
 
     wilayah = tmp_path / "wilayah"
     shutil.copytree(ROOT / "data" / "wilayah", wilayah)

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ranpasti import fmt
-from ranpasti import indicators as ind
-from ranpasti.config import Config
-from ranpasti.regions import ancestor, ancestors, load_regions
-from ranpasti.slugs import slugify
+from ranpasti.core import fmt
+from ranpasti.core.slugs import slugify
+from ranpasti.reference import indicators as ind
+from ranpasti.reference.config import Config
+from ranpasti.reference.regions import ancestor, ancestors, load_regions
 
 # Two kecamatan, three desa, two months. Hand arithmetic in the comments.
 PEND = pd.DataFrame({
@@ -114,7 +114,7 @@ def test_the_sample_targets_follow_the_rpjmn(tmp_path):
     province's (Musi Banyuasin, Sumatera Selatan) or none (Pesisir Barat, Lampung)."""
     from pathlib import Path
 
-    from ranpasti.store import ingest
+    from ranpasti.ingest.store import ingest
 
     store, _ = ingest(Path(__file__).resolve().parents[1] / "data", tmp_path / "cache")
     targets = store.table("target")
@@ -212,8 +212,8 @@ def test_units_inside_a_unit_are_the_block_a_string_scan_finds():
     """``regions.inside`` binary-searches a copy of the codes it keeps per table: it must find exactly the rows
     a plain prefix scan finds, at every level, at the ends of a table, and for a code without children; and
     a stream of other tables must not make it keep them all."""
-    from ranpasti import regions as regions_module
-    from ranpasti.regions import inside, load_regions
+    from ranpasti.reference import regions as regions_module
+    from ranpasti.reference.regions import inside, load_regions
 
     r = load_regions()
     cases = [(r.kabupaten, "16"), (r.kecamatan, "16.05"), (r.desa, "16.05.01"), (r.desa, r.kecamatan.index[0]),

@@ -18,11 +18,11 @@ from conftest import refused_cells, validate_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ranpasti import normalize, readers
-from ranpasti.declarations import load
-from ranpasti.names import NAME_HEADERS
-from ranpasti.problems import Problem
-from ranpasti.schema import TABLES, personal_column
+from ranpasti.ingest import normalize, readers
+from ranpasti.ingest.names import NAME_HEADERS
+from ranpasti.ingest.problems import Problem
+from ranpasti.ingest.schema import TABLES, personal_column
+from ranpasti.reference.declarations import load
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -136,8 +136,8 @@ def test_a_shortened_code_is_read_when_only_one_code_fits(data):
 def test_a_shortened_kabupaten_code_is_never_padded_to_a_guess(data):
     """Excel keeps a code typed into a number cell as a decimal: 18.10 → 18.1. Read only when exactly one
     reference code fits, and then as that code."""
-    from ranpasti.kinds import KINDS
-    from ranpasti.regions import load_regions
+    from ranpasti.ingest.kinds import KINDS
+    from ranpasti.reference.regions import load_regions
 
     regions = load_regions()
     code = data.draw(st.sampled_from(list(regions.kabupaten.index)))
@@ -163,7 +163,7 @@ def test_b54_an_invisible_character_in_a_code_is_refused_and_shown(data):
 
 
 @FAST
-@given(char=st.sampled_from([chr(c) for a, b in __import__("ranpasti.privacy").privacy.FORMAT_RANGES
+@given(char=st.sampled_from([chr(c) for a, b in __import__("ranpasti.core.privacy").core.privacy.FORMAT_RANGES
                              for c in range(a, b + 1)][:80]),
        at=st.integers(min_value=0, max_value=13))
 def test_any_format_character_in_a_value_is_echoed_visibly(char, at):
@@ -183,7 +183,7 @@ def test_b55_a_code_of_the_wrong_level_says_its_level(data):
 
 
 def test_b27_a_desa_name_that_is_not_the_codes_is_refused(data):
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     regions = load_regions()
     p = read(data, "pendampingan")
@@ -441,7 +441,7 @@ def sheet_of(data: Path, table: str, cells: dict[tuple[int, str], tuple[object, 
 
 def read_back(data: Path, table: str) -> pd.DataFrame:
     """What validation hands on for ``table`` (the frame the cache would store)."""
-    from ranpasti.validate import validate
+    from ranpasti.ingest.validate import validate
 
     got: list[pd.DataFrame] = []
     validate(data, sink=lambda name, frame: got.append(frame) if name == table else None)
@@ -721,7 +721,7 @@ def test_a17_the_same_lokmin_rows_retyped_in_other_case_or_spacing_are_refused(d
 @given(st.lists(st.sampled_from(["upper", "lower", "title", "spaces", "tab", "nfkc"]), min_size=1, max_size=3))
 def test_texts_that_read_alike_compare_alike(changes):
     """The class of A17: a row retyped with other capitals, spacing or compatibility forms is the same row."""
-    from ranpasti.validate import _comparable
+    from ranpasti.ingest.validate import _comparable
 
     text = "Data sasaran KRS belum diperbarui"
     changed = text

@@ -13,9 +13,9 @@ import papermill as pm
 import pytest
 from conftest import job, notebook
 
-from ranpasti import engines, inprocess
-from ranpasti.execute import DEFAULT_ENGINE, run_job
-from ranpasti.executors import LocalExecutor
+from ranpasti.run import engines, inprocess
+from ranpasti.run.execute import DEFAULT_ENGINE, run_job
+from ranpasti.run.executors import LocalExecutor
 
 ENGINE = inprocess.ENGINE_NAME
 
@@ -48,12 +48,12 @@ def test_notebook_is_the_one_a_kernel_writes(tmp_path):
                   "import sys, math\nimport numpy as np\nfrom IPython.display import HTML, Markdown, display\n"
                   "print('satu'); print('dua')\ndisplay(HTML('<b>tiga</b>'), Markdown('*empat*'))\n"
                   "print('lima', file=sys.stderr)\n{'angka': np.float64(1.5), 'kosong': math.nan, 'kode': kode}",
-                  "import pandas as pd\nfrom ranpasti.display import Col, Table\n"
+                  "import pandas as pd\nfrom ranpasti.core.display import Col, Table\n"
                   "Table(pd.DataFrame({'a': [1.5, float('nan')]}), [Col('a', 'A', 'pct')], name='t', caption='c')",
                   "x = 3\nx * 2;",
                   "%%capture tertangkap\nprint('tersembunyi')",
                   "    tertangkap.stdout  # an indented cell and a cell magic: IPython's transformations still apply",
-                  "from ranpasti.display import Section, HTML as H\nSection(H('<p>bagian</p>'), H('<p>dua</p>'))")
+                  "from ranpasti.core.display import Section, HTML as H\nSection(H('<p>bagian</p>'), H('<p>dua</p>'))")
     warm = run_job(job(tmp_path / "warm", nb, "u", kode="K"), engines.ENGINE_NAME, str(tmp_path))
     here = run_job(job(tmp_path / "here", nb, "u", kode="K"), ENGINE, str(tmp_path))
     assert warm.ok and here.ok, (warm.error, here.error)
@@ -146,7 +146,7 @@ def test_a_unit_that_ends_its_process_fails_alone_and_the_build_goes_on(tmp_path
     assert os.getpid() not in pids
 
 
-@pytest.mark.parametrize("first", ["ranpasti.inprocess", "ranpasti.engines", "papermill"])
+@pytest.mark.parametrize("first", ["ranpasti.run.inprocess", "ranpasti.run.engines", "papermill"])
 def test_engines_register_once_whatever_is_imported_first(first):
     """papermill loads its entry points while it is first imported, which imports our engine modules mid-import:
     each engine class must still exist once, be the one papermill runs, and the in-process engine extend it."""

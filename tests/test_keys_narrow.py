@@ -19,11 +19,11 @@ import pytest
 from conftest import copy_sample_data
 
 from ranpasti.build import BuildOptions, build
-from ranpasti.execute import plan
-from ranpasti.params import load_pages, write_params
-from ranpasti.regions import load_regions
-from ranpasti.store import MASKED_INDICATOR, ingest
-from ranpasti.urls import page_dir
+from ranpasti.ingest.store import MASKED_INDICATOR, ingest
+from ranpasti.plan.params import load_pages, write_params
+from ranpasti.reference.regions import load_regions
+from ranpasti.reference.urls import page_dir
+from ranpasti.run.execute import plan
 
 ROOT = Path(__file__).resolve().parents[1]
 KEC = "16.05.03"  # Muara Kelingi, Musi Rawas (16.05), Sumatera Selatan (16)

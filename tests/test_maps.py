@@ -9,12 +9,12 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ranpasti import batas, choropleth
 from ranpasti.build import map_warnings
-from ranpasti.config import DEFAULT_BANDS, NO_TARGET_BAND
+from ranpasti.pages import choropleth, open_context
 from ranpasti.pages import maps as page_maps
-from ranpasti.pages import open_context
-from ranpasti.regions import load_regions
+from ranpasti.reference import batas
+from ranpasti.reference.config import DEFAULT_BANDS, NO_TARGET_BAND
+from ranpasti.reference.regions import load_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ("16.05", "16.06", "18.13")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ranpasti import indicators as ind
-from ranpasti.regions import load_regions
-from ranpasti.urls import page_dir
+from ranpasti.reference import indicators as ind
+from ranpasti.reference.regions import load_regions
+from ranpasti.reference.urls import page_dir
 
 MONTHS = {name: n for n, name in enumerate(
     ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",

@@ -30,8 +30,9 @@ from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ranpasti import owned, swap
 from ranpasti.cli import main
+from ranpasti.core import dirswap
+from ranpasti.core import owned
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -176,11 +177,11 @@ def test_b52_publishing_beside_a_staff_site_old_never_touches_it(tmp_path, monke
     (staging / "index.html").write_text("baru")
     before = {k: v for k, v in snapshot(tmp_path).items() if k.startswith("site.old")}
     if exchange:
-        swap.swap_into_place(staging, site, background=False)
+        dirswap.swap_into_place(staging, site, background=False)
         assert (site / "index.html").read_text() == "baru"
     else:
         with pytest.raises(owned.NotOwnedError, match=r"site\.old sudah ada dan bukan sisa build ranpasti"):
-            swap.swap_into_place(staging, site, background=False)
+            dirswap.swap_into_place(staging, site, background=False)
     assert not kept(before, snapshot(tmp_path))
 
 
@@ -199,7 +200,7 @@ def test_b52_a_staff_copy_of_the_site_named_site_old_is_not_deleted_either(tmp_p
     owned.mark(staging, "situs")
     before = snapshot(tmp_path)
     with pytest.raises(owned.NotOwnedError, match="mungkin cadangan staf"):
-        swap.swap_into_place(staging, site, background=False)
+        dirswap.swap_into_place(staging, site, background=False)
     assert snapshot(tmp_path) == before
 
 
@@ -210,15 +211,15 @@ def test_an_interrupted_publish_is_still_recovered(tmp_path, monkeypatch):
     site.mkdir()
     owned.mark(site, "situs")
     (site / "index.html").write_text("terbit")
-    site.rename(swap.old_of(site))
-    swap.journal_of(site).write_text(f"{swap.JOURNAL_TEXT}: site.staging -> site\n")
+    site.rename(dirswap.old_of(site))
+    dirswap.journal_of(site).write_text(f"{dirswap.JOURNAL_TEXT}: site.staging -> site\n")
     trash = tmp_path / ".site.dihapus-0123456789ab"
     trash.mkdir()
     owned.mark(trash, "dihapus")
     (trash / "sisa.html").write_text("x")
-    swap.recover(site)
+    dirswap.recover(site)
     assert (site / "index.html").read_text() == "terbit"
-    assert not swap.old_of(site).exists() and not swap.journal_of(site).exists() and not trash.exists()
+    assert not dirswap.old_of(site).exists() and not dirswap.journal_of(site).exists() and not trash.exists()
 
 
 # B29, B30 ------------------------------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def cache_held(cache: Path) -> Iterator[subprocess.Popen]:
     """Another process holding the cache's lock for the ``with`` block (killed at its end)."""
     holder = hold(f"""
         import time
-        from ranpasti.store import cache_lock
+        from ranpasti.ingest.store import cache_lock
         with cache_lock({str(cache)!r}):
             print("locked", flush=True)
             time.sleep(60)
@@ -567,7 +568,7 @@ def test_property_publishing_replaces_only_the_projects_folders(tmp_path_factory
     owned.mark(new, "situs")
     (new / "index.html").write_text("situs baru")
     try:
-        swap.swap_into_place(new, root / "site", background=False)
+        dirswap.swap_into_place(new, root / "site", background=False)
         assert (root / "site" / "index.html").read_text() == "situs baru"
     except owned.NotOwnedError as e:
         assert str(root) in str(e)  # the refusal names what it left alone
@@ -669,7 +670,7 @@ def test_the_marker_alone_does_not_make_a_link_or_a_file_the_projects(tmp_path):
 
 @pytest.mark.parametrize("kind", ["staff-file", "link"])
 def test_a_lock_file_name_taken_by_staff_is_not_written_over(tmp_path, kind):
-    from ranpasti.lock import exclusive
+    from ranpasti.core.lock import exclusive
 
     lock, target = tmp_path / ".site.lock", tmp_path / "catatan.txt"
     target.write_text("catatan staf")
@@ -797,8 +798,8 @@ def test_d3_params_never_moves_or_deletes_a_staff_archive_or_notes_in_the_params
 def test_d3_a_file_that_was_the_projects_is_moved_only_while_its_bytes_are_unchanged(tmp_path):
     """The rule underneath: a params file is the project's when the params folder's record holds the hash of
     exactly its bytes at exactly its place. A copy elsewhere, a comment added, a folder staff made are not."""
-    from ranpasti import params as params_module
-    from ranpasti.store import ingest
+    from ranpasti.ingest.store import ingest
+    from ranpasti.plan import params as params_module
 
     data = small_data(tmp_path / "data")
     store, _ = ingest(data, tmp_path / "cache")
@@ -954,8 +955,8 @@ def params_world(tmp_path_factory):
 
     from test_settings_schema import renamed_regions
 
-    from ranpasti.params import write_params
-    from ranpasti.store import ingest
+    from ranpasti.ingest.store import ingest
+    from ranpasti.plan.params import write_params
 
     tmp = tmp_path_factory.mktemp("params-dunia")
     store, _ = ingest(small_data(tmp / "data"), tmp / "cache")
@@ -996,7 +997,7 @@ def test_property_params_never_moves_deletes_or_changes_a_staff_file(params_worl
     exact copies of the project's own files included), ``write_params`` (``ranpasti params`` and every build),
     with or without a renamed kecamatan, leaves each of their files as it was. Files staff changed count as
     theirs too. Only the project's unchanged files move with a renamed page."""
-    from ranpasti.params import write_params
+    from ranpasti.plan.params import write_params
 
     store, renamed_store, pristine = params_world
     params = tmp_path_factory.mktemp("params") / "params"

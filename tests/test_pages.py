@@ -17,11 +17,11 @@ import papermill as pm
 import pytest
 from conftest import copy_sample_data
 
-from ranpasti import fmt
-from ranpasti import indicators as ind
 from ranpasti import pages as p
-from ranpasti.display import MIME_TABLE, Rich, Section
-from ranpasti.store import ingest
+from ranpasti.core import fmt
+from ranpasti.core.display import MIME_TABLE, Rich, Section
+from ranpasti.ingest.store import ingest
+from ranpasti.reference import indicators as ind
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_KEC = "16.05.02"  # calon pengantin zeroed all year; no report at all in December
@@ -104,7 +104,7 @@ def test_kabupaten_ranking_equals_library(kabupaten_nb, data_dir):
     expected = expected[expected["indikator"] == "krs_didampingi"].set_index("kode")["nilai"].round(1)
     shown = table(kabupaten_nb, "perbandingan-kecamatan")
     assert len(shown) == 14  # every kecamatan of Musi Rawas, side by side
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     names = {load_regions().unit(k).nama: v for k, v in expected.items()}
     for _, row in shown.iterrows():
@@ -219,7 +219,7 @@ def test_chart_specs_are_valid_vega_lite(kabupaten_nb, evaluasi_nb):
     """Specs skip Altair's validation at build time for speed; here every one is checked against the schema."""
     import altair as alt
 
-    from ranpasti.display import MIME_VEGALITE
+    from ranpasti.core.display import MIME_VEGALITE
 
     specs = [o["data"][MIME_VEGALITE] for nb in (kabupaten_nb, evaluasi_nb) for o in outputs(nb)
              if MIME_VEGALITE in o.get("data", {})]
@@ -235,7 +235,7 @@ def test_desa_table_counts_and_privacy(data_dir, cache_dir, tmp_path):
     desa = table(nb, "desa").set_index("Desa/kelurahan")
     pend = pd.read_csv(data_dir / "pendampingan.csv", dtype={"kode_desa": str})
     dec = pend[(pend["bulan"] == "2024-12") & pend["kode_desa"].str.startswith("16.05.01.")].set_index("kode_desa")
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     names = load_regions().desa["nama"]
     small = names[SMALL_DESA]
@@ -294,7 +294,7 @@ def test_every_page_explains_its_terms_and_sources_from_the_declarations(kabupat
     what an indicator's one declaration says."""
     from html import escape
 
-    from ranpasti.schema import TABLES
+    from ranpasti.ingest.schema import TABLES
 
     for nb in (kabupaten_nb, evaluasi_nb):
         page = html_of(nb)
@@ -328,8 +328,8 @@ def test_a_value_short_of_its_target_never_reads_as_reaching_it():
     """89,99 % against 90 % is shown as 89,99 % and 99,99 % of target, never 90,0 % or "100,0% dari target"
     next to "Hampir tercapai"; the status is decided on the unrounded value. Issue 33: the figure is written
     more precisely rather than cut (it read "89,9 %", and 87,48 read "87,4": a tenth off the counts)."""
-    from ranpasti.config import Config
     from ranpasti.pages.common import _card
+    from ranpasti.reference.config import Config
 
     row = ind.with_target(pd.DataFrame({"kode": ["16.05"], "indikator": ["krs_didampingi"], "nilai": [89.99]}),
                           pd.DataFrame({"indikator": ["krs_didampingi"], "kode_wilayah": ["ID"], "tahun": [2024],
@@ -402,7 +402,7 @@ def test_an_evaluation_report_has_its_cover_block(data_dir, cache_dir, tmp_path)
 
 
 def test_a_kabupaten_evaluation_has_every_desa_in_an_annex(evaluasi_nb):
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     desa = table(evaluasi_nb, "rapor-desa")
     expected = load_regions().desa_of("16.06")

@@ -15,8 +15,8 @@ import pytest
 from test_build_failures import setup as setup_failures
 
 from ranpasti.build import build
-from ranpasti.params import ParamsError, load_pages, write_params
-from ranpasti.store import ingest
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import ParamsError, load_pages, write_params
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = Path("kabupaten-musi-rawas") / "tugumulyo" / "index.yml"

@@ -22,14 +22,14 @@ from conftest import refused_cells
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ranpasti import privacy
-from ranpasti.config import load_config
-from ranpasti.errors import PersonalDataRefused
-from ranpasti.params import ParamsError, load_pages, write_params
-from ranpasti.privacy import find_nik, find_personal, find_phone, scan_file
-from ranpasti.regions import Regions
-from ranpasti.settings import SettingsError
-from ranpasti.store import ingest
+from ranpasti.core import privacy
+from ranpasti.core.errors import PersonalDataRefused
+from ranpasti.core.privacy import find_nik, find_personal, find_phone, scan_file
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import ParamsError, load_pages, write_params
+from ranpasti.reference.config import load_config
+from ranpasti.reference.regions import Regions
+from ranpasti.reference.settings import SettingsError
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=300, deadline=None, derandomize=True)
@@ -467,8 +467,8 @@ def test_b12_a_desa_name_holding_a_nik_is_refused_naming_file_and_row(tmp_path):
 def test_b12_validate_says_so_without_a_traceback(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from ranpasti import regions
     from ranpasti.cli import main
+    from ranpasti.reference import regions
 
     wilayah = tmp_path / "wilayah"
     shutil.copytree(ROOT / "data" / "wilayah", wilayah)
@@ -611,7 +611,7 @@ def test_a13_character_references_and_percent_escapes_are_read_alike_everywhere(
     "lokmin 1813014506900003.csv tidak dibaca", "judul kolom 'HP 0812 3456 7890' di judul_kolom.yml",
     "lokmin 18130145&#48;6900003.csv", "kunci nol delapan satu dua tiga empat lima enam tujuh delapan"])
 def test_a14_every_message_is_masked_at_the_end(message):
-    from ranpasti.problems import Problem
+    from ranpasti.ingest.problems import Problem
 
     out = privacy.mask_all(message)
     assert find_personal(out) is None and "3456" not in out and "06900003" not in out, out

@@ -16,9 +16,9 @@ import vl_convert
 from conftest import copy_sample_data, refused_cells, section_text, validate_folder
 
 from ranpasti import pages as p
-from ranpasti.display import Chart, Table
+from ranpasti.core.display import Chart, Table
 from ranpasti.facts import prevalensi as fp
-from ranpasti.store import ingest
+from ranpasti.ingest.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,11 @@ import yaml
 from conftest import require_quarto
 
 from ranpasti import __version__
-from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
-from ranpasti.execute import Ledger, execute, plan
-from ranpasti.params import load_pages, write_params
+from ranpasti.core.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import load_pages, write_params
+from ranpasti.plan.sitemap import build_sitemap
+from ranpasti.reference.urls import relative
 from ranpasti.render import RenderContext
 from ranpasti.render.assets import nav
 from ranpasti.render.quarto import (
@@ -29,9 +31,7 @@ from ranpasti.render.quarto import (
     plan_shards,
     project_config,
 )
-from ranpasti.sitemap import build_sitemap
-from ranpasti.store import ingest
-from ranpasti.urls import relative
+from ranpasti.run.execute import Ledger, execute, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("ID", "16", "16.05", "16.05.01")

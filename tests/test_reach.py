@@ -23,12 +23,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import copy_sample_data
 
-from ranpasti import fmt
-from ranpasti import indicators as ind
 from ranpasti import pages as p
 from ranpasti.cli import main
-from ranpasti.display import MIME_TABLE, Section
-from ranpasti.store import ingest
+from ranpasti.core import fmt
+from ranpasti.core.display import MIME_TABLE, Section
+from ranpasti.ingest.store import ingest
+from ranpasti.reference import indicators as ind
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2024
@@ -144,7 +144,7 @@ def test_a_kecamatan_with_every_desas_reach_shows_reach(reach_data, reach_cache,
     # each desa of the rapor on its own jangkauan row
     desa = nb_table(nb, "rapor-desa")
     assert set(desa["Dasar"]) == {"jangkauan setahun"} and len(desa) == len(yearly)
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     names = load_regions().desa["nama"]
     krs = ind.INDICATORS["krs_didampingi"]
@@ -265,7 +265,7 @@ def test_reach_columns_are_optional_but_a_numerator_needs_its_denominator(data):
 
 
 def test_reach_columns_come_from_each_indicators_annual_basis():
-    from ranpasti.schema import TABLES
+    from ranpasti.ingest.schema import TABLES
 
     spec = TABLES[ind.REACH_TABLE]
     counts = [c for c in spec.columns if c.kind == "count"]

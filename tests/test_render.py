@@ -27,10 +27,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ranpasti import charts
-from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
-from ranpasti.params import load_pages
-from ranpasti.regions import load_regions
+from ranpasti.core.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
+from ranpasti.ingest.store import Store
+from ranpasti.pages import charts
+from ranpasti.plan.params import load_pages
+from ranpasti.plan.sitemap import build_sitemap
+from ranpasti.reference.regions import load_regions
+from ranpasti.reference.urls import page_dir, relative
 from ranpasti.render import RENDERERS, RenderContext
 from ranpasti.render.assets import (
     SiteInfo,
@@ -43,9 +46,6 @@ from ranpasti.render.assets import (
     table_xlsx,
 )
 from ranpasti.render.builtin import render_page
-from ranpasti.sitemap import build_sitemap
-from ranpasti.store import Store
-from ranpasti.urls import page_dir, relative
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_KABUPATEN = ("16.05", "16.06", "18.13")
@@ -499,7 +499,7 @@ def test_render_cache_pruned_of_old_entries_at_most_daily(tmp_path):
 def test_national_and_province_pages_say_what_their_figures_cover(site):
     """Issue 18: the national Kampung KB figure was over all 83.762 desa while KRS came from 3 kabupaten
     ("0,6%, Jauh dari target"). Every figure now covers the reporting kabupaten, and the page says how many."""
-    from ranpasti.regions import load_regions
+    from ranpasti.reference.regions import load_regions
 
     regions = load_regions()
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -515,6 +515,6 @@ def test_national_and_province_pages_say_what_their_figures_cover(site):
 
 
 def fmt_number(n: int) -> str:
-    from ranpasti import fmt
+    from ranpasti.core import fmt
 
     return fmt.number(n)

@@ -13,12 +13,12 @@ from typing import ClassVar
 from click.testing import CliRunner
 from test_publish_incremental import setup
 
-from ranpasti import executors
 from ranpasti.build import build
 from ranpasti.cli import main
-from ranpasti.errors import RanpastiError, UsageError
+from ranpasti.core.errors import RanpastiError, UsageError
 from ranpasti.render import RENDERERS, Renderer, choose, names
 from ranpasti.render.incremental import MANIFEST
+from ranpasti.run import executors
 
 
 class PlainRenderer(Renderer):

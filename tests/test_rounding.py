@@ -17,8 +17,8 @@ import pandas as pd
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ranpasti import fmt
-from ranpasti import indicators as ind
+from ranpasti.core import fmt
+from ranpasti.reference import indicators as ind
 
 percentages = st.floats(min_value=0, max_value=200, allow_nan=False, allow_infinity=False)
 targets = st.one_of(st.none(), st.integers(0, 100).map(float), st.floats(0, 100).map(lambda v: round(v, 1)))

@@ -18,7 +18,7 @@ import papermill as pm
 import pytest
 from conftest import copy_sample_data
 
-from ranpasti.store import ingest
+from ranpasti.ingest.store import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [

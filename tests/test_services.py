@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from conftest import section_text, validate_folder
 
-from ranpasti import indicators as ind
+from ranpasti.ingest.schema import TABLES
 from ranpasti.pages import open_context, service_coverage, summary
-from ranpasti.schema import TABLES
+from ranpasti.reference import indicators as ind
 
 ROOT = Path(__file__).resolve().parents[1]
 

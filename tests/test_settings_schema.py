@@ -28,17 +28,17 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from ranpasti import settings
 from ranpasti.cli import main
-from ranpasti.config import load_config
-from ranpasti.headers import load_mapping, normalise_header
-from ranpasti.params import ParamsError, load_pages, write_params
-from ranpasti.regions import Regions
+from ranpasti.core.yamlio import YamlError, load_with_lines, parse_with_lines
+from ranpasti.ingest.headers import load_mapping, normalise_header
+from ranpasti.ingest.schema import personal_column
+from ranpasti.ingest.store import ingest
+from ranpasti.plan.params import ParamsError, load_pages, write_params
+from ranpasti.plan.sitemap import unlink_unpublished
+from ranpasti.reference import settings
+from ranpasti.reference.config import load_config
+from ranpasti.reference.regions import Regions
 from ranpasti.render.assets import build_path_leak, content_security_policy, publishable_notebook
-from ranpasti.schema import personal_column
-from ranpasti.sitemap import unlink_unpublished
-from ranpasti.store import ingest
-from ranpasti.yamlio import YamlError, load_with_lines, parse_with_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = hsettings(max_examples=100, deadline=None, derandomize=True,

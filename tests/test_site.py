@@ -19,12 +19,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pandas as pd
 import pytest
 
-from ranpasti import fmt
-from ranpasti import indicators as ind
-from ranpasti.privacy import SCANNED_SUFFIXES, Found, scan_site
-from ranpasti.regions import load_regions
+from ranpasti.core import fmt
+from ranpasti.core.privacy import SCANNED_SUFFIXES, Found, scan_site
+from ranpasti.ingest.store import Store
+from ranpasti.reference import indicators as ind
+from ranpasti.reference.regions import load_regions
 from ranpasti.render.assets import CHART_STAT
-from ranpasti.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 from conftest import ROOT, copy_sample_data
 
-from ranpasti.asof import kampung_as_of
 from ranpasti.build import BuildOptions, build
+from ranpasti.ingest.schema import TABLES
+from ranpasti.ingest.validate import validate
 from ranpasti.pages import open_context
-from ranpasti.regions import load_regions
-from ranpasti.schema import TABLES
-from ranpasti.validate import validate
+from ranpasti.reference.asof import kampung_as_of
+from ranpasti.reference.regions import load_regions
 
 KAB = "16.05"
 YEAR = 2024
@@ -312,7 +312,7 @@ def test_laporan_marks_each_problem_cell_with_its_message(tmp_path):
     ("Kota Lubuklinggau", "kabupaten", "kotalubuklinggau"),
 ])
 def test_place_names_compare_by_a_key_tolerant_of_prefixes_case_spacing_and_variants(written, level, expected):
-    from ranpasti.names import name_key
+    from ranpasti.ingest.names import name_key
 
     assert name_key(written, level) == expected
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ranpasti import glossary
+from ranpasti.reference import glossary
 
 _BLOCK = {"p", "div", "td", "th", "li", "h1", "h2", "h3", "h4", "dd", "dt", "tr", "section", "header", "br",
           "caption", "figcaption", "summary", "ul", "ol", "table", "main", "nav", "footer", "details", "dl"}

@@ -19,23 +19,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, batas, disclosure, facts, owned, privacy
-from .display import MIME_FIGURES
-from .errors import DisclosureRefused, PersonalDataRefused, RanpastiError, RenderFailed
-from .execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
-from .executors import LocalExecutor
-from .files import sha256_bytes, write_atomically
-from .fingerprint import code_fingerprint
-from .lock import exclusive
-from .params import load_pages, write_params
-from .phases import PhaseClock
-from .regions import Regions, load_regions
+from . import __version__, facts
+from .core import owned, privacy
+from .core.dirswap import recover, swap_into_place
+from .core.display import MIME_FIGURES
+from .core.errors import DisclosureRefused, PersonalDataRefused, RanpastiError, RenderFailed
+from .core.files import sha256_bytes, write_atomically
+from .core.fingerprint import code_fingerprint
+from .core.lock import exclusive
+from .facts import disclosure
+from .ingest.store import Store, cache_lock, ingest, needs_ingest
+from .plan.params import load_pages, write_params
+from .plan.sitemap import build_sitemap, unlink_unpublished
+from .reference import batas
+from .reference.regions import Regions, load_regions
 from .render import RenderContext, choose
 from .render.assets import CHART_STAT, build_path_leak, build_paths
 from .render.incremental import foreign_files
-from .sitemap import build_sitemap, unlink_unpublished
-from .store import Store, cache_lock, ingest, needs_ingest
-from .swap import recover, swap_into_place
+from .run.cputime import PhaseClock
+from .run.execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
+from .run.executors import LocalExecutor
 
 
 @dataclass

@@ -17,13 +17,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import RanpastiError
-from .executors import DEFAULT_EXECUTOR
-from .executors import names as executor_names
-from .lifeline import interrupt_on_sigterm
-from .privacy import mask_all
-from .problems import DataError
-from .regions import load_regions
+from .core.errors import RanpastiError
+from .core.privacy import mask_all
+from .ingest.problems import DataError
+from .reference.regions import load_regions
+from .run.executors import DEFAULT_EXECUTOR
+from .run.executors import names as executor_names
+from .run.lifeline import interrupt_on_sigterm
 
 
 def say(message: object = "", err: bool = False) -> None:
@@ -93,7 +93,7 @@ def main() -> None:
                    "catatan, dan lembar Ringkasan.")
 def validate(data_dir: Path, laporan: Path | None) -> None:
     """Periksa file data; tampilkan setiap masalah dengan file, baris dan kolomnya."""
-    from .validate import validate as validate_data
+    from .ingest.validate import validate as validate_data
 
     if laporan is not None and laporan.suffix.lower() != ".xlsx":
         say(f"GAGAL: --laporan harus file .xlsx (diberi {laporan}).", err=True)
@@ -101,7 +101,7 @@ def validate(data_dir: Path, laporan: Path | None) -> None:
     note = ""
     try:
         if laporan is not None:
-            from .laporan import check_out, write_report
+            from .ingest.laporan import check_out, write_report
 
             check_out(laporan, data_dir)  # before a validation that may take minutes
         result = validate_data(data_dir, regions=load_regions())
@@ -130,7 +130,7 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
     """Buat buku kerja Excel untuk diisi: satu lembar per data, semua desa kabupaten sudah terisi."""
     import datetime as dt
 
-    from .templat import default_path, make_workbook
+    from .ingest.templat import default_path, make_workbook
 
     tahun = dt.date.today().year if tahun is None else tahun  # 0 is a wrong year, not "this year" (B58)
     try:
@@ -158,8 +158,8 @@ def templat(kode_kabupaten: str, tahun: int | None, out: Path | None, data_dir: 
 @click.option("--timpa", "overwrite", is_flag=True, help="Tulis ulang file yang sudah ada (suntingan hilang).")
 def params(data_dir: Path, cache_dir: Path, params_dir: Path, overwrite: bool) -> None:
     """Buat file parameter untuk setiap halaman dari wilayah yang ada di data."""
-    from .params import warn_stale_files, write_params
-    from .store import cache_lock, ingest
+    from .ingest.store import cache_lock, ingest
+    from .plan.params import warn_stale_files, write_params
 
     try:
         with cache_lock(cache_dir):  # a build on this cache is reading it: wait for it, never replace its data
@@ -202,7 +202,7 @@ def build(data_dir: Path, cache_dir: Path, params_dir: Path, out: Path, build_di
     """Validasi data, jalankan notebook setiap halaman, dan tulis situs statis."""
     from .build import BuildOptions
     from .build import build as run_build
-    from .execute import DEFAULT_ENGINE
+    from .run.execute import DEFAULT_ENGINE
 
     opts = BuildOptions(data_dir=data_dir, params_dir=params_dir, out=out, build_dir=build_dir, cache_dir=cache_dir,
                         renderer=renderer, jobs=max(1, jobs), engine=engine or DEFAULT_ENGINE, executor=executor,
@@ -249,7 +249,7 @@ def serve(site_dir: Path, port: int) -> None:
 
 
 def system_fail(err: OSError, site: Path | None = None) -> None:
-    from .diskerrors import explain
+    from .core.diskerrors import explain
 
     say(f"GAGAL: {explain(err, site)}", err=True)
     sys.exit(1)

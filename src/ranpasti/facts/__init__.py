@@ -4,7 +4,9 @@ A page used to compute its own figures from the Parquet cache, section by sectio
 figure was computed again on every page that showed it, and could read differently from page to page. Here
 each indicator is computed vectorised for every unit × period × basis and written as Parquet; pages select
 rows. First slice: the pendampingan indicators (``pendampingan``), with the masking decision of the main
-indicator on its rows (``samar``: made once per kabupaten-year, here, not in every page worker).
+indicator on its rows (``samar``: made once per kabupaten-year, here, not in every page worker), by the
+rules of statistical disclosure control in ``disclosure`` (which the build also uses to audit every
+published figure across all pages).
 
 Partitioned by kabupaten, because the whole country is tens of millions of rows: one part per kabupaten (its
 desa and kecamatan rows) and one upper part (kabupaten, provinsi, nasional), so the build holds one
@@ -20,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import sha256_bytes, write_atomically
-from ..fingerprint import code_fingerprint
-from ..store import Store
+from ..core.files import sha256_bytes, write_atomically
+from ..core.fingerprint import code_fingerprint
+from ..ingest.store import Store
 from . import audit, lokmin, samar, wide
 from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, parts, period, table, upper_part
 from .samar import MAIN_INDICATOR, MASKED_BAND

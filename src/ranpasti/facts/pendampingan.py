@@ -21,9 +21,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from .. import indicators as ind
-from ..regions import CODE_LENGTH, ancestors
-from ..store import Store
+from ..ingest.store import Store
+from ..reference import indicators as ind
+from ..reference.regions import CODE_LENGTH, ancestors
 from . import samar
 
 LEVELS = ("desa", "kecamatan", "kabupaten", "provinsi", "nasional")

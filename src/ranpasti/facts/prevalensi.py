@@ -16,8 +16,8 @@ from itertools import pairwise
 
 import pandas as pd
 
-from ..indicators import INDICATORS
-from ..regions import CODE_LENGTH, level_of
+from ..reference.indicators import INDICATORS
+from ..reference.regions import CODE_LENGTH, level_of
 
 INDICATOR = "prevalensi_stunting"
 SURVEYS = ("SSGI", "SKI")  # Kemenkes surveys; e-PPGBM (administrative weighing) is kept apart

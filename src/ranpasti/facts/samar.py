@@ -21,11 +21,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import disclosure
-from .. import indicators as ind
-from ..disclosure import Rule
-from ..regions import CODE_LENGTH
-from ..store import Store
+from ..ingest.store import Store
+from ..reference import indicators as ind
+from ..reference.regions import CODE_LENGTH
+from . import disclosure
+from .disclosure import Rule
 
 MAIN_INDICATOR = "krs_didampingi"  # what rankings sort by and what privacy masks first
 MASKED_BAND = ("Disamarkan", "#9aa3ad")  # the status of a masked figure: its band would tell its range

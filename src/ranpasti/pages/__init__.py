@@ -1,7 +1,7 @@
 """The sections of every page, as functions of one loaded ``Context``.
 
 A notebook opens a context for its unit and period and calls one function per section; each returns a
-``Section`` (``display.py``: its display objects in order), so every notebook cell is just the call. All
+``Section`` (``core/display.py``: its display objects in order), so every notebook cell is just the call. All
 numbers come from ``indicators``; nothing is computed in a notebook, so the same section looks and counts
 the same on every page, and tests can call these functions directly. Markup is in
 ``templates/sections/``.
@@ -10,15 +10,22 @@ Modules, by concern: ``context`` (the data a page reads, memoised once per page)
 cards, data notes: on every page), ``progress`` (monthly progress pages), ``evaluation`` (December
 evaluation pages of a kabupaten or kecamatan), ``overview`` (the nation's and each province's December
 evaluation across their kabupaten/kota), ``desa`` (the desa table and its privacy suppression),
-``prevalence`` (published survey figures against each year's target). Notebooks use this package's names
-(``from ranpasti import pages as p``), re-exported here.
+``prevalence`` (published survey figures against each year's target), ``services`` (service coverage of
+the Perpres 72/2021 interventions), ``convergence`` (the 8 aksi konvergensi), ``tpps`` (the teams and
+their meetings), ``audit`` (audit kasus stunting), ``findings`` (what an evaluation found wrong, listed by
+Kesenjangan), ``approval`` (the approval sheet an office signs), ``maps`` (the map section) over
+``choropleth`` (the inline SVG map), and ``charts`` (every Altair chart of the site). Notebooks use this
+package's names (``from ranpasti import pages as p``), re-exported here.
+
+Why a stage of its own: a page is presentation only. It selects and formats rows of the facts (``facts``),
+and never reads a workbook, runs a notebook or renders HTML of the site.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..display import Figures, Section
+from ..core.display import Figures, Section
 from .approval import approval
 from .audit import audit_cases
 from .common import cards, data_notes, header

@@ -8,8 +8,8 @@ staff numbers are never taken from params: they are personal data, and the site 
 
 from __future__ import annotations
 
-from .. import fmt
-from ..display import Section, render_template
+from ..core import fmt
+from ..core.display import Section, render_template
 from .context import Context
 
 BLANK = "……………………"  # a field the printed copy fills in by hand

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from .. import indicators as ind
-from ..config import NO_DATA_BAND, NO_TARGET_BAND
-from ..display import HTML, Section, render_template
-from ..regions import ancestor
-from ..schema import TABLES
+from ..core import fmt
+from ..core.display import HTML, Section, render_template
+from ..ingest.schema import TABLES
+from ..reference import indicators as ind
+from ..reference.config import NO_DATA_BAND, NO_TARGET_BAND
+from ..reference.regions import ancestor
 from .context import Context
 
 

@@ -17,14 +17,17 @@ from typing import Any, TypeVar
 import pandas as pd
 from markupsafe import Markup
 
-from .. import asof, disclosure, facts, fmt
-from .. import indicators as ind
-from ..config import Config
-from ..disclosure import Rule
-from ..glossary import GLOSSARY_PAGE, link_terms
-from ..regions import Regions, Unit, ancestor, load_regions
-from ..store import Store, ingest, input_fingerprint
-from ..urls import page_dir, relative
+from .. import facts
+from ..core import fmt
+from ..facts import disclosure
+from ..facts.disclosure import Rule
+from ..ingest.store import Store, ingest, input_fingerprint
+from ..reference import asof
+from ..reference import indicators as ind
+from ..reference.config import Config
+from ..reference.glossary import GLOSSARY_PAGE, link_terms
+from ..reference.regions import Regions, Unit, ancestor, load_regions
+from ..reference.urls import page_dir, relative
 
 MAIN_INDICATOR = facts.MAIN_INDICATOR  # what rankings sort by and what privacy masks first
 MASKED_BAND = facts.MASKED_BAND  # the status of a masked figure: its band would tell its range

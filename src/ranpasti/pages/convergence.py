@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from ..display import Col, Section, Table, render_template
-from ..schema import TABLES
+from ..core import fmt
+from ..core.display import Col, Section, Table, render_template
+from ..ingest.schema import TABLES
 from .common import kabupaten_duty, not_provided, source, yearly_rows
 from .context import Context, memoised
 

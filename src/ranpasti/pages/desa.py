@@ -9,9 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import disclosure, facts, fmt
-from .. import indicators as ind
-from ..display import Col, Section, Table
+from .. import facts
+from ..core import fmt
+from ..core.display import Col, Section, Table
+from ..facts import disclosure
+from ..reference import indicators as ind
 from .context import MAIN_INDICATOR, Context
 
 

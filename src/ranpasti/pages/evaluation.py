@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import disclosure, facts, fmt
-from .. import indicators as ind
-from ..display import Bar, BarTable, Col, Section, Table, render_template
-from ..regions import ancestor
+from .. import facts
+from ..core import fmt
+from ..core.display import Bar, BarTable, Col, Section, Table, render_template
+from ..facts import disclosure
+from ..reference import indicators as ind
+from ..reference.regions import ancestor
 from .audit import ROUNDS_EXPECTED, audit_rows
 from .common import empty, source
 from .context import MAIN_INDICATOR, Context, memoised

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .. import fmt
-from .. import indicators as ind
-from ..display import Section, render_template
+from ..core import fmt
+from ..core.display import Section, render_template
+from ..reference import indicators as ind
 from .audit import audit_rows
 from .context import Context, memoised
 from .convergence import convergence_rows

@@ -12,10 +12,12 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from .. import batas, choropleth, fmt
-from .. import indicators as ind
-from ..config import NO_DATA_BAND
-from ..display import Section, render_template
+from ..core import fmt
+from ..core.display import Section, render_template
+from ..reference import batas
+from ..reference import indicators as ind
+from ..reference.config import NO_DATA_BAND
+from . import choropleth
 from .common import band_domain
 from .context import MAIN_INDICATOR, Context
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from .. import indicators as ind
-from ..config import NO_DATA_BAND, NO_TARGET_BAND
-from ..display import Bar, BarTable, Col, Section, Table, render_template
-from ..regions import ancestor
+from ..core import fmt
+from ..core.display import Bar, BarTable, Col, Section, Table, render_template
+from ..reference import indicators as ind
+from ..reference.config import NO_DATA_BAND, NO_TARGET_BAND
+from ..reference.regions import ancestor
 from .common import band_domain
 from .context import MAIN_INDICATOR, Context, memoised
 from .evaluation import band_rules

@@ -12,10 +12,11 @@ import math
 
 import pandas as pd
 
-from .. import charts, fmt
-from ..display import Chart, Col, Section, Table, render_template
+from ..core import fmt
+from ..core.display import Chart, Col, Section, Table, render_template
 from ..facts import prevalensi as fp
-from ..urls import site_of, source_parts, web_address
+from ..reference.urls import site_of, source_parts, web_address
+from . import charts
 from .common import empty
 from .context import Context
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, facts, fmt
-from .. import indicators as ind
-from ..display import Bar, BarTable, Chart, Col, Section, Table, render_template
-from ..schema import TABLES
+from .. import facts
+from ..core import fmt
+from ..core.display import Bar, BarTable, Chart, Col, Section, Table, render_template
+from ..ingest.schema import TABLES
+from ..reference import indicators as ind
+from . import charts
 from .common import as_at, empty, period_label, source
 from .context import MAIN_INDICATOR, Context
 from .desa import desa_table

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from .. import indicators as ind
-from ..display import Col, Section, Table, render_template
+from ..core import fmt
+from ..core.display import Col, Section, Table, render_template
+from ..reference import indicators as ind
 from .common import not_provided, source, yearly_rows
 from .context import Context, memoised
 

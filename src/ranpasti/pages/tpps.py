@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from ..display import Col, Section, Table, render_template
+from ..core import fmt
+from ..core.display import Col, Section, Table, render_template
 from .common import not_provided, source, yearly_rows
 from .context import Context, memoised
 

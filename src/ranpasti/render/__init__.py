@@ -10,7 +10,7 @@ built-in one otherwise.
 
 from __future__ import annotations
 
-from ..errors import RenderFailed, UsageError
+from ..core.errors import RenderFailed, UsageError
 from . import builtin, quarto  # noqa: F401  (registration)
 from .base import RENDERERS, Renderer, register
 from .context import RenderContext

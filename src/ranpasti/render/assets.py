@@ -32,12 +32,14 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
 
-from .. import SAMPLE_LABEL, fmt, settings
-from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
-from ..files import link_or_copy, sha256_bytes
-from ..fingerprint import source_fingerprint
-from ..sitemap import PageRecord
-from ..urls import relative, root_prefix
+from .. import SAMPLE_LABEL
+from ..core import fmt
+from ..core.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
+from ..core.files import link_or_copy, sha256_bytes
+from ..core.fingerprint import source_fingerprint
+from ..plan.sitemap import PageRecord
+from ..reference import settings
+from ..reference.urls import relative, root_prefix
 from .context import RenderContext
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

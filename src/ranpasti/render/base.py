@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from ..sitemap import PageRecord
+from ..plan.sitemap import PageRecord
 from .assets import SiteInfo, charts_counted, site_info
 from .context import RenderContext
 from .incremental import Previous, page_keys, write_manifest

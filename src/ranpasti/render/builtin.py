@@ -23,9 +23,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..errors import RenderFailed
-from ..files import sha256_file
-from ..sitemap import PageRecord
+from ..core.errors import RenderFailed
+from ..core.files import sha256_file
+from ..plan.sitemap import PageRecord
 from .assets import (
     CHART_STAT,
     SiteInfo,

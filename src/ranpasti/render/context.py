@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..store import Store
+from ..ingest.store import Store
 
 
 @dataclass

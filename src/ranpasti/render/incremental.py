@@ -28,10 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import link_or_copy, sha256_bytes
-from ..fingerprint import source_fingerprint
-from ..owned import MARKER
-from ..sitemap import PageRecord
+from ..core.files import link_or_copy, sha256_bytes
+from ..core.fingerprint import source_fingerprint
+from ..core.owned import MARKER
+from ..plan.sitemap import PageRecord
 from .assets import SiteInfo, search_title
 
 MANIFEST = ".ranpasti-halaman.json"

@@ -58,9 +58,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import RenderFailed
-from ..files import link_tree, sha256_bytes, sha256_file
-from ..sitemap import PageRecord
+from ..core.errors import RenderFailed
+from ..core.files import link_tree, sha256_bytes, sha256_file
+from ..plan.sitemap import PageRecord
 from .assets import (
     ASSETS,
     CHART_SCRIPT,

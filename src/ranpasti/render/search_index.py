@@ -24,10 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import RenderFailed
-from ..files import sha256_bytes
-from ..regions import ancestor
-from ..sitemap import PageRecord
+from ..core.errors import RenderFailed
+from ..core.files import sha256_bytes
+from ..plan.sitemap import PageRecord
+from ..reference.regions import ancestor
 from .incremental import Previous
 
 PRIMARY = "pagefind"

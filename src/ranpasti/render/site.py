@@ -19,9 +19,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..glossary import GLOSSARY_PAGE, terms
-from ..indicators import INDICATORS
-from ..sitemap import PageRecord
+from ..plan.sitemap import PageRecord
+from ..reference.glossary import GLOSSARY_PAGE, terms
+from ..reference.indicators import INDICATORS
 from .assets import ASSETS, SEARCH_PAGE, SiteInfo, env
 from .incremental import Previous
 from .search_index import ShardRuns, build_index

@@ -26,15 +26,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import owned
-from .config import load_config
-from .fingerprint import code_fingerprint
-from .lock import exclusive
+from ..core import owned
+from ..core.dirswap import swap_into_place
+from ..core.fingerprint import code_fingerprint
+from ..core.lock import exclusive
+from ..reference.config import load_config
+from ..reference.regions import Regions, ancestor, ancestors, level_of, load_regions
 from .problems import DataError, Report
 from .readers import ROW, file_sha256
-from .regions import Regions, ancestor, ancestors, level_of, load_regions
 from .schema import TABLES
-from .swap import swap_into_place
 from .validate import ChunkMemo, validate
 
 T = TypeVar("T")
@@ -301,7 +301,7 @@ def _masking_inputs(df: pd.DataFrame, table: str) -> pd.DataFrame | None:
     masked indicator's numerator and denominator of every desa row, with its desa and period. Per
     (kode_kabupaten, tahun): ``h``, the sum of those rows' hashes; ``kecil``, the smallest denominator above 0
     (a decision masks nothing unless some denominator is below the threshold). None: not such a table."""
-    from .indicators import INDICATORS
+    from ..reference.indicators import INDICATORS
 
     main = INDICATORS[MASKED_INDICATOR]
     if "kode_desa" not in df or main.denominator not in df or main.numerator not in df:

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lookalike, settings
+from ..core.yamlio import YamlError, load_with_lines
+from ..reference import settings
+from . import lookalike
 from .names import NAME_HEADERS, name_levels
 from .problems import Problem
 from .schema import TableSpec
-from .yamlio import YamlError, load_with_lines
 
 MAPPING_FILE = "judul_kolom.yml"
 ALL_TABLES = "semua"  # the mapping file's section that applies to every input

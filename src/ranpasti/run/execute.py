@@ -27,16 +27,17 @@ from typing import TextIO
 
 import pandas as pd
 
-from . import facts, fmt
-from .errors import UsageError
+from .. import facts
+from ..core import fmt
+from ..core.errors import UsageError
+from ..core.files import sha256_bytes, sha256_file
+from ..core.fingerprint import code_fingerprint
+from ..ingest.store import Store
+from ..plan.params import PageSpec
+from ..reference.indicators import regional_annual, with_target
+from ..reference.regions import ancestor, level_of
 from .executors import DEFAULT_EXECUTOR, MemoryMonitor, make_executor
-from .files import sha256_bytes, sha256_file
-from .fingerprint import code_fingerprint
-from .indicators import regional_annual, with_target
 from .jobs import DEFAULT_TIMEOUT, Job, Result, run_job
-from .params import PageSpec
-from .regions import ancestor, level_of
-from .store import Store
 
 __all__ = ["DEFAULT_ENGINE", "DEFAULT_TIMEOUT", "Job", "Ledger", "Result", "execute", "plan", "run_job"]
 

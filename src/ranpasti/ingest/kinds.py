@@ -18,13 +18,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import fmt, normalize, privacy, urls
+from ..core import fmt, privacy
+from ..reference import urls
+from . import normalize
 
 if TYPE_CHECKING:
-    from .config import Config
+    from ..reference.config import Config
+    from ..reference.regions import Regions
     from .problems import Report
     from .readers import Source
-    from .regions import Regions
     from .schema import Column
 
 
@@ -303,7 +305,7 @@ class IndikatorKind(ChoiceKind):
     what = "bukan nama indikator yang dikenal"
 
     def choices(self, column: Column) -> tuple[str, ...]:
-        from .indicators import INDICATORS
+        from ..reference.indicators import INDICATORS
 
         return tuple(INDICATORS)
 

@@ -22,8 +22,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import fmt, owned, privacy
-from .errors import RanpastiError
+from ..core import fmt, owned, privacy
+from ..core.errors import RanpastiError
 from .headers import header_map
 from .problems import Problem
 from .readers import ROW, InputRef, ReadError, Source, load_workbook, open_input

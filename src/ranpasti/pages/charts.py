@@ -48,7 +48,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from . import fmt
+from ..core import fmt
 
 WIDTH = "container"
 # Arial-metric fonts first: vl-convert lays out the static images with its bundled Liberation Sans (fast: a

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .yamlio import YamlError, load_untrusted
+from ..core.yamlio import YamlError, load_untrusted
 
-GLOSSARY_FILE = Path(__file__).with_name("definitions") / "istilah.yml"
+GLOSSARY_FILE = Path(__file__).parents[1] / "definitions" / "istilah.yml"
 GLOSSARY_PAGE = "istilah/"  # a site folder, not a region slug (those start with provinsi-/kabupaten-/kota-)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -23,17 +23,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import privacy
-from .config import Config, load_config
-from .files import link_or_copy
+from ..core import privacy
+from ..core.files import link_or_copy
+from ..core.yamlio import YamlError
+from ..reference.config import Config, load_config
+from ..reference.regions import Regions, ancestors, load_regions
 from .headers import HeaderMap, header_map, load_mapping
 from .kinds import CheckContext, TextKind, _known, _num, check_personal_text
 from .names import NameIndex, name_key, name_levels
 from .problems import Problem, Report, echo
 from .readers import ROW, ReadError, Source, find_inputs, normalise_header, open_input
-from .regions import Regions, ancestors, load_regions
 from .schema import TABLES, WELFARE_COLUMNS, TableSpec, personal_column
-from .yamlio import YamlError
 
 Sink = Callable[[str, pd.DataFrame], None]
 

@@ -23,9 +23,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import owned
-from .errors import RanpastiError
-from .regions import Regions
+from ..core import owned
+from ..core.errors import RanpastiError
+from ..reference.regions import Regions
 from .schema import TABLES, Column, TableSpec
 
 LOKMIN_ROWS = 300  # empty rows offered in an input without a place × period grid (one row per problem)

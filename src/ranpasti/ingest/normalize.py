@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import privacy
-from .fmt import BULAN, BULAN_SINGKAT
+from ..core import privacy
+from ..core.fmt import BULAN, BULAN_SINGKAT
 
 CODE_WIDTHS = (2, 2, 2, 4)  # provinsi . kabupaten . kecamatan . desa
 LEVEL_PARTS = {"provinsi": 1, "kabupaten": 2, "kecamatan": 3, "desa": 4}

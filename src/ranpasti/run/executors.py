@@ -35,7 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, ClassVar, Protocol
 
-from .errors import UsageError
+from ..core.errors import UsageError
 from .jobs import Job, Result, run_job
 
 DEFAULT_EXECUTOR = "local"

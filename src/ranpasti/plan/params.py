@@ -20,13 +20,14 @@ from pathlib import Path
 
 import yaml
 
-from . import owned, settings
-from .errors import RanpastiError
-from .files import sha256_bytes, write_atomically
-from .regions import ancestor, level_of
-from .store import Store
-from .urls import page_dir
-from .yamlio import Lines, YamlError, load_with_lines
+from ..core import owned
+from ..core.errors import RanpastiError
+from ..core.files import sha256_bytes, write_atomically
+from ..core.yamlio import Lines, YamlError, load_with_lines
+from ..ingest.store import Store
+from ..reference import settings
+from ..reference.regions import ancestor, level_of
+from ..reference.urls import page_dir
 
 # libyaml's dumper when PyYAML has it (its wheels do); files are read by ``yamlio`` (libyaml's loader too)
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

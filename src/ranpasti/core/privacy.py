@@ -629,7 +629,7 @@ def _phones(chain: _Chain, v: _Values, taken: set[int]) -> Iterator[str]:
 
 def _keywords() -> list[str]:
     """``definitions/kata_nomor_pribadi.txt``: the words that announce a personal number."""
-    path = Path(__file__).parent / "definitions" / KEYWORDS_FILE
+    path = Path(__file__).parents[1] / "definitions" / KEYWORDS_FILE
     lines = (line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line]
 

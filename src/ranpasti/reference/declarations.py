@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .yamlio import load_untrusted
+from ..core.yamlio import load_untrusted
 
-DEFAULT_DIR = Path(__file__).resolve().parent / "definitions"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "definitions"
 ENV_VAR = "RANPASTI_DEFINITIONS"
 INDICATOR_FILE = "indikator.yml"
 INPUT_FILE = "input.yml"

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .files import sha256_file
+from ..core.files import sha256_file
 
 CREDIT = "Batas wilayah: cahyadsn/wilayah_boundaries (MIT), indikatif, bukan batas resmi"
 CREDIT_URL = "https://github.com/cahyadsn/wilayah_boundaries"

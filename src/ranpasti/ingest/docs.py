@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .indicators import Indicator
+from ..reference.indicators import Indicator
 from .schema import TableSpec
 
 
@@ -80,7 +80,7 @@ def indicators_markdown(indicators: Iterable[Indicator]) -> str:
 def settings_markdown() -> str:
     """``konfigurasi.yml``'s keys from the settings schema (``settings.Konfigurasi``): what each accepts and its
     default, so the documented keys are the ones the schema accepts and nothing else."""
-    from .settings import Konfigurasi
+    from ..reference.settings import Konfigurasi
 
     out = ["| key | what it accepts | default |", "|---|---|---|"]
     for name, field in Konfigurasi.model_fields.items():
@@ -94,7 +94,7 @@ def settings_markdown() -> str:
 def sections(tables: Iterable[TableSpec] | None = None,
              indicators: Iterable[Indicator] | None = None) -> dict[str, str]:
     """Generated content per marker name."""
-    from .indicators import INDICATORS
+    from ..reference.indicators import INDICATORS
     from .schema import TABLES
 
     tables = list(TABLES.values()) if tables is None else list(tables)

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import privacy
+from ..core import privacy
+from ..core.files import sha256_bytes, sha256_file
+from ..core.slugs import kabupaten_slug, provinsi_slug, sibling_slugs
 from .batas import fingerprint as batas_fingerprint
-from .files import sha256_bytes, sha256_file
-from .slugs import kabupaten_slug, provinsi_slug, sibling_slugs
 
 LEVELS = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
 

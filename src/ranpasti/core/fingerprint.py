@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]  # the package folder (this module is in core/)
 RENDER_ONLY = ("render/", "templates/", "assets/")
 # ...except the section templates: ``display`` renders them inside the notebooks, so they shape executed output
 EXECUTED_TEMPLATES = "templates/sections/"

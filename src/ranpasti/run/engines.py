@@ -47,12 +47,12 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .errors import RanpastiError
+from ..core.errors import RanpastiError
 
 # papermill is imported only at the end of this module and inside ``_engine_class``: importing papermill
 # loads its entry points, which imports this module; the class is then served by ``__getattr__`` below.
 
-log = logging.getLogger("ranpasti.engines")
+log = logging.getLogger("ranpasti.run.engines")
 
 ENGINE_NAME = "ranpasti-warm"
 DEFAULT_RECYCLE = 1000

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt, owned, privacy
-from .errors import RanpastiError
-from .files import sha256_file
+from ..core import fmt, owned, privacy
+from ..core.errors import RanpastiError
+from ..core.files import sha256_file
 from .headers import Header, HeaderMap, find_header, header_map, normalise_header
 from .problems import Problem, echo
 from .schema import TableSpec

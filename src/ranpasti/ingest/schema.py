@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import declarations, lookalike
-from .declarations import Declarations
+from ..reference import declarations
+from ..reference.declarations import Declarations
+from . import lookalike
 from .kinds import Kind, kind
 
 # Column headers that announce personal data (NIK, No. KK, names, phone numbers, addresses, birth dates): refused

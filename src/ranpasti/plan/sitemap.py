@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..reference.regions import Regions, level_of
 from .params import PageSpec
-from .regions import Regions, level_of
 
 
 @dataclass

@@ -23,8 +23,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from . import privacy
-from .yamlio import Lines, YamlError, load_with_lines
+from ..core import privacy
+from ..core.yamlio import Lines, YamlError, load_with_lines
 
 COUNT_LIMIT_MAX = 10**12  # a count above this is never plausible and no longer exact as a float
 CATATAN_MAX = 2000  # characters of a page note

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import privacy
-from .errors import RanpastiError
+from ..core import privacy
+from ..core.errors import RanpastiError
 
 MAX_SHOWN = 200  # per run; beyond this staff get a count, not a wall of text
 MAX_MARKED = 100_000  # problem cells kept for the Excel report (``laporan``): every one a staff member fixes

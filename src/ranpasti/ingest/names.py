@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .regions import Regions, inside
+from ..reference.regions import Regions, inside
 
 # the place-name columns a table with ``names`` (input.yml) may carry, and the headers read as each
 NAME_HEADERS: dict[str, tuple[str, ...]] = {

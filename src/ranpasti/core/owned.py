@@ -251,4 +251,4 @@ def is_report(path: Path) -> bool:
 
 def src_folder() -> Path:
     """The program's own source folder (never a place to write)."""
-    return Path(__file__).resolve().parent
+    return Path(__file__).resolve().parents[1]
