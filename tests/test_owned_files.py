@@ -31,8 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ranpasti.cli import main
-from ranpasti.core import dirswap
-from ranpasti.core import owned
+from ranpasti.core import dirswap, owned
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -166,7 +165,7 @@ def test_b52_publishing_beside_a_staff_site_old_never_touches_it(tmp_path, monke
     """Where the atomic exchange is missing, publishing goes through ``site.old``: a staff folder there
     stops the publish with a message instead of being deleted; with the exchange it is not used at all."""
     if not exchange:
-        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(dirswap, "_exchange", lambda a, b: False)
     site = tmp_path / "site"
     site.mkdir()
     owned.mark(site, "situs")
@@ -188,7 +187,7 @@ def test_b52_publishing_beside_a_staff_site_old_never_touches_it(tmp_path, monke
 def test_b52_a_staff_copy_of_the_site_named_site_old_is_not_deleted_either(tmp_path, monkeypatch):
     """A backup made with ``cp -r site site.old`` carries the site's marker; without the journal of a swap
     under way it is still staff's: recovery leaves it, and the fallback refuses to reuse its name."""
-    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(dirswap, "_exchange", lambda a, b: False)
     site = tmp_path / "site"
     site.mkdir()
     owned.mark(site, "situs")
@@ -523,7 +522,7 @@ def test_property_build_never_deletes_or_changes_what_ranpasti_did_not_make(tmp_
     make_tree(root, layout, files, nested)
     monkeypatch.chdir(root)
     if not exchange:
-        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(dirswap, "_exchange", lambda a, b: False)
 
     def pages(opts, log, start, report, regions, warm, clock):
         """The build's own staging and publishing, with a one-page site instead of validation, notebooks and
@@ -561,7 +560,7 @@ def test_property_publishing_replaces_only_the_projects_folders(tmp_path_factory
     root = tmp_path_factory.mktemp("terbit")
     make_tree(root, layout, files, nested)
     if not exchange:
-        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(dirswap, "_exchange", lambda a, b: False)
     before = staff_files(root, layout)
     new = root / "baru"
     new.mkdir()
@@ -1045,7 +1044,7 @@ def test_property_staff_files_in_a_published_site_survive_the_next_build(tmp_pat
     (root / "data").mkdir()
     fake_pipeline(monkeypatch, SITE_PAGES)
     if not exchange:
-        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(dirswap, "_exchange", lambda a, b: False)
     assert fake_build(root)[0] == 0
     site = root / "site"
     if earlier:
