@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,27 @@ if TYPE_CHECKING:
     from ..reference.config import Config
     from ..reference.regions import Regions
     from .problems import Report
-    from .readers import Source
-    from .schema import Column
+
+
+class ColumnView(Protocol):
+    """What a kind reads of a ``schema.Column``. A protocol, not an import: schema imports this module, and an
+    import back (even for annotations only) would make the two one unit that cannot be read alone."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def choices(self) -> tuple[str, ...]: ...
+
+
+class SourceView(Protocol):
+    """What a kind reads of a ``readers.Source`` (readers imports schema, which imports this module)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def indonesian_numbers(self) -> bool: ...
 
 
 @dataclass
@@ -52,18 +71,18 @@ class Kind:
     # the normaliser of a kind that needs nothing but the text (codes, months, dates, years, free text)
     reader: ClassVar[Callable[..., normalize.Parsed]] = staticmethod(normalize.free_text)
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def parse(self, text: pd.Series, column: ColumnView, source: SourceView) -> normalize.Parsed:
         """Text cells → typed values, with the unreadable and the normalised cells marked."""
         return type(self).reader(text)
 
-    def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
+    def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: SourceView,
                 report: Report) -> None:
         """Checks on the cells as written, before unreadable cells are reported (may clear ``parsed.bad``)."""
 
     def bad_message(self, hint: str) -> str:
         return f"{self.what}; seharusnya {hint}."
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         """Checks on the parsed values (range, known codes, not in the future)."""
 
     def settle(self, text: pd.Series, parsed: normalize.Parsed, regions: Regions) -> None:
@@ -75,7 +94,7 @@ class TextKind(Kind):
     name = "text"
     document = False  # a document number ("0856/123/2024"): its "/"-joined segments with a year are not a phone
 
-    def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: Source,
+    def inspect(self, text: pd.Series, parsed: normalize.Parsed, column: str, rows: pd.Series, source: SourceView,
                 report: Report) -> None:
         check_personal_text(source, column, rows, parsed.values, report, document=self.document)
 
@@ -95,7 +114,7 @@ class RujukanKind(TextKind):
 
     name = "rujukan"
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         bad = values.map(lambda v: isinstance(v, str) and any(urls.unsafe_address(p) for p in urls.source_parts(v)))
         if bad.any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[bad], values[bad],
@@ -137,7 +156,7 @@ class KodeKind(Kind):
         self.level = level
         self.unknown = unknown
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def parse(self, text: pd.Series, column: ColumnView, source: SourceView) -> normalize.Parsed:
         return normalize.kode(text, self.level)
 
     def settle(self, text: pd.Series, parsed: normalize.Parsed, regions: Regions) -> None:
@@ -162,7 +181,7 @@ class KodeKind(Kind):
             why.at[i] = wrong_level(str(text.at[i]).strip(), regions, LEVEL_NAMES[self.level])
         parsed.why = why
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         known = _known(values, getattr(ctx.regions, self.level).index)
         if (~known).any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[~known], values[~known], self.unknown)
@@ -173,7 +192,7 @@ class KodeWilayahKind(Kind):
     what = "bukan kode wilayah yang sah"
     reader = staticmethod(normalize.kode_wilayah)
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         r = ctx.regions
         known = (values == "ID") | _known(values, r.provinsi.index) | _known(values, r.kabupaten.index) | \
             _known(values, r.kecamatan.index)
@@ -187,7 +206,7 @@ class BulanKind(Kind):
     what = "bukan bulan yang bisa dibaca"
     reader = staticmethod(normalize.bulan)
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         future = (values != "") & (values > f"{ctx.today:%Y-%m}")
         if future.any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[future], values[future],
@@ -207,7 +226,7 @@ class TanggalKind(TenggatKind):
 
     name = "tanggal"
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         future = (values != "") & (values > ctx.today.isoformat())
         if future.any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[future], values[future],
@@ -221,7 +240,7 @@ class StatusDateKind(TenggatKind):
 
     name = "tanggal_status"
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         future = (values != "") & (values > ctx.today.isoformat())
         if future.any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[future], values[future],
@@ -241,7 +260,7 @@ class NumberKind(Kind):
 
     what = "bukan angka"
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def parse(self, text: pd.Series, column: ColumnView, source: SourceView) -> normalize.Parsed:
         return normalize.number(text, source.indonesian_numbers)
 
 
@@ -252,10 +271,10 @@ class CountKind(NumberKind):
     dtype = "int64"
     hint = "bilangan bulat 0 atau lebih"
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def parse(self, text: pd.Series, column: ColumnView, source: SourceView) -> normalize.Parsed:
         return normalize.count(text, source.indonesian_numbers)
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         name, rows, col = ctx.name, ctx.rows, column.name
         neg = values < 0
         if neg.any():
@@ -278,7 +297,7 @@ class PercentKind(NumberKind):
     name = "percent"
     dtype = "float64"
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         out_range = values.notna() & ~values.between(0, 100)
         if out_range.any():
             ctx.report.error_cells(ctx.name, column.name, ctx.rows[out_range], values[out_range].map(_num),
@@ -291,10 +310,10 @@ class ChoiceKind(Kind):
     name = "choice"
     what = "bukan pilihan yang sah"
 
-    def choices(self, column: Column) -> tuple[str, ...]:
+    def choices(self, column: ColumnView) -> tuple[str, ...]:
         return column.choices
 
-    def parse(self, text: pd.Series, column: Column, source: Source) -> normalize.Parsed:
+    def parse(self, text: pd.Series, column: ColumnView, source: SourceView) -> normalize.Parsed:
         return normalize.choice(text, self.choices(column))
 
 
@@ -304,7 +323,7 @@ class IndikatorKind(ChoiceKind):
     name = "indikator"
     what = "bukan nama indikator yang dikenal"
 
-    def choices(self, column: Column) -> tuple[str, ...]:
+    def choices(self, column: ColumnView) -> tuple[str, ...]:
         from ..reference.indicators import INDICATORS
 
         return tuple(INDICATORS)
@@ -317,7 +336,7 @@ class KodeUnitKind(Kind):
     what = "bukan kode kabupaten/kota atau kecamatan yang sah"
     reader = staticmethod(normalize.kode_wilayah)
 
-    def check(self, values: pd.Series, column: Column, ctx: CheckContext) -> None:
+    def check(self, values: pd.Series, column: ColumnView, ctx: CheckContext) -> None:
         known = _known(values, ctx.regions.kabupaten.index) | _known(values, ctx.regions.kecamatan.index)
         if (~known).any():
             _report_unknown(values[~known], column, ctx, "kabupaten/kota atau kecamatan",
@@ -325,7 +344,7 @@ class KodeUnitKind(Kind):
                             "di data wilayah Kemendagri.")
 
 
-def _report_unknown(values: pd.Series, column: Column, ctx: CheckContext, wanted: str, unknown: str) -> None:
+def _report_unknown(values: pd.Series, column: ColumnView, ctx: CheckContext, wanted: str, unknown: str) -> None:
     """Codes a column does not take: a known code of another level said as such, the rest as unknown."""
     why = values.map(lambda c: wrong_level(str(c), ctx.regions, wanted))
     for reason, cells in why.groupby(why, sort=False):
@@ -364,7 +383,7 @@ def kind(name: str) -> Kind:
         raise ValueError(f"jenis kolom tidak dikenal: {name!r} (yang dikenal: {', '.join(KINDS)})") from None
 
 
-def check_personal_text(source: Source, column: str, rows: pd.Series, values: pd.Series, report: Report,
+def check_personal_text(source: SourceView, column: str, rows: pd.Series, values: pd.Series, report: Report,
                         document: bool = False) -> None:
     """Free text is published as written, so a NIK, family card number or phone number typed into it would
     be too (``document``: the column holds document numbers, see ``privacy.find_personal``)."""
