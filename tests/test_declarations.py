@@ -77,7 +77,7 @@ def _ranpasti(defs: Path, *args: str) -> subprocess.CompletedProcess:
 _CAPAIAN = """
 import json, sys
 from pathlib import Path
-from ranpasti import indicators as ind
+from ranpasti.reference import indicators as ind
 from ranpasti.ingest.store import ingest
 store, _ = ingest(Path(sys.argv[1]), Path(sys.argv[2]))
 kab = store.pendampingan("16.05")

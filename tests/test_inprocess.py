@@ -154,7 +154,7 @@ def test_engines_register_once_whatever_is_imported_first(first):
     import sys
 
     code = (f"import {first}\nfrom papermill.engines import papermill_engines as r\n"
-            "from ranpasti import engines, inprocess\n"
+            "from ranpasti.run import engines, inprocess\n"
             "assert r.get_engine('ranpasti-inprocess') is inprocess.InProcessEngine\n"
             "assert r.get_engine('ranpasti-warm') is engines.WarmKernelEngine\n"
             "assert issubclass(inprocess.InProcessEngine, engines.WarmKernelEngine)\n")
