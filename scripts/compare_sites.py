@@ -18,14 +18,23 @@ installed). So that each revision's engines load from that revision's modules, e
 ``PYTHONPATH`` (the first distribution of a name on the path is the one read).
 
 Then every file of the two ``site/`` trees is compared byte for byte; files only in one tree and files whose
-bytes differ are printed. ``IGNORED`` lists what may differ legitimately, each with its reason (empty when
-nothing may).
+bytes differ are printed. Two kinds of file are compared with a documented part left out (``NORMALISED``),
+and only that part:
+
+- ``notebook.ipynb`` (each page's executed notebook, published for download): papermill writes the wall
+  times of the run (``start_time``, ``end_time``, ``duration``) and gives the cell it injects with the page's
+  parameters a fresh random ``id`` on every run, so two builds of the *same* revision differ there too.
+- ``.ranpasti-halaman.json`` (the site's manifest of pages, for the next build's reuse): each page's ``key``
+  and each search shard's key are hashes that include the code fingerprint, which hashes every file of the
+  package by its path and content; a change to any module (or its place) changes them by design, so that a
+  published page built by other code is never reused. The list of pages and files stays compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -33,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 try:
@@ -42,9 +52,37 @@ except ModuleNotFoundError:  # Python 3.10
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Relative paths (regular expressions, matched in full) whose content may differ between two builds of the same
-# site, with the reason. Keep it empty unless a difference is understood and harmless.
-IGNORED: dict[str, str] = {}
+PAPERMILL_TIMES = ("start_time", "end_time", "duration")
+
+
+def _notebook(data: bytes) -> object:
+    """An executed notebook without papermill's run times and the random id of its injected-parameters cell."""
+    nb = json.loads(data)
+    for meta in [nb.get("metadata", {}), *(c.get("metadata", {}) for c in nb.get("cells", []))]:
+        for key in PAPERMILL_TIMES:
+            meta.get("papermill", {}).pop(key, None)
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.pop("id", None)
+    return nb
+
+
+def _manifest(data: bytes) -> object:
+    """The site's manifest without the keys (hashes over the code fingerprint) of its pages and search shards."""
+    manifest = json.loads(data)
+    for page in manifest.get("pages", {}).values():
+        page.pop("key", None)
+    manifest["shards"] = sorted(manifest.get("shards", {}))
+    return manifest
+
+
+# Relative path (a regular expression, matched in full) -> (what is compared instead of the bytes, the reason).
+NORMALISED: dict[str, tuple[Callable[[bytes], object], str]] = {
+    r"(.*/)?notebook\.ipynb": (_notebook, "notebook.ipynb: papermill's run times and the random id of the "
+                                          "injected-parameters cell left out (they differ on every run)"),
+    r"\.ranpasti-halaman\.json": (_manifest, ".ranpasti-halaman.json: page and search-shard keys left out "
+                                              "(hashes over the code fingerprint, which the code's files change)"),
+}
 
 
 def sha_of(rev: str) -> str:
@@ -92,17 +130,18 @@ def files_of(root: Path) -> set[str]:
 
 def compare(a: Path, b: Path) -> list[str]:
     """What differs between the two trees, one line each (``only in A: x``, ``only in B: x``, ``differs: x``)."""
-    ignored = [re.compile(p) for p in IGNORED]
+    normalised = [(re.compile(p), f) for p, (f, _) in NORMALISED.items()]
     fa, fb = files_of(a), files_of(b)
     found = [f"only in A: {f}" for f in sorted(fa - fb)] + [f"only in B: {f}" for f in sorted(fb - fa)]
     for rel in sorted(fa & fb):
-        if any(p.fullmatch(rel) for p in ignored):
-            continue
         pa, pb = a / rel, b / rel
         if pa.is_symlink() or pb.is_symlink():
             same = pa.is_symlink() and pb.is_symlink() and os.readlink(pa) == os.readlink(pb)
         else:
             same = filecmp.cmp(pa, pb, shallow=False)
+            norm = next((f for p, f in normalised if p.fullmatch(rel)), None)
+            if not same and norm is not None:
+                same = norm(pa.read_bytes()) == norm(pb.read_bytes())
         if not same:
             found.append(f"differs: {rel}")
     return found
@@ -127,8 +166,8 @@ def main() -> int:
             print(f"{label} = {rev} ({sha[:10]}): built in {took:.0f} s, {len(files_of(site))} files")
             sites.append(site)
         found = compare(*sites)
-        for reason in IGNORED.values():
-            print(f"ignored: {reason}")
+        for _, reason in NORMALISED.values():
+            print(f"compared without: {reason}")
         if found:
             print("\n".join(found))
             print(f"{len(found)} file(s) differ between {args.a} and {args.b}")
