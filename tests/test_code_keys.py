@@ -27,7 +27,7 @@ from ranpasti.ingest.store import needs_ingest
 from ranpasti.reference.regions import load_regions
 from ranpasti.render import assets, builtin, site
 
-PACKAGE = Path(fingerprint.__file__).resolve().parent
+PACKAGE = fingerprint.ROOT  # the package folder the fingerprint hashes
 
 
 @pytest.fixture
@@ -142,7 +142,8 @@ print(json.dumps({"executed": report.executed, "rendered": report.rendering["pag
 def build_copy(root: Path) -> dict:
     """``ranpasti build`` of the project copy at ``root`` in a new process importing the copied package, as
     staff would run it after editing their checkout (its kernels import the copy too)."""
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    # the copy first; what the environment had after it (e.g. where the engines' entry points are declared)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run([sys.executable, "-c", BUILD, str(root), *UNITS], cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
