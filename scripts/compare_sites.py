@@ -28,6 +28,8 @@ and only that part:
   and each search shard's key are hashes that include the code fingerprint, which hashes every file of the
   package by its path and content; a change to any module (or its place) changes them by design, so that a
   published page built by other code is never reused. The list of pages and files stays compared.
+- ``*.html``: the footer says when the site was built, to the minute (``Dibangun 7 Desember 2026 pukul
+  19.45 WIB``); two builds that straddle a minute differ there, so that one moment is left out.
 """
 
 from __future__ import annotations
@@ -76,10 +78,19 @@ def _manifest(data: bytes) -> object:
     return manifest
 
 
+BUILT_AT = re.compile(rb"Dibangun [^<]*? pukul \d\d\.\d\d WIB")
+
+
+def _html(data: bytes) -> bytes:
+    """A page without the moment of the build in its footer."""
+    return BUILT_AT.sub(b"Dibangun (waktu build)", data)
+
+
 # Relative path (a regular expression, matched in full) -> (what is compared instead of the bytes, the reason).
 NORMALISED: dict[str, tuple[Callable[[bytes], object], str]] = {
     r"(.*/)?notebook\.ipynb": (_notebook, "notebook.ipynb: papermill's run times and the random id of the "
                                           "injected-parameters cell left out (they differ on every run)"),
+    r".*\.html": (_html, "*.html: the moment of the build in the footer left out (differs between builds)"),
     r"\.ranpasti-halaman\.json": (_manifest, ".ranpasti-halaman.json: page and search-shard keys left out "
                                               "(hashes over the code fingerprint, which the code's files change)"),
 }
