@@ -20,7 +20,7 @@ that. Two things are trimmed, both measured and tested: papermill's writes of th
 and after every cell (only its final write is kept), and ipykernel's stream flushes when nothing was
 written (each is a round trip to the kernel's I/O thread).
 
-Robustness: the kernel is recycled after ``RANPASTI_RECYCLE`` units (default 200) and whenever anything
+Robustness: the kernel is recycled after ``RANPASTI_RECYCLE`` units (default 1000) and whenever anything
 goes wrong: a dead kernel (``os._exit``, segfault, OOM kill), a cell timeout, or a failure of the engine
 itself. The unit being run fails with an error output on the cell that was running
 (``DeadKernelError: kernel mati saat menjalankan sel 3 ...``), and the next unit gets a fresh kernel.

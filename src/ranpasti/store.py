@@ -438,7 +438,7 @@ class Store:
     def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], T]) -> T:
         """A result computed once for the kabupaten of ``kode`` and shared by the pages inside it.
 
-        A build runs a kabupaten's kecamatan pages one after another on the same warm kernels, and each
+        A build runs a kabupaten's kecamatan pages one after another in the same worker processes, and each
         needs the same kabupaten-wide figures (capaian of every kecamatan and desa, with targets): computing
         them once per kabupaten instead of once per page removes most of a kecamatan page's pandas work.
         Only the latest kabupaten is kept, so memory stays flat over a national build. Results are shared:

@@ -3,7 +3,7 @@
 Every figure a section shows is computed here once per page and shared by the sections that show it: one
 memo per ``Context`` (``memoised`` methods and properties, keyed by name and arguments). Figures that every
 page of a kabupaten needs are computed once per kabupaten instead (``Store.kabupaten_memo``): a build runs a
-kabupaten's kecamatan pages one after another on the same warm kernel.
+kabupaten's kecamatan pages one after another in the same worker process.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti
     the data folder, which staff may be editing meanwhile (kernels re-ingested a file changed mid-build,
     several at once, and published pages from the transient data under the old data's key).
 
-    A warm kernel renders thousands of pages from one cache: the ``Store`` (with the small tables and the
+    A worker process renders thousands of pages from one cache: the ``Store`` (with the small tables and the
     config it has read) is reused while the cache folder is the same one. Ingest replaces the folder
     (rename), so a new manifest inode/mtime means a new ``Store``."""
     regions = regions or load_regions()
