@@ -1,7 +1,7 @@
 """Benchmark of the site build (not a test: it prints figures, it asserts nothing).
 
     python bench/bench.py                      # everything (about an hour on a 2-core machine)
-    python bench/bench.py --skip-national      # parts 1 and 3 on the sample data only (a few minutes)
+    python bench/bench.py --skip-national      # no national build: part 3 on the full sample (parts 4, 5, 7 still run)
     python bench/bench.py --units 20 --skip-national
     python bench/bench.py --skip-naive         # every part without the naive runs (parts 1 and 7)
     python bench/bench.py --work DIR --rebuild-only   # part 3 again on the national site already in DIR
