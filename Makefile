@@ -22,7 +22,7 @@ QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
 
 test: setup-dev
 	bash scripts/setup_quarto.sh
-	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
 	PATH="$(QUARTO_PATH)" $(BIN)/pytest
 
 serve: site
@@ -50,7 +50,7 @@ $(DEV_STAMP): $(STAMP)
 	touch $@
 
 lint: setup-dev
-	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
 	$(BIN)/lint-imports --no-cache
 
 clean:
