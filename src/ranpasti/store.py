@@ -16,7 +16,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import owned
+from . import caches, owned
 from .config import load_config
 from .fingerprint import code_fingerprint
 from .lock import exclusive
@@ -59,7 +59,7 @@ def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
     return {"format": CACHE_FORMAT, "code": code_fingerprint(), "files": files, "wilayah": regions.fingerprint}
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _content_sha(path: str, _ino: int, _size: int, _mtime: int, _ctime: int) -> str:
     """A file's SHA-256, remembered within one process for the same inode, size and times (``needs_ingest``
     and ``ingest`` both ask; ctime changes with any write, whatever the modification time says)."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 from markupsafe import Markup
 
-from .. import asof, disclosure, facts, fmt
+from .. import asof, caches, disclosure, facts, fmt
 from .. import indicators as ind
 from ..config import Config
 from ..disclosure import Rule
@@ -29,7 +29,7 @@ from ..urls import page_dir, relative
 MAIN_INDICATOR = facts.MAIN_INDICATOR  # what rankings sort by and what privacy masks first
 MASKED_BAND = facts.MASKED_BAND  # the status of a masked figure: its band would tell its range
 
-_STORES: dict[tuple, Store] = {}
+_STORES = caches.table("pages.context.stores", 1)  # one cache folder at a time per process
 
 
 def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache",
@@ -55,8 +55,7 @@ def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti
         store = _STORES.get(key) or Store(cache_dir, regions)
         if snapshot or store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
             if key not in _STORES:
-                _STORES.clear()  # one cache at a time per process
-                _STORES[key] = store
+                _STORES.put(key, store, keep=regions)  # the key names ``regions`` by id
             return store
     store, _ = ingest(Path(data_dir), cache_dir, regions)
     return store
@@ -461,7 +460,7 @@ def _decided_periods(tahun: int) -> list[tuple[str, str]]:
     return [*periods, (months[6], months[11])]
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _period_names(tahun: int) -> frozenset[str]:
     """The names of ``_decided_periods(tahun)`` (``2025-03``, ``2025-01..2025-03``): the periods the masking
     decision covers, which are the periods the facts hold."""

@@ -26,13 +26,12 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
 
-from .. import SAMPLE_LABEL, fmt, settings
+from .. import SAMPLE_LABEL, caches, fmt, settings
 from ..display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ..files import link_or_copy, sha256_bytes
 from ..fingerprint import source_fingerprint
@@ -194,7 +193,7 @@ def build_path_leak(data: bytes, paths: tuple[str, ...]) -> str | None:
     return found.group().decode("ascii") if found else None
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def env() -> Environment:
     """The site's templates, compiled once per process."""
     e = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
@@ -405,7 +404,7 @@ def charts_counted(stats: dict) -> Iterator[None]:
         add_chart_cpu(stats, CHART_CPU["seconds"] - before)
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _compiled(shape: str) -> dict:
     """A chart's Vega spec compiled from its Vega-Lite spec without data (``shape``, JSON), once per process.
 
