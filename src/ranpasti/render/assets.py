@@ -478,7 +478,7 @@ def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list
 def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out: Path) -> list[str]:
     """Downloads, chart images and the executed notebook next to the page; returns the file names."""
     folder = page_folder(out, record)
-    cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{site.code[:16]}"
+    cache = caches.build_path(site.build_dir, "render-cache/unduhan", [sha, site.code])
     names = []
     for f in export_files(nb, cache, site.build_dir / "svg-cache", site.code):
         link_or_copy(f, folder / f.name, replace=True)

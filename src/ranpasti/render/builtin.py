@@ -76,7 +76,7 @@ def shown(nb: dict):
 
 def body_html(nb: dict, sha: str, cache_dir: Path, code: str = "") -> str:
     """The notebook's body HTML (outputs and Markdown), cached by notebook hash and source fingerprint."""
-    path = cache_dir / f"{sha}-{code[:16]}.html"
+    path = cache_dir / f"{caches.key([sha, code])}.html"  # ``caches.build_path``'s recipe
     if path.exists():
         os.utime(path)
         return path.read_text(encoding="utf-8")
