@@ -52,13 +52,24 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 PROCESS = "process"
 PAGE = "page"
 SCOPES = (PROCESS, PAGE)
 
-F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Memoized(Protocol, Generic[T_co]):
+    """What ``memo`` returns: the function, with ``functools.lru_cache``'s ``cache_clear`` and ``cache_info``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> T_co: ...
+
+    def cache_clear(self) -> None: ...
+
+    def cache_info(self) -> Any: ...
 
 
 class Table:
@@ -141,16 +152,16 @@ def table(name: str, maxsize: int, scope: str = PROCESS) -> Table:
     return t
 
 
-def memo(maxsize: int, name: str | None = None, scope: str = PROCESS) -> Callable[[F], F]:
+def memo(maxsize: int, name: str | None = None, scope: str = PROCESS) -> Callable[[Callable[..., T]], Memoized[T]]:
     """Decorator: the function memoised on its arguments, ``maxsize`` results at most, registered as ``name``
     (default ``module.qualname``, without ``ranpasti.``). The wrapper keeps ``cache_clear``/``cache_info``."""
     if maxsize < 1:
         raise ValueError("maxsize must be at least 1")
 
-    def decorate(fn: F) -> F:
+    def decorate(fn: Callable[..., T]) -> Memoized[T]:
         wrapper = functools.lru_cache(maxsize=maxsize)(fn)
         _register(Memo(name or f"{fn.__module__.removeprefix('ranpasti.')}.{fn.__qualname__}", maxsize, scope, wrapper))
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 

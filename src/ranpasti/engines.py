@@ -357,15 +357,14 @@ def _engine_class() -> type:
         return _CLASSES["engine"]
     from .adapters import papermill as pm
 
-    bases = pm.engine_bases()  # may import papermill, and so load its entry points: this module among them
-    PapermillNotebookClient, NBClientEngine = bases["PapermillNotebookClient"], bases["NBClientEngine"]
-    NotebookExecutionManager = bases["NotebookExecutionManager"]
-    merge_kwargs, remove_args = bases["merge_kwargs"], bases["remove_args"]
+    pmb = pm.engine_bases()  # may import papermill, and so load its entry points: this module among them
+    # (the classes below subclass papermill's, untyped: mypy cannot name a base held by a local variable)
+    merge_kwargs, remove_args = pmb.merge_kwargs, pmb.remove_args
 
     if "engine" in _CLASSES:  # defined meanwhile: importing papermill loaded its entry points, and so this class
         return _CLASSES["engine"]
 
-    class _WarmClient(PapermillNotebookClient):
+    class _WarmClient(pmb.PapermillNotebookClient):  # type: ignore[name-defined]
         """papermill's client on a warm kernel; remembers which cell runs (to name it if the kernel dies)."""
 
         current_index: int | None = None
@@ -386,7 +385,7 @@ def _engine_class() -> type:
                 self.set_widgets_metadata()
             return self.nb
 
-    class _Manager(NotebookExecutionManager):
+    class _Manager(pmb.NotebookExecutionManager):  # type: ignore[name-defined]
         """papermill's execution manager, writing the output notebook once, at the end.
 
         papermill re-serialises the whole notebook to disk before and after every cell (~40 writes of a
@@ -435,7 +434,7 @@ def _engine_class() -> type:
                 return None
             return None if self._quiet else super().save(**kwargs)
 
-    class WarmKernelEngine(NBClientEngine):
+    class WarmKernelEngine(pmb.NBClientEngine):  # type: ignore[name-defined]
         """papermill engine: the worker process's warm kernel, user state cleared between notebooks."""
 
         prewarm = staticmethod(prewarm)

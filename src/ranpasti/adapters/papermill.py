@@ -80,13 +80,16 @@ def execute_public(parameters: dict, engine: str, *, input_path: str, output_pat
                                cwd=cwd)
 
 
-def engine_bases() -> dict[str, Any]:
-    """What an engine subclasses or calls: papermill's engine, execution manager, notebook client and kwargs
-    helpers."""
+def engine_bases() -> Any:
+    """What an engine subclasses or calls: papermill's engine (``NBClientEngine``), execution manager
+    (``NotebookExecutionManager``), notebook client (``PapermillNotebookClient``) and kwargs helpers
+    (``merge_kwargs``, ``remove_args``), as attributes."""
+    from types import SimpleNamespace
+
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, NotebookExecutionManager
     from papermill.utils import merge_kwargs, remove_args
 
-    return {"PapermillNotebookClient": PapermillNotebookClient, "NBClientEngine": NBClientEngine,
-            "NotebookExecutionManager": NotebookExecutionManager, "merge_kwargs": merge_kwargs,
-            "remove_args": remove_args}
+    return SimpleNamespace(PapermillNotebookClient=PapermillNotebookClient, NBClientEngine=NBClientEngine,
+                           NotebookExecutionManager=NotebookExecutionManager, merge_kwargs=merge_kwargs,
+                           remove_args=remove_args)
