@@ -9,8 +9,9 @@ papermill 2.6-2.7 (``SUPPORTED``):
   once per worker (``load_input``; papermill parses it again for every unit: 31,000 parses of five files on a
   national build), and the executed notebook is written by the caller without a second schema validation.
   ``execute_public`` is the same run through ``papermill.execute_notebook`` (``RANPASTI_PAPERMILL=public``),
-  kept to measure the difference (``bench/bench.py --phases-only``, sample site, 2 cores, 2026-12-07: execute
-  234.5 CPU ms/page against 182.6 here, total 414.9 against 342.9, +21%: over the 5% a switch may cost).
+  kept to measure the difference (``bench/bench.py --phases-only``, sample site, 2 cores, 2026-12-07, two
+  rounds: execute 234.5 and 214.3 CPU ms/page against 182.6-201.4 on this path; total 414.9 and 400.3 against
+  342.9-388.0: +3% to +21%, ~+10% on average, over the 5% a switch may cost).
 - ``engine_bases``: papermill's ``NBClientEngine``, ``NotebookExecutionManager``, ``PapermillNotebookClient``
   and its kwargs helpers, which the warm and in-process engines subclass (``engines``, ``inprocess``).
 
