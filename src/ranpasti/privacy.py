@@ -836,7 +836,7 @@ def mask_all(text: str) -> str:
     first = _first(_found(_readable(_CODE_POINT.sub(" ", text))))
     if first is None:
         return text
-    masked = _RAW_RUN.sub(lambda m: first.masked if _holds_personal(m.group()) else m.group(), text)
+    masked = _RAW_RUN.sub(lambda m: _masked_run(m.group(), first) if _holds_personal(m.group()) else m.group(), text)
     for attempt in (masked, _RAW_RUN.sub("…", masked)):
         if _first(_found(_readable(_CODE_POINT.sub(" ", attempt)))) is None:
             return attempt
@@ -848,6 +848,21 @@ def mask_all(text: str) -> str:
 _CODE_POINT = re.compile(r"<U\+[0-9A-F]{4,6}>")
 # a run of digits (any script) and digit-like letters joined by anything but letters: what mask_all replaces
 _RAW_RUN = re.compile(r"[\dOolI](?:[\dOolI]|[\W_]+(?=[\dOolI]))*")
+
+
+# how a number is echoed once masked (``mask``, ``mask_phone``, a part's): left as it is when met again, so a
+# block of many messages keeps each message's own mask
+_MASKED_FORM = re.compile(r"\d{6}…\d{2}|\d{4}…\d{4}|\d{2}…\d{2}")
+
+
+def _masked_run(run: str, first: Found) -> str:
+    """A run of digits that holds a personal number, as echoed: its own number's mask (a text of many
+    messages, such as the CLI's whole report, names many numbers, each in its own message), an already
+    masked number as it is, and a part of a number that is no whole one by the text's first number's mask."""
+    if _MASKED_FORM.fullmatch(run):
+        return run
+    own = _first(_found(_readable(_CODE_POINT.sub(" ", run))))
+    return (own or first).masked
 
 
 def _holds_personal(run: str) -> bool:
