@@ -116,3 +116,30 @@ def test_sections_select_and_format_only():
     found = sorted(f"{path.name}:{line} {name}" for path in sorted(pages.glob("*.py"))
                    for line, name in reshaping_calls(path.read_text(encoding="utf-8")))
     assert not found, f"groupby/merge/pivot in pages/ (move it to ranpasti.facts): {found}"
+
+
+def test_the_import_finder_sees_every_imported_module():
+    """(the finder below, on a sample): every module an import names, inside functions too"""
+    found = imported_modules("import test_a\nfrom test_b import x\ndef f():\n    from conftest import y\n"
+                             "from support import z\nimport ranpasti.build\n")
+    assert sorted(found) == ["conftest", "ranpasti.build", "support", "test_a", "test_b"]
+
+
+def imported_modules(source: str) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
+
+
+def test_no_test_module_imports_another_test_module_or_conftest():
+    """Shared set-up lives in conftest.py fixtures or tests/support.py: a test module that imports another runs
+    (and breaks with) the other's module-level code, and pytest does not mean conftest.py to be imported."""
+    tests = ROOT / "tests"
+    bad = [f"{f.name} imports {m}" for f in sorted(tests.glob("*.py"))
+           for m in imported_modules(f.read_text(encoding="utf-8"))
+           if m.split(".")[0].startswith("test_") or m.split(".")[0] == "conftest"]
+    assert not bad, bad

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
-from test_publish_incremental import UNITS, setup
+from support import INCREMENTAL_UNITS as UNITS
+from support import incremental_options as setup
 
 from ranpasti import fingerprint
 from ranpasti.build import build

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+from support import section_text, validate_folder
 
 from ranpasti.pages import convergence_actions, open_context, summary
 

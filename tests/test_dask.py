@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params

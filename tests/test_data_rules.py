@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from support import BOMB
 
 from ranpasti.cli import main
 from ranpasti.fmt import number as fmt_number
@@ -734,10 +735,6 @@ def test_invisible_characters_are_removed_from_free_text(data, tmp_path):
     texts = store.table("lokmin")["masalah"]
     assert original in set(texts)
     assert not texts.str.contains("[\u200b\u202e\u2066]", regex=True).any()
-
-
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
-    f"{chr(99 + i)}: &{chr(99 + i)} [{', '.join([f'*{chr(98 + i)}'] * 9)}]\n" for i in range(7))
 
 
 @pytest.mark.parametrize(("content", "words"), [

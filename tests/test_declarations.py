@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import declarations, docs, schema
 from ranpasti import indicators as ind

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ROOT, copy_sample_data
 
 from ranpasti import disclosure as dc
 from ranpasti.build import BuildOptions, build, published_figures

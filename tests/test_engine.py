@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import papermill as pm
 import pytest
-from conftest import job, notebook
+from support import job, notebook
 
 from ranpasti import engines
 from ranpasti.execute import run_job

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import disclosure, facts
 from ranpasti import indicators as ind

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
 from papermill.engines import Engine, papermill_engines
+from support import copy_sample_data
 
 from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
@@ -164,13 +164,14 @@ def test_killed_build_keeps_finished_pages(project):
     ledger_path = project / "ledger.jsonl"
     lines_before = len(ledger_path.read_text().splitlines())
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys
         from pathlib import Path
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from test_incremental import jobs_of
-        from ranpasti.execute import Ledger, execute
+        from ranpasti.execute import Ledger, execute, plan
+        from ranpasti.params import load_pages
+        from ranpasti.store import ingest
         root = Path({str(project)!r})
-        execute(jobs_of(root), Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
+        store, _ = ingest(root / "data", root / "cache")  # jobs_of(root), in the child
+        jobs = plan(load_pages(root / "params", store), store, Path({str(NOTEBOOKS)!r}), root / "nb", Path("cache"))
+        execute(jobs, Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
         """)], cwd=project)
     try:
         deadline = time.monotonic() + 45

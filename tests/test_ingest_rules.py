@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import refused_cells, validate_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import refused_cells, validate_folder
 
 from ranpasti import normalize, readers
 from ranpasti.declarations import load

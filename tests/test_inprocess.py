@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from conftest import job, notebook
+from support import job, notebook
 
 from ranpasti import engines, inprocess
 from ranpasti.execute import DEFAULT_ENGINE, run_job

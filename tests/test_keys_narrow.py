@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.build import BuildOptions, build
 from ranpasti.execute import plan

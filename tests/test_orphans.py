@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "RANPASTI_UJI_PROSES"

@@ -26,9 +26,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ROOT, copy_sample_data
 
 from ranpasti import owned, swap
 from ranpasti.cli import main
@@ -64,7 +64,7 @@ def run(*args: object) -> tuple[int, str]:
 
 def small_data(dest: Path) -> Path:
     """Musi Rawas 2024 from the sample (valid, ~2,400 rows): a report of it is written in a few seconds."""
-    from test_templat import csv_folder, musi_rawas_2024
+    from support import csv_folder, musi_rawas_2024
 
     return csv_folder(dest, musi_rawas_2024())
 
@@ -952,7 +952,7 @@ def params_world(tmp_path_factory):
     Kemendagri rename of Tugumulyo (16.05.01): the params folder's two lives."""
     import dataclasses
 
-    from test_settings_schema import renamed_regions
+    from support import renamed_regions
 
     from ranpasti.params import write_params
     from ranpasti.store import ingest

@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import fmt
 from ranpasti import indicators as ind

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_build_failures import setup as setup_failures
+from support import few_units_options as setup_failures
 
 from ranpasti.build import build
 from ranpasti.params import ParamsError, load_pages, write_params
@@ -127,7 +127,7 @@ def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):
 
 def test_a_params_alias_bomb_or_broken_yaml_is_refused_at_once(sample, tmp_path):
 
-    from test_data_rules import BOMB
+    from support import BOMB
 
     copy = edited(sample, tmp_path, PAGE, "terbit: true", "terbit: true\n" + BOMB)
     with pytest.raises(ParamsError, match="anchor atau alias"):  # refused before anything is expanded

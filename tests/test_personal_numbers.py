@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import refused_cells
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support import refused_cells
 
 from ranpasti import privacy
 from ranpasti.config import load_config
@@ -365,7 +365,7 @@ def test_params_catatan_is_refused(params_sample, tmp_path, case):
 @SLOW
 @given(st.lists(st.one_of(disguised_niks(), disguised_phones()), min_size=8, max_size=8))
 def test_lokmin_masalah_is_refused_row_by_row(tmp_path_factory, cases):
-    from conftest import copy_sample_data
+    from support import copy_sample_data
 
     data = copy_sample_data(tmp_path_factory.mktemp("lokmin") / "data")
     lines, out = refused_cells(data, "lokmin", {(i, "masalah"): text for i, (_, _, text) in enumerate(cases)})

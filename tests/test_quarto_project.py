@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import require_quarto
+from support import require_quarto
 
 from ranpasti import __version__
 from ranpasti.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE

@@ -21,7 +21,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 from click.testing import CliRunner
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import fmt
 from ranpasti import indicators as ind

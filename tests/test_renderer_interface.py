@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from click.testing import CliRunner
-from test_publish_incremental import setup
+from support import incremental_options as setup
 
 from ranpasti import executors
 from ranpasti.build import build

@@ -16,7 +16,7 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.store import ingest
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+from support import section_text, validate_folder
 
 from ranpasti import indicators as ind
 from ranpasti.pages import open_context, service_coverage, summary

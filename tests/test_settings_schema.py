@@ -22,18 +22,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_sample_data, validate_folder
 from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
+from support import copy_sample_data, renamed_regions, validate_folder
 
 from ranpasti import settings
 from ranpasti.cli import main
 from ranpasti.config import load_config
 from ranpasti.headers import load_mapping, normalise_header
 from ranpasti.params import ParamsError, load_pages, write_params
-from ranpasti.regions import Regions
 from ranpasti.render.assets import build_path_leak, content_security_policy, publishable_notebook
 from ranpasti.schema import personal_column
 from ranpasti.sitemap import unlink_unpublished
@@ -346,19 +345,6 @@ def test_build_and_params_exit_1_on_a_bad_params_file(sample, tmp_path):
 # ------------------------------------------------------------------------------------------ a renamed kecamatan
 
 
-def renamed_regions(tmp_path: Path, kode: str, new_name: str) -> Regions:
-    """A copy of data/wilayah in which one kecamatan has a new name (a Kemendagri rename)."""
-    src = ROOT / "data" / "wilayah"
-    dest = tmp_path / "wilayah"
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("batas"))
-    os.symlink(src / "batas", dest / "batas")
-    kec = dest / "kecamatan.csv"
-    lines = kec.read_text(encoding="utf-8").splitlines()
-    lines = [f"{kode},{ln.split(',')[1]},{new_name}" if ln.startswith(kode + ",") else ln for ln in lines]
-    kec.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Regions(dest)
-
-
 def test_a_renamed_kecamatan_moves_untouched_params_and_explains_edited_ones(sample, tmp_path):
     """Class 4: after a rename in data/wilayah, the build went on failing on the old folder. Params the
     project wrote and nobody changed move with the page; an edited one stays, its new place is not filled
@@ -546,7 +532,7 @@ def test_the_schema_declares_what_staff_are_told(sample):
 def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
     """B60 through a build: Tugumulyo set ``terbit: false`` is not built, and its kabupaten's table, map and
     navigation no longer link to it (they gave a 404); its siblings stay linked."""
-    from test_build_failures import setup as setup_failures
+    from support import few_units_options as setup_failures
 
     from ranpasti.build import build
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data, refused_cells, section_text, validate_folder
+from support import copy_sample_data, refused_cells, section_text, validate_folder
 
 from ranpasti.pages import gaps, kampung_kb, lokmin, lokmin_annex, lokmin_followup, open_context
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import refused_cells, section_text, validate_folder
+from support import refused_cells, section_text, validate_folder
 
 from ranpasti.pages import open_context, summary, tpps
 
