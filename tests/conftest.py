@@ -6,8 +6,12 @@ nothing), so the renderers are compared on exactly the same notebooks.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import http.server
+import os
+import pickle
 import shutil
 import socketserver
 import threading
@@ -19,26 +23,60 @@ from support import RENDERERS, ROOT, copy_sample_data, require_quarto
 
 from ranpasti.build import BuildOptions, build
 
+# A test that reads the whole sample site (built once per test run: minutes) or drives a browser is slow whatever
+# its module says; the rest are marked slow where they are (a build of their own, Quarto, > ~5 s).
+SLOW_FIXTURES = frozenset({"sample_sites", "built", "site", "server", "browser", "page"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock on ``path`` (created), held for the block: one pytest-xdist worker at a time."""
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
 
 @pytest.fixture(scope="session")
 def sample_sites(tmp_path_factory):
-    """``sample_sites(renderer)``: the whole sample site built with that renderer (built on first use)."""
-    tmp = tmp_path_factory.mktemp("sample")
-    # the sample's own params (as `make site` reads them): the Musi Rawas 2025 report's approval sheet is set there
-    shutil.copytree(ROOT / "params", tmp / "params")
+    """``sample_sites(renderer)``: the whole sample site built with that renderer (built on first use).
+
+    Built once per test run: under pytest-xdist the first worker that needs a renderer's site builds it into the
+    workers' common temporary folder, under a lock, and the others read what it built."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    tmp = shared / "sample"
     sites: dict[str, dict] = {}
 
     def get(renderer: str) -> dict:
         if renderer == "quarto":
             require_quarto()
         if renderer not in sites:
-            opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / f"site-{renderer}",
-                                build_dir=tmp / "build", cache_dir=tmp / "cache", notebooks_dir=ROOT / "notebooks",
-                                renderer=renderer, jobs=2)
-            logs: list[str] = []
-            report = build(opts, log=logs.append)
-            sites[renderer] = {"site": opts.out, "report": report, "cache": opts.cache_dir, "renderer": renderer,
-                               "log": logs, "opts": opts}
+            with locked(shared / "sample.lock"):
+                done = tmp / f"site-{renderer}.pickle"
+                if done.exists():  # another worker built it
+                    sites[renderer] = pickle.loads(done.read_bytes())
+                    return sites[renderer]
+                if not (tmp / "params").exists():
+                    # the sample's own params (as `make site` reads them): the Musi Rawas 2025 report's approval
+                    # sheet is set there
+                    shutil.copytree(ROOT / "params", tmp / "params")
+                opts = BuildOptions(data_dir=ROOT / "data", params_dir=tmp / "params", out=tmp / f"site-{renderer}",
+                                    build_dir=tmp / "build", cache_dir=tmp / "cache",
+                                    notebooks_dir=ROOT / "notebooks", renderer=renderer, jobs=2)
+                logs: list[str] = []
+                report = build(opts, log=logs.append)
+                sites[renderer] = {"site": opts.out, "report": report, "cache": opts.cache_dir,
+                                   "renderer": renderer, "log": logs, "opts": opts}
+                done.write_bytes(pickle.dumps(sites[renderer]))
         return sites[renderer]
 
     return get
