@@ -143,3 +143,10 @@ def test_no_test_module_imports_another_test_module_or_conftest():
            for m in imported_modules(f.read_text(encoding="utf-8"))
            if m.split(".")[0].startswith("test_") or m.split(".")[0] == "conftest"]
     assert not bad, bad
+
+
+def test_every_test_module_says_what_behaviour_it_pins():
+    """Each tests/test_*.py opens with a docstring: what behaviour its tests pin, for whoever breaks one."""
+    missing = [f.name for f in sorted((ROOT / "tests").glob("test_*.py"))
+               if len(ast.get_docstring(ast.parse(f.read_text(encoding="utf-8"))) or "") < 40]
+    assert not missing, missing
