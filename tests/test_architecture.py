@@ -77,6 +77,7 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in proc.stdout
 
 
+@pytest.mark.slow
 def test_the_package_type_checks():
     """mypy over the package as configured in pyproject.toml (libraries without type information are Any)."""
     proc = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),

@@ -23,6 +23,8 @@ from support import few_units_options as setup
 
 from ranpasti.build import BuildFailed, build
 
+pytestmark = pytest.mark.slow  # builds the site
+
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = FAILURE_UNITS
 FAILING = "16.05.08"

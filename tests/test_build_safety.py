@@ -17,6 +17,8 @@ from support import copy_sample_data
 from ranpasti.cli import main
 from ranpasti.owned import mark
 
+pytestmark = pytest.mark.slow  # builds the site
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -13,6 +13,8 @@ from ranpasti import readers
 from ranpasti.problems import DataError
 from ranpasti.store import MEMO, ingest
 
+pytestmark = pytest.mark.slow  # ingests the whole sample several times
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

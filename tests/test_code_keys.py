@@ -28,6 +28,8 @@ from ranpasti.regions import load_regions
 from ranpasti.render import assets, builtin, site
 from ranpasti.store import needs_ingest
 
+pytestmark = pytest.mark.slow  # builds the site
+
 PACKAGE = Path(fingerprint.__file__).resolve().parent
 
 

@@ -13,6 +13,8 @@ from ranpasti.execute import Ledger, execute, plan
 from ranpasti.params import load_pages, write_params
 from ranpasti.store import ingest
 
+pytestmark = pytest.mark.slow  # runs a Dask cluster
+
 distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[1]

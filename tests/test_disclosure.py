@@ -18,6 +18,8 @@ from ranpasti import disclosure as dc
 from ranpasti.build import BuildOptions, build, published_figures
 from ranpasti.errors import DisclosureRefused
 
+pytestmark = pytest.mark.slow  # builds an attacked copy of the sample
+
 KAB = "18.13"  # Pesisir Barat: the smallest sample kabupaten
 MONTH = "2026-09"  # Pesisir Barat's latest month (a month behind the sample): the one its kecamatan pages show
 YEAR = 2025  # an evaluation year

@@ -11,6 +11,8 @@ from support import job, notebook
 from ranpasti import engines
 from ranpasti.execute import run_job
 
+pytestmark = pytest.mark.slow  # starts Jupyter kernels
+
 ENGINE = "ranpasti-warm"
 
 

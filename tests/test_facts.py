@@ -18,6 +18,8 @@ from ranpasti.pages.context import open_context
 from ranpasti.regions import load_regions
 from ranpasti.store import Store, ingest
 
+pytestmark = pytest.mark.slow  # computes the sample's facts (ingests the whole sample)
+
 ROOT = Path(__file__).resolve().parents[1]
 KEY = ["tingkat", "kode", "periode", "indikator", "dasar"]
 

@@ -29,6 +29,8 @@ from ranpasti.regions import load_regions
 from ranpasti.store import ingest
 from ranpasti.urls import page_dir
 
+pytestmark = pytest.mark.slow  # executes the whole sample
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KEC = "16.05.03"  # a kecamatan of Musi Rawas (16.05), province Sumatera Selatan (16)

@@ -17,6 +17,8 @@ from ranpasti import engines, inprocess
 from ranpasti.execute import DEFAULT_ENGINE, run_job
 from ranpasti.executors import LocalExecutor
 
+pytestmark = pytest.mark.slow  # starts notebook worker processes
+
 ENGINE = inprocess.ENGINE_NAME
 
 

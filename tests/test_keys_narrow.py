@@ -25,6 +25,8 @@ from ranpasti.regions import load_regions
 from ranpasti.store import MASKED_INDICATOR, ingest
 from ranpasti.urls import page_dir
 
+pytestmark = pytest.mark.slow  # executes the sample's pages
+
 ROOT = Path(__file__).resolve().parents[1]
 KEC = "16.05.03"  # Muara Kelingi, Musi Rawas (16.05), Sumatera Selatan (16)
 SIBLINGS = ("16.05.01", "16.05.08")

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from support import copy_sample_data
 
+pytestmark = pytest.mark.slow  # starts and kills real builds
+
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "RANPASTI_UJI_PROSES"
 

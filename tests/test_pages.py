@@ -23,6 +23,8 @@ from ranpasti import pages as p
 from ranpasti.display import MIME_TABLE, Rich, Section
 from ranpasti.store import ingest
 
+pytestmark = pytest.mark.slow  # executes page notebooks of the sample
+
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_KEC = "16.05.02"  # calon pengantin zeroed all year; no report at all in December
 SMALL_DESA = "16.05.01.2003"  # 3 KRS in December: could identify families, must show as "< 5"

@@ -109,6 +109,7 @@ def test_an_evaluation_cover_block_is_typed(sample, tmp_path):
     assert spec.params["disahkan_oleh"] == "Kepala DPPKB Kabupaten Musi Rawas"
 
 
+@pytest.mark.slow
 def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):
     """The whole build stops at the params check, before any notebook: nothing is executed or published."""
     opts = replace(setup_failures(tmp_path), only=("16.05.01",))

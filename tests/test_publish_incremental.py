@@ -19,6 +19,8 @@ from support import incremental_options as setup
 from ranpasti.build import build
 from ranpasti.render.incremental import MANIFEST
 
+pytestmark = pytest.mark.slow  # builds the site, with Quarto too
+
 UNITS = INCREMENTAL_UNITS
 CHANGED = "16.05.08"
 

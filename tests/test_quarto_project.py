@@ -33,6 +33,8 @@ from ranpasti.sitemap import build_sitemap
 from ranpasti.store import ingest
 from ranpasti.urls import relative
 
+pytestmark = pytest.mark.slow  # runs the real Quarto
+
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("ID", "16", "16.05", "16.05.01")
 

@@ -30,6 +30,8 @@ from ranpasti.cli import main
 from ranpasti.display import MIME_TABLE, Section
 from ranpasti.store import ingest
 
+pytestmark = pytest.mark.slow  # executes evaluation notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2024
 FULL_KEC = "16.05.01"  # Tugumulyo: every desa has its jangkauan row

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
 from click.testing import CliRunner
 from support import incremental_options as setup
 
@@ -19,6 +20,8 @@ from ranpasti.cli import main
 from ranpasti.errors import RanpastiError, UsageError
 from ranpasti.render import RENDERERS, Renderer, choose, names
 from ranpasti.render.incremental import MANIFEST
+
+pytestmark = pytest.mark.slow  # builds the site
 
 
 class PlainRenderer(Renderer):

@@ -20,6 +20,8 @@ from support import copy_sample_data
 
 from ranpasti.store import ingest
 
+pytestmark = pytest.mark.slow  # executes and renders pages
+
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
     "<script>alert('xss')</script>",

@@ -326,6 +326,7 @@ def test_params_under_another_yaml_name_are_refused_not_ignored_B51(sample, tmp_
     assert name in str(err.value) and ".yml (huruf kecil)" in str(err.value)
 
 
+@pytest.mark.slow
 def test_build_and_params_exit_1_on_a_bad_params_file(sample, tmp_path):
     """B51 and B36 through the commands: exit status 1, a message, no traceback, no site."""
     data = copy_sample_data(tmp_path / "data")
@@ -529,6 +530,7 @@ def test_the_schema_declares_what_staff_are_told(sample):
     assert typing.get_type_hints(settings.Konfigurasi)
 
 
+@pytest.mark.slow
 def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
     """B60 through a build: Tugumulyo set ``terbit: false`` is not built, and its kabupaten's table, map and
     navigation no longer link to it (they gave a 404); its siblings stay linked."""

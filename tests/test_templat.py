@@ -25,6 +25,8 @@ from ranpasti.regions import load_regions
 from ranpasti.schema import TABLES
 from ranpasti.validate import validate
 
+pytestmark = pytest.mark.slow  # builds sites from workbooks
+
 KAB = "16.05"
 YEAR = 2024
 
