@@ -21,6 +21,9 @@ site: setup
 
 # Quarto from PATH, or the one scripts/setup_quarto.sh installed into .tools/quarto (tests use the real one)
 QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
+# The fast tests on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once.
+# The slow part runs in one process: it shares the sample site built once per run.
+FAST_WORKERS ?= -n 2 --dist loadfile
 
 # Every test once, in two parts (not slow, then slow), each part's wall time and the whole suite's printed at the
 # end: CI's log shows both. Both parts run even if the first fails; the target fails if either did.
@@ -28,7 +31,7 @@ test: setup-dev
 	bash scripts/setup_quarto.sh
 	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
 	@start=$$(date +%s); \
-	PATH="$(QUARTO_PATH)" $(BIN)/pytest -m "not slow"; fast=$$?; middle=$$(date +%s); \
+	PATH="$(QUARTO_PATH)" $(BIN)/pytest -m "not slow" $(FAST_WORKERS); fast=$$?; middle=$$(date +%s); \
 	PATH="$(QUARTO_PATH)" $(BIN)/pytest -m slow; slow=$$?; end=$$(date +%s); \
 	echo "test timings: fast part (not slow) $$((middle - start)) s, slow part $$((end - middle)) s," \
 	     "whole suite $$((end - start)) s"; \
@@ -37,7 +40,7 @@ test: setup-dev
 # The tests not marked slow (target: 3 min on 2 cores); they need no Quarto and no browser.
 test-fast: setup-dev
 	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
-	@start=$$(date +%s); $(BIN)/pytest -m "not slow"; rc=$$?; \
+	@start=$$(date +%s); $(BIN)/pytest -m "not slow" $(FAST_WORKERS); rc=$$?; \
 	echo "test timings: fast part (not slow) $$(( $$(date +%s) - start )) s"; exit $$rc
 
 serve: site

@@ -140,7 +140,8 @@ def test_implausibly_large_counts_are_refused_not_wrapped(data, huge):
 
 @pytest.mark.slow
 def test_a_huge_number_in_an_excel_cell_is_refused(data):
-    p = read(data, "pendampingan")
+    # the first rows only: the bound is checked cell by cell (the whole table as .xlsx took 9 s to write and read)
+    p = read(data, "pendampingan").head(20)
     frame = p.astype({c: "int64" for c in p.columns if c.endswith(("_sasaran", "_didampingi", "_terdaftar"))})
     frame["krs_sasaran"] = frame["krs_sasaran"].astype("float64")
     frame.loc[7, "krs_sasaran"] = 1e20  # a numeric Excel cell, as a mistyped formula result would be
