@@ -1,6 +1,8 @@
 # Two entry points for a fresh Debian/Ubuntu machine (see README):
 #   make site   set up .venv and build the sample site into site/
 #   make test   set up .venv with test tools, Chromium and a real Quarto, then run every test
+# (and `make test-fast`: every test not marked slow, i.e. none that builds the sample site, opens a browser or
+# runs Quarto: the loop while editing)
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -12,18 +14,34 @@ DEV_STAMP := $(VENV)/.installed-dev
 # (A third-party file that does not compile, e.g. a Python 2 test fixture, is not this project's failure.)
 COMPILE = $(BIN)/python -m compileall -q -j 0 src >/dev/null && ($(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true)
 
-.PHONY: site test setup setup-dev lint serve bench clean
+.PHONY: site test test-fast setup setup-dev lint serve bench clean
 
 site: setup
 	$(BIN)/ranpasti build
 
 # Quarto from PATH, or the one scripts/setup_quarto.sh installed into .tools/quarto (tests use the real one)
 QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
+# The fast tests on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once.
+# The slow part runs in one process: it shares the sample site built once per run.
+FAST_WORKERS ?= -n 2 --dist loadfile
 
+# Every test once, in two parts (not slow, then slow), each part's wall time and the whole suite's printed at the
+# end: CI's log shows both. Both parts run even if the first fails; the target fails if either did.
 test: setup-dev
 	bash scripts/setup_quarto.sh
-	$(BIN)/ruff check src tests scripts $(wildcard bench)
-	PATH="$(QUARTO_PATH)" $(BIN)/pytest
+	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
+	@start=$$(date +%s); \
+	PATH="$(QUARTO_PATH)" $(BIN)/pytest -m "not slow" $(FAST_WORKERS); fast=$$?; middle=$$(date +%s); \
+	PATH="$(QUARTO_PATH)" $(BIN)/pytest -m slow; slow=$$?; end=$$(date +%s); \
+	echo "test timings: fast part (not slow) $$((middle - start)) s, slow part $$((end - middle)) s," \
+	     "whole suite $$((end - start)) s"; \
+	[ $$fast -eq 0 ] && [ $$slow -eq 0 ]
+
+# The tests not marked slow (target: 3 min on 2 cores); they need no Quarto and no browser.
+test-fast: setup-dev
+	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
+	@start=$$(date +%s); $(BIN)/pytest -m "not slow" $(FAST_WORKERS); rc=$$?; \
+	echo "test timings: fast part (not slow) $$(( $$(date +%s) - start )) s"; exit $$rc
 
 serve: site
 	$(BIN)/ranpasti serve
@@ -50,7 +68,7 @@ $(DEV_STAMP): $(STAMP)
 	touch $@
 
 lint: setup-dev
-	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff check src tests scripts notebooks $(wildcard bench)
 	$(BIN)/lint-imports --no-cache
 
 clean:

@@ -1,9 +1,9 @@
 """Benchmark of the site build (not a test: it prints figures, it asserts nothing).
 
     python bench/bench.py                      # everything (about an hour on a 2-core machine)
-    python bench/bench.py --skip-national      # parts 1 and 3 on the sample data only (a few minutes)
+    python bench/bench.py --skip-national      # no national build: part 3 on the full sample (parts 4, 5, 7 still run)
     python bench/bench.py --units 20 --skip-national
-    python bench/bench.py --skip-naive         # parts 2 and 3 only
+    python bench/bench.py --skip-naive         # every part without the naive runs (parts 1 and 7)
     python bench/bench.py --work DIR --rebuild-only   # part 3 again on the national site already in DIR
     python bench/bench.py --quarto-only        # part 4 on the sample only (about 2 minutes)
     python bench/bench.py --work DIR --quarto-national  # part 4 on the national site of part 2 (~1.5 h more)
@@ -15,11 +15,11 @@
 1. Naive vs ranpasti. ``--units`` pages (default 60) of the sample data, built twice:
    the naive way, one notebook at a time: ``papermill`` CLI (a cold kernel per notebook) then
    ``jupyter nbconvert --to html`` CLI; and with ``ranpasti build`` (library API, same pages, built-in
-   renderer, ``--jobs`` workers, warm kernels, a fresh build folder). Prints both times and the ratio.
+   renderer, ``--jobs`` workers, the default engine, a fresh build folder). Prints both times and the ratio.
 2. National. Generates the whole-country synthetic data set (``scripts/generate_sample.py --scale
-   national``: 514 kabupaten/kota, 7,285 kecamatan, ~1M desa-month rows) and builds it from scratch:
-   progress and evaluation pages (~15,600), built-in renderer. Prints pages, wall time, pages/s, CPU time
-   and peak memory (sum of the RSS of the build's whole process tree, sampled; and getrusage).
+   national``: 514 kabupaten/kota, 7,285 kecamatan, ~3.8M desa-month rows over four years) and builds it
+   from scratch: progress and evaluation pages (~31,200), built-in renderer. Prints pages, wall time,
+   pages/s, CPU time and peak memory (sum of the RSS of the build's whole process tree, sampled; and getrusage).
 3. One kecamatan changed. Changes one kecamatan's rows in ``pendampingan.csv`` and rebuilds: prints the
    time and how many pages were executed again (expected: that kecamatan's two pages, its kabupaten's two,
    its province and the national page). Runs on the national build, or on the full sample with
@@ -40,12 +40,12 @@
    params, every notebook, built-in renderer) by today's code and by the code at REV (a worktree, its own
    notebooks), alternating, twice each; prints wall times and the ratio. ``--ab-only`` runs only this part.
 7. CPU per page by phase. The whole sample built from scratch (fresh params, cache and build folders, as
-   after a fresh clone), with the CPU seconds of each phase (ingest, params, execute, charts, render, index,
-   publish: ``ranpasti.run.cputime``) per page next to the wall time; and the naive way (part 1's) on ``--naive-pages``
-   of the same pages, so the machine's naive s/page and the ratio are from the same run. ``--phases-only``
-   runs only this part; ``--phases-national`` does the same for one province of the national data of part 2
-   (``--province``, default 16) and projects the whole country from its per-page figures. Parts 2 and 3
-   print their phases too.
+   after a fresh clone), with the CPU seconds of each phase (ingest, facts, params, execute, disclosure,
+   charts, render, index, publish: ``ranpasti.run.cputime``) per page next to the wall time; and the naive way
+   (part 1's) on ``--naive-pages`` of the same pages, so the machine's naive s/page and the ratio are from
+   the same run. ``--phases-only`` runs only this part; ``--phases-national`` does the same for one province
+   of the national data of part 2 (``--province``, default 16) and projects the whole country from its
+   per-page figures. Parts 2 and 3 print their phases too.
 
 Everything runs in a work folder (``--work``, default a temporary folder removed at the end). The
 machine's load matters for wall times: CPU seconds are printed too, which do not depend on what else runs.

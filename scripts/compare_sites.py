@@ -12,7 +12,7 @@ the result), its own ``data/``, ``params/`` and ``notebooks/``, and ``PYTHONPATH
 ``src/``. The interpreter is this one (``--python`` to change it): the same libraries for both builds.
 
 The papermill engines are found through entry points, which the environment's installed metadata of
-ranpasti names by module (``ranpasti.inprocess:…`` or ``ranpasti.run.inprocess:…``, whichever tree was
+ranpasti names by module (``ranpasti.run.inprocess:…`` or ``ranpasti.run.inprocess:…``, whichever tree was
 installed). So that each revision's engines load from that revision's modules, each build gets a
 ``ranpasti-<version>.dist-info`` of its own, written from its ``pyproject.toml``, ahead of site-packages on
 ``PYTHONPATH`` (the first distribution of a name on the path is the one read).

@@ -77,6 +77,7 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in proc.stdout
 
 
+@pytest.mark.slow
 def test_the_package_type_checks():
     """mypy over the package as configured in pyproject.toml (libraries without type information are Any)."""
     proc = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
@@ -132,3 +133,37 @@ def test_every_module_of_the_package_lies_in_a_layer():
     present = {m.name for m in pkgutil.iter_modules([str(ROOT / "src" / "ranpasti")])}
     assert 1 < len(layers) <= 8
     assert named == present
+
+
+def test_the_import_finder_sees_every_imported_module():
+    """(the finder below, on a sample): every module an import names, inside functions too"""
+    found = imported_modules("import test_a\nfrom test_b import x\ndef f():\n    from conftest import y\n"
+                             "from support import z\nimport ranpasti.build\n")
+    assert sorted(found) == ["conftest", "ranpasti.build", "support", "test_a", "test_b"]
+
+
+def imported_modules(source: str) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
+
+
+def test_no_test_module_imports_another_test_module_or_conftest():
+    """Shared set-up lives in conftest.py fixtures or tests/support.py: a test module that imports another runs
+    (and breaks with) the other's module-level code, and pytest does not mean conftest.py to be imported."""
+    tests = ROOT / "tests"
+    bad = [f"{f.name} imports {m}" for f in sorted(tests.glob("*.py"))
+           for m in imported_modules(f.read_text(encoding="utf-8"))
+           if m.split(".")[0].startswith("test_") or m.split(".")[0] == "conftest"]
+    assert not bad, bad
+
+
+def test_every_test_module_says_what_behaviour_it_pins():
+    """Each tests/test_*.py opens with a docstring: what behaviour its tests pin, for whoever breaks one."""
+    missing = [f.name for f in sorted((ROOT / "tests").glob("test_*.py"))
+               if len(ast.get_docstring(ast.parse(f.read_text(encoding="utf-8"))) or "") < 40]
+    assert not missing, missing

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import refused_cells, section_text, validate_folder
+import pytest
+from support import refused_cells, section_text, validate_folder
 
 from ranpasti.pages import audit_cases, open_context, summary
 
@@ -31,6 +32,7 @@ def test_rounds_cases_and_recommendations_are_counted_from_the_file(tmp_path):
     assert statuses == sorted(statuses, key=["belum dimulai", "berjalan", "selesai"].index)  # open ones first
 
 
+@pytest.mark.slow
 def test_the_summary_counts_rounds_and_follow_up(tmp_path):
     rows = pd.read_csv(ROOT / "data" / "audit_kasus.csv", dtype={"kode_kabupaten": str})
     mine = rows[(rows["kode_kabupaten"] == "16.05") & (rows["tahun"] == 2024)]
@@ -40,6 +42,7 @@ def test_the_summary_counts_rounds_and_follow_up(tmp_path):
             f"{(mine['status'] == 'selesai').sum()} dari {len(mine)} rekomendasi selesai ditindaklanjuti.") in text
 
 
+@pytest.mark.slow
 def test_without_the_file_one_line_and_a_kecamatan_points_to_its_kabupaten(data, tmp_path):
     (data / "audit_kasus.csv").unlink()
     assert validate_folder(data)[0] == 0

@@ -6,7 +6,6 @@ same for the whole country.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,26 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import FAILURE_UNITS, snapshot
+from support import few_units_options as setup
 
-from ranpasti.build import BuildFailed, BuildOptions, build
+from ranpasti.build import BuildFailed, build
+
+pytestmark = pytest.mark.slow  # builds the site
 
 ROOT = Path(__file__).resolve().parents[1]
-UNITS = ("16.05", "16.05.01", "16.05.08", "16.05.09")
+UNITS = FAILURE_UNITS
 FAILING = "16.05.08"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def setup(tmp: Path) -> BuildOptions:
-    data = copy_sample_data(tmp / "data")
-    shutil.copytree(ROOT / "notebooks", tmp / "notebooks")
-    return BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
-                        cache_dir=tmp / "cache", notebooks_dir=tmp / "notebooks", renderer="builtin", jobs=1,
-                        only=UNITS)
 
 
 def break_notebook(nb_dir: Path, kode: str) -> None:

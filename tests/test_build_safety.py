@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.cli import main
 from ranpasti.core.owned import mark
+
+pytestmark = pytest.mark.slow  # builds the site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +115,7 @@ def test_the_build_refuses_to_publish_a_personal_number_that_validation_could_no
     line with the number masked; the pre-publish scan stays behind it for what no schema knows."""
     from dataclasses import replace
 
-    from test_build_failures import setup as setup_failures
+    from support import few_units_options as setup_failures
 
     from ranpasti.build import build
 
@@ -155,7 +157,7 @@ def test_a_file_changed_to_the_same_size_and_time_is_validated_again(tmp_path):
     size with its time restored was published from the old cache while ``validate`` refused it."""
     from dataclasses import replace
 
-    from test_build_failures import setup as setup_failures
+    from support import few_units_options as setup_failures
 
     from ranpasti.build import build
     from ranpasti.ingest.problems import DataError
@@ -183,7 +185,7 @@ def test_data_edited_during_a_build_does_not_reach_its_pages(tmp_path, monkeypat
     snapshot), never the data folder while it changes; the next build sees the change and redoes its pages."""
     from dataclasses import replace
 
-    from test_build_failures import setup as setup_failures
+    from support import few_units_options as setup_failures
 
     import ranpasti.build as b
 

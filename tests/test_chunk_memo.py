@@ -13,6 +13,8 @@ from ranpasti.ingest import readers
 from ranpasti.ingest.problems import DataError
 from ranpasti.ingest.store import MEMO, ingest
 
+pytestmark = pytest.mark.slow  # ingests the whole sample several times
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+import pytest
+from support import section_text, validate_folder
 
 from ranpasti.pages import convergence_actions, open_context, summary
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 
+@pytest.mark.slow
 def test_the_year_of_a_kabupaten_is_its_eight_aksi_in_order(tmp_path):
     ctx = open_context("16.06", kind="evaluasi", tahun=2024, data_dir=ROOT / "data", cache_dir=tmp_path / "c")
     rows = pd.read_csv(ROOT / "data" / "aksi_konvergensi.csv", dtype=str, keep_default_na=False)
@@ -34,6 +36,7 @@ def test_the_year_of_a_kabupaten_is_its_eight_aksi_in_order(tmp_path):
     assert said and int(said[1]) == done
 
 
+@pytest.mark.slow
 def test_a_missing_aksi_reads_no_data_and_a_missing_file_one_line(data, tmp_path):
     rows = pd.read_csv(data / "aksi_konvergensi.csv", dtype=str, keep_default_na=False)
     rows = rows[~((rows["kode_kabupaten"] == "16.05") & (rows["tahun"] == "2024") & (rows["aksi"] == "pembinaan desa"))]

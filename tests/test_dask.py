@@ -7,11 +7,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.ingest.store import ingest
 from ranpasti.plan.params import load_pages, write_params
 from ranpasti.run.execute import Ledger, execute, plan
+
+pytestmark = pytest.mark.slow  # runs a Dask cluster
 
 distributed = pytest.importorskip("distributed")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.ingest import docs, schema
 from ranpasti.ingest.kinds import KINDS, CountKind
@@ -138,6 +138,7 @@ def test_a_broken_declaration_is_named(tmp_path):
 # ---------------------------------------------------------------- a new indicator: one entry plus data
 
 
+@pytest.mark.slow
 def test_new_indicator_is_one_entry_plus_data(tmp_path):
     defs = _definitions(tmp_path, NEW_INDICATOR)
     decl = declarations.load(defs)
@@ -184,6 +185,7 @@ def test_new_indicator_is_one_entry_plus_data(tmp_path):
     assert r.returncode == 1 and "kolom wajib tidak ada: bumil_anemia, bumil_anemia_ttd" in r.stdout
 
 
+@pytest.mark.slow
 def test_optional_indicator_columns_may_be_missing(tmp_path):
     optional = NEW_INDICATOR.replace("    group: keluarga\n", "    group: keluarga\n    optional: true\n")
     defs = _definitions(tmp_path, optional)
@@ -214,6 +216,7 @@ def test_optional_indicator_columns_may_be_missing(tmp_path):
     assert any("baris 9" in ln and "kolom bumil_anemia" in ln and "angka negatif" in ln for ln in r.stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_sample_generator_follows_the_declarations(tmp_path):
     """The generator writes a declared indicator's columns with no change of its own, and the rest of the
     sample stays byte-identical (the new columns draw from their own random generator)."""

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ROOT, copy_sample_data
 
 from ranpasti.build import BuildOptions, build, published_figures
 from ranpasti.core.errors import DisclosureRefused
 from ranpasti.facts import disclosure as dc
+
+pytestmark = pytest.mark.slow  # builds an attacked copy of the sample
 
 KAB = "18.13"  # Pesisir Barat: the smallest sample kabupaten
 MONTH = "2026-09"  # Pesisir Barat's latest month (a month behind the sample): the one its kecamatan pages show

@@ -18,6 +18,8 @@ import pytest
 
 from ranpasti.core.owned import MARKER
 
+pytestmark = pytest.mark.slow  # builds on a small file system
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

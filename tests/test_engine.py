@@ -6,10 +6,12 @@ from __future__ import annotations
 import nbformat
 import papermill as pm
 import pytest
-from conftest import job, notebook
+from support import job, notebook
 
 from ranpasti.run import engines
 from ranpasti.run.execute import run_job
+
+pytestmark = pytest.mark.slow  # starts Jupyter kernels
 
 ENGINE = "ranpasti-warm"
 

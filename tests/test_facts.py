@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import facts
 from ranpasti.facts import disclosure, pendampingan
@@ -17,6 +17,8 @@ from ranpasti.pages.context import open_context
 from ranpasti.reference import indicators as ind
 from ranpasti.reference.config import Config
 from ranpasti.reference.regions import load_regions
+
+pytestmark = pytest.mark.slow  # computes the sample's facts (ingests the whole sample)
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = ["tingkat", "kode", "periode", "indikator", "dasar"]

@@ -20,14 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
 from papermill.engines import Engine, papermill_engines
+from support import copy_sample_data
 
 from ranpasti.ingest.store import ingest
 from ranpasti.plan.params import load_pages, write_params
 from ranpasti.reference.regions import load_regions
 from ranpasti.reference.urls import page_dir
 from ranpasti.run.execute import Ledger, execute, plan
+
+pytestmark = pytest.mark.slow  # executes the whole sample
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -164,13 +166,14 @@ def test_killed_build_keeps_finished_pages(project):
     ledger_path = project / "ledger.jsonl"
     lines_before = len(ledger_path.read_text().splitlines())
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys
         from pathlib import Path
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from test_incremental import jobs_of
-        from ranpasti.run.execute import Ledger, execute
+        from ranpasti.run.execute import Ledger, execute, plan
+        from ranpasti.plan.params import load_pages
+        from ranpasti.ingest.store import ingest
         root = Path({str(project)!r})
-        execute(jobs_of(root), Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
+        store, _ = ingest(root / "data", root / "cache")  # jobs_of(root), in the child
+        jobs = plan(load_pages(root / "params", store), store, Path({str(NOTEBOOKS)!r}), root / "nb", Path("cache"))
+        execute(jobs, Ledger(root / "ledger.jsonl"), workers=1, cwd=root)
         """)], cwd=project)
     try:
         deadline = time.monotonic() + 45

@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import refused_cells, validate_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import refused_cells, validate_folder
 
 from ranpasti.ingest import normalize, readers
 from ranpasti.ingest.names import NAME_HEADERS
@@ -242,6 +242,7 @@ def kampung_kb_with_sheet(data: Path, title: str, rows, state: str = "hidden") -
     return path
 
 
+@pytest.mark.slow
 def test_b38_a_sheet_too_large_is_refused_by_its_size_before_it_is_read(data, monkeypatch):
     monkeypatch.setattr(readers, "MAX_SHEET_BYTES", 1 << 20)  # the rule at a test's scale: 1 MiB
     kampung_kb_with_sheet(data, "Arsip", ([f"1 1 {i}"] * 10 for i in range(20_000)))
@@ -251,6 +252,7 @@ def test_b38_a_sheet_too_large_is_refused_by_its_size_before_it_is_read(data, mo
     assert "paling besar 1 MB" in line and not read_sheets
 
 
+@pytest.mark.slow
 def test_b43_a_nik_anywhere_in_a_hidden_sheet_is_refused(data):
     rows = [["Keterangan"]] + [["rapat"]] * 20_000 + [[f"keluarga {NIK}"]]
     kampung_kb_with_sheet(data, "Arsip", rows)
@@ -643,6 +645,7 @@ def test_any_csvish_bytes_are_read_or_refused_never_a_traceback(tmp_path_factory
     assert all(p.file == "lokmin.csv" for p in problems)
 
 
+@pytest.mark.slow
 @settings(FAST, max_examples=8)
 @given(parts=CSVISH)
 def test_any_csvish_file_gets_a_message_from_validate_never_a_traceback(tmp_path_factory, parts):

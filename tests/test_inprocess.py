@@ -11,11 +11,13 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from conftest import job, notebook
+from support import job, notebook
 
 from ranpasti.run import engines, inprocess
 from ranpasti.run.execute import DEFAULT_ENGINE, run_job
 from ranpasti.run.executors import LocalExecutor
+
+pytestmark = pytest.mark.slow  # starts notebook worker processes
 
 ENGINE = inprocess.ENGINE_NAME
 

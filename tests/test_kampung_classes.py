@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
-from conftest import section_text
+from support import section_text
 
 from ranpasti.cli import main
 from ranpasti.pages import kampung_kb, open_context

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.build import BuildOptions, build
 from ranpasti.ingest.store import MASKED_INDICATOR, ingest
@@ -24,6 +24,8 @@ from ranpasti.plan.params import load_pages, write_params
 from ranpasti.reference.regions import load_regions
 from ranpasti.reference.urls import page_dir
 from ranpasti.run.execute import plan
+
+pytestmark = pytest.mark.slow  # executes the sample's pages
 
 ROOT = Path(__file__).resolve().parents[1]
 KEC = "16.05.03"  # Muara Kelingi, Musi Rawas (16.05), Sumatera Selatan (16)

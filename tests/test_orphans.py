@@ -16,7 +16,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
+
+pytestmark = pytest.mark.slow  # starts and kills real builds
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "RANPASTI_UJI_PROSES"

@@ -26,9 +26,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, copy_sample_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ROOT, copy_sample_data
 
 from ranpasti.cli import main
 from ranpasti.core import dirswap, owned
@@ -64,7 +64,7 @@ def run(*args: object) -> tuple[int, str]:
 
 def small_data(dest: Path) -> Path:
     """Musi Rawas 2024 from the sample (valid, ~2,400 rows): a report of it is written in a few seconds."""
-    from test_templat import csv_folder, musi_rawas_2024
+    from support import csv_folder, musi_rawas_2024
 
     return csv_folder(dest, musi_rawas_2024())
 
@@ -274,6 +274,7 @@ def test_b42_validate_laporan_never_writes_over_an_input_or_into_the_data_folder
         assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_b42_a_report_replaces_only_an_earlier_report(tmp_path):
     data = small_data(tmp_path / "data")
     staff = tmp_path / "hasil.xlsx"
@@ -316,6 +317,7 @@ def test_b49_a_report_under_an_input_name_is_not_read_as_that_input(tmp_path):
     assert said.count("[GALAT]") == 1, said
 
 
+@pytest.mark.slow
 def test_b39_control_characters_in_lokmin_text_are_shown_escaped_in_the_report(tmp_path):
     """B39: a vertical tab (\\x0b) in a Lokmin problem crashed ``validate --laporan`` (IllegalCharacterError)."""
     data = small_data(tmp_path / "data")
@@ -382,6 +384,7 @@ def test_b23_a_build_takes_the_cache_lock_for_its_whole_run(tmp_path):
         assert not (tmp_path / "site").exists() and not (tmp_path / "build" / "notebooks").exists()
 
 
+@pytest.mark.slow
 def test_b23_a_params_run_in_a_real_second_process_during_a_real_build_is_refused(tmp_path):
     """Two real ``ranpasti`` processes: a build (slowed where it reads the cache, after ingest) and params."""
     data = copy_sample_data(tmp_path / "data")
@@ -623,6 +626,7 @@ OPTIONS = st.one_of(
     st.integers(min_value=-10**6, max_value=10**6).map(str), TEXT, st.sampled_from(["", "0", "2024", "1e3", "-"]))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command=st.sampled_from(["templat", "serve", "validate", "params", "build"]),
@@ -894,6 +898,7 @@ def test_d4_staff_files_in_the_published_site_stop_the_build_before_anything_is_
 # D5: reports never inside the project's folders, never with a personal number in full ---------------------
 
 
+@pytest.mark.slow
 def test_d5_a_report_or_a_workbook_is_never_written_into_a_folder_the_project_owns_or_reads(tmp_path, monkeypatch):
     """D5 (a): ``validate --laporan site/laporan2.xlsx`` wrote the report into the published site (deployed with
     it, unseen by the pre-publish scan), and into the params folder too. One rule (``owned.refuse_project_folder``)
@@ -919,6 +924,7 @@ def test_d5_a_report_or_a_workbook_is_never_written_into_a_folder_the_project_ow
     assert code == 0 and (tmp_path / "data" / "templat-16.05.xlsx").exists(), said  # its documented place
 
 
+@pytest.mark.slow
 def test_d5_the_reports_copy_of_a_cell_masks_a_personal_number_as_the_messages_do(tmp_path):
     """D5 (b): the report's copy of a Lokmin cell held the full NIK (the screen message masked it). The copy now
     shows it masked as the message does; the cell is still red and its comment says what to fix."""
@@ -952,7 +958,7 @@ def params_world(tmp_path_factory):
     Kemendagri rename of Tugumulyo (16.05.01): the params folder's two lives."""
     import dataclasses
 
-    from test_settings_schema import renamed_regions
+    from support import renamed_regions
 
     from ranpasti.ingest.store import ingest
     from ranpasti.plan.params import write_params

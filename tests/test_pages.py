@@ -15,13 +15,15 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import pages as p
 from ranpasti.core import fmt
 from ranpasti.core.display import MIME_TABLE, Rich, Section
 from ranpasti.ingest.store import ingest
 from ranpasti.reference import indicators as ind
+
+pytestmark = pytest.mark.slow  # executes page notebooks of the sample
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_KEC = "16.05.02"  # calon pengantin zeroed all year; no report at all in December

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_build_failures import setup as setup_failures
+from support import few_units_options as setup_failures
 
 from ranpasti.build import build
 from ranpasti.ingest.store import ingest
@@ -109,6 +109,7 @@ def test_an_evaluation_cover_block_is_typed(sample, tmp_path):
     assert spec.params["disahkan_oleh"] == "Kepala DPPKB Kabupaten Musi Rawas"
 
 
+@pytest.mark.slow
 def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):
     """The whole build stops at the params check, before any notebook: nothing is executed or published."""
     opts = replace(setup_failures(tmp_path), only=("16.05.01",))
@@ -127,7 +128,7 @@ def test_a_code_key_never_runs_in_a_build(tmp_path, monkeypatch):
 
 def test_a_params_alias_bomb_or_broken_yaml_is_refused_at_once(sample, tmp_path):
 
-    from test_data_rules import BOMB
+    from support import BOMB
 
     copy = edited(sample, tmp_path, PAGE, "terbit: true", "terbit: true\n" + BOMB)
     with pytest.raises(ParamsError, match="anchor atau alias"):  # refused before anything is expanded

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import vl_convert
-from conftest import copy_sample_data, refused_cells, section_text, validate_folder
+from support import copy_sample_data, refused_cells, section_text, validate_folder
 
 from ranpasti import pages as p
 from ranpasti.core.display import Chart, Table

@@ -10,25 +10,19 @@ import json
 import os
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RENDERERS, require_quarto
-from test_build_failures import setup as setup_failures
-from test_build_failures import snapshot
+from support import INCREMENTAL_UNITS, RENDERERS, snapshot
+from support import incremental_options as setup
 
-from ranpasti.build import BuildOptions, build
+from ranpasti.build import build
 from ranpasti.render.incremental import MANIFEST
 
-UNITS = ("ID", "16", "16.05", "16.05.01", "16.05.08", "18", "18.13", "18.13.01")
+pytestmark = pytest.mark.slow  # builds the site, with Quarto too
+
+UNITS = INCREMENTAL_UNITS
 CHANGED = "16.05.08"
-
-
-def setup(tmp: Path, renderer: str = "builtin") -> BuildOptions:
-    if renderer == "quarto":
-        require_quarto()
-    return replace(setup_failures(tmp), only=UNITS, renderer=renderer)
 
 
 def built_time(html: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import require_quarto
+from support import require_quarto
 
 from ranpasti import __version__
 from ranpasti.core.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
@@ -32,6 +32,8 @@ from ranpasti.render.quarto import (
     project_config,
 )
 from ranpasti.run.execute import Ledger, execute, plan
+
+pytestmark = pytest.mark.slow  # runs the real Quarto
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("ID", "16", "16.05", "16.05.01")

@@ -21,7 +21,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 from click.testing import CliRunner
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti import pages as p
 from ranpasti.cli import main
@@ -29,6 +29,8 @@ from ranpasti.core import fmt
 from ranpasti.core.display import MIME_TABLE, Section
 from ranpasti.ingest.store import ingest
 from ranpasti.reference import indicators as ind
+
+pytestmark = pytest.mark.slow  # executes evaluation notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2024

@@ -10,8 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
 from click.testing import CliRunner
-from test_publish_incremental import setup
+from support import incremental_options as setup
 
 from ranpasti.build import build
 from ranpasti.cli import main
@@ -19,6 +20,8 @@ from ranpasti.core.errors import RanpastiError, UsageError
 from ranpasti.render import RENDERERS, Renderer, choose, names
 from ranpasti.render.incremental import MANIFEST
 from ranpasti.run import executors
+
+pytestmark = pytest.mark.slow  # builds the site
 
 
 class PlainRenderer(Renderer):

@@ -16,9 +16,11 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
-from conftest import copy_sample_data
+from support import copy_sample_data
 
 from ranpasti.ingest.store import ingest
+
+pytestmark = pytest.mark.slow  # executes and renders pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [

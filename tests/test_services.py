@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import section_text, validate_folder
+import pytest
+from support import section_text, validate_folder
 
 from ranpasti.ingest.schema import TABLES
 from ranpasti.pages import open_context, service_coverage, summary
@@ -83,6 +84,7 @@ def test_section_figures_are_the_sums_over_the_units_desa(tmp_path):
     assert "Tidak ada target" in html  # water and sanitation: no sourced target
 
 
+@pytest.mark.slow
 def test_without_the_file_the_section_says_so_in_one_line_never_zero(data, tmp_path):
     (data / "cakupan_layanan.csv").unlink()
     assert validate_folder(data)[0] == 0
@@ -95,6 +97,7 @@ def test_without_the_file_the_section_says_so_in_one_line_never_zero(data, tmp_p
     assert "Cakupan layanan" not in section_text(summary(ctx))
 
 
+@pytest.mark.slow
 def test_the_evaluation_summary_counts_services_with_the_others(tmp_path):
     ctx = open_context("16.06.01", kind="evaluasi", tahun=2024, data_dir=ROOT / "data", cache_dir=tmp_path / "c")
     text = section_text(summary(ctx))

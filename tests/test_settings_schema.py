@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_sample_data, validate_folder
 from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
+from support import copy_sample_data, renamed_regions, validate_folder
 
 from ranpasti.cli import main
 from ranpasti.core.yamlio import YamlError, load_with_lines, parse_with_lines
@@ -37,7 +37,6 @@ from ranpasti.plan.params import ParamsError, load_pages, write_params
 from ranpasti.plan.sitemap import unlink_unpublished
 from ranpasti.reference import settings
 from ranpasti.reference.config import load_config
-from ranpasti.reference.regions import Regions
 from ranpasti.render.assets import build_path_leak, content_security_policy, publishable_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -327,6 +326,7 @@ def test_params_under_another_yaml_name_are_refused_not_ignored_B51(sample, tmp_
     assert name in str(err.value) and ".yml (huruf kecil)" in str(err.value)
 
 
+@pytest.mark.slow
 def test_build_and_params_exit_1_on_a_bad_params_file(sample, tmp_path):
     """B51 and B36 through the commands: exit status 1, a message, no traceback, no site."""
     data = copy_sample_data(tmp_path / "data")
@@ -344,19 +344,6 @@ def test_build_and_params_exit_1_on_a_bad_params_file(sample, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ a renamed kecamatan
-
-
-def renamed_regions(tmp_path: Path, kode: str, new_name: str) -> Regions:
-    """A copy of data/wilayah in which one kecamatan has a new name (a Kemendagri rename)."""
-    src = ROOT / "data" / "wilayah"
-    dest = tmp_path / "wilayah"
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("batas"))
-    os.symlink(src / "batas", dest / "batas")
-    kec = dest / "kecamatan.csv"
-    lines = kec.read_text(encoding="utf-8").splitlines()
-    lines = [f"{kode},{ln.split(',')[1]},{new_name}" if ln.startswith(kode + ",") else ln for ln in lines]
-    kec.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Regions(dest)
 
 
 def test_a_renamed_kecamatan_moves_untouched_params_and_explains_edited_ones(sample, tmp_path):
@@ -543,10 +530,11 @@ def test_the_schema_declares_what_staff_are_told(sample):
     assert typing.get_type_hints(settings.Konfigurasi)
 
 
+@pytest.mark.slow
 def test_a_page_set_not_to_publish_is_linked_from_no_page_B60(tmp_path):
     """B60 through a build: Tugumulyo set ``terbit: false`` is not built, and its kabupaten's table, map and
     navigation no longer link to it (they gave a 404); its siblings stay linked."""
-    from test_build_failures import setup as setup_failures
+    from support import few_units_options as setup_failures
 
     from ranpasti.build import build
 

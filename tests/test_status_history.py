@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample_data, refused_cells, section_text, validate_folder
+from support import copy_sample_data, refused_cells, section_text, validate_folder
 
 from ranpasti.pages import gaps, kampung_kb, lokmin, lokmin_annex, lokmin_followup, open_context
 
@@ -70,6 +70,7 @@ def test_the_2025_evaluation_shows_each_follow_up_as_at_31_december_2025(history
                      section_text(lokmin(december)))
 
 
+@pytest.mark.slow
 def test_an_earlier_years_open_follow_up_is_listed_with_months_overdue(history, tmp_path):
     ctx = open_context(TUGUMULYO, kind="evaluasi", tahun=2025, data_dir=history, cache_dir=tmp_path / "c")
     text = section_text(lokmin_followup(ctx))

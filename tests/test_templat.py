@@ -16,49 +16,19 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import ROOT, copy_sample_data
+from support import GLOBAL_FILES as GLOBAL
+from support import ROOT, copy_sample_data, csv_folder, musi_rawas_2024
 
 from ranpasti.build import BuildOptions, build
 from ranpasti.ingest.schema import TABLES
 from ranpasti.ingest.validate import validate
 from ranpasti.pages import open_context
-from ranpasti.reference.asof import kampung_as_of
 from ranpasti.reference.regions import load_regions
+
+pytestmark = pytest.mark.slow  # builds sites from workbooks
 
 KAB = "16.05"
 YEAR = 2024
-GLOBAL = ("target.csv", "prevalensi.csv", "konfigurasi.yml")
-
-
-def sample(name: str) -> pd.DataFrame:
-    return pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def musi_rawas_2024(kab: str = KAB) -> dict[str, pd.DataFrame]:
-    """The sample's rows of Musi Rawas (or another sample kabupaten) for 2024, per input."""
-    KAB = kab  # the filters below read as the module's
-    p = sample("pendampingan")
-    j = sample("jangkauan")
-    k = sample("kampung_kb")
-    lm = sample("lokmin")
-    r = sample("krs_rekap")
-    return {
-        "pendampingan": p[p.kode_desa.str.startswith(KAB + ".") & p.bulan.str.startswith(str(YEAR))],
-        "jangkauan": j[j.kode_desa.str.startswith(KAB + ".") & (j.tahun == str(YEAR))],
-        # a year's workbook holds one row per desa: its Kampung KB as it stood at the end of that year
-        "kampung_kb": kampung_as_of(k[k.kode_desa.str.startswith(KAB + ".")], f"{YEAR}-12-31"),
-        "lokmin": lm[lm.kode_kecamatan.str.startswith(KAB + ".") & lm.tanggal.str.startswith(str(YEAR))],
-        "krs_rekap": r[r.kode_kecamatan.str.startswith(KAB + ".") & (r.tahun == str(YEAR))],
-    }
-
-
-def csv_folder(dest: Path, frames: dict[str, pd.DataFrame]) -> Path:
-    dest.mkdir(parents=True)
-    for name in GLOBAL:
-        shutil.copy2(ROOT / "data" / name, dest / name)
-    for name, frame in frames.items():
-        frame.to_csv(dest / f"{name}.csv", index=False)
-    return dest
 
 
 def make(out: Path, kab: str = KAB, year: int = YEAR) -> Path:

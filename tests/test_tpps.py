@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from conftest import refused_cells, section_text, validate_folder
+import pytest
+from support import refused_cells, section_text, validate_folder
 
 from ranpasti.pages import open_context, summary, tpps
 
@@ -20,6 +21,7 @@ def _rows() -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / "tpps.csv", dtype=str, keep_default_na=False)
 
 
+@pytest.mark.slow
 def test_a_kabupaten_page_lists_every_kecamatan_team(tmp_path):
     rows = _rows()
     year = rows[rows["tahun"] == "2024"]
@@ -37,6 +39,7 @@ def test_a_kabupaten_page_lists_every_kecamatan_team(tmp_path):
     assert said and said[1] == own["rapat"] and int(said[2]) == with_sk
 
 
+@pytest.mark.slow
 def test_a_kecamatan_without_a_decree_says_so(data, tmp_path):
     rows = pd.read_csv(data / "tpps.csv", dtype=str, keep_default_na=False)
     at = rows.index[(rows["kode_unit"] == "16.05.01") & (rows["tahun"] == "2024")][0]

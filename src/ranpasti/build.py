@@ -1,4 +1,4 @@
-"""``ranpasti build``: data → validated cache → params → executed notebooks → site, published atomically.
+"""``ranpasti build``: data → validated cache → facts → params → executed notebooks → site, published atomically.
 
 The steps are library calls in order; the CLI only parses options and prints. Nothing is written to the
 published folder until a complete site exists in a staging folder next to it: bad data, a failed page or an

@@ -30,7 +30,7 @@ MIME_VEGALITE = "application/vnd.vegalite.v6+json"  # Altair 6 writes Vega-Lite 
 MIME_FIGURES = "application/vnd.ranpasti.figures+json"  # what a page published of masked figures (audit)
 
 # Section markup lives in ``templates/sections/`` (autoescaped like everything here). Not reloaded on change:
-# a warm kernel renders thousands of pages and would otherwise stat each template file at every use.
+# a worker process renders thousands of pages and would otherwise stat each template file at every use.
 _env = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
                    lstrip_blocks=True, auto_reload=False)
 
@@ -77,7 +77,7 @@ class HTML(Rich):
 def template(name: str) -> Template:
     """A template of ``templates/`` by name (``sections/cards.html.j2``). Markup lives in template files
     only, never in Python strings, so all of it is in one place and autoescaped the same way; compiled once
-    per process (the environment's cache), as a warm kernel renders thousands of pages with them."""
+    per process (the environment's cache), as a worker process renders thousands of pages with them."""
     return _env.get_template(name)
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from . import caches
 
 ROOT = Path(__file__).resolve().parents[1]  # the package folder (this module is in core/)
 RENDER_ONLY = ("render/", "templates/", "assets/")
@@ -40,7 +41,7 @@ SKIPPED_SUFFIXES = (".pyc", ".pyo")
 SKIPPED_DIRS = ("__pycache__",)
 
 
-@lru_cache(maxsize=8)
+@caches.memo(8)
 def _digests(root: str) -> tuple[tuple[str, str], ...]:
     """(relative path, SHA-256) of every file under ``root``, sorted by path."""
     base = Path(root)
@@ -54,7 +55,7 @@ def _digests(root: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found))
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def library_versions() -> tuple[tuple[str, str], ...]:
     """The Python version and the installed versions of ``LIBRARIES`` (``-`` when one is missing)."""
     found = [("python", ".".join(map(str, sys.version_info[:3])))]
@@ -75,7 +76,7 @@ def _combine(scope: str, files: tuple[tuple[str, str], ...]) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=8)
+@caches.memo(8)
 def _code(root: str) -> str:
     return _combine("code", tuple(f for f in _digests(root) if _executed(f[0])))
 
@@ -85,7 +86,7 @@ def _executed(rel: str) -> bool:
     return rel.startswith(EXECUTED_TEMPLATES) or not rel.startswith(RENDER_ONLY)
 
 
-@lru_cache(maxsize=8)
+@caches.memo(8)
 def _source(root: str) -> str:
     return _combine("source", _digests(root))
 

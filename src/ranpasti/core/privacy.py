@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import functools
 import html
 import io
 import re
@@ -80,6 +79,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import caches
 from .errors import PersonalDataRefused
 
 # Kemendagri province codes, including the ones old NIKs still carry after the 2022 Papua split.
@@ -116,7 +116,7 @@ SCANNED_SUFFIXES = (".html", ".csv", ".json", ".ipynb", ".svg", ".xml", ".txt", 
 _ZERO_LOOKALIKES = "\u041e\u043e\u039f\u03bf\u3007"
 
 
-@functools.cache
+@caches.memo(1)
 def _translation() -> dict[int, str]:
     """Every character the reader takes for a digit, as its ASCII digit; every O-like letter as "O".
     Built from this Python's Unicode data on first use (~0.3 s), so no script is left out by a list."""
@@ -133,7 +133,7 @@ def _translation() -> dict[int, str]:
     return table
 
 
-@functools.cache
+@caches.memo(1)
 def _digit_class() -> str:
     codes = sorted({*range(0x30, 0x3A), ord("O"), ord("o"), *_translation()})
     ranges: list[tuple[int, int]] = []
@@ -234,23 +234,21 @@ def _re2_array(text: str):
     """``text`` as a one-value Arrow array, or None where Python's engine reads it: a short text, or one
     UTF-8 cannot hold (a lone surrogate from a JSON escape). The last one is kept: a page's text usually goes
     through several passes unchanged."""
-    global _re2_last
     if len(text) < _RE2_MIN_CHARS:
         return None
-    last = _re2_last
-    if last[0] is text:
-        return last[1]
+    return _RE2_LAST.get_or_make(id(text), lambda: _arrow_text(text), keep=text)
+
+
+def _arrow_text(text: str):
     import pyarrow as pa
 
     try:
-        values = pa.array([text], pa.large_string())
+        return pa.array([text], pa.large_string())
     except (UnicodeError, pa.ArrowException):
-        values = None
-    _re2_last = (text, values)
-    return values
+        return None
 
 
-_re2_last: tuple[str | None, object] = (None, None)
+_RE2_LAST = caches.table("core.privacy.re2_last", 1, caches.PAGE)  # the last long text (a page's), by identity
 
 
 def _re2_search(pattern: re.Pattern[str], text: str) -> bool:
@@ -637,7 +635,7 @@ def _keywords() -> list[str]:
 KEYWORDS_FILE = "kata_nomor_pribadi.txt"
 
 
-@functools.cache
+@caches.memo(1)
 def _keyword_before() -> re.Pattern[str]:
     """A keyword and the separators after it, ending where a number starts (searched backwards from the
     number, in the lower-cased text; the word's first edge is checked after)."""
@@ -646,13 +644,13 @@ def _keyword_before() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})[\W_]*$")
 
 
-@functools.cache
+@caches.memo(1)
 def _last_words() -> frozenset[str]:
     """The last word of every keyword (what ends right before a number that follows one)."""
     return frozenset(re.split(r"[\W_]+", w.lower())[-1] for w in _keywords())
 
 
-@functools.cache
+@caches.memo(1)
 def _loose_fragment() -> str | None:
     """Loose (see ``_re2_may``): what ``_fragments`` needs before it reports a number: a keyword (its words in
     any case, joined by anything but ASCII letters and digits; anything before it), then at most
@@ -826,7 +824,7 @@ def _first(found: Iterable[Found]) -> Found | None:
     return found[0] if found else None
 
 
-@functools.lru_cache(maxsize=4096)
+@caches.memo(4096)
 def mask_all(text: str) -> str:
     """``text`` with every personal number in it masked: the last step of every message a command prints or
     writes (``Problem``, the CLI's ``say``): a key of konfigurasi.yml, a column, header or file name echoed
@@ -838,7 +836,7 @@ def mask_all(text: str) -> str:
     first = _first(_found(_readable(_CODE_POINT.sub(" ", text))))
     if first is None:
         return text
-    masked = _RAW_RUN.sub(lambda m: first.masked if _holds_personal(m.group()) else m.group(), text)
+    masked = _RAW_RUN.sub(lambda m: _masked_run(m.group(), first) if _holds_personal(m.group()) else m.group(), text)
     for attempt in (masked, _RAW_RUN.sub("…", masked)):
         if _first(_found(_readable(_CODE_POINT.sub(" ", attempt)))) is None:
             return attempt
@@ -850,6 +848,21 @@ def mask_all(text: str) -> str:
 _CODE_POINT = re.compile(r"<U\+[0-9A-F]{4,6}>")
 # a run of digits (any script) and digit-like letters joined by anything but letters: what mask_all replaces
 _RAW_RUN = re.compile(r"[\dOolI](?:[\dOolI]|[\W_]+(?=[\dOolI]))*")
+
+
+# how a number is echoed once masked (``mask``, ``mask_phone``, a part's): left as it is when met again, so a
+# block of many messages keeps each message's own mask
+_MASKED_FORM = re.compile(r"\d{6}…\d{2}|\d{4}…\d{4}|\d{2}…\d{2}")
+
+
+def _masked_run(run: str, first: Found) -> str:
+    """A run of digits that holds a personal number, as echoed: its own number's mask (a text of many
+    messages, such as the CLI's whole report, names many numbers, each in its own message), an already
+    masked number as it is, and a part of a number that is no whole one by the text's first number's mask."""
+    if _MASKED_FORM.fullmatch(run):
+        return run
+    own = _first(_found(_readable(_CODE_POINT.sub(" ", run))))
+    return (own or first).masked
 
 
 def _holds_personal(run: str) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..core import fmt, privacy
+from ..core import caches, fmt, privacy
 from ..reference import urls
 from . import normalize
 
@@ -405,15 +405,14 @@ def check_personal_text(source: SourceView, column: str, rows: pd.Series, values
                            f"berisi nomor telepon. Teks ini tampil di situs publik dan {privacy.PHONE_FIX}")
 
 
-_VALUE_SETS: dict[int, tuple[pd.Index, pa.Array]] = {}
+_VALUE_SETS = caches.table("ingest.kinds.value_sets", 8)  # the reference indexes (regions' codes) of a process
 
 
 def _value_set(reference: pd.Index) -> pa.Array:
-    """The reference codes as an Arrow array, made once per index (83,000 desa codes: ~5 ms each time)."""
-    held = _VALUE_SETS.get(id(reference))
-    if held is None or held[0] is not reference:
-        held = _VALUE_SETS[id(reference)] = (reference, pa.array(reference.to_numpy(dtype=object), type=pa.string()))
-    return held[1]
+    """The reference codes as an Arrow array, made once per index (83,000 desa codes: ~5 ms each time). The
+    entry keeps the index alive, so its ``id`` cannot be reused."""
+    return _VALUE_SETS.get_or_make(
+        id(reference), lambda: pa.array(reference.to_numpy(dtype=object), type=pa.string()), keep=reference)
 
 
 def _known(values: pd.Series, reference: pd.Index) -> pd.Series:

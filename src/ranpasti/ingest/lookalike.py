@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from functools import lru_cache
 
 from anyascii import anyascii
 from confusable_homoglyphs.confusables import confusables_data
 
+from ..core import caches
 
-@lru_cache(maxsize=4096)
+
+@caches.memo(4096)
 def _char(c: str) -> str:
     """The ASCII look-alike of ``c``. Where its transliteration is an ASCII letter that itself looks like that
     look-alike (Cyrillic ``І`` is spelled ``I``, which TR39 confuses with ``l``), the transliteration: a
@@ -63,7 +64,7 @@ def readings(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def _shape(c: str) -> str:
     shapes = [h.get("c", "") for h in confusables_data.get(c, ())]
     return next((s for s in shapes if s and s.isascii() and s.isprintable()), anyascii(c))
@@ -74,7 +75,7 @@ def _folded(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Me")
 
 
-@lru_cache(maxsize=65536)
+@caches.memo(65536)
 def skeleton(text: str) -> str:
     """``text`` in the ASCII letters it looks like (``"Nаma"`` with a Cyrillic ``а`` is ``"Nama"``)."""
     if text.isascii():

@@ -407,44 +407,13 @@ class SheetCells:
 
 def _stream_sheet(ws, formulas: list[tuple[int, int]] | None = None):
     """(row number, [(column, value)]) for each row the sheet's XML holds, streamed: memory stays that of one
-    row whatever the sheet's size. openpyxl's own sheet parser, reading the saved results of formulas, with
-    the formulas that have none noted in ``formulas`` (read as blank they passed as "Data valid"). The
-    parser's ``merged_cells`` is set once the whole sheet is read (the merges follow the cells in the XML)."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    row whatever the sheet's size. openpyxl's own sheet parser (``adapters.openpyxl``), reading the saved
+    results of formulas, with the formulas that have none noted in ``formulas`` (read as blank they passed as
+    "Data valid"), and percent-styled numbers as Excel shows them. Its ``merged`` is set once the whole sheet
+    is read."""
+    from ..core.adapters.openpyxl import SheetStream
 
-    wb = ws.parent
-    percent = _percent_styles(wb)
-
-    class Parser(WorkSheetParser):
-        def parse_cell(self, element):
-            cell = super().parse_cell(element)
-            if formulas is not None and cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                formulas.append((cell["row"], cell["column"]))
-            if cell["style_id"] in percent and isinstance(cell["value"], int | float) \
-                    and not isinstance(cell["value"], bool):
-                cell["value"] = as_percent(cell["value"])
-            return cell
-
-    with wb._archive.open(ws._worksheet_path) as src:  # a read-only sheet's XML (openpyxl 3.1)
-        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
-                        timedelta_formats=wb._timedelta_formats)
-        for n, cells in parser.parse():
-            yield n, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
-        ws._merged = [str(r) for r in parser.merged_cells.mergeCell] if parser.merged_cells else []
-
-
-def _percent_styles(wb) -> set[int]:
-    """The cell styles whose number format shows a percent (``0%``, ``0.0%``): Excel stores 22.8% as 0.228."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-
-    out = set()
-    for i, style in enumerate(getattr(wb, "_cell_styles", [])):
-        n = style.numFmtId
-        custom = n - BUILTIN_FORMATS_MAX_SIZE
-        code = BUILTIN_FORMATS.get(n, "") if custom < 0 else wb._number_formats[custom]
-        if "%" in re.sub(r'"[^"]*"|\\.', "", code or ""):
-            out.add(i)
-    return out
+    return SheetStream(ws, as_percent, formulas)
 
 
 def as_percent(value: float) -> str:
@@ -462,7 +431,8 @@ def read_sheet(ws, width: int | None = None) -> SheetCells:
 
     formulas: list[tuple[int, int]] = []
     rows: list[list[str]] = []
-    for n, cells in _stream_sheet(ws, formulas):
+    stream = _stream_sheet(ws, formulas)
+    for n, cells in stream:
         while len(rows) < n - 1:
             rows.append([])
         if width is None and n > TITLE_ROWS_READ:
@@ -476,7 +446,7 @@ def read_sheet(ws, width: int | None = None) -> SheetCells:
             row.pop()
         rows.append(row)
     merged = []
-    for ref in getattr(ws, "_merged", []):
+    for ref in stream.merged:
         c0, r0, c1, r1 = range_boundaries(ref)
         merged.append((r0, c0, r1, c1, ref))
     return SheetCells(rows, formulas, merged)

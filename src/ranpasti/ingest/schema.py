@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..core import caches
 from ..reference import declarations
 from ..reference.declarations import Declarations
 from . import lookalike
@@ -78,7 +78,7 @@ def split_compound(word: str) -> list[str]:
     return [word]
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def _segments(word: str, known: frozenset[str]) -> list[str] | None:
     """``word`` as a sequence of known words, fewest pieces first, or None."""
     best: list[list[str] | None] = [[]] + [None] * len(word)

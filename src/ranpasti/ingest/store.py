@@ -16,7 +16,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..core import owned
+from ..core import caches, owned
 from ..core.dirswap import swap_into_place
 from ..core.fingerprint import code_fingerprint
 from ..core.lock import exclusive
@@ -59,7 +59,7 @@ def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
     return {"format": CACHE_FORMAT, "code": code_fingerprint(), "files": files, "wilayah": regions.fingerprint}
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _content_sha(path: str, _ino: int, _size: int, _mtime: int, _ctime: int) -> str:
     """A file's SHA-256, remembered within one process for the same inode, size and times (``needs_ingest``
     and ``ingest`` both ask; ctime changes with any write, whatever the modification time says)."""
@@ -438,7 +438,7 @@ class Store:
     def kabupaten_memo(self, kode: str, key: tuple, compute: Callable[[], T]) -> T:
         """A result computed once for the kabupaten of ``kode`` and shared by the pages inside it.
 
-        A build runs a kabupaten's kecamatan pages one after another on the same warm kernels, and each
+        A build runs a kabupaten's kecamatan pages one after another in the same worker processes, and each
         needs the same kabupaten-wide figures (capaian of every kecamatan and desa, with targets): computing
         them once per kabupaten instead of once per page removes most of a kecamatan page's pandas work.
         Only the latest kabupaten is kept, so memory stays flat over a national build. Results are shared:

@@ -36,19 +36,18 @@ CPU-ms of charts per page on average (``bench/bench.py --phases-only``).
 
 Speed at national scale: building an Altair chart object costs ~30 ms, and there are ~15,600 pages. So each
 chart *shape* (kind, title, domains, targets) is defined with Altair over named datasets (``alt.NamedData``)
-and converted to a Vega-Lite dict once per process (``lru_cache``); a page then only binds its own rows into
+and converted to a Vega-Lite dict once per process (``caches.memo``); a page then only binds its own rows into
 the spec's top-level ``datasets``. The spec is standard Vega-Lite either way.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
-from ..core import fmt
+from ..core import caches, fmt
 
 WIDTH = "container"
 # Arial-metric fonts first: vl-convert lays out the static images with its bundled Liberation Sans (fast: a
@@ -137,7 +136,7 @@ def shown(df: pd.DataFrame, value: str = "nilai") -> tuple[list[float], list[str
                                                                                    strict=True)])
 
 
-@lru_cache(maxsize=256)
+@caches.memo(256)
 def _trend(labels: tuple[str, ...], months: tuple[str, ...], title: str) -> dict:
     x = alt.X("bulan_label:O", sort=list(months), title=None,
               axis=alt.Axis(labelAngle=0, values=[months[0], months[-1]] if len(months) > 1 else list(months)))
@@ -187,7 +186,7 @@ def trend(monthly: pd.DataFrame, targets: dict[str, float | None], title: str) -
 # ---------------------------------------------------------------- prevalence
 
 
-@lru_cache(maxsize=256)
+@caches.memo(256)
 def _prevalence(wilayah: tuple[str, ...], years: tuple[str, ...], series_break: bool, has_target: bool,
                 target_name: str, title: str) -> dict:
     color = alt.Color("wilayah:N", title="Wilayah",

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import vl_convert
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.ops import polylabel
+
+from ..core import caches
 
 WIDTH = 340
 MIN_HEIGHT, MAX_HEIGHT = 160, 440
@@ -78,7 +78,7 @@ def unary_bounds(geoms: list) -> tuple[float, float, float, float]:
             max(b[3] for b in bounds))
 
 
-@lru_cache(maxsize=16)
+@caches.memo(16)
 def _spec(height: int) -> dict:
     """The map's Vega-Lite spec without its data, once per size per process (building Altair objects costs
     more than binding data)."""
@@ -94,8 +94,8 @@ def _spec(height: int) -> dict:
     return spec
 
 
-_OUTLINES: OrderedDict[tuple, tuple[str, list[dict]]] = OrderedDict()
 OUTLINES_KEPT = 64  # a kabupaten's kecamatan (its pages run together on a worker), with room to spare
+_OUTLINES = caches.table("pages.choropleth.outlines", OUTLINES_KEPT)
 
 
 def _outline(areas: list[Area]) -> str:
@@ -107,18 +107,16 @@ def _outline(areas: list[Area]) -> str:
     hands out the same objects while its file is cached); the entry keeps those objects alive, so a key
     can never be met again by other geometry."""
     key = tuple((a.kode, id(a.geometry)) for a in areas)
-    if key in _OUTLINES:
-        _OUTLINES.move_to_end(key)
-        return _OUTLINES[key][0]
+    svg = _OUTLINES.get(key)
+    if svg is not None:
+        return svg
     fitted, height = fit(areas)
     spec = dict(_spec(height))
     spec["datasets"] = {"wilayah": [
         {"type": "Feature", "geometry": a.geometry, "properties": {"fill": "#000000", "tag": _TAG + a.kode}}
         for a in fitted]}
     svg = vl_convert.vegalite_to_svg(spec)
-    _OUTLINES[key] = (svg, [a.geometry for a in areas])
-    while len(_OUTLINES) > OUTLINES_KEPT:
-        _OUTLINES.popitem(last=False)
+    _OUTLINES.put(key, svg, keep=[a.geometry for a in areas])
     return svg
 
 
@@ -127,7 +125,7 @@ def draw(areas: list[Area], title: str) -> str:
     return clean(_outline(areas), {a.kode: a for a in areas}, title)
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def label_point(d: str) -> tuple[float, float] | None:
     """Where an area's name goes: inside its largest ring (Vega writes outlines as ``M x,y L x,y … Z``)."""
     rings = [[(float(x), float(y)) for x, y in _POINT.findall(ring)] for ring in _RING.findall(d)]

@@ -3,14 +3,14 @@
 Every figure a section shows is computed here once per page and shared by the sections that show it: one
 memo per ``Context`` (``memoised`` methods and properties, keyed by name and arguments). Figures that every
 page of a kabupaten needs are computed once per kabupaten instead (``Store.kabupaten_memo``): a build runs a
-kabupaten's kecamatan pages one after another on the same warm kernel.
+kabupaten's kecamatan pages one after another in the same worker process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import facts
-from ..core import fmt
+from ..core import caches, fmt
 from ..facts import disclosure
 from ..facts.disclosure import Rule
 from ..ingest.store import Store, ingest, input_fingerprint
@@ -32,7 +32,7 @@ from ..reference.urls import page_dir, relative
 MAIN_INDICATOR = facts.MAIN_INDICATOR  # what rankings sort by and what privacy masks first
 MASKED_BAND = facts.MASKED_BAND  # the status of a masked figure: its band would tell its range
 
-_STORES: dict[tuple, Store] = {}
+_STORES = caches.table("pages.context.stores", 1)  # one cache folder at a time per process
 
 
 def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti/cache",
@@ -43,7 +43,7 @@ def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti
     the data folder, which staff may be editing meanwhile (kernels re-ingested a file changed mid-build,
     several at once, and published pages from the transient data under the old data's key).
 
-    A warm kernel renders thousands of pages from one cache: the ``Store`` (with the small tables and the
+    A worker process renders thousands of pages from one cache: the ``Store`` (with the small tables and the
     config it has read) is reused while the cache folder is the same one. Ingest replaces the folder
     (rename), so a new manifest inode/mtime means a new ``Store``."""
     regions = regions or load_regions()
@@ -58,8 +58,7 @@ def open_store(data_dir: str | Path = "data", cache_dir: str | Path = ".ranpasti
         store = _STORES.get(key) or Store(cache_dir, regions)
         if snapshot or store.manifest.get("fingerprint") == input_fingerprint(Path(data_dir), regions):
             if key not in _STORES:
-                _STORES.clear()  # one cache at a time per process
-                _STORES[key] = store
+                _STORES.put(key, store, keep=regions)  # the key names ``regions`` by id
             return store
     store, _ = ingest(Path(data_dir), cache_dir, regions)
     return store
@@ -464,7 +463,7 @@ def _decided_periods(tahun: int) -> list[tuple[str, str]]:
     return [*periods, (months[6], months[11])]
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _period_names(tahun: int) -> frozenset[str]:
     """The names of ``_decided_periods(tahun)`` (``2025-03``, ``2025-01..2025-03``): the periods the masking
     decision covers, which are the periods the facts hold."""

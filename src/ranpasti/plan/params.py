@@ -32,7 +32,7 @@ from ..reference.urls import page_dir
 # libyaml's dumper when PyYAML has it (its wheels do); files are read by ``yamlio`` (libyaml's loader too)
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-NOTEBOOK_OF_LEVEL = {"nasional": "nasional", "provinsi": "provinsi", "kabupaten": "kabupaten",
+NOTEBOOK_OF_LEVEL = {"nasional": "ringkasan", "provinsi": "ringkasan", "kabupaten": "kabupaten",
                      "kecamatan": "kecamatan"}
 # an evaluation page's notebook by level: a kabupaten's or kecamatan's own year, or the nation's and a province's
 # year across their kabupaten/kota (one notebook for both: the same cells)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..core import caches
 from ..core.files import sha256_file
 
 CREDIT = "Batas wilayah: cahyadsn/wilayah_boundaries (MIT), indikatif, bukan batas resmi"
@@ -57,7 +57,7 @@ class Shape:
     geometry: dict[str, Any]  # GeoJSON geometry, [lng, lat]
 
 
-@lru_cache(maxsize=8)
+@caches.memo(8)
 def _read(path: Path, level: str) -> dict[str, Shape]:
     """Every well-formed shape of one file, decoded from TopoJSON (arcs, quantization) by the ``topojson``
     library. Cached: a worker draws many pages from the same province's file."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from ..core import caches
 from ..core.yamlio import load_untrusted
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "definitions"
@@ -120,7 +120,7 @@ class PersonalVocabulary:
     known: frozenset[str] = frozenset()  # every word above and of ``words``: what a run-together header splits into
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def personal_vocabulary() -> PersonalVocabulary:
     """The package's own vocabulary (never ``$RANPASTI_DEFINITIONS``: what is personal is not a setting)."""
     path = DEFAULT_DIR / PERSONAL_FILE
@@ -159,7 +159,7 @@ def load(folder: Path | str | None = None) -> Declarations:
     return _load(Path(folder or directory()).resolve())
 
 
-@lru_cache(maxsize=8)
+@caches.memo(8)
 def _load(folder: Path) -> Declarations:
     ind_path, in_path = folder / INDICATOR_FILE, folder / INPUT_FILE
     ind_doc = load_untrusted(ind_path) or {}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from ..core import caches
 from ..core.yamlio import YamlError, load_untrusted
 
 GLOSSARY_FILE = Path(__file__).parents[1] / "definitions" / "istilah.yml"
@@ -31,7 +31,7 @@ class Term:
     cari: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def terms() -> tuple[Term, ...]:
     """Every term, in the file's order."""
     raw = load_untrusted(GLOSSARY_FILE) or {}
@@ -48,7 +48,7 @@ def terms() -> tuple[Term, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def _pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One whole-word pattern of every linking word (longest first: "KB pascapersalinan" before "pascasalin")."""
     owner = {w: t.id for t in terms() for w in t.cari}

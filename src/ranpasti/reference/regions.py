@@ -8,13 +8,12 @@ tables are ~84k rows, a few tens of milliseconds with pyarrow).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..core import privacy
+from ..core import caches, privacy
 from ..core.files import sha256_bytes, sha256_file
 from ..core.slugs import kabupaten_slug, provinsi_slug, sibling_slugs
 from .batas import fingerprint as batas_fingerprint
@@ -209,26 +208,21 @@ def _refuse_personal(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-@cache
+@caches.memo(8)
 def load_regions(wilayah_dir: str | None = None) -> Regions:
     return Regions(Path(wilayah_dir) if wilayah_dir else None)
 
 
-_SEARCH_KEYS: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
 SEARCH_KEYS_KEPT = 8  # the reference tables (provinsi … desa) of a process or two: a short-lived table passed
 # here by mistake can never pile up
+_SEARCH_KEYS = caches.table("reference.regions.search_keys", SEARCH_KEYS_KEPT)
 
 
 def _search_keys(table: pd.DataFrame) -> np.ndarray:
     """The table's codes as a NumPy array of Python strings, made once per table. pandas' ``searchsorted``
     on an Arrow-backed index converts the whole index to NumPy on every call: 3 ms for the 83,762 desa, on
     every page (~7% of a kecamatan page). The entry holds the table, so its ``id`` cannot be reused."""
-    hit = _SEARCH_KEYS.get(id(table))
-    if hit is None or hit[0] is not table:
-        while len(_SEARCH_KEYS) >= SEARCH_KEYS_KEPT:
-            del _SEARCH_KEYS[next(iter(_SEARCH_KEYS))]  # the oldest
-        hit = _SEARCH_KEYS[id(table)] = (table, np.asarray(table.index.astype(object)))
-    return hit[1]
+    return _SEARCH_KEYS.get_or_make(id(table), lambda: np.asarray(table.index.astype(object)), keep=table)
 
 
 def inside(table: pd.DataFrame, kode: str) -> pd.DataFrame:

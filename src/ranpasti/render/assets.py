@@ -26,14 +26,13 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader
 
 from .. import SAMPLE_LABEL
-from ..core import fmt
+from ..core import caches, fmt
 from ..core.display import MIME_CHART, MIME_TABLE, MIME_VEGALITE
 from ..core.files import link_or_copy, sha256_bytes
 from ..core.fingerprint import source_fingerprint
@@ -196,7 +195,7 @@ def build_path_leak(data: bytes, paths: tuple[str, ...]) -> str | None:
     return found.group().decode("ascii") if found else None
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def env() -> Environment:
     """The site's templates, compiled once per process."""
     e = Environment(loader=PackageLoader("ranpasti", "templates"), autoescape=True, trim_blocks=True,
@@ -407,7 +406,7 @@ def charts_counted(stats: dict) -> Iterator[None]:
         add_chart_cpu(stats, CHART_CPU["seconds"] - before)
 
 
-@lru_cache(maxsize=64)
+@caches.memo(64)
 def _compiled(shape: str) -> dict:
     """A chart's Vega spec compiled from its Vega-Lite spec without data (``shape``, JSON), once per process.
 
@@ -481,7 +480,7 @@ def export_files(nb: dict, cache: Path, svg_cache: Path, code: str = "") -> list
 def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out: Path) -> list[str]:
     """Downloads, chart images and the executed notebook next to the page; returns the file names."""
     folder = page_folder(out, record)
-    cache = site.build_dir / "render-cache" / "unduhan" / f"{sha}-{site.code[:16]}"
+    cache = caches.build_path(site.build_dir, "render-cache/unduhan", [sha, site.code])
     names = []
     for f in export_files(nb, cache, site.build_dir / "svg-cache", site.code):
         link_or_copy(f, folder / f.name, replace=True)

@@ -9,8 +9,9 @@ processes, each with its own exporter and compiled templates.
 
 Speed (the national site has ~15,600 pages): nbconvert's ``HTMLExporter.from_notebook_node`` re-parses its
 whole output with BeautifulSoup to add alt text to images and ``tabindex`` to every output; on these pages
-that costs ~4x the export itself. ``SiteExporter`` skips that pass (every image here already has alt text,
-and focusable non-interactive outputs only add tab stops) and the per-preprocessor schema validation.
+that costs ~4x the export itself. ``adapters.nbconvert.site_exporter`` skips that pass (every image here already
+has alt text, and focusable non-interactive outputs only add tab stops) and the per-preprocessor schema
+validation.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..core import caches
+from ..core.adapters import nbconvert
 from ..core.errors import RenderFailed
 from ..core.files import sha256_file
 from ..plan.sitemap import PageRecord
@@ -45,49 +48,23 @@ from .assets import (
 from .base import Renderer, register
 from .context import RenderContext
 
-_exporter = None
 
-
+@caches.memo(1)
 def exporter():
-    """One exporter per process, configured once."""
-    global _exporter
-    if _exporter is None:
-        from nbconvert import HTMLExporter
-        from nbconvert.exporters.templateexporter import TemplateExporter
-        from nbconvert.filters.highlight import Highlight2HTML
-        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-        from traitlets.config import Config
+    """One exporter per process, configured once (``adapters.nbconvert``: no BeautifulSoup pass)."""
+    from traitlets.config import Config
 
-        class SiteExporter(HTMLExporter):
-            def from_notebook_node(self, nb, resources=None, **kw):
-                resources = self._init_resources(resources)
-                self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="python", parent=self))
-                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-                return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-            def _validate_preprocessor(self, nbc, preprocessor):
-                return None  # the notebook is ours and already valid; validation is ~10% of the export
-
-            def _preprocess(self, nb, resources):
-                # nbconvert copies the notebook again here, and normalizes it, though ``from_notebook_node``
-                # has just copied it and ``shown`` built it fresh: ~4 ms a page, half the preprocessing
-                for preprocessor in self._preprocessors:
-                    nb, resources = preprocessor(nb, resources)
-                return nb, resources
-
-        c = Config()
-        c.HTMLExporter.exclude_input = True
-        c.HTMLExporter.exclude_input_prompt = True
-        c.HTMLExporter.exclude_output_prompt = True
-        c.HTMLExporter.exclude_anchor_links = True  # empty "¶" links are unlabeled links for screen readers
-        c.HTMLExporter.exclude_raw = True
-        c.HTMLExporter.mathjax_url = ""
-        c.HTMLExporter.require_js_url = ""
-        c.HTMLExporter.widget_renderer_url = ""
-        c.HTMLExporter.jupyter_widgets_base_url = ""
-        _exporter = SiteExporter(config=c, template_name="basic")
-    return _exporter
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.exclude_anchor_links = True  # empty "¶" links are unlabeled links for screen readers
+    c.HTMLExporter.exclude_raw = True
+    c.HTMLExporter.mathjax_url = ""
+    c.HTMLExporter.require_js_url = ""
+    c.HTMLExporter.widget_renderer_url = ""
+    c.HTMLExporter.jupyter_widgets_base_url = ""
+    return nbconvert.site_exporter(c)
 
 
 def shown(nb: dict):
@@ -99,7 +76,7 @@ def shown(nb: dict):
 
 def body_html(nb: dict, sha: str, cache_dir: Path, code: str = "") -> str:
     """The notebook's body HTML (outputs and Markdown), cached by notebook hash and source fingerprint."""
-    path = cache_dir / f"{sha}-{code[:16]}.html"
+    path = cache_dir / f"{caches.key([sha, code])}.html"  # ``caches.build_path``'s recipe
     if path.exists():
         os.utime(path)
         return path.read_text(encoding="utf-8")

@@ -52,12 +52,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..core import caches
+from ..core.adapters import quarto as quarto_js
 from ..core.errors import RenderFailed
 from ..core.files import link_tree, sha256_bytes, sha256_file
 from ..plan.sitemap import PageRecord
@@ -433,28 +434,6 @@ def finish_page(path: Path, header: str, title: tuple[str, str], search_title: s
     return [m.group(0) for m in _EXTERNAL.finditer(html)] + [m.group(0) for m in _CSS_EXTERNAL.finditer(html)]
 
 
-# Quarto 1.9's quarto-nav.js rewrites the href of every <a> on the page as a string
-# (``links[i].href.replace(/\/index\.html/, "/")``). An <a> inside an inline SVG, as every area of the maps
-# is, has an SVGAnimatedString there, so the script stopped with a TypeError on every page with a map. Only
-# string hrefs are rewritten now. Where the line is not found (another Quarto), nothing is changed, and the
-# browser tests' check for script errors says so.
-NAV_SCRIPT = Path("quarto-nav") / "quarto-nav.js"
-NAV_LINK_TEST = ("if (links[i].href) {", 'if (typeof links[i].href === "string") {  // ranpasti: not SVG links')
-
-
-def patch_nav_script(libs: Path) -> bool:
-    """Make quarto-nav.js leave SVG links alone (see ``NAV_SCRIPT``); True if the file was patched."""
-    path = libs / NAV_SCRIPT
-    if not path.is_file():
-        return False
-    text = path.read_text(encoding="utf-8")
-    old, new = NAV_LINK_TEST
-    if old not in text:
-        return new in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return True
-
-
 def external_in_libs(folder: Path) -> list[str]:
     """Quarto's own CSS loading fonts or styles from outside (a theme with web fonts would)."""
     found = []
@@ -476,7 +455,7 @@ def merge_tree(src: Path, dst: Path) -> None:
             os.replace(entry, target)
 
 
-@lru_cache(maxsize=4)
+@caches.memo(4)
 def identity(version: tuple[int, ...]) -> str:
     """This renderer in page keys: Quarto's version and the project configuration."""
     config = json.dumps(project_config([]), sort_keys=True, ensure_ascii=False)
@@ -521,6 +500,7 @@ class QuartoRenderer(Renderer):
         """Quarto renders whole project copies (its own search page among them) and shares its libraries
         between pages, so it links and renders in its own order; keys and manifest stay ``Renderer``'s."""
         ident = self.identity()
+        version = ".".join(map(str, quarto_version() or (0,)))  # what ``adapters.quarto`` was written for
         for page in STATIC_PAGES:
             keys[page] = page_key([ident, page, site.sample, site.code])
         search = ShardRuns(records, out, {p: k for p, k in keys.items() if p not in STATIC_PAGES}, previous)
@@ -545,7 +525,7 @@ class QuartoRenderer(Renderer):
                 if "" not in mine:  # Quarto's redirect to the copy's first page, where the home page is not
                     (rendered / "index.html").unlink(missing_ok=True)
                 external = external_in_libs(rendered / SITE_LIBS) if (rendered / SITE_LIBS).exists() else []
-                patch_nav_script(rendered / SITE_LIBS)
+                quarto_js.patch_nav_script(rendered / SITE_LIBS, version)
                 for page in rendered.rglob("index.html"):
                     rel = page.parent.relative_to(rendered).as_posix()
                     rel = "" if rel == "." else rel + "/"

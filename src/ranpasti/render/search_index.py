@@ -21,9 +21,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
+from ..core import caches
 from ..core.errors import RenderFailed
 from ..core.files import sha256_bytes
 from ..plan.sitemap import PageRecord
@@ -73,7 +73,7 @@ def glob_for(folder: str, pages: list[PageRecord]) -> str:
     return items[0] if len(items) == 1 else "{" + ",".join(items) + "}"
 
 
-@lru_cache(maxsize=1)
+@caches.memo(1)
 def pagefind_version() -> str:
     """Part of every shard key (asked once per shard: ~52 times a national build)."""
     try:

@@ -18,9 +18,9 @@ undone; the page notebooks do not do that.
 Per-cell overhead: a page is ~0.05 s of pandas/Altair work, and Jupyter's machinery around it cost more than
 that. Two things are trimmed, both measured and tested: papermill's writes of the output notebook before
 and after every cell (only its final write is kept), and ipykernel's stream flushes when nothing was
-written (each is a round trip to the kernel's I/O thread).
+written (each is a round trip to the kernel's I/O thread; ``adapters.ipykernel``).
 
-Robustness: the kernel is recycled after ``RANPASTI_RECYCLE`` units (default 200) and whenever anything
+Robustness: the kernel is recycled after ``RANPASTI_RECYCLE`` units (default 1000) and whenever anything
 goes wrong: a dead kernel (``os._exit``, segfault, OOM kill), a cell timeout, or a failure of the engine
 itself. The unit being run fails with an error output on the cell that was running
 (``DeadKernelError: kernel mati saat menjalankan sel 3 ...``), and the next unit gets a fresh kernel.
@@ -70,24 +70,10 @@ baseline = {}
 baseline_builtins = {}
 
 
-def _flush_only_when_pending(stream):
-    # ipykernel flushes stdout and stderr before every display() and after every cell, and each flush is a
-    # round trip to its I/O thread even when nothing was written: ~40 per page, a tenth of the page's time.
-    # Written text sets ``_flush_pending`` until the I/O thread sends it, so skipping the flush when it is
-    # unset keeps print/display order (tested); an ipykernel without the flag is flushed as before.
-    flush = stream.flush
-
-    def flush_if_pending():
-        if getattr(stream, "_flush_pending", True):
-            flush()
-
-    stream.flush = flush_if_pending
-
-
 def warm(modules):
-    for stream in (sys.stdout, sys.stderr):
-        if type(stream).__module__ == "ipykernel.iostream":
-            _flush_only_when_pending(stream)
+    from ranpasti.core.adapters.ipykernel import quiet_streams  # ipykernel's idle flushes skipped
+
+    quiet_streams()
     for name in modules:
         __import__(name)
     ip = get_ipython()
@@ -125,6 +111,9 @@ def reset(cwd=None):
     for name in ("last_type", "last_value", "last_traceback", "last_exc"):
         if hasattr(sys, name):
             delattr(sys, name)
+    caches = sys.modules.get("ranpasti.core.caches")
+    if caches is not None:  # what one page cached (``caches.PAGE``); the process caches stay for the next pages
+        caches.reset(caches.PAGE)
     if cwd:
         os.chdir(cwd)
 '''
@@ -366,14 +355,16 @@ def _engine_class() -> type:
     """Define the engine class once (its base classes come from papermill)."""
     if "engine" in _CLASSES:
         return _CLASSES["engine"]
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, NotebookExecutionManager
-    from papermill.utils import merge_kwargs, remove_args
+    from ..core.adapters import papermill as pm
+
+    pmb = pm.engine_bases()  # may import papermill, and so load its entry points: this module among them
+    # (the classes below subclass papermill's, untyped: mypy cannot name a base held by a local variable)
+    merge_kwargs, remove_args = pmb.merge_kwargs, pmb.remove_args
 
     if "engine" in _CLASSES:  # defined meanwhile: importing papermill loaded its entry points, and so this class
         return _CLASSES["engine"]
 
-    class _WarmClient(PapermillNotebookClient):
+    class _WarmClient(pmb.PapermillNotebookClient):  # type: ignore[name-defined]
         """papermill's client on a warm kernel; remembers which cell runs (to name it if the kernel dies)."""
 
         current_index: int | None = None
@@ -394,7 +385,7 @@ def _engine_class() -> type:
                 self.set_widgets_metadata()
             return self.nb
 
-    class _Manager(NotebookExecutionManager):
+    class _Manager(pmb.NotebookExecutionManager):  # type: ignore[name-defined]
         """papermill's execution manager, writing the output notebook once, at the end.
 
         papermill re-serialises the whole notebook to disk before and after every cell (~40 writes of a
@@ -443,7 +434,7 @@ def _engine_class() -> type:
                 return None
             return None if self._quiet else super().save(**kwargs)
 
-    class WarmKernelEngine(NBClientEngine):
+    class WarmKernelEngine(pmb.NBClientEngine):  # type: ignore[name-defined]
         """papermill engine: the worker process's warm kernel, user state cleared between notebooks."""
 
         prewarm = staticmethod(prewarm)

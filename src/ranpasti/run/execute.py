@@ -1,11 +1,12 @@
 """Execute page notebooks with papermill, in parallel, skipping pages whose inputs did not change.
 
 Execution always goes through ``papermill.execute_notebook`` and its engine registry (``engine_name``), so
-a faster engine plugs in by name. The default, ``ranpasti-warm`` (``engines.py``), reuses one warm kernel
-per worker process and clears user state between units; ``nbclient`` (papermill's own: a cold kernel per
-notebook) stays available. Units run on an executor (``executors.py``): a local process pool (``--jobs``)
-or a Dask cluster (``executor="dask", scheduler="tcp://HOST:PORT"``); results stream back one small record
-per unit, never notebooks.
+a faster engine plugs in by name. The default, ``ranpasti-inprocess`` (``inprocess.py``), runs each worker
+process's notebooks on an IPython shell inside the worker, no kernel, and clears user state between units;
+``ranpasti-warm`` (``engines.py``: one warm kernel per worker process) and ``nbclient`` (papermill's own: a
+cold kernel per notebook) stay available. Units run on an executor (``executors.py``): a local process pool
+(``--jobs``) or a Dask cluster (``executor="dask", scheduler="tcp://HOST:PORT"``); results stream back one
+small record per unit, never notebooks.
 
 Each page's output is written to a temporary file and renamed into place, so an interrupted build never
 leaves a truncated notebook. A page whose key (parameters, notebook, the package's code by content

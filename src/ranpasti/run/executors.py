@@ -301,32 +301,15 @@ class DaskExecutor:
         return self._stats
 
 
-def _forkserver_children() -> list:
-    """Workers of a forkserver pool are children of the fork server, not of this process."""
-    import psutil
-
-    try:
-        from multiprocessing import forkserver
-
-        pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
-        if not pid:
-            return []
-        server = psutil.Process(pid)
-        return [server, *server.children(recursive=True)]
-    except Exception:
-        return []
-
-
 class MemoryMonitor:
     """Peak resident memory of this process and all its descendants (workers, kernels), sampled.
 
-    ``getrusage`` only knows finished children one at a time (and forkserver workers are not even our
-    children); a build's memory is the sum of the parent, the workers and their kernels running together,
-    so this samples the process tree with psutil. It also sums the CPU time the tree used while it ran
-    (``cpu_seconds``): a figure that does not depend on what else the machine is doing. Each process is
-    counted once (the fork server is this process's child *and* found through ``_forkserver_children``), and
-    processes whose command line holds a word of ``LABELS`` (the search indexer, which runs beside rendering) are
-    kept apart in ``cpu_seconds_of`` so a build can say which phase their CPU belongs to.
+    ``getrusage`` only knows finished children one at a time (and forkserver workers are grandchildren: the
+    fork server's children); a build's memory is the sum of the parent, the workers and their kernels running
+    together, so this samples the process tree with psutil. It also sums the CPU time the tree used while it
+    ran (``cpu_seconds``): a figure that does not depend on what else the machine is doing. Each process is
+    counted once, and processes whose command line holds a word of ``LABELS`` (the search indexer, which runs
+    beside rendering) are kept apart in ``cpu_seconds_of`` so a build can say which phase their CPU belongs to.
     """
 
     LABELS: ClassVar[dict[str, str]] = {"index": "pagefind"}  # label -> word in the command line
@@ -365,7 +348,7 @@ class MemoryMonitor:
             me = psutil.Process()
             first = not self._cpu
             seen = set()
-            for p in [me, *me.children(recursive=True), *_forkserver_children()]:
+            for p in [me, *me.children(recursive=True)]:  # forkserver workers: the fork server's children
                 if p.pid in seen:
                     continue
                 seen.add(p.pid)

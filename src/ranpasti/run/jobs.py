@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import caches
+
 DEFAULT_TIMEOUT = 600  # seconds per cell
 
 
@@ -38,7 +40,8 @@ class Result:
     skipped: bool = False
 
 
-_INPUTS: dict[str, tuple[tuple[int, int], object]] = {}  # path -> (mtime, size), this worker's parsed notebook
+# a worker's parsed input notebooks, by (path, mtime, size): the five page notebooks, with room for edits
+_INPUTS = caches.table("run.jobs.input_notebooks", 16)
 
 
 def _input_notebook(path: Path):
@@ -46,35 +49,26 @@ def _input_notebook(path: Path):
     national build that is 31,000 reads of five files). ``parameterize_notebook`` copies it before use. A
     notebook changed under a long-lived worker is read again; the other notebooks stay (a worker alternates
     between a kecamatan's progress and evaluation notebooks)."""
-    from papermill.iorw import load_notebook_node
+    from ..core.adapters import papermill as pm
 
     st = path.stat()
-    version = (st.st_mtime_ns, st.st_size)
-    held = _INPUTS.get(str(path))
-    if held is None or held[0] != version:
-        held = _INPUTS[str(path)] = (version, load_notebook_node(str(path)))
-    return held[1]
+    return _INPUTS.get_or_make((str(path), st.st_mtime_ns, st.st_size), lambda: pm.load_input(path))
 
 
 def execute_page(job: Job, engine: str, cwd: str, timeout: int, output: Path) -> None:
-    """papermill's ``execute_notebook`` step by step, with its own functions, minus two costs per unit: the
-    input notebook is parsed once per worker (``_input_notebook``), and the executed notebook is written
-    without validating it against the schema again (its cells are the input's and its outputs the engine's
-    own; validation was ~10% of a page's CPU) by ``write_notebook``. Raises papermill's
-    ``PapermillExecutionError`` for a failed cell, after writing the notebook with the error marked."""
-    from papermill.engines import papermill_engines
-    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
-    from papermill.parameterize import parameterize_notebook
-    from papermill.utils import chdir
+    """papermill's ``execute_notebook`` (``adapters.papermill.execute``: the input parsed once per worker), the
+    executed notebook written without validating it against the schema again (its cells are the input's and
+    its outputs the engine's own; validation was ~10% of a page's CPU) by ``write_notebook``. Raises
+    papermill's ``PapermillExecutionError`` for a failed cell, after writing the notebook with the error
+    marked."""
+    from ..core.adapters import papermill as pm
 
-    nb = parameterize_notebook(_input_notebook(job.notebook), job.parameters, kernel_name="python3",
-                               engine_name=engine)  # a deep copy
-    nb = remove_error_markers(prepare_notebook_metadata(nb, str(job.notebook), str(output)))
-    with chdir(cwd):
-        nb = papermill_engines.execute_notebook_with_engine(
-            engine, nb, input_path=str(job.notebook), output_path=None, kernel_name="python3", progress_bar=False,
-            log_output=False, start_timeout=60, execution_timeout=timeout)
-    raise_for_execution_errors(nb, str(output))
+    if pm.public():
+        pm.execute_public(job.parameters, engine, input_path=str(job.notebook), output_path=str(output), cwd=cwd,
+                          timeout=timeout)
+        return
+    nb = pm.execute(_input_notebook(job.notebook), job.parameters, engine, input_path=str(job.notebook),
+                    output_path=str(output), cwd=cwd, timeout=timeout)
     write_notebook(nb, output)
 
 

@@ -1,14 +1,14 @@
 """The processes a build starts end with it, however it ends.
 
-A build starts a forkserver, pool workers and, in each worker, a warm Jupyter kernel. Ended from outside
-(a CI cancel or ``timeout`` sends SIGTERM; an out-of-memory kill or ``kill -9`` sends SIGKILL to the build
-alone), they were left running indefinitely: a pool worker waits on a queue whose other end it holds
-itself. So:
+A build starts a forkserver and pool workers (and, with ``--engine ranpasti-warm``, a Jupyter kernel in each
+worker; the default in-process engine starts none). Ended from outside (a CI cancel or ``timeout`` sends
+SIGTERM; an out-of-memory kill or ``kill -9`` sends SIGKILL to the build alone), they were left running
+indefinitely: a pool worker waits on a queue whose other end it holds itself. So:
 
 * SIGTERM in the build becomes ``KeyboardInterrupt``: the normal clean-up runs (pools shut down, kernels
   stopped, the staging folder left for the next build to remove, the published site untouched);
 * every pool worker watches the build's process and exits when it is gone, ending the forkserver that
-  started it; its kernel then ends itself (ipykernel leaves when its parent process changes).
+  started it; a warm engine's kernel then ends itself (ipykernel leaves when its parent process changes).
 """
 
 from __future__ import annotations
