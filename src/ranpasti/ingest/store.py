@@ -373,6 +373,11 @@ def _write_slice_hashes(staging: Path, pendampingan: pd.Series | None = None,
         staging / "slice_hash.parquet", index=False)
 
 
+def _finest_column(df: pd.DataFrame) -> str:
+    """The column that places a row of a small table in a region: its finest code (a desa's where it has one)."""
+    return next(c for c in ("kode_desa", "kode_kecamatan", "kode_kabupaten", "kode_unit") if c in df)
+
+
 @dataclass
 class Store:
     """Read access to one ingested cache; every read returns only the slice a page needs."""
@@ -405,11 +410,17 @@ class Store:
         df = self._small(name)
         if kode in ("ID", "") or name in ("target", "prevalensi"):
             return df
-        col = next(c for c in ("kode_desa", "kode_kecamatan", "kode_kabupaten", "kode_unit") if c in df)
+        col = _finest_column(df)
         if level_of(kode) == "provinsi":
             return df[df[col].str.startswith(kode)]
         part = self._by_kabupaten(name, col).get(ancestor(kode, "kabupaten"), df.iloc[:0])
-        return part if level_of(kode) == "kabupaten" else part[part[col].str.startswith(kode)]
+        return part if level_of(kode) == "kabupaten" else self.inside(part, kode)
+
+    @staticmethod
+    def inside(rows: pd.DataFrame, kode: str) -> pd.DataFrame:
+        """The rows of a kabupaten's table (or of a result with its columns) inside unit ``kode``: the one rule
+        ``table`` and the pages selecting from a kabupaten-wide result share."""
+        return rows[rows[_finest_column(rows)].str.startswith(kode)]
 
     @cached_property
     def _kabupaten_parts(self) -> dict[str, dict[str, pd.DataFrame]]:

@@ -220,7 +220,7 @@ class Context:
     @memoised
     def _lokmin_items(self) -> pd.DataFrame:
         """Every follow-up of the unit met by ``as_of``, with its status on that day and the kecamatan's name."""
-        df = asof.lokmin_as_of(self.store.table("lokmin", "" if self.level == "nasional" else self.kode), self.as_of)
+        df = self._as_of("lokmin", asof.lokmin_as_of)
         return df.assign(kecamatan=df["kode_kecamatan"].map(self.regions.kecamatan["nama"]))  # validated: all known
 
     @memoised
@@ -245,8 +245,19 @@ class Context:
 
     @memoised
     def _kampung_rows(self) -> pd.DataFrame:
-        return asof.kampung_as_of(self.store.table("kampung_kb", "" if self.level == "nasional" else self.kode),
-                                  self.as_of)
+        return self._as_of("kampung_kb", asof.kampung_as_of)
+
+    def _as_of(self, name: str, as_of: Callable[[pd.DataFrame, str], pd.DataFrame]) -> pd.DataFrame:
+        """Table ``name``'s statuses on ``as_of`` (``asof``), for this unit: read once per kabupaten and day and
+        shared by the pages inside it (a kecamatan's rows selected from its kabupaten's), not once per page.
+        The same rows in the same order: every item of these tables lies in one kecamatan, and selecting keeps
+        the order of the kabupaten's."""
+        if self.level in ("nasional", "provinsi"):
+            return as_of(self.store.table(name, "" if self.level == "nasional" else self.kode), self.as_of)
+        kab = ancestor(self.kode, "kabupaten")
+        whole = self._kabupaten_wide((name, "as_of", self.as_of),
+                                     lambda: as_of(self.store.table(name, kab), self.as_of))
+        return whole if self.level == "kabupaten" else self.store.inside(whole, self.kode).reset_index(drop=True)
 
     # ------------------------------------------------------------ indicators
 
