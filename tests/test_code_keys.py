@@ -69,7 +69,7 @@ def test_fingerprint_scopes(package):
     assert fingerprint.code_fingerprint() != code and fingerprint.source_fingerprint() != source
     code, source = fingerprint.code_fingerprint(), fingerprint.source_fingerprint()
     # a label in the page library changes both
-    edit(package / "core" / "core" / "core" / "core" / "fmt.py", '"Januari"', '"Jan-uari"')
+    edit(package / "core" / "fmt.py", '"Januari"', '"Jan-uari"')
     assert fingerprint.code_fingerprint() != code and fingerprint.source_fingerprint() != source
 
 
@@ -93,7 +93,7 @@ def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, pac
     assert again.executed == 0 and again.rendering["pages_rendered"] == 0
 
     # an edit to the page library (a month label): the validated cache, every notebook and every page redone
-    edit(package / "core" / "core" / "core" / "core" / "fmt.py", '"Januari"', '"Jan-uari"')
+    edit(package / "core" / "fmt.py", '"Januari"', '"Jan-uari"')
     assert needs_ingest(opts.data_dir, opts.cache_dir, load_regions())
     code = build(opts, log=quiet)
     assert code.executed == 32 and code.rendering["pages_rendered"] == 32
@@ -168,7 +168,7 @@ def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
     assert "Oktober 2026" in page.read_text(encoding="utf-8")  # the latest month of the sample
 
     # a label in the package (the month name every page shows)
-    edit(root / "src" / "ranpasti" / "core" / "core" / "core" / "core" / "fmt.py", '"Oktober"', '"Oktobre"')
+    edit(root / "src" / "ranpasti" / "core" / "fmt.py", '"Oktober"', '"Oktobre"')
     code = build_copy(root)
     assert code["executed"] == code["rendered"] == 32
     assert "Oktobre 2026" in page.read_text(encoding="utf-8")
