@@ -21,9 +21,8 @@ site: setup
 
 # Quarto from PATH, or the one scripts/setup_quarto.sh installed into .tools/quarto (tests use the real one)
 QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
-# The fast tests on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once.
-# The slow part runs in one process: it shares the sample site built once per run.
-# both parts on two pytest-xdist processes, a file to each in turn (the slow part: 16 min against 25.5 on one)
+# Both parts on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once, and
+# the sample site is built once per run and shared under a lock (the slow part: 16 min, against 25.5 in one).
 FAST_WORKERS ?= -n 2 --dist loadfile
 
 # Every test once, in two parts (not slow, then slow), each part's wall time and the whole suite's printed at the
