@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup
 
 from . import fmt
+from .frames import records
 
 MIME_TABLE = "application/vnd.ranpasti.table+json"
 MIME_CHART = "application/vnd.ranpasti.chart+json"
@@ -215,7 +216,7 @@ class Table(Rich):
         """The frame's rows as plain dicts, once: ``iterrows`` builds a Series per row, which cost more than
         the rest of a kecamatan page's tables together."""
         if self._dicts is None:
-            self._dicts = self.frame.to_dict("records")
+            self._dicts = records(self.frame)
         return self._dicts
 
     def _rows(self) -> list[dict]:

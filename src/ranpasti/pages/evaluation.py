@@ -14,6 +14,7 @@ import pandas as pd
 from .. import facts
 from ..core import fmt
 from ..core.display import Bar, BarTable, Col, Section, Table, render_template
+from ..core.frames import records
 from ..facts import disclosure
 from ..reference import indicators as ind
 from ..reference.regions import ancestor
@@ -114,7 +115,7 @@ def _target_changes(frame: pd.DataFrame, tahun: int) -> str:
     """A target that differs from last year's, said in words: a status can change because the target did
     (KRS "Hampir tercapai" against 90 in 2024, "Tercapai" against 80 in 2025)."""
     said = []
-    for r in frame.to_dict("records"):
+    for r in records(frame):
         now, before = r["target"], r["target_sebelumnya"]
         if fmt.is_missing(now) and fmt.is_missing(before):
             continue
@@ -286,7 +287,7 @@ def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "")
         frame[f"target_{i.key}"] = by_key["target"].get(i.key)
         frame[f"arah_{i.key}"] = by_key["arah"].get(i.key)
     bases = by_key["dasar"].reindex(frame.index)
-    frame["dasar"] = [_row_basis(b) for b in bases.to_dict("records")]
+    frame["dasar"] = [_row_basis(b) for b in records(bases)]
     masked = values[(values["indikator"] == MAIN_INDICATOR) & (values["samar"] != "")].set_index("kode")["samar"]
     if len(masked):  # the decision every view reads (disclosure), at any level (a kecamatan's own total too)
         frame[MAIN_INDICATOR] = frame[MAIN_INDICATOR].astype(object)
@@ -434,7 +435,7 @@ def _status_table(counts: pd.DataFrame) -> BarTable:
     ``counts``, laid out side by side), a bar of the month's follow-ups stacked by status, on the scale of
     the busiest month."""
     months: dict[str, dict] = {}
-    for r in counts.to_dict("records"):
+    for r in records(counts):
         row = months.setdefault(r["bulan"], {"bulan_teks": fmt.month(r["bulan"]), **dict.fromkeys(STATUS_ORDER, 0)})
         row[r["status"]] = r["jumlah"]
     frame = pd.DataFrame([months[m] for m in sorted(months)])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..core import fmt
 from ..core.display import Section, render_template
+from ..core.frames import records
 from ..reference import indicators as ind
 from .audit import audit_rows
 from .context import Context, memoised
@@ -72,7 +73,7 @@ def _owners(values: list) -> str:
 def _indicators(ctx: Context) -> list[Finding]:
     out = []
     rows = _indicator_rows(ctx).sort_values("capaian_target", kind="stable")
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         if r["band"] not in BAND_RANK:
             continue
         shown = fmt.shown(r["tahunan"], r["target"], r["arah"])
@@ -87,7 +88,7 @@ def _indicators(ctx: Context) -> list[Finding]:
 @finder("Capaian indikator terhadap target")
 def _untargeted(ctx: Context) -> list[Finding]:
     rows = _indicator_rows(ctx)
-    none = [r["label"] for r in rows.to_dict("records") if fmt.is_missing(r["target"])]
+    none = [r["label"] for r in records(rows) if fmt.is_missing(r["target"])]
     if not none:
         return []
     return [Finding(COVERAGE, f"{len(none)} indikator tanpa target untuk {ctx.tahun}, jadi belum dinilai: "
@@ -97,8 +98,11 @@ def _untargeted(ctx: Context) -> list[Finding]:
 def _below(ctx: Context, frame, level: str, names) -> list[Finding]:
     """One finding per level: how many units are below each indicator's target, the lowest named."""
     parts = []
+    by_indicator: dict[str, list[dict]] = {}  # the frame's rows per indicator, in the frame's order
+    for r in records(frame):
+        by_indicator.setdefault(r["indikator"], []).append(r)
     for i in ind.PENDAMPINGAN_INDICATORS:
-        rows = [r for r in frame[frame["indikator"] == i.key].to_dict("records")
+        rows = [r for r in by_indicator.get(i.key, [])
                 if not fmt.is_missing(r["capaian_target"]) and r["capaian_target"] < 100 and not r.get("samar")]
         if rows:
             lowest = min(rows, key=lambda r: r["capaian_target"])
@@ -129,7 +133,7 @@ def _services(ctx: Context) -> list[Finding]:
     if year is None:
         return []
     out = []
-    for r in values.sort_values("capaian_target").to_dict("records"):
+    for r in records(values.sort_values("capaian_target")):
         if fmt.is_missing(r["capaian_target"]) or r["capaian_target"] >= 100:
             continue
         out.append(Finding(COVERAGE, f"Cakupan layanan {ind.label(r['indikator'])} {year}: "
@@ -152,7 +156,7 @@ def _tpps(ctx: Context) -> list[Finding]:
         out.append(Finding(DUTY, f"TPPS {ctx.unit.label} tidak mengadakan rapat pada {year}.",
                            owner=str(own.get("ketua") or "")))
     if ctx.level == "kabupaten":
-        teams = kecamatan_teams(ctx, rows).to_dict("records")
+        teams = records(kecamatan_teams(ctx, rows))
         reported = [t for t in teams if not fmt.is_missing(t.get("ketua"))]
         no_sk = [t["nama"] for t in reported if not has_decree(t)]
         idle = [t["nama"] for t in reported if not fmt.is_missing(t.get("rapat")) and int(t["rapat"]) == 0]
@@ -175,7 +179,7 @@ def _aksi(ctx: Context) -> list[Finding]:
     if year is None:
         return []
     out = []
-    for r in frame.to_dict("records"):
+    for r in records(frame):
         if r["status"] != "selesai":
             out.append(Finding(DUTY, f"Aksi konvergensi {r['no']} ({r['aksi']}) {year}: {r['status']}."))
     return out
@@ -187,7 +191,7 @@ def _audit(ctx: Context) -> list[Finding]:
     if year is None:
         return []
     out = []
-    for r in rows.sort_values(["putaran"], kind="stable").to_dict("records"):
+    for r in records(rows.sort_values(["putaran"], kind="stable")):
         if r["status"] == "selesai":
             continue
         since = f" sejak audit {fmt.date(r['tanggal_audit'])}" if r.get("tanggal_audit") else ""
@@ -205,7 +209,7 @@ def _lokmin(ctx: Context) -> list[Finding]:
         meetings = _lokmin_meetings(ctx, df)
         held, expected = int(meetings["diadakan"].sum()), int(meetings["diharapkan"].sum())
         if held < expected:
-            short = [r["nama"] for r in meetings.to_dict("records") if r["diadakan"] < r["diharapkan"]]
+            short = [r["nama"] for r in records(meetings) if r["diadakan"] < r["diharapkan"]]
             where = f"; di bawah jumlah itu: {_names(short)}" if ctx.level != "kecamatan" else ""
             out.append(Finding(DUTY, f"Lokmin {ctx.tahun}: {held} dari {expected} pertemuan yang diharapkan "
                                      f"({ctx.config.lokmin_per_year} setahun per kecamatan){where}."))

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..core import fmt
 from ..core.display import Bar, BarTable, Col, Section, Table, render_template
+from ..core.frames import records
 from ..reference import indicators as ind
 from ..reference.config import NO_DATA_BAND, NO_TARGET_BAND
 from ..reference.regions import ancestor
@@ -80,7 +81,7 @@ def _year_rows(ctx: Context, tahun: int) -> pd.DataFrame:
     if tahun == ctx.tahun:  # Kampung KB as the page's year ends (earlier years: the main indicators only)
         frames.append(ctx.kampung("kabupaten", tahun).assign(dasar=KAMPUNG_BASIS)[cols])
         keys = _keys()
-    found = {(r["kode"], r["indikator"]): r for r in pd.concat(frames).to_dict("records")}
+    found = {(r["kode"], r["indikator"]): r for r in records(pd.concat(frames))}
     rows = []
     for kode in ctx.reporting_kabupaten():
         for key in keys:
@@ -215,16 +216,16 @@ def ranking(ctx: Context) -> Section:
                          for r, b in zip(ranks, main["dasar"], strict=True)]
     main["nama"] = [_link(ctx, k) for k in main["kode"]]
     main["dasar_teks"] = main["dasar"].replace("", fmt.NO_DATA)
-    records = main.to_dict("records")
+    plain = records(main)
     sources = list(dict.fromkeys(v for v in main["sumber_target"] if v))
     # one column for the target, whose it is and its source (a reference; the source's text under the table and
     # in the downloads): four columns made the table scroll sideways at 1280 px
-    refs = [f" [{sources.index(r['sumber_target']) + 1}]" if r["sumber_target"] else "" for r in records]
+    refs = [f" [{sources.index(r['sumber_target']) + 1}]" if r["sumber_target"] else "" for r in plain]
     main["target_teks"] = [f"{fmt.target(r['target'])}, {_target_words(ctx, r, short=True)}{ref}"
                            if not fmt.is_missing(r["target"]) else "tidak ada target"
-                           for r, ref in zip(records, refs, strict=True)]
+                           for r, ref in zip(plain, refs, strict=True)]
     main["target_unduh"] = [f"{fmt.target(r['target'])}; target {_target_words(ctx, r)}; {r['sumber_target']}"
-                            if not fmt.is_missing(r["target"]) else "tidak ada target" for r in records]
+                            if not fmt.is_missing(r["target"]) else "tidak ada target" for r in plain]
     label = ind.label(MAIN_INDICATOR)
     cols = [Col("nama", "Kabupaten/kota", "link")]  # (its province: in the table of bases and targets below)
     # short texts as the numeric kinds set them (no wrap, no 14rem text column each): five text columns made
@@ -276,17 +277,17 @@ def rapor(ctx: Context) -> Section:
     rows = _year_rows(ctx, ctx.tahun)
     keys = _keys()
     by_kab: dict[str, list[dict]] = {}
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         by_kab.setdefault(r["kode"], []).append(r)
-    records = []
+    out = []
     for kode, items in by_kab.items():
         record: dict = {"nama": _link(ctx, kode), "dasar": _row_basis(items), "target_dari": _row_targets(ctx, items)}
         for r in items:
             k = r["indikator"]
             record.update({k: r["nilai"], f"warna_{k}": r["warna"], f"band_{k}": r["band"],
                            f"target_{k}": r["target"], f"arah_{k}": r["arah"]})
-        records.append(record)
-    frame = pd.DataFrame(records)
+        out.append(record)
+    frame = pd.DataFrame(out)
     cols = [Col("nama", "Kabupaten/kota", "link")]
     cols += [Col(k, ind.label(k), "pctband", target=f"target_{k}", direction=f"arah_{k}") for k in keys]
     always = ", ".join(i.label for i in ind.PENDAMPINGAN_INDICATORS if i.annual != "reach")
@@ -318,8 +319,8 @@ def three_years(ctx: Context) -> Section:
     visible rather than hidden in one line. One row per kabupaten/kota and indicator, a column per year: nine
     columns of figures scrolled sideways at 1280 px."""
     years = [y for y in range(ctx.tahun - YEARS_SHOWN + 1, ctx.tahun + 1) if y >= _first_year(ctx)]
-    per_year = {y: {(r["kode"], r["indikator"]): r for r in _year_rows(ctx, y).to_dict("records")} for y in years}
-    records = []
+    per_year = {y: {(r["kode"], r["indikator"]): r for r in records(_year_rows(ctx, y))} for y in years}
+    out = []
     for kode in ctx.reporting_kabupaten():
         for key in THREE_YEAR_INDICATORS:
             record: dict = {"nama": _link(ctx, kode), "indikator": ind.label(key)}
@@ -340,8 +341,8 @@ def three_years(ctx: Context) -> Section:
                                          if (kode, key) in per_year[y]
                                          and not fmt.is_missing(per_year[y][(kode, key)]["target"])
                                          else f"{y}: tidak ada" for y in years)
-            records.append(record)
-    frame = pd.DataFrame(records)
+            out.append(record)
+    frame = pd.DataFrame(out)
     cols = [Col("nama", "Kabupaten/kota", "link"), Col("indikator", "Indikator")]
     cols += [Col(f"y{y}", str(y), "pctband", target=f"target_y{y}", direction=f"arah_y{y}") for y in years]
     cols += [Col("target", "Target tiap tahun"), Col("dasar", "Dasar")]

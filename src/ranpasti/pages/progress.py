@@ -11,6 +11,7 @@ import pandas as pd
 from .. import facts
 from ..core import fmt
 from ..core.display import Bar, BarTable, Chart, Col, Section, Table, render_template
+from ..core.frames import records
 from ..ingest.schema import TABLES
 from ..reference import indicators as ind
 from . import charts
@@ -45,7 +46,7 @@ def trends(ctx: Context) -> Section:
 
 def _trend_description(df: pd.DataFrame, targets: dict) -> str:
     series: dict[str, list[dict]] = {}
-    for r in df[["label", "bulan", "nilai", "arah"]].to_dict("records"):  # plain rows: cheaper than grouping + iloc
+    for r in records(df[["label", "bulan", "nilai", "arah"]]):  # plain rows: cheaper than grouping + iloc
         points = series.setdefault(r["label"], [])
         if not fmt.is_missing(r["nilai"]):
             points.append(r)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core import caches
 from . import declarations
 from .config import Config
 from .declarations import Declarations
@@ -253,9 +254,19 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
     return out
 
 
+# the targets table (by id, kept alive by the entry) and year → its lookup: a page asks for it ~6 times
+_TARGETS_OF_YEAR = caches.table("reference.indicators.targets_of_year", 32)
+
+
 def _targets_of_year(targets: pd.DataFrame, tahun: int) -> dict[tuple[str, str], tuple[float, Any, str]]:
     """(indikator, region code) → (target, arah, sumber) for the targets set for ``tahun`` (a few dozen rows:
-    looked up per distinct indicator and kabupaten, not merged per row, as every page asks ~10 times)."""
+    looked up per distinct indicator and kabupaten, not merged per row). Made once per targets table and
+    year (the store's table is one object for every page of a worker); shared: not to be modified."""
+    return _TARGETS_OF_YEAR.get_or_make((id(targets), len(targets), tahun),
+                                        lambda: _targets_lookup(targets, tahun), keep=targets)
+
+
+def _targets_lookup(targets: pd.DataFrame, tahun: int) -> dict[tuple[str, str], tuple[float, Any, str]]:
     t = targets[targets["tahun"] == tahun]
     regions = t["kode_wilayah"] if "kode_wilayah" in t else pd.Series("ID", index=t.index)
     out = {}
