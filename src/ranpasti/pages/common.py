@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..core import fmt
 from ..core.display import HTML, Section, render_template
+from ..core.frames import records
 from ..ingest.schema import TABLES
 from ..reference import indicators as ind
 from ..reference.config import NO_DATA_BAND, NO_TARGET_BAND
@@ -121,7 +122,7 @@ def monthly_verdict(ctx: Context) -> str:
     return f"{name} mencapai target pada {reached} dari {len(has)} indikator yang bertarget, {month}{untargeted}."
 
 
-def _card(row: pd.Series, detail: str) -> dict:
+def _card(row: pd.Series | dict, detail: str) -> dict:
     target = row["target"]
     vs = ""
     if not fmt.is_missing(row["capaian_target"]):
@@ -142,15 +143,16 @@ def _own_kampung(ctx: Context) -> pd.DataFrame:
 def cards(ctx: Context, months: tuple[str, str] | None = None, note: str | None = None) -> Section:
     """Headline cards: each indicator for the period, its numerator/denominator and capaian vs target."""
     months = months or (ctx.bulan, ctx.bulan)
-    own = ctx.own(months)
+    own: dict[str, dict] = {}
+    for r in records(ctx.own(months)):  # the first row of each indicator, as plain values
+        own.setdefault(r["indikator"], r)
     items = []
     for key in [i.key for i in ind.PENDAMPINGAN_INDICATORS]:
-        r = own[own["indikator"] == key]
-        if r.empty:
-            r = ind.with_target(pd.DataFrame([{"kode": ctx.kode, "indikator": key, "pembilang": 0.0,
-                                               "penyebut": 0.0, "nilai": float("nan")}]),
-                                ctx.targets, ctx.tahun, ctx.config)
-        row = r.iloc[0]
+        row = own.get(key)
+        if row is None:
+            row = records(ind.with_target(pd.DataFrame([{"kode": ctx.kode, "indikator": key, "pembilang": 0.0,
+                                                         "penyebut": 0.0, "nilai": float("nan")}]),
+                                          ctx.targets, ctx.tahun, ctx.config))[0]
         indicator = ind.INDICATORS[key]
         if row.get("samar"):  # masked (disclosure): no count, no percentage, no status that tells its range
             items.append({"label": ind.label(key), "value": row["samar"], "band": row["band"], "color": row["warna"],

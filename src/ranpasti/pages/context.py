@@ -189,10 +189,7 @@ class Context:
     @property
     @memoised
     def _target_values(self) -> dict[str, float]:
-        keys = list(ind.INDICATORS)
-        rows = pd.DataFrame({"kode": self.kode, "indikator": keys, "nilai": float("nan")})
-        t = ind.with_target(rows, self.targets, self.tahun, self.config)
-        return {k: float(v) for k, v in zip(t["indikator"], t["target"], strict=True) if v == v}
+        return ind.target_values(self.targets, self.tahun, self.kode, list(ind.INDICATORS))
 
     def target_of(self, key: str) -> float | None:
         """The indicator's target for the page's year and region (its kabupaten's, province's or the national

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core import fmt
 from ..core.display import Col, Section, Table, render_template
+from ..core.frames import records
 from ..reference import indicators as ind
 from .common import not_provided, source, yearly_rows
 from .context import Context, memoised
@@ -39,9 +40,10 @@ def service_coverage(ctx: Context) -> Section:
     frame["label"] = frame["indikator"].map(ind.label)
     frame["dilayani"] = frame["pembilang"].where(frame["penyebut"] > 0)
     frame["sasaran"] = frame["penyebut"].where(frame["penyebut"] > 0)
-    has = frame.dropna(subset=["capaian_target"])
-    reached = has[has["capaian_target"] >= 100]
-    no_data = frame[frame["nilai"].isna()]
+    rows = records(values)  # the sentence from plain rows: a dozen services, read a few times
+    has = [r for r in rows if not fmt.is_missing(r["capaian_target"])]
+    reached = [r for r in has if r["capaian_target"] >= 100]
+    no_data = [r for r in rows if fmt.is_missing(r["nilai"])]
     untargeted = len(frame) - len(has) - len(no_data)
     if len(has):
         sentence = f"Tahun {year}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} layanan yang " \
@@ -50,11 +52,12 @@ def service_coverage(ctx: Context) -> Section:
         sentence = (f"Belum ada target cakupan layanan untuk tahun {year} (target Perpres 72/2021 berlaku s.d. 2024; "
                     "target daerah bisa ditambahkan), jadi statusnya belum dinilai")
     sentence += f"; tidak ada data untuk {len(no_data)} layanan" if len(no_data) else ""
-    lowest = has[has["capaian_target"] < 100].sort_values("capaian_target").head(1)
-    for r in lowest.itertuples():
-        sentence += (f". Paling jauh dari target: {ind.label(r.indikator)}, "
-                     f"{fmt.percent(r.nilai, target=r.target, direction=r.arah)} terhadap target "
-                     f"{fmt.target(r.target)}")
+    below = [r for r in has if r["capaian_target"] < 100]
+    if below:  # the first of the lowest, in the services' order
+        r = min(below, key=lambda r: r["capaian_target"])
+        sentence += (f". Paling jauh dari target: {ind.label(r['indikator'])}, "
+                     f"{fmt.percent(r['nilai'], target=r['target'], direction=r['arah'])} terhadap target "
+                     f"{fmt.target(r['target'])}")
     table = Table(frame, [Col("label", "Layanan"), Col("nilai", "Cakupan", "pct", target="target", direction="arah"),
                           Col("target", "Target", "target"),
                           Col("band", "Status", "band"), Col("dilayani", "Mendapat layanan", "int"),

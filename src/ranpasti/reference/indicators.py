@@ -277,6 +277,15 @@ def _targets_lookup(targets: pd.DataFrame, tahun: int) -> dict[tuple[str, str], 
     return out
 
 
+def target_values(targets: pd.DataFrame, tahun: int, kode: str, keys: list[str]) -> dict[str, float]:
+    """Indicator → the target ``with_target`` gives unit ``kode`` for ``tahun`` (its kabupaten's, province's or
+    the national one), for the indicators of ``keys`` that have one: what a page reads per indicator, looked
+    up without making a table of its nine rows."""
+    table = _targets_of_year(targets, tahun)
+    found = {key: _most_specific(table, key, kode) for key in keys}
+    return {key: float(h[0]) for key, h in found.items() if h is not None and h[0] == h[0]}
+
+
 def _most_specific(table: dict, key: str, kode: str) -> tuple | None:
     """The unit's kabupaten's target, else its province's, else the national one (``ID``), with the code of
     the region it comes from (a page names it: "target provinsi")."""
