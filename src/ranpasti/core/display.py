@@ -114,12 +114,12 @@ class Figures(Rich):
         return ""
 
     def extra(self) -> dict:
-        records = self.frame.astype(object).where(self.frame.notna(), None).to_dict("records")
-        for r in records:  # JSON has no infinity
+        rows = records(self.frame)
+        for r in rows:  # every gap (NaN, NaT, NA) as null, and infinity too: JSON has none
             for k, v in r.items():
-                if isinstance(v, float) and v in (float("inf"), float("-inf")):
+                if v is pd.NaT or (isinstance(v, float) and (v != v or v in (float("inf"), float("-inf")))):
                     r[k] = None
-        return {MIME_FIGURES: {"rows": records}}
+        return {MIME_FIGURES: {"rows": rows}}
 
 
 # ---------------------------------------------------------------- tables

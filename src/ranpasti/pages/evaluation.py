@@ -9,6 +9,8 @@ December figures stand beside them because many programmes are judged on the yea
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
 from .. import facts
@@ -516,12 +518,12 @@ def _lagging(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ctx.own_annual, ctx.annual(ctx.child_level)
 
 
-def _basis_phrase(rows: pd.DataFrame) -> str:
+def _basis_phrase(rows: list[dict]) -> str:
     """The bases of ``rows`` in one phrase: "jangkauan setahun untuk semua indikator", or the basis of fewer
     indicators named with them and the other for the rest."""
     by: dict[str, list[str]] = {}
-    for basis, key in zip(rows["dasar"], rows["indikator"], strict=True):
-        by.setdefault(basis, []).append(key)
+    for r in rows:
+        by.setdefault(r["dasar"], []).append(r["indikator"])
     if len(by) <= 1:
         return f"{next(iter(by)) if by else ind.BASIS_AVERAGE} untuk semua indikator"
     minor, major = sorted(by, key=lambda b: (len(by[b]), b))
@@ -536,10 +538,11 @@ def _and(words: list[str]) -> str:
 def summary(ctx: Context) -> Section:
     """An automatically written paragraph: which indicators reached target, which lag most, and where."""
     annual, child = _lagging(ctx)
-    has = annual.dropna(subset=["capaian_target"])
-    reached = has[has["capaian_target"] >= 100]
-    lag = has.sort_values("capaian_target").head(2)
-    if has.empty:
+    mine = records(annual)  # the unit's nine indicators as plain rows
+    has = [r for r in mine if not fmt.is_missing(r["capaian_target"])]
+    reached = [r for r in has if r["capaian_target"] >= 100]
+    lag = sorted(has, key=lambda r: r["capaian_target"])[:2]  # (stable, as pandas sorts a few rows)
+    if not has:
         parts = [f"Belum ada target indikator pendampingan untuk {ctx.unit.label} tahun {ctx.tahun} (target nasional "
                  "RAN PASTI berakhir 2024; target daerah dari RPJMD/RAD dapat ditambahkan di target.csv), jadi "
                  "statusnya belum dinilai; capaian tahunannya ada di tabel di bawah."]
@@ -547,8 +550,8 @@ def summary(ctx: Context) -> Section:
         basis = _basis_phrase(has)
         parts = [f"Sepanjang {ctx.tahun}, {ctx.unit.label} mencapai target pada {len(reached)} dari {len(has)} "
                  f"indikator pendampingan yang bertarget, menurut capaian tahunan ({basis}; lihat Metode)"]
-        parts[0] += (": " + ", ".join(ind.label(k) for k in reached["indikator"])) if len(reached) else ""
-        untargeted = len(annual.dropna(subset=["nilai"])) - len(has)
+        parts[0] += (": " + ", ".join(ind.label(r["indikator"]) for r in reached)) if reached else ""
+        untargeted = sum(not fmt.is_missing(r["nilai"]) for r in mine) - len(has)
         parts[0] += f"; {untargeted} indikator lain belum punya target." if untargeted > 0 else "."
     year, services = service_values(ctx)  # the year's service coverage counts with the others, on its own basis
     rated = services.dropna(subset=["capaian_target"]) if year == ctx.tahun else services.iloc[:0]
@@ -557,7 +560,7 @@ def summary(ctx: Context) -> Section:
         parts.append(f"Cakupan layanan (data Aksi 6, setahun): target tercapai pada {met} dari {len(rated)} layanan "
                      f"yang bertarget; seluruhnya {len(reached) + met} dari {len(has) + len(rated)} indikator "
                      "yang bertarget.")
-    for r in lag.itertuples():
+    for r in (SimpleNamespace(**row) for row in lag):
         if r.capaian_target >= 100:
             continue
         c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
@@ -593,9 +596,9 @@ def summary(ctx: Context) -> Section:
                      f"{ROUNDS_EXPECTED}); {int((aks['status'] == 'selesai').sum())} dari {len(aks)} rekomendasi "
                      "selesai ditindaklanjuti.")
     parts.append(_change_sentence(ctx))
-    missing = annual[annual["nilai"].isna()]
-    if len(missing):
-        parts.append("Tidak ada data untuk: " + ", ".join(ind.label(k) for k in missing["indikator"]) + ".")
+    missing = [r["indikator"] for r in mine if fmt.is_missing(r["nilai"])]
+    if missing:
+        parts.append("Tidak ada data untuk: " + ", ".join(ind.label(k) for k in missing) + ".")
     return Section(render_template("sections/summary.html.j2", text=" ".join(parts)))
 
 
