@@ -378,6 +378,21 @@ def _finest_column(df: pd.DataFrame) -> str:
     return next(c for c in ("kode_desa", "kode_kecamatan", "kode_kabupaten", "kode_unit") if c in df)
 
 
+# a table (by id, kept alive by the entry), its code column and a prefix length → prefix → row positions
+_PREFIX_POSITIONS = caches.table("ingest.store.prefix_positions", 64)
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
+def _prefix_positions(codes: pd.Series, width: int) -> dict[str, np.ndarray]:
+    """The positions of the rows whose code starts with each ``width``-character prefix (a shorter code is
+    its own prefix: it starts with no longer one)."""
+    groups: dict[str, list[int]] = {}
+    for position, code in enumerate(codes.astype(str).tolist()):
+        if len(code) >= width:
+            groups.setdefault(code[:width], []).append(position)
+    return {prefix: np.array(positions, dtype=np.intp) for prefix, positions in groups.items()}
+
+
 @dataclass
 class Store:
     """Read access to one ingested cache; every read returns only the slice a page needs."""
@@ -419,8 +434,14 @@ class Store:
     @staticmethod
     def inside(rows: pd.DataFrame, kode: str) -> pd.DataFrame:
         """The rows of a kabupaten's table (or of a result with its columns) inside unit ``kode``: the one rule
-        ``table`` and the pages selecting from a kabupaten-wide result share."""
-        return rows[rows[_finest_column(rows)].str.startswith(kode)]
+        ``table`` and the pages selecting from a kabupaten-wide result share (a code starting with ``kode``).
+        Taken by position, in the rows' order, from the rows grouped by their codes' first ``len(kode)``
+        characters, made once per table and code length: every kecamatan page selects from the same
+        kabupaten tables several times."""
+        column = _finest_column(rows)
+        groups = _PREFIX_POSITIONS.get_or_make((id(rows), len(rows), column, len(kode)),
+                                               lambda: _prefix_positions(rows[column], len(kode)), keep=rows)
+        return rows.take(groups.get(kode, _NO_ROWS))
 
     @cached_property
     def _kabupaten_parts(self) -> dict[str, dict[str, pd.DataFrame]]:
