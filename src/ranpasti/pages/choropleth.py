@@ -125,6 +125,14 @@ def draw(areas: list[Area], title: str) -> str:
     return clean(_outline(areas), {a.kode: a for a in areas}, title)
 
 
+@caches.memo(2048)
+def rounded(d: str) -> str:
+    """An outline's coordinates to one decimal of a pixel, once per outline per process: a unit's outlines are
+    the same on its progress page and each year's evaluation page, and rounding every number of every path
+    again was a quarter of a map's cost."""
+    return _NUMBER.sub(r"\1", d)
+
+
 @caches.memo(4096)
 def label_point(d: str) -> tuple[float, float] | None:
     """Where an area's name goes: inside its largest ring (Vega writes outlines as ``M x,y L x,y … Z``)."""
@@ -153,7 +161,7 @@ def clean(svg: str, areas: dict[str, Area], title: str) -> str:
         for attr in ("role", "aria-roledescription", "aria-label"):
             el.attrib.pop(attr, None)
         if el.tag == f"{{{SVG}}}path" and "d" in el.attrib:
-            el.set("d", _NUMBER.sub(r"\1", el.attrib["d"]))
+            el.set("d", rounded(el.attrib["d"]))
     root.set("role", "group")
     root.set("aria-label", title)
     labels = ET.Element(f"{{{SVG}}}g", {"class": "rp-map-labels", "aria-hidden": "true"})

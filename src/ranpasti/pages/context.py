@@ -218,14 +218,31 @@ class Context:
     @memoised
     def _lokmin_items(self) -> pd.DataFrame:
         """Every follow-up of the unit met by ``as_of``, with its status on that day and the kecamatan's name."""
-        df = self._as_of("lokmin", asof.lokmin_as_of)
+        return self._named(self._as_of("lokmin", asof.lokmin_as_of))
+
+    def _named(self, df: pd.DataFrame) -> pd.DataFrame:
         return df.assign(kecamatan=df["kode_kecamatan"].map(self.regions.kecamatan["nama"]))  # validated: all known
 
     @memoised
     def _lokmin_rows(self) -> pd.DataFrame:
-        df = self._lokmin_items()
-        df = df[df["tanggal"].str.slice(0, 4) == str(self.tahun)]  # ISO dates: the year
-        return df.sort_values(["tanggal", "kode_kecamatan"], kind="stable")
+        if self.level == "kecamatan":  # the kabupaten's year once, for its kecamatan pages: then this one's rows
+            return self.store.inside(self.kabupaten_lokmin_rows(copy=False), self.kode)
+        return _year_rows(self._lokmin_items(), self.tahun)
+
+    def kabupaten_lokmin_rows(self, copy: bool = True) -> pd.DataFrame:
+        """``lokmin_rows`` of the page's whole kabupaten (a copy unless ``copy`` is false: shared, not to be
+        modified), made once for the pages inside it. A kecamatan's rows selected from them are its own rows
+        in its own order: every item lies in one kecamatan, and the order (date, then kecamatan, stable) puts
+        one kecamatan's items as they are among themselves."""
+        whole = self._kabupaten_wide(("lokmin", "rows", self.as_of, self.tahun),
+                                     lambda: _year_rows(self._kabupaten_lokmin(), self.tahun))
+        return whole.copy() if copy else whole
+
+    def _kabupaten_lokmin(self) -> pd.DataFrame:
+        """The kabupaten's ``_lokmin_items``, once for its pages."""
+        return self._kabupaten_wide(("lokmin", "items", self.as_of), lambda: self._named(
+            self._kabupaten_wide(("lokmin", "as_of", self.as_of), lambda: asof.lokmin_as_of(
+                self.store.table("lokmin", ancestor(self.kode, "kabupaten")), self.as_of))))
 
     def lokmin_open_earlier(self) -> pd.DataFrame:
         """Follow-ups from meetings of earlier years still not done on ``as_of``, oldest first, with the months
@@ -234,6 +251,10 @@ class Context:
 
     @memoised
     def _lokmin_open_earlier(self) -> pd.DataFrame:
+        if self.level == "kecamatan":  # as ``_lokmin_rows``: the kabupaten's once, then this one's rows
+            whole = self._kabupaten_wide(("lokmin", "earlier", self.as_of, self.tahun), lambda: (
+                asof.open_from_earlier_years(self._kabupaten_lokmin(), self.tahun, self.as_of)))
+            return self.store.inside(whole, self.kode).reset_index(drop=True)
         return asof.open_from_earlier_years(self._lokmin_items(), self.tahun, self.as_of)
 
     def kampung_rows(self) -> pd.DataFrame:
@@ -448,6 +469,12 @@ class Context:
 
 
 _NO_ROWS = np.array([], dtype=np.intp)
+
+
+def _year_rows(items: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """Lokmin items of meetings in ``tahun``, by date, then kecamatan (stable: as listed within a day)."""
+    df = items[items["tanggal"].str.slice(0, 4) == str(tahun)]  # ISO dates: the year
+    return df.sort_values(["tanggal", "kode_kecamatan"], kind="stable")
 
 
 def _kecamatan_positions(whole: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -361,8 +361,18 @@ def semesters(ctx: Context) -> Section:
 @memoised
 def _lokmin_year(ctx: Context) -> pd.DataFrame:
     """The year's Lokmin rows with display columns, and which follow-ups are still open or past deadline.
-    Once per page (the follow-up section and the annex both show it; shared: not to be modified)."""
-    df = ctx.lokmin_rows()
+    Once per page (the follow-up section and the annex both show it; shared: not to be modified); a
+    kecamatan's selected from its kabupaten's, made once for the kabupaten's pages (every column is made row
+    by row, so a kecamatan's rows read as if made alone)."""
+    if ctx.level == "kecamatan":
+        whole = ctx._kabupaten_wide(("lokmin_year", ctx.as_of, ctx.tahun),
+                                    lambda: _lokmin_columns(ctx.kabupaten_lokmin_rows(), ctx.tahun))
+        return ctx.store.inside(whole, ctx.kode)
+    return _lokmin_columns(ctx.lokmin_rows(), ctx.tahun)
+
+
+def _lokmin_columns(df: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """``df`` (Lokmin rows of one year, a copy) with the display columns of ``_lokmin_year``."""
     for column in ("penanggung_jawab", "tenggat"):  # optional columns of lokmin.csv
         if column not in df:
             df[column] = ""
@@ -370,7 +380,7 @@ def _lokmin_year(ctx: Context) -> pd.DataFrame:
     df["tanggal_teks"] = df["tanggal"].map(fmt.date)
     df["tenggat_teks"] = df["tenggat"].map(lambda d: fmt.date(d) if d else "")
     df["terbuka"] = df["status"] != "selesai"
-    df["lewat"] = df["terbuka"] & (df["tenggat"] != "") & (df["tenggat"] < f"{ctx.tahun}-12-31")
+    df["lewat"] = df["terbuka"] & (df["tenggat"] != "") & (df["tenggat"] < f"{tahun}-12-31")
     df["keterangan"] = df["lewat"].map({True: "lewat tenggat", False: ""})
     df["cls"] = df["lewat"].map({True: "rp-missing", False: ""})
     df["urut"] = df["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
