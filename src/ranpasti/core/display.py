@@ -232,10 +232,12 @@ class Table(Rich):
         rows = []
         for r in self._records():
             cells = []
-            for c in self.cols:
+            for at, c in enumerate(self.cols):
                 v = r[c.key]
+                # ``first`` and ``label`` (the column's header): the template reads them from the cell, not
+                # from Jinja's ``loop``, whose bookkeeping per cell was a third of rendering a table
                 cell = {"kind": c.kind, "text": "", "band": False, "href": None, "color": None, "title": "",
-                        "bar": None, "parts": None}
+                        "bar": None, "parts": None, "first": at == 0, "label": c.header}
                 if c.kind == "band":
                     cell.update(text=str(v), band=True, color=r.get("warna", "#5c6370"))
                 elif c.kind == "link":
@@ -258,7 +260,11 @@ class Table(Rich):
         return rows
 
     def records(self) -> list[list[Any]]:
-        return [[_download_value(r[c.download or c.key], c.kind, c.decimals, *c.rule(r)) for c in self.cols]
+        # a percentage's target and direction are read per row; no other kind has one
+        cols = [(c.download or c.key, c.kind, c.decimals, c if c.kind in ("pct", "pctband") else None)
+                for c in self.cols]
+        return [[_download_value(r[key], kind, decimals, *c.rule(r)) if c is not None
+                 else _download_value(r[key], kind, decimals) for key, kind, decimals, c in cols]
                 for r in self._records()]
 
     def html(self) -> str:
