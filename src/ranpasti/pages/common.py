@@ -196,7 +196,7 @@ def data_notes(ctx: Context) -> Section:
     months = ctx.months_with_data()
     period = f"{fmt.month(months[0])} – {fmt.month(months[-1])}" if months else "tidak ada data"
     if ctx.level in ("kabupaten", "kecamatan"):
-        rep = ind.reported(ctx.rows, ctx.desa_ref, ctx.bulan)
+        rep = ctx.reported(ctx.bulan)
         miss = rep[~rep["melapor"]]
         if miss.empty:
             missing = "tidak ada; semua desa melapor."

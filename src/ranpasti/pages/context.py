@@ -202,7 +202,21 @@ class Context:
         return self.regions.desa_of(self.kode)
 
     def months_with_data(self) -> list[str]:
-        return sorted(self.rows["bulan"].unique())
+        """The months the unit's pendampingan data has (a kecamatan's: from its kabupaten's rows, once for
+        the kabupaten's pages)."""
+        if self.level != "kecamatan":
+            return sorted(self.rows["bulan"].unique())
+        return self._kabupaten_wide(("months", "kecamatan"), lambda: _months_by_kecamatan(
+            self._kabupaten_rows)).get(self.kode, [])
+
+    def reported(self, bulan: str) -> pd.DataFrame:
+        """Each reference desa of the unit with whether it sent a report for ``bulan``
+        (``indicators.reported``); the desa that sent one read once per kabupaten and month."""
+        if not self._in_kabupaten:
+            return ind.reported(self.rows, self.desa_ref, bulan)
+        kab = self._kabupaten_rows
+        sent = self._kabupaten_wide(("sent", bulan), lambda: set(kab.loc[kab["bulan"] == bulan, "kode_desa"]))
+        return ind.reported_by(sent, self.desa_ref)
 
     @property
     def as_of(self) -> str:
@@ -469,6 +483,15 @@ class Context:
 
 
 _NO_ROWS = np.array([], dtype=np.intp)
+
+
+def _months_by_kecamatan(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """Kecamatan → the months its rows have, in order."""
+    months: dict[str, set[str]] = {}
+    pairs = rows[["kode_kecamatan", "bulan"]].drop_duplicates()
+    for kode, bulan in zip(pairs["kode_kecamatan"].tolist(), pairs["bulan"].tolist(), strict=True):
+        months.setdefault(kode, set()).add(bulan)
+    return {kode: sorted(found) for kode, found in months.items()}
 
 
 def _year_rows(items: pd.DataFrame, tahun: int) -> pd.DataFrame:

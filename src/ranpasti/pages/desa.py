@@ -19,7 +19,7 @@ from .context import MAIN_INDICATOR, Context
 
 def desa_table(ctx: Context) -> Section:
     """Every desa of a kecamatan for the reporting month, non-reporting desa flagged; small counts masked."""
-    rep = ind.reported(ctx.rows, ctx.desa_ref, ctx.bulan)
+    rep = ctx.reported(ctx.bulan)
     values = ctx.capaian("desa", (ctx.bulan, ctx.bulan))
     wide = facts.wide.by_indicator(values, ["nilai", "target", "arah"])
     krs = values[values["indikator"] == MAIN_INDICATOR].set_index("kode") if len(values) else pd.DataFrame()

@@ -237,7 +237,7 @@ def _reporting(ctx: Context) -> list[Finding]:
     if ctx.level not in ("kabupaten", "kecamatan"):
         return []
     month = f"{ctx.tahun}-12"
-    rep = ind.reported(ctx.rows, ctx.desa_ref, month)
+    rep = ctx.reported(month)
     missing = list(rep.loc[~rep["melapor"], "nama"])
     if not missing:
         return []

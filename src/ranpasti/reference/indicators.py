@@ -197,7 +197,12 @@ def _unit_of(kode_desa: pd.Index, level: str) -> np.ndarray:
 
 def reported(pend: pd.DataFrame, desa_ref: pd.DataFrame, bulan: str) -> pd.DataFrame:
     """Each reference desa of the unit with whether it sent a report for ``bulan`` (missing rows = no report)."""
-    sent = set(pend.loc[pend["bulan"] == bulan, "kode_desa"])
+    return reported_by(set(pend.loc[pend["bulan"] == bulan, "kode_desa"]), desa_ref)
+
+
+def reported_by(sent: set, desa_ref: pd.DataFrame) -> pd.DataFrame:
+    """``reported`` from the codes of the desa that sent a report (``sent``: any superset of those among
+    ``desa_ref``, e.g. a whole kabupaten's)."""
     out = pd.DataFrame({"kode_desa": desa_ref.index, "nama": desa_ref["nama"].to_numpy(),
                         "kode_kecamatan": desa_ref["kode_kecamatan"].to_numpy()})
     out["melapor"] = out["kode_desa"].isin(sent)
