@@ -78,10 +78,17 @@ def unary_bounds(geoms: list) -> tuple[float, float, float, float]:
             max(b[3] for b in bounds))
 
 
-@caches.memo(16)
 def _spec(height: int) -> dict:
-    """The map's Vega-Lite spec without its data, once per size per process (building Altair objects costs
-    more than binding data)."""
+    """The map's Vega-Lite spec without its data: the one spec with this height (a map's height follows its
+    areas' extent, so nearly every unit's map has its own; building Altair objects cost a third of drawing
+    an outline)."""
+    return {**_base_spec(), "height": height}
+
+
+@caches.memo(1)
+def _base_spec() -> dict:
+    """The map's spec, built once per process by Altair; only its height differs between maps."""
+    height = MIN_HEIGHT
     chart = alt.Chart(alt.NamedData("wilayah")).mark_geoshape(stroke=STROKE, strokeWidth=0.6).encode(
         color=alt.Color("properties.fill:N", scale=None, legend=None),
         href=alt.Href("properties.tag:N"),
