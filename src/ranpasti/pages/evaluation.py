@@ -271,22 +271,23 @@ def _always_average() -> str:
 def _rapor(ctx: Context, level: str, collapsed: bool = False, caption: str = "") -> Table:
     values = ctx.annual(level)
     by_key = facts.wide.by_indicator(values, ["nilai", "warna", "band", "dasar", "target", "arah"])
-    wide, bands, labels = by_key["nilai"], by_key["warna"], by_key["band"]
+    units = by_key.index
     kind = "evaluasi" if level == "kecamatan" else None
-    if level == "desa" and ctx.level == "kabupaten":  # desa names repeat across kecamatan: name both
+    if kind:
+        names: list = [(ctx.child_name(k), ctx.link(k, kind)) for k in units]
+    elif level == "desa" and ctx.level == "kabupaten":  # desa names repeat across kecamatan: name both
         desa = ctx.regions.desa
         names = [f"{desa.at[k, 'nama']} ({ctx.regions.unit(ancestor(k, 'kecamatan')).nama})" if k in desa.index
-                 else k for k in wide.index]
+                 else k for k in units]
     else:
-        names = [ctx.child_name(k) for k in wide.index]
-    columns: dict[str, object] = {"nama": [(ctx.child_name(k), ctx.link(k, kind)) for k in wide.index] if kind
-                                  else names}
+        names = [ctx.child_name(k) for k in units]
+    columns: dict[str, object] = {"nama": names}
     for i in ind.PENDAMPINGAN_INDICATORS:  # one frame made at once: 45 columns set one by one cost ~4 ms a page
-        for prefix, by in (("", wide), ("warna_", bands), ("band_", labels), ("target_", by_key["target"]),
-                           ("arah_", by_key["arah"])):
-            column = by.get(i.key)
-            columns[f"{prefix}{i.key}"] = [None] * len(wide.index) if column is None else column
-    frame = pd.DataFrame(columns, index=wide.index)
+        for prefix, figure in (("", "nilai"), ("warna_", "warna"), ("band_", "band"), ("target_", "target"),
+                               ("arah_", "arah")):
+            column = by_key.get((figure, i.key))  # one column of the pivot (not a sub-table per figure)
+            columns[f"{prefix}{i.key}"] = [None] * len(units) if column is None else column
+    frame = pd.DataFrame(columns, index=units)
     bases = by_key["dasar"].reindex(frame.index)
     frame["dasar"] = [_row_basis(b) for b in records(bases)]
     masked = values[(values["indikator"] == MAIN_INDICATOR) & (values["samar"] != "")].set_index("kode")["samar"]
