@@ -366,10 +366,14 @@ def _lokmin_year(ctx: Context) -> pd.DataFrame:
     kecamatan's selected from its kabupaten's, made once for the kabupaten's pages (every column is made row
     by row, so a kecamatan's rows read as if made alone)."""
     if ctx.level == "kecamatan":
-        whole = ctx._kabupaten_wide(("lokmin_year", ctx.as_of, ctx.tahun),
-                                    lambda: _lokmin_columns(ctx.kabupaten_lokmin_rows(), ctx.tahun))
-        return ctx.store.inside(whole, ctx.kode)
+        return ctx.store.inside(_kabupaten_lokmin_year(ctx), ctx.kode)
     return _lokmin_columns(ctx.lokmin_rows(), ctx.tahun)
+
+
+def _kabupaten_lokmin_year(ctx: Context) -> pd.DataFrame:
+    """``_lokmin_year`` of the page's whole kabupaten, once for the pages inside it (shared)."""
+    return ctx._kabupaten_wide(("lokmin_year", ctx.as_of, ctx.tahun),
+                               lambda: _lokmin_columns(ctx.kabupaten_lokmin_rows(), ctx.tahun))
 
 
 def _lokmin_columns(df: pd.DataFrame, tahun: int) -> pd.DataFrame:
@@ -409,7 +413,7 @@ def lokmin_followup(ctx: Context) -> Section:
         return Section(empty("Lokmin: tidak ada pertemuan tercatat tahun ini."), *([carried] if carried else []))
     counts = facts.lokmin.status_per_month(df)
     total = df["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
-    meetings = _lokmin_meetings(ctx, df)
+    meetings = _lokmin_meetings(ctx)
     parts: list = [render_template(
         "sections/lokmin_summary.html.j2", n=len(df), y=ctx.tahun, s=total["selesai"], b=total["berjalan"],
         x=total["belum dimulai"], late=int(df["lewat"].sum()), held=int(meetings["diadakan"].sum()),
@@ -508,15 +512,20 @@ def lokmin_annex(ctx: Context) -> Section:
     return Section(*parts)
 
 
-def _lokmin_meetings(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
-    """Meetings held (distinct dates) per kecamatan of the unit against ``lokmin_per_tahun`` a year: a
-    kecamatan that held none is listed with 0."""
+@memoised
+def _lokmin_meetings(ctx: Context) -> pd.DataFrame:
+    """Meetings held (distinct dates) per kecamatan of the unit in the page's year (``_lokmin_year``) against
+    ``lokmin_per_tahun`` a year: a kecamatan that held none is listed with 0. Once per page (the follow-up
+    section and the findings read it; shared: not to be modified); a kecamatan's count read from its
+    kabupaten's, counted once for the kabupaten's pages."""
     if ctx.level == "kecamatan":
         codes = [ctx.kode]
+        held = ctx._kabupaten_wide(("lokmin_held", ctx.as_of, ctx.tahun),
+                                   lambda: facts.lokmin.meetings_held(_kabupaten_lokmin_year(ctx)))
     else:
         kec = ctx.regions.kecamatan
         codes = sorted(k for k in kec.index if k.startswith(ctx.kode + ".")) if ctx.kode != "ID" else sorted(kec.index)
-    held = facts.lokmin.meetings_held(df)
+        held = facts.lokmin.meetings_held(_lokmin_year(ctx))
     out = pd.DataFrame({"kode": codes})
     out["nama"] = out["kode"].map(ctx.child_name if ctx.level != "kecamatan" else lambda _k: ctx.unit.label)
     out["diadakan"] = out["kode"].map(held).fillna(0).astype(int)

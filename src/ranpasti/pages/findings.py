@@ -206,7 +206,7 @@ def _lokmin(ctx: Context) -> list[Finding]:
     df = _lokmin_year(ctx)
     out = []
     if len(df):
-        meetings = _lokmin_meetings(ctx, df)
+        meetings = _lokmin_meetings(ctx)
         held, expected = int(meetings["diadakan"].sum()), int(meetings["diharapkan"].sum())
         if held < expected:
             short = [r["nama"] for r in records(meetings) if r["diadakan"] < r["diharapkan"]]
