@@ -209,9 +209,11 @@ class Context:
         return self._kabupaten_wide(("months", "kecamatan"), lambda: _months_by_kecamatan(
             self._kabupaten_rows)).get(self.kode, [])
 
+    @memoised
     def reported(self, bulan: str) -> pd.DataFrame:
         """Each reference desa of the unit with whether it sent a report for ``bulan``
-        (``indicators.reported``); the desa that sent one read once per kabupaten and month."""
+        (``indicators.reported``; once per page: the data notes and the findings both read it; shared: not to
+        be modified); the desa that sent one read once per kabupaten and month."""
         if not self._in_kabupaten:
             return ind.reported(self.rows, self.desa_ref, bulan)
         kab = self._kabupaten_rows

@@ -208,17 +208,21 @@ def kampung_classes(ctx: Context) -> list:
     DataKu, Dashat, BKB), where kampung_kb.csv has those optional columns; else one line saying so. Each
     Kampung KB as it stood at the end of the page's period (``Context.kampung_rows``): the caption says when."""
     kkb = ctx.kampung_rows()
-    given = lambda col: kkb[col].fillna("").astype(str).str.strip() if col in kkb else pd.Series(dtype=str)  # noqa: E731
+
+    def given(col: str) -> list[str]:  # a column's words, blank where not given (plain values: ~100 rows)
+        return ["" if fmt.is_missing(v) or v is pd.NaT else str(v).strip() for v in kkb[col].tolist()] \
+            if col in kkb else []
+
     classes = given("klasifikasi")
-    if kkb.empty or not (classes != "").any():
+    if kkb.empty or not any(c != "" for c in classes):
         return [empty("Klasifikasi Kampung KB (dasar, berkembang, mandiri, berkelanjutan) belum disediakan di "
                       "data Kampung KB.")]
     n = len(kkb)
-    rows = [{"kelas": c.capitalize(), "jumlah": int((classes == c).sum())} for c in KAMPUNG_CLASSES]
-    rows.append({"kelas": "Belum diklasifikasi", "jumlah": int((classes == "").sum())})
+    rows = [{"kelas": c.capitalize(), "jumlah": classes.count(c)} for c in KAMPUNG_CLASSES]
+    rows.append({"kelas": "Belum diklasifikasi", "jumlah": classes.count("")})
     frame = pd.DataFrame(rows)
     frame["persen"] = 100 * frame["jumlah"] / n
-    up = int(classes.isin(["mandiri", "berkelanjutan"]).sum())
+    up = sum(c in ("mandiri", "berkelanjutan") for c in classes)
     lead = (f"{fmt.number(up)} dari {fmt.number(n)} Kampung KB ({fmt.percent(100 * up / n)}) sudah mandiri atau "
             "berkelanjutan.")
     classes_table = Table(frame, [Col("kelas", "Klasifikasi"), Col("jumlah", "Kampung KB", "int"),
@@ -227,12 +231,12 @@ def kampung_classes(ctx: Context) -> list:
                                   f"keadaan pada {fmt.date(ctx.as_of)})")
     tools = []
     data = given("rumah_dataku")
-    if (data != "").any():
-        tools += [{"instrumen": f"Rumah DataKu {c}", "jumlah": int((data == c).sum())} for c in RUMAH_DATAKU]
+    if any(d != "" for d in data):
+        tools += [{"instrumen": f"Rumah DataKu {c}", "jumlah": data.count(c)} for c in RUMAH_DATAKU]
     for col, label in (("dashat", "Dashat (Dapur Sehat Atasi Stunting)"), ("bkb", "Bina Keluarga Balita (BKB)")):
         values = given(col)
-        if (values != "").any():
-            tools.append({"instrumen": label, "jumlah": int((values == "ya").sum())})
+        if any(v != "" for v in values):
+            tools.append({"instrumen": label, "jumlah": values.count("ya")})
     parts: list = [render_template("sections/summary.html.j2", text=lead), classes_table]
     if tools:
         parts.append(render_template("sections/summary.html.j2", text=ctx.term_links(
