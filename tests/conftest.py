@@ -28,11 +28,23 @@ from ranpasti.build import BuildOptions, build
 # its module says; the rest are marked slow where they are (a build of their own, Quarto, > ~5 s).
 SLOW_FIXTURES = frozenset({"sample_sites", "built", "site", "server", "browser", "page", "built_project"})
 
+# The modules that take longest (minutes of one pytest-xdist process), run first. Each process takes the next
+# module when it is nearly done with its own (``--dist loadfile --no-loadscope-reorder``: in this order, not
+# xdist's most-tests-first, which left the few-test builds of a minute each for the end), so the two finish
+# together instead of one running a long module alone at the end. test_site first: it builds the sample sites
+# (both renderers) that a dozen later modules read, while the other process builds a few-unit project.
+LONGEST_FIRST = ("test_site", "test_publish_incremental", "test_code_keys", "test_data_rules", "test_templat",
+                 "test_incremental", "test_build_safety", "test_keys_narrow", "test_facts", "test_orphans",
+                 "test_build_failures", "test_disclosure", "test_render", "test_personal_numbers", "test_dask")
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    # a stable sort: each module's tests stay together and in the order pytest gave them
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
 
 
 @contextlib.contextmanager
