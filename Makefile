@@ -23,7 +23,8 @@ site: setup
 QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
 # Both parts on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once, and
 # the sample site is built once per run and shared under a lock (the slow part: 16 min, against 25.5 in one).
-FAST_WORKERS ?= -n 2 --dist loadfile
+# Files in the order tests/conftest.py gives them (the longest first), not xdist's most-tests-first.
+FAST_WORKERS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 # Every test once, in two parts (not slow, then slow), each part's wall time and the whole suite's printed at the
 # end: CI's log shows both. Both parts run even if the first fails; the target fails if either did.

@@ -1,7 +1,8 @@
-"""Shared fixtures: the sample site built once per renderer (the built-in one and the real Quarto).
+"""Shared fixtures: the sample site built once per renderer (the built-in one and the real Quarto), and
+the few-unit projects the build, publishing and code-key tests start from, built once (``built_project``).
 
-Both builds share parameters, the validated cache and the executed notebooks (the second build executes
-nothing), so the renderers are compared on exactly the same notebooks.
+Both sample builds share parameters, the validated cache and the executed notebooks (the second build
+executes nothing), so the renderers are compared on exactly the same notebooks.
 """
 
 from __future__ import annotations
@@ -19,19 +20,31 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import RENDERERS, ROOT, copy_sample_data, require_quarto
+from support import PROJECTS, RENDERERS, ROOT, copy_sample_data, new_project, project_options, require_quarto
 
 from ranpasti.build import BuildOptions, build
 
 # A test that reads the whole sample site (built once per test run: minutes) or drives a browser is slow whatever
 # its module says; the rest are marked slow where they are (a build of their own, Quarto, > ~5 s).
-SLOW_FIXTURES = frozenset({"sample_sites", "built", "site", "server", "browser", "page"})
+SLOW_FIXTURES = frozenset({"sample_sites", "built", "site", "server", "browser", "page", "built_project"})
+
+# The modules that take longest (minutes of one pytest-xdist process), run first. Each process takes the next
+# module when it is nearly done with its own (``--dist loadfile --no-loadscope-reorder``: in this order, not
+# xdist's most-tests-first, which left the few-test builds of a minute each for the end), so the two finish
+# together instead of one running a long module alone at the end. test_site first: it builds the sample sites
+# (both renderers) that a dozen later modules read, while the other process builds a few-unit project.
+LONGEST_FIRST = ("test_site", "test_publish_incremental", "test_code_keys", "test_data_rules", "test_templat",
+                 "test_incremental", "test_build_safety", "test_keys_narrow", "test_facts", "test_orphans",
+                 "test_build_failures", "test_disclosure", "test_render", "test_personal_numbers", "test_dask")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    # a stable sort: each module's tests stay together and in the order pytest gave them
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
 
 
 @contextlib.contextmanager
@@ -78,6 +91,33 @@ def sample_sites(tmp_path_factory):
                                    "renderer": renderer, "log": logs, "opts": opts}
                 done.write_bytes(pickle.dumps(sites[renderer]))
         return sites[renderer]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory):
+    """``built_project(name)``: a few-unit project of ``support.PROJECTS`` built once per test run (the
+    built-in renderer, relative paths: ``support.project_options``): {"root", "units", "report"}.
+
+    As ``sample_sites``: under pytest-xdist the first worker that needs it builds it, under a lock, into the
+    workers' common temporary folder. Tests never change it: they copy it (``support.copy_project``)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    made: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in made:
+            root, done = shared / f"proyek-{name}", shared / f"proyek-{name}.pickle"
+            with locked(shared / f"proyek-{name}.lock"):
+                if not done.exists():
+                    shutil.rmtree(root, ignore_errors=True)  # left by a worker whose build failed
+                    new_project(root)
+                    with contextlib.chdir(root):
+                        report = build(project_options(PROJECTS[name], jobs=2), log=lambda _m: None)
+                    done.write_bytes(pickle.dumps(report))
+            made[name] = {"root": root, "units": PROJECTS[name], "report": pickle.loads(done.read_bytes())}
+        return made[name]
 
     return get
 

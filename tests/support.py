@@ -131,6 +131,61 @@ def incremental_options(tmp: Path, renderer: str = "builtin") -> BuildOptions:
     return replace(few_units_options(tmp), only=INCREMENTAL_UNITS, renderer=renderer)
 
 
+# ---------------------------------------------------------------- few-unit projects built once per test run
+
+# the projects the ``built_project`` fixture (conftest) builds: name -> units
+PROJECTS = {"incremental": INCREMENTAL_UNITS, "failures": FAILURE_UNITS}
+
+
+def project_options(units: tuple[str, ...], renderer: str = "builtin", jobs: int = 1) -> BuildOptions:
+    """A build of ``units`` of the project folder that is the current directory, with the relative paths of
+    ``ranpasti build`` run there (data/, params/, site/, build/, cache/, notebooks/). A page's key holds its
+    cache folder as written, so a copy of a built project elsewhere, built from there, has the same keys: its
+    pages are as fresh as the original's."""
+    if renderer == "quarto":
+        require_quarto()
+    return BuildOptions(data_dir=Path("data"), params_dir=Path("params"), out=Path("site"),
+                        build_dir=Path("build"), cache_dir=Path("cache"), notebooks_dir=Path("notebooks"),
+                        renderer=renderer, jobs=jobs, only=units)
+
+
+def new_project(root: Path) -> Path:
+    """A project folder ``root`` holding copies of the sample data and the notebooks, nothing built."""
+    copy_sample_data(root / "data")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    return root
+
+
+def copy_project(built: dict, tmp: Path, monkeypatch, renderer: str = "builtin", site: bool = True) -> BuildOptions:
+    """A copy under ``tmp`` of a project ``built_project`` built (with its site, or without one: ``site``),
+    made the current directory (``monkeypatch.chdir``); its options for ``renderer``. Copies keep
+    modification times, so the validated cache, the executed notebooks and the site stay fresh: a test starts
+    where the shared first build ended and changes only its own copy."""
+    root = tmp / "proyek"
+    skip = set() if site else {"site", ".site.lock"}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in skip and Path(folder) == built["root"]]
+
+    copy_built(built["root"], root, ignore=ignore)
+    monkeypatch.chdir(root)
+    return project_options(built["units"], renderer=renderer)
+
+
+def copy_built(project: Path, dest: Path, folder: str = "", ignore=None) -> None:
+    """``project/folder`` (a built project, or one folder of it) copied to ``dest``, times kept, but its
+    executed notebooks (``build/notebooks/**.ipynb``) hard-linked: the renderer knows an executed notebook by
+    its inode and times (``render.incremental.notebook_stamp``), so a copy would re-render every page. A build
+    replaces an executed notebook (``os.replace``), never writes into it, so the original stays as it was."""
+    def copy(src: str, dst: str) -> None:
+        if Path(src).relative_to(project).parts[:2] == ("build", "notebooks") and src.endswith(".ipynb"):
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(project / folder, dest, symlinks=True, ignore=ignore, copy_function=copy)
+
+
 # ---------------------------------------------------------------- small data sets
 
 # A konfigurasi.yml (or params file) of nested aliases: expanded, it is 9**9 items (an "alias bomb").

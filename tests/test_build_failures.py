@@ -1,7 +1,8 @@
 """Failures and interruptions never publish a half-built site, and the next build recovers.
 
 Builds here are restricted to a few units (``BuildOptions.only``) to stay quick; the behaviour is the
-same for the whole country.
+same for the whole country. Each test starts from a copy of the few-unit project built once per test run
+(``built_project``): the first build is shared.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import FAILURE_UNITS, snapshot
+from support import FAILURE_UNITS, copy_project, snapshot
 from support import few_units_options as setup
 
 from ranpasti.build import BuildFailed, build
 
 pytestmark = pytest.mark.slow  # builds the site
 
-ROOT = Path(__file__).resolve().parents[1]
 UNITS = FAILURE_UNITS
 FAILING = "16.05.08"
 
@@ -41,9 +41,8 @@ def break_notebook(nb_dir: Path, kode: str) -> None:
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
-def test_failed_unit_keeps_site_then_allow_partial_shows_last_good_version(tmp_path):
-    opts = setup(tmp_path)
-    build(opts, log=lambda _m: None)
+def test_failed_unit_keeps_site_then_allow_partial_shows_last_good_version(tmp_path, monkeypatch, built_project):
+    opts = copy_project(built_project("failures"), tmp_path, monkeypatch)  # built once: a published site
     first = snapshot(opts.out)
     break_notebook(opts.notebooks_dir, FAILING)
 
@@ -75,9 +74,10 @@ def _csvs(site: Path) -> dict[str, str]:
     return {k: v for k, v in snapshot(site).items() if k.endswith(".csv")}
 
 
-def test_killed_build_leaves_site_and_resumes_to_the_same_site(tmp_path):
-    opts = setup(tmp_path / "a")
-    build(opts, log=lambda _m: None)
+def test_killed_build_leaves_site_and_resumes_to_the_same_site(tmp_path, monkeypatch, built_project):
+    shared = built_project("failures")
+    assert shared["units"] == UNITS
+    opts = copy_project(shared, tmp_path / "a", monkeypatch)  # built once: a published site
     published = snapshot(opts.out)
     # new data arrives: every page must be redone
     pend = pd.read_csv(opts.data_dir / "pendampingan.csv", dtype=str)
@@ -92,7 +92,8 @@ def test_killed_build_leaves_site_and_resumes_to_the_same_site(tmp_path):
               cache_dir=Path({str(opts.cache_dir)!r}), notebooks_dir=Path({str(opts.notebooks_dir)!r}),
               renderer="builtin", jobs=1, only={UNITS!r}), log=print)
         """)
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, start_new_session=True,
+    # in the project folder: its options are relative to it, so the child's pages have this build's keys
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=Path.cwd(), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ledger = opts.build_dir / "ledger.jsonl"
     lines_before = len(ledger.read_text().splitlines())

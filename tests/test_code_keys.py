@@ -5,7 +5,8 @@ source tree is never modified) and edit the copy. The fingerprint then changes a
 the real file, and a build without ``--force`` must execute and/or render the affected pages again. For the
 template test the site's templates are also read from the copy, so the published HTML itself shows the edit.
 The last test copies the checkout (package, notebooks, data and data/wilayah) and builds it in a new process
-importing the copy, so edits of real files reach the published pages end to end.
+importing the copy, so edits of real files reach the published pages end to end. Both build tests start from
+a copy of the few-unit project built once per test run (``built_project``): its first build is shared.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader
 from support import INCREMENTAL_UNITS as UNITS
-from support import incremental_options as setup
+from support import copy_built, copy_project
 
 from ranpasti.build import build
 from ranpasti.core import fingerprint
@@ -84,10 +85,10 @@ def test_fingerprint_is_computed_once_per_process():
     assert fingerprint._digests.cache_info().misses == 1
 
 
-def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, package, monkeypatch):
-    opts = setup(tmp_path)
+def test_code_and_template_edits_redo_affected_pages_without_force(tmp_path, package, monkeypatch, built_project):
+    shared = built_project("incremental")
+    opts, first = copy_project(shared, tmp_path, monkeypatch), shared["report"]
     quiet = lambda _m: None  # noqa: E731
-    first = build(opts, log=quiet)
     assert first.executed == first.pages == 32 and first.rendering["pages_rendered"] == 32
     again = build(opts, log=quiet)
     assert again.executed == 0 and again.rendering["pages_rendered"] == 0
@@ -133,9 +134,9 @@ BUILD = """
 import json, sys
 from pathlib import Path
 from ranpasti.build import BuildOptions, build
-root = Path(sys.argv[1])
-report = build(BuildOptions(data_dir=root / "data", params_dir=root / "params", out=root / "site",
-                            build_dir=root / "build", cache_dir=root / "cache", notebooks_dir=root / "notebooks",
+# the relative paths of `ranpasti build` run in the project folder (the current one)
+report = build(BuildOptions(data_dir=Path("data"), params_dir=Path("params"), out=Path("site"),
+                            build_dir=Path("build"), cache_dir=Path("cache"), notebooks_dir=Path("notebooks"),
                             renderer="builtin", jobs=1, only=tuple(sys.argv[2:])), log=lambda _m: None)
 print(json.dumps({"executed": report.executed, "rendered": report.rendering["pages_rendered"],
                   "pages": report.pages}))
@@ -153,7 +154,7 @@ def build_copy(root: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
+def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path, built_project):
     """A copy of the checkout (package, notebooks, data with data/wilayah): edit the package's month label
     and a kecamatan's name in data/wilayah, run the build as staff would, and the published pages say so."""
     src = PACKAGE.parent
@@ -161,8 +162,16 @@ def test_real_edits_of_a_checkout_copy_are_published_without_force(tmp_path):
     shutil.copytree(src / "ranpasti", root / "src" / "ranpasti", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(src.parent / "data", root / "data")
     shutil.copytree(src.parent / "notebooks", root / "notebooks")
-    first = build_copy(root)
-    assert first["executed"] == first["pages"] == first["rendered"] == 32
+    # its first build: the shared one of the same units from the same files (cache, params, executed notebooks,
+    # site copied with their times), so this copy's own build, importing the copied package, redoes nothing
+    shared = built_project("incremental")
+    assert shared["units"] == UNITS
+    first = shared["report"]
+    assert first.executed == first.pages == first.rendering["pages_rendered"] == 32
+    for folder in ("cache", "params", "build", "site"):
+        copy_built(shared["root"], root / folder, folder)
+    same = build_copy(root)
+    assert same["pages"] == 32 and same["executed"] == same["rendered"] == 0
     page = root / "site" / "kabupaten-musi-rawas" / "index.html"
     kecamatan = root / "site" / "kabupaten-musi-rawas" / "jayaloka" / "index.html"
     assert "Oktober 2026" in page.read_text(encoding="utf-8")  # the latest month of the sample

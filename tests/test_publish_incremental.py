@@ -1,7 +1,8 @@
 """Incremental publishing: a rebuild renders (and indexes for search) only the pages whose notebook or
 navigation changed; every other page is taken unchanged from the published site, which stays untouched.
 
-Builds are restricted to a few units of two provinces (``BuildOptions.only``) to stay quick.
+Builds are restricted to a few units of two provinces (``BuildOptions.only``) to stay quick, and start from
+a copy of that project as built once per test run (``built_project``): its first build is shared.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from support import INCREMENTAL_UNITS, RENDERERS, snapshot
-from support import incremental_options as setup
+from support import INCREMENTAL_UNITS, RENDERERS, copy_project, snapshot
 
 from ranpasti.build import build
 from ranpasti.render.incremental import MANIFEST
@@ -30,9 +30,13 @@ def built_time(html: str) -> str:
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
-def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, renderer):
-    opts = setup(tmp_path, renderer)
-    first = build(opts, log=lambda _m: None)
+def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, monkeypatch, built_project, renderer):
+    shared = built_project("incremental")
+    if renderer == "builtin":  # the shared first build is this one
+        opts, first = copy_project(shared, tmp_path, monkeypatch), shared["report"]
+    else:  # its notebooks (executed once), no site yet: every page rendered by Quarto
+        opts = copy_project(shared, tmp_path, monkeypatch, renderer=renderer, site=False)
+        first = build(opts, log=lambda _m: None)
     assert first.renderer == renderer
     assert first.rendering["pages_rendered"] == first.pages == 32 and first.rendering["pages_reused"] == 0
     published = snapshot(opts.out)
@@ -80,9 +84,10 @@ def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, render
     assert forced.rendering["pages_rendered"] == 32 and forced.rendering["pages_reused"] == 0
 
 
-def test_a_site_of_the_other_renderer_is_never_reused(tmp_path):
-    opts = setup(tmp_path, "quarto")
-    build(replace(opts, renderer="builtin"), log=lambda _m: None)
+def test_a_site_of_the_other_renderer_is_never_reused(tmp_path, monkeypatch, built_project):
+    shared = built_project("incremental")  # built with the built-in renderer
+    assert shared["report"].renderer == "builtin"
+    opts = copy_project(shared, tmp_path, monkeypatch, renderer="quarto")
     report = build(opts, log=lambda _m: None)  # same pages, same data: only the renderer changed
     assert report.rendering["pages_rendered"] == 32 and report.rendering["pages_reused"] == 0
     assert "quarto-" in (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
@@ -91,24 +96,22 @@ def test_a_site_of_the_other_renderer_is_never_reused(tmp_path):
     assert "renderer bawaan" in (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_reused_page_with_a_missing_file_is_rendered_again(tmp_path):
-    opts = setup(tmp_path)
-    build(opts, log=lambda _m: None)
+def test_a_reused_page_with_a_missing_file_is_rendered_again(tmp_path, monkeypatch, built_project):
+    opts = copy_project(built_project("incremental"), tmp_path, monkeypatch)
     (opts.out / "kabupaten-musi-rawas" / "index.html").unlink()  # someone deleted a file by hand
     report = build(opts, log=lambda _m: None)
     assert report.rendering["pages_rendered"] == 1
     assert (opts.out / "kabupaten-musi-rawas" / "index.html").exists()
 
 
-def test_search_finds_pages_of_every_province_shard(tmp_path):
-    opts = setup(tmp_path)
-    build(opts, log=lambda _m: None)
-    shards = (opts.out / "assets" / "pencarian.js").read_text(encoding="utf-8")
+def test_search_finds_pages_of_every_province_shard(built_project):
+    site = built_project("incremental")["root"] / "site"  # only read
+    shards = (site / "assets" / "pencarian.js").read_text(encoding="utf-8")
     assert '"pagefind-wilayah/16/"' in shards and '"pagefind-wilayah/18/"' in shards
     counts = {}
-    for entry in opts.out.glob("pagefind*/**/pagefind-entry.json"):
+    for entry in site.glob("pagefind*/**/pagefind-entry.json"):
         data = json.loads(entry.read_text(encoding="utf-8"))
-        counts[str(entry.parent.relative_to(opts.out))] = sum(v["page_count"] for v in data["languages"].values())
+        counts[str(entry.parent.relative_to(site))] = sum(v["page_count"] for v in data["languages"].values())
     # the national and the 2 province pages, each with its 3 evaluation years, in the primary; each province's
     # units in its own shard
     assert counts == {"pagefind": 3 * 4, "pagefind-wilayah/16": 12, "pagefind-wilayah/18": 8}

@@ -2,7 +2,7 @@
 
 The workbook is filled as staff would (typing into the white cells of each sheet, picking kecamatan by name
 on the Lokmin sheet) with the sample's own numbers for Musi Rawas 2024, and the site built from it must equal
-the one built from the same numbers as CSV files.
+the one built from the same numbers as CSV files (built once for the module: ``csv_pages``).
 """
 
 from __future__ import annotations
@@ -128,9 +128,15 @@ def test_workbook_has_every_desa_of_the_kabupaten_with_locked_codes_and_validati
         assert "TODAY()" in rule.formula1 and f"{own}3" in rule.formula1 and check in rule.formula1, rule.formula1
 
 
-def test_filled_workbook_builds_the_same_pages_as_the_csv_files(tmp_path):
+@pytest.fixture(scope="module")
+def csv_pages(tmp_path_factory) -> dict[str, str]:
+    """``pages`` of the site built from Musi Rawas 2024 as CSV files, what the workbook and the names must give."""
+    tmp = tmp_path_factory.mktemp("csv")
+    return pages(site_from(csv_folder(tmp / "csv", musi_rawas_2024()), tmp / "a"))
+
+
+def test_filled_workbook_builds_the_same_pages_as_the_csv_files(tmp_path, csv_pages):
     frames = musi_rawas_2024()
-    from_csv = site_from(csv_folder(tmp_path / "csv", frames), tmp_path / "a")
     data = tmp_path / "xlsx"
     data.mkdir()
     for name in GLOBAL:
@@ -140,16 +146,15 @@ def test_filled_workbook_builds_the_same_pages_as_the_csv_files(tmp_path):
     assert result.report.ok, result.report.render()
     assert any("dikenali dari nama wilayah" in n for n in result.report.notes)  # the Lokmin kecamatan
     from_xlsx = site_from(data, tmp_path / "b")
-    a, b = pages(from_csv), pages(from_xlsx)
+    a, b = csv_pages, pages(from_xlsx)
     assert set(a) == set(b) and len(a) > 20
     differ = [p for p in a if a[p] != b[p]]
     assert not differ, differ[:5]
 
 
-def test_names_instead_of_codes_give_the_same_pages(tmp_path):
+def test_names_instead_of_codes_give_the_same_pages(tmp_path, csv_pages):
     """Names as staff write them: prefixes, capitals, extra spaces; the code found is what the pages use."""
     frames = musi_rawas_2024()
-    from_csv = site_from(csv_folder(tmp_path / "csv", frames), tmp_path / "a")
     regions = load_regions()
     named = {}
     for name, frame in frames.items():
@@ -168,7 +173,7 @@ def test_names_instead_of_codes_give_the_same_pages(tmp_path):
             frame = frame.drop(columns=["kode_kecamatan"])
         named[name] = frame
     from_names = site_from(csv_folder(tmp_path / "names", named), tmp_path / "b")
-    a, b = pages(from_csv), pages(from_names)
+    a, b = csv_pages, pages(from_names)
     assert set(a) == set(b)
     differ = [p for p in a if a[p] != b[p]]
     assert not differ, differ[:5]
