@@ -185,15 +185,19 @@ def build_path_leak(data: bytes, paths: tuple[str, ...]) -> str | None:
     """What of the build machine a published file names, or None: one of its folders (``paths``) as an
     absolute path (as written or JSON-escaped), in the cut form ``…/<folder name>``, or a temporary name of
     the build (``.tmp-<process id>``)."""
+    cut = _CUT.encode("utf-8") in data  # (each search below is a pass over the file: only the ones that can hit)
     for path in paths:
         for form in {path, json.dumps(path)[1:-1]}:
             if form.encode("utf-8") in data:
                 return form
-        name = "…/" + re.split(r"[/\\]", path)[-1]
-        if name.encode("utf-8") in data:
+        name = _CUT + re.split(r"[/\\]", path)[-1]
+        if cut and name.encode("utf-8") in data:
             return name
-    found = _TEMP_NAME.search(data)
+    found = _TEMP_NAME.search(data) if b".tmp-" in data else None
     return found.group().decode("ascii") if found else None
+
+
+_CUT = "…/"  # how a shortened path starts
 
 
 @caches.memo(1)
