@@ -142,12 +142,22 @@ def publishable_notebook(text: str) -> str:
     own translator); ``input_path`` is the project's ``notebooks/<name>.ipynb`` and ``output_path`` the
     published ``notebook.ipynb``. Before publishing, ``build_path_leak`` refuses any published file (this one
     too) that still names a build folder."""
+    published = publishable_from(json.loads(text))
+    return text if published is None else published
+
+
+def publishable_from(nb: dict) -> str | None:
+    """``publishable_notebook`` of the notebook its text parses to (``nb``, left as it is: the renderer has it
+    parsed already), or None for a notebook without papermill's metadata (published as its text is)."""
     from papermill.translators import translate_parameters
 
-    nb = json.loads(text)
     meta = nb.get("metadata", {}).get("papermill")
     if not isinstance(meta, dict):
-        return text
+        return None
+    meta = dict(meta)  # what is changed below is copied first
+    nb = {**nb, "metadata": {**nb["metadata"], "papermill": meta}}
+    if isinstance(nb.get("cells"), list):
+        nb["cells"] = [dict(cell) if isinstance(cell, dict) else cell for cell in nb["cells"]]
     defaults = notebook_defaults(nb)
     given = meta.get("parameters") or {}
     reader = {k: v for k, v in given.items() if k in PAGE_PARAMETERS}
@@ -493,7 +503,9 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
     published = cache / "notebook.ipynb"
     if not published.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        text = publishable_notebook(record.notebook.read_text(encoding="utf-8"))
+        text = publishable_from(nb)  # the notebook as read_notebook parsed it from the same file
+        if text is None:
+            text = record.notebook.read_text(encoding="utf-8")
         write_atomic(published, text.encode("utf-8"))
     link_or_copy(published, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]
