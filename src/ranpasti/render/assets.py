@@ -39,6 +39,7 @@ from ..core.fingerprint import source_fingerprint
 from ..plan.sitemap import PageRecord
 from ..reference import settings
 from ..reference.urls import relative, root_prefix
+from . import jsontext
 from .context import RenderContext
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -141,12 +142,22 @@ def publishable_notebook(text: str) -> str:
     own translator); ``input_path`` is the project's ``notebooks/<name>.ipynb`` and ``output_path`` the
     published ``notebook.ipynb``. Before publishing, ``build_path_leak`` refuses any published file (this one
     too) that still names a build folder."""
+    published = publishable_from(json.loads(text))
+    return text if published is None else published
+
+
+def publishable_from(nb: dict) -> str | None:
+    """``publishable_notebook`` of the notebook its text parses to (``nb``, left as it is: the renderer has it
+    parsed already), or None for a notebook without papermill's metadata (published as its text is)."""
     from papermill.translators import translate_parameters
 
-    nb = json.loads(text)
     meta = nb.get("metadata", {}).get("papermill")
     if not isinstance(meta, dict):
-        return text
+        return None
+    meta = dict(meta)  # what is changed below is copied first
+    nb = {**nb, "metadata": {**nb["metadata"], "papermill": meta}}
+    if isinstance(nb.get("cells"), list):
+        nb["cells"] = [dict(cell) if isinstance(cell, dict) else cell for cell in nb["cells"]]
     defaults = notebook_defaults(nb)
     given = meta.get("parameters") or {}
     reader = {k: v for k, v in given.items() if k in PAGE_PARAMETERS}
@@ -159,7 +170,7 @@ def publishable_notebook(text: str) -> str:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["source"] = translate_parameters(info.get("name", "python3"), info.get("language", "python"),
                                                   reader, "Parameters")
-    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return jsontext.dumps(nb) + "\n"  # json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True), faster
 
 
 def notebook_defaults(nb: dict) -> dict:
@@ -184,15 +195,19 @@ def build_path_leak(data: bytes, paths: tuple[str, ...]) -> str | None:
     """What of the build machine a published file names, or None: one of its folders (``paths``) as an
     absolute path (as written or JSON-escaped), in the cut form ``…/<folder name>``, or a temporary name of
     the build (``.tmp-<process id>``)."""
+    cut = _CUT.encode("utf-8") in data  # (each search below is a pass over the file: only the ones that can hit)
     for path in paths:
         for form in {path, json.dumps(path)[1:-1]}:
             if form.encode("utf-8") in data:
                 return form
-        name = "…/" + re.split(r"[/\\]", path)[-1]
-        if name.encode("utf-8") in data:
+        name = _CUT + re.split(r"[/\\]", path)[-1]
+        if cut and name.encode("utf-8") in data:
             return name
-    found = _TEMP_NAME.search(data)
+    found = _TEMP_NAME.search(data) if b".tmp-" in data else None
     return found.group().decode("ascii") if found else None
+
+
+_CUT = "…/"  # how a shortened path starts
 
 
 @caches.memo(1)
@@ -488,7 +503,9 @@ def place_page_files(record: PageRecord, nb: dict, sha: str, site: SiteInfo, out
     published = cache / "notebook.ipynb"
     if not published.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        text = publishable_notebook(record.notebook.read_text(encoding="utf-8"))
+        text = publishable_from(nb)  # the notebook as read_notebook parsed it from the same file
+        if text is None:
+            text = record.notebook.read_text(encoding="utf-8")
         write_atomic(published, text.encode("utf-8"))
     link_or_copy(published, folder / "notebook.ipynb", replace=True)
     return [*names, "notebook.ipynb"]

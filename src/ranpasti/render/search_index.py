@@ -91,9 +91,26 @@ def shard_key(folder: str, pages: list[PageRecord], keys: dict[str, str] | None)
     return sha256_bytes(material)
 
 
+@caches.memo(1)
+def pagefind_program() -> list[str]:
+    """The command that runs Pagefind: its program itself, as ``python -m pagefind`` finds it and then runs it in
+    its own place (``pagefind.__main__``: the same program, the same arguments). Started directly, each shard
+    saves a Python start-up (~60 ms of CPU: a national build indexes 51 shards). ``python -m pagefind`` where
+    the package cannot say (it then reports the missing program itself)."""
+    try:
+        from pagefind.service import get_executable
+
+        found = get_executable()
+    except Exception:
+        found = None
+    if found is None:
+        return [sys.executable, "-m", "pagefind"]
+    return [str(Path(found).resolve().absolute())]
+
+
 def run_pagefind(out: Path, folder: str, glob: str) -> None:
     """Index one shard; a failure fails the build (the site is never published without its search)."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", glob, "--output-subdir", folder,
+    cmd = [*pagefind_program(), "--site", str(out), "--glob", glob, "--output-subdir", folder,
            "--force-language", "id", "--quiet"]
     for selector in EXCLUDE:
         cmd += ["--exclude-selectors", selector]
