@@ -39,7 +39,6 @@ from ..core.fingerprint import source_fingerprint
 from ..plan.sitemap import PageRecord
 from ..reference import settings
 from ..reference.urls import relative, root_prefix
-from . import jsontext
 from .context import RenderContext
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -170,7 +169,7 @@ def publishable_from(nb: dict) -> str | None:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["source"] = translate_parameters(info.get("name", "python3"), info.get("language", "python"),
                                                   reader, "Parameters")
-    return jsontext.dumps(nb) + "\n"  # json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True), faster
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def notebook_defaults(nb: dict) -> dict:
