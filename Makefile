@@ -22,7 +22,7 @@ site: setup
 # Quarto from PATH, or the one scripts/setup_quarto.sh installed into .tools/quarto (tests use the real one)
 QUARTO_PATH := $(CURDIR)/.tools/quarto/bin:$(PATH)
 # Both parts on two processes (pytest-xdist), a test file to each in turn: its module fixtures are made once, and
-# the sample site is built once per run and shared under a lock (the slow part: 16 min, against 25.5 in one).
+# the sample site is built once per run and shared under a lock (the slow part: 13.9 min on a quiet machine).
 # Files in the order tests/conftest.py gives them (the longest first), not xdist's most-tests-first.
 FAST_WORKERS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
