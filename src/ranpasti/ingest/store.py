@@ -380,12 +380,13 @@ def _finest_column(df: pd.DataFrame) -> str:
 
 # a table (by id, kept alive by the entry), its code column and a prefix length → prefix → row positions
 _PREFIX_POSITIONS = caches.table("ingest.store.prefix_positions", 64)
-_NO_ROWS = np.array([], dtype=np.intp)
+NO_ROWS = np.array([], dtype=np.intp)  # ``rows.take(NO_ROWS)``: none of the rows, their columns kept
 
 
-def _prefix_positions(codes: pd.Series, width: int) -> dict[str, np.ndarray]:
+def prefix_positions(codes: pd.Series, width: int) -> dict[str, np.ndarray]:
     """The positions of the rows whose code starts with each ``width``-character prefix (a shorter code is
-    its own prefix: it starts with no longer one)."""
+    its own prefix: it starts with no longer one): ``rows.take(groups.get(kode, NO_ROWS))`` is
+    ``rows[codes.str.startswith(kode)]`` for any ``kode`` of that width, in the rows' order."""
     groups: dict[str, list[int]] = {}
     for position, code in enumerate(codes.astype(str).tolist()):
         if len(code) >= width:
@@ -440,8 +441,8 @@ class Store:
         kabupaten tables several times."""
         column = _finest_column(rows)
         groups = _PREFIX_POSITIONS.get_or_make((id(rows), len(rows), column, len(kode)),
-                                               lambda: _prefix_positions(rows[column], len(kode)), keep=rows)
-        return rows.take(groups.get(kode, _NO_ROWS))
+                                               lambda: prefix_positions(rows[column], len(kode)), keep=rows)
+        return rows.take(groups.get(kode, NO_ROWS))
 
     @cached_property
     def _kabupaten_parts(self) -> dict[str, dict[str, pd.DataFrame]]:

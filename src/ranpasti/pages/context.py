@@ -14,7 +14,6 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -22,12 +21,12 @@ from .. import facts
 from ..core import caches, fmt
 from ..facts import disclosure
 from ..facts.disclosure import Rule
-from ..ingest.store import Store, ingest, input_fingerprint
+from ..ingest.store import NO_ROWS, Store, ingest, input_fingerprint, prefix_positions
 from ..reference import asof
 from ..reference import indicators as ind
 from ..reference.config import Config
 from ..reference.glossary import GLOSSARY_PAGE, link_terms
-from ..reference.regions import CODE_LENGTH, Regions, Unit, ancestor, load_regions
+from ..reference.regions import Regions, Unit, ancestor, load_regions
 from ..reference.urls import page_dir, relative
 
 MAIN_INDICATOR = facts.MAIN_INDICATOR  # what rankings sort by and what privacy masks first
@@ -256,9 +255,8 @@ class Context:
 
     def _kabupaten_lokmin(self) -> pd.DataFrame:
         """The kabupaten's ``_lokmin_items``, once for its pages."""
-        return self._kabupaten_wide(("lokmin", "items", self.as_of), lambda: self._named(
-            self._kabupaten_wide(("lokmin", "as_of", self.as_of), lambda: asof.lokmin_as_of(
-                self.store.table("lokmin", ancestor(self.kode, "kabupaten")), self.as_of))))
+        return self._kabupaten_wide(("lokmin", "items", self.as_of),
+                                    lambda: self._named(self._kabupaten_as_of("lokmin", asof.lokmin_as_of)))
 
     def lokmin_open_earlier(self) -> pd.DataFrame:
         """Follow-ups from meetings of earlier years still not done on ``as_of``, oldest first, with the months
@@ -289,10 +287,13 @@ class Context:
         the order of the kabupaten's."""
         if self.level in ("nasional", "provinsi"):
             return as_of(self.store.table(name, "" if self.level == "nasional" else self.kode), self.as_of)
-        kab = ancestor(self.kode, "kabupaten")
-        whole = self._kabupaten_wide((name, "as_of", self.as_of),
-                                     lambda: as_of(self.store.table(name, kab), self.as_of))
+        whole = self._kabupaten_as_of(name, as_of)
         return whole if self.level == "kabupaten" else self.store.inside(whole, self.kode).reset_index(drop=True)
+
+    def _kabupaten_as_of(self, name: str, as_of: Callable[[pd.DataFrame, str], pd.DataFrame]) -> pd.DataFrame:
+        """Table ``name``'s statuses on ``as_of`` for the page's whole kabupaten, once for its pages (shared)."""
+        kab = ancestor(self.kode, "kabupaten")
+        return self._kabupaten_wide((name, "as_of", self.as_of), lambda: as_of(self.store.table(name, kab), self.as_of))
 
     # ------------------------------------------------------------ indicators
 
@@ -474,17 +475,16 @@ class Context:
 
     def _inside(self, whole: pd.DataFrame) -> pd.DataFrame:
         """Rows of a kabupaten-wide result that belong to this unit (its own row and its desa), in the
-        result's order: taken by position from the result's rows grouped by kecamatan, which is made once per
-        result and shared by the kabupaten's pages (comparing every code of the result with the kecamatan's,
-        ~15 times a page, was ~10% of a kecamatan page's CPU). The memo entry holds the result itself, so
-        its ``id`` names it while the entry lives."""
+        result's order: taken by position from the result's rows grouped by code prefix (``prefix_positions``,
+        the grouping ``Store.inside`` uses), made once per result and shared by the kabupaten's pages
+        (comparing every code of the result with the kecamatan's, ~15 times a page, was ~10% of a kecamatan
+        page's CPU). The memo entry holds the result itself, so its ``id`` names it while the entry lives."""
         if self.level == "kabupaten":
             return whole
-        _, groups = self._kabupaten_wide(("inside", id(whole)), lambda: (whole, _kecamatan_positions(whole)))
-        return whole.take(groups.get(self.kode, _NO_ROWS))
-
-
-_NO_ROWS = np.array([], dtype=np.intp)
+        width = len(self.kode)
+        _, groups = self._kabupaten_wide(("inside", id(whole), width),
+                                         lambda: (whole, prefix_positions(whole["kode"], width)))
+        return whole.take(groups.get(self.kode, NO_ROWS))
 
 
 def _months_by_kecamatan(rows: pd.DataFrame) -> dict[str, list[str]]:
@@ -500,17 +500,6 @@ def _year_rows(items: pd.DataFrame, tahun: int) -> pd.DataFrame:
     """Lokmin items of meetings in ``tahun``, by date, then kecamatan (stable: as listed within a day)."""
     df = items[items["tanggal"].str.slice(0, 4) == str(tahun)]  # ISO dates: the year
     return df.sort_values(["tanggal", "kode_kecamatan"], kind="stable")
-
-
-def _kecamatan_positions(whole: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Kecamatan code → the positions of the rows of ``whole`` inside it: its own row (code equal to the
-    kecamatan's) and its desa' (code starting with the kecamatan's and a dot); kabupaten rows in none."""
-    width = CODE_LENGTH["kecamatan"]
-    groups: dict[str, list[int]] = {}
-    for position, code in enumerate(whole["kode"].astype(str).tolist()):
-        if len(code) == width or (len(code) > width and code[width] == "."):
-            groups.setdefault(code[:width], []).append(position)
-    return {kode: np.array(positions, dtype=np.intp) for kode, positions in groups.items()}
 
 
 _CAPAIAN = ["kode", "indikator", "pembilang", "penyebut", "nilai", "target", "arah", "sumber_target",

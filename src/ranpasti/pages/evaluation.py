@@ -9,8 +9,6 @@ December figures stand beside them because many programmes are judged on the yea
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pandas as pd
 
 from .. import facts
@@ -580,18 +578,18 @@ def summary(ctx: Context) -> Section:
         parts.append(f"Cakupan layanan (data Aksi 6, setahun): target tercapai pada {met} dari {len(rated)} layanan "
                      f"yang bertarget; seluruhnya {len(reached) + met} dari {len(has) + len(rated)} indikator "
                      "yang bertarget.")
-    for r in (SimpleNamespace(**row) for row in lag):
-        if r.capaian_target >= 100:
+    for r in lag:
+        if r["capaian_target"] >= 100:
             continue
-        c = child[child["indikator"] == r.indikator].dropna(subset=["nilai"]).sort_values("nilai").head(3)
+        c = child[child["indikator"] == r["indikator"]].dropna(subset=["nilai"]).sort_values("nilai").head(3)
         # a lower unit's figure on another basis than this unit's says so
         where = ", ".join(f"{ctx.child_name(k)} ({fmt.percent(v, target=t, direction=a)}"
-                          f"{'' if b == r.dasar else ', ' + b})"
+                          f"{'' if b == r['dasar'] else ', ' + b})"
                           for k, v, b, t, a in zip(c["kode"], c["nilai"], c["dasar"], c["target"], c["arah"],
                                                    strict=True))
-        parts.append(f"{ind.label(r.indikator)} paling tertinggal ({r.dasar}): "
-                     f"{fmt.percent(r.nilai, target=r.target, direction=r.arah)} "
-                     f"terhadap target {fmt.target(r.target)} ({fmt.percent(r.capaian_target, target=100)} "
+        parts.append(f"{ind.label(r['indikator'])} paling tertinggal ({r['dasar']}): "
+                     f"{fmt.percent(r['nilai'], target=r['target'], direction=r['arah'])} "
+                     f"terhadap target {fmt.target(r['target'])} ({fmt.percent(r['capaian_target'], target=100)} "
                      "dari target)"
                      + (f"; terendah di {where}." if where else "."))
     aksi_year, aksi = convergence_rows(ctx)
