@@ -134,10 +134,11 @@ def say_phases(report, pages: int | None = None) -> float:
     """The build's CPU per phase (``report.phases``), in seconds and per page; returns CPU-s per page."""
     pages = pages or report.pages or 1
     total = sum(f["cpu"] for f in report.phases.values())
-    say("    tahap      CPU s   CPU ms/halaman   dinding s")
+    say("    tahap      CPU s   CPU ms/halaman   dinding s   puncak MB")
     for name, f in report.phases.items():
         wall = "(di render)" if name == "charts" else f"{f['wall']:9.1f}"  # drawn by the render workers
-        say(f"    {name:9} {f['cpu']:7.1f}   {f['cpu'] / pages * 1000:10.1f}   {wall:>9}")
+        peak = f"{f['peak_mb']:9,.0f}" if f.get("peak_mb") else "        -"  # charts/index: inside render
+        say(f"    {name:9} {f['cpu']:7.1f}   {f['cpu'] / pages * 1000:10.1f}   {wall:>9}   {peak}")
     say(f"    {'jumlah':9} {total:7.1f}   {total / pages * 1000:10.1f}      (target <= 100 ms/halaman)  "
         f"memori puncak {report.peak_mb:,.0f} MB (target <= 3.072)")
     return total / pages

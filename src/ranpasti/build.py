@@ -284,8 +284,10 @@ def phase_line(report: BuildReport) -> str:
     parts = [f"{name} {fig['cpu']:.1f}" for name, fig in report.phases.items()]
     total = sum(fig["cpu"] for fig in report.phases.values())
     per_page = f"; {total / report.pages:.3f} per halaman" if report.pages else ""
+    top = max(report.phases.items(), key=lambda item: item[1].get("peak_mb", 0.0), default=None)
+    where = f" (tahap {top[0]})" if top and top[1].get("peak_mb") else ""
     return (f"CPU per tahap (detik): {', '.join(parts)}; jumlah {total:.1f}{per_page}; memori puncak "
-            f"{report.peak_mb:.0f} MB.")
+            f"{report.peak_mb:.0f} MB{where}.")
 
 
 def _plan(opts: BuildOptions, log: Callable[[str], None], report: BuildReport, regions: Regions, store: Store,

@@ -139,9 +139,16 @@ def order_key(kode: str) -> int:
 
 
 def _kabupaten_of(frame: pd.DataFrame) -> np.ndarray:
-    return np.where(frame["tingkat"] == "kabupaten", frame["kode"],
-                    np.where(frame["tingkat"] == "kecamatan", frame["induk"],
-                             frame["induk"].str.rsplit(".", n=1).str[0]))
+    """The kabupaten of each desa, kecamatan or kabupaten row: its own code, its parent's, or its parent's
+    parent (a desa's: the part of its kecamatan's code before the last dot)."""
+    tingkat, induk = frame["tingkat"].to_numpy(object), frame["induk"].astype(object)
+    out = np.where(tingkat == "kabupaten", frame["kode"].to_numpy(object), induk.to_numpy(object))
+    far = (tingkat != "kabupaten") & (tingkat != "kecamatan")
+    if far.any():  # split once per distinct parent, not per row
+        where, parents = pd.factorize(induk[far])
+        out[far] = np.array([p.rsplit(".", 1)[0] if isinstance(p, str) else p for p in parents],
+                               dtype=object)[where]
+    return out
 
 
 # ---------------------------------------------------------------- the decision

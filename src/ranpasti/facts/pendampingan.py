@@ -131,24 +131,9 @@ def _targets(values: pd.DataFrame, store: Store) -> pd.DataFrame:
         part = values[years == y]
         frames.append(ind.with_target(part, targets, int(y), store.config))
     out = pd.concat(frames, ignore_index=True)
-    out["wilayah_target"] = _target_region(out, targets)
+    # the region of the target that applies, none where no target is set (a blank target names no region)
+    out["wilayah_target"] = np.where(out["target"].isna().to_numpy(), "", out["wilayah_target"].to_numpy(object))
     return out
-
-
-def _target_region(values: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
-    """Which region's target applies to each row: its kabupaten's, its province's or ``ID`` ("" for none);
-    decided once per indicator × kabupaten × year, as ``indicators.with_target`` does."""
-    have = set(zip(targets["indikator"], targets["kode_wilayah"].astype(str), targets["tahun"].astype(str),
-                   strict=True)) if "kode_wilayah" in targets else set()
-    kab = values["kode"].str.slice(0, CODE_LENGTH["kabupaten"])
-    combos = pd.DataFrame({"indikator": values["indikator"], "kab": kab, "tahun": values["periode"].str.slice(0, 4)})
-    unique = combos.drop_duplicates()
-    regions = [next((kode[:n] for n in (CODE_LENGTH["kabupaten"], CODE_LENGTH["provinsi"])
-                     if len(kode) >= n and kode != "ID" and (key, kode[:n], y) in have), "ID")
-               for key, kode, y in zip(unique["indikator"], unique["kab"], unique["tahun"], strict=True)]
-    found = unique.assign(wilayah=regions).set_index(["indikator", "kab", "tahun"])["wilayah"]
-    region = found.reindex(pd.MultiIndex.from_frame(combos)).to_numpy(dtype=object)
-    return np.where(values["target"].isna().to_numpy(), "", region).astype(object)
 
 
 def _columns(rows: pd.DataFrame) -> list[str]:
@@ -276,16 +261,18 @@ def _rank(values: pd.DataFrame) -> pd.Series:
     return pd.Series(better, index=values.index).groupby(keys).rank(ascending=False, method="min")
 
 
+def _a_year_later(periode: str) -> str:
+    """``2024-03`` → ``2025-03``; ``2024-01..2024-06`` → ``2025-01..2025-06``."""
+    return "..".join(f"{int(month[:4]) + 1}{month[4:]}" for month in periode.split(".."))
+
+
 def _change(values: pd.DataFrame) -> pd.DataFrame:
     """The same unit's, indicator's and basis' figure a year earlier over the same months, and the change."""
     previous = values[["tingkat", "kode", "periode", "indikator", "dasar", "nilai"]].copy()
-    parts = previous["periode"].str.partition("..")
-
-    def later(months: pd.Series) -> pd.Series:
-        return (months.str.slice(0, 4).astype(int) + 1).astype(str) + months.str.slice(4)
-
-    first, last = later(parts[0]), parts[2].where(parts[2] == "", later(parts[2].where(parts[2] != "", "0000")))
-    previous["periode"] = first.where(last == "", first + ".." + last)
+    # a period a year later, worked out once per distinct period (a few hundred) and spread to the rows
+    where, periods = pd.factorize(previous["periode"].astype(object))
+    previous["periode"] = np.array([_a_year_later(p) for p in periods], dtype=object)[where] if len(periods) \
+        else previous["periode"]
     previous = previous.rename(columns={"nilai": "nilai_sebelumnya"})
     out = values.merge(previous, on=["tingkat", "kode", "periode", "indikator", "dasar"], how="left")
     out["perubahan"] = out["nilai"] - out["nilai_sebelumnya"]

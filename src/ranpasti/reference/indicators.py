@@ -234,18 +234,17 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
 
     table = _targets_of_year(targets, tahun)
     out = values.copy()
-    memo: dict[tuple[str, str], tuple | None] = {}
-    found = []
-    for key, kode in zip(out["indikator"].to_numpy(object), out["kode"].astype(str).to_numpy(object), strict=True):
-        pair = (key, kode[:CODE_LENGTH["kabupaten"]])  # a kabupaten prefix decides all three lookups
-        if pair not in memo:
-            memo[pair] = _most_specific(table, key, kode)
-        found.append(memo[pair])
-    out["target"] = np.array([h[0] if h else np.nan for h in found], dtype="float64")
-    arah = np.array([h[1] if h else None for h in found], dtype=object)
+    # looked up once per distinct indicator and kabupaten prefix (which decides all three lookups), then
+    # spread to the rows by position: a kabupaten's facts are ~10^5 rows of a few dozen such pairs
+    keys, key_of = pd.factorize(out["indikator"].astype(object))
+    prefixes, prefix_of = pd.factorize(out["kode"].astype(str).str.slice(0, CODE_LENGTH["kabupaten"]).astype(object))
+    where, pairs = pd.factorize(keys.astype(np.int64) * max(len(prefix_of), 1) + prefixes)
+    found = [_most_specific(table, key_of[p // len(prefix_of)], prefix_of[p % len(prefix_of)]) for p in pairs]
+    out["target"] = _spread(found, where, 0, np.nan, "float64")
+    arah = _spread(found, where, 1, None, object)
     out["arah"] = np.where(pd.isna(arah), _directions(out["indikator"]).to_numpy(object), arah)
-    out["sumber_target"] = np.array([h[2] if h else "" for h in found], dtype=object)
-    out["wilayah_target"] = np.array([h[3] if h else "" for h in found], dtype=object)
+    out["sumber_target"] = _spread(found, where, 2, "", object)
+    out["wilayah_target"] = _spread(found, where, 3, "", object)
     naik = (out["arah"] != "turun").to_numpy()
     nilai, target = out["nilai"].to_numpy(dtype="float64"), out["target"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -257,6 +256,11 @@ def with_target(values: pd.DataFrame, targets: pd.DataFrame, tahun: int, config:
     out["band"] = np.where(no_target, NO_TARGET_BAND.label, band).astype(object)
     out["warna"] = np.where(no_target, NO_TARGET_BAND.color, warna).astype(object)
     return out
+
+
+def _spread(found: list[tuple | None], where: np.ndarray, i: int, empty: Any, dtype: Any) -> np.ndarray:
+    """Item ``i`` of each distinct lookup (``empty`` where none was found), given to every row by position."""
+    return np.array([h[i] if h else empty for h in found], dtype=dtype)[where] if found else np.array([], dtype)
 
 
 # the targets table (by id, kept alive by the entry) and year → its lookup: a page asks for it ~6 times
@@ -303,7 +307,7 @@ def _most_specific(table: dict, key: str, kode: str) -> tuple | None:
 
 def _directions(keys: pd.Series) -> pd.Series:
     """Each indicator's declared direction (``naik``/``turun``), for rows without a target to say it."""
-    return keys.map(lambda k: INDICATORS[k].direction if k in INDICATORS else "naik")
+    return keys.map({k: i.direction for k, i in INDICATORS.items()}).astype(object).fillna("naik")
 
 
 def bands(capaian_target: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:

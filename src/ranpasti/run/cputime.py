@@ -30,6 +30,7 @@ INSIDE = {"charts": "render", "index": "render"}  # run inside another phase and
 class Phase:
     wall: float = 0.0
     cpu: float = 0.0
+    peak_mb: float = 0.0  # the process tree's peak resident memory while the phase ran (sampled)
 
 
 @dataclass
@@ -49,21 +50,26 @@ class PhaseClock:
             self.monitor.__exit__(None, None, None)
             self.phases["index"] = Phase(self.phases.get("index", Phase()).wall, self.monitor.cpu_seconds_of("index"))
 
-    def _cpu(self) -> float:
+    def _cpu(self, window: bool = False) -> float:
         assert self.monitor is not None
         self.monitor.sample()
+        if window:
+            self.monitor.new_window()
+            self.monitor.sample()
         return self.monitor.cpu_seconds_of("")
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         """Time the block as ``name`` (phases named twice add up)."""
-        wall, cpu = time.perf_counter(), self._cpu()
+        wall, cpu = time.perf_counter(), self._cpu(window=True)
         try:
             yield
         finally:
             done = self.phases.setdefault(name, Phase())
             done.wall += time.perf_counter() - wall
             done.cpu += self._cpu() - cpu
+            assert self.monitor is not None
+            done.peak_mb = max(done.peak_mb, self.monitor.window_peak_mb)
 
     def inside(self, name: str, cpu: float, wall: float = 0.0) -> None:
         """CPU and wall seconds that phase ``INSIDE[name]`` spent on ``name``: moved out of it. (The index's
@@ -80,6 +86,8 @@ class PhaseClock:
         return self.monitor.peak_mb if self.monitor is not None else 0.0
 
     def figures(self) -> dict[str, dict[str, float]]:
-        """Phase -> {"wall": s, "cpu": s}, in pipeline order (phases that did not run are left out)."""
-        return {name: {"wall": round(max(p.wall, 0.0), 3), "cpu": round(max(p.cpu, 0.0), 3)}
+        """Phase -> {"wall": s, "cpu": s, "peak_mb": MB}, in pipeline order (phases that did not run are left
+        out). A phase run inside another (``INSIDE``) has no peak of its own: its parent's is the one."""
+        return {name: {"wall": round(max(p.wall, 0.0), 3), "cpu": round(max(p.cpu, 0.0), 3),
+                       "peak_mb": round(p.peak_mb, 1)}
                 for name in PHASES if (p := self.phases.get(name)) is not None}

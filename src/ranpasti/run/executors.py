@@ -317,6 +317,7 @@ class MemoryMonitor:
     def __init__(self, interval: float = 0.5, on_sample: Callable[[float], None] | None = None):
         self.interval = interval
         self.peak_mb = 0.0
+        self.window_peak_mb = 0.0  # the peak since ``new_window`` (a build phase's own peak)
         self.on_sample = on_sample
         self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
@@ -339,6 +340,11 @@ class MemoryMonitor:
         except Exception:
             return ""
         return next((label for label, word in self.LABELS.items() if word in line), "")
+
+    def new_window(self) -> None:
+        """Start a new ``window_peak_mb`` (at a phase boundary: which phase the build's peak fell in)."""
+        with self._lock:
+            self.window_peak_mb = 0.0
 
     def sample(self) -> float:
         import psutil
@@ -366,6 +372,7 @@ class MemoryMonitor:
                     continue
             mb = total / 2**20
             self.peak_mb = max(self.peak_mb, mb)
+            self.window_peak_mb = max(self.window_peak_mb, mb)
         if self.on_sample:
             self.on_sample(mb)
         return mb
