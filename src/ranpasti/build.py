@@ -13,9 +13,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -38,7 +39,7 @@ from .render.assets import CHART_STAT, build_path_leak, build_paths
 from .render.incremental import foreign_files
 from .run.cputime import PhaseClock
 from .run.execute import DEFAULT_ENGINE, Ledger, Result, execute, plan
-from .run.executors import LocalExecutor
+from .run.executors import Executor, LocalExecutor, make_executor
 
 
 @dataclass
@@ -160,12 +161,11 @@ def _build(opts: BuildOptions, log: Callable[[str], None]) -> BuildReport:
     try:
         with clock.phase("ingest"):
             regions = load_regions()
-            warm = _prewarm(opts, regions)
+            workers = Workers(opts, _prewarm(opts, regions))
         try:
-            return _build_with(opts, log, start, report, regions, warm, clock)
+            return _build_with(opts, log, start, report, regions, workers, clock)
         finally:
-            if warm is not None:
-                warm.close()  # no-op once execute() has used it
+            workers.close()  # nothing left to close once execute() has taken them
     finally:
         clock.stop()  # the figures go into the report whether the build published or failed
         report.phases, report.peak_mb = clock.figures(), clock.peak_mb
@@ -187,12 +187,37 @@ def _prewarm(opts: BuildOptions, regions: Regions) -> LocalExecutor | None:
     return executor
 
 
+class Workers:
+    """The pages' executor, started ahead of the pages: by ``_prewarm`` while the data is validated, or by the
+    facts phase when it has several batches of kabupaten to spread over the workers (``facts.build``'s
+    mapper). ``execute`` then runs the pages on the same workers (``take``)."""
+
+    def __init__(self, opts: BuildOptions, executor: Executor | None) -> None:
+        self.opts, self.executor = opts, executor
+
+    def map(self, fn: Callable[..., Any], tasks: list[tuple]) -> Iterator[Any]:
+        if len(tasks) < 2 or self.opts.jobs < 2:  # one batch (a one-kabupaten change): here, no worker start-up
+            return (fn(*args) for args in tasks)
+        if self.executor is None:
+            self.executor = make_executor(self.opts.executor, workers=self.opts.jobs, scheduler=self.opts.scheduler)
+        return self.executor.map(fn, tasks, engine=self.opts.engine)
+
+    def take(self) -> Executor | None:
+        executor, self.executor = self.executor, None
+        return executor
+
+    def close(self) -> None:
+        if (executor := self.take()) is not None:
+            executor.close()
+
+
 def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, report: BuildReport, regions: Regions,
-                warm: LocalExecutor | None, clock: PhaseClock) -> BuildReport:
+                workers: Workers, clock: PhaseClock) -> BuildReport:
     with clock.phase("ingest"):
         store, vreport = ingest(opts.data_dir, opts.cache_dir, regions)
     with clock.phase("facts"):  # every figure once for the whole cache, before any page (``facts``) and before
-        facts.build(store, opts.build_dir)  # the keys, which read what a kecamatan evaluation shows of its kabupaten
+        # the keys, which read what a kecamatan evaluation shows of its kabupaten; on the pages' workers
+        facts.build(store, opts.build_dir, workers.map)
     with clock.phase("params"):
         specs, jobs = _plan(opts, log, report, regions, store, vreport)
     renderer, reason = choose(opts.renderer)
@@ -202,7 +227,7 @@ def _build_with(opts: BuildOptions, log: Callable[[str], None], start: float, re
     with clock.phase("execute"):
         results = execute(jobs, ledger, engine=opts.engine, workers=opts.jobs, cwd=Path.cwd(), force=opts.force,
                           on_result=_progress(len(jobs)), executor=opts.executor, scheduler=opts.scheduler,
-                          stats=report.execution, prewarmed=warm)
+                          stats=report.execution, prewarmed=workers.take())
     report.skipped = sum(r.skipped for r in results)
     report.executed = sum(not r.skipped for r in results)
     report.failures = sorted((r for r in results if not r.ok), key=lambda r: r.page)

@@ -18,18 +18,22 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ..core import caches
 from ..core.files import sha256_bytes, write_atomically
 from ..core.fingerprint import code_fingerprint
 from ..ingest.store import Store
-from . import audit, lokmin, samar, wide
-from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, parts, period, table, upper_part
+from ..reference.regions import load_regions
+from . import audit, lokmin, pendampingan, samar, wide
+from .pendampingan import COLUMNS, KABUPATEN_LEVELS, UPPER, kabupaten_part, period, table, upper_part
 from .samar import MAIN_INDICATOR, MASKED_BAND
 
-__all__ = ["COLUMNS", "MAIN_INDICATOR", "MASKED_BAND", "UPPER", "audit", "build", "folder", "key", "load",
+__all__ = ["COLUMNS", "MAIN_INDICATOR", "MASKED_BAND", "UPPER", "Mapper", "audit", "build", "folder", "key", "load",
            "lokmin", "part_keys", "period", "published", "samar", "select", "shown", "table", "wide"]
 shown = samar.shown
 
@@ -62,20 +66,75 @@ def _compute(store: Store, name: str) -> pd.DataFrame:
     return upper_part(store) if name == UPPER else kabupaten_part(store, name)
 
 
-def build(store: Store, build_dir: Path) -> Path:
+# Runs ``fn(*args)`` for each ``args`` of a list and yields the results in any order: the pages' executor
+# (``LocalExecutor.map``: the build's worker processes; ``DaskExecutor.map``: the cluster), or in this process.
+Mapper = Callable[[Callable[..., Any], list[tuple]], Iterable[Any]]
+
+
+def _here(fn: Callable[..., Any], tasks: list[tuple]) -> Iterator[Any]:
+    return (fn(*args) for args in tasks)
+
+
+def _write(part: pd.DataFrame, target: Path) -> None:
+    staging = target.with_suffix(".tmp")
+    part.to_parquet(staging, index=False)
+    staging.replace(target)
+
+
+# a worker's Store for the cache folder it is given (one cache content per build), so the tables a batch reads
+# whole (jangkauan, targets, configuration) are read and split once per worker, not once per batch
+_STORES = caches.table("facts.worker_store", 1)
+
+
+def _store_key(cache_dir: str) -> tuple:
+    st = (Path(cache_dir) / "manifest.json").stat()
+    return (cache_dir, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _worker_store(cache_dir: str) -> Store:
+    return _STORES.get_or_make(_store_key(cache_dir), lambda: Store(Path(cache_dir), load_regions()))
+
+
+def _batch_task(cache_dir: str, codes: list[str], wanted: list[str], upper: bool, targets: dict[str, str]
+                ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """One batch, in a worker or here: its kabupaten parts written to ``targets``; returned, what the upper
+    part needs of it (small: a row per kabupaten and month, and its kabupaten's own figures)."""
+    found, everyone, sums = pendampingan.batch_parts(_worker_store(cache_dir), codes, wanted, upper)
+    for name, part in found:
+        _write(part, Path(targets[name]))
+    return everyone, sums
+
+
+def build(store: Store, build_dir: Path, mapper: Mapper | None = None) -> Path:
     """Write each part of the facts for ``store`` under ``build_dir`` unless that content's part is there
-    already (parts whose key no longer describes the cache are removed), one part in memory at a time, and
-    point the cache at them, so the pages of the build read them instead of computing them in every worker."""
+    already (parts whose key no longer describes the cache are removed), and point the cache at them, so the
+    pages of the build read them instead of computing them in every worker.
+
+    The batches of kabupaten (``pendampingan.batches``) run on ``mapper`` (the pages' workers: the national
+    facts are minutes of CPU), each worker holding one batch at a time and writing its parts itself; this
+    process gathers what the upper part needs (a row per kabupaten and month) and writes that part."""
     where = folder(build_dir)
     where.mkdir(parents=True, exist_ok=True)
     paths = {name: where / f"{name}-{k}.parquet" for name, k in part_keys(store).items()}
     missing = [name for name, target in paths.items() if not target.exists()]
     kabupaten = [name for name in missing if name != UPPER]
-    for name, part in parts(store, kabupaten, upper=UPPER in missing):
-        target = paths[name]
-        staging = target.with_suffix(".tmp")
-        part.to_parquet(staging, index=False)
-        staging.replace(target)
+    upper = UPPER in missing
+    if kabupaten or upper:
+        plan = pendampingan.batches(store, store.kabupaten_codes() if upper else sorted(kabupaten))
+        wanted = set(kabupaten)
+        _STORES.put(_store_key(str(store.dir)), store)  # a batch run in this process reads the build's Store
+        tasks = [(str(store.dir), codes, [k for k in codes if k in wanted], upper,
+                  {k: str(paths[k]) for k in codes if k in wanted}) for codes in plan]
+        own, monthly = [], []
+        for everyone, sums in (mapper or _here)(_batch_task, tasks):
+            if everyone is not None:
+                own.append(everyone)
+                monthly.append(sums)
+        if upper:
+            # in the order of the kabupaten codes whatever order the batches finished in: the same table
+            # from any number of workers
+            order = sorted(range(len(own)), key=lambda i: str(own[i]["kode"].iloc[0]) if len(own[i]) else "")
+            _write(pendampingan.upper_from(store, [own[i] for i in order], [monthly[i] for i in order]), paths[UPPER])
     wanted = set(paths.values())
     for old in [*where.glob("*.parquet"), *where.parent.glob("pendampingan-*.parquet")]:  # (and the unsplit table)
         if old not in wanted:

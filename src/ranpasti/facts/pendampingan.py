@@ -185,63 +185,83 @@ def upper_part(store: Store) -> pd.DataFrame:
     return next(part for _, part in parts(store, [], upper=True))
 
 
-def _batches(store: Store, codes: list[str]) -> Iterator[tuple[list[str], pd.DataFrame]]:
-    """``codes``' desa-month rows, a few kabupaten at a time (at least ``BATCH_ROWS`` rows, or the rest): the
-    steps' fixed cost (reach, targets, a frame per level and year) is paid per batch, not per kabupaten,
-    while memory stays bounded by a batch."""
+def batches(store: Store, codes: list[str]) -> list[list[str]]:
+    """``codes`` in batches of a few kabupaten (at least ``BATCH_ROWS`` desa-month rows, or the rest), counted
+    from the files' metadata: each step's fixed cost (reach, targets, a frame per level and year) is paid per
+    batch, not per kabupaten, while memory stays bounded by a batch. A batch is the unit of work a facts
+    worker takes (``facts.build``)."""
+    out: list[list[str]] = []
     batch: list[str] = []
-    frames: list[pd.DataFrame] = []
+    rows = 0
     for kode in codes:
         batch.append(kode)
-        frames.append(store.pendampingan(kode))
-        if sum(len(f) for f in frames) >= BATCH_ROWS:
-            yield batch, pd.concat(frames, ignore_index=True)
-            batch, frames = [], []
+        rows += store.pendampingan_rows(kode)
+        if rows >= BATCH_ROWS:
+            out.append(batch)
+            batch, rows = [], 0
     if batch:
-        yield batch, pd.concat(frames, ignore_index=True)
+        out.append(batch)
+    return out
+
+
+def batch_parts(store: Store, codes: list[str], wanted: list[str], upper: bool
+                ) -> tuple[list[tuple[str, pd.DataFrame]], pd.DataFrame | None, pd.DataFrame | None]:
+    """One batch (``codes``, read together): the parts of its kabupaten in ``wanted``, and, when the upper part
+    is to be made (``upper``), what it needs of the batch: its kabupaten's own figures and their monthly sums
+    (one row per kabupaten and month)."""
+    frames = [store.pendampingan(k) for k in codes]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["kode_desa", "bulan"])
+    mine = [k for k in codes if k in set(wanted)]
+    kab = rows["kode_desa"].str.slice(0, CODE_LENGTH["kabupaten"]) if len(rows) else pd.Series(dtype=object)
+    everyone = _values(store, rows, ("kabupaten",), codes) if upper and len(rows) else None
+    found: list[tuple[str, pd.DataFrame]] = []
+    if mine:
+        whole = len(mine) == len(codes)
+        inside = rows if whole else rows[kab.isin(mine).to_numpy()]
+        if len(inside):
+            values = _values(store, inside, KABUPATEN_LEVELS, mine)
+            totals = everyone if whole and everyone is not None else _values(store, inside, ("kabupaten",), mine)
+            decided = samar.decide(inside, pd.concat([values, totals], ignore_index=True), samar.rule(store))
+            done = samar.attach(_finish(store, values), decided)
+        else:
+            done = pd.DataFrame(columns=COLUMNS)
+        split = dict(iter(done.groupby(done["kode"].str.slice(0, CODE_LENGTH["kabupaten"]), sort=False)))
+        found = [(k, split[k].reset_index(drop=True) if k in split else pd.DataFrame(columns=COLUMNS)) for k in mine]
+    if everyone is None:
+        return found, None, None
+    sums = rows[_columns(rows)].astype("float64").groupby([kab.rename("kode_desa"), rows["bulan"]], sort=True)
+    return found, everyone, sums.sum().reset_index()
+
+
+def upper_from(store: Store, own: list[pd.DataFrame], monthly: list[pd.DataFrame]) -> pd.DataFrame:
+    """The upper part from every batch's kabupaten figures (``own``) and monthly sums (``monthly``): provinces
+    and the nation summed from the monthly sums (counts: the same sums, exactly), a kabupaten ranked among all
+    its province's."""
+    if not monthly:
+        return pd.DataFrame(columns=COLUMNS)
+    cols = sorted(set().union(*(m.columns for m in monthly)) - {"bulan", "kode_desa"})
+    above = _long(_sums(pd.concat(monthly, ignore_index=True), cols, ("provinsi", "nasional")))
+    return samar.attach(_finish(store, pd.concat([*own, above], ignore_index=True)), None)
 
 
 def parts(store: Store, kabupaten: list[str], upper: bool) -> Iterator[tuple[str, pd.DataFrame]]:
     """The parts of ``kabupaten`` (a batch's as soon as they are computed, so one batch is in memory at a
-    time), then the upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once.
+    time), then the upper part (``upper``, named ``UPPER``), reading each kabupaten's desa-month rows once, in
+    this process (``facts.build`` runs the same batches on the pages' workers).
 
     A kabupaten's desa and kecamatan are ranked among siblings that all lie in it, so a batch is ranked as
     well as the whole; its masking decision (``samar``) is made here too, over its desa, kecamatan and own
     total, once per kabupaten-year. The upper part needs every kabupaten: each batch's rows are reduced to its
-    kabupaten's own figures and monthly sums (one row per kabupaten and month); provinces and the nation are summed from
-    those monthly sums (counts: the same sums, exactly), and a kabupaten is ranked among all its province's."""
-    wanted = set(kabupaten)
+    kabupaten's own figures and monthly sums (``batch_parts``), from which ``upper_from`` makes it."""
     own, monthly = [], []
-    for codes, rows in _batches(store, store.kabupaten_codes() if upper else sorted(wanted)):
-        mine = [k for k in codes if k in wanted]
-        kab = rows["kode_desa"].str.slice(0, CODE_LENGTH["kabupaten"]) if len(rows) else pd.Series(dtype=object)
-        everyone = _values(store, rows, ("kabupaten",), codes) if upper and len(rows) else None
-        if mine:
-            whole = len(mine) == len(codes)
-            inside = rows if whole else rows[kab.isin(mine).to_numpy()]
-            if len(inside):
-                values = _values(store, inside, KABUPATEN_LEVELS, mine)
-                totals = everyone if whole and everyone is not None else _values(store, inside, ("kabupaten",), mine)
-                decided = samar.decide(inside, pd.concat([values, totals], ignore_index=True), samar.rule(store))
-                done = samar.attach(_finish(store, values), decided)
-            else:
-                done = pd.DataFrame(columns=COLUMNS)
-            split = dict(iter(done.groupby(done["kode"].str.slice(0, CODE_LENGTH["kabupaten"]), sort=False)))
-            for k in mine:
-                yield k, split[k].reset_index(drop=True) if k in split else pd.DataFrame(columns=COLUMNS)
-        if everyone is None:
-            continue
-        own.append(everyone)
-        sums = rows[_columns(rows)].astype("float64").groupby([kab.rename("kode_desa"), rows["bulan"]], sort=True)
-        monthly.append(sums.sum().reset_index())
-    if not upper:
-        return
-    if not monthly:
-        yield UPPER, pd.DataFrame(columns=COLUMNS)
-        return
-    cols = sorted(set().union(*(m.columns for m in monthly)) - {"bulan", "kode_desa"})
-    above = _long(_sums(pd.concat(monthly, ignore_index=True), cols, ("provinsi", "nasional")))
-    yield UPPER, samar.attach(_finish(store, pd.concat([*own, above], ignore_index=True)), None)
+    for codes in batches(store, store.kabupaten_codes() if upper else sorted(set(kabupaten))):
+        found, everyone, sums = batch_parts(store, codes, kabupaten, upper)
+        yield from found
+        if everyone is not None:
+            own.append(everyone)
+            monthly.append(sums)
+    if upper:
+        yield UPPER, upper_from(store, own, monthly)
 
 
 def _parents(values: pd.DataFrame) -> pd.Series:

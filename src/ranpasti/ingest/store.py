@@ -457,6 +457,11 @@ class Store:
             self._kabupaten_parts[name] = {kabupaten: part for kabupaten, part in groups}
         return self._kabupaten_parts[name]
 
+    def pendampingan_rows(self, kode: str) -> int:
+        """How many desa-month rows kabupaten ``kode`` has, from its file's metadata (nothing else is read)."""
+        path = self.dir / "pendampingan" / f"{kode}.parquet"
+        return pq.read_metadata(path).num_rows if path.exists() else 0
+
     def pendampingan(self, kode: str) -> pd.DataFrame:
         """Desa-month rows of a kecamatan or kabupaten; only that kabupaten's file is read."""
         level = level_of(kode)

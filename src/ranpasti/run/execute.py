@@ -277,8 +277,8 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
     ``"tcp://HOST:PORT"`` or a ``distributed.Client``; none starts a local cluster of ``workers``).
     ``stats``, when given, is filled with figures of the run: executed/skipped counts, wall seconds, peak
     memory of the whole process tree (MB), per-worker peak RSS and kernels started.
-    ``prewarmed``: a local executor whose workers were started ahead (``LocalExecutor.prewarm``); it is
-    used when it has the number of workers this run wants, and closed otherwise.
+    ``prewarmed``: an executor started ahead (``LocalExecutor.prewarm``, or the facts phase's); it is used
+    when it is of the kind asked for (and, local, has the number of workers this run wants), else closed.
     """
     cwd_s = str(cwd or Path.cwd())
     results: list[Result] = []
@@ -307,7 +307,8 @@ def execute(jobs: list[Job], ledger: Ledger, engine: str = DEFAULT_ENGINE, worke
         # More workers than cores pays off only over many units (one worker's waits fill another's); for a
         # handful (a one-kecamatan rebuild runs 6) each extra worker is one more ~2 CPU-second kernel start.
         workers = max(1, min(workers, len(todo), os.cpu_count() or 1))
-    if prewarmed is not None and (executor != "local" or (len(todo) >= SMALL_RUN and prewarmed.workers != workers)):
+    if prewarmed is not None and (prewarmed.name != executor
+                                  or (executor == "local" and len(todo) >= SMALL_RUN and prewarmed.workers != workers)):
         prewarmed.close()
         prewarmed = None
     runner = prewarmed or make_executor(executor, workers=workers, scheduler=scheduler)

@@ -30,12 +30,12 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, ClassVar, Protocol
 
-from ..core.errors import UsageError
+from ..core.errors import RanpastiError, UsageError
 from .jobs import Job, Result, run_job
 
 DEFAULT_EXECUTOR = "local"
@@ -52,6 +52,11 @@ class Executor(Protocol):
 
     def run(self, jobs: Iterable[Any], engine: str, cwd: str, timeout: int) -> Iterator[Any]:
         """Yield a ``Result`` for every job, in completion order."""
+
+    def map(self, fn: Callable[..., Any], tasks: list[tuple], engine: str | None = None) -> Iterator[Any]:
+        """Yield ``fn(*args)`` for each ``args`` of ``tasks``, in completion order, on the same workers that run
+        the pages (the build's facts phase: ``facts.build``). ``engine``: the one the pages will run with,
+        so a local pool started here is the one they use."""
 
     def close(self) -> None:
         """Release workers and connections."""
@@ -220,6 +225,25 @@ class LocalExecutor:
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
 
+    def map(self, fn: Callable[..., Any], tasks: list[tuple], engine: str | None = None) -> Iterator[Any]:
+        if self.workers <= 1:
+            yield from (fn(*args) for args in tasks)
+            return
+        if self._pool is None or (engine is not None and self._engine not in (None, engine)):
+            self.close()
+            self._pool, self._engine = self._new_pool(engine or ""), engine
+        futures = [self._pool.submit(fn, *args) for args in tasks]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        except BrokenProcessPool as e:
+            self.close()
+            raise RanpastiError("proses pekerja berhenti mendadak saat menghitung angka wilayah (kehabisan "
+                               "memori?): kurangi --jobs lalu jalankan lagi") from e
+        finally:
+            for fut in futures:
+                fut.cancel()
+
     def _collect(self, pool: ProcessPoolExecutor) -> None:
         """Ask each worker for its figures (exactly one call per worker, held at a barrier; best effort)."""
         try:
@@ -290,6 +314,14 @@ class DaskExecutor:
             self._stats = list(self.client.run(worker_info).values())
         except Exception:
             self._stats = []
+
+    def map(self, fn: Callable[..., Any], tasks: list[tuple], engine: str | None = None) -> Iterator[Any]:
+        from distributed import as_completed as done_in_turn
+
+        futures = self.client.map(fn, *zip(*tasks, strict=True), pure=False) if tasks else []
+        for fut in done_in_turn(futures):
+            yield fut.result()
+            fut.release()
 
     def close(self) -> None:
         if self.owns_client:
