@@ -156,18 +156,44 @@ def test_a_changed_kabupaten_rewrites_its_part_and_the_upper_one_only(store, tmp
     slices = {**store.slice_hashes(), changed: "another content"}
     monkeypatch.setattr(type(store), "slice_hashes", lambda self: slices)
     computed = []
-    real = facts.parts
+    real = facts._batch_task
 
-    def parts(s: Store, kabupaten: list[str], upper: bool):
-        computed.append((tuple(kabupaten), upper))
-        return real(s, kabupaten, upper)
+    def batch(cache_dir: str, codes: list[str], wanted: list[str], upper: bool, targets: dict[str, str]):
+        computed.append((tuple(wanted), upper))
+        return real(cache_dir, codes, wanted, upper, targets)
 
-    monkeypatch.setattr(facts, "parts", parts)
+    monkeypatch.setattr(facts, "_batch_task", batch)
     facts.build(store, tmp_path)
     after = {p.name for p in where.glob("*.parquet")}
-    assert computed == [((changed,), True)]
+    assert [w for wanted, _ in computed for w in wanted] == [changed]  # every batch read for the upper part,
+    assert all(upper for _, upper in computed)  # the changed kabupaten's part the only one computed
     gone, new = {n.split("-")[0] for n in before - after}, {n.split("-")[0] for n in after - before}
     assert gone == new == {changed, facts.UPPER}
+
+
+def test_parts_computed_on_worker_processes_are_the_same_files(store, tmp_path, monkeypatch):
+    """The build spreads the batches over the pages' workers (``LocalExecutor.map``, real processes): every
+    part it writes, the upper one gathered from the workers' returns included, is the one computed here."""
+    from ranpasti.run.executors import LocalExecutor
+
+    monkeypatch.setattr(pendampingan, "BATCH_ROWS", 1)  # one batch per kabupaten: three tasks for two workers
+    here = facts.build(store, tmp_path / "here")
+    workers = LocalExecutor(workers=2)
+    spread = []
+
+    def mapper(fn, tasks):
+        spread.append(len(tasks))
+        return workers.map(fn, tasks)
+
+    try:
+        there = facts.build(store, tmp_path / "workers", mapper)
+    finally:
+        workers.close()
+    assert spread == [len(store.kabupaten_codes())] and spread[0] >= 2
+    files = sorted(p.name for p in here.glob("*.parquet"))
+    assert files == sorted(p.name for p in there.glob("*.parquet")) and len(files) == spread[0] + 1
+    for name in files:
+        pd.testing.assert_frame_equal(pd.read_parquet(here / name), pd.read_parquet(there / name), check_exact=True)
 
 
 SMALL_DESA = "16.05.01.2003"  # given 3 families targeted (2 accompanied) in December 2024 below

@@ -27,6 +27,7 @@ import pandas as pd
 from ..core import caches
 from ..core.files import sha256_bytes, write_atomically
 from ..core.fingerprint import code_fingerprint
+from ..core.frames import rows_at
 from ..ingest.store import Store
 from ..reference.regions import load_regions
 from . import audit, lokmin, pendampingan, samar, wide
@@ -180,7 +181,9 @@ def _kept(store: Store, name: str, build_dir: Path | None = None) -> tuple[pd.Da
         return kept[name]
     written = _written(store, build_dir).get(name)
     part = pd.read_parquet(written) if written is not None and written.exists() else _compute(store, name)
-    groups = {k: g for k, g in part.groupby([part["tingkat"], part["kode"].str.slice(0, 5)], sort=False)}
+    # by position: the parts are sorted by level and code, so each group is a slice (no copy)
+    positions = part.groupby([part["tingkat"], part["kode"].str.slice(0, 5)], sort=False).indices
+    groups = {k: rows_at(part, p) for k, p in positions.items()}
     kept[name] = (part, groups, {})
     if name != UPPER and sum(n != UPPER for n in kept) > KEPT:
         kept.pop(next(n for n in kept if n != UPPER))

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from ..core import caches, owned
 from ..core.dirswap import swap_into_place
 from ..core.fingerprint import code_fingerprint
+from ..core.frames import rows_at
 from ..core.lock import exclusive
 from ..reference.config import load_config
 from ..reference.regions import Regions, ancestor, ancestors, level_of, load_regions
@@ -42,6 +44,7 @@ T = TypeVar("T")
 CACHE_FORMAT = 1
 COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
 CONFIG_FILES = ("konfigurasi.yml", "judul_kolom.yml")
+KEPT_KABUPATEN_ROWS = 24  # kabupaten tables kept taken (``Store._kabupaten_rows``): ~3 kabupaten's of each table
 
 
 def input_fingerprint(data_dir: Path, regions: Regions) -> dict:
@@ -429,7 +432,7 @@ class Store:
         col = _finest_column(df)
         if level_of(kode) == "provinsi":
             return df[df[col].str.startswith(kode)]
-        part = self._by_kabupaten(name, col).get(ancestor(kode, "kabupaten"), df.iloc[:0])
+        part = self._kabupaten_rows(name, col, ancestor(kode, "kabupaten"))
         return part if level_of(kode) == "kabupaten" else self.inside(part, kode)
 
     @staticmethod
@@ -445,17 +448,31 @@ class Store:
         return rows.take(groups.get(kode, NO_ROWS))
 
     @cached_property
-    def _kabupaten_parts(self) -> dict[str, dict[str, pd.DataFrame]]:
+    def _kabupaten_positions(self) -> dict[str, dict[str, np.ndarray]]:
         return {}
 
-    def _by_kabupaten(self, name: str, col: str) -> dict[str, pd.DataFrame]:
-        """``name``'s rows split by kabupaten, once per Store: filtering the national table by prefix on every
-        page (~250,000 Lokmin rows, a few times a page) cost more than a kecamatan page's own work."""
-        if name not in self._kabupaten_parts:
-            df = self._small(name)
-            groups = df.groupby(ancestors(df[col], "kabupaten"), sort=False)
-            self._kabupaten_parts[name] = {kabupaten: part for kabupaten, part in groups}
-        return self._kabupaten_parts[name]
+    @cached_property
+    def _kabupaten_kept(self) -> OrderedDict[tuple[str, str], pd.DataFrame]:
+        return OrderedDict()
+
+    def _kabupaten_rows(self, name: str, col: str, kabupaten: str) -> pd.DataFrame:
+        """``name``'s rows of ``kabupaten``: the national table's rows grouped by kabupaten once per Store
+        (filtering it by prefix on every page, ~250,000 Lokmin rows a few times a page, cost more than a
+        kecamatan page's own work), taken for the latest kabupaten asked (``KEPT_KABUPATEN_ROWS`` tables:
+        a worker runs a kabupaten's pages one after another), so a worker holds the national tables once
+        and not again split (``core.frames.rows_at``: a slice where the rows lie together)."""
+        kept = self._kabupaten_kept
+        if (name, kabupaten) in kept:
+            kept.move_to_end((name, kabupaten))
+            return kept[(name, kabupaten)]
+        df = self._small(name)
+        if name not in self._kabupaten_positions:
+            self._kabupaten_positions[name] = df.groupby(ancestors(df[col], "kabupaten"), sort=False).indices
+        positions = self._kabupaten_positions[name].get(kabupaten)
+        kept[(name, kabupaten)] = rows = df.iloc[:0] if positions is None else rows_at(df, positions)
+        while len(kept) > KEPT_KABUPATEN_ROWS:
+            kept.popitem(last=False)
+        return rows
 
     def pendampingan_rows(self, kode: str) -> int:
         """How many desa-month rows kabupaten ``kode`` has, from its file's metadata (nothing else is read)."""
