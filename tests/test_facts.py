@@ -155,18 +155,24 @@ def test_a_changed_kabupaten_rewrites_its_part_and_the_upper_one_only(store, tmp
     changed = store.kabupaten_codes()[0]
     slices = {**store.slice_hashes(), changed: "another content"}
     monkeypatch.setattr(type(store), "slice_hashes", lambda self: slices)
-    computed = []
-    real = facts._batch_task
+    shares = {p.name for p in (where / facts.INPUTS).glob("*.parquet")}
+    upper_before = pd.read_parquet(next(where.glob(f"{facts.UPPER}-*.parquet")))
+    read = []
+    real = pendampingan.batch_parts
 
-    def batch(cache_dir: str, codes: list[str], wanted: list[str], upper: bool, targets: dict[str, str]):
-        computed.append((tuple(wanted), upper))
-        return real(cache_dir, codes, wanted, upper, targets)
+    def batch(s: Store, codes: list[str], wanted: list[str], upper: bool):
+        read.append((tuple(codes), tuple(wanted)))
+        return real(s, codes, wanted, upper)
 
-    monkeypatch.setattr(facts, "_batch_task", batch)
+    monkeypatch.setattr(pendampingan, "batch_parts", batch)
     facts.build(store, tmp_path)
     after = {p.name for p in where.glob("*.parquet")}
-    assert [w for wanted, _ in computed for w in wanted] == [changed]  # every batch read for the upper part,
-    assert all(upper for _, upper in computed)  # the changed kabupaten's part the only one computed
+    # only the changed kabupaten's rows are read: the upper part is remade from every other kabupaten's share
+    assert read == [((changed,), (changed,))]
+    shares_after = {p.name for p in (where / facts.INPUTS).glob("*.parquet")}
+    assert {n.split("-")[0] for n in shares ^ shares_after} == {changed}
+    upper_after = pd.read_parquet(next(where.glob(f"{facts.UPPER}-*.parquet")))
+    pd.testing.assert_frame_equal(upper_after, upper_before, check_exact=True)  # (its rows did not change)
     gone, new = {n.split("-")[0] for n in before - after}, {n.split("-")[0] for n in after - before}
     assert gone == new == {changed, facts.UPPER}
 

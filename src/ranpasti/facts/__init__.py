@@ -96,14 +96,34 @@ def _worker_store(cache_dir: str) -> Store:
     return _STORES.get_or_make(_store_key(cache_dir), lambda: Store(Path(cache_dir), load_regions()))
 
 
-def _batch_task(cache_dir: str, codes: list[str], wanted: list[str], upper: bool, targets: dict[str, str]
-                ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """One batch, in a worker or here: its kabupaten parts written to ``targets``; returned, what the upper
-    part needs of it (small: a row per kabupaten and month, and its kabupaten's own figures)."""
-    found, everyone, sums = pendampingan.batch_parts(_worker_store(cache_dir), codes, wanted, upper)
+INPUTS = "atas-masukan"  # under the facts folder: each kabupaten's share of the upper part, by its part's key
+
+
+def _batch_task(cache_dir: str, codes: list[str], wanted: list[str], targets: dict[str, str],
+                inputs: dict[str, tuple[str, str]]) -> None:
+    """One batch, in a worker or here: the parts of its kabupaten in ``wanted`` written to ``targets``, and
+    each kabupaten's share of the upper part (its own figures, its monthly sums: a few hundred rows) to
+    ``inputs``, so the upper part is remade from files when another kabupaten changes."""
+    found, everyone, sums = pendampingan.batch_parts(_worker_store(cache_dir), codes, wanted, upper=True)
     for name, part in found:
         _write(part, Path(targets[name]))
-    return everyone, sums
+    for kode, (own_path, monthly_path) in inputs.items():
+        own = everyone[everyone["kode"] == kode] if everyone is not None else pd.DataFrame()
+        monthly = sums[sums["kode_desa"] == kode] if sums is not None else pd.DataFrame()
+        _write(own.reset_index(drop=True), Path(own_path))
+        _write(monthly.reset_index(drop=True), Path(monthly_path))
+
+
+def _upper_inputs(paths: dict[str, tuple[Path, Path]]) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Every kabupaten's share of the upper part, in the order of their codes (a kabupaten without rows
+    has none)."""
+    own, monthly = [], []
+    for kode in sorted(paths):
+        mine, sums = (pd.read_parquet(p) for p in paths[kode])
+        if len(sums):
+            own.append(mine)
+            monthly.append(sums)
+    return own, monthly
 
 
 def build(store: Store, build_dir: Path, mapper: Mapper | None = None) -> Path:
@@ -112,33 +132,30 @@ def build(store: Store, build_dir: Path, mapper: Mapper | None = None) -> Path:
     pages of the build read them instead of computing them in every worker.
 
     The batches of kabupaten (``pendampingan.batches``) run on ``mapper`` (the pages' workers: the national
-    facts are minutes of CPU), each worker holding one batch at a time and writing its parts itself; this
-    process gathers what the upper part needs (a row per kabupaten and month) and writes that part."""
+    facts are minutes of CPU), each worker holding one batch at a time and writing its parts itself, with
+    each kabupaten's share of the upper part (``INPUTS``, named by the kabupaten part's key); this process
+    makes the upper part from those shares. A change to one kabupaten reads that kabupaten's rows only."""
     where = folder(build_dir)
-    where.mkdir(parents=True, exist_ok=True)
-    paths = {name: where / f"{name}-{k}.parquet" for name, k in part_keys(store).items()}
-    missing = [name for name, target in paths.items() if not target.exists()]
-    kabupaten = [name for name in missing if name != UPPER]
-    upper = UPPER in missing
-    if kabupaten or upper:
-        plan = pendampingan.batches(store, store.kabupaten_codes() if upper else sorted(kabupaten))
-        wanted = set(kabupaten)
+    shares = where / INPUTS
+    shares.mkdir(parents=True, exist_ok=True)
+    keys = part_keys(store)
+    paths = {name: where / f"{name}-{k}.parquet" for name, k in keys.items()}
+    inputs = {name: (shares / f"{name}-{k}.sendiri.parquet", shares / f"{name}-{k}.bulanan.parquet")
+              for name, k in keys.items() if name != UPPER}
+    wanted = {name for name, target in paths.items() if name != UPPER and not target.exists()}
+    upper = not paths[UPPER].exists()
+    read = sorted(wanted | {k for k, pair in inputs.items() if upper and not all(p.exists() for p in pair)})
+    if read:
         _STORES.put(_store_key(str(store.dir)), store)  # a batch run in this process reads the build's Store
-        tasks = [(str(store.dir), codes, [k for k in codes if k in wanted], upper,
-                  {k: str(paths[k]) for k in codes if k in wanted}) for codes in plan]
-        own, monthly = [], []
-        for everyone, sums in (mapper or _here)(_batch_task, tasks):
-            if everyone is not None:
-                own.append(everyone)
-                monthly.append(sums)
-        if upper:
-            # in the order of the kabupaten codes whatever order the batches finished in: the same table
-            # from any number of workers
-            order = sorted(range(len(own)), key=lambda i: str(own[i]["kode"].iloc[0]) if len(own[i]) else "")
-            _write(pendampingan.upper_from(store, [own[i] for i in order], [monthly[i] for i in order]), paths[UPPER])
-    wanted = set(paths.values())
-    for old in [*where.glob("*.parquet"), *where.parent.glob("pendampingan-*.parquet")]:  # (and the unsplit table)
-        if old not in wanted:
+        tasks = [(str(store.dir), codes, [k for k in codes if k in wanted], {k: str(paths[k]) for k in codes},
+                  {k: tuple(map(str, inputs[k])) for k in codes}) for codes in pendampingan.batches(store, read)]
+        for _ in (mapper or _here)(_batch_task, tasks):
+            pass
+    if upper:
+        _write(pendampingan.upper_from(store, *_upper_inputs(inputs)), paths[UPPER])
+    keep = set(paths.values()) | {p for pair in inputs.values() for p in pair}
+    for old in [*where.glob("*.parquet"), *shares.glob("*.parquet"), *where.parent.glob("pendampingan-*.parquet")]:
+        if old not in keep:  # (and the unsplit table of older builds)
             old.unlink(missing_ok=True)
     record = json.dumps({"key": key(store), "parts": {n: str(p.resolve()) for n, p in paths.items()}})
     write_atomically(store.dir / POINTER, lambda tmp: tmp.write_text(record, encoding="utf-8"))
