@@ -11,7 +11,9 @@ published figure across all pages).
 Partitioned by kabupaten, because the whole country is tens of millions of rows: one part per kabupaten (its
 desa and kecamatan rows) and one upper part (kabupaten, provinsi, nasional), so the build holds one
 kabupaten's rows at a time and a page worker reads only the parts its page needs. Each part's file is named
-by the content it comes from (``part_keys``): a change to one kabupaten rewrites its part and the upper one.
+by the content it comes from (``part_keys``): a change to one kabupaten rewrites its part and the upper one,
+which is made from every kabupaten's share of it kept beside the parts (``INPUTS``), so only the changed
+kabupaten's rows are read again. The batches run on the pages' workers when the build gives a mapper.
 """
 
 from __future__ import annotations

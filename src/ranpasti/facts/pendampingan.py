@@ -211,7 +211,8 @@ def batch_parts(store: Store, codes: list[str], wanted: list[str], upper: bool
     (one row per kabupaten and month)."""
     frames = [store.pendampingan(k) for k in codes]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["kode_desa", "bulan"])
-    mine = [k for k in codes if k in set(wanted)]
+    asked = set(wanted)
+    mine = [k for k in codes if k in asked]
     kab = rows["kode_desa"].str.slice(0, CODE_LENGTH["kabupaten"]) if len(rows) else pd.Series(dtype=object)
     everyone = _values(store, rows, ("kabupaten",), codes) if upper and len(rows) else None
     found: list[tuple[str, pd.DataFrame]] = []
