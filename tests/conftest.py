@@ -33,9 +33,12 @@ SLOW_FIXTURES = frozenset({"sample_sites", "built", "site", "server", "browser",
 # xdist's most-tests-first, which left the few-test builds of a minute each for the end), so the two finish
 # together instead of one running a long module alone at the end. test_site first: it builds the sample sites
 # (both renderers) that a dozen later modules read, while the other process builds a few-unit project.
-LONGEST_FIRST = ("test_site", "test_publish_incremental", "test_code_keys", "test_data_rules", "test_templat",
-                 "test_incremental", "test_build_safety", "test_keys_narrow", "test_facts", "test_orphans",
-                 "test_build_failures", "test_disclosure", "test_render", "test_personal_numbers", "test_dask")
+# (The order of their measured times, December 2026; test_publish_incremental builds the shared few-unit project.)
+LONGEST_FIRST = ("test_site", "test_publish_incremental", "test_data_rules", "test_templat", "test_code_keys",
+                 "test_incremental", "test_facts", "test_keys_narrow", "test_build_safety", "test_pages",
+                 "test_disclosure", "test_build_failures", "test_render", "test_quarto_project", "test_owned_files",
+                 "test_architecture", "test_orphans", "test_engine", "test_settings_schema", "test_personal_numbers",
+                 "test_dask")
 
 
 def pytest_collection_modifyitems(config, items):

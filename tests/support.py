@@ -176,14 +176,20 @@ def copy_built(project: Path, dest: Path, folder: str = "", ignore=None) -> None
     """``project/folder`` (a built project, or one folder of it) copied to ``dest``, times kept, but its
     executed notebooks (``build/notebooks/**.ipynb``) hard-linked: the renderer knows an executed notebook by
     its inode and times (``render.incremental.notebook_stamp``), so a copy would re-render every page. A build
-    replaces an executed notebook (``os.replace``), never writes into it, so the original stays as it was."""
+    replaces an executed notebook (``os.replace``), never writes into it, so the original stays as it was.
+    A replaced version its build left to a background deletion (``.site.dihapus-…``: ``core.dirswap``) is not
+    copied: it is not the project's state, and it may vanish while being copied."""
     def copy(src: str, dst: str) -> None:
         if Path(src).relative_to(project).parts[:2] == ("build", "notebooks") and src.endswith(".ipynb"):
             os.link(src, dst)
         else:
             shutil.copy2(src, dst)
 
-    shutil.copytree(project / folder, dest, symlinks=True, ignore=ignore, copy_function=copy)
+    def skip(where: str, names: list[str]) -> list[str]:
+        trash = [n for n in names if ".dihapus-" in n and n.startswith(".")]
+        return trash + (list(ignore(where, names)) if ignore else [])
+
+    shutil.copytree(project / folder, dest, symlinks=True, ignore=skip, copy_function=copy)
 
 
 # ---------------------------------------------------------------- small data sets

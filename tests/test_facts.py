@@ -107,8 +107,16 @@ def test_parts_together_equal_the_whole_table(store, table, batch_rows, monkeypa
     pd.testing.assert_frame_equal(together, table, check_exact=True)
 
 
-def test_written_under_the_build_folder_keyed_by_content(store, table, tmp_path):
-    where = facts.build(store, tmp_path)
+@pytest.fixture(scope="module")
+def built_facts(store, tmp_path_factory) -> tuple[Path, Path]:
+    """The sample's facts written by ``facts.build`` into a build folder, once per module (the tests only read
+    them, or build again with nothing to do): (build folder, what ``build`` returned)."""
+    build_dir = tmp_path_factory.mktemp("facts-build")
+    return build_dir, facts.build(store, build_dir)
+
+
+def test_written_under_the_build_folder_keyed_by_content(store, table, built_facts):
+    tmp_path, where = built_facts
     assert where == tmp_path / "facts" / "pendampingan"
     files = sorted(where.glob("*.parquet"))
     keys = facts.part_keys(store)
@@ -122,8 +130,7 @@ def test_written_under_the_build_folder_keyed_by_content(store, table, tmp_path)
                                   check_dtype=False)  # (Parquet reads strings back as pandas strings)
 
 
-def test_select_reads_only_the_parts_it_needs(store, table, tmp_path):
-    facts.build(store, tmp_path)
+def test_select_reads_only_the_parts_it_needs(store, table, built_facts):
     fresh = _fresh(store)
     kab = fresh.kabupaten_codes()[0]
     periods = ["2025-01..2025-12", "2025-03"]

@@ -4,19 +4,21 @@ show it, never an evaluation of an earlier year.
 
 One real build (``build.build``, the built-in renderer) of a few units of two provinces, then two edits to the
 data, each followed by a rebuild; what a build re-executed is read from its ledger (``build/ledger.jsonl``: one
-line appended per page executed). The masking part of the keys is checked on plans alone (no execution).
+line appended per page executed). That build starts from a copy of the few-unit project built once per test
+run (``built_project("incremental")``, 8 of these 11 units): it executes the 3 units the shared one lacks, and
+only those. The masking part of the keys is checked on plans alone (no execution).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import copy_sample_data
+from support import INCREMENTAL_UNITS, copy_project, copy_sample_data
 
 from ranpasti.build import BuildOptions, build
 from ranpasti.ingest.store import MASKED_INDICATOR, ingest
@@ -99,15 +101,27 @@ def edit(opts: BuildOptions, month: str, num: str, den: str, delta: int) -> None
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> BuildOptions:
+def shared_project(tmp_path_factory, built_project) -> tuple[Path, BuildOptions]:
+    """A copy of the shared few-unit project, built for ``UNITS`` (its options relative to its folder, as
+    ``ranpasti build`` run there): (folder, options). The module's tests edit it in turn."""
+    shared = built_project("incremental")
+    added = tuple(u for u in UNITS if u not in INCREMENTAL_UNITS)
+    assert set(INCREMENTAL_UNITS) <= set(UNITS) and added == (KEC, "16.06", "16.06.01")
     tmp = tmp_path_factory.mktemp("kunci")
-    data = copy_sample_data(tmp / "data")
-    shutil.copytree(ROOT / "notebooks", tmp / "notebooks")
-    opts = BuildOptions(data_dir=data, params_dir=tmp / "params", out=tmp / "site", build_dir=tmp / "build",
-                        cache_dir=tmp / "cache", notebooks_dir=tmp / "notebooks", renderer="builtin", jobs=2,
-                        only=UNITS)
-    executed, total = rebuild(opts)
-    assert len(executed) == total == len(pages(*UNITS, years=YEARS))  # (the nation's and provinces' too)
+    with pytest.MonkeyPatch.context() as mp:
+        opts = replace(copy_project(shared, tmp, mp), only=UNITS, jobs=2)
+        executed, total = rebuild(opts)
+    # the pages of the units the shared build lacks are executed, and only those: the shared units' pages
+    # (the nation's and the provinces' among them) read what they read before
+    assert executed == pages(*added, years=YEARS) and total == len(pages(*UNITS, years=YEARS))
+    return tmp / "proyek", opts
+
+
+@pytest.fixture
+def project(shared_project, monkeypatch) -> BuildOptions:
+    """The module's project, made the current directory (its options are relative to it)."""
+    root, opts = shared_project
+    monkeypatch.chdir(root)
     return opts
 
 

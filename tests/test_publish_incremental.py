@@ -29,14 +29,30 @@ def built_time(html: str) -> str:
     return re.search(r"Dibangun ([^<]*?) dengan ranpasti", html).group(1)
 
 
-@pytest.mark.parametrize("renderer", RENDERERS)
-def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, monkeypatch, built_project, renderer):
+@pytest.fixture(scope="module")
+def quarto_over_builtin(tmp_path_factory, built_project) -> dict:
+    """The shared few-unit project (built with the built-in renderer) built again with Quarto, once per module:
+    {"root", "units", "report"} as ``built_project`` gives them. Same pages, same data, only the renderer
+    changed: Quarto renders every page (a site of the other renderer is never reused) from the notebooks
+    executed once. The Quarto rebuild test starts from it, and the other-renderer test checks it; tests never
+    change it: they copy it (``support.copy_project``). (A Quarto build with no site at all is the sample's,
+    ``sample_sites("quarto")``.)"""
     shared = built_project("incremental")
-    if renderer == "builtin":  # the shared first build is this one
-        opts, first = copy_project(shared, tmp_path, monkeypatch), shared["report"]
-    else:  # its notebooks (executed once), no site yet: every page rendered by Quarto
-        opts = copy_project(shared, tmp_path, monkeypatch, renderer=renderer, site=False)
-        first = build(opts, log=lambda _m: None)
+    tmp = tmp_path_factory.mktemp("quarto-over-builtin")
+    with pytest.MonkeyPatch.context() as mp:
+        opts = copy_project(shared, tmp, mp, renderer="quarto")
+        report = build(opts, log=lambda _m: None)
+    return {"root": tmp / "proyek", "units": shared["units"], "report": report}
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, monkeypatch, built_project, renderer,
+                                                                request):
+    # builtin: the shared first build is this one; quarto: its notebooks (executed once), every page rendered by
+    # Quarto (nothing reused of the built-in site)
+    shared = (built_project("incremental") if renderer == "builtin"
+              else request.getfixturevalue("quarto_over_builtin"))
+    opts, first = copy_project(shared, tmp_path, monkeypatch, renderer=renderer), shared["report"]
     assert first.renderer == renderer
     assert first.rendering["pages_rendered"] == first.pages == 32 and first.rendering["pages_reused"] == 0
     published = snapshot(opts.out)
@@ -84,12 +100,15 @@ def test_rebuild_renders_only_changed_pages_and_reuses_the_rest(tmp_path, monkey
     assert forced.rendering["pages_rendered"] == 32 and forced.rendering["pages_reused"] == 0
 
 
-def test_a_site_of_the_other_renderer_is_never_reused(tmp_path, monkeypatch, built_project):
+def test_a_site_of_the_other_renderer_is_never_reused(tmp_path, monkeypatch, built_project, quarto_over_builtin):
     shared = built_project("incremental")  # built with the built-in renderer
     assert shared["report"].renderer == "builtin"
-    opts = copy_project(shared, tmp_path, monkeypatch, renderer="quarto")
-    report = build(opts, log=lambda _m: None)  # same pages, same data: only the renderer changed
+    # the same project built again with Quarto (the module fixture's build): same pages, same data, only the
+    # renderer changed
+    report = quarto_over_builtin["report"]
+    assert report.renderer == "quarto"
     assert report.rendering["pages_rendered"] == 32 and report.rendering["pages_reused"] == 0
+    opts = copy_project(quarto_over_builtin, tmp_path, monkeypatch, renderer="quarto")
     assert "quarto-" in (opts.out / "kabupaten-musi-rawas" / "index.html").read_text(encoding="utf-8")
     back = build(replace(opts, renderer="builtin"), log=lambda _m: None)
     assert back.rendering["pages_rendered"] == 32
