@@ -245,3 +245,28 @@ def csv_folder(dest: Path, frames: dict[str, pd.DataFrame]) -> Path:
     for name, frame in frames.items():
         frame.to_csv(dest / f"{name}.csv", index=False)
     return dest
+
+
+def facts_built_on(runner, store, tmp_path: Path, monkeypatch) -> None:
+    """Build ``store``'s facts here and with ``runner.map`` (an executor: its workers compute the kabupaten
+    batches, a batch per kabupaten), and assert both wrote the same part files, the upper part included."""
+    from ranpasti import facts
+    from ranpasti.facts import pendampingan
+
+    monkeypatch.setattr(pendampingan, "BATCH_ROWS", 1)  # a batch per kabupaten: three tasks for two workers
+    here = facts.build(store, tmp_path / "here")
+    sent: list[int] = []
+
+    def mapper(fn, tasks):
+        sent.append(len(tasks))
+        return runner.map(fn, tasks)
+
+    try:
+        there = facts.build(store, tmp_path / "workers", mapper)
+    finally:
+        runner.close()
+    assert sent == [len(store.kabupaten_codes())] and sent[0] >= 2
+    names = sorted(p.name for p in here.glob("*.parquet"))
+    assert names == sorted(p.name for p in there.glob("*.parquet")) and len(names) == sent[0] + 1
+    for name in names:
+        pd.testing.assert_frame_equal(pd.read_parquet(here / name), pd.read_parquet(there / name), check_exact=True)

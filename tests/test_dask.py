@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support import copy_sample_data
+from support import copy_sample_data, facts_built_on
 
 from ranpasti.ingest.store import ingest
 from ranpasti.plan.params import load_pages, write_params
@@ -81,30 +81,8 @@ def test_dask_executor_reports_failures_without_stopping(cluster, tmp_path):
 
 def test_facts_computed_on_cluster_workers_are_the_same_files(cluster, tmp_path, monkeypatch):
     """The build's facts phase on Dask (``DaskExecutor.map``): the cluster's workers compute the kabupaten
-    batches and write their parts (to the shared build folder); the parts, and the upper part made from what
-    they wrote, are the files a build computing them in its own process writes."""
-    import pandas as pd
-
-    from ranpasti import facts
-    from ranpasti.facts import pendampingan
+    batches and write their parts to the shared build folder; they are the files computed in-process."""
     from ranpasti.run.executors import DaskExecutor
 
     store, _ = ingest(copy_sample_data(tmp_path / "data"), tmp_path / "cache")
-    monkeypatch.setattr(pendampingan, "BATCH_ROWS", 1)  # a batch per kabupaten: three tasks for two workers
-    here = facts.build(store, tmp_path / "here")
-    runner = DaskExecutor(scheduler=cluster.scheduler_address)
-    sent = []
-
-    def mapper(fn, tasks):
-        sent.append(len(tasks))
-        return runner.map(fn, tasks)
-
-    try:
-        there = facts.build(store, tmp_path / "dask", mapper)
-    finally:
-        runner.close()
-    assert sent == [len(store.kabupaten_codes())] and sent[0] >= 2
-    names = sorted(p.name for p in here.glob("*.parquet"))
-    assert names == sorted(p.name for p in there.glob("*.parquet")) and len(names) == sent[0] + 1
-    for name in names:
-        pd.testing.assert_frame_equal(pd.read_parquet(here / name), pd.read_parquet(there / name), check_exact=True)
+    facts_built_on(DaskExecutor(scheduler=cluster.scheduler_address), store, tmp_path, monkeypatch)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support import copy_sample_data
+from support import copy_sample_data, facts_built_on
 
 from ranpasti import facts
 from ranpasti.facts import disclosure, pendampingan
@@ -186,27 +186,10 @@ def test_a_changed_kabupaten_rewrites_its_part_and_the_upper_one_only(store, tmp
 
 def test_parts_computed_on_worker_processes_are_the_same_files(store, tmp_path, monkeypatch):
     """The build spreads the batches over the pages' workers (``LocalExecutor.map``, real processes): every
-    part it writes, the upper one gathered from the workers' returns included, is the one computed here."""
+    part they write, and the upper part made from their shares, is the one computed here."""
     from ranpasti.run.executors import LocalExecutor
 
-    monkeypatch.setattr(pendampingan, "BATCH_ROWS", 1)  # one batch per kabupaten: three tasks for two workers
-    here = facts.build(store, tmp_path / "here")
-    workers = LocalExecutor(workers=2)
-    spread = []
-
-    def mapper(fn, tasks):
-        spread.append(len(tasks))
-        return workers.map(fn, tasks)
-
-    try:
-        there = facts.build(store, tmp_path / "workers", mapper)
-    finally:
-        workers.close()
-    assert spread == [len(store.kabupaten_codes())] and spread[0] >= 2
-    files = sorted(p.name for p in here.glob("*.parquet"))
-    assert files == sorted(p.name for p in there.glob("*.parquet")) and len(files) == spread[0] + 1
-    for name in files:
-        pd.testing.assert_frame_equal(pd.read_parquet(here / name), pd.read_parquet(there / name), check_exact=True)
+    facts_built_on(LocalExecutor(workers=2), store, tmp_path, monkeypatch)
 
 
 SMALL_DESA = "16.05.01.2003"  # given 3 families targeted (2 accompanied) in December 2024 below
