@@ -41,7 +41,7 @@ from .validate import ChunkMemo, validate
 
 T = TypeVar("T")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the small tables written per kabupaten too (``_split_by_kabupaten``)
 COUNT_COLUMNS = [c.name for c in TABLES["pendampingan"].columns if c.kind == "count"]
 CONFIG_FILES = ("konfigurasi.yml", "judul_kolom.yml")
 KEPT_KABUPATEN_ROWS = 24  # kabupaten tables kept taken (``Store._kabupaten_rows``): ~3 kabupaten's of each table
@@ -203,6 +203,7 @@ def _finalise(staging: Path, regions: Regions) -> None:
         name = staged.name.removesuffix(".staged.parquet")
         if name != "pendampingan":
             staged.rename(staging / f"{name}.parquet")
+            _split_by_kabupaten(staging / f"{name}.parquet", staging / name)
     staged = staging / "pendampingan.staged.parquet"
     part_dir = staging / "pendampingan"
     part_dir.mkdir()
@@ -244,6 +245,24 @@ def _finalise(staging: Path, regions: Regions) -> None:
         _write_slice_hashes(staging, pd.concat(hashed).groupby(level=[0, 1]).sum(), yearly, masking)
     else:
         _write_slice_hashes(staging)
+
+
+def _split_by_kabupaten(path: Path, folder: Path) -> None:
+    """A small table's rows of each kabupaten in a file of its own (``folder/<kabupaten>.parquet``, in the
+    table's order), beside the whole table: a page worker reads its kabupaten's rows from there and never
+    holds the national table (Lokmin alone is ~300 MB nationally, in every worker). Tables without a
+    kabupaten code (TPPS names its unit at any level) are only whole."""
+    table = pq.read_table(path)
+    if "kode_kabupaten" not in table.column_names:
+        return
+    folder.mkdir()
+    # a stable sort by kabupaten, then zero-copy slices: each part keeps the table's order
+    table = table.take(pc.sort_indices(table, [("kode_kabupaten", "ascending")]))
+    counts = {c["values"]: c["counts"] for c in pc.value_counts(table.column("kode_kabupaten")).to_pylist()}
+    offset = 0
+    for kab in sorted(k for k in counts if k is not None):  # (nulls sort last: none pass validation)
+        pq.write_table(table.slice(offset, counts[kab]), folder / f"{kab}.parquet")
+        offset += counts[kab]
 
 
 def _row_hash_sums(df: pd.DataFrame, table) -> pd.Series:
@@ -416,6 +435,12 @@ class Store:
     def _tables(self) -> dict[str, pd.DataFrame]:
         return {}
 
+    def _empty(self, name: str) -> pd.DataFrame:
+        """``name``'s columns and types, no rows (a kabupaten with none), from the whole table's schema."""
+        path = self.dir / f"{name}.parquet"
+        return (pq.read_schema(path).empty_table().to_pandas() if path.exists()
+                else pd.DataFrame(columns=[c.name for c in TABLES[name].columns]))
+
     def _small(self, name: str) -> pd.DataFrame:
         """Whole small tables, read once per Store (a page asks for lokmin or targets several times)."""
         if name not in self._tables:
@@ -426,13 +451,12 @@ class Store:
 
     def table(self, name: str, kode: str = "ID") -> pd.DataFrame:
         """Rows of ``name`` inside unit ``kode`` (for lokmin/krs_rekap/kampung_kb/target/prevalensi)."""
-        df = self._small(name)
         if kode in ("ID", "") or name in ("target", "prevalensi"):
-            return df
-        col = _finest_column(df)
+            return self._small(name)
         if level_of(kode) == "provinsi":
-            return df[df[col].str.startswith(kode)]
-        part = self._kabupaten_rows(name, col, ancestor(kode, "kabupaten"))
+            df = self._small(name)
+            return df[df[_finest_column(df)].str.startswith(kode)]
+        part = self._kabupaten_rows(name, ancestor(kode, "kabupaten"))
         return part if level_of(kode) == "kabupaten" else self.inside(part, kode)
 
     @staticmethod
@@ -455,21 +479,27 @@ class Store:
     def _kabupaten_kept(self) -> OrderedDict[tuple[str, str], pd.DataFrame]:
         return OrderedDict()
 
-    def _kabupaten_rows(self, name: str, col: str, kabupaten: str) -> pd.DataFrame:
-        """``name``'s rows of ``kabupaten``: the national table's rows grouped by kabupaten once per Store
-        (filtering it by prefix on every page, ~250,000 Lokmin rows a few times a page, cost more than a
-        kecamatan page's own work), taken for the latest kabupaten asked (``KEPT_KABUPATEN_ROWS`` tables:
-        a worker runs a kabupaten's pages one after another), so a worker holds the national tables once
-        and not again split (``core.frames.rows_at``: a slice where the rows lie together)."""
+    def _kabupaten_rows(self, name: str, kabupaten: str) -> pd.DataFrame:
+        """``name``'s rows of ``kabupaten``, kept for the latest kabupaten asked (``KEPT_KABUPATEN_ROWS``
+        tables: a worker runs a kabupaten's pages one after another, each asking several times). Read from
+        the kabupaten's own file where ingest wrote one (``_split_by_kabupaten``), so a page worker never
+        holds the national table; else taken from the national table's rows grouped by kabupaten once per
+        Store (``core.frames.rows_at``: a slice where the rows lie together)."""
         kept = self._kabupaten_kept
         if (name, kabupaten) in kept:
             kept.move_to_end((name, kabupaten))
             return kept[(name, kabupaten)]
-        df = self._small(name)
-        if name not in self._kabupaten_positions:
-            self._kabupaten_positions[name] = df.groupby(ancestors(df[col], "kabupaten"), sort=False).indices
-        positions = self._kabupaten_positions[name].get(kabupaten)
-        kept[(name, kabupaten)] = rows = df.iloc[:0] if positions is None else rows_at(df, positions)
+        if (self.dir / name).is_dir():
+            path = self.dir / name / f"{kabupaten}.parquet"
+            rows = pd.read_parquet(path) if path.exists() else self._empty(name)
+        else:
+            df = self._small(name)
+            if name not in self._kabupaten_positions:
+                groups = df.groupby(ancestors(df[_finest_column(df)], "kabupaten"), sort=False)
+                self._kabupaten_positions[name] = groups.indices
+            positions = self._kabupaten_positions[name].get(kabupaten)
+            rows = df.iloc[:0] if positions is None else rows_at(df, positions)
+        kept[(name, kabupaten)] = rows
         while len(kept) > KEPT_KABUPATEN_ROWS:
             kept.popitem(last=False)
         return rows
