@@ -241,3 +241,25 @@ def test_the_masking_decision_is_on_the_facts_rows_and_pages_only_read_it(small_
     record = ctx.published_figures()
     mine = record[(record["kode"] == SMALL_DESA) & (record["periode"] == "2024-12")].iloc[0]
     assert mine["samar"] == disclosure.PRIMARY and np.isnan(mine["penyebut"])  # what the audit reads
+
+
+def test_a_kabupaten_reads_its_own_file_of_each_small_table(store):
+    """Ingest writes every small table with a kabupaten code per kabupaten too: a kabupaten's (and its
+    kecamatan's) rows are read from its file, so a page worker never holds the national table, and they are
+    the national table's rows of that kabupaten, in the table's order."""
+    split = [n for n in ("lokmin", "kampung_kb", "cakupan_layanan", "jangkauan", "krs_rekap")
+             if (store.dir / n).is_dir()]
+    assert split == ["lokmin", "kampung_kb", "cakupan_layanan", "jangkauan", "krs_rekap"]
+    worker = _fresh(store)
+    got = {(n, k): worker.table(n, k) for n in split for k in [*worker.kabupaten_codes(), "99.99"]}
+    kecamatan = {n: worker.table(n, worker.kabupaten_codes()[0] + ".01") for n in split}
+    assert not set(split) & set(worker.__dict__.get("_tables", {}))  # no national table read
+    for name in split:
+        whole = _fresh(store).table(name)
+        for kab in worker.kabupaten_codes():
+            want = whole[whole["kode_kabupaten"] == kab].reset_index(drop=True)
+            pd.testing.assert_frame_equal(got[(name, kab)].reset_index(drop=True), want, check_exact=True)
+        assert got[(name, "99.99")].empty and list(got[(name, "99.99")].columns) == list(whole.columns)
+        first = worker.kabupaten_codes()[0] + ".01"
+        want = whole[whole[next(c for c in ("kode_desa", "kode_kecamatan") if c in whole)].str.startswith(first)]
+        pd.testing.assert_frame_equal(kecamatan[name].reset_index(drop=True), want.reset_index(drop=True))
