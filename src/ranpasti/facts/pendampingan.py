@@ -292,8 +292,7 @@ def _change(values: pd.DataFrame) -> pd.DataFrame:
     previous = values[["tingkat", "kode", "periode", "indikator", "dasar", "nilai"]].copy()
     # a period a year later, worked out once per distinct period (a few hundred) and spread to the rows
     where, periods = pd.factorize(previous["periode"].astype(object))
-    previous["periode"] = np.array([_a_year_later(p) for p in periods], dtype=object)[where] if len(periods) \
-        else previous["periode"]
+    previous["periode"] = np.array([_a_year_later(p) for p in periods], dtype=object)[where]
     previous = previous.rename(columns={"nilai": "nilai_sebelumnya"})
     out = values.merge(previous, on=["tingkat", "kode", "periode", "indikator", "dasar"], how="left")
     out["perubahan"] = out["nilai"] - out["nilai_sebelumnya"]

@@ -15,7 +15,7 @@ import hashlib
 import json
 import shutil
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -219,16 +219,7 @@ def _finalise(staging: Path, regions: Regions) -> None:
                 hashed.append(_row_hash_sums(frame, frame["kode_kabupaten"].to_numpy()))
                 yearly.append(_year_hash_sums(frame, "pendampingan"))
                 masking.append(_masking_inputs(frame, "pendampingan"))
-                # split in Arrow: a stable sort by kabupaten, then zero-copy slices (no pandas round trip
-                # per kabupaten, which cost more than writing the 514 files)
-                table = pa.Table.from_batches([batch])
-                table = table.take(pc.sort_indices(table, [("kode_kabupaten", "ascending")]))
-                counts = {c["values"]: c["counts"] for c in pc.value_counts(table.column("kode_kabupaten")).to_pylist()}
-                offset = 0
-                for kab in sorted(counts):  # the order of the sorted table (ASCII codes)
-                    n = counts[kab]
-                    part = table.slice(offset, n)
-                    offset += n
+                for kab, part in _kabupaten_slices(pa.Table.from_batches([batch])):
                     if kab not in writers:
                         writers[kab] = pq.ParquetWriter(part_dir / f"{kab}.parquet", part.schema)
                     writers[kab].write_table(part.cast(writers[kab].schema))
@@ -256,12 +247,18 @@ def _split_by_kabupaten(path: Path, folder: Path) -> None:
     if "kode_kabupaten" not in table.column_names:
         return
     folder.mkdir()
-    # a stable sort by kabupaten, then zero-copy slices: each part keeps the table's order
+    for kab, part in _kabupaten_slices(table):
+        pq.write_table(part, folder / f"{kab}.parquet")
+
+
+def _kabupaten_slices(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """``table``'s rows of each kabupaten, in the table's order: split in Arrow, a stable sort by kabupaten
+    then zero-copy slices (no pandas round trip per kabupaten, which cost more than writing the 514 files)."""
     table = table.take(pc.sort_indices(table, [("kode_kabupaten", "ascending")]))
     counts = {c["values"]: c["counts"] for c in pc.value_counts(table.column("kode_kabupaten")).to_pylist()}
     offset = 0
-    for kab in sorted(k for k in counts if k is not None):  # (nulls sort last: none pass validation)
-        pq.write_table(table.slice(offset, counts[kab]), folder / f"{kab}.parquet")
+    for kab in sorted(k for k in counts if k is not None):  # the sorted table's order (ASCII codes; nulls,
+        yield kab, table.slice(offset, counts[kab])  # which validation never lets through, would sort last)
         offset += counts[kab]
 
 

@@ -52,10 +52,9 @@ class PhaseClock:
 
     def _cpu(self, window: bool = False) -> float:
         assert self.monitor is not None
-        self.monitor.sample()
+        mb = self.monitor.sample()
         if window:
-            self.monitor.new_window()
-            self.monitor.sample()
+            self.monitor.new_window(mb)
         return self.monitor.cpu_seconds_of("")
 
     @contextmanager

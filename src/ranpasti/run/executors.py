@@ -373,10 +373,11 @@ class MemoryMonitor:
             return ""
         return next((label for label, word in self.LABELS.items() if word in line), "")
 
-    def new_window(self) -> None:
-        """Start a new ``window_peak_mb`` (at a phase boundary: which phase the build's peak fell in)."""
+    def new_window(self, start_mb: float) -> None:
+        """Start a new ``window_peak_mb`` from ``start_mb`` (the sample taken at a phase boundary: which phase
+        the build's peak fell in)."""
         with self._lock:
-            self.window_peak_mb = 0.0
+            self.window_peak_mb = start_mb
 
     def sample(self) -> float:
         import psutil
